@@ -1,0 +1,46 @@
+package parsers
+
+// Audit is the per-file account of what was read: the format chosen and
+// why, and where every line went. Its JSON field names are a contract with
+// users' scripts (`logcorr parse --json`).
+type Audit struct {
+	Path               string           `json:"path"`
+	Format             string           `json:"format"` // "unknown" when no format fits
+	Confidence         float64          `json:"confidence"`
+	RunnerUp           string           `json:"runner_up"`
+	RunnerUpConfidence float64          `json:"runner_up_confidence"`
+	Chosen             string           `json:"chosen_by"` // "content", "content+name", "--format"
+	Encoding           string           `json:"encoding"`
+	Run                string           `json:"run,omitempty"`
+	Lines              int64            `json:"lines"`
+	Records            int64            `json:"records"`
+	Folded             int64            `json:"folded"`
+	Unparsed           int64            `json:"unparsed"`
+	UnparsedExamples   []Example        `json:"unparsed_examples"`
+	CutLines           int64            `json:"cut_lines"`
+	Merged             int64            `json:"merged_duplicates"`
+	Zone               string           `json:"zone"`
+	ZoneReason         string           `json:"zone_reason"`
+	Tables             map[string]int64 `json:"tables"`
+	Messages           []string         `json:"messages"`
+	Error              string           `json:"error,omitempty"`
+}
+
+// Example is an unparsed line kept for the audit.
+type Example struct {
+	Line int64  `json:"line"`
+	Text string `json:"text"`
+	Why  string `json:"why,omitempty"`
+}
+
+// Balanced reports whether every line is accounted for.
+func (a *Audit) Balanced() bool { return a.Lines == a.Records+a.Folded+a.Unparsed }
+
+// ParsedShare is the share of lines accounted as parsed (records + folded),
+// 1 for an empty file.
+func (a *Audit) ParsedShare() float64 {
+	if a.Lines == 0 {
+		return 1
+	}
+	return float64(a.Records+a.Folded) / float64(a.Lines)
+}

@@ -1,0 +1,94 @@
+package parsers
+
+import "time"
+
+// Timestamp readers shared by several formats. They work on bytes without
+// allocating, because they run once per line.
+
+// num reads a fixed-width decimal at b[i:i+n].
+func num(b []byte, i, n int) (int, bool) {
+	if i+n > len(b) {
+		return 0, false
+	}
+	v := 0
+	for _, c := range b[i : i+n] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// parseDateTime reads "YYYY-MM-DD HH:MM:SS" (or with 'T') at the start of b,
+// followed by an optional fraction introduced by ',' or '.'. It returns the
+// wall clock as a UTC time and how many bytes it used.
+func parseDateTime(b []byte) (time.Time, int, bool) {
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, 0, false
+	}
+	y, ok1 := num(b, 0, 4)
+	mo, ok2 := num(b, 5, 2)
+	d, ok3 := num(b, 8, 2)
+	h, ok4 := num(b, 11, 2)
+	mi, ok5 := num(b, 14, 2)
+	s, ok6 := num(b, 17, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 {
+		return time.Time{}, 0, false
+	}
+	n := 19
+	nanos := 0
+	if n < len(b) && (b[n] == ',' || b[n] == '.') {
+		j := n + 1
+		scale := 100000000
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			if scale > 0 {
+				nanos += int(b[j]-'0') * scale
+				scale /= 10
+			}
+			j++
+		}
+		if j == n+1 {
+			return time.Time{}, 0, false
+		}
+		n = j
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, s, nanos, time.UTC), n, true
+}
+
+// parseOffset reads a numeric zone suffix at the start of b: "Z", "+07:00",
+// "+0700" or "+07". It returns the offset in seconds and the bytes used.
+func parseOffset(b []byte) (int, int, bool) {
+	if len(b) == 0 {
+		return 0, 0, false
+	}
+	if b[0] == 'Z' {
+		return 0, 1, true
+	}
+	if b[0] != '+' && b[0] != '-' {
+		return 0, 0, false
+	}
+	sign := 1
+	if b[0] == '-' {
+		sign = -1
+	}
+	h, ok := num(b, 1, 2)
+	if !ok {
+		return 0, 0, false
+	}
+	n, m := 3, 0
+	if len(b) >= 6 && b[3] == ':' {
+		if m, ok = num(b, 4, 2); !ok {
+			return 0, 0, false
+		}
+		n = 6
+	} else if v, ok := num(b, 3, 2); ok {
+		m, n = v, 5
+	}
+	return sign * (h*3600 + m*60), n, true
+}
+
+var monthAbbr = map[string]time.Month{
+	"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
+	"Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12,
+}

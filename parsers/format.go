@@ -1,0 +1,186 @@
+package parsers
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Format is one artifact format. Implementations live one per file.
+type Format interface {
+	// Name is the stable identifier used by --format and in the audit.
+	Name() string
+	// Doc describes the format for `logcorr formats`.
+	Doc() Doc
+	// Sniff scores, from content alone, how well a sample of the file's
+	// first lines fits this format: 0 (not at all) to 1 (every line is
+	// characteristic of it). Lines that several formats share (a bare
+	// traceback line) should count less than lines only this format has.
+	Sniff(sample []Line) float64
+	// NameHint reports whether a base file name is typical of the format.
+	// It only breaks ties between close content scores.
+	NameHint(base string) bool
+	// Parse reads every line of c.In through c.Next and writes rows and
+	// line accounting through c.
+	Parse(c *Context) error
+}
+
+// Doc is what `logcorr formats` prints about a format.
+type Doc struct {
+	Summary  string   // one line
+	Sample   string   // a real line of the format
+	Extracts []string // what becomes a column
+	Notes    string   // caveats, e.g. "best effort"
+}
+
+var registry = map[string]Format{}
+
+// Register adds a format; called from each format file's init.
+func Register(f Format) {
+	if _, dup := registry[f.Name()]; dup {
+		panic("parsers: format registered twice: " + f.Name())
+	}
+	registry[f.Name()] = f
+}
+
+// Formats returns every registered format, sorted by name.
+func Formats() []Format {
+	out := make([]Format, 0, len(registry))
+	for _, f := range registry {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+// Lookup returns the format with the given name.
+func Lookup(name string) (Format, bool) {
+	f, ok := registry[name]
+	return f, ok
+}
+
+// MaxUnparsedExamples is how many unparsed lines per file the audit keeps.
+const MaxUnparsedExamples = 5
+
+// Context is what a format's Parse reads from and writes to.
+type Context struct {
+	In   *Input
+	File string // the file's display name, for rows and messages
+	// Run is the Locust run a file belongs to, derived from its name
+	// (PREFIX of PREFIX_stats.csv, HTML name without .html); formats may
+	// overwrite it from content.
+	Run string
+	// Loc is the zone given with --tz for naive wall clocks; nil when none
+	// was given.
+	Loc *time.Location
+
+	audit *Audit
+	res   *Result
+	last  int64
+}
+
+// Next returns the next line of the input.
+func (c *Context) Next() (Line, bool) {
+	l, ok := c.In.Next()
+	if ok {
+		c.last = l.N
+	}
+	return l, ok
+}
+
+// Wall turns a naive wall-clock reading (its fields read as UTC) into the
+// time stored in rows: with --tz the zone is applied and the result is real
+// UTC; without, the wall clock is kept and marked naive.
+func (c *Context) Wall(t time.Time) (utc time.Time, naive bool, zone string) {
+	if c.Loc == nil {
+		return t, true, ""
+	}
+	local := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.Loc)
+	return local.UTC(), false, c.Loc.String()
+}
+
+// Event adds a row to the events table and accounts for its lines: one
+// record line plus EndLine-Line folded lines.
+func (c *Context) Event(e Event) {
+	e.File = c.File
+	if e.EndLine < e.Line {
+		e.EndLine = e.Line
+	}
+	c.audit.Records++
+	c.audit.Folded += e.EndLine - e.Line
+	c.res.Events = append(c.res.Events, e)
+}
+
+// Record accounts for a non-event record (a CSV row, a JSON document)
+// spanning first..end.
+func (c *Context) Record(first, end int64) {
+	if end < first {
+		end = first
+	}
+	c.audit.Records++
+	c.audit.Folded += end - first
+}
+
+// Fold accounts for n lines that belong to a record without being one (a
+// CSV header, HTML markup, a blank separator).
+func (c *Context) Fold(n int64) { c.audit.Folded += n }
+
+// Unparsed accounts for a line that fits no record, keeping an example.
+func (c *Context) Unparsed(l Line, why string) {
+	c.audit.Unparsed++
+	if len(c.audit.UnparsedExamples) < MaxUnparsedExamples {
+		text := string(l.Text)
+		if len(text) > 200 {
+			text = text[:200] + "…"
+		}
+		c.audit.UnparsedExamples = append(c.audit.UnparsedExamples, Example{Line: l.N, Text: text, Why: why})
+	}
+}
+
+// Warnf records a message about a line of the file ("file:line: ...").
+// line 0 means the file as a whole.
+func (c *Context) Warnf(line int64, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if line > 0 {
+		c.audit.Messages = append(c.audit.Messages, fmt.Sprintf("%s:%d: %s", c.File, line, msg))
+	} else {
+		c.audit.Messages = append(c.audit.Messages, fmt.Sprintf("%s: %s", c.File, msg))
+	}
+}
+
+// SetZone records how the file's times were read, for the audit.
+func (c *Context) SetZone(zone, reason string) {
+	c.audit.Zone, c.audit.ZoneReason = zone, reason
+}
+
+// Merged counts duplicate lines merged into an existing event.
+func (c *Context) Merged(n int64) { c.audit.Merged += n }
+
+// Auth adds a row to the auth table (no line accounting: the same line is
+// also an Event).
+func (c *Context) Auth(r AuthRow) { r.File = c.File; c.res.Auth = append(c.res.Auth, r) }
+
+// Stat adds a row to the locust_stats table.
+func (c *Context) Stat(r StatRow) { r.File = c.File; c.res.Stats = append(c.res.Stats, r) }
+
+// History adds a row to the locust_history table.
+func (c *Context) History(r HistoryRow) { r.File = c.File; c.res.History = append(c.res.History, r) }
+
+// Failure adds a row to the locust_failures table.
+func (c *Context) Failure(r FailureRow) { r.File = c.File; c.res.Failures = append(c.res.Failures, r) }
+
+// Exception adds a row to the locust_exceptions table.
+func (c *Context) Exception(r ExceptionRow) {
+	r.File = c.File
+	c.res.Exceptions = append(c.res.Exceptions, r)
+}
+
+// Meta adds a row to the locust_meta table.
+func (c *Context) Meta(r MetaRow) { r.File = c.File; c.res.Meta = append(c.res.Meta, r) }
+
+// Task adds a row to the locust_tasks table.
+func (c *Context) Task(r TaskRow) { r.File = c.File; c.res.Tasks = append(c.res.Tasks, r) }
+
+// Events returns the events added so far (for formats that merge duplicates
+// or fold later lines into an earlier event).
+func (c *Context) Events() []Event { return c.res.Events }

@@ -1,0 +1,283 @@
+package parsers
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// MaxLineBytes is the longest line kept whole; longer lines are cut to this
+// length, counted in Audit.CutLines and reported, never fatal.
+const MaxLineBytes = 1 << 20
+
+// MaxDecompressedBytes caps what a .gz file may expand to, so that a gzip
+// bomb costs bounded time and memory. Variable so tests can lower it.
+var MaxDecompressedBytes int64 = 4 << 30
+
+// Line is one physical line of an input file after decoding.
+type Line struct {
+	N    int64  // 1-based line number in the decoded text
+	Text []byte // without the line terminator; valid until the next call to Next
+	Cut  bool   // the line was longer than MaxLineBytes and was cut
+}
+
+// Input is a decoded, line-oriented view of one file.
+type Input struct {
+	Path     string // path as given (used to re-open)
+	Name     string // path shown in reports and evidence
+	Encoding string // e.g. "utf-8", "utf-16le+bom", "gzip/utf-8"
+	Notes    []string
+
+	f      *os.File
+	gz     *gzip.Reader
+	capped *capReader
+	br     *bufio.Reader
+	buf    []byte
+	n      int64
+	err    error
+	CutN   int64
+	crlf   bool
+}
+
+// Open opens path and sniffs its compression and text encoding. name is
+// how the file is shown in messages.
+func Open(path, name string) (*Input, error) {
+	in := &Input{Path: path, Name: name}
+	if err := in.reset(); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// Rewind starts reading the file again from its first line.
+func (in *Input) Rewind() error {
+	in.Close()
+	in.Notes = nil
+	return in.reset()
+}
+
+func (in *Input) reset() error {
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.Name, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", in.Name, err)
+	}
+	if st.IsDir() {
+		f.Close()
+		return fmt.Errorf("%s: is a directory", in.Name)
+	}
+	in.f, in.n, in.err, in.CutN = f, 0, nil, 0
+	var r io.Reader = f
+	enc := ""
+	head := make([]byte, 4)
+	k, _ := io.ReadFull(f, head)
+	head = head[:k]
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("%s: %w", in.Name, err)
+	}
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			in.Notes = append(in.Notes, fmt.Sprintf("%s: gzip header unreadable (%v); file read as empty", in.Name, err))
+			r = bytes.NewReader(nil)
+		} else {
+			in.gz = gz
+			in.capped = &capReader{r: gz, left: MaxDecompressedBytes}
+			r = in.capped
+			enc = "gzip/"
+		}
+	} else if hasSuffix(in.Name, ".gz") {
+		in.Notes = append(in.Notes, fmt.Sprintf("%s: named .gz but not gzip-compressed; read as plain text", in.Name))
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	peek, _ := br.Peek(4096)
+	textEnc, decoded := sniffEncoding(peek)
+	if decoded != nil {
+		br = bufio.NewReaderSize(transform.NewReader(br, decoded), 64<<10)
+	}
+	in.Encoding = enc + textEnc
+	in.br = br
+	return nil
+}
+
+// sniffEncoding tells the text encoding from a byte-order mark, or from the
+// NUL pattern of UTF-16 without one, and returns a decoder to UTF-8 when one
+// is needed.
+func sniffEncoding(p []byte) (string, transform.Transformer) {
+	switch {
+	case bytes.HasPrefix(p, []byte{0xEF, 0xBB, 0xBF}):
+		return "utf-8+bom", unicode.UTF8BOM.NewDecoder()
+	case bytes.HasPrefix(p, []byte{0xFF, 0xFE}):
+		return "utf-16le+bom", unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+	case bytes.HasPrefix(p, []byte{0xFE, 0xFF}):
+		return "utf-16be+bom", unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
+	}
+	// UTF-16 without a BOM: ASCII text leaves a NUL in every other byte.
+	if len(p) >= 16 {
+		evenNUL, oddNUL := 0, 0
+		n := len(p) &^ 1
+		for i := 0; i < n; i += 2 {
+			if p[i] == 0 {
+				evenNUL++
+			}
+			if p[i+1] == 0 {
+				oddNUL++
+			}
+		}
+		half := n / 2
+		if oddNUL*10 >= half*9 && evenNUL*10 < half {
+			return "utf-16le(no bom)", unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()
+		}
+		if evenNUL*10 >= half*9 && oddNUL*10 < half {
+			return "utf-16be(no bom)", unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()
+		}
+	}
+	return "utf-8", nil
+}
+
+// Next returns the next line. ok is false at the end of the input or after a
+// read error (see Err).
+func (in *Input) Next() (Line, bool) {
+	if in.br == nil || in.err != nil {
+		return Line{}, false
+	}
+	in.buf = in.buf[:0]
+	cut := false
+	for {
+		chunk, err := in.br.ReadSlice('\n')
+		if len(in.buf)+len(chunk) > MaxLineBytes {
+			room := MaxLineBytes - len(in.buf)
+			if room > 0 {
+				in.buf = append(in.buf, chunk[:room]...)
+			}
+			cut = true
+		} else {
+			in.buf = append(in.buf, chunk...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				in.err = err
+			} else {
+				in.err = io.EOF
+			}
+			if len(in.buf) == 0 && !cut {
+				in.noteCap()
+				return Line{}, false
+			}
+		}
+		break
+	}
+	text := in.buf
+	if n := len(text); n > 0 && text[n-1] == '\n' {
+		text = text[:n-1]
+	}
+	if n := len(text); n > 0 && text[n-1] == '\r' {
+		text = text[:n-1]
+		in.crlf = true
+	}
+	in.n++
+	if cut {
+		in.CutN++
+	}
+	return Line{N: in.n, Text: text, Cut: cut}, true
+}
+
+func (in *Input) noteCap() {
+	if in.capped != nil && in.capped.hit {
+		in.Notes = append(in.Notes, fmt.Sprintf("%s: decompressed size reached the cap of %d bytes; the rest of the file was not read", in.Name, MaxDecompressedBytes))
+		in.capped.hit = false
+	}
+}
+
+// Err reports a read error other than end of file, naming the file and line.
+func (in *Input) Err() error {
+	if in.err == nil || errors.Is(in.err, io.EOF) {
+		return nil
+	}
+	return fmt.Errorf("%s:%d: read error: %w", in.Name, in.n+1, in.err)
+}
+
+// CRLF reports whether any line seen so far ended with CR LF.
+func (in *Input) CRLF() bool { return in.crlf }
+
+// Close releases the file.
+func (in *Input) Close() error {
+	if in.gz != nil {
+		in.gz.Close()
+		in.gz = nil
+	}
+	if in.f != nil {
+		err := in.f.Close()
+		in.f = nil
+		return err
+	}
+	return nil
+}
+
+// Sample reads up to n lines from the start for format detection, copying
+// them, and rewinds.
+func (in *Input) Sample(n int) ([]Line, error) {
+	var out []Line
+	for len(out) < n {
+		l, ok := in.Next()
+		if !ok {
+			break
+		}
+		l.Text = append([]byte(nil), l.Text...)
+		out = append(out, l)
+	}
+	if err := in.Err(); err != nil {
+		return out, err
+	}
+	return out, in.Rewind()
+}
+
+// capReader stops reading after left bytes, remembering that it did.
+type capReader struct {
+	r    io.Reader
+	left int64
+	hit  bool
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		c.hit = true
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+func hasSuffix(s, suf string) bool {
+	return len(s) >= len(suf) && s[len(s)-len(suf):] == suf
+}
+
+// isBinary reports whether a line holds bytes no text log contains: NUL or
+// other C0 controls besides tab and ESC, or invalid UTF-8.
+func isBinary(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != 0x1b && c != '\r' && c != '\f' {
+			return true
+		}
+	}
+	return !utf8.Valid(b)
+}

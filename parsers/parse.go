@@ -1,0 +1,356 @@
+package parsers
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Options steer parsing.
+type Options struct {
+	Format string         // "" or "auto" to detect; else a format name
+	Loc    *time.Location // --tz: zone of naive wall clocks; nil = leave naive
+	// FollowSymlinks lets folder walks follow symbolic links (loops are
+	// still detected). Off by default: a folder walk never leaves the
+	// folder named.
+	FollowSymlinks bool
+}
+
+// Result is what parsing one file produced.
+type Result struct {
+	Audit      Audit
+	Events     []Event
+	Auth       []AuthRow
+	Stats      []StatRow
+	History    []HistoryRow
+	Failures   []FailureRow
+	Exceptions []ExceptionRow
+	Meta       []MetaRow
+	Tasks      []TaskRow
+}
+
+// Dataset is the parse stage's output: the audit of every file and the
+// tables, all files' rows concatenated, ordered by file then line.
+type Dataset struct {
+	Audits   []Audit
+	Messages []string // about the walk itself (unreadable folders, loops)
+	Tables   map[string]arrow.RecordBatch
+}
+
+// Release frees the tables' memory.
+func (d *Dataset) Release() {
+	for _, r := range d.Tables {
+		r.Release()
+	}
+}
+
+// Parsed reports whether any file yielded at least one record.
+func (d *Dataset) Parsed() bool {
+	for _, a := range d.Audits {
+		if a.Records > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// runName derives the Locust run a file belongs to from its base name.
+func runName(base string) string {
+	for _, suf := range []string{"_stats_history.csv", "_stats.csv", "_failures.csv", "_exceptions.csv", ".html", ".htm"} {
+		if strings.HasSuffix(base, suf) {
+			return strings.TrimSuffix(base, suf)
+		}
+	}
+	return ""
+}
+
+// ParseFile detects (or takes from opt) the format of one file and parses
+// it. name is the path shown in rows and messages. It never panics on bad
+// input: failures land in Audit.Error and Audit.Messages.
+func ParseFile(path, name string, opt Options) (res *Result) {
+	res = &Result{Audit: Audit{Path: name, Format: "unknown", Tables: map[string]int64{}}}
+	a := &res.Audit
+	defer func() {
+		if r := recover(); r != nil {
+			a.Error = fmt.Sprintf("%s: internal error while parsing (please report): %v", name, r)
+			a.Messages = append(a.Messages, a.Error)
+		}
+	}()
+	in, err := Open(path, name)
+	if err != nil {
+		a.Error = err.Error()
+		a.Messages = append(a.Messages, err.Error())
+		return res
+	}
+	defer in.Close()
+	sample, err := in.Sample(SampleLines)
+	a.Encoding = in.Encoding
+	if err != nil {
+		a.Messages = append(a.Messages, err.Error())
+	}
+	var f Format
+	switch {
+	case opt.Format != "" && opt.Format != "auto":
+		var ok bool
+		f, ok = Lookup(opt.Format)
+		if !ok {
+			a.Error = fmt.Sprintf("%s: unknown format %q", name, opt.Format)
+			return res
+		}
+		a.Format, a.Confidence, a.Chosen = f.Name(), 1, "--format"
+	default:
+		d := Detect(sample, path)
+		a.RunnerUp, a.RunnerUpConfidence = d.RunnerUp, round3(d.RunnerUpConfidence)
+		if d.Format != "" {
+			f, _ = Lookup(d.Format)
+			a.Format, a.Confidence, a.Chosen = d.Format, round3(d.Confidence), "content"
+			if d.ByName {
+				a.Chosen = "content+name"
+			}
+		}
+	}
+	c := &Context{In: in, File: name, Run: runName(filepath.Base(name)), Loc: opt.Loc, audit: a, res: res}
+	if f == nil {
+		// Unknown: every line is unparsed, and the audit says so.
+		for {
+			l, ok := c.Next()
+			if !ok {
+				break
+			}
+			c.Unparsed(l, "no known format")
+		}
+		switch {
+		case c.last == 0:
+			a.Messages = append(a.Messages, fmt.Sprintf("%s: empty file", name))
+		case binarySample(sample):
+			a.Messages = append(a.Messages, fmt.Sprintf("%s:1: binary content, not a text log; skipped", name))
+		default:
+			a.Messages = append(a.Messages, fmt.Sprintf("%s: format not recognised (best guess %s at %.2f, below %.2f); lines counted as unparsed", name, orNone(a.RunnerUp), a.RunnerUpConfidence, MinConfidence))
+		}
+	} else {
+		if err := f.Parse(c); err != nil {
+			a.Messages = append(a.Messages, err.Error())
+		}
+		// Lines the format did not read are still accounted for.
+		for {
+			l, ok := c.Next()
+			if !ok {
+				break
+			}
+			c.Unparsed(l, "not read by the "+f.Name()+" parser")
+		}
+	}
+	if err := in.Err(); err != nil {
+		a.Messages = append(a.Messages, err.Error())
+	}
+	a.Messages = append(in.Notes, a.Messages...)
+	a.Lines = c.last
+	a.CutLines = in.CutN
+	if in.CutN > 0 {
+		a.Messages = append(a.Messages, fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, MaxLineBytes))
+	}
+	if c.Run != "" && (len(res.Stats)+len(res.History)+len(res.Failures)+len(res.Exceptions)+len(res.Meta)+len(res.Tasks)) > 0 {
+		a.Run = c.Run
+	}
+	if !a.Balanced() {
+		a.Messages = append(a.Messages, fmt.Sprintf("%s: line accounting does not add up: %d lines, %d records + %d folded + %d unparsed (a logcorr bug; please report)", name, a.Lines, a.Records, a.Folded, a.Unparsed))
+	}
+	if a.Zone == "" && len(res.Events) > 0 {
+		naive := false
+		for i := range res.Events {
+			if res.Events[i].Naive {
+				naive = true
+				break
+			}
+		}
+		if naive {
+			a.Zone, a.ZoneReason = "UTC?", "naive local time, no zone in the lines and no --tz: read as UTC until correlation infers the offset"
+		}
+	}
+	res.count()
+	return res
+}
+
+func (r *Result) count() {
+	set := func(name string, n int) {
+		if n > 0 {
+			r.Audit.Tables[name] = int64(n)
+		}
+	}
+	set(TableEvents, len(r.Events))
+	set(TableAuth, len(r.Auth))
+	set(TableStats, len(r.Stats))
+	set(TableHistory, len(r.History))
+	set(TableFailures, len(r.Failures))
+	set(TableExceptions, len(r.Exceptions))
+	set(TableMeta, len(r.Meta))
+	set(TableTasks, len(r.Tasks))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+func binarySample(sample []Line) bool {
+	bin := 0
+	for _, l := range sample {
+		if isBinary(l.Text) {
+			bin++
+		}
+	}
+	return bin > 0 && bin*2 >= len(sample)
+}
+
+// Target is a file found by Discover: where to read it and how to name it.
+type Target struct {
+	Path string // path to open
+	Name string // display name: relative to the folder given, or as given
+}
+
+// Discover expands the paths given on the command line into files. Folders
+// are walked in lexical order; symbolic links are not followed unless
+// opt.FollowSymlinks, and then loops are cut. Problems become messages, and
+// the walk goes on.
+func Discover(paths []string, opt Options) ([]Target, []string) {
+	var out []Target
+	var msgs []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			msgs = append(msgs, fmt.Sprintf("%s: %v", p, unwrapPathErr(err)))
+			continue
+		}
+		if !st.IsDir() {
+			out = append(out, Target{Path: p, Name: filepath.ToSlash(p)})
+			continue
+		}
+		root := p
+		var walk func(dir string, depth int)
+		walk = func(dir string, depth int) {
+			real, err := filepath.EvalSymlinks(dir)
+			if err == nil {
+				if seen[real] {
+					msgs = append(msgs, fmt.Sprintf("%s: folder already visited (symbolic link loop or duplicate); skipped", dir))
+					return
+				}
+				seen[real] = true
+			}
+			if depth > 64 {
+				msgs = append(msgs, fmt.Sprintf("%s: folders nested deeper than 64; skipped", dir))
+				return
+			}
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				msgs = append(msgs, fmt.Sprintf("%s: %v", dir, unwrapPathErr(err)))
+				return
+			}
+			for _, e := range entries {
+				full := filepath.Join(dir, e.Name())
+				rel, _ := filepath.Rel(root, full)
+				rel = filepath.ToSlash(rel)
+				if strings.HasPrefix(e.Name(), ".") {
+					continue
+				}
+				typ := e.Type()
+				if typ&fs.ModeSymlink != 0 {
+					if !opt.FollowSymlinks {
+						msgs = append(msgs, fmt.Sprintf("%s: symbolic link not followed (use --follow-symlinks)", rel))
+						continue
+					}
+					st, err := os.Stat(full)
+					if err != nil {
+						msgs = append(msgs, fmt.Sprintf("%s: %v", rel, unwrapPathErr(err)))
+						continue
+					}
+					if st.IsDir() {
+						walk(full, depth+1)
+						continue
+					}
+					typ = st.Mode().Type()
+				}
+				switch {
+				case typ.IsDir():
+					walk(full, depth+1)
+				case typ.IsRegular():
+					out = append(out, Target{Path: full, Name: rel})
+				default:
+					msgs = append(msgs, fmt.Sprintf("%s: not a regular file; skipped", rel))
+				}
+			}
+		}
+		walk(root, 0)
+	}
+	return out, msgs
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ParseAll parses every target, in parallel, and returns the dataset in
+// target order, so the same inputs always give the same tables.
+func ParseAll(targets []Target, opt Options) *Dataset {
+	results := make([]*Result, len(targets))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for i, t := range targets {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i] = ParseFile(t.Path, t.Name, opt)
+		}()
+	}
+	wg.Wait()
+	return Assemble(results)
+}
+
+// Assemble concatenates per-file results into a dataset.
+func Assemble(results []*Result) *Dataset {
+	ds := &Dataset{Tables: map[string]arrow.RecordBatch{}}
+	var all Result
+	for _, r := range results {
+		ds.Audits = append(ds.Audits, r.Audit)
+		all.Events = append(all.Events, r.Events...)
+		all.Auth = append(all.Auth, r.Auth...)
+		all.Stats = append(all.Stats, r.Stats...)
+		all.History = append(all.History, r.History...)
+		all.Failures = append(all.Failures, r.Failures...)
+		all.Exceptions = append(all.Exceptions, r.Exceptions...)
+		all.Meta = append(all.Meta, r.Meta...)
+		all.Tasks = append(all.Tasks, r.Tasks...)
+	}
+	sort.SliceStable(ds.Audits, func(i, j int) bool { return ds.Audits[i].Path < ds.Audits[j].Path })
+	ds.Tables[TableEvents] = ToRecord(all.Events)
+	ds.Tables[TableAuth] = ToRecord(all.Auth)
+	ds.Tables[TableStats] = ToRecord(all.Stats)
+	ds.Tables[TableHistory] = ToRecord(all.History)
+	ds.Tables[TableFailures] = ToRecord(all.Failures)
+	ds.Tables[TableExceptions] = ToRecord(all.Exceptions)
+	ds.Tables[TableMeta] = ToRecord(all.Meta)
+	ds.Tables[TableTasks] = ToRecord(all.Tasks)
+	return ds
+}
+
+// TableNames lists the tables in a fixed order, for writers.
+var TableNames = []string{TableEvents, TableAuth, TableStats, TableHistory, TableFailures, TableExceptions, TableMeta, TableTasks}
