@@ -1,0 +1,109 @@
+// Package rules turns a correlated analysis into findings.
+//
+// A rule is a YAML file (built-in ones are embedded from builtin/, users add
+// their own with --rules) with a stable ID, a title, a severity, a doc, and
+// either a generic matcher (sources, event kinds, fields, regexp2 message
+// patterns, time windows, thresholds) or the name of a check written in Go
+// for reasoning a matcher cannot express (content-size arithmetic, history
+// shape). Each rule has a fixture folder under testdata/<ID>/ with the
+// findings it must and must not produce, as in golang.org/x/tools/go/analysis.
+package rules
+
+import (
+	"time"
+
+	"github.com/logcorr/logcorr/correlate"
+)
+
+// Severity orders findings; the zero value is Info.
+type Severity int
+
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = []string{"info", "low", "medium", "high", "critical"}
+
+func (s Severity) String() string {
+	if s < 0 || int(s) >= len(severityNames) {
+		return "unknown"
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity reads a severity name.
+func ParseSeverity(s string) (Severity, bool) {
+	for i, n := range severityNames {
+		if n == s {
+			return Severity(i), true
+		}
+	}
+	return Info, false
+}
+
+// Finding is one conclusion about one run. JSON names are part of the
+// logcorr.analysis/v1 contract.
+type Finding struct {
+	ID             string             `json:"id"`
+	Severity       string             `json:"severity"`
+	Title          string             `json:"title"`
+	Category       string             `json:"category"` // "server", "test-validity", "metrics"
+	Confidence     float64            `json:"confidence"`
+	Summary        string             `json:"summary"`
+	Interpretation string             `json:"interpretation,omitempty"`
+	Recommendation string             `json:"recommendation,omitempty"`
+	Evidence       []Evidence         `json:"evidence"`
+	Missing        []string           `json:"missing_evidence,omitempty"`
+	Metrics        map[string]float64 `json:"metrics,omitempty"`
+}
+
+// Evidence is a cited line: file path relative to the analysed folder, the
+// 1-based line (a CSV row's physical line; 0 for a whole-file or HTML-field
+// citation, named in Text), its UTC time when known, and its text.
+type Evidence struct {
+	File string     `json:"file"`
+	Line int64      `json:"line"`
+	Time *time.Time `json:"time,omitempty"`
+	Text string     `json:"text"`
+}
+
+// Check is a rule condition written in Go. It reads the run (and the whole
+// analysis for cross-run facts) and returns zero or more findings; ID,
+// Severity, Title and Category are filled from the rule when left empty.
+type Check func(ctx *Context) []Finding
+
+// Context is what a check sees.
+type Context struct {
+	Analysis *correlate.Analysis
+	Run      *correlate.Run
+	Rule     *Rule
+	// Targets are the metric targets (SLO defaults or --slo).
+	Targets Targets
+}
+
+// Targets are the metric targets findings compare against. Defaults come
+// from the user's weekly report: auth success > 99 %, p95 < 2 s, p99 < 2 s.
+type Targets struct {
+	AuthSuccessPct float64
+	P95MS          float64
+	P99MS          float64
+	FailurePct     float64
+}
+
+// DefaultTargets are the weekly report's targets.
+var DefaultTargets = Targets{AuthSuccessPct: 99, P95MS: 2000, P99MS: 2000, FailurePct: 1}
+
+var checks = map[string]Check{}
+
+// RegisterCheck makes a Go check available to rules by name; called from
+// init in the file that implements it.
+func RegisterCheck(name string, c Check) {
+	if _, dup := checks[name]; dup {
+		panic("rules: check registered twice: " + name)
+	}
+	checks[name] = c
+}
