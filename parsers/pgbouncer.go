@@ -1,0 +1,505 @@
+package parsers
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// pgbouncer reads PgBouncer's log, as written to its logfile or to a
+// container's output (`docker logs`, with or without -t):
+//
+//	[DOCKER_RFC3339 ]YYYY-MM-DD HH:MM:SS.mmm ZONE [PID] LEVEL message
+//
+// Older releases printed no zone and a bare pid ("... 12.345 1234 LOG ...");
+// both shapes are read. ZONE is the process's zone abbreviation (or a
+// numeric offset): unambiguous ones are turned into UTC, the rest are kept
+// as naive wall clocks and reported.
+type pgbouncer struct{}
+
+func init() { Register(pgbouncer{}) }
+
+func (pgbouncer) Name() string { return "pgbouncer" }
+
+func (pgbouncer) Doc() Doc {
+	return Doc{
+		Summary: "PgBouncer log (logfile or docker logs, with or without -t)",
+		Sample:  "2026-11-29 18:57:27.303 WIB [19202] WARNING C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 pooler error: query_wait_timeout",
+		Extracts: []string{
+			"time (zone abbreviation → UTC when unambiguous)", "level", "kind (pooler_error, closing, login_attempt, new_connection, stats, banner, log)",
+			"user", "exc_message (pooler error)", "attrs: pid, conn, side, db, user, client/server, local, error, reason, age_s, tls, docker_time, stats values (xacts_per_s, queries_per_s, in_bytes_per_s, out_bytes_per_s, xact_us, query_us, wait_us, req_per_s...)",
+		},
+		Notes: "Ambiguous zone abbreviations (IST, CST, BST...) and unknown ones leave times naive unless --tz is given or a docker -t time pins the offset.",
+	}
+}
+
+// pgbLevels are the levels PgBouncer prints (usual/logging.c).
+var pgbLevels = []string{"LOG", "WARNING", "ERROR", "FATAL", "NOISE", "DEBUG"}
+
+// pgbZoneOffsets maps unambiguous zone abbreviations to their UTC offset in
+// seconds. Abbreviations are not unique worldwide; only those with one
+// common reading are here.
+var pgbZoneOffsets = map[string]int{
+	"UTC": 0, "UCT": 0, "GMT": 0, "Z": 0, "WET": 0,
+	"WEST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 3 * 3600, "MSK": 3 * 3600,
+	"ICT": 7 * 3600, "WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600,
+	"SGT": 8 * 3600, "HKT": 8 * 3600, "PHT": 8 * 3600, "AWST": 8 * 3600, "MYT": 8 * 3600,
+	"JST": 9 * 3600, "KST": 9 * 3600,
+	"AEST": 10 * 3600, "AEDT": 11 * 3600, "NZST": 12 * 3600, "NZDT": 13 * 3600,
+	"EST": -5 * 3600, "EDT": -4 * 3600, "CDT": -5 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
+	"PST": -8 * 3600, "PDT": -7 * 3600, "AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600,
+}
+
+// pgbZoneAmbiguous lists abbreviations in common use for several zones.
+var pgbZoneAmbiguous = map[string]string{
+	"IST": "India +05:30, Israel +02:00, Ireland +01:00",
+	"CST": "US Central -06:00, China +08:00, Cuba -05:00",
+	"BST": "British Summer +01:00, Bangladesh +06:00",
+	"AST": "Atlantic -04:00, Arabia +03:00",
+	"GST": "Gulf +04:00, South Georgia -02:00",
+	"SST": "Samoa -11:00, Singapore +08:00",
+}
+
+// pgbLine is one line split into its prefix fields; byte slices point into
+// the line.
+type pgbLine struct {
+	docker    time.Time // UTC, from a docker -t prefix
+	hasDocker bool
+	wall      time.Time // the printed clock, fields read as UTC
+	hasWall   bool
+	zone      []byte
+	pid       []byte
+	level     string
+	msg       []byte
+}
+
+// pgbSplit reads the prefix of a PgBouncer line. ok means the PgBouncer
+// prefix (time, pid, level) was found; a docker prefix alone leaves ok
+// false with hasDocker set and msg the rest of the line.
+func pgbSplit(b []byte) (p pgbLine, ok bool) {
+	if len(b) > 20 && b[10] == 'T' {
+		if t, n, ok := parseDateTime(b); ok {
+			if off, m, ok := parseOffset(b[n:]); ok && n+m < len(b) && b[n+m] == ' ' {
+				p.docker, p.hasDocker = t.Add(-time.Duration(off)*time.Second), true
+				b = b[n+m+1:]
+				p.msg = b
+			}
+		}
+	}
+	t, n, ok := parseDateTime(b)
+	if !ok || n >= len(b) || b[n] != ' ' {
+		return p, false
+	}
+	rest := b[n+1:]
+	// Optional zone, then [pid] or a bare pid.
+	tok, after := pgbToken(rest)
+	var zone, pid []byte
+	switch {
+	case len(tok) > 2 && tok[0] == '[' && tok[len(tok)-1] == ']':
+		pid = tok[1 : len(tok)-1]
+	case pgbDigits(tok):
+		pid = tok
+	default:
+		zone = tok
+		tok, after = pgbToken(after)
+		switch {
+		case len(tok) > 2 && tok[0] == '[' && tok[len(tok)-1] == ']':
+			pid = tok[1 : len(tok)-1]
+		case pgbDigits(tok):
+			pid = tok
+		default:
+			return p, false
+		}
+	}
+	if !pgbDigits(pid) || len(zone) > 8 {
+		return p, false
+	}
+	lv, msg := pgbToken(after)
+	level := ""
+	for _, l := range pgbLevels {
+		if string(lv) == l {
+			level = l
+			break
+		}
+	}
+	if level == "" {
+		return p, false
+	}
+	p.wall, p.hasWall, p.zone, p.pid, p.level, p.msg = t, true, zone, pid, level, msg
+	return p, true
+}
+
+// pgbToken returns the bytes up to the next space and what follows it.
+func pgbToken(b []byte) (tok, rest []byte) {
+	i := bytes.IndexByte(b, ' ')
+	if i < 0 {
+		return b, nil
+	}
+	return b[:i], b[i+1:]
+}
+
+func pgbDigits(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (pgbouncer) Sniff(sample []Line) float64 {
+	n, hit := 0, 0.0
+	for _, l := range sample {
+		if len(bytes.TrimSpace(l.Text)) == 0 {
+			continue
+		}
+		n++
+		if p, ok := pgbSplit(l.Text); ok {
+			hit += 0.8
+			// Connection ids and stats are PgBouncer's own.
+			if bytes.HasPrefix(p.msg, []byte("C-0x")) || bytes.HasPrefix(p.msg, []byte("S-0x")) ||
+				bytes.HasPrefix(p.msg, []byte("stats: ")) || bytes.HasPrefix(p.msg, []byte("Stats: ")) ||
+				bytes.Contains(p.msg, []byte("PgBouncer")) {
+				hit += 0.2
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return hit / float64(n)
+}
+
+func (pgbouncer) NameHint(base string) bool {
+	return strings.Contains(strings.ToLower(base), "pgbouncer")
+}
+
+// pgbZoneState resolves zone abbreviations line by line (a restart after a
+// TZ change mixes zones in one file), caching the last one seen, and
+// remembers what to tell the audit.
+type pgbZoneState struct {
+	c        *Context
+	last     string
+	lastOff  int
+	lastOK   bool
+	seen     []string
+	reasons  []string
+	warned   map[string]bool
+	inferred map[string]int // offsets pinned by docker -t times
+}
+
+// resolve returns the zone text and, when known, the offset in seconds.
+func (z *pgbZoneState) resolve(zone []byte, line int64) (string, int, bool) {
+	if z.last != "" && string(zone) == z.last {
+		return z.last, z.lastOff, z.lastOK
+	}
+	name := string(zone)
+	off, ok := pgbZoneOffsets[name]
+	reason := ""
+	if ok {
+		reason = fmt.Sprintf("%s = UTC%s", name, pgbFormatOffset(off))
+	} else if o, m, numOK := parseOffset(zone); numOK && m == len(zone) {
+		off, ok = o, true
+		reason = fmt.Sprintf("%s = UTC%s", name, pgbFormatOffset(off))
+	} else if o, inf := z.inferred[name]; inf {
+		off, ok = o, true
+		reason = fmt.Sprintf("%s = UTC%s (from the docker -t times)", name, pgbFormatOffset(off))
+	}
+	if !ok && !z.warned[name] && z.c.Loc == nil {
+		if z.warned == nil {
+			z.warned = map[string]bool{}
+		}
+		z.warned[name] = true
+		if amb, isAmb := pgbZoneAmbiguous[name]; isAmb {
+			z.c.Warnf(line, "zone abbreviation %s is ambiguous (%s); times left naive — give --tz", name, amb)
+		} else {
+			z.c.Warnf(line, "zone abbreviation %s is not known; times left naive — give --tz", name)
+		}
+	}
+	if !ok {
+		if z.c.Loc != nil {
+			reason = fmt.Sprintf("%s read in --tz %s", name, z.c.Loc)
+		} else {
+			reason = fmt.Sprintf("%s not known or ambiguous: naive", name)
+		}
+	}
+	z.note(name, reason)
+	z.last, z.lastOff, z.lastOK = name, off, ok
+	return name, off, ok
+}
+
+// infer pins an unknown abbreviation's offset from a docker -t time on the
+// same line: the difference between the two clocks, if it is a whole
+// quarter hour within a second or two, is the zone's offset.
+func (z *pgbZoneState) infer(zone []byte, wall, docker time.Time) {
+	name := string(zone)
+	if _, ok := pgbZoneOffsets[name]; ok {
+		return
+	}
+	if _, ok := z.inferred[name]; ok {
+		return
+	}
+	d := wall.Sub(docker)
+	q := d.Round(15 * time.Minute)
+	if diff := d - q; diff < -2*time.Second || diff > 2*time.Second || q > 14*time.Hour || q < -12*time.Hour {
+		return
+	}
+	if z.inferred == nil {
+		z.inferred = map[string]int{}
+	}
+	z.inferred[name] = int(q / time.Second)
+	if z.last == name {
+		z.last = ""
+	}
+}
+
+func (z *pgbZoneState) note(name, reason string) {
+	for i, s := range z.seen {
+		if s == name {
+			z.reasons[i] = reason
+			return
+		}
+	}
+	z.seen = append(z.seen, name)
+	z.reasons = append(z.reasons, reason)
+}
+
+func (z *pgbZoneState) finish() {
+	if len(z.seen) == 0 {
+		return
+	}
+	z.c.SetZone(strings.Join(z.seen, ","), "printed in each line: "+strings.Join(z.reasons, "; "))
+}
+
+func pgbFormatOffset(off int) string {
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("%c%02d:%02d", sign, off/3600, off%3600/60)
+}
+
+// pgbBanners start the messages PgBouncer prints when it starts or stops.
+var pgbBanners = []string{
+	"process up:", "listening on ", "kernel file descriptor limit", "File descriptor limit",
+	"got SIGTERM", "got SIGINT", "got SIGQUIT", "got SIGHUP", "got SIGUSR", "server lifetime over",
+	"shutting down", "shutdown", "PgBouncer", "unix socket", "Unix socket", "RESUME", "PAUSE", "SUSPEND",
+}
+
+func (pgbouncer) Parse(c *Context) error {
+	z := &pgbZoneState{c: c}
+	defer z.finish()
+	for {
+		l, ok := c.Next()
+		if !ok {
+			return nil
+		}
+		b := l.Text
+		if len(bytes.TrimSpace(b)) == 0 {
+			c.Fold(1) // blank separator
+			continue
+		}
+		p, ok := pgbSplit(b)
+		if !ok {
+			if p.hasDocker {
+				// Output of the container's entrypoint, not PgBouncer's.
+				c.Event(Event{Time: p.docker, Zone: "UTC", Source: "pgbouncer", Line: l.N, Kind: KindLog,
+					Message: string(p.msg), Attrs: map[string]string{"docker_time": p.docker.Format(time.RFC3339Nano)}})
+				continue
+			}
+			c.Unparsed(l, "no PgBouncer prefix (time [pid] LEVEL)")
+			continue
+		}
+		e := Event{Source: "pgbouncer", Line: l.N, Level: p.level, Kind: KindLog, Message: string(p.msg)}
+		attrs := make(map[string]string, 8)
+		attrs["pid"] = string(p.pid)
+		if p.hasDocker {
+			attrs["docker_time"] = p.docker.Format(time.RFC3339Nano)
+		}
+		switch {
+		case len(p.zone) > 0:
+			if p.hasDocker {
+				z.infer(p.zone, p.wall, p.docker)
+			}
+			name, off, known := z.resolve(p.zone, l.N)
+			e.Zone = name
+			if known {
+				e.Time = p.wall.Add(-time.Duration(off) * time.Second)
+			} else {
+				e.Time, e.Naive, _ = c.Wall(p.wall)
+			}
+		default:
+			e.Time, e.Naive, e.Zone = c.Wall(p.wall)
+		}
+		pgbMessage(&e, attrs, p.msg)
+		e.Attrs = attrs
+		c.Event(e)
+	}
+}
+
+// pgbMessage classifies a message and pulls out its fields.
+func pgbMessage(e *Event, attrs map[string]string, msg []byte) {
+	rest := msg
+	conn := false
+	if len(rest) > 4 && (rest[0] == 'C' || rest[0] == 'S') && rest[1] == '-' && rest[2] == '0' && rest[3] == 'x' {
+		if i := bytes.IndexByte(rest, ':'); i > 0 {
+			conn = true
+			attrs["conn"] = string(rest[:i])
+			side := "client"
+			if rest[0] == 'S' {
+				side = "server"
+			}
+			attrs["side"] = side
+			rest = bytes.TrimLeft(rest[i+1:], " ")
+			// db/user@addr, as in "rabdb/rabapp@127.0.0.1:44202".
+			tok, after := pgbToken(rest)
+			if at := bytes.LastIndexByte(tok, '@'); at > 0 {
+				if sl := bytes.IndexByte(tok[:at], '/'); sl >= 0 {
+					attrs["db"] = string(tok[:sl])
+					attrs["user"] = string(tok[sl+1 : at])
+					attrs[side] = string(tok[at+1:])
+					rest = after
+				}
+			}
+		}
+	}
+	switch {
+	case bytes.HasPrefix(rest, []byte("pooler error: ")):
+		e.Kind = KindPoolerError
+		v := string(bytes.TrimSpace(rest[len("pooler error: "):]))
+		attrs["error"] = v
+		e.ExcMessage = v
+	case bytes.HasPrefix(rest, []byte("closing because: ")):
+		e.Kind = KindClosing
+		r := bytes.TrimSpace(rest[len("closing because: "):])
+		if i := bytes.LastIndex(r, []byte(" (age=")); i >= 0 && r[len(r)-1] == ')' {
+			age := r[i+len(" (age=") : len(r)-1]
+			age = bytes.TrimSuffix(age, []byte("s"))
+			if pgbDigits(age) {
+				attrs["age_s"] = string(age)
+			}
+			r = r[:i]
+		}
+		attrs["reason"] = string(r)
+	case bytes.HasPrefix(rest, []byte("login attempt: ")):
+		e.Kind = KindLoginAttempt
+		kv := rest[len("login attempt: "):]
+		for len(kv) > 0 {
+			var tok []byte
+			tok, kv = pgbToken(kv)
+			if eq := bytes.IndexByte(tok, '='); eq > 0 {
+				attrs[string(tok[:eq])] = string(tok[eq+1:])
+			}
+		}
+	case bytes.HasPrefix(rest, []byte("new connection to server")):
+		e.Kind = KindNewConnection
+		r := rest[len("new connection to server"):]
+		if i := bytes.Index(r, []byte("(from ")); i >= 0 && len(r) > 0 && r[len(r)-1] == ')' {
+			attrs["local"] = string(r[i+len("(from ") : len(r)-1])
+		}
+	case bytes.HasPrefix(rest, []byte("taking connection from reserve_pool")):
+		attrs["event"] = "reserve_pool"
+	case !conn && (bytes.HasPrefix(rest, []byte("stats: ")) || bytes.HasPrefix(rest, []byte("Stats: "))):
+		e.Kind = KindStats
+		pgbStats(attrs, rest[len("stats: "):])
+	case !conn:
+		for _, bn := range pgbBanners {
+			if bytes.HasPrefix(rest, []byte(bn)) {
+				e.Kind = KindBanner
+				break
+			}
+		}
+	}
+	if u := attrs["user"]; u != "" {
+		e.User = u
+	}
+}
+
+// pgbStats reads every "N name" or "name N unit" pair of a stats line into
+// attrs with normalised keys, so that every PgBouncer release's wording
+// (older "12 req/s, in 1234 b/s", 1.8+ "xacts/s ... wait N us", 1.21+
+// "client parses/s ...") lands in the same columns:
+// "21 xacts/s" → xacts_per_s, "in 4772 B/s" → in_bytes_per_s,
+// "xact 219145 us" → xact_us.
+func pgbStats(attrs map[string]string, b []byte) {
+	for len(b) > 0 {
+		var part []byte
+		if i := bytes.IndexByte(b, ','); i >= 0 {
+			part, b = b[:i], b[i+1:]
+		} else {
+			part, b = b, nil
+		}
+		fields := bytes.Fields(part)
+		at := -1
+		for i, f := range fields {
+			if pgbNumber(f) {
+				at = i
+				break
+			}
+		}
+		if at < 0 || len(fields) < 2 {
+			continue
+		}
+		var name, unit [][]byte
+		if at == 0 {
+			name = fields[1:]
+		} else {
+			name, unit = fields[:at], fields[at+1:]
+		}
+		key := pgbStatKey(name, unit)
+		if key != "" {
+			attrs[key] = string(fields[at])
+		}
+	}
+}
+
+func pgbNumber(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	dot := false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func pgbStatKey(name, unit [][]byte) string {
+	var sb strings.Builder
+	for i, w := range name {
+		if i > 0 {
+			sb.WriteByte('_')
+		}
+		s := strings.ToLower(string(w))
+		if strings.HasSuffix(s, "/s") {
+			s = strings.TrimSuffix(s, "/s") + "_per_s"
+		}
+		sb.WriteString(s)
+	}
+	for _, w := range unit {
+		s := string(w)
+		switch s {
+		case "B/s", "b/s":
+			s = "bytes_per_s"
+		case "us", "ms", "s":
+		default:
+			s = strings.ToLower(s)
+			if strings.HasSuffix(s, "/s") {
+				s = strings.TrimSuffix(s, "/s") + "_per_s"
+			}
+		}
+		sb.WriteByte('_')
+		sb.WriteString(s)
+	}
+	return sb.String()
+}
