@@ -99,7 +99,7 @@ forget() {  # a started process that has exited by itself
 pool_summary() {  # TEST_USER_POOL without passwords: ' TEST_USER_POOL=<N entries: a:***, b:***, ...>'
   [[ -n $1 ]] || return 0
   local n; n=$(tr ',' '\n' <<<"$1" | grep -c .)
-  printf ' TEST_USER_POOL=<%s entries: %s>' "$n" "$(tr ',' '\n' <<<"$1" | sed -E 's/:.*/:***/' | head -4 | paste -sd, | sed 's/,/, /g')${n:+, ...}"
+  printf ' TEST_USER_POOL=<%s entries: %s>' "$n" "$(tr ',' '\n' <<<"$1" | sed -E 's/:.*/:***/' | head -4 | paste -sd, | sed 's/,/, /g')$( ((n > 4)) && echo ', ...')"
 }
 # stop one started process now (same logic as cleanup, for the orderly end of a run)
 stop_proc() {
@@ -128,6 +128,7 @@ wait_port() {  # wait_port PORT SECONDS
   done
   return 1
 }
+# a plain command (not a function) when backgrounded, so that $! is the server's own PID
 as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
 
 mkdir -p "$OUT_ARG"
@@ -154,7 +155,7 @@ STACK_START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 log "initdb ($PGBIN)"
 as_postgres env TZ=UTC "$PGBIN/initdb" -D "$WORK/pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
   >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
-as_postgres env TZ=UTC "$PGBIN/postgres" -D "$WORK/pgdata" -p "$PG_PORT" -c listen_addresses=127.0.0.1 \
+setpriv --reuid=postgres --regid=postgres --init-groups -- env TZ=UTC "$PGBIN/postgres" -D "$WORK/pgdata" -p "$PG_PORT" -c listen_addresses=127.0.0.1 \
   -c unix_socket_directories="$WORK/sock" -c timezone=UTC -c log_timezone=UTC -c max_connections=100 \
   -c fsync=off >"$WORK/postgresql.log" 2>&1 &
 started $! postgres INT
@@ -190,7 +191,7 @@ sed -e "s|@PG_PORT@|$PG_PORT|; s|@PGB_PORT@|$PGB_PORT|; s|@SOCK_DIR@|$WORK/sock|
     -e "s|@PGB_RESERVE_POOL_TIMEOUT@|$PGB_RESERVE_POOL_TIMEOUT|; s|@PGB_QUERY_WAIT_TIMEOUT@|$PGB_QUERY_WAIT_TIMEOUT|" \
     "$HERE/pgbouncer.ini.tmpl" >"$WORK/pgbouncer.ini"
 chown postgres:postgres "$WORK/pgbouncer.ini" "$WORK/userlist.txt"
-as_postgres env TZ=Asia/Jakarta pgbouncer "$WORK/pgbouncer.ini" 2>>"$OUT/pgbouncer.log" >/dev/null &
+setpriv --reuid=postgres --regid=postgres --init-groups -- env TZ=Asia/Jakarta pgbouncer "$WORK/pgbouncer.ini" 2>>"$OUT/pgbouncer.log" >/dev/null &
 started $! pgbouncer TERM
 wait_port "$PGB_PORT" 20 || die "PgBouncer did not open 127.0.0.1:$PGB_PORT (see $OUT/pgbouncer.log)"
 

@@ -21,10 +21,17 @@ os.makedirs(LOG_DIR, exist_ok=True)
 FAIL_LOG = os.path.join(LOG_DIR, "locust_login_failures.log")
 
 auth_log = logging.getLogger("locust.auth")
-auth_log.setLevel(logging.INFO)
-_fh = logging.FileHandler(FAIL_LOG, encoding="utf-8")
-_fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-auth_log.addHandler(_fh)
+
+
+def _attach_file_handler():
+    # Locust's setup_logging() (dictConfig) runs after this file is imported and strips the
+    # handlers of every 'locust.*' logger, so the file handler is attached at init time.
+    if not any(getattr(h, "_auth_fail_log", False) for h in auth_log.handlers):
+        fh = logging.FileHandler(FAIL_LOG, encoding="utf-8")
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        fh._auth_fail_log = True
+        auth_log.addHandler(fh)
+    auth_log.setLevel(logging.INFO)
 
 
 def raw_failure(message):
@@ -53,6 +60,7 @@ _next_user = 0
 
 @events.init.add_listener
 def _announce_pool(environment, **kwargs):
+    _attach_file_handler()
     for entry in SKIPPED:
         auth_log.warning(
             "TEST_USER_POOL invalid entry (missing ':password'): %r - skipped (format: username:password)", entry

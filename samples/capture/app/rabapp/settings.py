@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",  # allauth 0.51's login.html loads its template tags
     "rabapp",
 ]
 SITE_ID = 1
