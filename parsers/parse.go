@@ -23,6 +23,9 @@ type Options struct {
 	// still detected). Off by default: a folder walk never leaves the
 	// folder named.
 	FollowSymlinks bool
+	// NoRedact keeps secrets (passwords, session keys, CSRF tokens,
+	// Authorization/Cookie headers) in the tables; off by default.
+	NoRedact bool
 }
 
 // Result is what parsing one file produced.
@@ -175,6 +178,9 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		if naive {
 			a.Zone, a.ZoneReason = "UTC?", "naive local time, no zone in the lines and no --tz: read as UTC until correlation infers the offset"
 		}
+	}
+	if !opt.NoRedact {
+		redactResult(res)
 	}
 	res.count()
 	return res

@@ -1,0 +1,46 @@
+package parsers
+
+import "github.com/logcorr/logcorr/redact"
+
+// redactResult masks secrets in every text column of a file's rows and in
+// its audit, so that no output written from the tables (terminal,
+// markdown, JSON, Arrow, Parquet) can leak them. Numeric columns and
+// names (methods, formats, file paths) cannot hold secrets and are left.
+func redactResult(r *Result) {
+	s := redact.String
+	attrs := func(m map[string]string) {
+		for k, v := range m {
+			m[k] = s(k + "=" + v)[len(k)+1:]
+		}
+	}
+	for i := range r.Events {
+		e := &r.Events[i]
+		e.Message, e.Traceback, e.ExcMessage, e.Path = s(e.Message), s(e.Traceback), s(e.ExcMessage), s(e.Path)
+		attrs(e.Attrs)
+	}
+	for i := range r.Auth {
+		a := &r.Auth[i]
+		if a.Session != "" && a.Session != "None" {
+			a.Session = redact.Mask
+		}
+		a.Path = s(a.Path)
+		attrs(a.Attrs)
+	}
+	for i := range r.Failures {
+		r.Failures[i].Error = s(r.Failures[i].Error)
+	}
+	for i := range r.Exceptions {
+		x := &r.Exceptions[i]
+		x.Message, x.Traceback = s(x.Message), s(x.Traceback)
+	}
+	for i := range r.Meta {
+		m := &r.Meta[i]
+		m.Value = s(m.Key + "=" + m.Value)[len(m.Key)+1:]
+	}
+	for i := range r.Audit.UnparsedExamples {
+		r.Audit.UnparsedExamples[i].Text = s(r.Audit.UnparsedExamples[i].Text)
+	}
+	for i := range r.Audit.Messages {
+		r.Audit.Messages[i] = s(r.Audit.Messages[i])
+	}
+}

@@ -1,0 +1,208 @@
+// Package redact removes secrets from log text before it reaches any
+// output: passwords (TEST_USER_POOL=user:pass, password= fields, URLs with
+// credentials), Django session keys, CSRF tokens, and Authorization/Cookie
+// headers. Values are replaced by Mask; the key stays, so a reader still
+// sees that a password or a cookie was there.
+//
+// It runs on every text column the parsers produce, so it is written as a
+// byte scan with a cheap keyword pre-check: most log lines contain none of
+// the trigger words and cost one case-insensitive search.
+package redact
+
+import (
+	"strings"
+)
+
+// Mask replaces a secret value.
+const Mask = "[REDACTED]"
+
+// keys whose value (after '=' or ':' and optional quotes/space) is secret.
+// Matched case-insensitively, at a word boundary.
+var secretKeys = []string{
+	"password", "passwd", "pwd", "pass", "secret", "token", "api_key", "apikey",
+	"sessionid", "session_key", "session", "csrftoken", "csrfmiddlewaretoken",
+	"csrf_token", "x-csrftoken", "authorization", "cookie", "set-cookie",
+	"test_user_pool",
+}
+
+// trigger is a cheap pre-check: a line without any of these bytes patterns
+// cannot hold a secret we recognise.
+var triggers = []string{"pass", "pwd", "secret", "token", "key", "session", "csrf", "authorization", "cookie", "pool", "://"}
+
+// String returns s with secrets masked.
+func String(s string) string {
+	if s == "" || !mayHold(s) {
+		return s
+	}
+	s = maskURLCredentials(s)
+	return maskKeyValues(s)
+}
+
+func mayHold(s string) bool {
+	ls := strings.ToLower(s)
+	for _, t := range triggers {
+		if strings.Contains(ls, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskURLCredentials turns scheme://user:pass@host into scheme://user:[REDACTED]@host.
+func maskURLCredentials(s string) string {
+	var b strings.Builder
+	rest := s
+	changed := false
+	for {
+		i := strings.Index(rest, "://")
+		if i < 0 {
+			break
+		}
+		start := i + 3
+		end := start
+		for end < len(rest) && !isURLStop(rest[end]) {
+			end++
+		}
+		auth := rest[start:end]
+		at := strings.LastIndexByte(auth, '@')
+		colon := strings.IndexByte(auth, ':')
+		if at > 0 && colon >= 0 && colon < at {
+			b.WriteString(rest[:start+colon+1])
+			b.WriteString(Mask)
+			b.WriteString(rest[start+at : end])
+			changed = true
+		} else {
+			b.WriteString(rest[:end])
+		}
+		rest = rest[end:]
+	}
+	if !changed {
+		return s
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+func isURLStop(c byte) bool {
+	return c == '/' || c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '?' || c == '#' || c == '>' || c == '<'
+}
+
+// maskKeyValues masks the value after a secret key followed by '=' or ':'.
+func maskKeyValues(s string) string {
+	ls := strings.ToLower(s)
+	var b strings.Builder
+	last := 0
+	i := 0
+	for i < len(s) {
+		key, ok := keyAt(ls, i)
+		if !ok {
+			i++
+			continue
+		}
+		j := i + len(key)
+		// optional closing quote of a JSON key, spaces, then = or :
+		for j < len(s) && (s[j] == '"' || s[j] == '\'') {
+			j++
+		}
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j >= len(s) || (s[j] != '=' && s[j] != ':') {
+			i += len(key)
+			continue
+		}
+		j++
+		for j < len(s) && (s[j] == ' ' || s[j] == '"' || s[j] == '\'') {
+			j++
+		}
+		vstart := j
+		if strings.HasPrefix(s[vstart:], Mask) {
+			i = vstart + len(Mask)
+			continue
+		}
+		vend := valueEnd(s, key, vstart)
+		if vend <= vstart || isHarmless(s[vstart:vend]) {
+			i = j
+			continue
+		}
+		b.WriteString(s[last:vstart])
+		if key == "test_user_pool" {
+			b.WriteString(maskPool(s[vstart:vend]))
+		} else {
+			b.WriteString(Mask)
+		}
+		last, i = vend, vend
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// keyAt reports the secret key starting at i, at a word boundary.
+func keyAt(ls string, i int) (string, bool) {
+	if i > 0 && isWord(ls[i-1]) {
+		return "", false
+	}
+	for _, k := range secretKeys {
+		if strings.HasPrefix(ls[i:], k) {
+			end := i + len(k)
+			if end < len(ls) && isWord(ls[end]) {
+				continue
+			}
+			return k, true
+		}
+	}
+	return "", false
+}
+
+func isWord(c byte) bool {
+	return c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
+// valueEnd finds where a secret value stops. Header values (Authorization,
+// Cookie) run to the end of the line or a quote; others stop at white space,
+// quotes, commas, ampersands, semicolons or closing brackets.
+func valueEnd(s, key string, i int) int {
+	header := key == "authorization" || key == "cookie" || key == "set-cookie"
+	pool := key == "test_user_pool"
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\'' || c == '\n' || c == '\r':
+			return i
+		case header:
+		case pool:
+			if c == ' ' || c == '\t' {
+				return i
+			}
+		case c == ' ' || c == '\t' || c == '&' || c == ';' || c == ',' || c == ')' || c == ']' || c == '}' || c == '>':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// isHarmless spares values that are not secrets: Django's "None", the
+// auth-debug booleans (csrf_cookie=True), "n/a", and empty markers.
+func isHarmless(v string) bool {
+	switch strings.ToLower(v) {
+	case "none", "null", "true", "false", "n/a", "-", "", "***", strings.ToLower(Mask):
+		return true
+	}
+	return false
+}
+
+// maskPool keeps the user names of a TEST_USER_POOL value
+// ("a:pw,b:pw") and masks every password.
+func maskPool(v string) string {
+	parts := strings.Split(v, ",")
+	for i, p := range parts {
+		if c := strings.IndexByte(p, ':'); c >= 0 {
+			parts[i] = p[:c+1] + Mask
+		}
+	}
+	return strings.Join(parts, ",")
+}
