@@ -1,0 +1,190 @@
+package parsers
+
+import "strings"
+
+// authDebug reads auth_debug.log: the user's middleware logs, for every
+// request to a path ending /accounts/login/, an auth_request line before the
+// view and an auth_response line after it, plus auth_failure on errors:
+//
+//	2026-11-29 18:57:01,605 DEBUG auth_debug auth_response status=200 method=GET path=/accounts/login/ user=anon duration_ms=36.60 db_queries=n/a db_time_ms=n/a
+//
+// Each line is an event and an auth row with every key typed.
+type authDebug struct{}
+
+func init() { Register(authDebug{}) }
+
+func (authDebug) Name() string { return "auth_debug" }
+
+func (authDebug) Doc() Doc {
+	return Doc{
+		Summary:  "auth_debug.log: the login middleware's auth_request / auth_response / auth_failure key=value records",
+		Sample:   "2026-11-29 18:57:01,605 DEBUG auth_debug auth_response status=200 method=GET path=/accounts/login/ user=anon duration_ms=36.60 db_queries=n/a db_time_ms=n/a",
+		Extracts: []string{"events: time, level, logger, kind, status, method, path, user, duration_ms, other keys in attrs", "auth: every key typed (status int, duration_ms / db_time_ms float, csrf_* bool, db_queries int; n/a is null), unknown keys in attrs"},
+		Notes:    "the older shape `auth_response status=%s path=%s user=%s` reads too (method and duration null); asctime is naive local time",
+	}
+}
+
+func (authDebug) NameHint(base string) bool { return strings.HasPrefix(base, "auth_debug") }
+
+// Sniff: auth lines are this format's own; a sample that also holds
+// runserver request lines is runserver's console, where auth lines are
+// mixed in.
+func (authDebug) Sniff(sample []Line) float64 {
+	s := pyClassify(sample)
+	if s.n == 0 {
+		return 0
+	}
+	score := float64(s.auth) / float64(s.n)
+	if s.server+s.console > 0 {
+		score *= 0.5
+	}
+	return score
+}
+
+func (f authDebug) Parse(c *Context) error {
+	var p pyPending
+	var kvs []pyKV
+	for {
+		l, ok := c.Next()
+		if !ok {
+			break
+		}
+		rec, ok := parsePyRecord(l.Text)
+		if !ok {
+			switch {
+			case p.active:
+				p.add(l)
+			case pyIsBlank(l.Text):
+				c.Fold(1)
+			default:
+				c.Unparsed(l, "not an auth_debug record and no record above to fold into")
+			}
+			continue
+		}
+		p.flush(c)
+		var ev Event
+		ev, kvs = authEvent(c, f.Name(), l, rec, kvs, true)
+		p.start(ev, false)
+	}
+	p.flush(c)
+	return nil
+}
+
+// authKind tells the event kind of an auth_debug message from its first
+// word, or "".
+func authKind(msg []byte) string {
+	w, _ := pyWord(msg)
+	switch string(w) {
+	case "auth_request":
+		return KindAuthRequest
+	case "auth_response":
+		return KindAuthResponse
+	case "auth_failure":
+		return KindAuthFailure
+	}
+	return ""
+}
+
+// authEvent turns one record into an event; for auth messages it types the
+// keys into the event and, when withRow, adds the auth row. kvs is scratch
+// space, returned for reuse.
+func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, withRow bool) (Event, []pyKV) {
+	ev := Event{Source: source, Line: l.N, Level: rec.Level, Logger: string(rec.Logger), Message: string(rec.Msg), Kind: KindLog}
+	pySetWall(c, &ev, rec.T)
+	kind := authKind(rec.Msg)
+	if kind == "" {
+		return ev, kvs
+	}
+	ev.Kind = kind
+	_, rest := pyWord(rec.Msg)
+	kvs = pyParseKV(rest, kvs[:0])
+	row := AuthRow{Time: ev.Time, Naive: ev.Naive, Line: l.N, Level: rec.Level, Kind: kind}
+	for _, p := range kvs {
+		k, v := string(p.Key), p.Val
+		na := string(v) == "n/a"
+		typed := true
+		switch k {
+		case "method":
+			row.Method, ev.Method = string(v), string(v)
+		case "path":
+			row.Path, ev.Path = string(v), string(v)
+		case "user":
+			row.User, ev.User = string(v), string(v)
+		case "session":
+			row.Session = string(v)
+		case "ip":
+			row.IP = string(v)
+		case "csrf_cookie", "csrf_header", "form_csrf":
+			var dst **bool
+			switch k {
+			case "csrf_cookie":
+				dst = &row.CSRFCookie
+			case "csrf_header":
+				dst = &row.CSRFHeader
+			default:
+				dst = &row.FormCSRF
+			}
+			if b, ok := pyBool(v); ok {
+				*dst = &b
+			} else if !na {
+				typed = false
+			}
+		case "status", "db_queries":
+			if n, ok := pyAtoi(v); ok {
+				if k == "status" {
+					row.Status, ev.Status = &n, &n
+				} else {
+					row.DBQueries = &n
+				}
+			} else if !na {
+				typed = false
+			}
+		case "duration_ms", "db_time_ms":
+			if x, ok := pyAtof(v); ok {
+				if k == "duration_ms" {
+					row.DurationMS, ev.DurationMS = &x, &x
+				} else {
+					row.DBTimeMS = &x
+				}
+			} else if !na {
+				typed = false
+			}
+		default:
+			typed = false
+		}
+		if !typed {
+			if row.Attrs == nil {
+				row.Attrs = map[string]string{}
+			}
+			row.Attrs[k] = string(v)
+		}
+		switch k {
+		case "method", "path", "user":
+		case "status", "duration_ms":
+			if typed {
+				break
+			}
+			fallthrough
+		default:
+			if ev.Attrs == nil {
+				ev.Attrs = map[string]string{}
+			}
+			ev.Attrs[k] = string(v)
+		}
+	}
+	if withRow {
+		c.Auth(row)
+	}
+	return ev, kvs
+}
+
+// pyBool reads Python's str(bool), and the usual spellings of it.
+func pyBool(b []byte) (bool, bool) {
+	switch string(b) {
+	case "True", "true", "1", "yes":
+		return true, true
+	case "False", "false", "0", "no":
+		return false, true
+	}
+	return false, false
+}

@@ -1,0 +1,476 @@
+package parsers
+
+import (
+	"bytes"
+	"strconv"
+	"time"
+)
+
+// Readers shared by the formats written through Python's logging module
+// (django, auth_debug, runserver, locust_auth): the
+// "%(asctime)s %(levelname)s %(name)s %(message)s" prefix, and the folding
+// of a traceback (with its exception chain) into the record above it.
+
+// pyLevels are the level names Python's logging prints. Matching against a
+// fixed table keeps the level string allocation-free.
+var pyLevels = [...]string{"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "WARN", "FATAL", "NOTSET"}
+
+// pyLevel returns the canonical level string for b, or "".
+func pyLevel(b []byte) string {
+	for _, lv := range pyLevels {
+		if string(b) == lv {
+			return lv
+		}
+	}
+	return ""
+}
+
+// word splits b at its first space: the word and what follows the space.
+func pyWord(b []byte) (w, rest []byte) {
+	i := bytes.IndexByte(b, ' ')
+	if i < 0 {
+		return b, nil
+	}
+	return b[:i], b[i+1:]
+}
+
+// pyHead reads "YYYY-MM-DD HH:MM:SS,mmm LEVEL " from the start of b: the
+// wall clock, the level and the rest of the line (logger and message, or
+// the message alone for a "%(asctime)s %(levelname)s %(message)s" format).
+func pyHead(b []byte) (t time.Time, level string, rest []byte, ok bool) {
+	if len(b) < 20 || b[10] != ' ' {
+		return time.Time{}, "", nil, false
+	}
+	t, n, ok := parseDateTime(b)
+	if !ok || n >= len(b) || b[n] != ' ' {
+		return time.Time{}, "", nil, false
+	}
+	lv, rest := pyWord(b[n+1:])
+	level = pyLevel(lv)
+	if level == "" {
+		return time.Time{}, "", nil, false
+	}
+	return t, level, rest, true
+}
+
+// pyRecord is one parsed "asctime LEVEL logger message" line.
+type pyRecord struct {
+	T      time.Time
+	Level  string
+	Logger []byte
+	Msg    []byte
+}
+
+// parsePyRecord reads a full Django-formatter line.
+func parsePyRecord(b []byte) (pyRecord, bool) {
+	t, level, rest, ok := pyHead(b)
+	if !ok || len(rest) == 0 || rest[0] == ' ' {
+		return pyRecord{}, false
+	}
+	logger, msg := pyWord(rest)
+	return pyRecord{T: t, Level: level, Logger: logger, Msg: msg}, true
+}
+
+var (
+	tbHeader      = []byte("Traceback (most recent call last):")
+	tbDuring      = []byte("During handling of the above exception, another exception occurred:")
+	tbDirectCause = []byte("The above exception was the direct cause of the following exception:")
+	tbFile        = []byte(`  File "`)
+)
+
+// pyIsTracebackLine reports whether a line is characteristic of a Python
+// traceback (used by detection; parsing folds by position instead).
+func pyIsTracebackLine(b []byte) bool {
+	switch {
+	case len(b) == 0:
+		return false
+	case b[0] == ' ' || b[0] == '\t':
+		return true
+	case bytes.HasPrefix(b, tbHeader), bytes.HasPrefix(b, tbDuring), bytes.HasPrefix(b, tbDirectCause):
+		return true
+	}
+	return pyExceptionHead(b)
+}
+
+// pyExceptionHead reports whether a line at column 0 reads like
+// "pkg.mod.SomeError: message" (or a bare exception name): a dotted
+// identifier, either containing a dot or ending in a word exceptions end in.
+func pyExceptionHead(b []byte) bool {
+	name := b
+	if i := bytes.IndexByte(b, ':'); i >= 0 {
+		name = b[:i]
+	}
+	if len(name) == 0 || !pyIdentStart(name[0]) {
+		return false
+	}
+	dot := false
+	for _, c := range name {
+		switch {
+		case c == '.':
+			dot = true
+		case pyIdentStart(c) || (c >= '0' && c <= '9'):
+		default:
+			return false
+		}
+	}
+	if dot && name[len(name)-1] != '.' {
+		return true
+	}
+	for _, suf := range []string{"Error", "Exception", "Warning", "Interrupt", "Exit", "Violation", "Timeout"} {
+		if bytes.HasSuffix(name, []byte(suf)) {
+			return true
+		}
+	}
+	return false
+}
+
+func pyIdentStart(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+// pyTBInfo is what a traceback tells: the final exception of its chain (the
+// one raised last, printed last), its message (continuation lines
+// included), and the innermost frame of its traceback, preferring the
+// application's own code over library frames.
+type pyTBInfo struct {
+	Type, Message, Frame string
+}
+
+// pyAnalyzeTraceback reads the folded text of a traceback, possibly a chain
+// joined by "During handling..." / "The above exception..." lines, possibly
+// without its "Traceback" header (as quoted after the user's "Unhandled
+// exception" lines).
+func pyAnalyzeTraceback(text []byte) pyTBInfo {
+	var info pyTBInfo
+	var frames [][]byte  // "  File ..." lines of the current section
+	var earlier [][]byte // frames of the chain's earlier sections
+	var msg []byte       // message of the exception being read
+	inExc := false
+	finish := func() {
+		if inExc {
+			info.Message = string(bytes.TrimRight(msg, " \t"))
+		}
+		inExc = false
+	}
+	for len(text) > 0 {
+		var l []byte
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			l, text = text[:i], text[i+1:]
+		} else {
+			l, text = text, nil
+		}
+		switch {
+		case len(bytes.TrimSpace(l)) == 0:
+			finish()
+		case bytes.HasPrefix(l, tbHeader):
+			finish()
+			earlier = append(earlier, frames...)
+			frames = nil
+		case bytes.HasPrefix(l, tbDuring), bytes.HasPrefix(l, tbDirectCause):
+			finish()
+		case bytes.HasPrefix(l, tbFile):
+			finish()
+			frames = append(frames, l)
+		case l[0] == ' ' || l[0] == '\t':
+			if inExc {
+				msg = append(append(msg, '\n'), l...)
+			}
+			// else: source or caret line under a frame
+		default:
+			if inExc && !pyExceptionHead(l) {
+				msg = append(append(msg, '\n'), l...)
+				continue
+			}
+			finish()
+			inExc = true
+			typ, m := pySplitException(l)
+			info.Type = typ
+			msg = append(msg[:0], m...)
+			info.Frame = pyPickFrame(frames, earlier)
+		}
+	}
+	finish()
+	return info
+}
+
+// pySplitException splits "pkg.Error: message" into type and message. A line
+// that does not start with an exception name is all message.
+func pySplitException(l []byte) (string, []byte) {
+	if i := bytes.Index(l, []byte(": ")); i > 0 && pyExceptionHead(l[:i]) {
+		return string(l[:i]), l[i+2:]
+	}
+	if l[len(l)-1] == ':' && pyExceptionHead(l[:len(l)-1]) {
+		return string(l[:len(l)-1]), nil
+	}
+	if pyExceptionHead(l) && bytes.IndexByte(l, ' ') < 0 {
+		return string(l), nil
+	}
+	return "", l
+}
+
+// pyPickFrame returns, as "file:line in func", the innermost frame outside
+// installed libraries and the standard library: from the final exception's
+// own frames, else from the chain's earlier tracebacks (the application
+// call that led to a library failure); when every frame is library code, the
+// innermost frame of the final exception.
+func pyPickFrame(frames, earlier [][]byte) string {
+	for _, fs := range [][][]byte{frames, earlier} {
+		for i := len(fs) - 1; i >= 0; i-- {
+			if f, path, ok := pyFormatFrame(fs[i]); ok && pyInApp(path) {
+				return f
+			}
+		}
+	}
+	for i := len(frames) - 1; i >= 0; i-- {
+		if f, _, ok := pyFormatFrame(frames[i]); ok {
+			return f
+		}
+	}
+	return ""
+}
+
+// pyFormatFrame turns `  File "p", line 12, in f` into "p:12 in f".
+func pyFormatFrame(l []byte) (frame string, path []byte, ok bool) {
+	rest := l[len(tbFile):]
+	q := bytes.IndexByte(rest, '"')
+	if q < 0 {
+		return "", nil, false
+	}
+	path, rest = rest[:q], rest[q+1:]
+	if !bytes.HasPrefix(rest, []byte(", line ")) {
+		return string(path), path, true
+	}
+	rest = rest[len(", line "):]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	out := make([]byte, 0, len(path)+j+16)
+	out = append(append(append(out, path...), ':'), rest[:j]...)
+	if k := bytes.Index(rest[j:], []byte(", in ")); k >= 0 {
+		out = append(append(out, " in "...), rest[j+k+len(", in "):]...)
+	}
+	return string(out), path, true
+}
+
+// pyInApp reports whether a frame's file is the application's own code rather
+// than an installed package or the standard library.
+func pyInApp(path []byte) bool {
+	if len(path) == 0 || path[0] == '<' {
+		return false
+	}
+	for _, s := range [][]byte{[]byte("site-packages"), []byte("dist-packages"), []byte("/lib/python"), []byte(`\Lib\`), []byte("/lib64/python")} {
+		if bytes.Contains(path, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// pyPending is a record being built: its first line is known, and lines
+// that continue it (a multi-line message, a traceback, blank separators)
+// are folded into it until the next record starts.
+type pyPending struct {
+	active bool
+	ev     Event
+	msg    []byte // multi-line message continuation, before any traceback
+	tb     []byte // traceback text
+	inTB   bool   // continuation lines go to tb
+	blanks int64  // blank lines after EndLine, not yet inside the record
+	chain  bool   // the last non-blank line joined a chain ("During handling...")
+}
+
+// start begins a record; flush the previous one first.
+func (p *pyPending) start(ev Event, tbOnly bool) {
+	p.active = true
+	p.ev = ev
+	p.msg = p.msg[:0]
+	p.tb = p.tb[:0]
+	p.inTB = tbOnly
+	p.blanks = 0
+	p.chain = false
+}
+
+// newTraceback reports whether l starts a traceback of its own rather than
+// continuing the record: a "Traceback" header after the record's traceback
+// ended, not announced by a chain line.
+func (p *pyPending) newTraceback(l []byte) bool {
+	return p.active && len(p.tb) > 0 && !p.chain && bytes.HasPrefix(l, tbHeader)
+}
+
+// add folds a continuation line into the record.
+func (p *pyPending) add(l Line) {
+	if len(bytes.TrimSpace(l.Text)) == 0 {
+		p.blanks++
+		return
+	}
+	if !p.inTB && bytes.HasPrefix(l.Text, tbHeader) {
+		p.inTB = true
+		p.blanks = 0
+	}
+	if p.inTB {
+		if len(p.tb) > 0 {
+			for range p.blanks + 1 {
+				p.tb = append(p.tb, '\n')
+			}
+		}
+		p.tb = append(p.tb, l.Text...)
+		p.chain = bytes.HasPrefix(l.Text, tbDuring) || bytes.HasPrefix(l.Text, tbDirectCause)
+	} else {
+		for range p.blanks + 1 {
+			p.msg = append(p.msg, '\n')
+		}
+		p.msg = append(p.msg, l.Text...)
+	}
+	p.blanks = 0
+	p.ev.EndLine = l.N
+}
+
+// flush writes the record, if any, and folds its trailing blank lines.
+func (p *pyPending) flush(c *Context) {
+	if !p.active {
+		return
+	}
+	if len(p.msg) > 0 {
+		p.ev.Message += string(p.msg)
+	}
+	if len(p.tb) > 0 {
+		info := pyAnalyzeTraceback(p.tb)
+		p.ev.ExcType, p.ev.ExcMessage, p.ev.ExcFrame = info.Type, info.Message, info.Frame
+		p.ev.Traceback = string(p.tb)
+	}
+	c.Event(p.ev)
+	c.Fold(p.blanks)
+	p.active = false
+	p.blanks = 0
+}
+
+// pyIsBlank reports whether a line holds only white space.
+func pyIsBlank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
+
+// pySetWall fills an event's time from a naive wall clock.
+func pySetWall(c *Context, e *Event, t time.Time) {
+	e.Time, e.Naive, e.Zone = c.Wall(t)
+}
+
+// pyKV is one key=value pair of a message.
+type pyKV struct{ Key, Val []byte }
+
+// pyParseKV reads the key=value tokens of msg, separated by spaces. Keys in
+// restKeys take the rest of the line (a free-text error message); tokens
+// without '=' are skipped.
+func pyParseKV(msg []byte, dst []pyKV, restKeys ...string) []pyKV {
+	for len(msg) > 0 {
+		for len(msg) > 0 && msg[0] == ' ' {
+			msg = msg[1:]
+		}
+		tok, rest := pyWord(msg)
+		eq := bytes.IndexByte(tok, '=')
+		if eq <= 0 {
+			msg = rest
+			continue
+		}
+		key := tok[:eq]
+		for _, rk := range restKeys {
+			if string(key) == rk {
+				dst = append(dst, pyKV{key, msg[eq+1:]})
+				return dst
+			}
+		}
+		dst = append(dst, pyKV{key, tok[eq+1:]})
+		msg = rest
+	}
+	return dst
+}
+
+// pyAtoi parses a decimal integer, without allocating.
+func pyAtoi(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	neg := false
+	if b[0] == '-' {
+		neg, b = true, b[1:]
+		if len(b) == 0 {
+			return 0, false
+		}
+	}
+	var v int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// pyAtof parses a decimal number.
+func pyAtof(b []byte) (float64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	return f, err == nil
+}
+
+// pySniff is the classification of a detection sample's lines that the
+// Python-logging formats score from. Every Sniff of those formats derives
+// its score from the same counts, so the scores stay comparable.
+type pySniff struct {
+	n       int // non-blank lines
+	auth    int // records whose message is auth_request/auth_response/auth_failure
+	django  int // records of a django.* logger other than django.server
+	server  int // django.server records and runserver request lines
+	other   int // records of other loggers
+	locust  int // "asctime LEVEL message" lines of locust.auth
+	raw     int // "isoformat message" lines of locust.auth
+	console int // runserver-only lines: banner, "Unhandled exception", bare "Forbidden"
+	tb      int // traceback lines
+}
+
+func pyClassify(sample []Line) pySniff {
+	var s pySniff
+	for _, l := range sample {
+		b := l.Text
+		if pyIsBlank(b) {
+			continue
+		}
+		s.n++
+		if _, _, rest, ok := pyHead(b); ok {
+			logger, msg := pyWord(rest)
+			switch {
+			case authKind(msg) != "":
+				s.auth++
+			case locustAuthHead(rest) != "":
+				s.locust++
+			case string(logger) == "django.server":
+				s.server++
+			case bytes.HasPrefix(logger, []byte("django.")):
+				s.django++
+			default:
+				s.other++
+			}
+			continue
+		}
+		if locustRawLine(b) {
+			s.raw++
+			continue
+		}
+		if _, ok := parseRequestLine(b); ok {
+			s.server++
+			continue
+		}
+		if runserverConsoleLine(b) {
+			s.console++
+			continue
+		}
+		if pyIsTracebackLine(b) {
+			s.tb++
+		}
+	}
+	return s
+}

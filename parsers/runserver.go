@@ -1,0 +1,360 @@
+package parsers
+
+import (
+	"bytes"
+	"strings"
+	"time"
+)
+
+// runserver reads the redirected stderr of `manage.py runserver`: request
+// lines, console log records in the project's formatter (auth_debug lines
+// included), bare tracebacks, the user's "Unhandled exception [ID]: msg"
+// lines, and Django's autoreload banner.
+type runserver struct{}
+
+func init() { Register(runserver{}) }
+
+func (runserver) Name() string { return "runserver" }
+
+func (runserver) Doc() Doc {
+	return Doc{
+		Summary: "runserver stderr (runserver_8000.err.log): request lines, console log records, tracebacks, autoreload banner",
+		Sample:  `[29/Nov/2026 18:57:27] "GET /dashboard/ HTTP/1.1" 500 145`,
+		Extracts: []string{
+			"kind request: method, path, attrs.protocol, status, size (null for '-'), from `[dd/Mon/yyyy HH:MM:SS] \"...\"` or `asctime LEVEL django.server \"...\"`",
+			"console records: time, level, logger, message; auth_debug messages typed as in auth_debug (events only, no auth rows); server_error / forbidden kinds with path",
+			"kind traceback for a bare traceback (no time); kind unhandled with attrs.id for `Unhandled exception [ID]: msg`, its traceback folded",
+			"kind banner for the autoreload lines (Watching for file changes..., Django version..., Starting development server at...)",
+			"exc_type / exc_message / exc_frame / traceback of folded tracebacks",
+		},
+		Notes: "all times are naive local wall clocks; request lines have second resolution; UTF-16LE with BOM and CRLF (PowerShell redirection) is decoded",
+	}
+}
+
+func (runserver) NameHint(base string) bool {
+	return strings.HasPrefix(base, "runserver") || strings.HasSuffix(base, ".err.log")
+}
+
+// Sniff: request lines and the banner are runserver's alone; records and
+// tracebacks it shares with django_errors.log and auth_debug.log count less,
+// and much less when no request line is in sight.
+func (runserver) Sniff(sample []Line) float64 {
+	s := pyClassify(sample)
+	if s.n == 0 {
+		return 0
+	}
+	score := (float64(s.server+s.console) + 0.6*float64(s.django+s.auth) + 0.5*float64(s.tb+s.other)) / float64(s.n)
+	if s.server+s.console == 0 {
+		score *= 0.6
+	}
+	return score
+}
+
+func (f runserver) Parse(c *Context) error {
+	var p pyPending
+	var kvs []pyKV
+	// owns reports whether the pending record can take a traceback: log
+	// records and tracebacks can, request and banner lines cannot.
+	owns := func() bool { return p.active && p.ev.Kind != KindRequest && p.ev.Kind != KindBanner }
+	for {
+		l, ok := c.Next()
+		if !ok {
+			break
+		}
+		b := l.Text
+		if rec, ok := parsePyRecord(b); ok {
+			p.flush(c)
+			var ev Event
+			ev, kvs = authEvent(c, f.Name(), l, rec, kvs, false)
+			if ev.Kind == KindLog {
+				if r, ok := parseRequest(rec.Msg); ok {
+					r.apply(&ev)
+				} else if !unhandledMessage(&ev, rec.Msg) {
+					djangoMessage(&ev, rec.Msg)
+				}
+			}
+			p.start(ev, false)
+			continue
+		}
+		if t, rest, ok := parseServerTime(b); ok {
+			p.flush(c)
+			ev := Event{Source: f.Name(), Line: l.N, Kind: KindLog, Logger: "django.server", Message: string(rest)}
+			pySetWall(c, &ev, t)
+			if r, ok := parseRequest(rest); ok {
+				r.apply(&ev)
+			}
+			p.start(ev, false)
+			continue
+		}
+		if kind := consoleKind(b); kind != "" {
+			p.flush(c)
+			ev := Event{Source: f.Name(), Line: l.N, Kind: kind, Message: string(b)}
+			switch kind {
+			case KindBanner:
+				if t, ok := parseBannerDate(b); ok {
+					pySetWall(c, &ev, t)
+				}
+			case KindUnhandled:
+				unhandledMessage(&ev, b)
+			case KindForbidden:
+				djangoMessage(&ev, b)
+			case KindLog:
+				if isWarningLine(b) {
+					ev.Level, ev.Logger = "WARNING", "py.warnings"
+				}
+			}
+			p.start(ev, kind == KindUnhandled)
+			continue
+		}
+		switch {
+		case p.newTraceback(b):
+			p.flush(c)
+			p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
+			p.add(l)
+		case owns():
+			p.add(l)
+		case pyIsBlank(b):
+			if p.active {
+				p.add(l) // trailing blank: folded with the record above
+			} else {
+				c.Fold(1)
+			}
+		case pyIsTracebackLine(b):
+			// A traceback printed on its own (no log record above it):
+			// its record has no time; none is invented.
+			p.flush(c)
+			p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
+			p.add(l)
+		default:
+			c.Unparsed(l, "not a runserver line: no request, log record, banner or traceback")
+		}
+	}
+	p.flush(c)
+	return nil
+}
+
+// request is a parsed `"METHOD /path HTTP/1.1" status size` message.
+type request struct {
+	method, path, proto string
+	status              int64
+	size                *int64
+}
+
+func (r request) apply(ev *Event) {
+	ev.Kind = KindRequest
+	ev.Method, ev.Path = r.method, r.path
+	st := r.status
+	ev.Status = &st
+	ev.Size = r.size
+	if r.proto != "" {
+		if ev.Attrs == nil {
+			ev.Attrs = map[string]string{}
+		}
+		ev.Attrs["protocol"] = r.proto
+	}
+	if ev.Logger == "" {
+		ev.Logger = "django.server"
+	}
+}
+
+// parseRequest reads `"GET /path HTTP/1.1" 200 1272` (size may be '-').
+func parseRequest(b []byte) (request, bool) {
+	var r request
+	if len(b) < 2 || b[0] != '"' {
+		return r, false
+	}
+	q := bytes.LastIndex(b, []byte(`" `))
+	if q < 1 {
+		return r, false
+	}
+	inner, tail := b[1:q], b[q+2:]
+	sp := bytes.IndexByte(inner, ' ')
+	if sp <= 0 {
+		return r, false
+	}
+	r.method = string(inner[:sp])
+	target := inner[sp+1:]
+	if ls := bytes.LastIndexByte(target, ' '); ls >= 0 && bytes.HasPrefix(target[ls+1:], []byte("HTTP/")) {
+		r.proto = string(target[ls+1:])
+		target = target[:ls]
+	}
+	r.path = string(target)
+	stB, szB := pyWord(tail)
+	st, ok := pyAtoi(stB)
+	if !ok || st < 100 || st > 999 {
+		return r, false
+	}
+	r.status = st
+	szB = bytes.TrimSpace(szB)
+	if n, ok := pyAtoi(szB); ok {
+		r.size = &n
+	} else if len(szB) > 0 && string(szB) != "-" {
+		return r, false
+	}
+	return r, true
+}
+
+// parseRequestLine recognises a whole `[dd/Mon/yyyy HH:MM:SS] "..."` line.
+func parseRequestLine(b []byte) (request, bool) {
+	_, rest, ok := parseServerTime(b)
+	if !ok {
+		return request{}, false
+	}
+	return parseRequest(rest)
+}
+
+// parseServerTime reads Django's server_time prefix "[29/Nov/2026
+// 18:57:27] " (naive local time) and returns the rest of the line.
+func parseServerTime(b []byte) (time.Time, []byte, bool) {
+	if len(b) < 22 || b[0] != '[' || b[3] != '/' || b[7] != '/' || b[12] != ' ' || b[15] != ':' || b[18] != ':' {
+		return time.Time{}, nil, false
+	}
+	d, ok1 := num(b, 1, 2)
+	mo, ok2 := monthAbbr[string(b[4:7])]
+	y, ok3 := num(b, 8, 4)
+	h, ok4 := num(b, 13, 2)
+	mi, ok5 := num(b, 16, 2)
+	s, ok6 := num(b, 19, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 {
+		return time.Time{}, nil, false
+	}
+	i := 21
+	nanos := 0
+	if i < len(b) && (b[i] == ',' || b[i] == '.') {
+		scale := 100000000
+		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			nanos += int(b[i]-'0') * scale
+			scale /= 10
+		}
+	}
+	if i >= len(b) || b[i] != ']' {
+		return time.Time{}, nil, false
+	}
+	rest := b[i+1:]
+	if len(rest) > 0 && rest[0] == ' ' {
+		rest = rest[1:]
+	}
+	return time.Date(y, mo, d, h, mi, s, nanos, time.UTC), rest, true
+}
+
+var bannerPrefixes = [][]byte{
+	[]byte("Watching for file changes with "),
+	[]byte("Performing system checks..."),
+	[]byte("System check identified "),
+	[]byte("Django version "),
+	[]byte("Starting development server at "),
+	[]byte("Starting ASGI/"),
+	[]byte("Quit the server with "),
+	[]byte("Run 'python manage.py migrate' to apply them."),
+	[]byte("Error: That port is already in use."),
+}
+
+var unhandledPrefix = []byte("Unhandled exception [")
+
+// consoleKind classifies the unprefixed lines runserver's console prints
+// itself: the banner, the user's "Unhandled exception", Django's bare
+// "Forbidden (...)", "Exception in thread ..." and Python warnings.
+func consoleKind(b []byte) string {
+	if len(b) == 0 || b[0] == ' ' || b[0] == '\t' {
+		return ""
+	}
+	for _, p := range bannerPrefixes {
+		if bytes.HasPrefix(b, p) {
+			return KindBanner
+		}
+	}
+	switch {
+	case bytes.HasSuffix(b, []byte(" changed, reloading.")), bytes.HasPrefix(b, []byte("You have ")) && bytes.Contains(b, []byte(" unapplied migration")):
+		return KindBanner
+	case bytes.HasPrefix(b, unhandledPrefix) && bytes.Contains(b, []byte("]: ")):
+		return KindUnhandled
+	case bytes.HasPrefix(b, msgForbidden) && bytes.Contains(b, []byte("): ")):
+		return KindForbidden
+	case bytes.HasPrefix(b, []byte("Exception in thread ")):
+		return KindLog
+	case isWarningLine(b):
+		return KindLog
+	}
+	if _, ok := parseBannerDate(b); ok {
+		return KindBanner
+	}
+	return ""
+}
+
+// runserverConsoleLine reports lines only runserver's console prints.
+func runserverConsoleLine(b []byte) bool {
+	k := consoleKind(b)
+	return k == KindBanner || k == KindUnhandled || k == KindForbidden
+}
+
+// isWarningLine recognises warnings.showwarning's "file.py:12: XWarning: msg".
+func isWarningLine(b []byte) bool {
+	i := bytes.Index(b, []byte(".py:"))
+	if i <= 0 {
+		return false
+	}
+	rest := b[i+4:]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	if j == 0 || !bytes.HasPrefix(rest[j:], []byte(": ")) {
+		return false
+	}
+	w, _ := pyWord(rest[j+2:])
+	return bytes.HasSuffix(w, []byte("Warning:"))
+}
+
+// unhandledMessage reads the user's "Unhandled exception [ID]: msg".
+func unhandledMessage(ev *Event, msg []byte) bool {
+	if !bytes.HasPrefix(msg, unhandledPrefix) {
+		return false
+	}
+	rest := msg[len(unhandledPrefix):]
+	end := bytes.Index(rest, []byte("]: "))
+	if end < 0 {
+		return false
+	}
+	ev.Kind = KindUnhandled
+	if ev.Attrs == nil {
+		ev.Attrs = map[string]string{}
+	}
+	ev.Attrs["id"] = string(rest[:end])
+	return true
+}
+
+var monthNames = map[string]time.Month{
+	"January": 1, "February": 2, "March": 3, "April": 4, "May": 5, "June": 6,
+	"July": 7, "August": 8, "September": 9, "October": 10, "November": 11, "December": 12,
+}
+
+// parseBannerDate reads runserver's start line "January 11, 2026 - 12:59:17".
+func parseBannerDate(b []byte) (time.Time, bool) {
+	sp := bytes.IndexByte(b, ' ')
+	if sp < 3 {
+		return time.Time{}, false
+	}
+	mo, ok := monthNames[string(b[:sp])]
+	if !ok {
+		return time.Time{}, false
+	}
+	rest := b[sp+1:]
+	comma := bytes.IndexByte(rest, ',')
+	if comma < 1 || comma > 2 {
+		return time.Time{}, false
+	}
+	d, ok := pyAtoi(rest[:comma])
+	rest = rest[comma:]
+	// ", 2026 - 12:59:17"
+	if !ok || len(rest) != len(", 2026 - 12:59:17") || string(rest[:2]) != ", " || string(rest[6:9]) != " - " || rest[11] != ':' || rest[14] != ':' {
+		return time.Time{}, false
+	}
+	y, ok1 := num(rest, 2, 4)
+	h, ok2 := num(rest, 9, 2)
+	mi, ok3 := num(rest, 12, 2)
+	s, ok4 := num(rest, 15, 2)
+	if !(ok1 && ok2 && ok3 && ok4) || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 {
+		return time.Time{}, false
+	}
+	return time.Date(y, mo, int(d), h, mi, s, 0, time.UTC), true
+}
