@@ -1,0 +1,548 @@
+package parsers
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func init() { Register(locustCSV{}) }
+
+// locustCSV reads the four files Locust 2.x writes with --csv PREFIX:
+// PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv and
+// PREFIX_exceptions.csv. Which of the four a file is comes from its header,
+// never from its name, and columns are picked by header name, so files from
+// Locust versions that add, drop or rename columns still parse.
+type locustCSV struct{}
+
+func (locustCSV) Name() string { return "locust_csv" }
+
+func (locustCSV) Doc() Doc {
+	return Doc{
+		Summary: "Locust --csv output: _stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv (kind told by the header)",
+		Sample:  ",Aggregated,7064,45,25,723.1334955124695,2.812499995343387,60413.606599999184,14471.804077010192,23.609392531165046,0.15039958435764822,25,38,52,65,140,2100,16000,19000,50000,60000,60000",
+		Extracts: []string{
+			"locust_stats: type, name, requests, failures, median/average/min/max ms, avg content size, rps, failures/s, percentiles",
+			"locust_history: time (Unix seconds, UTC), user count, rps, failures/s, percentiles, cumulative totals",
+			"locust_failures: method, name, error, occurrences",
+			"locust_exceptions: count, message, traceback (multi-line), nodes",
+		},
+		Notes: "Columns are matched by header name, case-insensitively (older Locust spellings such as '# requests' are accepted); N/A and empty cells are null; figures are kept exactly as Locust printed them. A row whose field count differs from the header is still read where it can be and reported.",
+	}
+}
+
+func (locustCSV) NameHint(base string) bool {
+	for _, suf := range []string{"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"} {
+		if strings.HasSuffix(base, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// Sniff looks only at the header: the four Locust headers are distinctive,
+// and a data row alone cannot be read without one.
+func (locustCSV) Sniff(sample []Line) float64 {
+	for _, l := range sample {
+		if len(l.Text) == 0 {
+			continue
+		}
+		r := csv.NewReader(strings.NewReader(string(l.Text)))
+		r.LazyQuotes = true
+		hdr, err := r.Read()
+		if err != nil {
+			return 0
+		}
+		kind, complete := csvKindOf(csvColumns(hdr))
+		switch {
+		case kind == csvUnknown:
+			return 0
+		case complete:
+			return 1
+		default:
+			return 0.6
+		}
+	}
+	return 0
+}
+
+type csvKind int
+
+const (
+	csvUnknown csvKind = iota
+	csvStats
+	csvHistory
+	csvFailures
+	csvExceptions
+)
+
+// Column slots. Each kind uses a subset; a slot is -1 when the header lacks
+// it.
+const (
+	colType = iota
+	colName
+	colRequests
+	colFailures
+	colMedian
+	colAverage
+	colMin
+	colMax
+	colContent
+	colRPS
+	colFPS
+	colTimestamp
+	colUsers
+	colTotalRequests
+	colTotalFailures
+	colTotalMedian
+	colTotalAverage
+	colTotalMin
+	colTotalMax
+	colTotalContent
+	colMethod
+	colError
+	colOccurrences
+	colCount
+	colMessage
+	colTraceback
+	colNodes
+	colPct  // first of len(PercentileHeaders) percentile slots
+	numCols = colPct + 11
+)
+
+// csvHeaderNames maps a normalised header (lower case, single spaces) to its
+// slot. Names shared by several kinds map per kind in csvColumns.
+var csvHeaderNames = map[string]int{
+	"type":                        colType,
+	"name":                        colName,
+	"request count":               colRequests,
+	"# requests":                  colRequests,
+	"failure count":               colFailures,
+	"# failures":                  colFailures,
+	"median response time":        colMedian,
+	"average response time":       colAverage,
+	"min response time":           colMin,
+	"max response time":           colMax,
+	"average content size":        colContent,
+	"requests/s":                  colRPS,
+	"failures/s":                  colFPS,
+	"timestamp":                   colTimestamp,
+	"user count":                  colUsers,
+	"total request count":         colTotalRequests,
+	"total failure count":         colTotalFailures,
+	"total median response time":  colTotalMedian,
+	"total average response time": colTotalAverage,
+	"total min response time":     colTotalMin,
+	"total max response time":     colTotalMax,
+	"total average content size":  colTotalContent,
+	"method":                      colMethod,
+	"error":                       colError,
+	"occurrences":                 colOccurrences,
+	"count":                       colCount,
+	"message":                     colMessage,
+	"traceback":                   colTraceback,
+	"nodes":                       colNodes,
+	"50%":                         colPct + 0,
+	"66%":                         colPct + 1,
+	"75%":                         colPct + 2,
+	"80%":                         colPct + 3,
+	"90%":                         colPct + 4,
+	"95%":                         colPct + 5,
+	"98%":                         colPct + 6,
+	"99%":                         colPct + 7,
+	"99.9%":                       colPct + 8,
+	"99.99%":                      colPct + 9,
+	"99.999%":                     -1, // old Locust; no column for it
+	"100%":                        colPct + 10,
+}
+
+// csvCols holds, per slot, the index of the column in the file, or -1.
+type csvCols [numCols]int
+
+func csvNormHeader(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	if strings.Contains(h, "  ") {
+		h = strings.Join(strings.Fields(h), " ")
+	}
+	return h
+}
+
+func csvColumns(hdr []string) csvCols {
+	var c csvCols
+	for i := range c {
+		c[i] = -1
+	}
+	for i, h := range hdr {
+		if slot, ok := csvHeaderNames[csvNormHeader(h)]; ok && slot >= 0 && c[slot] < 0 {
+			c[slot] = i
+		}
+	}
+	return c
+}
+
+// csvKindOf tells the file kind from its columns, and whether every column
+// the kind is known for is present.
+func csvKindOf(c csvCols) (csvKind, bool) {
+	has := func(slots ...int) bool {
+		for _, s := range slots {
+			if c[s] < 0 {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case has(colTimestamp, colName):
+		// Older history files carried "# requests" etc. instead of the
+		// Total* columns; either counts.
+		return csvHistory, has(colUsers, colType, colRPS, colFPS, colTotalRequests, colTotalFailures, colPct+5)
+	case has(colName, colRequests):
+		return csvStats, has(colType, colFailures, colMedian, colAverage, colMin, colMax, colRPS, colPct+5)
+	case has(colName, colError, colOccurrences):
+		return csvFailures, has(colMethod)
+	case has(colCount, colMessage, colTraceback):
+		return csvExceptions, has(colNodes)
+	}
+	return csvUnknown, false
+}
+
+// csvLineReader feeds the Context's lines to encoding/csv, one "\n" after
+// each, so that csv's line numbers are the file's physical line numbers.
+type csvLineReader struct {
+	c    *Context
+	rest []byte
+	done bool
+}
+
+func (r *csvLineReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if len(r.rest) == 0 {
+			if r.done {
+				break
+			}
+			l, ok := r.c.Next()
+			if !ok {
+				r.done = true
+				break
+			}
+			// The line's bytes are only valid until the next call to Next:
+			// copy what does not fit now into a buffer of our own.
+			k := copy(p[n:], l.Text)
+			n += k
+			if k < len(l.Text) {
+				r.rest = append(r.rest[:0], l.Text[k:]...)
+				r.rest = append(r.rest, '\n')
+				break
+			}
+			if n < len(p) {
+				p[n] = '\n'
+				n++
+			} else {
+				r.rest = append(r.rest[:0], '\n')
+			}
+			continue
+		}
+		k := copy(p[n:], r.rest)
+		n += k
+		r.rest = r.rest[k:]
+	}
+	if n == 0 && r.done {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// csvMaxWarnings caps the messages one file can produce; the rest are
+// counted in a last message.
+const csvMaxWarnings = 20
+
+// csvParser is the state of one file's parse.
+type csvParser struct {
+	c      *Context
+	kind   csvKind
+	cols   csvCols
+	width  int // header field count
+	warns  int
+	hdrLn  int64
+	fields []string
+}
+
+func (p *csvParser) warnf(line int64, format string, args ...any) {
+	p.warns++
+	if p.warns <= csvMaxWarnings {
+		p.c.Warnf(line, format, args...)
+	}
+}
+
+func (locustCSV) Parse(c *Context) error {
+	rd := csv.NewReader(&csvLineReader{c: c})
+	rd.FieldsPerRecord = -1
+	rd.LazyQuotes = true
+	rd.ReuseRecord = true
+	p := &csvParser{c: c}
+	var done int64 // last physical line accounted for
+	for {
+		rec, err := rd.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return fmt.Errorf("%s:%d: %w", c.File, done+1, err)
+			}
+			// The reader consumed pe.StartLine..pe.Line; blank lines before
+			// it were skipped.
+			start, end := int64(pe.StartLine), int64(pe.Line)
+			if start <= done {
+				start = done + 1
+			}
+			if end < start {
+				end = start
+			}
+			c.Fold(start - done - 1)
+			for n := start; n <= end; n++ {
+				c.Unparsed(Line{N: n}, "CSV syntax: "+pe.Err.Error())
+			}
+			p.warnf(start, "CSV syntax error: %v", pe.Err)
+			done = end
+			continue
+		}
+		line, _ := rd.FieldPos(0)
+		lastLine, _ := rd.FieldPos(len(rec) - 1)
+		start := int64(line)
+		end := int64(lastLine) + int64(strings.Count(rec[len(rec)-1], "\n"))
+		// encoding/csv skips empty lines: they are blank separators.
+		c.Fold(start - 1 - done)
+		done = end
+		if p.kind == csvUnknown && p.hdrLn == 0 {
+			p.header(rec, start, end)
+			continue
+		}
+		p.row(rec, start, end)
+	}
+	// Trailing empty lines csv skipped.
+	if c.last > done {
+		c.Fold(c.last - done)
+	}
+	if p.hdrLn == 0 && c.last > 0 {
+		c.Warnf(0, "no CSV header found")
+	}
+	if p.warns > csvMaxWarnings {
+		c.Warnf(0, "%d more warnings not shown", p.warns-csvMaxWarnings)
+	}
+	return nil
+}
+
+func (p *csvParser) header(rec []string, start, end int64) {
+	p.hdrLn = start
+	p.cols = csvColumns(rec)
+	p.width = len(rec)
+	p.kind, _ = csvKindOf(p.cols)
+	if p.kind == csvUnknown {
+		txt := strings.Join(rec, ",")
+		p.c.Unparsed(Line{N: start, Text: []byte(txt)}, "not a Locust CSV header")
+		for n := start + 1; n <= end; n++ {
+			p.c.Unparsed(Line{N: n}, "not a Locust CSV header")
+		}
+		p.warnf(start, "header is none of Locust's stats, stats_history, failures or exceptions headers; rows not read")
+		return
+	}
+	p.c.Fold(end - start + 1)
+}
+
+// unparsedRec accounts for every physical line of a record that could not
+// be read.
+func (p *csvParser) unparsedRec(rec []string, start, end int64, why string) {
+	txt := strings.Join(rec, ",")
+	if i := strings.IndexByte(txt, '\n'); i >= 0 {
+		txt = txt[:i]
+	}
+	p.c.Unparsed(Line{N: start, Text: []byte(txt)}, why)
+	for n := start + 1; n <= end; n++ {
+		p.c.Unparsed(Line{N: n}, why+" (continued)")
+	}
+}
+
+func (p *csvParser) row(rec []string, start, end int64) {
+	if p.kind == csvUnknown {
+		p.unparsedRec(rec, start, end, "no Locust CSV header before this row")
+		return
+	}
+	if len(rec) != p.width {
+		p.warnf(start, "%d fields where the header (line %d) has %d; reading the columns present", len(rec), p.hdrLn, p.width)
+	}
+	p.fields = rec
+	switch p.kind {
+	case csvStats:
+		p.stat(start, end)
+	case csvHistory:
+		p.history(start, end)
+	case csvFailures:
+		p.failure(start, end)
+	case csvExceptions:
+		p.exception(start, end)
+	}
+}
+
+// get returns the cell of a slot, "" when the column is absent from the
+// header or from this row.
+func (p *csvParser) get(slot int) (string, bool) {
+	i := p.cols[slot]
+	if i < 0 || i >= len(p.fields) {
+		return "", false
+	}
+	return p.fields[i], true
+}
+
+// float reads a slot as a number into *dst (pointing into a block the row
+// owns); N/A, empty and absent cells leave it nil.
+func (p *csvParser) float(slot int, line int64, cell *float64) *float64 {
+	s, ok := p.get(slot)
+	if !ok {
+		return nil
+	}
+	s = strings.TrimSpace(s)
+	if s == "" || s == "N/A" || s == "n/a" {
+		return nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) {
+		p.warnf(line, "column %d: %q is not a number; read as null", p.cols[slot]+1, s)
+		return nil
+	}
+	*cell = v
+	return cell
+}
+
+// int reads a count; Locust writes them as integers, but a float with no
+// fraction is accepted.
+func (p *csvParser) int(slot int, line int64) (int64, bool) {
+	s, ok := p.get(slot)
+	if !ok {
+		return 0, false
+	}
+	s = strings.TrimSpace(s)
+	if s == "" || s == "N/A" {
+		return 0, false
+	}
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return v, true
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<62 {
+		return int64(f), true
+	}
+	p.warnf(line, "column %d: %q is not a count; read as 0", p.cols[slot]+1, s)
+	return 0, false
+}
+
+func (p *csvParser) percentiles(pc *Percentiles, line int64, block []float64) {
+	for i, ptr := range pc.Ptrs() {
+		*ptr = p.float(colPct+i, line, &block[i])
+	}
+}
+
+func (p *csvParser) stat(start, end int64) {
+	name, ok := p.get(colName)
+	if !ok {
+		p.unparsedRec(p.fields, start, end, "stats row without a Name")
+		return
+	}
+	typ, _ := p.get(colType)
+	r := StatRow{Run: p.c.Run, Source: "csv", Line: start, Type: typ, Name: name}
+	r.Requests, _ = p.int(colRequests, start)
+	r.Failures, _ = p.int(colFailures, start)
+	// One allocation for every figure of the row.
+	b := new([18]float64)
+	r.Median = p.float(colMedian, start, &b[0])
+	r.Average = p.float(colAverage, start, &b[1])
+	r.Min = p.float(colMin, start, &b[2])
+	r.Max = p.float(colMax, start, &b[3])
+	r.AvgContentSize = p.float(colContent, start, &b[4])
+	r.RPS = p.float(colRPS, start, &b[5])
+	r.FPS = p.float(colFPS, start, &b[6])
+	p.percentiles(&r.Percentiles, start, b[7:])
+	p.c.Record(start, end)
+	p.c.Stat(r)
+}
+
+func (p *csvParser) history(start, end int64) {
+	ts, _ := p.get(colTimestamp)
+	t, ok := csvUnixTime(strings.TrimSpace(ts))
+	if !ok {
+		p.unparsedRec(p.fields, start, end, "history row without a Unix-seconds Timestamp")
+		return
+	}
+	name, _ := p.get(colName)
+	typ, _ := p.get(colType)
+	r := HistoryRow{Run: p.c.Run, Source: "csv", Line: start, Time: t, Type: typ, Name: name}
+	r.Users, _ = p.int(colUsers, start)
+	r.TotalRequests, _ = p.int(colTotalRequests, start)
+	r.TotalFailures, _ = p.int(colTotalFailures, start)
+	b := new([18]float64)
+	r.RPS = p.float(colRPS, start, &b[0])
+	r.FPS = p.float(colFPS, start, &b[1])
+	r.TotalMedian = p.float(colTotalMedian, start, &b[2])
+	r.TotalAverage = p.float(colTotalAverage, start, &b[3])
+	r.TotalMin = p.float(colTotalMin, start, &b[4])
+	r.TotalMax = p.float(colTotalMax, start, &b[5])
+	r.TotalAvgContentSize = p.float(colTotalContent, start, &b[6])
+	p.percentiles(&r.Percentiles, start, b[7:])
+	p.c.Record(start, end)
+	p.c.History(r)
+}
+
+// csvUnixTime reads Locust's Timestamp: Unix seconds, which are UTC by
+// definition; a fraction is kept to the microsecond.
+func csvUnixTime(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if v < 0 || v > 1<<40 {
+			return time.Time{}, false
+		}
+		return time.Unix(v, 0).UTC(), true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 || f > 1<<40 || math.IsNaN(f) {
+		return time.Time{}, false
+	}
+	sec := math.Floor(f)
+	us := math.Round((f - sec) * 1e6)
+	return time.Unix(int64(sec), int64(us)*1000).UTC(), true
+}
+
+func (p *csvParser) failure(start, end int64) {
+	name, ok := p.get(colName)
+	if !ok {
+		p.unparsedRec(p.fields, start, end, "failures row without a Name")
+		return
+	}
+	r := FailureRow{Run: p.c.Run, Source: "csv", Line: start, Name: name}
+	r.Method, _ = p.get(colMethod)
+	r.Error, _ = p.get(colError)
+	r.Occurrences, _ = p.int(colOccurrences, start)
+	p.c.Record(start, end)
+	p.c.Failure(r)
+}
+
+func (p *csvParser) exception(start, end int64) {
+	msg, ok := p.get(colMessage)
+	if !ok {
+		p.unparsedRec(p.fields, start, end, "exceptions row without a Message")
+		return
+	}
+	r := ExceptionRow{Run: p.c.Run, Source: "csv", Line: start, Message: msg}
+	r.Count, _ = p.int(colCount, start)
+	r.Traceback, _ = p.get(colTraceback)
+	r.Nodes, _ = p.get(colNodes)
+	p.c.Record(start, end)
+	p.c.Exception(r)
+}
