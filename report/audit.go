@@ -1,0 +1,187 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// newTable returns a table with plain ASCII borders, headers printed as
+// given (tablewriter upper-cases them by default), and the given columns
+// right-aligned (numbers). ASCII keeps the output the same on every
+// terminal and in CI logs.
+func newTable(w io.Writer, rightCols ...int) *tablewriter.Table {
+	return newTableN(w, 0, rightCols...)
+}
+
+// newTableN is newTable with n columns known, so that per-column alignment
+// can be set (0 = leave the default left alignment everywhere).
+func newTableN(w io.Writer, n int, rightCols ...int) *tablewriter.Table {
+	opts := []tablewriter.Option{
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+	}
+	if n > 0 {
+		al := make([]tw.Align, n)
+		for i := range al {
+			al[i] = tw.AlignLeft
+		}
+		for _, c := range rightCols {
+			if c >= 0 && c < n {
+				al[c] = tw.AlignRight
+			}
+		}
+		opts = append(opts, tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: al}))
+	}
+	return tablewriter.NewTable(w, opts...)
+}
+
+// WriteAuditTable writes the `logcorr parse` audit: one table row per file
+// (path, format, confidence, runner-up, encoding, lines, records, folded,
+// unparsed, zone), then the unparsed examples and the messages. File
+// names and log text are sanitized for the terminal.
+func WriteAuditTable(w io.Writer, audits []parsers.Audit, messages []string) error {
+	t := newTableN(w, 10, 2, 5, 6, 7, 8)
+	t.Header("path", "format", "confidence", "runner-up", "encoding", "lines", "records", "folded", "unparsed", "zone")
+	var totLines, totRec, totFold, totUnp int64
+	for _, a := range audits {
+		runner := "-"
+		if a.RunnerUp != "" {
+			runner = fmt.Sprintf("%s (%.2f)", a.RunnerUp, a.RunnerUpConfidence)
+		}
+		zone := a.Zone
+		if zone == "" {
+			zone = "-"
+		}
+		enc := a.Encoding
+		if enc == "" {
+			enc = "-"
+		}
+		if err := t.Append(
+			SanitizeTerminal(a.Path), a.Format, fmt.Sprintf("%.2f", a.Confidence), runner, enc,
+			itoa(a.Lines), itoa(a.Records), itoa(a.Folded), itoa(a.Unparsed), SanitizeTerminal(zone),
+		); err != nil {
+			return err
+		}
+		totLines += a.Lines
+		totRec += a.Records
+		totFold += a.Folded
+		totUnp += a.Unparsed
+	}
+	if len(audits) > 1 {
+		if err := t.Append(fmt.Sprintf("total (%d files)", len(audits)), "", "", "", "", itoa(totLines), itoa(totRec), itoa(totFold), itoa(totUnp), ""); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	ew := &errWriter{w: w}
+	first := true
+	for _, a := range audits {
+		if len(a.UnparsedExamples) == 0 {
+			continue
+		}
+		if first {
+			ew.printf("\nUnparsed lines (up to %d examples per file):\n", parsers.MaxUnparsedExamples)
+			first = false
+		}
+		for _, ex := range a.UnparsedExamples {
+			why := ""
+			if ex.Why != "" {
+				why = " (" + SanitizeTerminal(ex.Why) + ")"
+			}
+			ew.printf("  %s:%d: %s%s\n", SanitizeTerminal(a.Path), ex.Line, SanitizeTerminal(ex.Text), why)
+		}
+		if more := a.Unparsed - int64(len(a.UnparsedExamples)); more > 0 {
+			ew.printf("  %s: … and %d more unparsed line(s)\n", SanitizeTerminal(a.Path), more)
+		}
+	}
+	var msgs []string
+	msgs = append(msgs, messages...)
+	for _, a := range audits {
+		msgs = append(msgs, a.Messages...)
+	}
+	if len(msgs) > 0 {
+		ew.printf("\nMessages:\n")
+		for _, m := range msgs {
+			ew.printf("  %s\n", SanitizeTerminal(m))
+		}
+	}
+	return ew.err
+}
+
+// auditDoc is the `logcorr parse --json` document.
+type auditDoc struct {
+	Files    []parsers.Audit `json:"files"`
+	Messages []string        `json:"messages,omitempty"`
+}
+
+// WriteAuditJSON writes {"files":[...]}: the audits with the JSON names of
+// parsers.Audit. Absent lists are written as [] and absent maps as {}, so
+// scripts need no null checks.
+func WriteAuditJSON(w io.Writer, audits []parsers.Audit) error {
+	return WriteAuditJSONMessages(w, audits, nil)
+}
+
+// WriteAuditJSONMessages is WriteAuditJSON with the walk's own messages
+// (unreadable folders, symbolic links not followed) under "messages".
+func WriteAuditJSONMessages(w io.Writer, audits []parsers.Audit, messages []string) error {
+	doc := auditDoc{Files: make([]parsers.Audit, len(audits)), Messages: messages}
+	for i, a := range audits {
+		if a.UnparsedExamples == nil {
+			a.UnparsedExamples = []parsers.Example{}
+		}
+		if a.Messages == nil {
+			a.Messages = []string{}
+		}
+		if a.Tables == nil {
+			a.Tables = map[string]int64{}
+		}
+		doc.Files[i] = a
+	}
+	return writeJSON(w, doc)
+}
+
+// writeJSON writes v indented, without HTML escaping (log lines stay
+// readable: "<" is not turned into \u003c), and a final newline.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// errWriter keeps the first write error so that a run of prints can be
+// checked once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = fmt.Fprintf(e.w, format, args...)
+}
+
+func (e *errWriter) print(s string) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = io.WriteString(e.w, s)
+}

@@ -1,0 +1,264 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// TableExts are the extensions WriteTables understands.
+var TableExts = []string{".arrow", ".parquet", ".jsonl"}
+
+// WriteTables writes the dataset's tables in the format named by path's
+// extension: .arrow (Arrow IPC file), .parquet, or .jsonl (one JSON object
+// per row, with a "table" field naming its table). There are several
+// tables, so each non-empty one goes to its own file, <base>.<table>.<ext>,
+// next to path (out/run.parquet → out/run.events.parquet,
+// out/run.locust_stats.parquet, ...). It returns the files written, in
+// parsers.TableNames order.
+//
+// It refuses a path whose folder does not exist, and a target that exists
+// as a symbolic link or anything but a regular file: a symbolic link at
+// the target is never followed. Each file is written to a temporary file
+// in the same folder and renamed into place, so a failed write leaves no
+// half file and the rename replaces a link-free directory entry.
+func WriteTables(path string, ds *parsers.Dataset) ([]string, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	var write func(io.Writer, string, arrow.RecordBatch) error
+	switch ext {
+	case ".arrow":
+		write = writeArrowIPC
+	case ".parquet":
+		write = writeParquet
+	case ".jsonl":
+		write = writeJSONL
+	default:
+		return nil, fmt.Errorf("%s: unknown table format %q: use one of %s", path, ext, strings.Join(TableExts, ", "))
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: output folder %s does not exist", path, dir)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s: %s is not a folder", path, dir)
+	}
+	base := strings.TrimSuffix(path, filepath.Ext(path))
+	var targets []string
+	var recs []arrow.RecordBatch
+	var names []string
+	for _, name := range parsers.TableNames {
+		rec := ds.Tables[name]
+		if rec == nil || rec.NumRows() == 0 {
+			continue
+		}
+		target := base + "." + name + ext
+		if err := checkTarget(target); err != nil {
+			return nil, err
+		}
+		targets = append(targets, target)
+		recs = append(recs, rec)
+		names = append(names, name)
+	}
+	var written []string
+	for i, target := range targets {
+		if err := writeFileAtomic(target, func(w io.Writer) error { return write(w, names[i], recs[i]) }); err != nil {
+			return written, err
+		}
+		written = append(written, target)
+	}
+	return written, nil
+}
+
+// checkTarget refuses a target that is a symbolic link or not a regular
+// file. os.Lstat does not follow the link.
+func checkTarget(target string) error {
+	fi, err := os.Lstat(target)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", target, err)
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s: is a symbolic link; refusing to write through it", target)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s: exists and is not a regular file", target)
+	}
+	return nil
+}
+
+func writeFileAtomic(target string, fill func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("%s: %w", target, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err = fill(bw); err != nil {
+		return fmt.Errorf("%s: %w", target, err)
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("%s: %w", target, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("%s: %w", target, err)
+	}
+	// CreateTemp makes the file 0600; tables are ordinary output files.
+	if err = os.Chmod(tmp, 0o644); err != nil {
+		return fmt.Errorf("%s: %w", target, err)
+	}
+	if err = checkTarget(target); err != nil { // again, just before replacing it
+		return err
+	}
+	if err = os.Rename(tmp, target); err != nil {
+		return fmt.Errorf("%s: %w", target, err)
+	}
+	return nil
+}
+
+func writeArrowIPC(w io.Writer, _ string, rec arrow.RecordBatch) error {
+	fw, err := ipc.NewFileWriter(w, ipc.WithSchema(rec.Schema()))
+	if err != nil {
+		return err
+	}
+	if err := fw.Write(rec); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
+}
+
+func writeParquet(w io.Writer, _ string, rec arrow.RecordBatch) error {
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithCreatedBy("logcorr"), // no library version: same inputs, same bytes
+	)
+	fw, err := pqarrow.NewFileWriter(rec.Schema(), w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return err
+	}
+	if err := fw.Write(rec); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
+}
+
+// writeJSONL writes one object per row: {"table":NAME, column: value, ...}
+// in schema column order. Timestamps are RFC 3339 UTC, maps are objects,
+// nulls are null, non-finite floats (never produced by the parsers) null.
+func writeJSONL(w io.Writer, table string, rec arrow.RecordBatch) error {
+	sch := rec.Schema()
+	keys := make([][]byte, sch.NumFields())
+	for i, f := range sch.Fields() {
+		k, _ := json.Marshal(f.Name)
+		keys[i] = k
+	}
+	tname, _ := json.Marshal(table)
+	var buf []byte
+	for r := 0; r < int(rec.NumRows()); r++ {
+		buf = buf[:0]
+		buf = append(buf, `{"table":`...)
+		buf = append(buf, tname...)
+		for c := 0; c < int(rec.NumCols()); c++ {
+			buf = append(buf, ',')
+			buf = append(buf, keys[c]...)
+			buf = append(buf, ':')
+			var err error
+			buf, err = appendJSONValue(buf, rec.Column(c), r)
+			if err != nil {
+				return fmt.Errorf("table %s row %d column %s: %w", table, r, sch.Field(c).Name, err)
+			}
+		}
+		buf = append(buf, '}', '\n')
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func appendJSONValue(buf []byte, col arrow.Array, i int) ([]byte, error) {
+	if col.IsNull(i) {
+		return append(buf, "null"...), nil
+	}
+	switch c := col.(type) {
+	case *array.String:
+		return appendJSONString(buf, c.Value(i)), nil
+	case *array.Int64:
+		return strconv.AppendInt(buf, c.Value(i), 10), nil
+	case *array.Float64:
+		v := c.Value(i)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return append(buf, "null"...), nil
+		}
+		return strconv.AppendFloat(buf, v, 'g', -1, 64), nil
+	case *array.Boolean:
+		return strconv.AppendBool(buf, c.Value(i)), nil
+	case *array.Timestamp:
+		unit := c.DataType().(*arrow.TimestampType).Unit
+		t := c.Value(i).ToTime(unit).UTC()
+		return appendJSONString(buf, t.Format(time.RFC3339Nano)), nil
+	case *array.Map:
+		start, end := c.ValueOffsets(i)
+		keys, ok1 := c.Keys().(*array.String)
+		items, ok2 := c.Items().(*array.String)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("unsupported map type %s", col.DataType())
+		}
+		buf = append(buf, '{')
+		for j := start; j < end; j++ {
+			if j > start {
+				buf = append(buf, ',')
+			}
+			buf = appendJSONString(buf, keys.Value(int(j)))
+			buf = append(buf, ':')
+			if items.IsNull(int(j)) {
+				buf = append(buf, "null"...)
+			} else {
+				buf = appendJSONString(buf, items.Value(int(j)))
+			}
+		}
+		return append(buf, '}'), nil
+	default:
+		b, err := json.Marshal(col.GetOneForMarshal(i))
+		if err != nil {
+			return nil, err
+		}
+		return append(buf, b...), nil
+	}
+}
+
+// appendJSONString appends s as a JSON string without HTML escaping.
+func appendJSONString(buf []byte, s string) []byte {
+	var sb strings.Builder
+	enc := json.NewEncoder(&sb)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return append(buf, strings.TrimSuffix(sb.String(), "\n")...)
+}
