@@ -235,6 +235,7 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 	var out []Target
 	var msgs []string
 	seen := map[string]bool{}
+	skipped := map[string]int{}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -293,6 +294,10 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 				case typ.IsDir():
 					walk(full, depth+1)
 				case typ.IsRegular():
+					if !candidate(e.Name()) {
+						skipped[filepath.Ext(e.Name())]++
+						continue
+					}
 					out = append(out, Target{Path: full, Name: rel})
 				default:
 					msgs = append(msgs, fmt.Sprintf("%s: not a regular file; skipped", rel))
@@ -301,7 +306,39 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 		}
 		walk(root, 0)
 	}
+	if len(skipped) > 0 {
+		exts := make([]string, 0, len(skipped))
+		n := 0
+		for ext, k := range skipped {
+			if ext == "" {
+				ext = "(none)"
+			}
+			exts = append(exts, fmt.Sprintf("%s ×%d", ext, k))
+			n += k
+		}
+		sort.Strings(exts)
+		msgs = append(msgs, fmt.Sprintf("skipped %d file(s) whose names are not log, CSV or HTML artifacts (%s); name a file explicitly to read it", n, strings.Join(exts, ", ")))
+	}
 	return out, msgs
+}
+
+// candidateExts are the extensions a folder walk reads. Load-test
+// artifacts are logs, CSVs and HTML reports, possibly gzipped; a repository
+// root also holds source, docs and JSON (including answer keys) that are
+// not artifacts, and reading them would only add unknown files to the
+// audit. Files named on the command line are always read.
+var candidateExts = map[string]bool{
+	".log": true, ".txt": true, ".csv": true, ".html": true, ".htm": true,
+	".out": true, ".err": true, ".gz": true, "": true,
+}
+
+func candidate(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	if ext == ".gz" {
+		ext2 := strings.ToLower(filepath.Ext(strings.TrimSuffix(name, filepath.Ext(name))))
+		return candidateExts[ext2]
+	}
+	return candidateExts[ext] || strings.Contains(strings.ToLower(name), ".log")
 }
 
 func unwrapPathErr(err error) error {

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/report"
+)
+
+func parseCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "parse",
+		Usage:     "detect and parse files or folders into Arrow tables; print a per-file audit",
+		ArgsUsage: "PATH...",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "auto", Usage: "force a format (see `logcorr formats`) instead of detecting it"},
+			&cli.StringFlag{Name: "tz", Usage: "zone of naive local timestamps, e.g. Asia/Jakarta or +07:00 (default: leave naive, read as UTC)"},
+			&cli.StringFlag{Name: "out", Usage: "write the tables to `FILE` (.arrow, .parquet or .jsonl; one file per table: FILE's base + .TABLE + ext)"},
+			&cli.BoolFlag{Name: "json", Usage: "print the audit as JSON"},
+			&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links when walking folders"},
+		},
+		Action: runParse,
+	}
+}
+
+func runParse(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return cli.Exit("parse: give at least one file or folder (try: logcorr parse samples/pool-exhaustion)", exitUsage)
+	}
+	opt, err := parseOptions(c)
+	if err != nil {
+		return err
+	}
+	targets, msgs := parsers.Discover(c.Args().Slice(), opt)
+	if len(targets) == 0 {
+		for _, m := range msgs {
+			fmt.Fprintln(os.Stderr, "logcorr:", m)
+		}
+		return cli.Exit("parse: no readable files found", exitUsage)
+	}
+	ds := parsers.ParseAll(targets, opt)
+	defer ds.Release()
+	ds.Messages = append(msgs, ds.Messages...)
+	if c.Bool("json") {
+		err = report.WriteAuditJSONMessages(os.Stdout, ds.Audits, ds.Messages)
+	} else {
+		err = report.WriteAuditTable(os.Stdout, ds.Audits, ds.Messages)
+	}
+	if err != nil {
+		return cli.Exit(err.Error(), exitUsage)
+	}
+	if out := c.String("out"); out != "" {
+		written, err := report.WriteTables(out, ds)
+		if err != nil {
+			return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
+		}
+		for _, w := range written {
+			fmt.Fprintln(os.Stderr, "wrote", w)
+		}
+	}
+	if !ds.Parsed() {
+		return cli.Exit("parse: nothing could be parsed", exitUsage)
+	}
+	return nil
+}
+
+// parseOptions reads the flags shared by every command that parses.
+func parseOptions(c *cli.Context) (parsers.Options, error) {
+	opt := parsers.Options{Format: c.String("format"), FollowSymlinks: c.Bool("follow-symlinks")}
+	if opt.Format != "" && opt.Format != "auto" {
+		if _, ok := parsers.Lookup(opt.Format); !ok {
+			return opt, cli.Exit(fmt.Sprintf("--format %q: unknown format (see `logcorr formats`)", opt.Format), exitUsage)
+		}
+	}
+	if tz := c.String("tz"); tz != "" {
+		loc, err := loadZone(tz)
+		if err != nil {
+			return opt, cli.Exit(fmt.Sprintf("--tz %q: %v", tz, err), exitUsage)
+		}
+		opt.Loc = loc
+	}
+	return opt, nil
+}
+
+// loadZone accepts an IANA name ("Asia/Jakarta"), "UTC", or a fixed
+// offset ("+07:00", "-0330", "UTC+8").
+func loadZone(s string) (*time.Location, error) {
+	if loc, ok := fixedZone(s); ok {
+		return loc, nil
+	}
+	return time.LoadLocation(s)
+}
+
+func fixedZone(s string) (*time.Location, bool) {
+	t := s
+	if len(t) > 3 && (t[:3] == "UTC" || t[:3] == "GMT") {
+		t = t[3:]
+	}
+	if len(t) < 2 || (t[0] != '+' && t[0] != '-') {
+		return nil, false
+	}
+	sign := 1
+	if t[0] == '-' {
+		sign = -1
+	}
+	var h, m int
+	rest := t[1:]
+	switch {
+	case len(rest) == 5 && rest[2] == ':':
+		if _, err := fmt.Sscanf(rest, "%2d:%2d", &h, &m); err != nil {
+			return nil, false
+		}
+	case len(rest) == 4:
+		if _, err := fmt.Sscanf(rest, "%2d%2d", &h, &m); err != nil {
+			return nil, false
+		}
+	case len(rest) <= 2:
+		if _, err := fmt.Sscanf(rest, "%d", &h); err != nil {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	if h > 14 || m > 59 {
+		return nil, false
+	}
+	off := sign * (h*3600 + m*60)
+	return time.FixedZone(fmt.Sprintf("UTC%c%02d:%02d", t[0], h, m), off), true
+}

@@ -1,0 +1,60 @@
+package parsers
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDiscover(t *testing.T) {
+	root := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(root, "logs", "deep"), 0o755))
+	for _, f := range []string{"run_stats.csv", "run.html", "logs/django_errors.log", "logs/deep/pgbouncer.log.gz", "truth.json", "notes.md", "logs/.hidden.log"} {
+		must(os.WriteFile(filepath.Join(root, f), []byte("x\n"), 0o644))
+	}
+	must(os.Symlink(root, filepath.Join(root, "logs", "loop")))                             // a loop back to the root
+	must(os.Symlink(filepath.Join(root, "run.html"), filepath.Join(root, "link.html"))) // a file link
+
+	t.Run("default: links not followed, non-artifacts skipped", func(t *testing.T) {
+		got, msgs := Discover([]string{root}, Options{})
+		var names []string
+		for _, g := range got {
+			names = append(names, g.Name)
+		}
+		want := "logs/deep/pgbouncer.log.gz logs/django_errors.log run.html run_stats.csv"
+		if strings.Join(names, " ") != want {
+			t.Errorf("names %q, want %q", strings.Join(names, " "), want)
+		}
+		joined := strings.Join(msgs, "\n")
+		for _, w := range []string{"link.html: symbolic link not followed", "logs/loop: symbolic link not followed", "skipped 2 file(s)", ".json ×1", ".md ×1"} {
+			if !strings.Contains(joined, w) {
+				t.Errorf("messages lack %q:\n%s", w, joined)
+			}
+		}
+	})
+	t.Run("follow: loop cut, walk ends", func(t *testing.T) {
+		got, msgs := Discover([]string{root}, Options{FollowSymlinks: true})
+		if len(got) != 5 { // the four files plus link.html
+			t.Errorf("got %d targets: %+v", len(got), got)
+		}
+		if !strings.Contains(strings.Join(msgs, "\n"), "already visited") {
+			t.Errorf("loop not reported: %q", msgs)
+		}
+	})
+	t.Run("missing path and explicit non-artifact file", func(t *testing.T) {
+		got, msgs := Discover([]string{filepath.Join(root, "nope"), filepath.Join(root, "truth.json")}, Options{})
+		if len(got) != 1 || !strings.HasSuffix(got[0].Name, "truth.json") {
+			t.Errorf("explicit file not taken: %+v", got)
+		}
+		if len(msgs) != 1 || !strings.Contains(msgs[0], "no such file") {
+			t.Errorf("messages %q", msgs)
+		}
+	})
+}
