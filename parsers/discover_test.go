@@ -19,7 +19,7 @@ func TestDiscover(t *testing.T) {
 	for _, f := range []string{"run_stats.csv", "run.html", "logs/django_errors.log", "logs/deep/pgbouncer.log.gz", "truth.json", "notes.md", "logs/.hidden.log"} {
 		must(os.WriteFile(filepath.Join(root, f), []byte("x\n"), 0o644))
 	}
-	must(os.Symlink(root, filepath.Join(root, "logs", "loop")))                             // a loop back to the root
+	must(os.Symlink(root, filepath.Join(root, "logs", "loop")))                         // a loop back to the root
 	must(os.Symlink(filepath.Join(root, "run.html"), filepath.Join(root, "link.html"))) // a file link
 
 	t.Run("default: links not followed, non-artifacts skipped", func(t *testing.T) {
