@@ -5,7 +5,7 @@ package parsers
 // users' scripts (`logcorr parse --json`).
 type Audit struct {
 	Path               string           `json:"path"`
-	Format             string           `json:"format"` // "unknown" when no format fits
+	Format             string           `json:"format"` // "unknown" when no format fits, "empty" for a file with no lines
 	Confidence         float64          `json:"confidence"`
 	RunnerUp           string           `json:"runner_up"`
 	RunnerUpConfidence float64          `json:"runner_up_confidence"`

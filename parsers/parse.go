@@ -133,6 +133,7 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		}
 		switch {
 		case c.last == 0:
+			a.Format = "empty"
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: empty file", name))
 		case binarySample(sample):
 			a.Messages = append(a.Messages, fmt.Sprintf("%s:1: binary content, not a text log; skipped", name))
