@@ -11,6 +11,17 @@ type Rule struct {
 	Check string `yaml:"check,omitempty"`
 	// Params are the rule's tunables, read by its check.
 	Params map[string]any `yaml:"params,omitempty"`
+	// Match is the generic matcher (match.go): a rule without Check needs
+	// one. It lets users write rules without Go code.
+	Match *Match `yaml:"match,omitempty"`
+	// Summary, Interpretation and Recommendation are text/template
+	// strings for findings of a Match rule (see MatchData for the fields
+	// they can use); Go checks may read them as defaults.
+	Summary        string `yaml:"summary,omitempty"`
+	Interpretation string `yaml:"interpretation,omitempty"`
+	Recommendation string `yaml:"recommendation,omitempty"`
+	// Confidence is a Match rule's confidence (0..1, default 0.8).
+	Confidence float64 `yaml:"confidence,omitempty"`
 	// Origin is where the rule was loaded from ("builtin/x.yaml" or a
 	// user path), for messages.
 	Origin string `yaml:"-"`

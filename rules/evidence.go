@@ -1,0 +1,191 @@
+package rules
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// MaxEvidence is how many lines a finding cites; counts go in the summary.
+const MaxEvidence = 5
+
+// maxEvidenceText bounds a cited line's text.
+const maxEvidenceText = 400
+
+func clip(s string) string {
+	s = firstLine(s)
+	if len(s) > maxEvidenceText {
+		cut := maxEvidenceText
+		for cut > 0 && s[cut]&0xC0 == 0x80 { // keep UTF-8 whole
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// EventText is the text cited for an event: the first line of its
+// message, or what the parser kept of a request line.
+func EventText(e *correlate.Event) string {
+	if m := strings.TrimSpace(firstLine(e.Message)); m != "" {
+		return clip(m)
+	}
+	var parts []string
+	if e.Method != "" || e.Path != "" {
+		parts = append(parts, strings.TrimSpace(e.Method+" "+e.Path))
+	}
+	if e.Status != nil {
+		parts = append(parts, strconv.FormatInt(*e.Status, 10))
+	}
+	if e.ExcType != "" {
+		parts = append(parts, e.ExcType+": "+e.ExcMessage)
+	}
+	return clip(strings.Join(parts, " "))
+}
+
+// EventEvidence cites an event's first line. An unresolved naive time is
+// not presented as UTC.
+func EventEvidence(e *correlate.Event) Evidence {
+	ev := Evidence{File: e.File, Line: e.Line, Text: EventText(e)}
+	if e.Resolved {
+		ev.Time = timePtr(e.Time)
+	}
+	return ev
+}
+
+// RefEvidence cites a correlate.Ref.
+func RefEvidence(r *correlate.Ref) Evidence {
+	return Evidence{File: r.File, Line: r.Line, Time: timePtr(r.Time), Text: clip(r.Text)}
+}
+
+// pyFloat writes a float as Python's repr does for the magnitudes Locust
+// prints (25.0, 723.1334955124695), so a cited CSV row reads like the file.
+func pyFloat(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e16 {
+		return strconv.FormatFloat(f, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+func intOrNA(p *float64) string {
+	if p == nil {
+		return "N/A"
+	}
+	return strconv.FormatFloat(math.Round(*p), 'f', -1, 64)
+}
+
+// medianText follows Locust, which rounds medians of 100 ms and more to
+// two significant digits as a float (2100.0) and writes smaller ones as
+// integers (73).
+func medianText(p *float64) string {
+	if p != nil && *p >= 100 {
+		return pyFloat(*p)
+	}
+	return intOrNA(p)
+}
+
+func floatOrNA(p *float64) string {
+	if p == nil {
+		return "N/A"
+	}
+	return pyFloat(*p)
+}
+
+// StatText rebuilds a stats row in Locust's CSV column order. The parse
+// stage keeps values, not the raw line, so this is a faithful rendering
+// of the parsed values rather than a byte copy.
+func StatText(r *parsers.StatRow) string {
+	cols := []string{csvField(r.Type), csvField(r.Name),
+		strconv.FormatInt(r.Requests, 10), strconv.FormatInt(r.Failures, 10),
+		medianText(r.Median), floatOrNA(r.Average), floatOrNA(r.Min), floatOrNA(r.Max),
+		floatOrNA(r.AvgContentSize), floatOrNA(r.RPS), floatOrNA(r.FPS)}
+	for _, p := range r.Percentiles.Ptrs() {
+		cols = append(cols, intOrNA(*p))
+	}
+	return strings.Join(cols, ",")
+}
+
+func csvField(s string) string {
+	if strings.ContainsAny(s, ",\"\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}
+
+// StatEvidence cites a stats row (CSV line, or the HTML report entry).
+func StatEvidence(r *parsers.StatRow) Evidence {
+	t := StatText(r)
+	if r.Source == "html" {
+		t = "requests_statistics: " + t
+	}
+	return Evidence{File: r.File, Line: r.Line, Text: clip(t)}
+}
+
+// FailureEvidence cites a Locust failures row.
+func FailureEvidence(f *parsers.FailureRow) Evidence {
+	t := strings.Join([]string{csvField(f.Method), csvField(f.Name), csvField(f.Error), strconv.FormatInt(f.Occurrences, 10)}, ",")
+	if f.Source == "html" {
+		t = "failures_statistics: " + t
+	}
+	return Evidence{File: f.File, Line: f.Line, Text: clip(t)}
+}
+
+// ExceptionEvidence cites a Locust exceptions row.
+func ExceptionEvidence(x *parsers.ExceptionRow) Evidence {
+	return Evidence{File: x.File, Line: x.Line, Text: clip(strconv.FormatInt(x.Count, 10) + "," + csvField(firstLine(x.Message)))}
+}
+
+// HistoryEvidence cites a stats_history row (its time is the row's epoch).
+func HistoryEvidence(h *parsers.HistoryRow) Evidence {
+	t := strconv.FormatInt(h.Time.Unix(), 10) + "," + strconv.FormatInt(h.Users, 10) + "," + csvField(h.Type) + "," + csvField(h.Name) +
+		"," + floatOrNA(h.RPS) + "," + floatOrNA(h.FPS)
+	for _, p := range h.Percentiles.Ptrs() {
+		t += "," + intOrNA(*p)
+	}
+	t += "," + strconv.FormatInt(h.TotalRequests, 10) + "," + strconv.FormatInt(h.TotalFailures, 10)
+	return Evidence{File: h.File, Line: h.Line, Time: timePtr(h.Time), Text: clip(t)}
+}
+
+// MetaEvidence cites a meta fact.
+func MetaEvidence(m *parsers.MetaRow) Evidence {
+	return Evidence{File: m.File, Line: m.Line, Text: clip(m.Key + "=" + m.Value)}
+}
+
+// PickEvidence keeps at most n citations: the first, the last, and the
+// rest spread evenly between them, in their original order; exact
+// duplicates (same file and line) are dropped first.
+func PickEvidence(ev []Evidence, n int) []Evidence {
+	seen := map[string]bool{}
+	var uniq []Evidence
+	for _, e := range ev {
+		k := e.File + ":" + strconv.FormatInt(e.Line, 10) + ":" + e.Text
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		uniq = append(uniq, e)
+	}
+	if len(uniq) <= n {
+		return uniq
+	}
+	if n <= 1 {
+		return uniq[:n]
+	}
+	out := make([]Evidence, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, uniq[i*(len(uniq)-1)/(n-1)])
+	}
+	return out
+}
