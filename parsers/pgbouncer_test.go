@@ -210,18 +210,18 @@ type pgbTruth struct {
 	} `json:"utc_offsets_at_load_start"`
 	Counts struct {
 		Log struct {
-			Lines          int64            `json:"lines"`
-			Levels         map[string]int   `json:"levels"`
-			Zones          map[string]int   `json:"timezone_abbreviations_in_log"`
-			PoolerQWT      int              `json:"pooler_error_query_wait_timeout"`
-			PoolerErrors   map[string]int   `json:"pooler_errors"`
-			LoginAttempts  int              `json:"login_attempt_lines"`
-			Closing        map[string]int   `json:"closing_because"`
-			Stats          int              `json:"stats_lines"`
-			Other          map[string]int   `json:"other_messages"`
-			First          string           `json:"first_timestamp"`
-			Last           string           `json:"last_timestamp"`
-			ContainingQWT  int              `json:"lines_containing_query_wait_timeout"`
+			Lines         int64          `json:"lines"`
+			Levels        map[string]int `json:"levels"`
+			Zones         map[string]int `json:"timezone_abbreviations_in_log"`
+			PoolerQWT     int            `json:"pooler_error_query_wait_timeout"`
+			PoolerErrors  map[string]int `json:"pooler_errors"`
+			LoginAttempts int            `json:"login_attempt_lines"`
+			Closing       map[string]int `json:"closing_because"`
+			Stats         int            `json:"stats_lines"`
+			Other         map[string]int `json:"other_messages"`
+			First         string         `json:"first_timestamp"`
+			Last          string         `json:"last_timestamp"`
+			ContainingQWT int            `json:"lines_containing_query_wait_timeout"`
 		} `json:"pgbouncer_log"`
 	} `json:"counts"`
 }
