@@ -318,7 +318,14 @@ func (locustCSV) Parse(c *Context) error {
 		lastLine, _ := rd.FieldPos(len(rec) - 1)
 		start := int64(line)
 		end := int64(lastLine) + int64(strings.Count(rec[len(rec)-1], "\n"))
+		// A quoted field left open at the end of the file also holds the
+		// newline the reader added after the last line.
+		end = min(end, c.last)
 		// encoding/csv skips empty lines: they are blank separators.
+		if start <= done { // cannot happen with encoding/csv; keep the books right anyway
+			start = done + 1
+		}
+		end = max(end, start)
 		c.Fold(start - 1 - done)
 		done = end
 		if p.kind == csvUnknown && p.hdrLn == 0 {
