@@ -3,7 +3,9 @@ package parsers
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Format is one artifact format. Implementations live one per file.
@@ -129,9 +131,25 @@ func (c *Context) Fold(n int64) { c.audit.Folded += n }
 func (c *Context) Unparsed(l Line, why string) {
 	c.audit.Unparsed++
 	if len(c.audit.UnparsedExamples) < MaxUnparsedExamples {
-		text := string(l.Text)
-		if len(text) > 200 {
-			text = text[:200] + "…"
+		raw := l.Text
+		if len(raw) > 200 {
+			raw = raw[:200]
+			// Do not split a UTF-8 sequence: back off to a rune start.
+			for k := 0; k < 3 && len(raw) > 0 && !utf8.RuneStart(raw[len(raw)-1]); k++ {
+				raw = raw[:len(raw)-1]
+			}
+			if len(raw) > 0 && !utf8.FullRune(raw[len(raw)-1:]) {
+				raw = raw[:len(raw)-1]
+			}
+		}
+		text := string(raw)
+		if isBinary(raw) {
+			// Keep the example printable: binary bytes become escapes.
+			text = strconv.QuoteToASCII(text)
+			text = text[1 : len(text)-1]
+		}
+		if len(l.Text) > 200 {
+			text += "…"
 		}
 		c.audit.UnparsedExamples = append(c.audit.UnparsedExamples, Example{Line: l.N, Text: text, Why: why})
 	}

@@ -45,6 +45,8 @@ type Input struct {
 	err    error
 	CutN   int64
 	crlf   bool
+	// NULLines counts lines holding NUL bytes, and FirstNUL is the first.
+	NULLines, FirstNUL int64
 }
 
 // Open opens path and sniffs its compression and text encoding. name is
@@ -78,7 +80,7 @@ func (in *Input) reset() error {
 		f.Close()
 		return fmt.Errorf("%s: is a directory", in.Name)
 	}
-	in.f, in.n, in.err, in.CutN = f, 0, nil, 0
+	in.f, in.n, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, nil, 0, 0, 0
 	var r io.Reader = f
 	enc := ""
 	head := make([]byte, 4)
@@ -98,7 +100,7 @@ func (in *Input) reset() error {
 			r = in.capped
 			enc = "gzip/"
 		}
-	} else if hasSuffix(in.Name, ".gz") {
+	} else if hasSuffix(in.Name, ".gz") && len(head) > 0 {
 		in.Notes = append(in.Notes, fmt.Sprintf("%s: named .gz but not gzip-compressed; read as plain text", in.Name))
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -193,6 +195,12 @@ func (in *Input) Next() (Line, bool) {
 	in.n++
 	if cut {
 		in.CutN++
+	}
+	if bytes.IndexByte(text, 0) >= 0 {
+		if in.NULLines == 0 {
+			in.FirstNUL = in.n
+		}
+		in.NULLines++
 	}
 	return Line{N: in.n, Text: text, Cut: cut}, true
 }

@@ -159,6 +159,9 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 	a.Messages = append(in.Notes, a.Messages...)
 	a.Lines = c.last
 	a.CutLines = in.CutN
+	if in.NULLines > 0 && f != nil {
+		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
+	}
 	if in.CutN > 0 {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, MaxLineBytes))
 	}
@@ -180,6 +183,7 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 			a.Zone, a.ZoneReason = "UTC?", "naive local time, no zone in the lines and no --tz: read as UTC until correlation infers the offset"
 		}
 	}
+	checkTimes(res)
 	if !opt.NoRedact {
 		redactResult(res)
 	}
