@@ -116,6 +116,10 @@ type Event struct {
 	// Resolved is false when the event's naive time could not be placed
 	// (its file's offset is unknown); Time then is the naive wall clock.
 	Resolved bool
+	// TimeFrom is the line whose time this event borrowed because its own
+	// line carried none (a bare traceback takes the next request line's
+	// time); 0 when the event has its own time.
+	TimeFrom int64
 }
 
 // Ref points at a line of evidence.

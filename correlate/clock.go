@@ -1,0 +1,307 @@
+package correlate
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // zone names resolve the same on every machine
+
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// logFile is one log file's events in line order.
+type logFile struct {
+	name    string
+	source  string // the most common event source (format)
+	events  []Event
+	naive   int // timed events with a naive wall clock
+	timed   int
+	untimed int // events that borrowed no time at all
+}
+
+// groupFiles splits the events table by file. An event without a time (a
+// bare traceback under a line with none) borrows the time of the next timed
+// line of its file (the request line written when the response finished),
+// else of the previous one; TimeFrom says which line lent it.
+func groupFiles(events []parsers.Event) []*logFile {
+	by := map[string]*logFile{}
+	for _, e := range events {
+		f := by[e.File]
+		if f == nil {
+			f = &logFile{name: e.File}
+			by[e.File] = f
+		}
+		f.events = append(f.events, Event{Event: e})
+	}
+	files := make([]*logFile, 0, len(by))
+	for _, f := range by {
+		files = append(files, f)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+	for _, f := range files {
+		sort.SliceStable(f.events, func(i, j int) bool { return f.events[i].Line < f.events[j].Line })
+		src := map[string]int{}
+		next := -1
+		for i := len(f.events) - 1; i >= 0; i-- {
+			e := &f.events[i]
+			src[e.Source]++
+			if !e.Time.IsZero() {
+				next = i
+				continue
+			}
+			if next >= 0 {
+				n := f.events[next]
+				e.Time, e.Naive, e.Zone, e.TimeFrom = n.Time, n.Naive, n.Zone, n.Line
+			}
+		}
+		prev := -1
+		for i := range f.events {
+			e := &f.events[i]
+			if e.Time.IsZero() && prev >= 0 {
+				p := f.events[prev]
+				e.Time, e.Naive, e.Zone, e.TimeFrom = p.Time, p.Naive, p.Zone, p.Line
+			}
+			if e.Time.IsZero() {
+				f.untimed++
+				continue
+			}
+			if e.TimeFrom == 0 {
+				prev = i
+			}
+			f.timed++
+			if e.Naive {
+				f.naive++
+			}
+		}
+		f.source = mostCommon(src)
+	}
+	return files
+}
+
+func mostCommon(m map[string]int) string {
+	best, n := "", -1
+	for k, v := range m {
+		if v > n || (v == n && k < best) {
+			best, n = k, v
+		}
+	}
+	return best
+}
+
+// fileClock is a file's clock decision plus how to apply it.
+type fileClock struct {
+	Clock
+	loc   *time.Location // zone applied per event (DST-correct)
+	fixed bool           // OffsetS applied as a fixed offset
+}
+
+// utc converts a naive wall clock read as UTC; ok is false when unknown.
+func (c *fileClock) utc(t time.Time) (time.Time, bool) {
+	switch {
+	case c.loc != nil:
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.loc).UTC(), true
+	case c.fixed:
+		return t.Add(-time.Duration(c.OffsetS) * time.Second), true
+	}
+	return t, false
+}
+
+// process names the process that writes a source's files: files of one
+// process share a clock.
+func process(source string) string {
+	switch source {
+	case "django", "auth_debug", "runserver":
+		return "django"
+	case "locust_auth", "locust_console":
+		return "locust"
+	}
+	return source
+}
+
+// resolveClocks decides every file's clock: explicit zones, --tz-source,
+// --tz, then inference (cross-correlation, siblings of the same process,
+// the load host's name stamp), and says "unknown" when nothing holds.
+func resolveClocks(files []*logFile, runs []*Run, opt Options, msgs *[]string) map[string]*fileClock {
+	out := map[string]*fileClock{}
+	var toInfer []*logFile
+	for _, f := range files {
+		c := &fileClock{Clock: Clock{File: f.name}}
+		out[f.name] = c
+		switch {
+		case f.timed == 0:
+			c.Zone, c.Method, c.Evidence = "unknown", "unknown", "no timestamps in the file"
+		case f.naive == 0:
+			explicitClock(c, f, opt)
+		default:
+			if loc, key := tzSourceFor(f, opt); loc != nil {
+				c.loc, c.Method, c.Zone, c.Confidence = loc, "tz-source", loc.String(), 1
+				c.OffsetS = zoneOffsetAt(loc, firstNaive(f))
+				c.Evidence = fmt.Sprintf("--tz-source %s=%s", key, loc)
+			} else if opt.TZ != nil {
+				c.loc, c.Method, c.Zone, c.Confidence = opt.TZ, "tz-flag", opt.TZ.String(), 1
+				c.OffsetS = zoneOffsetAt(opt.TZ, firstNaive(f))
+				c.Evidence = fmt.Sprintf("--tz %s", opt.TZ)
+			} else {
+				toInfer = append(toInfer, f)
+			}
+		}
+	}
+	if len(toInfer) > 0 {
+		inferClocks(toInfer, files, out, runs, opt, msgs)
+	}
+	return out
+}
+
+func firstNaive(f *logFile) time.Time {
+	for _, e := range f.events {
+		if e.Naive && !e.Time.IsZero() {
+			return e.Time
+		}
+	}
+	return time.Time{}
+}
+
+func tzSourceFor(f *logFile, opt Options) (*time.Location, string) {
+	for _, k := range []string{f.name, path.Base(f.name), f.source} {
+		if loc := opt.TZSource[k]; loc != nil && k != "" {
+			return loc, k
+		}
+	}
+	return nil, ""
+}
+
+// explicitClock describes a file whose lines carried their zone (or an
+// epoch): the parser already converted them to UTC.
+func explicitClock(c *fileClock, f *logFile, opt Options) {
+	zones := map[string]int{}
+	var at time.Time
+	for _, e := range f.events {
+		if !e.Time.IsZero() {
+			zones[e.Zone]++
+			if at.IsZero() {
+				at = e.Time
+			}
+		}
+	}
+	z := mostCommon(zones)
+	c.Method, c.Confidence = "explicit", 1
+	if opt.TZ != nil && z == opt.TZ.String() {
+		c.Method = "tz-flag"
+	}
+	if z == "" {
+		z = "UTC"
+	}
+	c.Zone = z
+	if off, ok := zoneOffset(z, at); ok {
+		c.OffsetS = off
+		c.Evidence = fmt.Sprintf("zone %q printed in the lines (%s); converted to UTC by the parser", z, offsetZone(off))
+	} else {
+		c.Evidence = fmt.Sprintf("zone %q printed in the lines; converted to UTC by the parser (offset not known here)", z)
+	}
+	if len(zones) > 1 {
+		var names []string
+		for k := range zones {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		c.Evidence += "; zones seen: " + strings.Join(names, ", ")
+	}
+}
+
+// zoneAbbr maps unambiguous zone abbreviations to their offset in seconds.
+var zoneAbbr = map[string]int64{
+	"UTC": 0, "UCT": 0, "GMT": 0, "Z": 0, "WET": 0,
+	"WEST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 3 * 3600, "MSK": 3 * 3600,
+	"ICT": 7 * 3600, "WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600,
+	"SGT": 8 * 3600, "HKT": 8 * 3600, "PHT": 8 * 3600, "AWST": 8 * 3600, "MYT": 8 * 3600,
+	"JST": 9 * 3600, "KST": 9 * 3600,
+	"AEST": 10 * 3600, "AEDT": 11 * 3600, "NZST": 12 * 3600, "NZDT": 13 * 3600,
+	"EST": -5 * 3600, "EDT": -4 * 3600, "CDT": -5 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
+	"PST": -8 * 3600, "PDT": -7 * 3600, "AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600,
+}
+
+// zoneOffset reads a zone as printed or applied: an abbreviation, a
+// numeric offset ("+07:00", "UTC+07:00"), or a zone name.
+func zoneOffset(z string, at time.Time) (int64, bool) {
+	if off, ok := zoneAbbr[z]; ok {
+		return off, true
+	}
+	num := strings.TrimPrefix(strings.TrimPrefix(z, "UTC"), "GMT")
+	if len(num) >= 3 && (num[0] == '+' || num[0] == '-') {
+		digits := strings.ReplaceAll(num[1:], ":", "")
+		if len(digits) == 2 {
+			digits += "00"
+		}
+		if len(digits) == 4 {
+			h, e1 := strconv.Atoi(digits[:2])
+			m, e2 := strconv.Atoi(digits[2:])
+			if e1 == nil && e2 == nil {
+				off := int64(h*3600 + m*60)
+				if num[0] == '-' {
+					off = -off
+				}
+				return off, true
+			}
+		}
+	}
+	if strings.Contains(z, "/") {
+		if loc, err := time.LoadLocation(z); err == nil {
+			return zoneOffsetAt(loc, at), true
+		}
+	}
+	return 0, false
+}
+
+// zoneOffsetAt is loc's offset at the instant whose wall clock in loc is t
+// (t's fields read as wall clock).
+func zoneOffsetAt(loc *time.Location, t time.Time) int64 {
+	if t.IsZero() {
+		t = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	_, off := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc).Zone()
+	return int64(off)
+}
+
+// placeEvents applies the clocks and returns the resolved events sorted by
+// time, file, line, and per file how many could not be placed.
+func placeEvents(files []*logFile, clocks map[string]*fileClock) ([]Event, map[string]int) {
+	unresolved := map[string]int{}
+	var out []Event
+	for _, f := range files {
+		c := clocks[f.name]
+		for _, e := range f.events {
+			if e.Time.IsZero() {
+				unresolved[f.name]++
+				continue
+			}
+			if e.Naive {
+				t, ok := c.utc(e.Time)
+				if !ok {
+					unresolved[f.name]++
+					continue
+				}
+				e.Time = t
+			}
+			e.Resolved = true
+			out = append(out, e)
+		}
+	}
+	sortEvents(out)
+	return out, unresolved
+}
+
+func sortEvents(ev []Event) {
+	sort.SliceStable(ev, func(i, j int) bool {
+		a, b := &ev[i], &ev[j]
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+}

@@ -1,0 +1,255 @@
+package correlate
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// maskText replaces every word holding a digit (numbers, ids, hex
+// addresses, user names like tester050, path segments) with the wildcard,
+// keeping the punctuation around it, so that messages differing only in
+// values read the same.
+func maskText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if !isWordByte(c) {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		j, digit := i, false
+		for j < len(s) && isWordByte(s[j]) {
+			if s[j] >= '0' && s[j] <= '9' {
+				digit = true
+			}
+			j++
+		}
+		if digit {
+			b.WriteString(Wildcard)
+		} else {
+			b.WriteString(s[i:j])
+		}
+		i = j
+	}
+	return b.String()
+}
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// phaser tells the load phase of an instant from the history: "ramp-up"
+// until the user count first reaches its maximum, "steady" while it stays
+// there, "tail" after it drops or after the last history row.
+type phaser struct {
+	full, drop time.Time
+	ok         bool
+}
+
+func newPhaser(r *Run) phaser {
+	var p phaser
+	if len(r.History) == 0 || r.UsersMax == 0 {
+		return p
+	}
+	p.ok = true
+	for _, h := range r.History {
+		if p.full.IsZero() {
+			if h.Users == r.UsersMax {
+				p.full = h.Time
+			}
+			continue
+		}
+		if h.Users < r.UsersMax {
+			p.drop = h.Time
+			break
+		}
+	}
+	if p.drop.IsZero() {
+		p.drop = r.History[len(r.History)-1].Time.Add(time.Second)
+	}
+	return p
+}
+
+func (p phaser) phase(t time.Time) string {
+	switch {
+	case !p.ok:
+		return "run"
+	case t.Before(p.full):
+		return "ramp-up"
+	case t.Before(p.drop):
+		return "steady"
+	}
+	return "tail"
+}
+
+// innermostAppFrame returns the last frame of a traceback outside the
+// installed libraries ("path:line in func"), else fallback.
+func innermostAppFrame(tb, fallback string) string {
+	frame, lastAny := "", ""
+	for _, line := range strings.Split(tb, "\n") {
+		l := strings.TrimSpace(line)
+		if !strings.HasPrefix(l, `File "`) {
+			continue
+		}
+		rest := l[len(`File "`):]
+		q := strings.IndexByte(rest, '"')
+		if q < 0 {
+			continue
+		}
+		file := rest[:q]
+		ln, fn := "", ""
+		tail := rest[q+1:]
+		if i := strings.Index(tail, "line "); i >= 0 {
+			ln = tail[i+5:]
+			if j := strings.IndexByte(ln, ','); j >= 0 {
+				ln = ln[:j]
+			}
+		}
+		if i := strings.Index(tail, " in "); i >= 0 {
+			fn = strings.TrimSpace(tail[i+4:])
+		}
+		f := file + ":" + ln + " in " + fn
+		lastAny = f
+		lf := strings.ToLower(strings.ReplaceAll(file, `\`, "/"))
+		if strings.Contains(lf, "site-packages") || strings.Contains(lf, "dist-packages") || strings.Contains(lf, "/lib/python") || strings.HasPrefix(lf, "<frozen") {
+			continue
+		}
+		frame = f
+	}
+	switch {
+	case frame != "":
+		return frame
+	case fallback != "":
+		return fallback
+	}
+	return lastAny
+}
+
+// messageKinds are left out of message clustering: routine traffic the
+// timeline counts already.
+var messageKinds = map[string]bool{
+	parsers.KindRequest: true, parsers.KindStats: true,
+	parsers.KindAuthRequest: true, parsers.KindAuthResponse: true,
+}
+
+type clusterAcc struct {
+	c       Cluster
+	eps     map[string]bool
+	sources map[string]bool
+}
+
+func (a *clusterAcc) add(e *Event, ph string) {
+	c := &a.c
+	c.Count++
+	if c.First.IsZero() || e.Time.Before(c.First) {
+		c.First = e.Time
+	}
+	if e.Time.After(c.Last) {
+		c.Last = e.Time
+	}
+	c.PerPhase[ph]++
+	if p := reqPath(e.Path); p != "" {
+		a.eps[maskText(p)] = true
+	}
+	a.sources[e.Source] = true
+	if len(c.Examples) < 3 {
+		c.Examples = append(c.Examples, *refOf(e))
+	}
+}
+
+func (a *clusterAcc) done() Cluster {
+	for k := range a.eps {
+		a.c.Endpoints = append(a.c.Endpoints, k)
+	}
+	sort.Strings(a.c.Endpoints)
+	for k := range a.sources {
+		a.c.Sources = append(a.c.Sources, k)
+	}
+	sort.Strings(a.c.Sources)
+	return a.c
+}
+
+func newAcc() *clusterAcc {
+	return &clusterAcc{c: Cluster{PerPhase: map[string]int64{}}, eps: map[string]bool{}, sources: map[string]bool{}}
+}
+
+// buildClusters groups the run's exceptions by type, innermost in-app
+// frame and masked message, and its other log messages by Drain template.
+// A record copied into two files (django_errors.log and runserver stderr)
+// counts once.
+func buildClusters(r *Run) []Cluster {
+	ph := newPhaser(r)
+	dd := newDeduper()
+	exc := map[string]*clusterAcc{}
+	var excKeys []string
+	d := NewDrain()
+	msg := map[int]*clusterAcc{}
+	for i := range r.Events {
+		e := &r.Events[i]
+		if dd.dup(e) {
+			continue
+		}
+		if e.ExcType != "" {
+			frame := innermostAppFrame(e.Traceback, e.ExcFrame)
+			masked := maskText(firstLine(e.ExcMessage))
+			key := e.ExcType + "|" + frame + "|" + masked
+			a := exc[key]
+			if a == nil {
+				a = newAcc()
+				a.c.Kind, a.c.Key, a.c.ExcType, a.c.Frame, a.c.Template = "exception", key, e.ExcType, frame, masked
+				exc[key] = a
+				excKeys = append(excKeys, key)
+			}
+			a.add(e, ph.phase(e.Time))
+			continue
+		}
+		if messageKinds[e.Kind] || strings.TrimSpace(e.Message) == "" {
+			continue
+		}
+		c := d.Add(maskText(e.Message))
+		a := msg[c.ID]
+		if a == nil {
+			a = newAcc()
+			a.c.Kind = "message"
+			msg[c.ID] = a
+		}
+		a.add(e, ph.phase(e.Time))
+	}
+	var out []Cluster
+	for _, k := range excKeys {
+		out = append(out, exc[k].done())
+	}
+	for _, c := range d.Clusters() {
+		a := msg[c.ID]
+		if a == nil {
+			continue
+		}
+		a.c.Template = c.Template()
+		a.c.Key = a.c.Template
+		out = append(out, a.done())
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind // "exception" before "message"
+		}
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Key < b.Key
+	})
+	return out
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return strings.TrimSpace(s)
+}

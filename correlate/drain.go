@@ -1,0 +1,120 @@
+package correlate
+
+import "strings"
+
+// Drain groups log messages into templates, after He et al., "Drain: An
+// Online Log Parsing Approach with Fixed Depth Tree" (ICWS 2017): messages
+// are split into tokens; the tree's first level is the token count, the
+// next Depth-2 levels the leading tokens (a token holding a digit goes
+// under the wildcard); a leaf holds templates, and a message joins the most
+// similar one when at least Sim of its tokens agree, turning the tokens
+// that differ into Wildcard. The outcome depends on the order messages
+// arrive in, so callers feed them in a fixed order.
+type Drain struct {
+	Depth       int     // tree depth including the length level and the leaf; default 4
+	Sim         float64 // similarity threshold; default 0.5
+	MaxChildren int     // beyond it new tokens go under the wildcard; default 100
+
+	root     map[int]*drainNode
+	clusters []*DrainCluster
+}
+
+// Wildcard stands for a variable token.
+const Wildcard = "<*>"
+
+// DrainCluster is one template and how many messages matched it.
+type DrainCluster struct {
+	ID     int // creation order, from 0
+	Tokens []string
+	Count  int64
+}
+
+// Template is the tokens joined by single spaces.
+func (c *DrainCluster) Template() string { return strings.Join(c.Tokens, " ") }
+
+type drainNode struct {
+	children map[string]*drainNode
+	clusters []*DrainCluster
+}
+
+// NewDrain returns a Drain with the usual parameters.
+func NewDrain() *Drain { return &Drain{Depth: 4, Sim: 0.5, MaxChildren: 100} }
+
+// Clusters returns every template in creation order.
+func (d *Drain) Clusters() []*DrainCluster { return d.clusters }
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// Add files a message and returns its cluster.
+func (d *Drain) Add(msg string) *DrainCluster {
+	toks := strings.Fields(msg)
+	if d.root == nil {
+		d.root = map[int]*drainNode{}
+	}
+	depth := d.Depth
+	if depth < 3 {
+		depth = 3
+	}
+	n := d.root[len(toks)]
+	if n == nil {
+		n = &drainNode{children: map[string]*drainNode{}}
+		d.root[len(toks)] = n
+	}
+	for i := 0; i < depth-2 && i < len(toks); i++ {
+		key := toks[i]
+		if hasDigit(key) || key == Wildcard {
+			key = Wildcard
+		}
+		next := n.children[key]
+		if next == nil {
+			if max := d.MaxChildren; max > 0 && len(n.children) >= max {
+				key = Wildcard
+				next = n.children[key]
+			}
+			if next == nil {
+				next = &drainNode{children: map[string]*drainNode{}}
+				n.children[key] = next
+			}
+		}
+		n = next
+	}
+	var best *DrainCluster
+	bestSim, bestWild := -1.0, 0
+	for _, c := range n.clusters {
+		same, wild := 0, 0
+		for i, t := range c.Tokens {
+			if t == toks[i] {
+				same++
+			} else if t == Wildcard {
+				wild++
+			}
+		}
+		sim := 1.0
+		if len(toks) > 0 {
+			sim = float64(same) / float64(len(toks))
+		}
+		if sim > bestSim || (sim == bestSim && wild > bestWild) {
+			best, bestSim, bestWild = c, sim, wild
+		}
+	}
+	if best != nil && (bestSim >= d.Sim || len(toks) == 0) {
+		for i, t := range best.Tokens {
+			if t != Wildcard && t != toks[i] {
+				best.Tokens[i] = Wildcard
+			}
+		}
+		best.Count++
+		return best
+	}
+	c := &DrainCluster{ID: len(d.clusters), Tokens: append([]string(nil), toks...), Count: 1}
+	d.clusters = append(d.clusters, c)
+	n.clusters = append(n.clusters, c)
+	return c
+}

@@ -1,0 +1,319 @@
+package correlate
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// Event series used to infer clocks. "traffic" counts requests as each
+// side sees them; "errors" counts failures; "lifecycle" marks the seconds a
+// Locust run started and stopped.
+const (
+	seriesTraffic   = "traffic"
+	seriesErrors    = "errors"
+	seriesLifecycle = "lifecycle"
+)
+
+func isTraffic(e *parsers.Event) bool {
+	switch e.Kind {
+	case parsers.KindRequest, parsers.KindAuthRequest, parsers.KindLoginAttempt:
+		return true
+	}
+	return false
+}
+
+func isError(e *parsers.Event) bool {
+	switch e.Kind {
+	case parsers.KindServerError, parsers.KindUnhandled, parsers.KindAuthFailure,
+		parsers.KindLoginFailure, parsers.KindPoolerError:
+		return true
+	case parsers.KindTraceback:
+		return true
+	case parsers.KindRequest:
+		return e.Status != nil && *e.Status >= 500
+	}
+	return false
+}
+
+// reference is a UTC series other files are compared with.
+type reference struct {
+	label string
+	kind  string
+	s     Series
+}
+
+// locustReferences derives per-second requests and failures from the runs'
+// cumulative history totals (finer than Locust's smoothed RPS), and the
+// runs' first and last history seconds.
+func locustReferences(runs []*Run) []reference {
+	traffic, errs, life := seriesBuilder{}, seriesBuilder{}, seriesBuilder{}
+	for _, r := range runs {
+		// Locust logs its start, "All users spawned" and its stop: mark
+		// the window's start, the first second at full users, and the
+		// seconds after the window's end (the stop follows the last
+		// request by a few seconds).
+		if !r.Start.IsZero() {
+			for d := int64(-1); d <= 1; d++ {
+				life.add(r.Start.Unix()+d, 1)
+			}
+			for d := int64(0); d <= 3; d++ {
+				life.add(r.End.Unix()+d, 1)
+			}
+		}
+		h := r.History
+		if len(h) == 0 {
+			continue
+		}
+		for i := range h {
+			if h[i].Users == r.UsersMax && r.UsersMax > 0 {
+				for d := int64(-1); d <= 1; d++ {
+					life.add(h[i].Time.Unix()+d, 1)
+				}
+				break
+			}
+		}
+		for i := range h {
+			sec := h[i].Time.Unix()
+			if i == 0 {
+				continue
+			}
+			dr := h[i].TotalRequests - h[i-1].TotalRequests
+			df := h[i].TotalFailures - h[i-1].TotalFailures
+			if dr > 0 {
+				traffic.add(sec, float64(dr))
+			} else if h[i].TotalRequests == 0 && h[i].RPS != nil {
+				traffic.add(sec, *h[i].RPS)
+			}
+			if df > 0 {
+				errs.add(sec, float64(df))
+			} else if h[i].TotalFailures == 0 && h[i].FPS != nil {
+				errs.add(sec, *h[i].FPS)
+			}
+		}
+	}
+	var out []reference
+	for _, x := range []struct {
+		kind, label string
+		b           seriesBuilder
+	}{{seriesTraffic, "Locust requests/s (history)", traffic}, {seriesErrors, "Locust failures/s (history)", errs}, {seriesLifecycle, "Locust run start/stop (history)", life}} {
+		if s, ok := x.b.series(); ok && s.Events() > 0 {
+			out = append(out, reference{label: x.label, kind: x.kind, s: s})
+		}
+	}
+	return out
+}
+
+// fileReferences are the traffic and error series of files whose clock is
+// already settled (explicit zone or given), on UTC.
+func fileReferences(f *logFile, c *fileClock) []reference {
+	traffic, errs := seriesBuilder{}, seriesBuilder{}
+	for i := range f.events {
+		e := &f.events[i]
+		if e.Time.IsZero() {
+			continue
+		}
+		t := e.Time
+		if e.Naive {
+			var ok bool
+			if t, ok = c.utc(t); !ok {
+				continue
+			}
+		}
+		if isTraffic(&e.Event) {
+			traffic.add(t.Unix(), 1)
+		}
+		if isError(&e.Event) {
+			errs.add(t.Unix(), 1)
+		}
+	}
+	var out []reference
+	if s, ok := traffic.series(); ok {
+		out = append(out, reference{label: f.name + " " + seriesTraffic, kind: seriesTraffic, s: s})
+	}
+	if s, ok := errs.series(); ok {
+		out = append(out, reference{label: f.name + " " + seriesErrors, kind: seriesErrors, s: s})
+	}
+	return out
+}
+
+// targetSeries builds a naive file's series on its wall clock.
+func targetSeries(f *logFile) map[string]Series {
+	traffic, errs, all := seriesBuilder{}, seriesBuilder{}, seriesBuilder{}
+	for i := range f.events {
+		e := &f.events[i]
+		if e.Time.IsZero() || !e.Naive || e.TimeFrom != 0 {
+			continue
+		}
+		sec := e.Time.Unix()
+		if isTraffic(&e.Event) {
+			traffic.add(sec, 1)
+		}
+		if isError(&e.Event) {
+			errs.add(sec, 1)
+		}
+		all[sec] = 1
+	}
+	out := map[string]Series{}
+	for k, b := range map[string]seriesBuilder{seriesTraffic: traffic, seriesErrors: errs, seriesLifecycle: all} {
+		if s, ok := b.series(); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// inferClocks estimates the offsets of the files with naive times.
+func inferClocks(toInfer, files []*logFile, clocks map[string]*fileClock, runs []*Run, opt Options, msgs *[]string) {
+	refs := locustReferences(runs)
+	for _, f := range files {
+		c := clocks[f.name]
+		if c.Method == "explicit" || c.Method == "tz-flag" || c.Method == "tz-source" {
+			refs = append(refs, fileReferences(f, c)...)
+		}
+	}
+	for _, f := range toInfer {
+		c := clocks[f.name]
+		tgt := targetSeries(f)
+		var best OffsetEstimate
+		var bestRef string
+		var whyNot []string
+		for _, r := range refs {
+			if r.kind == seriesLifecycle && process(f.source) != "locust" {
+				continue
+			}
+			s, ok := tgt[r.kind]
+			if !ok {
+				continue
+			}
+			search := DefaultSearch
+			if r.kind == seriesLifecycle {
+				// A console log has few lines, but start and stop are sharp.
+				search.MinEvents = 2
+			}
+			est := EstimateOffset(s, r.s, search)
+			if !est.OK {
+				whyNot = append(whyNot, fmt.Sprintf("%s vs %s: %s", r.kind, r.label, est.Reason))
+				continue
+			}
+			if !best.OK || est.Confidence > best.Confidence {
+				best, bestRef = est, r.label
+			}
+		}
+		if best.OK {
+			c.Method, c.OffsetS, c.Zone, c.fixed = "cross-correlation", best.OffsetS, offsetZone(best.OffsetS), true
+			c.Confidence, c.LagS = best.Confidence, float64(best.LagS)
+			c.Evidence = fmt.Sprintf("%s against %s: %s", f.name, bestRef, best.Reason)
+			continue
+		}
+		c.Method, c.Zone = "unknown", "unknown"
+		if len(whyNot) == 0 {
+			c.Evidence = "no series to compare (no Locust history, no file with a known zone, no traffic or error lines)"
+		} else {
+			sort.Strings(whyNot)
+			c.Evidence = "cross-correlation failed: " + joinMax(whyNot, 3)
+		}
+	}
+
+	// Files of one process share its clock.
+	byProc := map[string][]*logFile{}
+	for _, f := range files {
+		byProc[process(f.source)] = append(byProc[process(f.source)], f)
+	}
+	for _, f := range toInfer {
+		c := clocks[f.name]
+		if c.Method != "unknown" {
+			continue
+		}
+		var donor *fileClock
+		for _, g := range byProc[process(f.source)] {
+			d := clocks[g.name]
+			if g == f || d.Method != "cross-correlation" {
+				continue
+			}
+			// Prefer a sibling in the same folder, then the most confident.
+			if donor == nil || better(g.name, d, donor, f.name) {
+				donor = d
+			}
+		}
+		if donor != nil {
+			c.Method, c.OffsetS, c.Zone, c.fixed = "same-host", donor.OffsetS, donor.Zone, true
+			c.Confidence = round3(donor.Confidence * 0.7)
+			c.Evidence = fmt.Sprintf("written by the same process as %s (%s, %s); own lines too few to estimate (%s)", donor.File, donor.Zone, donor.Method, c.Evidence)
+			continue
+		}
+		if process(f.source) == "locust" {
+			stampDonor(f, c, runs, opt)
+		}
+	}
+	// Siblings should agree.
+	procs := make([]string, 0, len(byProc))
+	for p := range byProc {
+		procs = append(procs, p)
+	}
+	sort.Strings(procs)
+	for _, p := range procs {
+		var seen []*fileClock
+		for _, f := range byProc[p] {
+			c := clocks[f.name]
+			if c.Method == "unknown" || c.Method == "explicit" {
+				continue
+			}
+			for _, o := range seen {
+				if o.OffsetS != c.OffsetS && path.Dir(o.File) == path.Dir(c.File) {
+					*msgs = append(*msgs, fmt.Sprintf("clock: %s (%s, %s) and %s (%s, %s) are written by the same kind of process but disagree", o.File, o.Zone, o.Method, c.File, c.Zone, c.Method))
+				}
+			}
+			seen = append(seen, c)
+		}
+	}
+}
+
+func better(name string, d, cur *fileClock, target string) bool {
+	same := path.Dir(name) == path.Dir(target)
+	curSame := path.Dir(cur.File) == path.Dir(target)
+	if same != curSame {
+		return same
+	}
+	if d.Confidence != cur.Confidence {
+		return d.Confidence > cur.Confidence
+	}
+	return name < cur.File
+}
+
+// stampDonor gives a Locust-side file the load host's offset from a run's
+// name stamp, when that offset puts the file's lines inside the run.
+func stampDonor(f *logFile, c *fileClock, runs []*Run, opt Options) {
+	for _, r := range runs {
+		for _, rc := range r.Clock {
+			if rc.Method != "file-name-stamp" {
+				continue
+			}
+			off := time.Duration(rc.OffsetS) * time.Second
+			lo, hi := r.Start.Add(-opt.Margin), r.End.Add(opt.Margin)
+			for _, e := range f.events {
+				if !e.Naive || e.Time.IsZero() {
+					continue
+				}
+				t := e.Time.Add(-off)
+				if !t.Before(lo) && !t.After(hi) {
+					c.Method, c.OffsetS, c.Zone, c.fixed = "same-host", rc.OffsetS, rc.Zone, true
+					c.Confidence = round3(rc.Confidence * 0.6)
+					c.Evidence = fmt.Sprintf("load host's offset from run %s's name stamp (%s); own lines too few to estimate", r.Name, rc.Zone)
+					return
+				}
+			}
+		}
+	}
+}
+
+func joinMax(s []string, n int) string {
+	if len(s) <= n {
+		return strings.Join(s, "; ")
+	}
+	return strings.Join(s[:n], "; ") + fmt.Sprintf("; and %d more", len(s)-n)
+}

@@ -1,0 +1,215 @@
+package correlate
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Series is an event count per second: Counts[i] is the count in second
+// Start+i (Unix seconds). For a file with naive time the seconds are its
+// wall clock read as UTC; for a reference they are real UTC.
+type Series struct {
+	Start  int64
+	Counts []float64
+}
+
+// Events is the total count in the series.
+func (s Series) Events() float64 {
+	t := 0.0
+	for _, c := range s.Counts {
+		t += c
+	}
+	return t
+}
+
+// seriesBuilder collects counts per second and turns them into a Series.
+type seriesBuilder map[int64]float64
+
+func (b seriesBuilder) add(sec int64, v float64) { b[sec] += v }
+
+// maxSeriesSpan bounds a dense series (about 400 days of seconds) so a
+// stray far-off timestamp cannot make the estimator allocate without limit.
+const maxSeriesSpan = 400 * 86400
+
+func (b seriesBuilder) series() (Series, bool) {
+	if len(b) == 0 {
+		return Series{}, false
+	}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for k := range b {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	if hi-lo >= maxSeriesSpan {
+		return Series{}, false
+	}
+	s := Series{Start: lo, Counts: make([]float64, hi-lo+1)}
+	for k, v := range b {
+		s.Counts[k-lo] = v
+	}
+	return s, true
+}
+
+// OffsetSearch is the grid of candidate clock offsets.
+type OffsetSearch struct {
+	MinOffsetS, MaxOffsetS, StepS int64 // candidate offsets (local − UTC)
+	MaxLagS                         int64 // residual lag searched at 1 s steps around each offset
+	MinEvents                       int   // fewer matched target events → unknown
+	MinScore                        float64
+	MinMargin                       float64 // (best − runner-up)/best below it → ambiguous
+	// PadS widens the reference's domain on both sides with zeros, so a
+	// target shifted just beside the reference activity scores low.
+	PadS int64
+}
+
+// DefaultSearch covers every zone in use (−12h … +14h) on the 15-minute
+// grid, with ±5 s of residual lag.
+var DefaultSearch = OffsetSearch{
+	MinOffsetS: -12 * 3600, MaxOffsetS: 14 * 3600, StepS: 900,
+	MaxLagS: 5, MinEvents: 5, MinScore: 0.2, MinMargin: 0.25, PadS: 900,
+}
+
+// OffsetEstimate is the outcome of EstimateOffset.
+type OffsetEstimate struct {
+	OK              bool
+	OffsetS         int64   // local − UTC, on the grid
+	LagS            int64   // residual: target time − reference time after the offset
+	Score           float64 // normalized cross-correlation at the best shift
+	RunnerUp        float64 // best score at any other grid offset
+	RunnerUpOffsetS int64
+	Matched         int // target events within 1 s of reference activity at the best shift
+	Events          int // target events in total
+	Confidence      float64
+	Reason          string // why not OK, or a short summary
+}
+
+// EstimateOffset finds the clock offset of target (naive wall-clock
+// seconds) against ref (UTC seconds): the shift d = offset + lag that
+// maximises the Pearson correlation of target[k+d] and ref[k] over the
+// reference's (padded) domain. Cost is O(grid × lags × (non-zero ref
+// seconds)) plus O(len(target)).
+func EstimateOffset(target, ref Series, s OffsetSearch) OffsetEstimate {
+	est := OffsetEstimate{Events: int(math.Round(target.Events()))}
+	if est.Events < s.MinEvents {
+		est.Reason = fmt.Sprintf("too few events (%d < %d)", est.Events, s.MinEvents)
+		return est
+	}
+	if len(ref.Counts) == 0 || ref.Events() == 0 {
+		est.Reason = "empty reference"
+		return est
+	}
+	// Prefix sums of the target for Σx and Σx² over any window.
+	px := make([]float64, len(target.Counts)+1)
+	pxx := make([]float64, len(target.Counts)+1)
+	for i, v := range target.Counts {
+		px[i+1] = px[i] + v
+		pxx[i+1] = pxx[i] + v*v
+	}
+	tEnd := target.Start + int64(len(target.Counts)) // exclusive
+	sumRange := func(p []float64, lo, hi int64) float64 { // over target seconds [lo, hi)
+		lo, hi = max(lo, target.Start), min(hi, tEnd)
+		if hi <= lo {
+			return 0
+		}
+		return p[hi-target.Start] - p[lo-target.Start]
+	}
+	dLo := ref.Start - s.PadS
+	dHi := ref.Start + int64(len(ref.Counts)) + s.PadS // exclusive
+	n := float64(dHi - dLo)
+	var sy, syy float64
+	type nz struct {
+		sec int64
+		v   float64
+	}
+	var nzs []nz
+	for i, v := range ref.Counts {
+		if v != 0 {
+			sy += v
+			syy += v * v
+			nzs = append(nzs, nz{ref.Start + int64(i), v})
+		}
+	}
+	vy := n*syy - sy*sy
+	score := func(d int64) float64 {
+		sx := sumRange(px, dLo+d, dHi+d)
+		if sx == 0 {
+			return 0
+		}
+		sxx := sumRange(pxx, dLo+d, dHi+d)
+		var sxy float64
+		for _, p := range nzs {
+			k := p.sec + d - target.Start
+			if k >= 0 && k < int64(len(target.Counts)) {
+				sxy += p.v * target.Counts[k]
+			}
+		}
+		vx := n*sxx - sx*sx
+		if vx <= 0 || vy <= 0 {
+			return 0
+		}
+		return (n*sxy - sx*sy) / math.Sqrt(vx*vy)
+	}
+	type cand struct {
+		off, lag int64
+		r        float64
+	}
+	var perOffset []cand
+	for off := s.MinOffsetS; off <= s.MaxOffsetS; off += s.StepS {
+		best := cand{off: off, r: math.Inf(-1)}
+		for lag := -s.MaxLagS; lag <= s.MaxLagS; lag++ {
+			r := score(off + lag)
+			// Ties go to the smaller |lag|, then the earlier lag.
+			if r > best.r+1e-12 || (math.Abs(r-best.r) <= 1e-12 && abs64(lag) < abs64(best.lag)) {
+				best.r, best.lag = r, lag
+			}
+		}
+		perOffset = append(perOffset, best)
+	}
+	sort.SliceStable(perOffset, func(i, j int) bool { return perOffset[i].r > perOffset[j].r+1e-12 })
+	b := perOffset[0]
+	est.OffsetS, est.LagS, est.Score = b.off, b.lag, round3(b.r)
+	if len(perOffset) > 1 {
+		est.RunnerUp, est.RunnerUpOffsetS = round3(perOffset[1].r), perOffset[1].off
+	}
+	// Matched: target events within 1 s of a non-zero reference second.
+	active := map[int64]bool{}
+	for _, p := range nzs {
+		active[p.sec-1], active[p.sec], active[p.sec+1] = true, true, true
+	}
+	d := b.off + b.lag
+	m := 0.0
+	for i, v := range target.Counts {
+		if v != 0 && active[target.Start+int64(i)-d] {
+			m += v
+		}
+	}
+	est.Matched = int(math.Round(m))
+	switch {
+	case b.r < s.MinScore:
+		est.Reason = fmt.Sprintf("no correlation (best r=%.2f < %.2f)", b.r, s.MinScore)
+		return est
+	case est.Matched < s.MinEvents:
+		est.Reason = fmt.Sprintf("too few events matched (%d < %d)", est.Matched, s.MinEvents)
+		return est
+	}
+	margin := (b.r - max(est.RunnerUp, 0)) / b.r
+	if margin < s.MinMargin {
+		est.Reason = fmt.Sprintf("ambiguous: r=%.2f at %s vs %.2f at %s", b.r, offsetZone(b.off), est.RunnerUp, offsetZone(est.RunnerUpOffsetS))
+		return est
+	}
+	support := math.Min(1, float64(est.Matched)/30)
+	est.Confidence = round3(margin * (0.5 + 0.5*support) * math.Min(1, b.r/0.5))
+	est.OK = true
+	est.Reason = fmt.Sprintf("r=%.2f at %s lag %+ds (runner-up %.2f at %s), %d of %d events matched",
+		b.r, offsetZone(b.off), b.lag, est.RunnerUp, offsetZone(est.RunnerUpOffsetS), est.Matched, est.Events)
+	return est
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }

@@ -1,0 +1,109 @@
+package correlate
+
+import (
+	"strconv"
+	"time"
+)
+
+// MaxBuckets is about how many steps a timeline has at most.
+const MaxBuckets = 600
+
+// bucketWidth is 1 s for runs up to 10 minutes, then the smallest round
+// step that keeps the timeline within MaxBuckets.
+func bucketWidth(d time.Duration) time.Duration {
+	for _, s := range []int{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400} {
+		w := time.Duration(s) * time.Second
+		if d/w < MaxBuckets {
+			return w
+		}
+	}
+	return d/MaxBuckets + time.Second
+}
+
+// countKey is "source/kind/status", or "source/kind" when there is no
+// status.
+func countKey(e *Event) string {
+	k := e.Source + "/" + e.Kind
+	if e.Status != nil {
+		k += "/" + strconv.FormatInt(*e.Status, 10)
+	}
+	return k
+}
+
+// buildTimeline joins the load curve and the per-bucket event counts over
+// the run window (Start..End, without the slicing margin).
+func buildTimeline(r *Run) []Bucket {
+	if r.Start.IsZero() {
+		return nil
+	}
+	start := r.Start.Truncate(time.Second)
+	span := r.End.Sub(start) + time.Second
+	w := bucketWidth(span)
+	n := int((span + w - 1) / w)
+	out := make([]Bucket, n)
+	for i := range out {
+		out[i] = Bucket{Start: start.Add(time.Duration(i) * w), Width: w, Counts: map[string]int64{}}
+	}
+	idx := func(t time.Time) int {
+		if t.Before(start) {
+			return -1
+		}
+		i := int(t.Sub(start) / w)
+		if i >= n {
+			return -1
+		}
+		return i
+	}
+	// History: the last row in each bucket; users carry forward.
+	seen := make([]bool, n)
+	for _, h := range r.History {
+		i := idx(h.Time)
+		if i < 0 {
+			continue
+		}
+		b := &out[i]
+		seen[i] = true
+		b.Users = h.Users
+		b.RPS, b.FPS = deref(h.RPS), deref(h.FPS)
+		b.P50, b.P95 = h.P50, h.P95
+	}
+	for i := 1; i < n; i++ {
+		if !seen[i] && len(r.History) > 0 && out[i].Start.Before(r.History[len(r.History)-1].Time) {
+			out[i].Users = out[i-1].Users
+		}
+	}
+	for j := range r.Events {
+		e := &r.Events[j]
+		i := idx(e.Time)
+		if i < 0 {
+			continue
+		}
+		out[i].Counts[countKey(e)]++
+		if e.Kind == "stats" && e.Source == "pgbouncer" {
+			b := &out[i]
+			b.PgWaitUS = attrFloat(e, "wait_us", b.PgWaitUS)
+			b.PgXactUS = attrFloat(e, "xact_us", b.PgXactUS)
+			b.PgQueryUS = attrFloat(e, "query_us", b.PgQueryUS)
+		}
+	}
+	return out
+}
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func attrFloat(e *Event, key string, old *float64) *float64 {
+	v, ok := e.Attrs[key]
+	if !ok {
+		return old
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return old
+	}
+	return &f
+}
