@@ -53,10 +53,10 @@ func (b seriesBuilder) series() (Series, bool) {
 // OffsetSearch is the grid of candidate clock offsets.
 type OffsetSearch struct {
 	MinOffsetS, MaxOffsetS, StepS int64 // candidate offsets (local − UTC)
-	MaxLagS                         int64 // residual lag searched at 1 s steps around each offset
-	MinEvents                       int   // fewer matched target events → unknown
-	MinScore                        float64
-	MinMargin                       float64 // (best − runner-up)/best below it → ambiguous
+	MaxLagS                       int64 // residual lag searched at 1 s steps around each offset
+	MinEvents                     int   // fewer matched target events → unknown
+	MinScore                      float64
+	MinMargin                     float64 // (best − runner-up)/best below it → ambiguous
 	// PadS widens the reference's domain on both sides with zeros, so a
 	// target shifted just beside the reference activity scores low.
 	PadS int64
@@ -105,7 +105,7 @@ func EstimateOffset(target, ref Series, s OffsetSearch) OffsetEstimate {
 		px[i+1] = px[i] + v
 		pxx[i+1] = pxx[i] + v*v
 	}
-	tEnd := target.Start + int64(len(target.Counts)) // exclusive
+	tEnd := target.Start + int64(len(target.Counts))      // exclusive
 	sumRange := func(p []float64, lo, hi int64) float64 { // over target seconds [lo, hi)
 		lo, hi = max(lo, target.Start), min(hi, tEnd)
 		if hi <= lo {

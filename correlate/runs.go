@@ -226,7 +226,7 @@ func nameStamp(name string) (time.Time, bool) {
 
 // Stamp inference limits.
 const (
-	stampMaxGap = 7*time.Minute + 29*time.Second // beyond it the 15-min rounding is unsafe
+	stampMaxGap  = 7*time.Minute + 29*time.Second // beyond it the 15-min rounding is unsafe
 	stampGoodGap = 3 * time.Minute                // the usual name-then-start delay
 )
 
