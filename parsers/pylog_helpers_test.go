@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -85,4 +86,56 @@ func pyCountKinds(evs []Event) map[string]int64 {
 		m[e.Kind]++
 	}
 	return m
+}
+
+// pyFuzz parses data as format and fails on an unbalanced account or an
+// internal error (a recovered panic).
+func pyFuzz(t *testing.T, data []byte, format string) *Result {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fuzz.log")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := ParseFile(path, "fuzz.log", Options{Format: format})
+	if res.Audit.Error != "" {
+		t.Fatalf("%s: %s", format, res.Audit.Error)
+	}
+	if !res.Audit.Balanced() {
+		t.Fatalf("%s: unbalanced: lines=%d records=%d folded=%d unparsed=%d", format, res.Audit.Lines, res.Audit.Records, res.Audit.Folded, res.Audit.Unparsed)
+	}
+	for _, e := range res.Events {
+		if e.EndLine < e.Line || e.Line < 1 || e.EndLine > res.Audit.Lines {
+			t.Fatalf("%s: event spans lines %d..%d of %d", format, e.Line, e.EndLine, res.Audit.Lines)
+		}
+	}
+	return res
+}
+
+// pyBench parses a real corpus file as format b.N times, reporting MB/s.
+func pyBench(b *testing.B, rel, format string) {
+	path := filepath.Join(pyCorpusRoot, rel)
+	st, err := os.Stat(path)
+	if err != nil || st.Size() == 0 {
+		b.Skipf("corpus file absent or empty: %s", path)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		res := ParseFile(path, rel, Options{Format: format})
+		if res.Audit.Unparsed != 0 || !res.Audit.Balanced() {
+			b.Fatalf("%s: %+v", rel, res.Audit)
+		}
+	}
+}
+
+// pyTemplate turns numeric path segments into "[id]", as truth.json and
+// Locust's request names write them.
+func pyTemplate(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if s != "" && strings.Trim(s, "0123456789") == "" {
+			parts[i] = "[id]"
+		}
+	}
+	return strings.Join(parts, "/")
 }

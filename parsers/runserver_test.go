@@ -1,0 +1,258 @@
+package parsers
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+)
+
+// runserverSample is a runserver stderr in the user's shape: banner, request
+// lines of both shapes, console records, the user's "Unhandled exception"
+// lines with their traceback, a bare traceback, a bare CSRF warning.
+const runserverSample = `Watching for file changes with StatReloader
+Performing system checks...
+
+System check identified no issues (0 silenced).
+January 11, 2026 - 12:59:17
+Django version 5.2, using settings 'config.settings'
+Starting development server at http://127.0.0.1:8000/
+Quit the server with CTRL-BREAK.
+
+2026-01-11 12:59:20,001 DEBUG auth_debug auth_request method=POST path=/accounts/login/ user=anon session=None ip=127.0.0.1 csrf_cookie=True csrf_header=True form_csrf=True
+Unhandled exception [EBA505A1]: query_wait_timeout
+Traceback (most recent call last):
+  File "C:\proj\venv\Lib\site-packages\django\db\backends\utils.py", line 105, in _execute
+    return self.cursor.execute(sql, params)
+  File "C:\proj\dashboard\views.py", line 40, in dashboard
+    rows = list(qs)
+psycopg.errors.ProtocolViolation: query_wait_timeout
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "C:\proj\venv\Lib\site-packages\django\db\utils.py", line 91, in __exit__
+    raise dj_exc_value.with_traceback(traceback) from exc_value
+django.db.utils.OperationalError: query_wait_timeout
+
+2026-01-11 12:59:30,500 ERROR django.request Internal Server Error: /accounts/login/
+[11/Jan/2026 12:59:30] "POST /accounts/login/ HTTP/1.1" 500 145
+2026-01-11 12:59:31,123 ERROR django.server "POST /accounts/login/ HTTP/1.1" 500 145
+[11/Jan/2026 12:59:31] "GET / HTTP/1.1" 200 -
+Traceback (most recent call last):
+  File "/usr/lib/python3.12/socketserver.py", line 692, in process_request_thread
+    self.finish_request(request, client_address)
+ConnectionResetError: [WinError 10054] An existing connection was forcibly closed by the remote host
+Forbidden (CSRF token missing.): /api/project/160/save/
+[11/Jan/2026 12:59:32] "POST /api/project/160/save/ HTTP/1.1" 403 2494
+`
+
+func TestRunserver(t *testing.T) {
+	type want struct {
+		line, end     int64
+		kind          string
+		level, logger string
+		method, path  string
+		status, size  string // "" for null
+		proto         string
+		excType, id   string
+		timed         bool
+	}
+	wants := []want{
+		{1, 1, KindBanner, "", "", "", "", "", "", "", "", "", false},
+		{2, 2, KindBanner, "", "", "", "", "", "", "", "", "", false},
+		{4, 4, KindBanner, "", "", "", "", "", "", "", "", "", false},
+		{5, 5, KindBanner, "", "", "", "", "", "", "", "", "", true},
+		{6, 6, KindBanner, "", "", "", "", "", "", "", "", "", false},
+		{7, 7, KindBanner, "", "", "", "", "", "", "", "", "", false},
+		{8, 8, KindBanner, "", "", "", "", "", "", "", "", "", false},
+		{10, 10, KindAuthRequest, "DEBUG", "auth_debug", "POST", "/accounts/login/", "", "", "", "", "", true},
+		{11, 24, KindUnhandled, "", "", "", "", "", "", "", "django.db.utils.OperationalError", "EBA505A1", false},
+		{26, 26, KindServerError, "ERROR", "django.request", "", "/accounts/login/", "500", "", "", "", "", true},
+		{27, 27, KindRequest, "", "django.server", "POST", "/accounts/login/", "500", "145", "HTTP/1.1", "", "", true},
+		{28, 28, KindRequest, "ERROR", "django.server", "POST", "/accounts/login/", "500", "145", "HTTP/1.1", "", "", true},
+		{29, 29, KindRequest, "", "django.server", "GET", "/", "200", "", "HTTP/1.1", "", "", true},
+		{30, 33, KindTraceback, "", "", "", "", "", "", "", "ConnectionResetError", "", false},
+		{34, 34, KindForbidden, "", "", "", "/api/project/160/save/", "", "", "", "", "", false},
+		{35, 35, KindRequest, "", "django.server", "POST", "/api/project/160/save/", "403", "2494", "HTTP/1.1", "", "", true},
+	}
+	check := func(t *testing.T, res *Result) {
+		t.Helper()
+		if len(res.Events) != len(wants) {
+			for _, e := range res.Events {
+				t.Logf("%d-%d %s %q", e.Line, e.EndLine, e.Kind, e.Message)
+			}
+			t.Fatalf("%d events, want %d", len(res.Events), len(wants))
+		}
+		str := func(p *int64) string {
+			if p == nil {
+				return ""
+			}
+			return fmt.Sprint(*p)
+		}
+		for i, w := range wants {
+			e := res.Events[i]
+			got := want{e.Line, e.EndLine, e.Kind, e.Level, e.Logger, e.Method, e.Path, str(e.Status), str(e.Size), e.Attrs["protocol"], e.ExcType, e.Attrs["id"], !e.Time.IsZero()}
+			if got != w {
+				t.Errorf("event %d:\n got  %+v\n want %+v", i, got, w)
+			}
+		}
+		if len(res.Auth) != 0 {
+			t.Errorf("runserver wrote %d auth rows; the auth table is auth_debug.log's", len(res.Auth))
+		}
+		if a := res.Audit; a.Unparsed != 0 || a.Lines != 35 {
+			t.Errorf("lines %d unparsed %d: %+v", a.Lines, a.Unparsed, a.UnparsedExamples)
+		}
+		u := res.Events[8]
+		if u.ExcFrame != `C:\proj\dashboard\views.py:40 in dashboard` || u.ExcMessage != "query_wait_timeout" || !strings.Contains(u.Traceback, "psycopg.errors.ProtocolViolation") {
+			t.Errorf("unhandled: frame %q msg %q traceback %q", u.ExcFrame, u.ExcMessage, u.Traceback)
+		}
+		if b := res.Events[3]; !b.Time.Equal(time.Date(2026, 1, 11, 12, 59, 17, 0, time.UTC)) || !b.Naive {
+			t.Errorf("banner date: %v naive=%v", b.Time, b.Naive)
+		}
+		if r := res.Events[10]; !r.Time.Equal(time.Date(2026, 1, 11, 12, 59, 30, 0, time.UTC)) || !r.Naive {
+			t.Errorf("request time: %v naive=%v", r.Time, r.Naive)
+		}
+		if f := res.Events[14]; f.Attrs["reason"] != "CSRF token missing." {
+			t.Errorf("forbidden attrs %v", f.Attrs)
+		}
+	}
+	t.Run("utf-8", func(t *testing.T) {
+		check(t, pyParse(t, "runserver_8000.err.log", runserverSample, "runserver"))
+	})
+	// Windows PowerShell redirection writes UTF-16LE with a BOM and CRLF.
+	t.Run("utf-16le bom crlf, detected", func(t *testing.T) {
+		crlf := strings.ReplaceAll(runserverSample, "\n", "\r\n")
+		u := utf16.Encode([]rune(crlf))
+		b := []byte{0xFF, 0xFE}
+		for _, r := range u {
+			b = append(b, byte(r), byte(r>>8))
+		}
+		path := filepath.Join(t.TempDir(), "runserver_8000.err.log")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		res := ParseFile(path, "runserver_8000.err.log", Options{})
+		if res.Audit.Format != "runserver" || res.Audit.Encoding != "utf-16le+bom" || !res.Audit.Balanced() {
+			t.Fatalf("%+v", res.Audit)
+		}
+		check(t, res)
+	})
+}
+
+func TestParseRequest(t *testing.T) {
+	tests := []struct {
+		in                  string
+		ok                  bool
+		method, path, proto string
+		status              int64
+		size                string
+	}{
+		{`"GET /dashboard/ HTTP/1.1" 500 145`, true, "GET", "/dashboard/", "HTTP/1.1", 500, "145"},
+		{`"GET / HTTP/1.1" 200 -`, true, "GET", "/", "HTTP/1.1", 200, ""},
+		{`"GET /a?q="x" HTTP/1.1" 200 3`, true, "GET", `/a?q="x"`, "HTTP/1.1", 200, "3"},
+		{`"GET /" 200 3`, true, "GET", "/", "", 200, "3"},
+		{`"GET / HTTP/1.1" abc 3`, false, "", "", "", 0, ""},
+		{`"GET / HTTP/1.1" 200 x`, false, "", "", "", 0, ""},
+		{`"" 200 3`, false, "", "", "", 0, ""},
+		{`GET / 200`, false, "", "", "", 0, ""},
+	}
+	for _, tt := range tests {
+		r, ok := parseRequest([]byte(tt.in))
+		if ok != tt.ok {
+			t.Errorf("%s: ok=%v", tt.in, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		size := ""
+		if r.size != nil {
+			size = fmt.Sprint(*r.size)
+		}
+		if r.method != tt.method || r.path != tt.path || r.proto != tt.proto || r.status != tt.status || size != tt.size {
+			t.Errorf("%s: got %+v size %q", tt.in, r, size)
+		}
+	}
+}
+
+// TestRunserverCorpus checks request counts against the answer key.
+func TestRunserverCorpus(t *testing.T) {
+	for _, f := range pyCorpus(t, "runserver_8000.err.log") {
+		truth := pyTruth(t, f)
+		rs := truth["counts"].(map[string]any)["runserver_stderr"].(map[string]any)
+		res := ParseFile(f, f, Options{})
+		a := res.Audit
+		if a.Format != "runserver" || a.Unparsed != 0 || !a.Balanced() {
+			t.Fatalf("%s: %+v", f, a)
+		}
+		if got, want := a.Lines, pyCount(t, truth, "counts", "runserver_stderr", "lines"); got != want {
+			t.Errorf("%s: %d lines, truth %d", f, got, want)
+		}
+		byStatus := map[string]int64{}
+		byMPS := map[string]int64{}
+		var reqs, serverErrors, tbs int64
+		finals := map[string]int64{}
+		for _, e := range res.Events {
+			tbs += int64(strings.Count(e.Traceback, "Traceback (most recent call last):"))
+			if e.ExcType != "" {
+				first, _, _ := strings.Cut(e.ExcMessage, "\n")
+				finals[e.ExcType+": "+first]++
+			}
+			switch e.Kind {
+			case KindRequest:
+				reqs++
+				byStatus[fmt.Sprint(*e.Status)]++
+				byMPS[fmt.Sprintf("%s %s %d", e.Method, pyTemplate(e.Path), *e.Status)]++
+			case KindServerError:
+				serverErrors++
+			}
+		}
+		if want := pyCount(t, truth, "counts", "runserver_stderr", "request_lines"); reqs != want {
+			t.Errorf("%s: %d requests, truth %d", f, reqs, want)
+		}
+		for k, v := range rs["requests_by_status"].(map[string]any) {
+			if byStatus[k] != int64(v.(float64)) {
+				t.Errorf("%s: status %s: %d, truth %v", f, k, byStatus[k], v)
+			}
+		}
+		for k, v := range rs["requests_by_method_path_status"].(map[string]any) {
+			if byMPS[k] != int64(v.(float64)) {
+				t.Errorf("%s: %s: %d, truth %v", f, k, byMPS[k], v)
+			}
+		}
+		if v, ok := rs["internal_server_error_records"]; ok && serverErrors != int64(v.(float64)) {
+			t.Errorf("%s: %d server errors, truth %v", f, serverErrors, v)
+		}
+		if v, ok := rs["tracebacks"]; ok && tbs != int64(v.(float64)) {
+			t.Errorf("%s: %d tracebacks, truth %v", f, tbs, v)
+		}
+		if m, ok := rs["exception_final_lines"].(map[string]any); ok {
+			for k, v := range m {
+				if finals[k] != int64(v.(float64)) {
+					t.Errorf("%s: final %q: %d, truth %v", f, k, finals[k], v)
+				}
+			}
+		}
+	}
+}
+
+func FuzzRunserver(f *testing.F) {
+	f.Add([]byte(runserverSample))
+	f.Add([]byte("[29/Nov/2026 18:57:27] \"GET /dashboard/ HTTP/1.1\" 500 145\r\n[29/Nov/2026 18:57:27] - Broken pipe from ('127.0.0.1', 5)\n"))
+	f.Add([]byte("Unhandled exception [X]: y\n\nTraceback (most recent call last):\nTraceback (most recent call last):\n"))
+	f.Add([]byte("January 1, 2026 - 00:00:00\n/srv/x.py:3: RuntimeWarning: naive\n  warnings.warn(\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res := pyFuzz(t, data, "runserver")
+		if len(res.Auth) != 0 {
+			t.Fatalf("auth rows from runserver")
+		}
+	})
+}
+
+func BenchmarkRunserver(b *testing.B) {
+	pyBench(b, "pool_exhaustion/logs/runserver_8000.err.log", "runserver")
+}
