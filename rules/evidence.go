@@ -163,6 +163,25 @@ func MetaEvidence(m *parsers.MetaRow) Evidence {
 	return Evidence{File: m.File, Line: m.Line, Text: clip(m.Key + "=" + m.Value)}
 }
 
+// TopEvidence keeps the first n distinct citations of a list already in
+// priority order.
+func TopEvidence(ev []Evidence, n int) []Evidence {
+	seen := map[string]bool{}
+	var out []Evidence
+	for _, e := range ev {
+		k := e.File + ":" + strconv.FormatInt(e.Line, 10) + ":" + e.Text
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e)
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
 // PickEvidence keeps at most n citations: the first, the last, and the
 // rest spread evenly between them, in their original order; exact
 // duplicates (same file and line) are dropped first.

@@ -1,0 +1,144 @@
+package rules
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// Facts about a run's server side that several server checks read.
+
+// eventBlob is an event's searchable text: message, exception and
+// traceback together.
+func eventBlob(e *correlate.Event) string {
+	var b strings.Builder
+	b.WriteString(e.Message)
+	if e.ExcType != "" || e.ExcMessage != "" {
+		b.WriteString("\n" + e.ExcType + ": " + e.ExcMessage)
+	}
+	if e.Traceback != "" {
+		b.WriteString("\n" + e.Traceback)
+	}
+	return b.String()
+}
+
+// matches runs a fixed pattern; a timeout (impossible for the built-in
+// patterns on bounded lines) counts as no match.
+func matches(re interface{ MatchString(string) (bool, error) }, s string) bool {
+	ok, err := re.MatchString(s)
+	return err == nil && ok
+}
+
+// usersAt is the user count Locust reported at t: the last history row at
+// or before t (the first row when t precedes all), 0 when unknown.
+func usersAt(run *correlate.Run, t time.Time) (int64, *parsers.HistoryRow) {
+	if t.IsZero() || len(run.History) == 0 {
+		return 0, nil
+	}
+	i := sort.Search(len(run.History), func(i int) bool { return run.History[i].Time.After(t) })
+	if i == 0 {
+		return run.History[0].Users, &run.History[0]
+	}
+	return run.History[i-1].Users, &run.History[i-1]
+}
+
+// is5xx reports whether a request event is a server error.
+func is5xx(e *correlate.Event) bool {
+	return e.Status != nil && *e.Status >= 500 && *e.Status <= 599
+}
+
+// failureStatus pulls an HTTP status out of a Locust failure message
+// ("login server error: 500", "HTTP 500", "500 Server Error: ..."), 0 when
+// none.
+func failureStatus(msg string) int64 {
+	for i := 0; i+3 <= len(msg); i++ {
+		if (i > 0 && isDigit(msg[i-1])) || !isDigit(msg[i]) || !isDigit(msg[i+1]) || !isDigit(msg[i+2]) {
+			continue
+		}
+		if i+3 < len(msg) && isDigit(msg[i+3]) {
+			continue
+		}
+		n, _ := strconv.Atoi(msg[i : i+3])
+		if n >= 400 && n <= 599 {
+			return int64(n)
+		}
+	}
+	return 0
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// csv5xx returns the run's Locust failure rows that carry a 5xx status,
+// and their total occurrences.
+func csv5xx(run *correlate.Run) ([]*parsers.FailureRow, int64) {
+	var rows []*parsers.FailureRow
+	var n int64
+	for i := range run.Failures {
+		f := &run.Failures[i]
+		if s := failureStatus(f.Error); s >= 500 {
+			rows = append(rows, f)
+			n += f.Occurrences
+		}
+	}
+	return rows, n
+}
+
+// hasSource reports whether any event of the run came from the format.
+func hasSource(run *correlate.Run, source string) bool {
+	for i := range run.Events {
+		if run.Events[i].Source == source {
+			return true
+		}
+	}
+	return false
+}
+
+// countBy counts strings and returns "a (3), b (1)" ordered by count
+// desc, then name, at most max entries.
+func countBy(m map[string]int64, max int) string {
+	type kv struct {
+		k string
+		v int64
+	}
+	var kvs []kv
+	for k, v := range m {
+		kvs = append(kvs, kv{k, v})
+	}
+	sort.Slice(kvs, func(i, j int) bool {
+		if kvs[i].v != kvs[j].v {
+			return kvs[i].v > kvs[j].v
+		}
+		return kvs[i].k < kvs[j].k
+	})
+	var parts []string
+	for i, e := range kvs {
+		if i == max {
+			parts = append(parts, "+"+strconv.Itoa(len(kvs)-max)+" more")
+			break
+		}
+		parts = append(parts, e.k+" ("+Thousands(e.v)+")")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// maxPerFile returns the largest per-file count: the same record often
+// reaches two files (django_errors.log and runserver stderr through the
+// console handler), so the per-file maximum is the honest total.
+func maxPerFile(perFile map[string]int64) (int64, []string) {
+	var best int64
+	var files []string
+	for f, n := range perFile {
+		if n > best {
+			best = n
+		}
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	return best, files
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format("15:04:05Z") }

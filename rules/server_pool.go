@@ -1,0 +1,406 @@
+package rules
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
+)
+
+func init() { RegisterCheck("pgbouncer-pool-exhausted", checkPool) }
+
+var (
+	// poolErrRE: the pooler's own words when a client waited too long for
+	// a server connection, or found no slot at all.
+	poolErrRE = MustPattern(`query_wait_timeout|no more connections allowed`)
+	// driverPoolRE: the same failure seen by the app, as psycopg 3
+	// (ProtocolViolation), psycopg2 ("FATAL:  query_wait_timeout", two
+	// spaces), Django's wrapper, or the user's middleware line.
+	driverPoolRE = MustPattern(`(?:ProtocolViolation|OperationalError|InterfaceError|DatabaseError)\b[^\n]*?(?:query_wait_timeout|no more connections allowed)|Unhandled exception \[[^\]\n]*\]:\s*query_wait_timeout`)
+)
+
+// poolFacts is what the run's logs say about the pool.
+type poolFacts struct {
+	pooler       []*correlate.Event // pgbouncer pooler errors
+	closing      []*correlate.Event // pgbouncer closing because: query_wait_timeout
+	driver       []*correlate.Event // app-side records naming the timeout
+	driverByFile map[string]int64
+	ages         []int64 // closing ages, seconds
+	maxWaitUS    float64 // highest "wait N us" of the stats lines
+	maxWaitEv    *correlate.Event
+	first        time.Time
+}
+
+// isPoolDriverError reports whether an app-side event is the pool timeout
+// seen through the database driver; application-exception skips these.
+func isPoolDriverError(e *correlate.Event) bool {
+	return e.Source != "pgbouncer" && matches(driverPoolRE, eventBlob(e))
+}
+
+func gatherPool(run *correlate.Run) *poolFacts {
+	p := &poolFacts{driverByFile: map[string]int64{}}
+	for i := range run.Events {
+		e := &run.Events[i]
+		if e.Source == "pgbouncer" {
+			switch e.Kind {
+			case parsers.KindPoolerError:
+				if matches(poolErrRE, e.Message+"\n"+e.ExcMessage) {
+					p.pooler = append(p.pooler, e)
+				}
+			case parsers.KindClosing:
+				if strings.Contains(e.Attrs["reason"]+e.Message, "query_wait_timeout") {
+					p.closing = append(p.closing, e)
+					if a, err := strconv.ParseInt(e.Attrs["age_s"], 10, 64); err == nil {
+						p.ages = append(p.ages, a)
+					}
+				}
+			case parsers.KindStats:
+				if w, err := strconv.ParseFloat(e.Attrs["wait_us"], 64); err == nil && w > p.maxWaitUS {
+					p.maxWaitUS, p.maxWaitEv = w, e
+				}
+			}
+			continue
+		}
+		// Bare tracebacks and "Internal Server Error" records both carry
+		// the exception; count records, whichever kind holds it.
+		if isPoolDriverError(e) {
+			p.driver = append(p.driver, e)
+			p.driverByFile[e.File] += 1 + e.Duplicates
+		}
+	}
+	for _, es := range [][]*correlate.Event{p.pooler, p.closing, p.driver} {
+		for _, e := range es {
+			if e.Resolved && (p.first.IsZero() || e.Time.Before(p.first)) {
+				p.first = e.Time
+			}
+		}
+	}
+	return p
+}
+
+func (p *poolFacts) found() bool { return len(p.pooler)+len(p.closing)+len(p.driver) > 0 }
+
+func checkPool(ctx *Context) []Finding {
+	run := ctx.Run
+	p := gatherPool(run)
+	if p.found() {
+		return []Finding{poolFromLogs(ctx, p)}
+	}
+	// Without pool errors in a PgBouncer log we have, a 120 s ceiling has
+	// some other cause; only when the log is absent do the CSVs speak.
+	if hasSource(run, "pgbouncer") {
+		return nil
+	}
+	return poolFromCSV(ctx)
+}
+
+// linked5xx counts server errors whose chain holds the pool timeout, by
+// endpoint; without chains, the app-side records' paths.
+func linked5xx(run *correlate.Run, p *poolFacts) (int64, map[string]int64, []Evidence) {
+	byPath := map[string]int64{}
+	var ev []Evidence
+	var n int64
+	for i := range run.Chains {
+		c := &run.Chains[i]
+		pool := c.Pooler != nil || strings.Contains(c.ExcType+": "+c.ExcMessage, "query_wait_timeout")
+		if !pool || c.Status < 500 {
+			continue
+		}
+		n++
+		byPath[strings.TrimSpace(c.Method+" "+c.Path)]++
+		ev = append(ev, RefEvidence(&c.Anchor))
+	}
+	if n > 0 {
+		return n, byPath, ev
+	}
+	// No chains: the django.request records of the file that holds most.
+	best, _ := maxPerFile(p.driverByFile)
+	var file string
+	for f, c := range p.driverByFile {
+		if c == best && (file == "" || f < file) {
+			file = f
+		}
+	}
+	for _, e := range p.driver {
+		if e.File == file && e.Path != "" {
+			n += 1 + e.Duplicates
+			byPath[e.Path] += 1 + e.Duplicates
+		}
+	}
+	return n, byPath, nil
+}
+
+func poolFromLogs(ctx *Context, p *poolFacts) Finding {
+	run := ctx.Run
+	m := map[string]float64{
+		"pooler_errors":       float64(len(p.pooler)),
+		"closed_waiting":      float64(len(p.closing)),
+		"driver_errors":       0,
+		"linked_server_errors": 0,
+	}
+	var sentences []string
+	var ev, evPooler, evDriver, evServer, evCSV []Evidence
+
+	if len(p.pooler) > 0 || len(p.closing) > 0 {
+		n := int64(len(p.pooler))
+		if n == 0 {
+			n = int64(len(p.closing))
+		}
+		s := fmt.Sprintf("PgBouncer turned away %s waiting %s with `query_wait_timeout`", Thousands(n), Plural(n, "client", "clients"))
+		if len(p.ages) > 0 {
+			lo, hi := minMax(p.ages)
+			m["query_wait_timeout_s"] = float64(hi)
+			if lo == hi {
+				s += fmt.Sprintf(" after %d s in the queue", hi)
+			} else {
+				s += fmt.Sprintf(" after %d–%d s in the queue", lo, hi)
+			}
+		}
+		if f := firstOf(p.pooler, p.closing); f != nil {
+			s += " (" + f.File
+			if !p.first.IsZero() {
+				s += ", first at " + fmtTime(p.first)
+			}
+			s += ")"
+		}
+		sentences = append(sentences, s)
+		for _, e := range append(append([]*correlate.Event{}, p.pooler...), p.closing...) {
+			evPooler = append(evPooler, EventEvidence(e))
+		}
+	}
+	driverN, driverFiles := maxPerFile(p.driverByFile)
+	m["driver_errors"] = float64(driverN)
+	if driverN > 0 {
+		sentences = append(sentences, fmt.Sprintf("the app's database driver raised it in %s %s (%s)",
+			Thousands(driverN), Plural(driverN, "request", "requests"), strings.Join(driverFiles, ", ")))
+		for _, e := range p.driver {
+			evDriver = append(evDriver, EventEvidence(e))
+		}
+	}
+	linked, byPath, chainEv := linked5xx(run, p)
+	m["linked_server_errors"] = float64(linked)
+	evServer = chainEv
+	if linked > 0 {
+		sentences = append(sentences, fmt.Sprintf("%s %s answered 5xx because of it: %s",
+			Thousands(linked), Plural(linked, "request was", "requests were"), countBy(byPath, 8)))
+	}
+	rows5xx, n5xx := csv5xx(run)
+	m["locust_5xx_failures"] = float64(n5xx)
+	if n5xx > 0 {
+		names := map[string]int64{}
+		for _, r := range rows5xx {
+			names[r.Name] += r.Occurrences
+			evCSV = append(evCSV, FailureEvidence(r))
+		}
+		sentences = append(sentences, fmt.Sprintf("Locust recorded %s 5xx failures: %s", Thousands(n5xx), countBy(names, 6)))
+	}
+	if users, h := usersAt(run, p.first); h != nil {
+		m["onset_users"] = float64(users)
+		sentences = append(sentences, fmt.Sprintf("it began with %d users running", users))
+	}
+	if p.maxWaitEv != nil {
+		m["max_avg_wait_s"] = round3(p.maxWaitUS / 1e6)
+		sentences = append(sentences, fmt.Sprintf("PgBouncer's stats put the average pool wait at up to %s", Millis(p.maxWaitUS/1e3)))
+		evPooler = append(evPooler, EventEvidence(p.maxWaitEv))
+	}
+	timeoutMS := ctx.Rule.Float("ceiling_ms", 120000)
+	if t, ok := m["query_wait_timeout_s"]; ok {
+		timeoutMS = t * 1000
+	}
+	ceil := ceilingRows(ctx, timeoutMS)
+	for _, r := range ceil {
+		evCSV = append(evCSV, StatEvidence(r))
+	}
+	if len(ceil) > 0 {
+		sentences = append(sentences, "latency ceiling at the timeout on "+ceilingNames(ceil))
+	}
+
+	// Citations: the first pooler error, the first app-side record, the
+	// first 5xx, one Locust row, then whatever is left.
+	ev = append(ev, first(evPooler)...)
+	ev = append(ev, first(evDriver)...)
+	ev = append(ev, first(evServer)...)
+	ev = append(ev, first(evCSV)...)
+	for _, rest := range [][]Evidence{evPooler, evDriver, evServer, evCSV} {
+		if len(rest) > 1 {
+			ev = append(ev, rest[len(rest)-1])
+		}
+	}
+
+	sev := High.String()
+	if linked > 0 || n5xx > 0 {
+		sev = Critical.String()
+	}
+	conf := 0.55
+	var missing []string
+	if len(p.pooler)+len(p.closing) > 0 {
+		conf += 0.2
+	} else {
+		missing = append(missing, "PgBouncer log with `pooler error: query_wait_timeout`")
+	}
+	if driverN > 0 {
+		conf += 0.1
+	} else {
+		missing = append(missing, "Django traceback naming query_wait_timeout (django_errors.log or runserver stderr)")
+	}
+	if linked > 0 {
+		conf += 0.1
+	} else if n5xx > 0 {
+		conf += 0.05
+	}
+	f := Finding{
+		Severity:   sev,
+		Confidence: math.Min(conf, 0.97),
+		Summary:    capitalize(strings.Join(sentences, "; ")) + ".",
+		Interpretation: "PgBouncer had no free server connection for these clients: every slot of the pool was held by " +
+			"slower transactions, the queue grew, and after query_wait_timeout PgBouncer cut the waiting clients off. " +
+			"Django saw a database error and answered 500; Locust counted the 500s as failures and the waits as latency.",
+		Recommendation: "Raise default_pool_size (and reserve_pool_size) in PgBouncer within PostgreSQL's max_connections, " +
+			"shorten the transactions that hold connections (the slow endpoints), and keep query_wait_timeout above the " +
+			"longest legitimate wait; rerun with the same users to confirm the pooler errors are gone.",
+		Evidence: TopEvidence(ev, MaxEvidence),
+		Missing:  missing,
+		Metrics:  m,
+	}
+	return f
+}
+
+// ceilingRows are request rows whose slow responses pile up at the
+// timeout: max within [low, high] of it and p95 at least p95_min.
+func ceilingRows(ctx *Context, timeoutMS float64) []*parsers.StatRow {
+	r := ctx.Rule
+	lo := r.Float("ceiling_low_ratio", 115.0/120) * timeoutMS
+	hi := r.Float("ceiling_high_ratio", 130.0/120) * timeoutMS
+	p95min := r.Float("ceiling_p95_ratio", 100.0/120) * timeoutMS
+	var out []*parsers.StatRow
+	for _, row := range RequestRows(ctx.Run) {
+		if row.Max == nil || *row.Max < lo || *row.Max > hi {
+			continue
+		}
+		p := row.P95
+		if p == nil || *p < p95min {
+			continue
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func ceilingNames(rows []*parsers.StatRow) string {
+	var parts []string
+	for _, r := range rows {
+		s := fmt.Sprintf("%s (max %s, p95 %s", r.Name, Millis(*r.Max), Millis(*r.P95))
+		if r.P99 != nil {
+			s += ", p99 " + Millis(*r.P99)
+		}
+		parts = append(parts, s+")")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// poolFromCSV is the finding the CSVs alone support: a request name whose
+// slow responses stop at PgBouncer's default query_wait_timeout.
+func poolFromCSV(ctx *Context) []Finding {
+	run := ctx.Run
+	timeoutMS := ctx.Rule.Float("ceiling_ms", 120000)
+	rows := ceilingRows(ctx, timeoutMS)
+	if len(rows) == 0 {
+		return nil
+	}
+	failBy := map[string]int64{}
+	var failEv []Evidence
+	for _, f := range run.Failures {
+		if failureStatus(f.Error) >= 500 {
+			failBy[f.Name] += f.Occurrences
+		}
+	}
+	var ev []Evidence
+	var reqs, slow5xx int64
+	var parts []string
+	for _, r := range rows {
+		ev = append(ev, StatEvidence(r))
+		reqs += r.Requests
+		part := fmt.Sprintf("%s: %s requests, max %s, p95 %s", r.Name, Thousands(r.Requests), Millis(*r.Max), Millis(*r.P95))
+		if r.P99 != nil {
+			part += ", p99 " + Millis(*r.P99)
+		}
+		if n := failBy[r.Name]; n > 0 {
+			slow5xx += n
+			part += fmt.Sprintf(", %s failed with 5xx", Thousands(n))
+			for i := range run.Failures {
+				if run.Failures[i].Name == r.Name && failureStatus(run.Failures[i].Error) >= 500 {
+					failEv = append(failEv, FailureEvidence(&run.Failures[i]))
+				}
+			}
+		}
+		parts = append(parts, part)
+	}
+	ev = append(ev, failEv...)
+	m := map[string]float64{"ceiling_ms": timeoutMS, "ceiling_rows": float64(len(rows)), "ceiling_requests": float64(reqs), "locust_5xx_failures": float64(slow5xx)}
+	// When did the first response reach the ceiling, and with how many users?
+	lo := ctx.Rule.Float("ceiling_low_ratio", 115.0/120) * timeoutMS
+	onset := ""
+	for i := range run.History {
+		h := &run.History[i]
+		if h.TotalMax != nil && *h.TotalMax >= lo {
+			m["onset_users"] = float64(h.Users)
+			onset = fmt.Sprintf(" The first ~%s response completed at %s with %d users running.", Millis(timeoutMS), fmtTime(h.Time), h.Users)
+			ev = append(ev, HistoryEvidence(h))
+			break
+		}
+	}
+	sev := High.String()
+	conf := 0.45
+	if slow5xx > 0 {
+		sev = Critical.String()
+		conf = 0.55
+	}
+	f := Finding{
+		Severity:   sev,
+		Confidence: conf,
+		Summary: fmt.Sprintf("Responses pile up at ~%s, PgBouncer's default query_wait_timeout: %s.%s Judged from the Locust CSV alone: no PgBouncer or Django log was given for this run.",
+			Millis(timeoutMS), strings.Join(parts, "; "), onset),
+		Interpretation: "A latency ceiling at exactly the pooler's queue timeout means requests waited for a database connection until PgBouncer " +
+			"gave up on them (the 5xx) or got one just before. Other 120 s limits (a proxy or client timeout) would look alike, hence the lower confidence.",
+		Recommendation: "Give the PgBouncer log (`pooler error: query_wait_timeout`) and Django's error log for this run to confirm; " +
+			"then size default_pool_size for the load and shorten the transactions that hold connections.",
+		Evidence: TopEvidence(ev, MaxEvidence),
+		Missing:  []string{"PgBouncer log (pooler error: query_wait_timeout)", "Django error log or runserver stderr (OperationalError tracebacks)"},
+		Metrics:  m,
+	}
+	return []Finding{f}
+}
+
+func minMax(xs []int64) (int64, int64) {
+	s := append([]int64(nil), xs...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[0], s[len(s)-1]
+}
+
+func firstOf(lists ...[]*correlate.Event) *correlate.Event {
+	for _, l := range lists {
+		if len(l) > 0 {
+			return l[0]
+		}
+	}
+	return nil
+}
+
+func first(ev []Evidence) []Evidence {
+	if len(ev) == 0 {
+		return nil
+	}
+	return ev[:1]
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,112 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// v2Run holds the rows of ahsp hasil_test_auth_only_50u_multi_nolimit_v2
+// (_stats.csv lines 2-4, _failures.csv line 2, _stats_history.csv line 130):
+// no logs, the login POST stopping at ~120 s.
+func v2Run() *correlate.Run {
+	const p = "hasil_test_auth_only_50u_multi_nolimit_v2"
+	run := &correlate.Run{Name: p}
+	run.Stats = []parsers.StatRow{
+		{Source: "csv", File: p + "_stats.csv", Line: 2, Type: "GET", Name: "[AUTH] Get Login Page", Requests: 50,
+			Median: fp(2100), Max: fp(3050.4054999910295), Percentiles: parsers.Percentiles{P95: fp(3000), P99: fp(3100)}},
+		{Source: "csv", File: p + "_stats.csv", Line: 3, Type: "POST", Name: "[AUTH] Login POST", Requests: 50, Failures: 20,
+			Median: fp(7000), Average: fp(50615.573605999816), Min: fp(1318.8718000019435), Max: fp(120607.82360000303),
+			Percentiles: parsers.Percentiles{P50: fp(7300), P95: fp(121000), P99: fp(121000), P100: fp(121000)}},
+		{Source: "csv", File: p + "_stats.csv", Line: 4, Name: "Aggregated", Requests: 100, Failures: 20, Max: fp(120607.82360000303),
+			Percentiles: parsers.Percentiles{P95: fp(120000), P99: fp(121000)}},
+	}
+	run.Aggregated = &run.Stats[2]
+	run.Failures = []parsers.FailureRow{{Source: "csv", File: p + "_failures.csv", Line: 2, Method: "POST", Name: "[AUTH] Login POST",
+		Error: "CatchResponseError('login server error: 500')", Occurrences: 20}}
+	run.History = []parsers.HistoryRow{
+		{File: p + "_stats_history.csv", Line: 2, Time: time.Unix(1768115352, 0).UTC(), Users: 0, Name: "Aggregated"},
+		{File: p + "_stats_history.csv", Line: 130, Time: time.Unix(1768115482, 0).UTC(), Users: 50, Name: "Aggregated", TotalMax: fp(120106.36360000353)},
+	}
+	return run
+}
+
+func TestPoolFromCSVAlone(t *testing.T) {
+	res := builtinOnly(t, "pgbouncer-pool-exhausted").EvaluateRun(&correlate.Analysis{}, v2Run(), DefaultTargets)
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %+v errors %v", res.Findings, res.Errors)
+	}
+	f := res.Findings[0]
+	if f.Severity != "critical" || f.Confidence >= 0.7 || len(f.Missing) == 0 {
+		t.Errorf("CSV-only finding: severity %s confidence %v missing %v", f.Severity, f.Confidence, f.Missing)
+	}
+	for _, want := range []string{"[AUTH] Login POST", "max 121 s", "p95 121 s", "20 failed with 5xx", "50 users", "CSV alone"} {
+		if !strings.Contains(f.Summary, want) {
+			t.Errorf("summary lacks %q: %s", want, f.Summary)
+		}
+	}
+	if strings.Contains(f.Summary, "Get Login Page") {
+		t.Errorf("the 3 s login page is not at the ceiling: %s", f.Summary)
+	}
+	if f.Evidence[0].Line != 3 || f.Metrics["onset_users"] != 50 {
+		t.Errorf("evidence %+v metrics %v", f.Evidence, f.Metrics)
+	}
+
+	// With a PgBouncer log that holds no pool error, the ceiling is not
+	// PgBouncer's.
+	run := v2Run()
+	run.Events = []correlate.Event{ev(parsers.Event{Source: "pgbouncer", File: "pgbouncer.log", Line: 5, Kind: parsers.KindClosing,
+		Message: "C-0x55df629d16d0: rabdb/rabapp@127.0.0.1:57102 closing because: client close request (age=0s)",
+		Attrs: map[string]string{"reason": "client close request", "age_s": "0"}})}
+	if res := builtinOnly(t, "pgbouncer-pool-exhausted").EvaluateRun(&correlate.Analysis{}, run, DefaultTargets); len(res.Findings) != 0 {
+		t.Errorf("fired with a clean PgBouncer log: %+v", res.Findings)
+	}
+}
+
+func TestPoolFromLogs(t *testing.T) {
+	run := poolRun()
+	run.Events[0].Attrs = map[string]string{"reason": "query_wait_timeout", "age_s": "5"}
+	run.History = []parsers.HistoryRow{{File: "h.csv", Line: 27, Time: wib("2026-11-29 18:57:26.000"), Users: 60, Name: "Aggregated"}}
+	res := builtinOnly(t, "pgbouncer-pool-exhausted").EvaluateRun(&correlate.Analysis{}, run, DefaultTargets)
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %+v errors %v", res.Findings, res.Errors)
+	}
+	f := res.Findings[0]
+	if f.Severity != "critical" || f.Confidence < 0.9 {
+		t.Errorf("severity %s confidence %v", f.Severity, f.Confidence)
+	}
+	for _, want := range []string{"turned away 1 waiting client", "after 5 s", "driver raised it in 1 request", "/dashboard/ (1)", "20 5xx failures", "60 users"} {
+		if !strings.Contains(f.Summary, want) {
+			t.Errorf("summary lacks %q: %s", want, f.Summary)
+		}
+	}
+	if f.Evidence[0].File != "pgbouncer.log" || f.Evidence[0].Time == nil {
+		t.Errorf("first evidence should be the pooler line, with time: %+v", f.Evidence[0])
+	}
+	if f.Metrics["query_wait_timeout_s"] != 5 || f.Metrics["onset_users"] != 60 {
+		t.Errorf("metrics %v", f.Metrics)
+	}
+}
+
+func TestDriverPatterns(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"psycopg.errors.ProtocolViolation: query_wait_timeout", true},
+		{"django.db.utils.OperationalError: query_wait_timeout", true},
+		{"psycopg2.OperationalError: FATAL:  query_wait_timeout", true},
+		{"Unhandled exception [EBA505A1]: query_wait_timeout", true},
+		{"NameError: name 'x' is not defined", false},
+		{"django.db.utils.OperationalError: FATAL:  no pg_hba.conf entry for host", false},
+	}
+	for _, c := range cases {
+		e := &correlate.Event{Event: parsers.Event{Source: "django", Message: c.text}}
+		if got := isPoolDriverError(e); got != c.want {
+			t.Errorf("%q: %v, want %v", c.text, got, c.want)
+		}
+	}
+}
