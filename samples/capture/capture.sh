@@ -206,6 +206,7 @@ wait_port "$WEB_PORT" 30 || { tail -20 "$OUT/logs/runserver_8000.err.log" >&2; d
 
 # ---------------------------------------------------------------- Locust runs
 RUN_LINES=()
+RUN_WINDOWS=()   # "name|start WIB|end WIB" (end = Locust process exit)
 # locust_run NAME USERS SPAWN_RATE RUN_TIME [TEST_USER_POOL] [html=yes|no]
 locust_run() {
   local name=$1 users=$2 rate=$3 runtime=$4 pool=${5-} html=${6:-yes}
@@ -224,10 +225,12 @@ locust_run() {
     exec timeout -s INT $((secs + 60)) "$LOCUST" "${args[@]}" >>"$OUT/locust.log" 2>&1
   ) &
   local lpid=$!
+  local wstart; wstart=$(TZ=Asia/Jakarta date '+%Y-%m-%d %H:%M:%S')
   started $lpid locust INT
   local rc=0
   wait "$lpid" || rc=$?
   forget "$lpid"
+  RUN_WINDOWS+=("$name|$wstart|$(TZ=Asia/Jakarta date '+%Y-%m-%d %H:%M:%S')")
   log "locust run $name exited $rc (1 = some requests failed)"
   [[ $rc -le 1 ]] || die "locust run $name failed (exit $rc), see $OUT/locust.log"
 }
@@ -246,9 +249,11 @@ STACK_END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   echo "# Scenario: $SCENARIO"
   echo
   echo "Captured by \`samples/capture/capture.sh $SCENARIO\` (regenerate all: \`make samples\`)."
-  echo "Stack: Debian bookworm packages — PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'), $(pgbouncer --version | head -1),"
-  echo "Django $("$PY" -c 'import django; print(django.get_version())'), django-allauth $("$PY" -c 'import allauth; print(allauth.__version__)'),"
-  echo "psycopg2 $("$PY" -c 'import psycopg2; print(psycopg2.__version__.split()[0])'), Locust $("$PY" -c 'import locust; print(locust.__version__)'), Python $("$PY" -c 'import platform; print(platform.python_version())')."
+  echo "Stack (Debian package versions):"
+  for p in postgresql pgbouncer python3-django python3-django-allauth python3-psycopg2 python3-locust python3; do
+    printf '%s %s; ' "$p" "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null)"
+  done
+  echo "PostgreSQL server $("$PGBIN/postgres" --version | awk '{print $3}')."
   echo
   echo "## What happened"
   echo
@@ -283,11 +288,40 @@ STACK_END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   echo "## Locust command line(s)"
   echo
   echo "Run from the scenario folder (so \`logs/\` and the CSVs land there), stdout+stderr appended to \`locust.log\`."
-  echo "Passwords in TEST_USER_POOL are not shown here: \`<,,,>\` shows only how many entries it had (commas)."
+  echo "TEST_USER_POOL is shown without passwords (its entry count and first names)."
   echo
   echo '```'
   for l in "${RUN_LINES[@]}"; do echo "$l"; done
   echo '```'
+  echo
+  echo "## Run windows (WIB, naive like the logs)"
+  echo
+  echo "End = when the Locust process exited. Requests still queued then finish on the server"
+  echo "afterwards (often as 500s once they time out in PgBouncer): they are in the server logs but in no"
+  echo "Locust CSV. 'after' counts up to the next run's start (or the end of the file)."
+  echo
+  echo "| run | start | end | django_errors records in / after | PgBouncer pooler errors in / after | login POST 500 (runserver) in / after |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  local_n=${#RUN_WINDOWS[@]}
+  for ((i = 0; i < local_n; i++)); do
+    IFS='|' read -r rn rs re <<<"${RUN_WINDOWS[$i]}"
+    nx="9999"; if ((i + 1 < local_n)); then IFS='|' read -r _ nx _ <<<"${RUN_WINDOWS[$((i + 1))]}"; fi
+    win() {  # win FILE REGEX TIMEFORMAT(dj|pgb|rs) FROM TO
+      awk -v f="$4" -v t="$5" -v kind="$3" -v re="$2" '
+        $0 ~ re {
+          if (kind == "rs") { split(substr($0, 2, 20), a, /[\/ :]/); m = index("JanFebMarAprMayJunJulAugSepOctNovDec", a[2]); ts = sprintf("%s-%02d-%s %s:%s:%s", a[3], (m + 2) / 3, a[1], a[4], a[5], a[6]) }
+          else ts = substr($0, 1, 19)
+          if (ts >= f && ts < t) n++
+        } END { print n + 0 }' "$1"
+    }
+    printf '| %s | %s | %s | %s / %s | %s / %s | %s / %s |\n' "$rn" "$rs" "$re" \
+      "$(win "$OUT/logs/django_errors.log" '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9:,]* ERROR ' dj "$rs" "$re")" \
+      "$(win "$OUT/logs/django_errors.log" '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9:,]* ERROR ' dj "$re" "$nx")" \
+      "$(win "$OUT/pgbouncer.log" 'pooler error' pgb "$rs" "$re")" \
+      "$(win "$OUT/pgbouncer.log" 'pooler error' pgb "$re" "$nx")" \
+      "$(win "$OUT/logs/runserver_8000.err.log" '"POST /accounts/login/ HTTP/1.1" 500' rs "$rs" "$re")" \
+      "$(win "$OUT/logs/runserver_8000.err.log" '"POST /accounts/login/ HTTP/1.1" 500' rs "$re" "$nx")"
+  done
   echo
   echo "## Counts (grepped from the captured files by counts.sh)"
   echo

@@ -170,6 +170,10 @@ class AuthMixin:
                 r.failure(f"HTTP {r.status_code}")
 
 
+# weight of WebsiteUser's logout + login task (scenarios raise it to log in more often)
+RELOGIN_WEIGHT = int(os.environ.get("LOCUST_RELOGIN_WEIGHT", "1"))
+
+
 def pid():
     return random.randint(1, 200)
 
@@ -198,7 +202,7 @@ class WebsiteUser(AuthMixin, HttpUser):
     def pricing(self):
         self.get_api(f"/api/project/{pid()}/pricing/", "/api/project/[id]/pricing/")
 
-    @task(1)
+    @task(RELOGIN_WEIGHT)
     def relogin(self):
         if self.logged_in:
             self.logout()

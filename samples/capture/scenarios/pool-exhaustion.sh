@@ -1,12 +1,12 @@
 # pool-exhaustion: tiny PgBouncer transaction pool + short query_wait_timeout, slow pg_sleep
 # endpoints. Sourced by capture.sh.
-PGB_POOL_SIZE=2; PGB_RESERVE_POOL_SIZE=1; PGB_RESERVE_POOL_TIMEOUT=3; PGB_QUERY_WAIT_TIMEOUT=5
+PGB_POOL_SIZE=2; PGB_RESERVE_POOL_SIZE=0; PGB_RESERVE_POOL_TIMEOUT=3; PGB_QUERY_WAIT_TIMEOUT=5
 CAP_SLEEP_REKAP=3.0; CAP_SLEEP_VALIDATE=1.0; CAP_SLEEP_PRICING=1.0; CAP_SLEEP_DASHBOARD=0.3
 CAP_SLEEP_EXPORT_DB=0.1; CAP_EXPORT_RENDER=0.5:1.5
-N_USERS=35
-DESCRIPTION="PgBouncer's pool for rabdb/rabapp has 2 server connections (+1 reserve after 3 s) and
+N_USERS=40
+DESCRIPTION="PgBouncer's pool for rabdb/rabapp has 2 server connections (no reserve) and
 query_wait_timeout=5 s, while rekap-kebutuhan holds a connection for 3 s (pg_sleep), pricing and
-validate 1 s, dashboard 0.3 s. 35 Locust users (all with valid passwords) queue behind them:
+validate 1 s, dashboard 0.3 s. 40 Locust users (all with valid passwords) queue behind them:
 clients that wait more than 5 s for a server connection are dropped by PgBouncer
 (\`pooler error: query_wait_timeout\`), psycopg2 raises
 \`OperationalError: FATAL:  query_wait_timeout\`, and Django answers 500 — on API pages, on
@@ -22,6 +22,6 @@ Side effects of the same overload, also real and worth recognising as secondary:
 get \`400\` (Django's \`Bad Request (400)\`, session save interrupted) or \`403\` (CSRF) and show
 up as \`login_unexpected_status\`; \`[AUTH] Logout\` and every API name fail with \`HTTP 500\`."
 scenario_runs() {
-  local pool; pool=$(for i in $(seq 1 35); do printf 'tester%03d:%s,' "$i" "$USER_PASSWORD"; done)
-  locust_run pool_exhaustion 35 4 45s "${pool%,}"
+  local pool; pool=$(for i in $(seq 1 40); do printf 'tester%03d:%s,' "$i" "$USER_PASSWORD"; done)
+  locust_run pool_exhaustion 40 8 40s "${pool%,}"
 }
