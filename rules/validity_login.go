@@ -1,0 +1,147 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// Checks about whether the virtual users really logged in: the login POST
+// rows against the login page GET rows, and the user pool the locustfile
+// reported in locust_login_failures.log.
+
+func init() {
+	RegisterCheck("login-post-missing", checkLoginPostMissing)
+	RegisterCheck("user-pool-misconfigured", checkUserPoolMisconfigured)
+}
+
+// poolEvents returns the run's locust_auth pool messages that say the pool
+// is not what a multi-user test needs.
+func poolEvents(r *correlate.Run) (invalid, single []*correlate.Event) {
+	for i := range r.Events {
+		e := &r.Events[i]
+		if e.Kind != parsers.KindPoolConfig {
+			continue
+		}
+		m := strings.ToLower(e.Message)
+		switch {
+		case strings.Contains(m, "invalid entry"):
+			invalid = append(invalid, e)
+		case strings.Contains(m, "single_user_pool"):
+			single = append(single, e)
+		}
+	}
+	return invalid, single
+}
+
+func checkLoginPostMissing(ctx *Context) []Finding {
+	r := ctx.Run
+	get, post := loginRows(r)
+	if get == nil || get.Requests == 0 {
+		return nil
+	}
+	var posts int64
+	if post != nil {
+		posts = post.Requests
+	}
+	minRatio := param(ctx, "min_post_ratio", 0.5)
+	if float64(posts) >= minRatio*float64(get.Requests) {
+		return nil
+	}
+	missing := get.Requests - posts
+	f := Finding{
+		Metrics: map[string]float64{"login_gets": float64(get.Requests), "login_posts": float64(posts), "missing_posts": float64(missing)},
+	}
+	f.Evidence = append(f.Evidence, statEv(get, ""))
+	if posts == 0 {
+		f.Confidence = 0.9
+		f.Summary = fmt.Sprintf("%s users fetched the login page (%s) but no login POST was recorded: the run's %s%% failure rate covers the login page only.",
+			fmtCount(get.Requests), rowLabel(get), fmtNum(pct(aggFailures(r), aggRequests(r))))
+	} else {
+		f.Severity = "medium"
+		f.Confidence = 0.7
+		f.Evidence = append(f.Evidence, statEv(post, ""))
+		f.Summary = fmt.Sprintf("Only %s login POSTs for %s login page GETs: %s users never completed a login POST, so the POST's %d/%d success figure describes %.0f%% of the users.",
+			fmtCount(posts), fmtCount(get.Requests), fmtCount(missing), post.Requests-post.Failures, post.Requests, pct(posts, get.Requests))
+	}
+	f.Interpretation = "Locust records a request only when it completes. Either the users never sent the POST (the locustfile skipped it: no credentials, e.g. a TEST_USER_POOL entry it rejected) or the POSTs were still waiting when the test stopped."
+	invalid, single := poolEvents(r)
+	for _, e := range invalid {
+		f.Evidence = append(f.Evidence, eventEv(e))
+	}
+	for _, e := range single {
+		f.Evidence = append(f.Evidence, eventEv(e))
+	}
+	if len(invalid) > 0 {
+		f.Confidence = 0.95
+		f.Interpretation += fmt.Sprintf(" Here the locustfile rejected %d TEST_USER_POOL entr(ies) (missing ':password'), so users had no credentials to post.", len(invalid))
+	} else if len(r.Events) == 0 {
+		f.Missing = append(f.Missing, "locust_login_failures.log (TEST_USER_POOL messages) or the Locust console log for the window")
+	}
+	if t, ok := findIdleTail(r); ok && t.Seconds() >= 30 {
+		f.Evidence = append(f.Evidence, historyEv(t.From, "last request completed"), historyEv(t.To, fmt.Sprintf("%.0f s later, %d users still running", t.Seconds(), t.Users)))
+		f.Metrics["idle_tail_s"] = t.Seconds()
+	}
+	f.Recommendation = "Fix the credentials (TEST_USER_POOL as user:password,user:password) and confirm the POST count equals the user count before reading the run's login success rate."
+	f.Evidence = capEvidence(f.Evidence)
+	return []Finding{f}
+}
+
+var quotedEntry = regexp.MustCompile(`'([^']*)'`)
+
+// redactEntry hides anything after a colon in a quoted pool entry: the
+// message is about a missing password, but a user could have typed one with
+// another separator.
+func redactEntry(msg string) string {
+	return quotedEntry.ReplaceAllStringFunc(msg, func(q string) string {
+		in := q[1 : len(q)-1]
+		if i := strings.IndexAny(in, ":=;"); i >= 0 {
+			in = in[:i+1] + "***"
+		}
+		return "'" + in + "'"
+	})
+}
+
+func checkUserPoolMisconfigured(ctx *Context) []Finding {
+	r := ctx.Run
+	invalid, single := poolEvents(r)
+	var out []Finding
+	if len(invalid) > 0 {
+		f := Finding{
+			Confidence:     0.95,
+			Summary:        fmt.Sprintf("The locustfile rejected %d TEST_USER_POOL entr(ies) (missing ':password'): those accounts were skipped.", len(invalid)),
+			Interpretation: "TEST_USER_POOL must be user:password pairs separated by commas. Rejected entries leave fewer (or no) accounts; users without credentials skip the login POST or all share the remaining accounts, so the multi-user test is not what it claims.",
+			Recommendation: "Write TEST_USER_POOL as user1:pass1,user2:pass2 and check the 'Multi-user pool configured: N users' line before the run.",
+			Metrics:        map[string]float64{"rejected_entries": float64(len(invalid))},
+		}
+		for _, e := range invalid {
+			ev := eventEv(e)
+			ev.Text = redactEntry(ev.Text)
+			f.Evidence = append(f.Evidence, ev)
+		}
+		f.Evidence = capEvidence(f.Evidence)
+		out = append(out, f)
+	}
+	if len(single) > 0 && !nameSays(r.Name, "single") {
+		f := Finding{
+			Severity:       "medium",
+			Confidence:     0.9,
+			Summary:        "The single-user fallback was active: every virtual user logged in as the same account.",
+			Interpretation: "With one account, per-account effects (allauth's login-failure rate limit, session rotation, row locks on the user) hit every user at once; results do not represent many distinct users.",
+			Recommendation: "Set TEST_USER_POOL to as many accounts as users (user:password pairs) for a multi-user test.",
+		}
+		for _, e := range single {
+			f.Evidence = append(f.Evidence, eventEv(e))
+		}
+		f.Evidence = capEvidence(f.Evidence)
+		out = append(out, f)
+	}
+	return out
+}
+
+func nameSays(name, token string) bool {
+	return strings.Contains(strings.ToLower(name), token)
+}
