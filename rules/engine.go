@@ -272,7 +272,9 @@ func (s *Set) evalRule(r *Rule, a *correlate.Analysis, run *correlate.Run, t Tar
 	return nil, nil
 }
 
-// finish fills what the check left empty from the rule and bounds values.
+// finish fills what the check left empty from the rule, bounds the
+// confidence and keeps at most MaxEvidence distinct citations, in the
+// check's order.
 func finish(r *Rule, f Finding) Finding {
 	if f.ID == "" {
 		f.ID = r.ID
@@ -286,6 +288,9 @@ func finish(r *Rule, f Finding) Finding {
 	if f.Category == "" {
 		f.Category = r.Category
 	}
+	// One cap for every rule: checks order their citations by importance,
+	// the summary carries the counts.
+	f.Evidence = TopEvidence(f.Evidence, MaxEvidence)
 	if f.Evidence == nil {
 		f.Evidence = []Evidence{}
 	}

@@ -232,3 +232,18 @@ func TestSortFindings(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestFinishCapsEvidence(t *testing.T) {
+	r := &Rule{ID: "x", Severity: "low", Title: "t", Category: "server"}
+	var ev []Evidence
+	for i := int64(1); i <= 8; i++ {
+		ev = append(ev, Evidence{File: "f.log", Line: i, Text: "line"}, Evidence{File: "f.log", Line: i, Text: "line"})
+	}
+	f := finish(r, Finding{Evidence: ev, Confidence: 1.7})
+	if len(f.Evidence) != MaxEvidence || f.Evidence[0].Line != 1 || f.Evidence[1].Line != 2 {
+		t.Errorf("evidence not capped in order without duplicates: %+v", f.Evidence)
+	}
+	if f.Confidence != 1 || f.ID != "x" || f.Severity != "low" {
+		t.Errorf("finish: %+v", f)
+	}
+}

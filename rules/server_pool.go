@@ -138,9 +138,9 @@ func linked5xx(run *correlate.Run, p *poolFacts) (int64, map[string]int64, []Evi
 func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 	run := ctx.Run
 	m := map[string]float64{
-		"pooler_errors":       float64(len(p.pooler)),
-		"closed_waiting":      float64(len(p.closing)),
-		"driver_errors":       0,
+		"pooler_errors":        float64(len(p.pooler)),
+		"closed_waiting":       float64(len(p.closing)),
+		"driver_errors":        0,
 		"linked_server_errors": 0,
 	}
 	var sentences []string

@@ -60,7 +60,7 @@ func TestPoolFromCSVAlone(t *testing.T) {
 	run := v2Run()
 	run.Events = []correlate.Event{ev(parsers.Event{Source: "pgbouncer", File: "pgbouncer.log", Line: 5, Kind: parsers.KindClosing,
 		Message: "C-0x55df629d16d0: rabdb/rabapp@127.0.0.1:57102 closing because: client close request (age=0s)",
-		Attrs: map[string]string{"reason": "client close request", "age_s": "0"}})}
+		Attrs:   map[string]string{"reason": "client close request", "age_s": "0"}})}
 	if res := builtinOnly(t, "pgbouncer-pool-exhausted").EvaluateRun(&correlate.Analysis{}, run, DefaultTargets); len(res.Findings) != 0 {
 		t.Errorf("fired with a clean PgBouncer log: %+v", res.Findings)
 	}
