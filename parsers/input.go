@@ -178,7 +178,6 @@ func (in *Input) Next() (Line, bool) {
 				in.err = io.EOF
 			}
 			if len(in.buf) == 0 && !cut {
-				in.noteCap()
 				return Line{}, false
 			}
 		}
@@ -205,12 +204,8 @@ func (in *Input) Next() (Line, bool) {
 	return Line{N: in.n, Text: text, Cut: cut}, true
 }
 
-func (in *Input) noteCap() {
-	if in.capped != nil && in.capped.hit {
-		in.Notes = append(in.Notes, fmt.Sprintf("%s: decompressed size reached the cap of %d bytes; the rest of the file was not read", in.Name, MaxDecompressedBytes))
-		in.capped.hit = false
-	}
-}
+// Capped reports whether reading stopped at MaxDecompressedBytes.
+func (in *Input) Capped() bool { return in.capped != nil && in.capped.hit }
 
 // Err reports a read error other than end of file, naming the file and line.
 func (in *Input) Err() error {

@@ -159,6 +159,9 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 	a.Messages = append(in.Notes, a.Messages...)
 	a.Lines = c.last
 	a.CutLines = in.CutN
+	if in.Capped() {
+		a.Messages = append(a.Messages, fmt.Sprintf("%s: decompressed size reached the cap of %d bytes; the rest of the file was not read (a gzip bomb, or a log larger than the cap)", name, MaxDecompressedBytes))
+	}
 	if in.NULLines > 0 && f != nil {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
 	}

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -23,17 +24,25 @@ const (
 )
 
 func main() {
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns its exit code; tests call it
+// in-process.
+func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp()
-	if err := app.Run(os.Args); err != nil {
+	app.Writer, app.ErrWriter = stdout, stderr
+	if err := app.Run(args); err != nil {
+		code := exitUsage
 		if ec, ok := err.(cli.ExitCoder); ok {
-			if msg := ec.Error(); msg != "" {
-				fmt.Fprintln(os.Stderr, "logcorr:", msg)
-			}
-			os.Exit(ec.ExitCode())
+			code = ec.ExitCode()
 		}
-		fmt.Fprintln(os.Stderr, "logcorr:", err)
-		os.Exit(exitUsage)
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(stderr, "logcorr:", msg)
+		}
+		return code
 	}
+	return exitOK
 }
 
 func newApp() *cli.App {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -17,7 +16,7 @@ func parseCommand() *cli.Command {
 		Usage:     "detect and parse files or folders into Arrow tables; print a per-file audit",
 		ArgsUsage: "PATH...",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "auto", Usage: "force a format (see `logcorr formats`) instead of detecting it"},
+			&cli.StringFlag{Name: "format", Value: "auto", Usage: "force a format (see: logcorr formats) instead of detecting it"},
 			&cli.StringFlag{Name: "tz", Usage: "zone of naive local timestamps, e.g. Asia/Jakarta or +07:00 (default: leave naive, read as UTC)"},
 			&cli.StringFlag{Name: "out", Usage: "write the tables to `FILE` (.arrow, .parquet or .jsonl; one file per table: FILE's base + .TABLE + ext)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the audit as JSON"},
@@ -38,7 +37,7 @@ func runParse(c *cli.Context) error {
 	targets, msgs := parsers.Discover(c.Args().Slice(), opt)
 	if len(targets) == 0 {
 		for _, m := range msgs {
-			fmt.Fprintln(os.Stderr, "logcorr:", m)
+			fmt.Fprintln(c.App.ErrWriter, "logcorr:", m)
 		}
 		return cli.Exit("parse: no readable files found", exitUsage)
 	}
@@ -46,9 +45,9 @@ func runParse(c *cli.Context) error {
 	defer ds.Release()
 	ds.Messages = append(msgs, ds.Messages...)
 	if c.Bool("json") {
-		err = report.WriteAuditJSONMessages(os.Stdout, ds.Audits, ds.Messages)
+		err = report.WriteAuditJSONMessages(c.App.Writer, ds.Audits, ds.Messages)
 	} else {
-		err = report.WriteAuditTable(os.Stdout, ds.Audits, ds.Messages)
+		err = report.WriteAuditTable(c.App.Writer, ds.Audits, ds.Messages)
 	}
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
@@ -59,7 +58,7 @@ func runParse(c *cli.Context) error {
 			return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
 		}
 		for _, w := range written {
-			fmt.Fprintln(os.Stderr, "wrote", w)
+			fmt.Fprintln(c.App.ErrWriter, "wrote", w)
 		}
 	}
 	if !ds.Parsed() {
@@ -73,7 +72,7 @@ func parseOptions(c *cli.Context) (parsers.Options, error) {
 	opt := parsers.Options{Format: c.String("format"), FollowSymlinks: c.Bool("follow-symlinks")}
 	if opt.Format != "" && opt.Format != "auto" {
 		if _, ok := parsers.Lookup(opt.Format); !ok {
-			return opt, cli.Exit(fmt.Sprintf("--format %q: unknown format (see `logcorr formats`)", opt.Format), exitUsage)
+			return opt, cli.Exit(fmt.Sprintf("--format %q: unknown format (see: logcorr formats)", opt.Format), exitUsage)
 		}
 	}
 	if tz := c.String("tz"); tz != "" {
