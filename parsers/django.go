@@ -64,7 +64,7 @@ func (f django) Parse(c *Context) error {
 				p.add(l)
 			case pyIsBlank(l.Text):
 				c.Fold(1)
-			case pyIsTracebackLine(l.Text):
+			case pyIsTracebackLine(l.Text, true):
 				// A traceback whose record is not in the file (cut by
 				// rotation): its own record, without a time.
 				p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)

@@ -79,13 +79,17 @@ var (
 )
 
 // pyIsTracebackLine reports whether a line is characteristic of a Python
-// traceback (used by detection; parsing folds by position instead).
-func pyIsTracebackLine(b []byte) bool {
+// traceback (used by detection; parsing folds by position instead). An
+// indented line counts only inside a traceback (after its header, a frame
+// or the exception line): indented JSON or HTML is not a traceback.
+func pyIsTracebackLine(b []byte, inTB bool) bool {
 	switch {
 	case len(b) == 0:
 		return false
-	case b[0] == ' ' || b[0] == '\t':
+	case bytes.HasPrefix(b, tbFile):
 		return true
+	case b[0] == ' ' || b[0] == '\t':
+		return inTB
 	case bytes.HasPrefix(b, tbHeader), bytes.HasPrefix(b, tbDuring), bytes.HasPrefix(b, tbDirectCause):
 		return true
 	}
@@ -434,12 +438,15 @@ type pySniff struct {
 
 func pyClassify(sample []Line) pySniff {
 	var s pySniff
+	inTB := false
 	for _, l := range sample {
 		b := l.Text
 		if pyIsBlank(b) {
 			continue
 		}
 		s.n++
+		wasTB := inTB
+		inTB = false
 		if _, _, rest, ok := pyHead(b); ok {
 			logger, msg := pyWord(rest)
 			switch {
@@ -468,8 +475,9 @@ func pyClassify(sample []Line) pySniff {
 			s.console++
 			continue
 		}
-		if pyIsTracebackLine(b) {
+		if pyIsTracebackLine(b, wasTB) {
 			s.tb++
+			inTB = true
 		}
 	}
 	return s

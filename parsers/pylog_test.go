@@ -170,3 +170,34 @@ func TestPyCorpusAccounting(t *testing.T) {
 		}
 	}
 }
+
+// TestPySniffOthers: the other artifacts of a run (Locust CSVs and HTML,
+// locust.log, pgbouncer.log, truth.json) score below detection for the
+// Python-logging formats, so indented JSON or HTML never reads as a
+// traceback file.
+func TestPySniffOthers(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(pyCorpusRoot, "*", "*"))
+	if len(files) == 0 {
+		t.Skipf("corpus absent: no %s/*/*", pyCorpusRoot)
+	}
+	for _, f := range files {
+		if st, err := os.Stat(f); err != nil || st.IsDir() || strings.HasSuffix(f, "_exceptions.csv") {
+			continue // exceptions.csv legitimately quotes tracebacks
+		}
+		in, err := Open(f, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sample, err := in.Sample(SampleLines)
+		in.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"django", "auth_debug", "locust_auth", "runserver"} {
+			ff, _ := Lookup(name)
+			if s := ff.Sniff(sample); s >= MinConfidence/2 {
+				t.Errorf("%s: %s scores %.3f", f, name, s)
+			}
+		}
+	}
+}

@@ -119,7 +119,7 @@ func (f runserver) Parse(c *Context) error {
 			} else {
 				c.Fold(1)
 			}
-		case pyIsTracebackLine(b):
+		case pyIsTracebackLine(b, true):
 			// A traceback printed on its own (no log record above it):
 			// its record has no time; none is invented.
 			p.flush(c)
