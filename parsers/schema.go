@@ -155,16 +155,16 @@ type StatRow struct {
 // Percentile columns are Locust's current-window values at that second;
 // Total* are cumulative since the start.
 type HistoryRow struct {
-	Run                 string    `arrow:"run"`
-	Source              string    `arrow:"source"`
-	File                string    `arrow:"file"`
-	Line                int64     `arrow:"line"`
-	Time                time.Time `arrow:"time"` // from the Unix epoch: UTC
-	Users               int64     `arrow:"user_count"`
-	Type                string    `arrow:"type"`
-	Name                string    `arrow:"name"`
-	RPS                 *float64  `arrow:"rps"`
-	FPS                 *float64  `arrow:"failures_per_s"`
+	Run    string    `arrow:"run"`
+	Source string    `arrow:"source"`
+	File   string    `arrow:"file"`
+	Line   int64     `arrow:"line"`
+	Time   time.Time `arrow:"time"` // from the Unix epoch: UTC
+	Users  int64     `arrow:"user_count"`
+	Type   string    `arrow:"type"`
+	Name   string    `arrow:"name"`
+	RPS    *float64  `arrow:"rps"`
+	FPS    *float64  `arrow:"failures_per_s"`
 	Percentiles
 	TotalRequests       int64    `arrow:"total_requests"`
 	TotalFailures       int64    `arrow:"total_failures"`
