@@ -87,6 +87,19 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 	for _, f := range files {
 		a.Clocks = append(a.Clocks, clocks[f.name].Clock)
 	}
+	// A log file that yielded no event still gets its (empty) decision.
+	for _, au := range a.Sources {
+		if au.Run != "" || au.Tables[parsers.TableEvents] > 0 || clocks[au.Path] != nil {
+			continue
+		}
+		switch au.Format {
+		case "locust_csv", "locust_html":
+			continue
+		}
+		a.Clocks = append(a.Clocks, Clock{File: au.Path, Zone: "unknown", Method: "unknown",
+			Evidence: fmt.Sprintf("no events parsed (format %s, %d lines)", au.Format, au.Lines)})
+	}
+	sort.SliceStable(a.Clocks, func(i, j int) bool { return a.Clocks[i].File < a.Clocks[j].File })
 	events, unresolved := placeEvents(files, clocks)
 	for _, f := range files {
 		if n := unresolved[f.name]; n > 0 {

@@ -115,27 +115,44 @@ func EstimateOffset(target, ref Series, s OffsetSearch) OffsetEstimate {
 	}
 	dLo := ref.Start - s.PadS
 	dHi := ref.Start + int64(len(ref.Counts)) + s.PadS // exclusive
-	n := float64(dHi - dLo)
-	var sy, syy float64
+	// Prefix sums of the reference, for Σy and Σy² over the overlap.
+	py := make([]float64, len(ref.Counts)+1)
+	pyy := make([]float64, len(ref.Counts)+1)
 	type nz struct {
 		sec int64
 		v   float64
 	}
 	var nzs []nz
 	for i, v := range ref.Counts {
+		py[i+1] = py[i] + v
+		pyy[i+1] = pyy[i] + v*v
 		if v != 0 {
-			sy += v
-			syy += v * v
 			nzs = append(nzs, nz{ref.Start + int64(i), v})
 		}
 	}
-	vy := n*syy - sy*sy
+	rEnd := ref.Start + int64(len(ref.Counts))
+	refRange := func(p []float64, lo, hi int64) float64 {
+		lo, hi = max(lo, ref.Start), min(hi, rEnd)
+		if hi <= lo {
+			return 0
+		}
+		return p[hi-ref.Start] - p[lo-ref.Start]
+	}
+	// The correlation runs over the seconds both series observe: the
+	// reference's padded domain and the shifted target's span. A target
+	// that only partly overlaps is judged on the overlap alone.
 	score := func(d int64) float64 {
-		sx := sumRange(px, dLo+d, dHi+d)
+		lo, hi := max(dLo, target.Start-d), min(dHi, tEnd-d)
+		if hi-lo < 2 {
+			return 0
+		}
+		n := float64(hi - lo)
+		sx := sumRange(px, lo+d, hi+d)
 		if sx == 0 {
 			return 0
 		}
-		sxx := sumRange(pxx, dLo+d, dHi+d)
+		sxx := sumRange(pxx, lo+d, hi+d)
+		sy, syy := refRange(py, lo, hi), refRange(pyy, lo, hi)
 		var sxy float64
 		for _, p := range nzs {
 			k := p.sec + d - target.Start
@@ -143,7 +160,7 @@ func EstimateOffset(target, ref Series, s OffsetSearch) OffsetEstimate {
 				sxy += p.v * target.Counts[k]
 			}
 		}
-		vx := n*sxx - sx*sx
+		vx, vy := n*sxx-sx*sx, n*syy-sy*sy
 		if vx <= 0 || vy <= 0 {
 			return 0
 		}

@@ -13,7 +13,7 @@ const MaxBuckets = 600
 func bucketWidth(d time.Duration) time.Duration {
 	for _, s := range []int{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400} {
 		w := time.Duration(s) * time.Second
-		if d/w < MaxBuckets {
+		if d/w <= MaxBuckets {
 			return w
 		}
 	}
