@@ -437,8 +437,7 @@ func runRecords(run *correlate.Run) []record {
 			text: e.Message + "\n" + e.Traceback, exc: exc, status: e.Status, time: t,
 			count: 1 + e.Duplicates, ev: EventEvidence(e), field: eventField(e)})
 	}
-	for i := range run.Failures {
-		f := &run.Failures[i]
+	for _, f := range FailureRows(run) {
 		out = append(out, record{source: "locust_failures", kind: "failure", method: f.Method, path: f.Name,
 			message: f.Error, text: f.Error, count: max(f.Occurrences, 1), ev: FailureEvidence(f),
 			field: func(k string) string {
@@ -448,8 +447,7 @@ func runRecords(run *correlate.Run) []record {
 				return ""
 			}})
 	}
-	for i := range run.Exceptions {
-		x := &run.Exceptions[i]
+	for _, x := range ExceptionRows(run) {
 		out = append(out, record{source: "locust_exceptions", kind: "exception",
 			message: firstLine(x.Message), text: x.Message + "\n" + x.Traceback, count: max(x.Count, 1),
 			ev: ExceptionEvidence(x), field: func(k string) string {

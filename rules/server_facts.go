@@ -77,8 +77,7 @@ func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 func csv5xx(run *correlate.Run) ([]*parsers.FailureRow, int64) {
 	var rows []*parsers.FailureRow
 	var n int64
-	for i := range run.Failures {
-		f := &run.Failures[i]
+	for _, f := range FailureRows(run) {
 		if s := failureStatus(f.Error); s >= 500 {
 			rows = append(rows, f)
 			n += f.Occurrences
@@ -142,3 +141,89 @@ func maxPerFile(perFile map[string]int64) (int64, []string) {
 }
 
 func fmtTime(t time.Time) string { return t.UTC().Format("15:04:05Z") }
+
+// FailureRows returns the run's Locust failure rows from one source: the
+// CSV when the run has one, else the HTML report (a run with both would
+// otherwise count every failure twice).
+func FailureRows(run *correlate.Run) []*parsers.FailureRow {
+	csv := false
+	for i := range run.Failures {
+		if run.Failures[i].Source == "csv" {
+			csv = true
+			break
+		}
+	}
+	var out []*parsers.FailureRow
+	for i := range run.Failures {
+		if !csv || run.Failures[i].Source == "csv" {
+			out = append(out, &run.Failures[i])
+		}
+	}
+	return out
+}
+
+// ExceptionRows is FailureRows for the exceptions table.
+func ExceptionRows(run *correlate.Run) []*parsers.ExceptionRow {
+	csv := false
+	for i := range run.Exceptions {
+		if run.Exceptions[i].Source == "csv" {
+			csv = true
+			break
+		}
+	}
+	var out []*parsers.ExceptionRow
+	for i := range run.Exceptions {
+		if !csv || run.Exceptions[i].Source == "csv" {
+			out = append(out, &run.Exceptions[i])
+		}
+	}
+	return out
+}
+
+// templatePath masks numeric path segments the way Locust request names
+// do (/api/project/13/pricing/ → /api/project/[id]/pricing/), so endpoint
+// counts group like the CSV's rows.
+func templatePath(p string) string {
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i] // query strings vary per request; the template drops them
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if s == "" {
+			continue
+		}
+		if isNumeric(s) || isUUID(s) {
+			segs[i] = "[id]"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+func isNumeric(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !isDigit(c) && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

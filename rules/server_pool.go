@@ -112,7 +112,7 @@ func linked5xx(run *correlate.Run, p *poolFacts) (int64, map[string]int64, []Evi
 			continue
 		}
 		n++
-		byPath[strings.TrimSpace(c.Method+" "+c.Path)]++
+		byPath[strings.TrimSpace(c.Method+" "+templatePath(c.Path))]++
 		ev = append(ev, RefEvidence(&c.Anchor))
 	}
 	if n > 0 {
@@ -129,7 +129,7 @@ func linked5xx(run *correlate.Run, p *poolFacts) (int64, map[string]int64, []Evi
 	for _, e := range p.driver {
 		if e.File == file && e.Path != "" {
 			n += 1 + e.Duplicates
-			byPath[e.Path] += 1 + e.Duplicates
+			byPath[templatePath(e.Path)] += 1 + e.Duplicates
 		}
 	}
 	return n, byPath, nil
@@ -152,21 +152,18 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 			n = int64(len(p.closing))
 		}
 		s := fmt.Sprintf("PgBouncer turned away %s waiting %s with `query_wait_timeout`", Thousands(n), Plural(n, "client", "clients"))
-		if len(p.ages) > 0 {
-			lo, hi := minMax(p.ages)
-			m["query_wait_timeout_s"] = float64(hi)
-			if lo == hi {
-				s += fmt.Sprintf(" after %d s in the queue", hi)
-			} else {
-				s += fmt.Sprintf(" after %d–%d s in the queue", lo, hi)
+		if f := firstOf(p.pooler, p.closing); f != nil {
+			s += " in " + f.File
+			if !p.first.IsZero() {
+				s += " from " + fmtTime(p.first)
 			}
 		}
-		if f := firstOf(p.pooler, p.closing); f != nil {
-			s += " (" + f.File
-			if !p.first.IsZero() {
-				s += ", first at " + fmtTime(p.first)
-			}
-			s += ")"
+		if len(p.ages) > 0 {
+			// age= is the client connection's age when cut off: never below
+			// the timeout, so the youngest is the configured value.
+			lo, _ := minMax(p.ages)
+			m["query_wait_timeout_s"] = float64(lo)
+			s += fmt.Sprintf(" (youngest client cut off: %d s old, so query_wait_timeout ≈ %d s)", lo, lo)
 		}
 		sentences = append(sentences, s)
 		for _, e := range append(append([]*correlate.Event{}, p.pooler...), p.closing...) {
@@ -314,10 +311,9 @@ func poolFromCSV(ctx *Context) []Finding {
 	}
 	failBy := map[string]int64{}
 	var failEv []Evidence
-	for _, f := range run.Failures {
-		if failureStatus(f.Error) >= 500 {
-			failBy[f.Name] += f.Occurrences
-		}
+	rows5xx, _ := csv5xx(run)
+	for _, f := range rows5xx {
+		failBy[f.Name] += f.Occurrences
 	}
 	var ev []Evidence
 	var reqs, slow5xx int64
@@ -332,9 +328,9 @@ func poolFromCSV(ctx *Context) []Finding {
 		if n := failBy[r.Name]; n > 0 {
 			slow5xx += n
 			part += fmt.Sprintf(", %s failed with 5xx", Thousands(n))
-			for i := range run.Failures {
-				if run.Failures[i].Name == r.Name && failureStatus(run.Failures[i].Error) >= 500 {
-					failEv = append(failEv, FailureEvidence(&run.Failures[i]))
+			for _, f := range rows5xx {
+				if f.Name == r.Name {
+					failEv = append(failEv, FailureEvidence(f))
 				}
 			}
 		}

@@ -78,7 +78,7 @@ func TestPoolFromLogs(t *testing.T) {
 	if f.Severity != "critical" || f.Confidence < 0.9 {
 		t.Errorf("severity %s confidence %v", f.Severity, f.Confidence)
 	}
-	for _, want := range []string{"turned away 1 waiting client", "after 5 s", "driver raised it in 1 request", "/dashboard/ (1)", "20 5xx failures", "60 users"} {
+	for _, want := range []string{"turned away 1 waiting client", "query_wait_timeout ≈ 5 s", "driver raised it in 1 request", "/dashboard/ (1)", "20 5xx failures", "60 users"} {
 		if !strings.Contains(f.Summary, want) {
 			t.Errorf("summary lacks %q: %s", want, f.Summary)
 		}
