@@ -1,0 +1,333 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/rules"
+)
+
+// AnalysisSchema names the analysis JSON document's version. Fields are
+// only ever added under this name, never renamed or removed.
+const AnalysisSchema = "logcorr.analysis/v1"
+
+// TopClusters is how many clusters per run the JSON keeps.
+const TopClusters = 10
+
+// AnalysisDoc is the logcorr.analysis/v1 document (docs/json.md).
+type AnalysisDoc struct {
+	Schema string   `json:"schema"`
+	Runs   []RunDoc `json:"runs"`
+	// Sources is the parse audit, one entry per file (parsers.Audit).
+	Sources []parsers.Audit `json:"sources"`
+	// Findings not tied to one run (keyed "" in the findings map).
+	Findings []rules.Finding `json:"findings,omitempty"`
+	Messages []string        `json:"messages,omitempty"`
+	Orphans  []string        `json:"orphans,omitempty"`
+}
+
+// RunDoc is one run of the analysis document.
+type RunDoc struct {
+	Name string `json:"name"`
+	// Start and End are RFC 3339 UTC, null when the run's window is unknown.
+	Start    *time.Time `json:"start"`
+	End      *time.Time `json:"end"`
+	UsersMax int64      `json:"users_max"`
+	// Summary is Locust's Aggregated row; null when the run has none.
+	Summary   *Summary        `json:"summary"`
+	Endpoints []Endpoint      `json:"endpoints"`
+	Clock     []ClockDoc      `json:"clock"`
+	Findings  []rules.Finding `json:"findings"`
+
+	// Additions to the fields the issue named.
+	DurationS       *float64      `json:"duration_s,omitempty"`
+	WindowSource    string        `json:"window_source"`
+	Files           []string      `json:"files"`
+	Logs            []string      `json:"logs"`
+	Params          RunParams     `json:"params"`
+	LinkStats       LinkStatsDoc  `json:"link_stats"`
+	Incidents       []IncidentDoc `json:"incidents"`
+	Clusters        []ClusterDoc  `json:"clusters"`
+	MissingEvidence []string      `json:"missing_evidence"`
+}
+
+// Summary is a run's Aggregated row. Requests, failures and the
+// millisecond figures are exactly Locust's (its CSV's float values, which
+// Locust already rounded to about two significant digits for the
+// percentiles); failure_pct is failures/requests·100 rounded to 2
+// decimals. A null is a value Locust wrote as N/A.
+type Summary struct {
+	Requests   int64    `json:"requests"`
+	Failures   int64    `json:"failures"`
+	FailurePct float64  `json:"failure_pct"`
+	MedianMS   *float64 `json:"median_ms"`
+	P95MS      *float64 `json:"p95_ms"`
+	P99MS      *float64 `json:"p99_ms"`
+	RPS        *float64 `json:"rps"`
+	// Additions.
+	AverageMS *float64 `json:"average_ms,omitempty"`
+	MaxMS     *float64 `json:"max_ms,omitempty"`
+	FPS       *float64 `json:"failures_per_s,omitempty"`
+	Source    string   `json:"source,omitempty"` // "csv" or "html"
+	File      string   `json:"file,omitempty"`
+	Line      int64    `json:"line,omitempty"`
+}
+
+// Endpoint is one request row of the run (every row but Aggregated).
+type Endpoint struct {
+	Method   string   `json:"method"`
+	Name     string   `json:"name"`
+	Requests int64    `json:"requests"`
+	Failures int64    `json:"failures"`
+	MedianMS *float64 `json:"median_ms"`
+	P95MS    *float64 `json:"p95_ms"`
+	P99MS    *float64 `json:"p99_ms"`
+	MaxMS    *float64 `json:"max_ms"`
+	// Additions.
+	AverageMS  *float64 `json:"average_ms,omitempty"`
+	RPS        *float64 `json:"rps,omitempty"`
+	FailurePct float64  `json:"failure_pct"`
+}
+
+// ClockDoc is a clock decision (correlate.Clock's JSON names).
+type ClockDoc = correlate.Clock
+
+// LinkStatsDoc is correlate.LinkStats with JSON names.
+type LinkStatsDoc struct {
+	ServerErrors     int64 `json:"server_errors"`
+	WithTraceback    int64 `json:"with_traceback"`
+	WithPooler       int64 `json:"with_pooler_error"`
+	WithLocust       int64 `json:"with_locust_failure"`
+	WithAuth         int64 `json:"with_auth_debug"`
+	Unlinked         int64 `json:"unlinked"`
+	LocustFailures   int64 `json:"locust_login_failures"`
+	LocustUnmatched  int64 `json:"locust_unmatched"`
+	TracebacksTotal  int64 `json:"tracebacks_total"`
+	PoolerErrorTotal int64 `json:"pooler_errors_total"`
+}
+
+// IncidentDoc is correlate.Incident with JSON names.
+type IncidentDoc struct {
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	OnsetUsers   int64     `json:"onset_users"`
+	OnsetRPS     float64   `json:"onset_rps"`
+	FirstSources []string  `json:"first_sources"`
+	PeakPerS     float64   `json:"peak_per_s"`
+	Baseline     float64   `json:"baseline_per_s"`
+	Errors       int64     `json:"errors"`
+}
+
+// ClusterDoc is correlate.Cluster with JSON names.
+type ClusterDoc struct {
+	Kind      string           `json:"kind"`
+	Key       string           `json:"key"`
+	ExcType   string           `json:"exc_type,omitempty"`
+	Frame     string           `json:"frame,omitempty"`
+	Template  string           `json:"template,omitempty"`
+	Count     int64            `json:"count"`
+	First     *time.Time       `json:"first"`
+	Last      *time.Time       `json:"last"`
+	PerPhase  map[string]int64 `json:"per_phase"`
+	Endpoints []string         `json:"endpoints"`
+	Examples  []correlate.Ref  `json:"examples"`
+	Sources   []string         `json:"sources"`
+}
+
+// BuildAnalysis turns the analysis and the findings (keyed by run name;
+// key "" holds findings about no single run) into the JSON document. It
+// never changes a figure.
+func BuildAnalysis(a *correlate.Analysis, findings map[string][]rules.Finding) *AnalysisDoc {
+	doc := &AnalysisDoc{Schema: AnalysisSchema, Runs: []RunDoc{}, Sources: normAudits(a.Sources),
+		Messages: a.Messages, Orphans: a.Orphans}
+	if fs := findings[""]; len(fs) > 0 {
+		doc.Findings = sortedFindings(fs)
+	}
+	for _, r := range a.Runs {
+		doc.Runs = append(doc.Runs, buildRun(r, findings[r.Name]))
+	}
+	return doc
+}
+
+// WriteAnalysisJSON writes the document, indented, with a final newline.
+func WriteAnalysisJSON(w io.Writer, doc *AnalysisDoc) error { return writeJSON(w, doc) }
+
+func normAudits(in []parsers.Audit) []parsers.Audit {
+	out := make([]parsers.Audit, len(in))
+	for i, a := range in {
+		if a.UnparsedExamples == nil {
+			a.UnparsedExamples = []parsers.Example{}
+		}
+		if a.Messages == nil {
+			a.Messages = []string{}
+		}
+		if a.Tables == nil {
+			a.Tables = map[string]int64{}
+		}
+		out[i] = a
+	}
+	return out
+}
+
+func buildRun(r *correlate.Run, fs []rules.Finding) RunDoc {
+	d := RunDoc{
+		Name: r.Name, UsersMax: r.UsersMax, WindowSource: r.WindowSource,
+		Start: timePtr(r.Start), End: timePtr(r.End),
+		Summary:   SummaryOf(r),
+		Endpoints: EndpointsOf(r),
+		Clock:     append([]correlate.Clock{}, r.Clock...),
+		Findings:  sortedFindings(fs),
+		Files:     nonNil(r.Files),
+		Logs:      nonNil(r.Logs),
+		Params:    ParamsOf(r),
+		LinkStats: LinkStatsDoc(r.LinkStats),
+		Incidents: []IncidentDoc{},
+		Clusters:  []ClusterDoc{},
+	}
+	if d.WindowSource == "" {
+		d.WindowSource = "none"
+	}
+	if !r.Start.IsZero() && !r.End.IsZero() {
+		s := r.End.Sub(r.Start).Seconds()
+		d.DurationS = &s
+	}
+	for _, in := range r.Incidents {
+		d.Incidents = append(d.Incidents, IncidentDoc{Start: in.Start.UTC(), End: in.End.UTC(), OnsetUsers: in.OnsetUsers,
+			OnsetRPS: in.OnsetRPS, FirstSources: nonNil(in.FirstSources), PeakPerS: in.PeakPerS, Baseline: in.Baseline, Errors: in.Errors})
+	}
+	for i, c := range r.Clusters {
+		if i == TopClusters {
+			break
+		}
+		pp := c.PerPhase
+		if pp == nil {
+			pp = map[string]int64{}
+		}
+		ex := c.Examples
+		if ex == nil {
+			ex = []correlate.Ref{}
+		}
+		d.Clusters = append(d.Clusters, ClusterDoc{Kind: c.Kind, Key: c.Key, ExcType: c.ExcType, Frame: c.Frame, Template: c.Template,
+			Count: c.Count, First: timePtr(c.First), Last: timePtr(c.Last), PerPhase: pp, Endpoints: nonNil(c.Endpoints),
+			Examples: ex, Sources: nonNil(c.Sources)})
+	}
+	d.MissingEvidence = MissingEvidence(r, fs)
+	return d
+}
+
+// SummaryOf returns the run's Aggregated row as a Summary, nil when the
+// run has none.
+func SummaryOf(r *correlate.Run) *Summary {
+	a := r.Aggregated
+	if a == nil {
+		return nil
+	}
+	return &Summary{Requests: a.Requests, Failures: a.Failures, FailurePct: FailurePct(a.Failures, a.Requests),
+		MedianMS: a.Median, P95MS: a.P95, P99MS: a.P99, RPS: a.RPS, AverageMS: a.Average, MaxMS: a.Max, FPS: a.FPS,
+		Source: a.Source, File: a.File, Line: a.Line}
+}
+
+// EndpointsOf returns the run's request rows (Aggregated left out), in
+// the order Locust wrote them.
+func EndpointsOf(r *correlate.Run) []Endpoint {
+	out := []Endpoint{}
+	for i := range r.Stats {
+		s := &r.Stats[i]
+		if isAggregated(s) {
+			continue
+		}
+		out = append(out, Endpoint{Method: s.Type, Name: s.Name, Requests: s.Requests, Failures: s.Failures,
+			MedianMS: s.Median, P95MS: s.P95, P99MS: s.P99, MaxMS: s.Max, AverageMS: s.Average, RPS: s.RPS,
+			FailurePct: FailurePct(s.Failures, s.Requests)})
+	}
+	return out
+}
+
+func isAggregated(s *parsers.StatRow) bool { return s.Name == "Aggregated" && s.Type == "" }
+
+// FailurePct is failures/requests as a percentage rounded to 2 decimals
+// (0 when there were no requests).
+func FailurePct(failures, requests int64) float64 {
+	if requests <= 0 {
+		return 0
+	}
+	return math.Round(float64(failures)/float64(requests)*10000) / 100
+}
+
+// MissingEvidence lists, for a run, the evidence the findings said they
+// lacked plus the gaps the analysis shows by itself, sorted and unique.
+func MissingEvidence(r *correlate.Run, fs []rules.Finding) []string {
+	set := map[string]bool{}
+	for _, f := range fs {
+		for _, m := range f.Missing {
+			set[m] = true
+		}
+	}
+	if r.Start.IsZero() {
+		set["run window: no stats history or HTML times, so logs could not be placed in this run"] = true
+	} else if len(r.Logs) == 0 {
+		set["server logs: no log file has events inside this run's window"] = true
+	}
+	for _, c := range r.Clock {
+		if c.Method == "unknown" || c.Zone == "unknown" {
+			set[fmt.Sprintf("clock of %s unresolved: its times could not be put on UTC", c.File)] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for m := range set {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sortedFindings copies fs ordered by severity (highest first), then ID,
+// then summary, with nil evidence lists made empty.
+func sortedFindings(fs []rules.Finding) []rules.Finding {
+	out := make([]rules.Finding, len(fs))
+	copy(out, fs)
+	for i := range out {
+		if out[i].Evidence == nil {
+			out[i].Evidence = []rules.Evidence{}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		si, sj := sevRank(out[i].Severity), sevRank(out[j].Severity)
+		if si != sj {
+			return si > sj
+		}
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].Summary < out[j].Summary
+	})
+	return out
+}
+
+func sevRank(s string) int {
+	v, ok := rules.ParseSeverity(s)
+	if !ok {
+		return -1
+	}
+	return int(v)
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
