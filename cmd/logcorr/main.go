@@ -53,6 +53,7 @@ func newApp() *cli.App {
 			"puts them on one UTC clock, links the events that belong together and names the causes.",
 		HideHelpCommand: true,
 		Commands: []*cli.Command{
+			analyzeCommand(),
 			parseCommand(),
 			formatsCommand(),
 		},

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/report"
+	"github.com/logcorr/logcorr/rules"
+)
+
+// inputFlags are shared by every command that reads artifacts.
+func inputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "tz", Usage: "zone of every naive local timestamp (IANA name or +07:00); default: infer per file"},
+		&cli.StringSliceFlag{Name: "tz-source", Usage: "zone of one source: FILE_OR_FORMAT=ZONE, e.g. runserver=Asia/Makassar (repeatable)"},
+		&cli.StringFlag{Name: "run", Usage: "only runs whose name matches this glob, e.g. 'hasil_test_v19*'"},
+		&cli.StringFlag{Name: "input-format", Value: "auto", Usage: "force one input format for every file instead of detecting it"},
+		&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links when walking folders"},
+		&cli.BoolFlag{Name: "no-redact", Usage: "keep passwords, session keys and CSRF tokens in the output"},
+	}
+}
+
+// analysisFlags are the flags of analyze (and the diagnosis part of compare).
+func analysisFlags() []cli.Flag {
+	return append(inputFlags(),
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, markdown or json"},
+		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` instead of standard output"},
+		&cli.StringSliceFlag{Name: "rules", Usage: "extra rule `FILE_OR_DIR` (YAML); repeatable"},
+		&cli.StringFlag{Name: "fail-on", Value: "critical", Usage: "exit 1 when a finding reaches this severity (info, low, medium, high, critical, none)"},
+		&cli.Float64Flag{Name: "min-parsed", Value: 99, Usage: "exit 3 when less than this percentage of input lines was understood"},
+		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour in text output: auto (only on a terminal, not with NO_COLOR), always, never"},
+	)
+}
+
+func analyzeCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "analyze",
+		Usage:     "diagnose every Locust run in a folder: clocks, links, findings with file:line evidence",
+		ArgsUsage: "DIR_OR_FILE...",
+		Flags:     append(analysisFlags(), gateFlags()...),
+		Action:    runAnalyze,
+	}
+}
+
+// pipeline is the result of discover → parse → correlate.
+type pipeline struct {
+	ds       *parsers.Dataset
+	analysis *correlate.Analysis
+}
+
+// load runs discovery, parsing and correlation for the paths given.
+func load(c *cli.Context, paths []string) (*pipeline, error) {
+	if len(paths) == 0 {
+		return nil, cli.Exit(c.Command.Name+": give a folder or files (try: logcorr "+c.Command.Name+" samples/pool-exhaustion)", exitUsage)
+	}
+	popt := parsers.Options{Format: c.String("input-format"), FollowSymlinks: c.Bool("follow-symlinks"), NoRedact: c.Bool("no-redact")}
+	if popt.Format != "auto" {
+		if _, ok := parsers.Lookup(popt.Format); !ok {
+			return nil, cli.Exit(fmt.Sprintf("--input-format %q: unknown format (see: logcorr formats)", popt.Format), exitUsage)
+		}
+	}
+	copt := correlate.Options{Runs: c.String("run")}
+	if tz := c.String("tz"); tz != "" {
+		loc, err := loadZone(tz)
+		if err != nil {
+			return nil, cli.Exit(fmt.Sprintf("--tz %q: %v", tz, err), exitUsage)
+		}
+		copt.TZ = loc
+	}
+	for _, s := range c.StringSlice("tz-source") {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return nil, cli.Exit(fmt.Sprintf("--tz-source %q: want FILE_OR_FORMAT=ZONE", s), exitUsage)
+		}
+		loc, err := loadZone(v)
+		if err != nil {
+			return nil, cli.Exit(fmt.Sprintf("--tz-source %q: %v", s, err), exitUsage)
+		}
+		if copt.TZSource == nil {
+			copt.TZSource = map[string]*time.Location{}
+		}
+		copt.TZSource[k] = loc
+	}
+	targets, msgs := parsers.Discover(paths, popt)
+	if len(targets) == 0 {
+		for _, m := range msgs {
+			fmt.Fprintln(c.App.ErrWriter, "logcorr:", m)
+		}
+		return nil, cli.Exit("no readable files found", exitUsage)
+	}
+	ds := parsers.ParseAll(targets, popt)
+	ds.Messages = append(msgs, ds.Messages...)
+	a, err := correlate.Analyze(ds, copt)
+	if err != nil {
+		ds.Release()
+		return nil, cli.Exit(err.Error(), exitUsage)
+	}
+	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
+	return &pipeline{ds: ds, analysis: a}, nil
+}
+
+func loadRules(c *cli.Context) (*rules.Set, error) {
+	set, err := rules.Load(true, c.StringSlice("rules"))
+	if err != nil {
+		return nil, cli.Exit(fmt.Sprintf("--rules: %v", err), exitUsage)
+	}
+	return set, nil
+}
+
+// findingsByRun evaluates the rules and keys the findings by run name.
+func findingsByRun(set *rules.Set, a *correlate.Analysis, t rules.Targets) (map[string][]rules.Finding, []string) {
+	out := map[string][]rules.Finding{}
+	var errs []string
+	for _, rr := range set.Evaluate(a, t) {
+		out[rr.Run] = append(out[rr.Run], rr.Findings...)
+		for _, e := range rr.Errors {
+			errs = append(errs, fmt.Sprintf("run %s: %s", rr.Run, e))
+		}
+	}
+	return out, errs
+}
+
+func runAnalyze(c *cli.Context) error {
+	format := c.String("format")
+	if format != "text" && format != "markdown" && format != "json" {
+		return cli.Exit(fmt.Sprintf("--format %q: want text, markdown or json", format), exitUsage)
+	}
+	failOn, err := parseFailOn(c.String("fail-on"))
+	if err != nil {
+		return err
+	}
+	gates, err := parseGates(c)
+	if err != nil {
+		return err
+	}
+	set, err := loadRules(c)
+	if err != nil {
+		return err
+	}
+	p, err := load(c, c.Args().Slice())
+	if err != nil {
+		return err
+	}
+	defer p.ds.Release()
+	targets := targetsFrom(gates)
+	findings, ruleErrs := findingsByRun(set, p.analysis, targets)
+	p.analysis.Messages = append(p.analysis.Messages, ruleErrs...)
+
+	out, err := report.OpenOutput(c.String("out"), c.App.Writer)
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
+	}
+	switch format {
+	case "json":
+		err = report.WriteAnalysisJSON(out, report.BuildAnalysis(p.analysis, findings))
+	case "markdown":
+		err = report.WriteMarkdown(out, p.analysis, findings, report.MarkdownOptions{Targets: targets, Rules: report.RuleInfos(set.List())})
+	default:
+		err = report.WriteText(out, p.analysis, findings, report.TextOptions{Targets: targets, Color: useColor(c, out)})
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return cli.Exit(err.Error(), exitUsage)
+	}
+	gateFailed, err := applyGates(c, gates, p.analysis, findings)
+	if err != nil {
+		return err
+	}
+	return verdict(c, p.ds, findings, failOn, gateFailed)
+}
+
+// verdict turns the outcome into the exit code CI gates on. Precedence:
+// usage/input error (2) > coverage below --min-parsed (3) > a failed gate
+// or a finding at --fail-on (1) > pass (0).
+func verdict(c *cli.Context, ds *parsers.Dataset, findings map[string][]rules.Finding, failOn *rules.Severity, gateFailed bool) error {
+	if !ds.Parsed() {
+		return cli.Exit("nothing in the input could be parsed; no diagnosis is possible", exitUsage)
+	}
+	parsed, total := coverage(ds.Audits)
+	if total > 0 {
+		pct := 100 * float64(parsed) / float64(total)
+		if min := c.Float64("min-parsed"); pct < min {
+			return cli.Exit(fmt.Sprintf("only %.2f%% of %d input lines were understood (--min-parsed %.2f%%); see the sources table for the unparsed files", pct, total, min), exitCoverage)
+		}
+	}
+	if gateFailed {
+		return cli.Exit("", exitGate)
+	}
+	if failOn != nil {
+		for _, fs := range findings {
+			for _, f := range fs {
+				if s, ok := rules.ParseSeverity(f.Severity); ok && s >= *failOn {
+					return cli.Exit("", exitGate)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func coverage(audits []parsers.Audit) (parsed, total int64) {
+	for _, a := range audits {
+		parsed += a.Records + a.Folded
+		total += a.Lines
+	}
+	return parsed, total
+}
+
+func parseFailOn(s string) (*rules.Severity, error) {
+	if s == "none" || s == "" {
+		return nil, nil
+	}
+	sev, ok := rules.ParseSeverity(s)
+	if !ok {
+		return nil, cli.Exit(fmt.Sprintf("--fail-on %q: want info, low, medium, high, critical or none", s), exitUsage)
+	}
+	return &sev, nil
+}
+
+// useColor: colour only on a terminal, never in a file, and never with
+// NO_COLOR set, unless --color always.
+func useColor(c *cli.Context, out *report.Output) bool {
+	switch c.String("color") {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if out.IsFile() || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := c.App.Writer.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
