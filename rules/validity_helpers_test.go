@@ -214,6 +214,8 @@ func fixtureRuns(t *testing.T, dir string) *correlate.Analysis {
 	for _, n := range names {
 		a.Runs = append(a.Runs, byRun[n].build(t))
 	}
+	// As the correlation stage orders them: start time, then name.
+	sort.SliceStable(a.Runs, func(i, j int) bool { return a.Runs[i].Start.Before(a.Runs[j].Start) })
 	return a
 }
 

@@ -1,0 +1,107 @@
+package rules
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Consistency between the files of one run: the history's last totals
+// against _stats.csv, the HTML report against both, and the run's name
+// against its content (a later run with the same --csv prefix overwrites
+// some files and not others).
+
+func init() {
+	RegisterCheck("artifact-inconsistent", checkArtifacts)
+}
+
+var usersTokenRE = regexp.MustCompile(`(?:^|_)(\d+)u(?:_|$)`)
+
+func checkArtifacts(ctx *Context) []Finding {
+	r := ctx.Run
+	var out []Finding
+	agg := aggregatedRow(r)
+	gapPct, gapMin := param(ctx, "max_gap_pct", 10), int64(param(ctx, "min_gap_requests", 50))
+	if agg != nil && len(r.History) > 0 {
+		last := &r.History[len(r.History)-1]
+		gap := agg.Requests - last.TotalRequests
+		if gap < 0 || (gap >= gapMin && pct(gap, agg.Requests) > gapPct) || last.TotalFailures > agg.Failures {
+			out = append(out, Finding{
+				Confidence: 0.8,
+				Summary: fmt.Sprintf("The history's last totals (%s requests, %s failures; %s) disagree with _stats.csv's Aggregated row (%s requests, %s failures; %s).",
+					fmtCount(last.TotalRequests), fmtCount(last.TotalFailures), last.File, fmtCount(agg.Requests), fmtCount(agg.Failures), agg.File),
+				Interpretation: "The history is written every second and can end slightly below the final stats; a larger gap, or a history above the stats, means the two files come from different runs (one overwritten by a later run with the same --csv prefix) or one was cut short.",
+				Recommendation: "Check the files' modification times; rerun with a unique --csv prefix per run.",
+				Evidence:       []Evidence{historyEv(last, "last history row"), statEv(agg, "")},
+				Metrics:        map[string]float64{"history_requests": float64(last.TotalRequests), "stats_requests": float64(agg.Requests)},
+			})
+		}
+	}
+	// HTML requests_statistics against the CSV.
+	if agg != nil {
+		for i := range r.StatsHTML {
+			h := &r.StatsHTML[i]
+			if !isAggregated(h) {
+				continue
+			}
+			d := h.Requests - agg.Requests
+			if d < 0 {
+				d = -d
+			}
+			if d >= gapMin && pct(d, agg.Requests) > gapPct {
+				out = append(out, Finding{
+					Confidence:     0.8,
+					Summary:        fmt.Sprintf("The HTML report counts %s requests (%s), _stats.csv %s (%s).", fmtCount(h.Requests), h.File, fmtCount(agg.Requests), agg.File),
+					Interpretation: "Both are written at the end of the same run and differ by a few requests at most; a large difference means they belong to different runs.",
+					Recommendation: "Use a unique --csv prefix and --html name per run.",
+					Evidence:       []Evidence{statEv(h, ""), statEv(agg, "")},
+				})
+			}
+		}
+	}
+	// HTML end_time against the history's end.
+	if end := r.MetaValue("end_time"); end != "" && len(r.History) > 0 {
+		if t, err := time.Parse(time.RFC3339, end); err == nil {
+			last := &r.History[len(r.History)-1]
+			if d := math.Abs(t.Sub(last.Time).Seconds()); d > param(ctx, "max_end_gap_s", 120) {
+				var mev Evidence
+				for i := range r.Meta {
+					if r.Meta[i].Key == "end_time" {
+						mev = metaEv(&r.Meta[i])
+					}
+				}
+				out = append(out, Finding{
+					Confidence:     0.7,
+					Summary:        fmt.Sprintf("The HTML report's end_time %s is %.0f s away from the history's last row (%s).", end, d, last.Time.UTC().Format(time.RFC3339)),
+					Interpretation: "end_time is the last request's time and lies within seconds of the history's end for the same run; a large gap means the HTML and the CSVs come from different runs.",
+					Evidence:       []Evidence{mev, historyEv(last, "last history row")},
+				})
+			}
+		}
+	}
+	// The name's user count against the history's peak.
+	if m := usersTokenRE.FindStringSubmatch(strings.ToLower(r.Name)); m != nil && len(r.History) > 0 {
+		want, _ := strconv.ParseInt(m[1], 10, 64)
+		got := usersMax(r)
+		if got > 0 && got != want {
+			var peak = &r.History[0]
+			for i := range r.History {
+				if r.History[i].Users > peak.Users {
+					peak = &r.History[i]
+				}
+			}
+			out = append(out, Finding{
+				Confidence:     0.7,
+				Summary:        fmt.Sprintf("The run's name says %d users but its history (%s) peaks at %d.", want, peak.File, got),
+				Interpretation: "Either the run was started with another -u than its name says, or the file was overwritten by a later run with the same --csv prefix; its figures may not belong to the run the name describes.",
+				Recommendation: "Check the command line and file times; use a unique --csv prefix per run.",
+				Evidence:       []Evidence{historyEv(peak, "peak user count")},
+				Metrics:        map[string]float64{"name_users": float64(want), "history_users": float64(got)},
+			})
+		}
+	}
+	return out
+}

@@ -1,0 +1,208 @@
+package rules
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// Latency ceilings and floors read from Locust's Min/Max and percentile
+// columns. A ceiling is a value many requests pile up against — a timeout
+// (PgBouncer's query_wait_timeout, 120 s by default; a client or proxy
+// timeout of 30/60 s) — so the real latency is unknown above it. A floor is
+// a minimum no request goes below — a sleep, a lock wait, a connect delay
+// (Windows resolving "localhost" to ::1 first and retrying IPv4 after about
+// 2 s) — which is not the endpoint's work.
+
+func init() {
+	RegisterCheck("latency-ceiling", checkLatencyCeiling)
+	RegisterCheck("latency-floor", checkLatencyFloor)
+}
+
+func knownTimeouts(ctx *Context) map[float64]string {
+	out := map[float64]string{}
+	for k, v := range paramMap(ctx, "known_timeouts_ms", map[string]string{"120000": "PgBouncer query_wait_timeout (default 120 s)"}) {
+		if f, err := strconv.ParseFloat(k, 64); err == nil {
+			out[f] = v
+		}
+	}
+	return out
+}
+
+// pileUp returns the value at which a row's upper percentiles pile up
+// (at least 4 percentile columns from p50 up equal, the max within tol of
+// them), or 0.
+func pileUp(s *parsers.StatRow, tol float64) float64 {
+	ps := s.Percentiles.Ptrs()
+	counts := map[float64]int{}
+	for _, p := range ps[:8] { // 50 % … 99 %
+		if *p != nil {
+			counts[**p]++
+		}
+	}
+	best, n := 0.0, 0
+	for v, c := range counts {
+		if c > n || (c == n && v > best) {
+			best, n = v, c
+		}
+	}
+	if n < 4 || s.Max == nil || best <= 0 || math.Abs(*s.Max-best) > tol*best {
+		return 0
+	}
+	return best
+}
+
+func checkLatencyCeiling(ctx *Context) []Finding {
+	r := ctx.Run
+	minMS, tol := param(ctx, "min_ms", 10000), param(ctx, "tolerance", 0.03)
+	type hit struct {
+		s   *parsers.StatRow
+		max float64
+	}
+	var hits []hit
+	for _, s := range requestRows(r) {
+		if s.Max != nil && *s.Max >= minMS {
+			hits = append(hits, hit{s, *s.Max})
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool { return hits[i].max < hits[j].max })
+	// Widest window [v, v·(1+tol)] of maxima.
+	bi, bj := 0, -1
+	for i := range hits {
+		j := i
+		for j+1 < len(hits) && hits[j+1].max <= hits[i].max*(1+tol) {
+			j++
+		}
+		if j-i > bj-bi {
+			bi, bj = i, j
+		}
+	}
+	names := bj - bi + 1
+	known := knownTimeouts(ctx)
+	// A known timeout at or just above a value: requests cut off there.
+	matchKnown := func(at float64) string {
+		for v, name := range known {
+			if at >= v*0.99 && at <= v*(1+2*tol) {
+				return name
+			}
+		}
+		return ""
+	}
+	var piled []*parsers.StatRow
+	for _, s := range requestRows(r) {
+		if s.Requests >= 10 {
+			if v := pileUp(s, tol); v >= minMS && matchKnown(v) != "" {
+				piled = append(piled, s)
+			}
+		}
+	}
+	minNames := int(param(ctx, "min_names", 3))
+	var at float64
+	var rows []*parsers.StatRow
+	if names >= minNames {
+		at = hits[bi+(bj-bi)/2].max
+		above := len(hits) - 1 - bj
+		// A ceiling has (almost) nothing above it; an unknown value needs
+		// twice the names to be told from chance.
+		if above*4 > names || (matchKnown(at) == "" && names < 2*minNames) {
+			names = 0
+		}
+	}
+	switch {
+	case names >= minNames:
+		for _, h := range hits[bi : bj+1] {
+			rows = append(rows, h.s)
+		}
+	case len(piled) > 0:
+		rows = piled
+		at = pileUp(piled[0], tol)
+	default:
+		return nil
+	}
+	sortRowsByRequests(rows)
+	what := matchKnown(at)
+	if what == "" {
+		what = "an unidentified timeout"
+	}
+	f := Finding{
+		Confidence: 0.75,
+		Summary: fmt.Sprintf("%d request name(s) have their slowest responses piled up at about %s s (%s): a ceiling, not the endpoints' own latency.",
+			len(rows), fmtNum(math.Round(at/100)/10), what),
+		Interpretation: "When many request names share one maximum, or one name's upper percentiles and maximum are the same value, requests are being cut off by a timeout rather than finishing. Their true latency is unknown (at least the ceiling), and percentiles at the ceiling measure the timeout.",
+		Recommendation: "Find the timeout (PgBouncer query_wait_timeout, client/proxy timeouts) in the server-side logs and fix what makes requests wait that long; do not read p95/p99 at the ceiling as endpoint speed.",
+		Metrics:        map[string]float64{"ceiling_ms": at, "names": float64(len(rows))},
+	}
+	if len(piled) > 0 {
+		f.Confidence = 0.85
+	}
+	for _, s := range rows {
+		f.Evidence = append(f.Evidence, statEv(s, fmt.Sprintf("p95 %s, p99 %s ms", fmtMS(s.P95), fmtMS(s.P99))))
+	}
+	for _, s := range piled {
+		if !containsRow(rows, s) {
+			f.Evidence = append(f.Evidence, statEv(s, "percentiles pile up at the max"))
+		}
+	}
+	f.Evidence = capEvidence(f.Evidence)
+	return []Finding{f}
+}
+
+func containsRow(rows []*parsers.StatRow, s *parsers.StatRow) bool {
+	for _, r := range rows {
+		if r == s {
+			return true
+		}
+	}
+	return false
+}
+
+func checkLatencyFloor(ctx *Context) []Finding {
+	r := ctx.Run
+	minMS := param(ctx, "min_ms", 1000)
+	tight := param(ctx, "tight_ratio", 0.9)
+	minReq := int64(param(ctx, "min_requests", 20))
+	var rows []*parsers.StatRow
+	for _, s := range requestRows(r) {
+		if s.Requests < minReq || s.Min == nil || s.Median == nil || *s.Min < minMS {
+			continue
+		}
+		// The whole distribution sits just above its minimum.
+		if *s.Min >= tight**s.Median {
+			rows = append(rows, s)
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	sortRowsByRequests(rows)
+	f := Finding{
+		Confidence:     0.6,
+		Summary:        fmt.Sprintf("%d request name(s) never answered faster than a fixed floor: %s.", len(rows), floorList(rows)),
+		Interpretation: "A minimum of a second or more that the median barely exceeds is a fixed delay added to every request — a sleep, a lock or queue wait, or a connection delay (on Windows, \"localhost\" resolves to ::1 first and the client retries IPv4 after about 2 s; it hits every new connection, such as each user's first request) — not the endpoint's processing time.",
+		Recommendation: "Find the fixed delay (use 127.0.0.1 instead of localhost as --host; check for sleeps or lock waits) before reading these latencies as the endpoint's.",
+		Metrics:        map[string]float64{"names": float64(len(rows)), "floor_ms": *rows[0].Min},
+	}
+	for _, s := range rows {
+		f.Evidence = append(f.Evidence, statEv(s, fmt.Sprintf("min is %.0f%% of the median", *s.Min*100 / *s.Median)))
+	}
+	f.Evidence = capEvidence(f.Evidence)
+	return []Finding{f}
+}
+
+func floorList(rows []*parsers.StatRow) string {
+	s := ""
+	for i, r := range rows {
+		if i == 3 {
+			s += ", …"
+			break
+		}
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%s ≥ %s ms (median %s)", rowLabel(r), fmtNum(math.Floor(*r.Min)), fmtMS(r.Median))
+	}
+	return s
+}
