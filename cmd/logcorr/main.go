@@ -56,6 +56,7 @@ func newApp() *cli.App {
 			analyzeCommand(),
 			parseCommand(),
 			formatsCommand(),
+			rulesCommand(),
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // main prints and exits
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
