@@ -57,6 +57,7 @@ func newApp() *cli.App {
 			parseCommand(),
 			formatsCommand(),
 			rulesCommand(),
+			timelineCommand(),
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // main prints and exits
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
