@@ -201,3 +201,22 @@ func TestPySniffOthers(t *testing.T) {
 		}
 	}
 }
+
+// TestPyDocSamples: each format's documented sample line is detected as
+// that format and parses as one record.
+func TestPyDocSamples(t *testing.T) {
+	for _, name := range []string{"django", "auth_debug", "locust_auth", "runserver"} {
+		f, ok := Lookup(name)
+		if !ok {
+			t.Fatalf("%s not registered", name)
+		}
+		d := f.Doc()
+		if d.Summary == "" || d.Sample == "" || len(d.Extracts) == 0 {
+			t.Errorf("%s: incomplete doc %+v", name, d)
+		}
+		res := pyParse(t, "sample.log", d.Sample+"\n", "")
+		if res.Audit.Format != name || res.Audit.Records != 1 || len(res.Events) != 1 {
+			t.Errorf("%s: sample detected as %s with %d records", name, res.Audit.Format, res.Audit.Records)
+		}
+	}
+}
