@@ -38,14 +38,41 @@ func String(s string) string {
 	return maskKeyValues(s)
 }
 
+// mayHold is the per-line pre-check: one pass over the bytes, without
+// allocating, looking for any trigger word case-insensitively.
 func mayHold(s string) bool {
-	ls := strings.ToLower(s)
-	for _, t := range triggers {
-		if strings.Contains(ls, t) {
-			return true
+	for i := 0; i < len(s); i++ {
+		switch lower(s[i]) {
+		case 'p', 's', 't', 'k', 'c', 'a', ':':
+			for _, t := range triggers {
+				if hasPrefixFold(s[i:], t) {
+					return true
+				}
+			}
 		}
 	}
 	return false
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixFold reports whether s starts with the lower-case ASCII word t,
+// ignoring case.
+func hasPrefixFold(s, t string) bool {
+	if len(s) < len(t) {
+		return false
+	}
+	for j := 0; j < len(t); j++ {
+		if lower(s[j]) != t[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // maskURLCredentials turns scheme://user:pass@host into scheme://user:[REDACTED]@host.
