@@ -45,6 +45,10 @@ type Input struct {
 	err    error
 	CutN   int64
 	crlf   bool
+	// MaxLine overrides MaxLineBytes for this input (0 = MaxLineBytes): a
+	// format whose records are legitimately one huge line (the HTML
+	// report's embedded JSON) raises it before reading.
+	MaxLine int
 	// NULLines counts lines holding NUL bytes, and FirstNUL is the first.
 	NULLines, FirstNUL int64
 }
@@ -157,10 +161,14 @@ func (in *Input) Next() (Line, bool) {
 	}
 	in.buf = in.buf[:0]
 	cut := false
+	limit := MaxLineBytes
+	if in.MaxLine > 0 {
+		limit = in.MaxLine
+	}
 	for {
 		chunk, err := in.br.ReadSlice('\n')
-		if len(in.buf)+len(chunk) > MaxLineBytes {
-			room := MaxLineBytes - len(in.buf)
+		if len(in.buf)+len(chunk) > limit {
+			room := limit - len(in.buf)
 			if room > 0 {
 				in.buf = append(in.buf, chunk[:room]...)
 			}

@@ -157,3 +157,20 @@ func TestSniffEncodingPlainASCIIIsUTF8(t *testing.T) {
 		t.Errorf("got %s", enc)
 	}
 }
+
+func TestInputMaxLineOverride(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "report.html")
+	big := "window.templateArgs = {\"x\": \"" + strings.Repeat("y", 2*MaxLineBytes) + "\"}"
+	os.WriteFile(p, []byte("<html>\n"+big+"\n</html>\n"), 0o644)
+	in, err := Open(p, "report.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	in.MaxLine = 4 * MaxLineBytes
+	in.Next()
+	l, _ := in.Next()
+	if l.Cut || len(l.Text) != len(big) {
+		t.Errorf("line of %d bytes read as %d (cut %v) with MaxLine raised", len(big), len(l.Text), l.Cut)
+	}
+}

@@ -153,7 +153,14 @@ func (p *htmlParser) warnf(line int64, format string, args ...any) {
 	}
 }
 
+// maxHTMLLine is the longest line the HTML parser reads whole. Locust's
+// React report writes its whole templateArgs JSON on one line, ~90 KB for
+// five minutes of history, so an hours-long run passes the 1 MiB cap that
+// suits log lines.
+const maxHTMLLine = 256 << 20
+
 func (locustHTML) Parse(c *Context) error {
+	c.In.MaxLine = maxHTMLLine
 	p := &htmlParser{c: c, stats: map[string]*StatRow{}, pcts: map[string]Percentiles{}}
 	for {
 		l, ok := c.Next()

@@ -166,7 +166,11 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
 	}
 	if in.CutN > 0 {
-		a.Messages = append(a.Messages, fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, MaxLineBytes))
+		limit := MaxLineBytes
+		if in.MaxLine > 0 {
+			limit = in.MaxLine
+		}
+		a.Messages = append(a.Messages, fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, limit))
 	}
 	if c.Run != "" && (len(res.Stats)+len(res.History)+len(res.Failures)+len(res.Exceptions)+len(res.Meta)+len(res.Tasks)) > 0 {
 		a.Run = c.Run
