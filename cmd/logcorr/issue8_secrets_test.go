@@ -1,0 +1,318 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// plantedSecrets are the values planted in secretArtifacts, each with where
+// it sits. None may reach any output unless --no-redact.
+var plantedSecrets = []struct{ value, where string }{
+	{"S3cretPw!1", "TEST_USER_POOL in locust_login_failures.log and in locust.log's echoed environment"},
+	{"S3cretPw!2", "TEST_USER_POOL (second entry)"},
+	{"hunter2-planted", "password= field in locust_login_failures.log"},
+	{"plantedsessionkey0123456789abcdef", "session= in auth_debug.log"},
+	{"DbPassPlanted", "postgres:// URL with credentials in a runserver exception message"},
+	{"plantedcookie123", "Cookie: sessionid= in a runserver log record"},
+	{"plantedcsrf456", "Cookie: csrftoken= in a runserver log record"},
+	{"plantedbearertoken", "Authorization: Bearer in a runserver log record"},
+	{"plantedformtoken", "csrfmiddlewaretoken= in a runserver request line's query string"},
+	{"FailCsvPwPlanted", "password= in a Locust _failures.csv error"},
+	{"UrlPwPlanted", "user:password@ URL in a Locust _failures.csv error"},
+	{"ExcPwPlanted", "'password': in a Locust _exceptions.csv message and traceback"},
+	{"HostPwPlanted", "--host URL credentials on an echoed Locust command line"},
+	{"plantedstatstoken", "?token= in a Locust request name (stats, history, failures)"},
+	{"plantedapikey", "api_key= in a django_errors.log traceback frame's locals"},
+}
+
+// secretArtifacts writes a small but real-shaped artifact folder (one run,
+// WIB clocks like samples/pool-exhaustion) with the planted secrets.
+func secretArtifacts(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"logs/locust_login_failures.log": `2026-11-29 20:06:22,497 INFO Multi-user pool configured: 2 users (tester001, tester002) from TEST_USER_POOL=tester001:S3cretPw!1,tester002:S3cretPw!2
+2026-11-29 20:06:50,792 ERROR login_server_error username=tester001 status=500 url=http://127.0.0.1:58000/accounts/login/ error=unknown password=hunter2-planted
+2026-11-29T20:06:50.792584 login_server_error username=tester001 status=500 url=http://127.0.0.1:58000/accounts/login/ error=unknown password=hunter2-planted
+`,
+		"logs/auth_debug.log": `2026-11-29 20:06:22,616 DEBUG auth_debug auth_request method=GET path=/accounts/login/ user=anon session=None ip=127.0.0.1 csrf_cookie=False csrf_header=False form_csrf=False
+2026-11-29 20:06:50,700 DEBUG auth_debug auth_request method=POST path=/accounts/login/ user=anon session=plantedsessionkey0123456789abcdef ip=127.0.0.1 csrf_cookie=True csrf_header=False form_csrf=True
+2026-11-29 20:06:50,722 INFO auth_debug auth_response status=500 method=POST path=/accounts/login/ user=anon duration_ms=10234.55 db_queries=n/a db_time_ms=n/a
+2026-11-29 20:06:50,723 ERROR auth_debug auth_failure status=500 path=/accounts/login/ session=plantedsessionkey0123456789abcdef
+`,
+		"logs/runserver_8000.err.log": `[29/Nov/2026 20:06:22] "GET /accounts/login/ HTTP/1.1" 200 1272
+[29/Nov/2026 20:06:29] "GET /accounts/login/?next=/dashboard/&csrfmiddlewaretoken=plantedformtoken HTTP/1.1" 200 1272
+2026-11-29 20:06:43,380 WARNING django.request Bad Request: /accounts/login/ Cookie: sessionid=plantedcookie123; csrftoken=plantedcsrf456
+2026-11-29 20:06:43,381 WARNING django.request Bad Request: /api/project/54/pricing/ Authorization: Bearer plantedbearertoken
+2026-11-29 20:06:43,388 ERROR django.request Internal Server Error: /api/project/54/rekap-kebutuhan/
+Traceback (most recent call last):
+  File "/usr/lib/python3/dist-packages/django/db/backends/base/base.py", line 219, in ensure_connection
+    self.connect()
+  File "/usr/lib/python3/dist-packages/psycopg2/__init__.py", line 122, in connect
+    conn = _connect(dsn, connection_factory=connection_factory, **kwasync)
+psycopg2.OperationalError: could not connect to postgres://rabapp:DbPassPlanted@127.0.0.1:6432/rabdb: FATAL:  query_wait_timeout
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "/usr/lib/python3/dist-packages/django/core/handlers/exception.py", line 47, in inner
+    response = get_response(request)
+django.db.utils.OperationalError: could not connect to postgres://rabapp:DbPassPlanted@127.0.0.1:6432/rabdb: FATAL:  query_wait_timeout
+[29/Nov/2026 20:06:43] "GET /api/project/54/rekap-kebutuhan/ HTTP/1.1" 500 145
+`,
+		"logs/django_errors.log": `2026-11-29 20:06:43,388 ERROR django.request Internal Server Error: /api/project/54/rekap-kebutuhan/
+Traceback (most recent call last):
+  File "/srv/app/views.py", line 12, in rekap
+    client = Exporter(api_key=plantedapikey)
+django.db.utils.OperationalError: FATAL:  query_wait_timeout
+`,
+		"locust.log": `TEST_USER_POOL=tester001:S3cretPw!1,tester002:S3cretPw!2
+Command: locust -f locustfile.py --headless -u 2 -r 1 -t 40s --host http://admin:HostPwPlanted@127.0.0.1:58000 --csv hasil_test_secret --html hasil_test_secret.html
+[2026-11-29 20:06:22,497] vm/INFO/locust.auth: Multi-user pool configured: 2 users (tester001, tester002) TEST_USER_POOL=tester001:S3cretPw!1,tester002:S3cretPw!2
+[2026-11-29 20:06:22,497] vm/INFO/locust.main: Run time limit set to 40 seconds
+[2026-11-29 20:06:50,792] vm/ERROR/locust.auth: login_server_error username=tester001 status=500 url=http://127.0.0.1:58000/accounts/login/ error=unknown password=hunter2-planted
+`,
+		"hasil_test_secret_stats.csv": `Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
+POST,[AUTH] Login POST,4,1,9400.0,7846.68,3960.24,10234.55,59.4,0.13,0.03,9400,9400,9400,9600,9600,9600,9600,9600,9600,9600,9600
+GET,/api/reset/?token=plantedstatstoken,2,1,8900.0,8089.05,4690.79,9931.54,46.75,0.10,0.03,8900,8900,9900,9900,9900,9900,9900,9900,9900,9900,9900
+,Aggregated,6,2,9400.0,7900.0,3960.24,10234.55,55.0,0.23,0.06,9400,9400,9400,9900,9900,9900,9900,9900,9900,9900,9900
+`,
+		"hasil_test_secret_stats_history.csv": `Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size
+1795957582,0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,0,0,0,0.0,0,0,0
+1795957610,2,GET,/api/reset/?token=plantedstatstoken,0.100000,0.030000,8900,8900,9900,9900,9900,9900,9900,9900,9900,9900,9900,2,1,8900.0,8089.05,4690.79,9931.54,46.75
+1795957611,2,,Aggregated,0.230000,0.060000,9400,9400,9400,9900,9900,9900,9900,9900,9900,9900,9900,6,2,9400.0,7900.0,3960.24,10234.55,55.0
+`,
+		"hasil_test_secret_failures.csv": `Method,Name,Error,Occurrences
+POST,[AUTH] Login POST,CatchResponseError('login server error: 500 for tester001 password=FailCsvPwPlanted'),1
+GET,/api/reset/?token=plantedstatstoken,HTTPError('500 Server Error: Internal Server Error for url: http://tester001:UrlPwPlanted@127.0.0.1:58000/api/reset/'),1
+`,
+		"hasil_test_secret_exceptions.csv": `Count,Message,Traceback,Nodes
+1,"KeyError('next') data={'login': 'tester001', 'password': 'ExcPwPlanted'}","Traceback (most recent call last):
+  File ""locustfile.py"", line 88, in login
+    self.client.post(url, data={'login': 'tester001', 'password': 'ExcPwPlanted'})
+KeyError: 'next'
+",local
+`,
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// runCLI runs one command line in-process and returns stdout, stderr and
+// the exit code.
+func runCLI(args ...string) (string, string, int) {
+	var out, errb bytes.Buffer
+	code := run(append([]string{"logcorr"}, args...), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// leakedSecrets returns the planted values found in text.
+func leakedSecrets(text string) []string {
+	var got []string
+	for _, s := range plantedSecrets {
+		if strings.Contains(text, s.value) {
+			got = append(got, s.value)
+		}
+	}
+	return got
+}
+
+// commandsPresent lists the top-level commands of the CLI, so that the test
+// also covers commands added after it was written.
+func commandsPresent() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range newApp().Commands {
+		m[c.Name] = true
+	}
+	return m
+}
+
+func TestSecretsNeverReachOutput(t *testing.T) {
+	dir := secretArtifacts(t)
+	outDir := t.TempDir()
+	type output struct {
+		name string
+		text string
+	}
+	var outputs []output
+	add := func(name string, args ...string) {
+		stdout, stderr, code := runCLI(args...)
+		if code == exitUsage {
+			t.Errorf("%s: exit %d\nstderr: %s", name, code, stderr)
+		}
+		outputs = append(outputs, output{name + " (stdout)", stdout}, output{name + " (stderr)", stderr})
+	}
+	add("parse", "parse", dir)
+	add("parse --json", "parse", "--json", dir)
+	for _, ext := range []string{".arrow", ".parquet", ".jsonl"} {
+		base := filepath.Join(outDir, "tables"+ext)
+		add("parse --out "+ext, "parse", "--out", base, dir)
+	}
+	for _, f := range []string{"text", "markdown", "json"} {
+		add("analyze --format "+f, "analyze", "--format", f, "--min-parsed", "0", "--fail-on", "none", dir)
+		p := filepath.Join(outDir, "report."+f)
+		add("analyze --out "+f, "analyze", "--format", f, "--out", p, "--min-parsed", "0", "--fail-on", "none", dir)
+	}
+	add("rules test", "rules", "test", "pgbouncer-pool-exhausted", dir)
+	cmds := commandsPresent()
+	if cmds["compare"] {
+		add("compare", "compare", "--min-parsed", "0", dir, dir)
+	}
+	if cmds["timeline"] {
+		add("timeline", "timeline", dir)
+	}
+	if cmds["report"] {
+		add("report weekly", "report", "weekly", dir)
+	}
+
+	// Every file written under outDir, as bytes and, for Arrow and
+	// Parquet, as decoded cell values (Parquet pages may be compressed).
+	entries, err := os.ReadDir(outDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exts := map[string]bool{}
+	for _, e := range entries {
+		p := filepath.Join(outDir, e.Name())
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs = append(outputs, output{e.Name() + " (bytes)", string(b)})
+		switch filepath.Ext(p) {
+		case ".arrow":
+			outputs = append(outputs, output{e.Name() + " (decoded)", arrowCells(t, p)})
+		case ".parquet":
+			outputs = append(outputs, output{e.Name() + " (decoded)", parquetCells(t, p)})
+		}
+		exts[filepath.Ext(p)] = true
+	}
+	for _, ext := range []string{".arrow", ".parquet", ".jsonl", ".text", ".markdown", ".json"} {
+		if !exts[ext] {
+			t.Errorf("no %s file was written to %s", ext, outDir)
+		}
+	}
+	masked := 0
+	for _, o := range outputs {
+		masked += strings.Count(o.text, "[REDACTED]")
+		if leaks := leakedSecrets(o.text); len(leaks) > 0 {
+			t.Errorf("%s leaks %v", o.name, leaks)
+		}
+	}
+
+	if masked == 0 {
+		t.Errorf("no output shows a %q mask: the planted lines were not read", "[REDACTED]")
+	}
+
+	// The planted values are really in the data the outputs are made of:
+	// without redaction they show up, so the checks above can fail.
+	var all strings.Builder
+	for _, f := range []string{"text", "markdown", "json"} {
+		stdout, _, _ := runCLI("analyze", "--no-redact", "--format", f, "--min-parsed", "0", "--fail-on", "none", dir)
+		all.WriteString(stdout)
+	}
+	if leaks := leakedSecrets(all.String()); len(leaks) == 0 {
+		t.Errorf("analyze --no-redact shows none of the planted secrets: the redaction checks above prove nothing")
+	} else {
+		t.Logf("with --no-redact, analyze shows %d of %d planted secrets: %v", len(leaks), len(plantedSecrets), leaks)
+	}
+}
+
+// arrowCells returns every cell of every column of an Arrow IPC file as text.
+func arrowCells(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer r.Close()
+	var b strings.Builder
+	for i := 0; i < r.NumRecords(); i++ {
+		rec, err := r.RecordBatch(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recordCells(&b, rec)
+	}
+	return b.String()
+}
+
+// parquetCells returns every cell of every column of a Parquet file as text.
+func parquetCells(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer tbl.Release()
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	var b strings.Builder
+	for tr.Next() {
+		recordCells(&b, tr.RecordBatch())
+	}
+	return b.String()
+}
+
+func recordCells(b *strings.Builder, rec arrow.RecordBatch) {
+	for c := 0; c < int(rec.NumCols()); c++ {
+		col := rec.Column(c)
+		for i := 0; i < col.Len(); i++ {
+			b.WriteString(col.ValueStr(i))
+			b.WriteByte('\n')
+		}
+	}
+}
+
+// TestPlantedSecretsListed keeps the list of planted secrets honest: every
+// value is planted somewhere in the artifact folder.
+func TestPlantedSecretsListed(t *testing.T) {
+	dir := secretArtifacts(t)
+	var text strings.Builder
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			text.Write(b)
+		}
+		return nil
+	})
+	var missing []string
+	for _, s := range plantedSecrets {
+		if !strings.Contains(text.String(), s.value) {
+			missing = append(missing, s.value)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("listed but not planted: %v", missing)
+	}
+}
