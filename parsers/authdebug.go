@@ -44,6 +44,7 @@ func (authDebug) Sniff(sample []Line) float64 {
 func (f authDebug) Parse(c *Context) error {
 	var p pyPending
 	var kvs []pyKV
+	var in pyIntern
 	for {
 		l, ok := c.Next()
 		if !ok {
@@ -63,7 +64,7 @@ func (f authDebug) Parse(c *Context) error {
 		}
 		p.flush(c)
 		var ev Event
-		ev, kvs = authEvent(c, f.Name(), l, rec, kvs, true)
+		ev, kvs = authEvent(c, f.Name(), l, rec, kvs, &in, true)
 		p.start(ev, false)
 	}
 	p.flush(c)
@@ -88,8 +89,8 @@ func authKind(msg []byte) string {
 // authEvent turns one record into an event; for auth messages it types the
 // keys into the event and, when withRow, adds the auth row. kvs is scratch
 // space, returned for reuse.
-func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, withRow bool) (Event, []pyKV) {
-	ev := Event{Source: source, Line: l.N, Level: rec.Level, Logger: string(rec.Logger), Message: string(rec.Msg), Kind: KindLog}
+func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, in *pyIntern, withRow bool) (Event, []pyKV) {
+	ev := Event{Source: source, Line: l.N, Level: rec.Level, Logger: in.get(rec.Logger), Message: string(rec.Msg), Kind: KindLog}
 	pySetWall(c, &ev, rec.T)
 	kind := authKind(rec.Msg)
 	if kind == "" {
@@ -100,20 +101,21 @@ func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, with
 	kvs = pyParseKV(rest, kvs[:0])
 	row := AuthRow{Time: ev.Time, Naive: ev.Naive, Line: l.N, Level: rec.Level, Kind: kind}
 	for _, p := range kvs {
-		k, v := string(p.Key), p.Val
+		k, v := in.get(p.Key), p.Val
+		sv := in.get(v)
 		na := string(v) == "n/a"
 		typed := true
 		switch k {
 		case "method":
-			row.Method, ev.Method = string(v), string(v)
+			row.Method, ev.Method = sv, sv
 		case "path":
-			row.Path, ev.Path = string(v), string(v)
+			row.Path, ev.Path = sv, sv
 		case "user":
-			row.User, ev.User = string(v), string(v)
+			row.User, ev.User = sv, sv
 		case "session":
-			row.Session = string(v)
+			row.Session = sv
 		case "ip":
-			row.IP = string(v)
+			row.IP = sv
 		case "csrf_cookie", "csrf_header", "form_csrf":
 			var dst **bool
 			switch k {
@@ -156,7 +158,7 @@ func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, with
 			if row.Attrs == nil {
 				row.Attrs = map[string]string{}
 			}
-			row.Attrs[k] = string(v)
+			row.Attrs[k] = sv
 		}
 		switch k {
 		case "method", "path", "user":
@@ -167,9 +169,9 @@ func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, with
 			fallthrough
 		default:
 			if ev.Attrs == nil {
-				ev.Attrs = map[string]string{}
+				ev.Attrs = make(map[string]string, 8)
 			}
-			ev.Attrs[k] = string(v)
+			ev.Attrs[k] = sv
 		}
 	}
 	if withRow {

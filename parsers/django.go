@@ -48,6 +48,7 @@ func (django) Sniff(sample []Line) float64 {
 func (f django) Parse(c *Context) error {
 	var p pyPending
 	var kvs []pyKV
+	var in pyIntern
 	for {
 		l, ok := c.Next()
 		if !ok {
@@ -76,7 +77,7 @@ func (f django) Parse(c *Context) error {
 		}
 		p.flush(c)
 		var ev Event
-		ev, kvs = authEvent(c, f.Name(), l, rec, kvs, false)
+		ev, kvs = authEvent(c, f.Name(), l, rec, kvs, &in, false)
 		djangoMessage(&ev, rec.Msg)
 		p.start(ev, false)
 	}

@@ -482,3 +482,26 @@ func pyClassify(sample []Line) pySniff {
 	}
 	return s
 }
+
+// pyIntern shares the strings a log repeats on every line (loggers,
+// methods, paths, user names, flag values), so that a file of a hundred
+// thousand records does not hold a hundred thousand copies of "anon".
+// Lookups by []byte do not allocate.
+type pyIntern map[string]string
+
+// maxIntern bounds the table: values past it (unique ids, say) are copied.
+const maxIntern = 4096
+
+func (m *pyIntern) get(b []byte) string {
+	if s, ok := (*m)[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if *m == nil {
+		*m = pyIntern{}
+	}
+	if len(*m) < maxIntern && len(b) <= 64 {
+		(*m)[s] = s
+	}
+	return s
+}

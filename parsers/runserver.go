@@ -53,6 +53,7 @@ func (runserver) Sniff(sample []Line) float64 {
 func (f runserver) Parse(c *Context) error {
 	var p pyPending
 	var kvs []pyKV
+	var in pyIntern
 	// owns reports whether the pending record can take a traceback: log
 	// records and tracebacks can, request and banner lines cannot.
 	owns := func() bool { return p.active && p.ev.Kind != KindRequest && p.ev.Kind != KindBanner }
@@ -65,10 +66,10 @@ func (f runserver) Parse(c *Context) error {
 		if rec, ok := parsePyRecord(b); ok {
 			p.flush(c)
 			var ev Event
-			ev, kvs = authEvent(c, f.Name(), l, rec, kvs, false)
+			ev, kvs = authEvent(c, f.Name(), l, rec, kvs, &in, false)
 			if ev.Kind == KindLog {
 				if r, ok := parseRequest(rec.Msg); ok {
-					r.apply(&ev)
+					r.apply(&ev, &in)
 				} else if !unhandledMessage(&ev, rec.Msg) {
 					djangoMessage(&ev, rec.Msg)
 				}
@@ -81,7 +82,7 @@ func (f runserver) Parse(c *Context) error {
 			ev := Event{Source: f.Name(), Line: l.N, Kind: KindLog, Logger: "django.server", Message: string(rest)}
 			pySetWall(c, &ev, t)
 			if r, ok := parseRequest(rest); ok {
-				r.apply(&ev)
+				r.apply(&ev, &in)
 			}
 			p.start(ev, false)
 			continue
@@ -135,22 +136,22 @@ func (f runserver) Parse(c *Context) error {
 
 // request is a parsed `"METHOD /path HTTP/1.1" status size` message.
 type request struct {
-	method, path, proto string
+	method, path, proto []byte
 	status              int64
 	size                *int64
 }
 
-func (r request) apply(ev *Event) {
+func (r request) apply(ev *Event, in *pyIntern) {
 	ev.Kind = KindRequest
-	ev.Method, ev.Path = r.method, r.path
+	ev.Method, ev.Path = in.get(r.method), in.get(r.path)
 	st := r.status
 	ev.Status = &st
 	ev.Size = r.size
-	if r.proto != "" {
+	if len(r.proto) > 0 {
 		if ev.Attrs == nil {
 			ev.Attrs = map[string]string{}
 		}
-		ev.Attrs["protocol"] = r.proto
+		ev.Attrs["protocol"] = in.get(r.proto)
 	}
 	if ev.Logger == "" {
 		ev.Logger = "django.server"
@@ -172,13 +173,13 @@ func parseRequest(b []byte) (request, bool) {
 	if sp <= 0 {
 		return r, false
 	}
-	r.method = string(inner[:sp])
+	r.method = inner[:sp]
 	target := inner[sp+1:]
 	if ls := bytes.LastIndexByte(target, ' '); ls >= 0 && bytes.HasPrefix(target[ls+1:], []byte("HTTP/")) {
-		r.proto = string(target[ls+1:])
+		r.proto = target[ls+1:]
 		target = target[:ls]
 	}
-	r.path = string(target)
+	r.path = target
 	stB, szB := pyWord(tail)
 	st, ok := pyAtoi(stB)
 	if !ok || st < 100 || st > 999 {

@@ -173,7 +173,7 @@ func TestParseRequest(t *testing.T) {
 		if r.size != nil {
 			size = fmt.Sprint(*r.size)
 		}
-		if r.method != tt.method || r.path != tt.path || r.proto != tt.proto || r.status != tt.status || size != tt.size {
+		if string(r.method) != tt.method || string(r.path) != tt.path || string(r.proto) != tt.proto || r.status != tt.status || size != tt.size {
 			t.Errorf("%s: got %+v size %q", tt.in, r, size)
 		}
 	}
