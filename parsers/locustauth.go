@@ -132,8 +132,9 @@ func (f locustAuth) Parse(c *Context) error {
 				ev := &c.Events()[o.idx]
 				ev.Duplicates++
 				if !raw && ev.Level == "" {
-					// The logger copy came second: its level is the news.
-					ev.Level = level
+					// The logger copy came second: its level and logger
+					// are the news.
+					ev.Level, ev.Logger = level, "locust.auth"
 				}
 				o.taken = true
 				merged = true

@@ -108,6 +108,10 @@ func (f runserver) Parse(c *Context) error {
 			continue
 		}
 		switch {
+		case p.active && p.ev.Kind == KindBanner && !pyIsBlank(b) && !pyIsTracebackLine(b, false):
+			// The system check's findings ("?: (staticfiles.W004) ...")
+			// continue the banner line above them.
+			p.add(l)
 		case p.newTraceback(b):
 			p.flush(c)
 			p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
@@ -206,7 +210,22 @@ func parseRequestLine(b []byte) (request, bool) {
 
 // parseServerTime reads Django's server_time prefix "[29/Nov/2026
 // 18:57:27] " (naive local time) and returns the rest of the line.
+//
+// Lines django.server logs without a request (Django's "- Broken pipe
+// from ...") carry the formatter's asctime instead: "[2026-01-11
+// 12:59:17,123] ".
 func parseServerTime(b []byte) (time.Time, []byte, bool) {
+	if len(b) > 21 && b[0] == '[' && b[5] == '-' {
+		t, n, ok := parseDateTime(b[1:])
+		if !ok || 1+n >= len(b) || b[1+n] != ']' {
+			return time.Time{}, nil, false
+		}
+		rest := b[2+n:]
+		if len(rest) > 0 && rest[0] == ' ' {
+			rest = rest[1:]
+		}
+		return t, rest, true
+	}
 	if len(b) < 22 || b[0] != '[' || b[3] != '/' || b[7] != '/' || b[12] != ' ' || b[15] != ':' || b[18] != ':' {
 		return time.Time{}, nil, false
 	}
@@ -248,6 +267,11 @@ var bannerPrefixes = [][]byte{
 	[]byte("Quit the server with "),
 	[]byte("Run 'python manage.py migrate' to apply them."),
 	[]byte("Error: That port is already in use."),
+	[]byte("WARNING: This is a development server."), // Django 5
+	[]byte("For more information on production servers see: "),
+	[]byte("System check identified some issues:"),
+	[]byte("WARNINGS:"),
+	[]byte("ERRORS:"),
 }
 
 var unhandledPrefix = []byte("Unhandled exception [")

@@ -256,3 +256,28 @@ func FuzzRunserver(f *testing.F) {
 func BenchmarkRunserver(b *testing.B) {
 	pyBench(b, "pool_exhaustion/logs/runserver_8000.err.log", "runserver")
 }
+
+// TestRunserverConsoleExtras: Django 5's banner warning, system-check
+// findings and the broken-pipe line, which carries asctime in brackets.
+func TestRunserverConsoleExtras(t *testing.T) {
+	text := "System check identified some issues:\n\nWARNINGS:\n?: (staticfiles.W004) The directory 'C:\\proj\\static' in the STATICFILES_DIRS setting does not exist.\n\nSystem check identified 1 issue (0 silenced).\n" +
+		"WARNING: This is a development server. Do not use it in a production setting. Use a production WSGI or ASGI server instead.\n" +
+		"For more information on production servers see: https://docs.djangoproject.com/en/5.2/howto/deployment/\n" +
+		"[2026-01-11 12:59:17,123] - Broken pipe from ('127.0.0.1', 55555)\n"
+	res := pyParse(t, "runserver_8000.err.log", text, "runserver")
+	var kinds []string
+	for _, e := range res.Events {
+		kinds = append(kinds, fmt.Sprintf("%d-%d:%s", e.Line, e.EndLine, e.Kind))
+	}
+	want := "1-1:banner 3-4:banner 6-6:banner 7-7:banner 8-8:banner 9-9:log"
+	if got := strings.Join(kinds, " "); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if a := res.Audit; a.Unparsed != 0 || a.Folded != 3 {
+		t.Errorf("unparsed %d folded %d: %+v", a.Unparsed, a.Folded, a.UnparsedExamples)
+	}
+	bp := res.Events[len(res.Events)-1]
+	if bp.Logger != "django.server" || bp.Message != "- Broken pipe from ('127.0.0.1', 55555)" || !bp.Time.Equal(time.Date(2026, 1, 11, 12, 59, 17, 123e6, time.UTC)) {
+		t.Errorf("broken pipe: %+v", bp)
+	}
+}
