@@ -20,6 +20,9 @@ type caseWant struct {
 	Want     []string          `json:"want"`     // IDs that must appear
 	Not      []string          `json:"not"`      // IDs that must not appear
 	Severity map[string]string `json:"severity"` // ID → expected severity
+	// Note says where the case's lines come from (excerpt, derived,
+	// composed) for the reader; the test ignores it.
+	Note string `json:"note"`
 }
 
 // TestFixtures walks testdata/<ID>/<case>/ for every built-in rule: a case

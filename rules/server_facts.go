@@ -227,3 +227,13 @@ func isUUID(s string) bool {
 	}
 	return true
 }
+
+// hasFile reports whether one of the run's own files ends with suffix.
+func hasFile(run *correlate.Run, suffix string) bool {
+	for _, f := range run.Files {
+		if strings.HasSuffix(f, suffix) {
+			return true
+		}
+	}
+	return false
+}

@@ -315,10 +315,19 @@ func poolFromCSV(ctx *Context) []Finding {
 	for _, f := range rows5xx {
 		failBy[f.Name] += f.Occurrences
 	}
+	// The rows that failed most (then the busiest) first: they carry the
+	// finding.
+	sort.SliceStable(rows, func(i, j int) bool {
+		if failBy[rows[i].Name] != failBy[rows[j].Name] {
+			return failBy[rows[i].Name] > failBy[rows[j].Name]
+		}
+		return rows[i].Requests > rows[j].Requests
+	})
 	var ev []Evidence
 	var reqs, slow5xx int64
 	var parts []string
-	for _, r := range rows {
+	show := int(ctx.Rule.Float("list", 4))
+	for i, r := range rows {
 		ev = append(ev, StatEvidence(r))
 		reqs += r.Requests
 		part := fmt.Sprintf("%s: %s requests, max %s, p95 %s", r.Name, Thousands(r.Requests), Millis(*r.Max), Millis(*r.P95))
@@ -334,7 +343,12 @@ func poolFromCSV(ctx *Context) []Finding {
 				}
 			}
 		}
-		parts = append(parts, part)
+		if i < show {
+			parts = append(parts, part)
+		}
+	}
+	if len(rows) > show {
+		parts = append(parts, fmt.Sprintf("and %d more request %s", len(rows)-show, Plural(int64(len(rows)-show), "name", "names")))
 	}
 	ev = append(ev, failEv...)
 	m := map[string]float64{"ceiling_ms": timeoutMS, "ceiling_rows": float64(len(rows)), "ceiling_requests": float64(reqs), "locust_5xx_failures": float64(slow5xx)}
