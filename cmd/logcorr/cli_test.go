@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const ahsp = "../../../shared/corpus/ahsp"
+const stackPool = "../../../shared/corpus/stack/pool_exhaustion"
+
+func needDir(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("%s not present (the shared corpus sits beside the checkout): %v", dir, err)
+	}
+}
+
+func invoke(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code := run(append([]string{"logcorr"}, args...), &o, &e)
+	return o.String(), e.String(), code
+}
+
+// The exit codes CI gates on, on real runs.
+func TestAnalyzeExitCodes(t *testing.T) {
+	needDir(t, ahsp)
+	v18 := "--run=*v18*"
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"critical finding fails by default", []string{"analyze", v18, ahsp}, exitGate},
+		{"--fail-on none passes", []string{"analyze", v18, "--fail-on", "none", ahsp}, exitOK},
+		{"passing gate", []string{"analyze", v18, "--fail-on", "none", "--slo", "failure_pct<1%", ahsp}, exitOK},
+		{"failing gate", []string{"analyze", v18, "--fail-on", "none", "--slo", "p95<2s", ahsp}, exitGate},
+		{"windowed gate", []string{"analyze", v18, "--fail-on", "none", "--slo", "p95<2s over any 30s", ahsp}, exitGate},
+		{"bad gate is a usage error", []string{"analyze", v18, "--slo", "p95<<2s", ahsp}, exitUsage},
+		{"bad format", []string{"analyze", "--format", "yaml", ahsp}, exitUsage},
+		{"no such folder", []string{"analyze", filepath.Join(t.TempDir(), "none")}, exitUsage},
+		{"coverage below --min-parsed", []string{"analyze", v18, "--fail-on", "none", "--min-parsed", "100.5", ahsp}, exitCoverage},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, stderr, code := invoke(t, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, c.code, stderr)
+			}
+		})
+	}
+}
+
+func TestAnalyzeJSONHeadline(t *testing.T) {
+	needDir(t, ahsp)
+	out, stderr, code := invoke(t, "analyze", "--format", "json", "--fail-on", "none", "--run", "*v18*", ahsp)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Schema string `json:"schema"`
+		Runs   []struct {
+			Name    string `json:"name"`
+			Summary struct {
+				Requests   int64   `json:"requests"`
+				Failures   int64   `json:"failures"`
+				FailurePct float64 `json:"failure_pct"`
+				Median     float64 `json:"median_ms"`
+				P95        float64 `json:"p95_ms"`
+				P99        float64 `json:"p99_ms"`
+				RPS        float64 `json:"rps"`
+			} `json:"summary"`
+			Clock []struct {
+				File    string `json:"file"`
+				OffsetS int64  `json:"offset_s"`
+				Method  string `json:"method"`
+			} `json:"clock"`
+			Findings []struct {
+				ID string `json:"id"`
+			} `json:"findings"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Schema != "logcorr.analysis/v1" || len(doc.Runs) != 1 {
+		t.Fatalf("schema %q, %d runs", doc.Schema, len(doc.Runs))
+	}
+	r := doc.Runs[0]
+	s := r.Summary
+	// The weekly report's own figures: 7,064 requests, 45 failures (0.64%),
+	// median 25ms, p95 2.1s, p99 19s, RPS 23.6.
+	if s.Requests != 7064 || s.Failures != 45 || s.FailurePct != 0.64 || s.Median != 25 || s.P95 != 2100 || s.P99 != 19000 || s.RPS < 23.6 || s.RPS >= 23.61 {
+		t.Errorf("summary %+v", s)
+	}
+	stamp := false
+	for _, c := range r.Clock {
+		if c.File == r.Name && c.Method == "file-name-stamp" && c.OffsetS == 8*3600 {
+			stamp = true
+		}
+	}
+	if !stamp {
+		t.Errorf("no file-name-stamp clock entry at UTC+8 for %s: %+v", r.Name, r.Clock)
+	}
+	ids := ""
+	for _, f := range r.Findings {
+		ids += f.ID + " "
+	}
+	if !strings.Contains(ids, "slo-breach") {
+		t.Errorf("findings %q lack slo-breach", ids)
+	}
+}
+
+func TestJUnitShape(t *testing.T) {
+	needDir(t, ahsp)
+	junit := filepath.Join(t.TempDir(), "gates.xml")
+	_, stderr, code := invoke(t, "analyze", "--fail-on", "none", "--run", "*v1[89]*", "--slo", "p95<2s", "--slo", "failure_pct<1%", "--junit", junit, ahsp)
+	if code != exitGate {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		XMLName xml.Name `xml:"testsuites"`
+		Tests   int      `xml:"tests,attr"`
+		Suites  []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("JUnit XML does not parse: %v", err)
+	}
+	if len(doc.Suites) != 5 || doc.Tests != 10 { // v18 and the four v19 runs, two gates each
+		t.Errorf("%d suites, %d tests; want 5 suites, 10 tests", len(doc.Suites), doc.Tests)
+	}
+	for _, s := range doc.Suites {
+		if len(s.Cases) != 2 {
+			t.Errorf("suite %s has %d cases", s.Name, len(s.Cases))
+		}
+	}
+}
+
+func TestAnnotationsGitHub(t *testing.T) {
+	needDir(t, stackPool)
+	_, stderr, _ := invoke(t, "analyze", "--annotations", "github", "--slo", "p95<2s", stackPool)
+	if !strings.Contains(stderr, "::error file=") {
+		t.Errorf("no ::error annotation in:\n%s", stderr)
+	}
+}
