@@ -63,6 +63,16 @@ func (f runserver) Parse(c *Context) error {
 			break
 		}
 		b := l.Text
+		if isDashRule(b) {
+			// socketserver frames the traceback of a dropped connection
+			// with rules of dashes: separators, folded like blank lines.
+			if p.active {
+				p.blanks++
+			} else {
+				c.Fold(1)
+			}
+			continue
+		}
 		if rec, ok := parsePyRecord(b); ok {
 			p.flush(c)
 			var ev Event
@@ -295,7 +305,7 @@ func consoleKind(b []byte) string {
 		return KindUnhandled
 	case bytes.HasPrefix(b, msgForbidden) && bytes.Contains(b, []byte("): ")):
 		return KindForbidden
-	case bytes.HasPrefix(b, []byte("Exception in thread ")):
+	case bytes.HasPrefix(b, []byte("Exception in thread ")), bytes.HasPrefix(b, []byte("Exception occurred during processing of request from ")):
 		return KindLog
 	case isWarningLine(b):
 		return KindLog
@@ -382,4 +392,17 @@ func parseBannerDate(b []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Date(y, mo, int(d), h, mi, s, 0, time.UTC), true
+}
+
+// isDashRule reports a line of dashes only ("----------------------------------------").
+func isDashRule(b []byte) bool {
+	if len(b) < 10 {
+		return false
+	}
+	for _, c := range b {
+		if c != '-' {
+			return false
+		}
+	}
+	return true
 }

@@ -263,20 +263,30 @@ func TestRunserverConsoleExtras(t *testing.T) {
 	text := "System check identified some issues:\n\nWARNINGS:\n?: (staticfiles.W004) The directory 'C:\\proj\\static' in the STATICFILES_DIRS setting does not exist.\n\nSystem check identified 1 issue (0 silenced).\n" +
 		"WARNING: This is a development server. Do not use it in a production setting. Use a production WSGI or ASGI server instead.\n" +
 		"For more information on production servers see: https://docs.djangoproject.com/en/5.2/howto/deployment/\n" +
-		"[2026-01-11 12:59:17,123] - Broken pipe from ('127.0.0.1', 55555)\n"
+		"[2026-01-11 12:59:17,123] - Broken pipe from ('127.0.0.1', 55555)\n" +
+		"----------------------------------------\n" +
+		"Exception occurred during processing of request from ('127.0.0.1', 55556)\n" +
+		"Traceback (most recent call last):\n" +
+		"  File \"C:\\Python312\\Lib\\socketserver.py\", line 697, in process_request_thread\n" +
+		"    self.finish_request(request, client_address)\n" +
+		"ConnectionAbortedError: [WinError 10053] An established connection was aborted by the software in your host machine\n" +
+		"----------------------------------------\n"
 	res := pyParse(t, "runserver_8000.err.log", text, "runserver")
 	var kinds []string
 	for _, e := range res.Events {
 		kinds = append(kinds, fmt.Sprintf("%d-%d:%s", e.Line, e.EndLine, e.Kind))
 	}
-	want := "1-1:banner 3-4:banner 6-6:banner 7-7:banner 8-8:banner 9-9:log"
+	want := "1-1:banner 3-4:banner 6-6:banner 7-7:banner 8-8:banner 9-9:log 11-15:log"
 	if got := strings.Join(kinds, " "); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if a := res.Audit; a.Unparsed != 0 || a.Folded != 3 {
+	if a := res.Audit; a.Unparsed != 0 || a.Folded != 3+1+4+1 {
 		t.Errorf("unparsed %d folded %d: %+v", a.Unparsed, a.Folded, a.UnparsedExamples)
 	}
-	bp := res.Events[len(res.Events)-1]
+	if e := res.Events[len(res.Events)-1]; e.ExcType != "ConnectionAbortedError" || e.ExcFrame != `C:\Python312\Lib\socketserver.py:697 in process_request_thread` {
+		t.Errorf("dropped connection: %q %q", e.ExcType, e.ExcFrame)
+	}
+	bp := res.Events[len(res.Events)-2]
 	if bp.Logger != "django.server" || bp.Message != "- Broken pipe from ('127.0.0.1', 55555)" || !bp.Time.Equal(time.Date(2026, 1, 11, 12, 59, 17, 123e6, time.UTC)) {
 		t.Errorf("broken pipe: %+v", bp)
 	}
