@@ -15,6 +15,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SCENARIO="${1:?usage: capture.sh SCENARIO OUTDIR}"
 OUT_ARG="${2:?usage: capture.sh SCENARIO OUTDIR}"
 SCEN_FILE="$HERE/scenarios/$SCENARIO.sh"
+if [[ $SCENARIO == */* && -f $SCENARIO ]]; then SCEN_FILE=$(realpath "$SCENARIO"); SCENARIO=$(basename "$SCENARIO" .sh); fi
 [[ -f "$SCEN_FILE" ]] || { echo "capture: no scenario file $SCEN_FILE" >&2; exit 2; }
 
 PG_PORT="${CAP_PG_PORT:-55432}"
@@ -195,6 +196,21 @@ setpriv --reuid=postgres --regid=postgres --init-groups -- env TZ=Asia/Jakarta p
 started $! pgbouncer TERM
 wait_port "$PGB_PORT" 20 || die "PgBouncer did not open 127.0.0.1:$PGB_PORT (see $OUT/pgbouncer.log)"
 
+PGB_PID=$!
+CONFIG_CHANGES=()
+# pgbouncer_set KEY=VALUE... : change pgbouncer.ini and SIGHUP PgBouncer (online reload, as a user
+# tuning the pool between runs would); logged in pgbouncer.log and listed in SCENARIO.md.
+pgbouncer_set() {
+  local kv
+  for kv in "$@"; do
+    sed -i "s|^${kv%%=*} = .*|${kv%%=*} = ${kv#*=}|" "$WORK/pgbouncer.ini"
+  done
+  kill -HUP "$PGB_PID"
+  CONFIG_CHANGES+=("$(TZ=Asia/Jakarta date '+%Y-%m-%d %H:%M:%S') WIB: PgBouncer reloaded (SIGHUP) with $*")
+  log "pgbouncer reloaded with $*"
+  sleep 2
+}
+
 # ---------------------------------------------------------------- Django runserver (TIME_ZONE Asia/Jakarta)
 (
   cd "$HERE/app"
@@ -272,6 +288,7 @@ STACK_END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   echo "| Django | \`manage.py runserver 127.0.0.1:$WEB_PORT --noreload\` (stderr appended to \`logs/runserver_8000.err.log\`; the file keeps the user's name although the port is $WEB_PORT), DEBUG=$CAP_DEBUG, LANGUAGE_CODE=$CAP_LANGUAGE_CODE, TIME_ZONE=Asia/Jakarta, USE_TZ=True, CONN_MAX_AGE=0, DISABLE_SERVER_SIDE_CURSORS=True, psycopg2 wait callback \`extras.wait_select\`, DB sessions |"
   echo "| allauth | ACCOUNT_LOGIN_ATTEMPTS_LIMIT=$CAP_LOGIN_ATTEMPTS_LIMIT, ACCOUNT_LOGIN_ATTEMPTS_TIMEOUT=$CAP_LOGIN_ATTEMPTS_TIMEOUT (LocMem cache), authentication by username |"
   echo "| endpoints (pg_sleep s) | dashboard=$CAP_SLEEP_DASHBOARD, rekap-kebutuhan=$CAP_SLEEP_REKAP (also tahapan/unassigned), validate=$CAP_SLEEP_VALIDATE, pricing=$CAP_SLEEP_PRICING, export db=$CAP_SLEEP_EXPORT_DB + render sleep $CAP_EXPORT_RENDER s without a DB connection |"
+  for c in "${CONFIG_CHANGES[@]}"; do echo "| change | $c |"; done
   echo "| users | loadtest + tester001..tester$(printf %03d "$N_USERS"), password \`$USER_PASSWORD\` (test-only) |"
   echo
   echo "## Time zones"
@@ -327,4 +344,14 @@ STACK_END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   echo
   bash "$HERE/counts.sh" "$OUT"
 } >"$OUT/SCENARIO.md"
+
+# ---------------------------------------------------------------- did the scenario happen?
+# Captures depend on machine load; a scenario may define scenario_check to reject a run that
+# did not show what it is for (run-all.sh then retries). Exit 5 = ran fine, expectation not met.
+if declare -F scenario_check >/dev/null; then
+  if ! (cd "$OUT" && scenario_check); then
+    log "scenario $SCENARIO did not show its expected symptom (scenario_check failed); artifacts in $OUT"
+    exit 5
+  fi
+fi
 log "done: $OUT"

@@ -9,11 +9,19 @@ ALL=(pool-exhaustion rate-limited healthy many-runs)
 (($#)) && ALL=("$@")
 for s in "${ALL[@]}"; do
   tmp="$SAMPLES/.capture-$s.tmp"
-  rm -rf "$tmp"
   start=$(date +%s)
-  if ! bash "$HERE/capture.sh" "$s" "$tmp"; then
+  ok=0
+  for try in $(seq 1 "${CAP_TRIES:-3}"); do
     rm -rf "$tmp"
-    echo "run-all: capture of $s FAILED; samples/$s left as it was" >&2
+    rc=0; bash "$HERE/capture.sh" "$s" "$tmp" || rc=$?
+    if ((rc == 0)); then ok=1; break; fi
+    # 5 = stack ran but the scenario's symptom did not show (machine load): try again
+    ((rc == 5)) || break
+    echo "run-all: $s try $try did not show its symptom, retrying" >&2
+  done
+  if ((!ok)); then
+    rm -rf "$tmp"
+    echo "run-all: capture of $s FAILED (exit $rc); samples/$s left as it was" >&2
     exit 1
   fi
   rm -rf "${SAMPLES:?}/$s"

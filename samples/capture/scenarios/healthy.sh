@@ -13,3 +13,8 @@ scenario_runs() {
   local pool; pool=$(for i in $(seq 1 20); do printf 'tester%03d:%s,' "$i" "$USER_PASSWORD"; done)
   locust_run healthy 20 5 40s "${pool%,}"
 }
+scenario_check() {
+  local f; f=$(awk -F, '$2=="Aggregated"{print $4}' hasil_test_healthy_stats.csv)
+  echo "check: $f Locust failures (want 0)" >&2
+  [[ $f == 0 ]] && ! grep -q 'pooler error' pgbouncer.log
+}

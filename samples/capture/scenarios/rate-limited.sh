@@ -28,3 +28,8 @@ scenario_runs() {
   pool+="tester099"
   locust_run rate_limited 20 5 40s "$pool"
 }
+scenario_check() {
+  local n; n=$(grep -c 'Terlalu banyak percobaan masuk yang gagal. Coba lagi nanti.' logs/locust_login_failures.log)
+  echo "check: $n rate-limit message lines (want >= 20)" >&2
+  ((n >= 20))
+}

@@ -87,6 +87,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Fast hasher (Django's own advice for test set-ups): PBKDF2's 260k rounds made each login POST
+# cost seconds of CPU on a busy 2-core machine and the captures depended on machine load.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ACCOUNT_AUTHENTICATION_METHOD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_ATTEMPTS_LIMIT = int(E("CAP_LOGIN_ATTEMPTS_LIMIT", "5"))
