@@ -55,12 +55,17 @@ type Run struct {
 	Aggregated *parsers.StatRow
 	// StatsHTML are the HTML report's rows when a CSV set exists too, kept
 	// for consistency checks.
-	StatsHTML  []parsers.StatRow
-	History    []parsers.HistoryRow // Aggregated rows only, time order
-	Failures   []parsers.FailureRow
-	Exceptions []parsers.ExceptionRow
-	Meta       []parsers.MetaRow
-	Tasks      []parsers.TaskRow
+	StatsHTML []parsers.StatRow
+	History   []parsers.HistoryRow // Aggregated rows only, time order
+	// Failures and Exceptions come from the CSV set when it has them, else
+	// from the HTML report; the HTML report's rows are kept apart in
+	// FailuresHTML / ExceptionsHTML when both exist, so nothing counts twice.
+	Failures       []parsers.FailureRow
+	Exceptions     []parsers.ExceptionRow
+	FailuresHTML   []parsers.FailureRow
+	ExceptionsHTML []parsers.ExceptionRow
+	Meta           []parsers.MetaRow
+	Tasks          []parsers.TaskRow
 
 	// Clock holds the decisions that concern this run: one entry per log
 	// file used, and one with File = the run name and Method

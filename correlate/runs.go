@@ -114,6 +114,8 @@ func buildRuns(in *input, msgs *[]string) []*Run {
 				}
 			}
 		}
+		r.Failures, r.FailuresHTML = preferCSV(r.Failures, func(f parsers.FailureRow) string { return f.Source })
+		r.Exceptions, r.ExceptionsHTML = preferCSV(r.Exceptions, func(x parsers.ExceptionRow) string { return x.Source })
 		r.History = histCSV[r.Name]
 		if len(r.History) == 0 {
 			r.History = histHTML[r.Name]
@@ -294,4 +296,23 @@ func offsetZone(off int64) string {
 		s, off = '-', -off
 	}
 	return fmt.Sprintf("UTC%c%02d:%02d", s, off/3600, off%3600/60)
+}
+
+// preferCSV splits rows into those of the CSV set and those of the HTML
+// report. When the CSV set has rows, they are the run's and the HTML rows
+// are kept apart for consistency checks, so no count is taken twice; when
+// only the HTML report has rows, they are the run's.
+func preferCSV[T any](rows []T, source func(T) string) (main, html []T) {
+	var csv []T
+	for _, r := range rows {
+		if source(r) == "html" {
+			html = append(html, r)
+		} else {
+			csv = append(csv, r)
+		}
+	}
+	if len(csv) == 0 {
+		return html, nil
+	}
+	return csv, html
 }
