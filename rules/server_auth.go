@@ -72,6 +72,17 @@ func loginIPs(run *correlate.Run) []string {
 	return out
 }
 
+// mayCarryPageText reports whether an event can quote a page's error text:
+// not a request line, an auth_debug record, or the pooler's.
+func mayCarryPageText(e *correlate.Event) bool {
+	switch e.Kind {
+	case parsers.KindRequest, parsers.KindAuthRequest, parsers.KindAuthResponse, parsers.KindStats,
+		parsers.KindLoginAttempt, parsers.KindNewConnection, parsers.KindClosing:
+		return false
+	}
+	return e.Source != "pgbouncer"
+}
+
 func checkRateLimited(ctx *Context) []Finding {
 	run := ctx.Run
 	re, err := rateLimitRE(ctx.Rule)
@@ -84,6 +95,9 @@ func checkRateLimited(ctx *Context) []Finding {
 	var text string
 	for i := range run.Events {
 		e := &run.Events[i]
+		if !mayCarryPageText(e) {
+			continue
+		}
 		m, err := re.FindStringMatch(e.Message)
 		if err != nil || m == nil {
 			continue

@@ -31,6 +31,8 @@ func serverSource(e *correlate.Event) bool {
 	return false
 }
 
+var csrfWords = []string{"CSRF", "checking failed"}
+
 var csrfRE = MustPattern(`(?i)Forbidden \(CSRF[^)]*\)|CSRF (?:token|cookie|verification|failed)|(?:Origin|Referer) checking failed`)
 
 func checkCSRF(ctx *Context) []Finding {
@@ -45,7 +47,7 @@ func checkCSRF(ctx *Context) []Finding {
 			continue
 		}
 		isCSRF := e.Kind == parsers.KindForbidden || strings.HasPrefix(e.Logger, "django.security.csrf") ||
-			(e.Kind != parsers.KindRequest && matches(csrfRE, e.Message))
+			(e.Kind != parsers.KindRequest && containsAny(e.Message, csrfWords) && matches(csrfRE, e.Message))
 		if !isCSRF {
 			continue
 		}
@@ -122,6 +124,10 @@ var dbUnreachableRE = MustPattern(`no pg_hba\.conf entry|could not connect to se
 	`database "[^"]{1,80}" does not exist|the database system is (?:starting up|shutting down|in recovery mode)|` +
 	`server conn crashed|pooler error: no server`)
 
+// dbUnreachableWords: every dbUnreachableRE match contains one of these.
+var dbUnreachableWords = []string{"pg_hba", "could not connect", "connection to server", "Connection refused",
+	"password authentication", "server login", "does not exist", "database system", "server conn crashed", "no server"}
+
 func checkDBUnreachable(ctx *Context) []Finding {
 	run := ctx.Run
 	perFile := map[string]int64{}
@@ -133,7 +139,11 @@ func checkDBUnreachable(ctx *Context) []Finding {
 		if e.Source != "pgbouncer" && !serverSource(e) {
 			continue
 		}
-		m, err := dbUnreachableRE.FindStringMatch(eventBlob(e))
+		blob := eventBlob(e)
+		if !containsAny(blob, dbUnreachableWords) {
+			continue // cheap filter before regexp2
+		}
+		m, err := dbUnreachableRE.FindStringMatch(blob)
 		if err != nil || m == nil {
 			continue
 		}

@@ -237,3 +237,14 @@ func hasFile(run *correlate.Run, suffix string) bool {
 	}
 	return false
 }
+
+// containsAny is the plain-Go filter run before a regexp2 pattern whose
+// every match contains one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -39,7 +39,14 @@ type poolFacts struct {
 // isPoolDriverError reports whether an app-side event is the pool timeout
 // seen through the database driver; application-exception skips these.
 func isPoolDriverError(e *correlate.Event) bool {
-	return e.Source != "pgbouncer" && matches(driverPoolRE, eventBlob(e))
+	if e.Source == "pgbouncer" {
+		return false
+	}
+	if !strings.Contains(e.Message, "query_wait_timeout") && !strings.Contains(e.ExcMessage, "query_wait_timeout") &&
+		!strings.Contains(e.Traceback, "query_wait_timeout") && !strings.Contains(e.Traceback, "no more connections") {
+		return false // cheap filter before regexp2
+	}
+	return matches(driverPoolRE, eventBlob(e))
 }
 
 func gatherPool(run *correlate.Run) *poolFacts {
