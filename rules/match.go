@@ -538,7 +538,13 @@ func (c *compiledMatch) accept(rc *record, groups map[string]string, keepGroups 
 		}
 		m, err := p.re.FindStringMatch(p.s)
 		if err != nil {
-			return false, fmt.Errorf("%s: pattern %q: %w", rc.ev.File, p.re.String(), err)
+			// regexp2's timeout error quotes the whole input, which may
+			// be a 10 MiB line: name the file and line instead.
+			msg := err.Error()
+			if i := strings.Index(msg, " on input "); i >= 0 {
+				msg = msg[:i]
+			}
+			return false, fmt.Errorf("%s:%d: pattern %q: %s", rc.ev.File, rc.ev.Line, p.re.String(), msg)
 		}
 		if m == nil {
 			return false, nil
