@@ -92,7 +92,7 @@ func injectedSample(t *testing.T, path, text string) string {
 // mdShape is the rough structure of a markdown document.
 type mdShape struct {
 	headings, tableRows, fences int
-	outsideCode             string // text outside fences and code spans
+	outsideCode                 string // text outside fences and code spans
 }
 
 var codeSpan = regexp.MustCompile("(`+)")
