@@ -89,7 +89,7 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 	}
 	// A log file that yielded no event still gets its (empty) decision.
 	for _, au := range a.Sources {
-		if au.Run != "" || au.Tables[parsers.TableEvents] > 0 || clocks[au.Path] != nil {
+		if au.Path == "" || au.Run != "" || au.Tables[parsers.TableEvents] > 0 || clocks[au.Path] != nil {
 			continue
 		}
 		switch au.Format {
@@ -119,7 +119,7 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 		}
 	}
 	for _, f := range files {
-		if unresolved[f.name] == len(f.events) || reached[f.name] {
+		if unresolved[f.name] == f.timed+f.untimed || reached[f.name] {
 			continue
 		}
 		a.Orphans = append(a.Orphans, f.name)
@@ -170,7 +170,9 @@ func fillRun(r *Run, events []Event, clocks map[string]*fileClock, opt Options, 
 		return
 	}
 	in := window(events, r.Start.Add(-opt.Margin), r.End.Add(opt.Margin))
-	r.Events = append([]Event(nil), in...)
+	// Runs share the sorted event array (read-only); the capped slice
+	// keeps an append on one run from writing into the next.
+	r.Events = in[:len(in):len(in)]
 	logs := map[string]bool{}
 	for _, e := range r.Events {
 		logs[e.File] = true

@@ -27,14 +27,17 @@ type logFile struct {
 // line of its file (the request line written when the response finished),
 // else of the previous one; TimeFrom says which line lent it.
 func groupFiles(events []parsers.Event) []*logFile {
-	by := map[string]*logFile{}
-	for _, e := range events {
-		f := by[e.File]
-		if f == nil {
-			f = &logFile{name: e.File}
-			by[e.File] = f
-		}
-		f.events = append(f.events, Event{Event: e})
+	count := map[string]int{}
+	for i := range events {
+		count[events[i].File]++
+	}
+	by := make(map[string]*logFile, len(count))
+	for name, n := range count {
+		by[name] = &logFile{name: name, events: make([]Event, 0, n)}
+	}
+	for i := range events {
+		f := by[events[i].File]
+		f.events = append(f.events, Event{Event: events[i]})
 	}
 	files := make([]*logFile, 0, len(by))
 	for _, f := range by {
@@ -42,7 +45,10 @@ func groupFiles(events []parsers.Event) []*logFile {
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 	for _, f := range files {
-		sort.SliceStable(f.events, func(i, j int) bool { return f.events[i].Line < f.events[j].Line })
+		byLine := func(i, j int) bool { return f.events[i].Line < f.events[j].Line }
+		if !sort.SliceIsSorted(f.events, byLine) { // the table is in line order already
+			sort.SliceStable(f.events, byLine)
+		}
 		src := map[string]int{}
 		next := -1
 		for i := len(f.events) - 1; i >= 0; i-- {
@@ -266,13 +272,19 @@ func zoneOffsetAt(loc *time.Location, t time.Time) int64 {
 }
 
 // placeEvents applies the clocks and returns the resolved events sorted by
-// time, file, line, and per file how many could not be placed.
+// time, file, line, and per file how many could not be placed. Each file's
+// events are nearly always in time order already, so the files are sorted
+// on their own (cheaply when ordered) and merged: linear in the events.
 func placeEvents(files []*logFile, clocks map[string]*fileClock) ([]Event, map[string]int) {
 	unresolved := map[string]int{}
-	var out []Event
+	var parts [][]Event
+	total := 0
 	for _, f := range files {
 		c := clocks[f.name]
-		for _, e := range f.events {
+		// In place: the file's events are not needed naive afterwards.
+		part := f.events[:0]
+		for i := range f.events {
+			e := &f.events[i]
 			if e.Time.IsZero() {
 				unresolved[f.name]++
 				continue
@@ -286,22 +298,42 @@ func placeEvents(files []*logFile, clocks map[string]*fileClock) ([]Event, map[s
 				e.Time = t
 			}
 			e.Resolved = true
-			out = append(out, e)
+			part = append(part, *e)
 		}
+		f.events = nil
+		if !sort.SliceIsSorted(part, func(i, j int) bool { return eventLess(&part[i], &part[j]) }) {
+			sortEvents(part)
+		}
+		parts = append(parts, part)
+		total += len(part)
 	}
-	sortEvents(out)
+	// files are sorted by name, so among equal times the earlier part wins.
+	out := make([]Event, 0, total)
+	heads := make([]int, len(parts))
+	for len(out) < total {
+		best := -1
+		for p, part := range parts {
+			if heads[p] < len(part) && (best < 0 || part[heads[p]].Time.Before(parts[best][heads[best]].Time)) {
+				best = p
+			}
+		}
+		out = append(out, parts[best][heads[best]])
+		heads[best]++
+	}
 	return out, unresolved
 }
 
+// sortEvents sorts by time, file, line. It orders indices and moves each
+// (large) event once.
 func sortEvents(ev []Event) {
-	sort.SliceStable(ev, func(i, j int) bool {
-		a, b := &ev[i], &ev[j]
-		if !a.Time.Equal(b.Time) {
-			return a.Time.Before(b.Time)
-		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.Line < b.Line
-	})
+	idx := make([]int32, len(ev))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return eventLess(&ev[idx[i]], &ev[idx[j]]) })
+	tmp := make([]Event, len(ev))
+	for i, k := range idx {
+		tmp[i] = ev[k]
+	}
+	copy(ev, tmp)
 }
