@@ -137,8 +137,9 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 	if opt.Runs != "" && len(a.Runs) == 0 {
 		a.Messages = append(a.Messages, fmt.Sprintf("no run matches %q (%d run(s) found)", opt.Runs, len(all)))
 	}
+	bounds := sliceBounds(all, opt.Margin)
 	for _, r := range a.Runs {
-		fillRun(r, events, clocks, opt, &a.Messages)
+		fillRun(r, events, clocks, bounds[r], opt, &a.Messages)
 	}
 	return a, nil
 }
@@ -164,12 +165,12 @@ func window(events []Event, lo, hi time.Time) []Event {
 }
 
 // fillRun slices the events into the run and derives everything from them.
-func fillRun(r *Run, events []Event, clocks map[string]*fileClock, opt Options, msgs *[]string) {
+func fillRun(r *Run, events []Event, clocks map[string]*fileClock, b [2]time.Time, opt Options, msgs *[]string) {
 	if r.Start.IsZero() {
 		*msgs = append(*msgs, fmt.Sprintf("run %s: no time window (no history epochs, no HTML start/end); logs cannot be matched to it", r.Name))
 		return
 	}
-	in := window(events, r.Start.Add(-opt.Margin), r.End.Add(opt.Margin))
+	in := window(events, b[0], b[1])
 	// Runs share the sorted event array (read-only); the capped slice
 	// keeps an append on one run from writing into the next.
 	r.Events = in[:len(in):len(in)]
@@ -188,10 +189,44 @@ func fillRun(r *Run, events []Event, clocks map[string]*fileClock, opt Options, 
 	r.Clock = append(cl, r.Clock...) // the stamp entry, when any, was set by buildRuns
 	sort.SliceStable(r.Clock, func(i, j int) bool { return r.Clock[i].File < r.Clock[j].File })
 	if len(r.Logs) == 0 {
-		*msgs = append(*msgs, fmt.Sprintf("run %s: no log events inside its window %s – %s (±%s): server-side evidence is missing", r.Name, r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), opt.Margin))
+		*msgs = append(*msgs, fmt.Sprintf("run %s: no log events inside its window %s – %s (slice %s – %s): server-side evidence is missing", r.Name, r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), b[0].Format(time.RFC3339), b[1].Format(time.RFC3339)))
 	}
 	r.Timeline = buildTimeline(r)
 	r.Chains, r.LinkStats = link(r, opt.LinkTolerance)
 	r.Incidents = findIncidents(r)
 	r.Clusters = buildClusters(r)
+}
+
+// sliceBounds is each run's slice of the logs: its window widened by the
+// margin, but never past the middle of the gap to the previous or next run,
+// so that runs a minute apart do not share their neighbours' events. Runs
+// that overlap in time keep their own windows.
+func sliceBounds(runs []*Run, margin time.Duration) map[*Run][2]time.Time {
+	out := map[*Run][2]time.Time{}
+	var timed []*Run
+	for _, r := range runs {
+		if !r.Start.IsZero() {
+			timed = append(timed, r)
+		}
+	}
+	// runs are sorted by start already.
+	for i, r := range timed {
+		lo, hi := r.Start.Add(-margin), r.End.Add(margin)
+		if i > 0 {
+			if p := timed[i-1]; p.End.Before(r.Start) {
+				if mid := p.End.Add(r.Start.Sub(p.End) / 2); mid.After(lo) {
+					lo = mid
+				}
+			}
+		}
+		if i+1 < len(timed) {
+			if n := timed[i+1]; r.End.Before(n.Start) {
+				if mid := r.End.Add(n.Start.Sub(r.End) / 2); mid.Before(hi) {
+					hi = mid
+				}
+			}
+		}
+		out[r] = [2]time.Time{lo, hi}
+	}
+	return out
 }

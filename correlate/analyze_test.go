@@ -398,3 +398,59 @@ func TestBucketWidth(t *testing.T) {
 		}
 	}
 }
+
+func TestSliceBounds(t *testing.T) {
+	mk := func(name, s, e string) *Run { return &Run{Name: name, Start: at(s), End: at(e)} }
+	r1 := mk("a", "2026-01-11T10:00:00Z", "2026-01-11T10:01:00Z")
+	r2 := mk("b", "2026-01-11T10:01:20Z", "2026-01-11T10:02:00Z") // 20 s after a
+	r3 := mk("c", "2026-01-11T10:30:00Z", "2026-01-11T10:31:00Z") // far
+	r4 := mk("d", "2026-01-11T10:30:30Z", "2026-01-11T10:32:00Z") // overlaps c
+	b := sliceBounds([]*Run{r1, r2, r3, r4}, 2*time.Minute)
+	tests := []struct {
+		r      *Run
+		lo, hi string
+	}{
+		{r1, "2026-01-11T09:58:00Z", "2026-01-11T10:01:10Z"},
+		{r2, "2026-01-11T10:01:10Z", "2026-01-11T10:04:00Z"},
+		{r3, "2026-01-11T10:28:00Z", "2026-01-11T10:33:00Z"},
+		{r4, "2026-01-11T10:28:30Z", "2026-01-11T10:34:00Z"},
+	}
+	for _, tc := range tests {
+		got := b[tc.r]
+		if !got[0].Equal(at(tc.lo)) || !got[1].Equal(at(tc.hi)) {
+			t.Errorf("%s: %s – %s, want %s – %s", tc.r.Name, got[0], got[1], tc.lo, tc.hi)
+		}
+	}
+}
+
+func TestBareTracebackLinksToNextRequestLine(t *testing.T) {
+	// The user's middleware printed "Unhandled exception [ID]: msg" and the
+	// traceback without a timestamp, then runserver wrote the request line.
+	start := at("2026-01-11T03:00:00Z")
+	var hist []parsers.HistoryRow
+	for s := 0; s < 30; s++ {
+		hist = append(hist, parsers.HistoryRow{Run: "r", Source: "csv", Time: start.Add(time.Duration(s) * time.Second), Users: 5, Name: "Aggregated"})
+	}
+	req := start.Add(10 * time.Second)
+	ev := []parsers.Event{
+		{Source: "runserver", File: "err.log", Line: 1, EndLine: 4, Kind: parsers.KindUnhandled, Message: "Unhandled exception [EBA505A1]: query_wait_timeout",
+			ExcType: "django.db.utils.OperationalError", ExcMessage: "query_wait_timeout", Traceback: "Traceback..."},
+		{Time: req, Zone: "UTC", Source: "runserver", File: "err.log", Line: 5, Kind: parsers.KindRequest, Method: "GET", Path: "/dashboard/", Status: i64(500)},
+		{Time: req.Add(-3 * time.Second), Zone: "UTC", Source: "runserver", File: "err.log", Line: 6, Kind: parsers.KindRequest, Method: "GET", Path: "/", Status: i64(200)},
+	}
+	ds := parsers.Assemble([]*parsers.Result{{History: hist}, {Events: ev}})
+	defer ds.Release()
+	a, err := Analyze(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := a.Runs[0]
+	if len(r.Chains) != 1 || r.Chains[0].Traceback == nil || r.Chains[0].Traceback.Line != 4 || r.Chains[0].ExcMessage != "query_wait_timeout" {
+		t.Fatalf("chains %+v", r.Chains)
+	}
+	for _, e := range r.Events {
+		if e.Line == 1 && (e.TimeFrom != 5 || !e.Time.Equal(req)) {
+			t.Errorf("bare record placed at %s from line %d", e.Time, e.TimeFrom)
+		}
+	}
+}

@@ -279,3 +279,37 @@ func TestAHSPRuns(t *testing.T) {
 	}
 	t.Logf("v18 stamp: %s", stamp.Evidence)
 }
+
+// samples/many-runs: three runs a few seconds apart share appended logs;
+// only run3 exhausts the pool (samples/many-runs/SCENARIO.md).
+func TestManyRunsSliceByRun(t *testing.T) {
+	dir := "../samples/many-runs"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("%s not available: %v", dir, err)
+	}
+	a := analyzeDir(t, dir, Options{})
+	if len(a.Runs) != 3 {
+		t.Fatalf("%d runs", len(a.Runs))
+	}
+	for _, c := range a.Clocks {
+		if !strings.HasPrefix(c.Evidence, "no events parsed") && c.OffsetS != 7*3600 {
+			t.Errorf("%s: %s %s", c.File, c.Method, c.Zone)
+		}
+	}
+	seen := map[string]string{}
+	for _, r := range a.Runs {
+		for _, e := range r.Events {
+			k := e.File + ":" + strconv.FormatInt(e.Line, 10)
+			if other, dup := seen[k]; dup {
+				t.Fatalf("%s is in %s and %s", k, other, r.Name)
+			}
+			seen[k] = r.Name
+		}
+		ls := r.LinkStats
+		t.Logf("%s: %d events, %d 5xx, %d pooler errors", r.Name, len(r.Events), ls.ServerErrors, ls.PoolerErrorTotal)
+		clean := r.Name != "hasil_test_run3"
+		if clean != (ls.ServerErrors == 0 && ls.PoolerErrorTotal == 0) {
+			t.Errorf("%s: %d 5xx, %d pooler errors", r.Name, ls.ServerErrors, ls.PoolerErrorTotal)
+		}
+	}
+}

@@ -16,6 +16,9 @@ type candidate struct {
 	e    *Event
 	rank int
 	used bool
+	// twins are copies of the same record in other files (one logger,
+	// two handlers): using one uses them all.
+	twins []*candidate
 }
 
 type pool []*candidate
@@ -43,7 +46,48 @@ func (p pool) pick(lo, hi time.Time, ok func(*Event) bool, cost func(*Event) flo
 		return nil
 	}
 	best.used = true
+	for _, t := range best.twins {
+		t.used = true
+	}
 	return best.e
+}
+
+// pairTwins links each candidate to its copies in other files: same
+// millisecond, kind, message and exception, one copy per file.
+func (p pool) pairTwins() {
+	byKey := map[string][]*candidate{}
+	var keys []string
+	for _, c := range p {
+		k := dedupKey(c.e)
+		if byKey[k] == nil {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], c)
+	}
+	for _, k := range keys {
+		group := byKey[k]
+		if len(group) < 2 {
+			continue
+		}
+		// The n-th record of the key in one file pairs with the n-th in
+		// each other file.
+		nth := map[string]int{}
+		rows := map[int][]*candidate{}
+		for _, c := range group {
+			i := nth[c.e.File]
+			nth[c.e.File]++
+			rows[i] = append(rows[i], c)
+		}
+		for _, row := range rows {
+			for _, c := range row {
+				for _, o := range row {
+					if o != c {
+						c.twins = append(c.twins, o)
+					}
+				}
+			}
+		}
+	}
 }
 
 func eventLess(a, b *Event) bool {
@@ -138,6 +182,9 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 		case parsers.KindPoolerError:
 			pooler = append(pooler, &candidate{e: e})
 		}
+	}
+	for _, p := range []pool{serverErr, bare, auth, locust} {
+		p.pairTwins()
 	}
 	if locustSrc == "" && len(locust) > 0 {
 		locustSrc = locust[0].e.Source
