@@ -34,6 +34,10 @@ type poolFacts struct {
 	maxWaitUS    float64 // highest "wait N us" of the stats lines
 	maxWaitEv    *correlate.Event
 	first        time.Time
+	// settings PgBouncer printed itself (its start-up banner names
+	// max_client_conn), "name value".
+	settings   []string
+	settingsEv *correlate.Event
 }
 
 // isPoolDriverError reports whether an app-side event is the pool timeout
@@ -65,6 +69,15 @@ func gatherPool(run *correlate.Run) *poolFacts {
 					if a, err := strconv.ParseInt(e.Attrs["age_s"], 10, 64); err == nil {
 						p.ages = append(p.ages, a)
 					}
+				}
+			case parsers.KindBanner, parsers.KindLog:
+				if i := strings.Index(e.Message, "max_client_conn: "); i >= 0 && p.settingsEv == nil {
+					v := e.Message[i+len("max_client_conn: "):]
+					if j := strings.IndexAny(v, ", "); j >= 0 {
+						v = v[:j]
+					}
+					p.settings = append(p.settings, "max_client_conn "+v)
+					p.settingsEv = e
 				}
 			case parsers.KindStats:
 				if w, err := strconv.ParseFloat(e.Attrs["wait_us"], 64); err == nil && w > p.maxWaitUS {
@@ -195,6 +208,7 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 	}
 	rows5xx, n5xx := csv5xx(run)
 	m["locust_5xx_failures"] = float64(n5xx)
+	sort.SliceStable(rows5xx, func(i, j int) bool { return rows5xx[i].Occurrences > rows5xx[j].Occurrences })
 	if n5xx > 0 {
 		names := map[string]int64{}
 		for _, r := range rows5xx {
@@ -211,6 +225,11 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 		m["max_avg_wait_s"] = round3(p.maxWaitUS / 1e6)
 		sentences = append(sentences, fmt.Sprintf("PgBouncer's stats put the average pool wait at up to %s", Millis(p.maxWaitUS/1e3)))
 		evPooler = append(evPooler, EventEvidence(p.maxWaitEv))
+	}
+	if len(p.settings) > 0 {
+		sentences = append(sentences, "PgBouncer's own settings in the log: "+strings.Join(p.settings, ", ")+
+			" (default_pool_size is not logged; the pool is smaller than the load needed)")
+		evPooler = append(evPooler, EventEvidence(p.settingsEv))
 	}
 	timeoutMS := ctx.Rule.Float("ceiling_ms", 120000)
 	if t, ok := m["query_wait_timeout_s"]; ok {
