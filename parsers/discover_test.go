@@ -58,3 +58,18 @@ func TestDiscover(t *testing.T) {
 		}
 	})
 }
+
+func TestDiscoverRunPrefix(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"hasil_test_v18_stats.csv", "hasil_test_v18_stats_history.csv", "hasil_test_v18.html", "hasil_test_v19_stats.csv"} {
+		os.WriteFile(filepath.Join(dir, f), []byte("x\n"), 0o644)
+	}
+	got, msgs := Discover([]string{filepath.Join(dir, "hasil_test_v18")}, Options{})
+	var names []string
+	for _, g := range got {
+		names = append(names, g.Name)
+	}
+	if strings.Join(names, " ") != "hasil_test_v18_stats.csv hasil_test_v18_stats_history.csv hasil_test_v18.html" || len(msgs) != 0 {
+		t.Errorf("run prefix expanded to %q, messages %q", names, msgs)
+	}
+}

@@ -251,6 +251,10 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
+			if run := runFiles(p); len(run) > 0 {
+				out = append(out, run...)
+				continue
+			}
 			msgs = append(msgs, fmt.Sprintf("%s: %v", p, unwrapPathErr(err)))
 			continue
 		}
@@ -332,6 +336,19 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 		msgs = append(msgs, fmt.Sprintf("skipped %d file(s) whose names are not log, CSV or HTML artifacts (%s); name a file explicitly to read it", n, strings.Join(exts, ", ")))
 	}
 	return out, msgs
+}
+
+// runFiles reads a path that names a Locust run by its --csv prefix
+// (dir/hasil_test_v18) as the run's files: PREFIX_*.csv and PREFIX.html.
+func runFiles(prefix string) []Target {
+	var out []Target
+	for _, suf := range []string{"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv", ".html"} {
+		p := prefix + suf
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			out = append(out, Target{Path: p, Name: filepath.ToSlash(filepath.Base(p))})
+		}
+	}
+	return out
 }
 
 // candidateExts are the extensions a folder walk reads. Load-test

@@ -158,3 +158,56 @@ func TestAnnotationsGitHub(t *testing.T) {
 		t.Errorf("no ::error annotation in:\n%s", stderr)
 	}
 }
+
+func TestCompareRunPrefixes(t *testing.T) {
+	needDir(t, ahsp)
+	out, stderr, code := invoke(t, "compare", "--format", "json",
+		filepath.Join(ahsp, "hasil_test_v20_100u_pool140_no_export"), filepath.Join(ahsp, "hasil_test_v21_100u_pool140_no_export"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Schema string `json:"schema"`
+		Runs   []struct {
+			Name string `json:"name"`
+		} `json:"runs"`
+		Changes []struct {
+			From, To, Method, Name, Metric, Verdict string
+			Before, After                          float64
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Schema != "logcorr.compare/v1" || len(doc.Runs) != 2 {
+		t.Fatalf("schema %q with %d runs", doc.Schema, len(doc.Runs))
+	}
+	found := false
+	for _, c := range doc.Changes {
+		if c.Name == "/api/project/[id]/rekap-kebutuhan/validate/" && c.Metric == "p95_ms" {
+			found = true
+			if c.Verdict != "improved" || c.Before != 120000 || c.After != 180 {
+				t.Errorf("validate p95 change %+v, want improved 120000 → 180", c)
+			}
+		}
+	}
+	if !found {
+		t.Error("no p95 change for rekap-kebutuhan/validate between v20 and v21")
+	}
+	if _, _, code := invoke(t, "compare", "--slo", "p99<2s", filepath.Join(ahsp, "hasil_test_v21_100u_pool140_no_export")); code != exitGate {
+		t.Errorf("compare with a failing gate exited %d, want %d", code, exitGate)
+	}
+}
+
+func TestWeeklyIndonesian(t *testing.T) {
+	needDir(t, ahsp)
+	out, stderr, code := invoke(t, "report", "weekly", "--lang", "id", ahsp)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, h := range []string{"Ringkasan Minggu Ini", "Tes dan Validasi", "Metrik", "Risiko/Issue", "Rencana Minggu Depan", "7,064"} {
+		if !strings.Contains(out, h) {
+			t.Errorf("weekly report lacks %q", h)
+		}
+	}
+}

@@ -54,6 +54,8 @@ func newApp() *cli.App {
 		HideHelpCommand: true,
 		Commands: []*cli.Command{
 			analyzeCommand(),
+			compareCommand(),
+			reportCommand(),
 			parseCommand(),
 			formatsCommand(),
 			rulesCommand(),
