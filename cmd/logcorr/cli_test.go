@@ -173,7 +173,7 @@ func TestCompareRunPrefixes(t *testing.T) {
 		} `json:"runs"`
 		Changes []struct {
 			From, To, Method, Name, Metric, Verdict string
-			Before, After                          float64
+			Before, After                           float64
 		} `json:"changes"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
