@@ -45,23 +45,36 @@ func injectedSample(t *testing.T, path, text string) string {
 		t.Skipf("samples/pool-exhaustion not found: %v", err)
 	}
 	dir := t.TempDir()
-	const endpoint = "/api/project/54/rekap-kebutuhan/"
+	// The path of the first "Internal Server Error" record: the diagnosis
+	// cites that record and its request line.
+	first, err := os.ReadFile(filepath.Join(src, "logs", "django_errors.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ise = "Internal Server Error: "
+	i := bytes.Index(first, []byte(ise))
+	if i < 0 {
+		t.Fatal("no Internal Server Error record in samples/pool-exhaustion/logs/django_errors.log")
+	}
+	endpoint := string(first[i+len(ise):])
+	endpoint = endpoint[:strings.IndexAny(endpoint, " \n")]
+	intoPath := func(s string) string { return strings.ReplaceAll(s, endpoint, endpoint+path+"/") }
 	edits := map[string]func(string) string{
-		"logs/django_errors.log": func(s string) string {
-			return strings.ReplaceAll(s, endpoint, endpoint+path+"/")
-		},
-		"logs/runserver_8000.err.log": func(s string) string {
-			return strings.ReplaceAll(s, endpoint, endpoint+path+"/")
-		},
+		"logs/django_errors.log":      intoPath,
+		"logs/runserver_8000.err.log": intoPath,
 		"pgbouncer.log": func(s string) string {
-			return strings.Replace(s, "rabdb/rabapp@127.0.0.1:37840 pooler error: query_wait_timeout",
-				"rabdb/rabapp@127.0.0.1:37840 pooler error: query_wait_timeout "+text, 1)
+			return strings.Replace(s, "pooler error: query_wait_timeout\n", "pooler error: query_wait_timeout "+text+"\n", 1)
 		},
 		"hasil_test_pool_exhaustion_failures.csv": func(s string) string {
-			return strings.Replace(s, "CatchResponseError('logout failed: 500')", "CatchResponseError('logout failed: 500 "+text+"')", 1)
+			i := strings.Index(s, "Error('")
+			if i < 0 {
+				return s
+			}
+			j := i + strings.Index(s[i:], "')")
+			return s[:j] + " " + text + s[j:]
 		},
 	}
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+	err = filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
