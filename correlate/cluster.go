@@ -192,6 +192,9 @@ func buildClusters(r *Run) []Cluster {
 	msg := map[int]*clusterAcc{}
 	for i := range r.Events {
 		e := &r.Events[i]
+		if e.ExcType == "" && (messageKinds[e.Kind] || strings.TrimSpace(e.Message) == "") {
+			continue
+		}
 		if dd.dup(e) {
 			continue
 		}
@@ -207,9 +210,6 @@ func buildClusters(r *Run) []Cluster {
 				excKeys = append(excKeys, key)
 			}
 			a.add(e, ph.phase(e.Time))
-			continue
-		}
-		if messageKinds[e.Kind] || strings.TrimSpace(e.Message) == "" {
 			continue
 		}
 		c := d.Add(maskText(e.Message))
