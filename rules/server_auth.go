@@ -49,10 +49,9 @@ func isLoginPath(p string) bool { return strings.Contains(strings.ToLower(p), "l
 
 // loginIPs returns the distinct client addresses of login requests seen by
 // auth_debug (its ip= field).
-func loginIPs(run *correlate.Run) []string {
+func loginIPs(ctx *Context) []string {
 	seen := map[string]bool{}
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if e.Kind != parsers.KindAuthRequest {
 			continue
 		}
@@ -93,8 +92,7 @@ func checkRateLimited(ctx *Context) []Finding {
 	var ev []Evidence
 	var first *correlate.Event
 	var text string
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if !mayCarryPageText(e) {
 			continue
 		}
@@ -128,8 +126,7 @@ func checkRateLimited(ctx *Context) []Finding {
 	}
 	// allauth ≥ 0.55 answers a rate-limited login with 429.
 	var n429 int64
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if e.Kind == parsers.KindRequest && e.Status != nil && *e.Status == 429 && isLoginPath(e.Path) {
 			n429 += 1 + e.Duplicates
 			ev = append(ev, EventEvidence(e))
@@ -162,7 +159,7 @@ func checkRateLimited(ctx *Context) []Finding {
 		}
 	}
 	m := map[string]float64{"rate_limited": float64(n), "log_lines": float64(logN), "locust_failures": float64(csvN), "http_429": float64(n429)}
-	ips := loginIPs(run)
+	ips := loginIPs(ctx)
 	if len(ips) > 0 {
 		m["client_ips"] = float64(len(ips))
 		if len(ips) == 1 {
@@ -231,8 +228,7 @@ func checkLoginUncounted(ctx *Context) []Finding {
 	// the locustfile writes each failure to its file and to Locust's
 	// console: count per file, keep the largest.
 	serverPerFile, clientPerFile := map[string]int64{}, map[string]int64{}
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if !inRun(run, e) {
 			continue
 		}

@@ -41,8 +41,7 @@ func checkCSRF(ctx *Context) []Finding {
 	reasons := map[string]int64{}
 	paths := map[string]int64{}
 	var ev []Evidence
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if !serverSource(e) {
 			continue
 		}
@@ -74,8 +73,7 @@ func checkCSRF(ctx *Context) []Finding {
 	n, _ := maxPerFile(perFile)
 	// 403s on the request lines and in Locust's failures back it up.
 	var n403 int64
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if e.Kind == parsers.KindRequest && e.Status != nil && *e.Status == 403 {
 			n403 += 1 + e.Duplicates
 		}
@@ -134,8 +132,7 @@ func checkDBUnreachable(ctx *Context) []Finding {
 	kinds := map[string]int64{}
 	var evPool, evApp []Evidence
 	var pooler, app int64
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if e.Source != "pgbouncer" && !serverSource(e) {
 			continue
 		}
@@ -217,10 +214,14 @@ func checkAppException(ctx *Context) []Finding {
 	run := ctx.Run
 	var out []Finding
 	limit := int(ctx.Rule.Float("max_findings", 5))
+	from, to, windowed := ownWindow(ctx)
 	for i := range run.Clusters {
 		c := &run.Clusters[i]
 		if c.Kind != "exception" || c.ExcType == "" {
 			continue
+		}
+		if windowed && !c.First.IsZero() && (!c.Last.After(from) || !c.First.Before(to)) {
+			continue // another run's exceptions, seen through the margin
 		}
 		if matches(dbExcRE, c.ExcType+": "+c.Template) {
 			continue // pgbouncer-pool-exhausted / database-unreachable
@@ -294,10 +295,8 @@ func checkAppException(ctx *Context) []Finding {
 // no traceback, with none linked from elsewhere (stderr, an Unhandled
 // exception line): the run's 5xx cannot be explained from its logs.
 func checkMissingTracebacks(ctx *Context) []Finding {
-	run := ctx.Run
 	traced := map[string]bool{} // anchor/server-error refs whose chain found a traceback
-	for i := range run.Chains {
-		c := &run.Chains[i]
+	for _, c := range ownChains(ctx) {
 		if c.Traceback != nil && c.ServerError != nil {
 			traced[refKey(c.ServerError.File, c.ServerError.Line)] = true
 		}
@@ -306,8 +305,7 @@ func checkMissingTracebacks(ctx *Context) []Finding {
 	totalPerFile := map[string]int64{}
 	paths := map[string]int64{}
 	var ev []Evidence
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if e.Kind != parsers.KindServerError {
 			continue
 		}
@@ -327,8 +325,7 @@ func checkMissingTracebacks(ctx *Context) []Finding {
 	}
 	total, _ := maxPerFile(totalPerFile)
 	tbElsewhere := false
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if (e.Kind == parsers.KindTraceback || e.Kind == parsers.KindUnhandled) && serverSource(e) {
 			tbElsewhere = true
 			break
@@ -362,19 +359,25 @@ func refKey(file string, line int64) string { return fmt.Sprintf("%s:%d", file, 
 // failures with no server log at all.
 func checkUnexplained(ctx *Context) []Finding {
 	run := ctx.Run
-	ls := run.LinkStats
-	if ls.Unlinked > 0 {
-		var ev []Evidence
-		paths := map[string]int64{}
-		for i := range run.Chains {
-			c := &run.Chains[i]
-			if c.Traceback != nil || c.Pooler != nil || c.ServerError != nil && c.ExcType != "" {
-				continue
-			}
-			ev = append(ev, RefEvidence(&c.Anchor))
-			paths[strings.TrimSpace(c.Method+" "+templatePath(c.Path))]++
+	// Counted from the chains of the run's own window (LinkStats spans
+	// the correlation margin too).
+	var serverErrors, unlinked int64
+	var ev []Evidence
+	paths := map[string]int64{}
+	for _, c := range ownChains(ctx) {
+		if c.Status < 500 {
+			continue
 		}
-		sum := fmt.Sprintf("%s of %s server errors have neither a traceback nor a pooler error linked to them", Thousands(ls.Unlinked), Thousands(ls.ServerErrors))
+		serverErrors++
+		if c.Traceback != nil || c.Pooler != nil || c.ServerError != nil && c.ExcType != "" {
+			continue
+		}
+		unlinked++
+		ev = append(ev, RefEvidence(&c.Anchor))
+		paths[strings.TrimSpace(c.Method+" "+templatePath(c.Path))]++
+	}
+	if unlinked > 0 {
+		sum := fmt.Sprintf("%s of %s server errors have neither a traceback nor a pooler error linked to them", Thousands(unlinked), Thousands(serverErrors))
 		if len(paths) > 0 {
 			sum += ": " + countBy(paths, 6)
 		}
@@ -388,11 +391,11 @@ func checkUnexplained(ctx *Context) []Finding {
 				"exceptions are logged with tracebacks; rerun if they were not captured.",
 			Evidence: PickEvidence(ev, MaxEvidence),
 			Missing:  []string{"a traceback or pooler error for each cited 5xx"},
-			Metrics:  map[string]float64{"unlinked": float64(ls.Unlinked), "server_errors": float64(ls.ServerErrors)},
+			Metrics:  map[string]float64{"unlinked": float64(unlinked), "server_errors": float64(serverErrors)},
 		}}
 	}
 	rows, n := csv5xx(run)
-	if n == 0 || hasServerLogs(run) {
+	if n == 0 || hasServerLogs(ctx) {
 		return nil
 	}
 	// A request name stopping at PgBouncer's 120 s timeout is explained
@@ -402,7 +405,7 @@ func checkUnexplained(ctx *Context) []Finding {
 		ceiling[r.Name] = true
 	}
 	names := map[string]int64{}
-	var ev []Evidence
+	ev = nil
 	var left int64
 	for _, f := range rows {
 		if ceiling[f.Name] {
@@ -431,9 +434,8 @@ func checkUnexplained(ctx *Context) []Finding {
 
 // hasServerLogs reports whether any application-server or pooler log
 // contributed events to the run.
-func hasServerLogs(run *correlate.Run) bool {
-	for i := range run.Events {
-		e := &run.Events[i]
+func hasServerLogs(ctx *Context) bool {
+	for _, e := range ownEvents(ctx) {
 		if serverSource(e) || e.Source == "pgbouncer" {
 			return true
 		}

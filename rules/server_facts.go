@@ -86,14 +86,80 @@ func csv5xx(run *correlate.Run) ([]*parsers.FailureRow, int64) {
 	return rows, n
 }
 
-// hasSource reports whether any event of the run came from the format.
-func hasSource(run *correlate.Run, source string) bool {
-	for i := range run.Events {
-		if run.Events[i].Source == source {
+// hasSource reports whether any event of the run's own window came from
+// the format.
+func hasSource(ctx *Context, source string) bool {
+	for _, e := range ownEvents(ctx) {
+		if e.Source == source {
 			return true
 		}
 	}
 	return false
+}
+
+// Run.Events spans the run's window plus the correlation margin, so the
+// logs of back-to-back runs overlap. The server checks claim only the
+// run's own stretch of time.
+const (
+	ownLead = 5 * time.Second   // clock lag left after correlation
+	ownTail = 130 * time.Second // requests still queued at the stop (PgBouncer's 120 s timeout + slack)
+)
+
+// ownWindow is [start - ownLead, end + ownTail], cut at the start of the
+// next run and the end of the previous one; ok is false when the run's
+// window is unknown (then every event counts).
+func ownWindow(ctx *Context) (from, to time.Time, ok bool) {
+	run := ctx.Run
+	if run.Start.IsZero() || run.End.IsZero() {
+		return time.Time{}, time.Time{}, false
+	}
+	from, to = run.Start.Add(-ownLead), run.End.Add(ownTail)
+	if ctx.Analysis != nil {
+		for _, o := range ctx.Analysis.Runs {
+			if o == run || o.Start.IsZero() || o.End.IsZero() {
+				continue
+			}
+			if !o.Start.Before(run.Start) && o.Start.Before(to) {
+				to = o.Start
+			}
+			if o.Start.Before(run.Start) && o.End.After(from) && o.End.Before(run.Start) {
+				from = o.End
+			}
+		}
+	}
+	return from, to, true
+}
+
+func within(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
+
+// ownEvents returns the run's events inside ownWindow (unresolved times
+// cannot be placed and are left out when the window is known).
+func ownEvents(ctx *Context) []*correlate.Event {
+	run := ctx.Run
+	from, to, ok := ownWindow(ctx)
+	out := make([]*correlate.Event, 0, len(run.Events))
+	for i := range run.Events {
+		e := &run.Events[i]
+		if ok && (!e.Resolved || !within(e.Time, from, to)) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// ownChains returns the run's chains whose anchor lies in ownWindow.
+func ownChains(ctx *Context) []*correlate.Chain {
+	from, to, ok := ownWindow(ctx)
+	var out []*correlate.Chain
+	for i := range ctx.Run.Chains {
+		c := &ctx.Run.Chains[i]
+		if ok && !c.Anchor.Time.IsZero() && !within(c.Anchor.Time, from, to) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // countBy counts strings and returns "a (3), b (1)" ordered by count

@@ -53,10 +53,9 @@ func isPoolDriverError(e *correlate.Event) bool {
 	return matches(driverPoolRE, eventBlob(e))
 }
 
-func gatherPool(run *correlate.Run) *poolFacts {
+func gatherPool(ctx *Context) *poolFacts {
 	p := &poolFacts{driverByFile: map[string]int64{}}
-	for i := range run.Events {
-		e := &run.Events[i]
+	for _, e := range ownEvents(ctx) {
 		if e.Source == "pgbouncer" {
 			switch e.Kind {
 			case parsers.KindPoolerError:
@@ -106,14 +105,13 @@ func gatherPool(run *correlate.Run) *poolFacts {
 func (p *poolFacts) found() bool { return len(p.pooler)+len(p.closing)+len(p.driver) > 0 }
 
 func checkPool(ctx *Context) []Finding {
-	run := ctx.Run
-	p := gatherPool(run)
+	p := gatherPool(ctx)
 	if p.found() {
 		return []Finding{poolFromLogs(ctx, p)}
 	}
 	// Without pool errors in a PgBouncer log we have, a 120 s ceiling has
 	// some other cause; only when the log is absent do the CSVs speak.
-	if hasSource(run, "pgbouncer") {
+	if hasSource(ctx, "pgbouncer") {
 		return nil
 	}
 	return poolFromCSV(ctx)
@@ -121,12 +119,11 @@ func checkPool(ctx *Context) []Finding {
 
 // linked5xx counts server errors whose chain holds the pool timeout, by
 // endpoint; without chains, the app-side records' paths.
-func linked5xx(run *correlate.Run, p *poolFacts) (int64, map[string]int64, []Evidence) {
+func linked5xx(ctx *Context, p *poolFacts) (int64, map[string]int64, []Evidence) {
 	byPath := map[string]int64{}
 	var ev []Evidence
 	var n int64
-	for i := range run.Chains {
-		c := &run.Chains[i]
+	for _, c := range ownChains(ctx) {
 		pool := c.Pooler != nil || strings.Contains(c.ExcType+": "+c.ExcMessage, "query_wait_timeout")
 		if !pool || c.Status < 500 {
 			continue
@@ -199,7 +196,7 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 			evDriver = append(evDriver, EventEvidence(e))
 		}
 	}
-	linked, byPath, chainEv := linked5xx(run, p)
+	linked, byPath, chainEv := linked5xx(ctx, p)
 	m["linked_server_errors"] = float64(linked)
 	evServer = chainEv
 	if linked > 0 {

@@ -110,3 +110,26 @@ func TestDriverPatterns(t *testing.T) {
 		}
 	}
 }
+
+// Back-to-back runs share log lines through the correlation margin; the
+// pool errors inside the second run's window belong to it alone.
+func TestPoolOwnWindow(t *testing.T) {
+	first, second := poolRun(), poolRun()
+	first.Name, second.Name = "run1", "run2"
+	// The pooler error is at 11:57:27Z.
+	first.Start, first.End = wib("2026-11-29 18:56:00.000"), wib("2026-11-29 18:57:00.000")
+	second.Start, second.End = wib("2026-11-29 18:57:10.000"), wib("2026-11-29 18:58:00.000")
+	a := &correlate.Analysis{Runs: []*correlate.Run{first, second}}
+	res := builtinOnly(t, "pgbouncer-pool-exhausted").Evaluate(a, DefaultTargets)
+	if len(res[0].Findings) != 0 {
+		t.Errorf("run1 claimed run2's pool errors: %s", res[0].Findings[0].Summary)
+	}
+	if len(res[1].Findings) != 1 {
+		t.Errorf("run2 lost its pool errors: %+v", res[1])
+	}
+	// Alone, run1 keeps its tail: requests queued at its stop fail later.
+	res = builtinOnly(t, "pgbouncer-pool-exhausted").Evaluate(&correlate.Analysis{Runs: []*correlate.Run{first}}, DefaultTargets)
+	if len(res[0].Findings) != 1 {
+		t.Errorf("run1 alone lost the errors of its tail: %+v", res[0])
+	}
+}
