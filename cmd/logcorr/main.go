@@ -32,7 +32,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp()
 	app.Writer, app.ErrWriter = stdout, stderr
-	if err := app.Run(args); err != nil {
+	if err := app.Run(interleave(app, args)); err != nil {
 		code := exitUsage
 		if ec, ok := err.(cli.ExitCoder); ok {
 			code = ec.ExitCode()
