@@ -19,7 +19,9 @@ import (
 // regexp2 (lookarounds, named groups), each at most MaxPatternBytes and
 // each match bounded by MatchTimeout.
 //
-// It selects records of the run: log events (source = the parser's format
+// It selects records of the run: log events of the run's own window (5 s
+// before its start to 130 s after its end, cut at the neighbouring runs;
+// source = the parser's format
 // name: django, auth_debug, locust_auth, runserver, pgbouncer,
 // locust_console), Locust failure rows (source "locust_failures", kind
 // "failure", path = request name, message = error, count = occurrences)
@@ -317,12 +319,12 @@ func evalMatch(ctx *Context, c *compiledMatch) ([]Finding, error) {
 	data := MatchData{Run: run.Name, Metrics: metrics, Groups: map[string]string{}}
 	var ev []Evidence
 	if c.filters {
-		recs, groups, err := c.records(run)
+		recs, groups, err := c.records(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if c.co != nil {
-			other, _, err := c.co.records(run)
+			other, _, err := c.co.records(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -420,10 +422,13 @@ type record struct {
 	ev                                                    Evidence
 }
 
-func runRecords(run *correlate.Run) []record {
-	out := make([]record, 0, len(run.Events)+len(run.Failures)+len(run.Exceptions))
-	for i := range run.Events {
-		e := &run.Events[i]
+// runRecords lists the run's records: the log events of its own window
+// (ownEvents), then its Locust failure and exception rows.
+func runRecords(ctx *Context) []record {
+	run := ctx.Run
+	events := ownEvents(ctx)
+	out := make([]record, 0, len(events)+len(run.Failures)+len(run.Exceptions))
+	for _, e := range events {
 		exc := ""
 		if e.ExcType != "" {
 			exc = e.ExcType + ": " + e.ExcMessage
@@ -498,10 +503,10 @@ func firstLine(s string) string {
 
 // records returns the run's records this matcher selects, and the named
 // groups of the first pattern match.
-func (c *compiledMatch) records(run *correlate.Run) ([]record, map[string]string, error) {
+func (c *compiledMatch) records(ctx *Context) ([]record, map[string]string, error) {
 	var out []record
 	groups := map[string]string{}
-	for _, rc := range runRecords(run) {
+	for _, rc := range runRecords(ctx) {
 		ok, err := c.accept(&rc, groups, len(out) == 0)
 		if err != nil {
 			return nil, nil, err
