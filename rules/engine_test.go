@@ -166,6 +166,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad status", ruleHead + "match: {status: '5zz'}\n", "status"},
 		{"bad duration", ruleHead + "match: {sources: [django], window: soon}\n", "duration"},
 		{"bad template", ruleHead + "summary: '{{.Count'\nmatch: {sources: [django]}\n", "template"},
+		{"bad param pattern", ruleHead + "check: allauth-rate-limited\nparams:\n  texts: ['(unclosed']\n", "params.texts"},
 		{"duplicate id", ruleHead + "match: {sources: [django]}\n---\n" + ruleHead + "match: {sources: [django]}\n", "already defined"},
 	}
 	for _, c := range cases {
