@@ -100,9 +100,10 @@ func checkRateLimited(ctx *Context) []Finding {
 		if err != nil || m == nil {
 			continue
 		}
-		// locust_login_failures.log writes each failure twice (logger
-		// line and raw isoformat line): count events per file, take the
-		// largest file, never the sum.
+		// The locustfile writes each failure twice to its log (logger
+		// line and raw isoformat line, merged by the parser into one
+		// event, so Duplicates is not added) and once to Locust's
+		// console: count events per file, take the largest, never the sum.
 		perFile[e.File]++
 		ev = append(ev, EventEvidence(e))
 		if first == nil || e.Resolved && e.Time.Before(first.Time) {
