@@ -28,9 +28,11 @@ type seriesBuilder map[int64]float64
 
 func (b seriesBuilder) add(sec int64, v float64) { b[sec] += v }
 
-// maxSeriesSpan bounds a dense series (about 400 days of seconds) so a
-// stray far-off timestamp cannot make the estimator allocate without limit.
-const maxSeriesSpan = 400 * 86400
+// maxSeriesSpan bounds a dense series (60 days of seconds, ~41 MB of
+// float64) so a stray far-off timestamp cannot make the estimator allocate
+// without limit. Longer spans are not estimated: the file's clock is then
+// reported unknown.
+const maxSeriesSpan = 60 * 86400
 
 func (b seriesBuilder) series() (Series, bool) {
 	if len(b) == 0 {
