@@ -112,7 +112,11 @@ func (p RunParams) Label() string {
 	if p.NoAdmin {
 		parts = append(parts, "no admin")
 	}
-	parts = append(parts, p.Words...)
+	if len(p.Words) > 0 {
+		// The name's remaining words describe the run together
+		// ("pool exhaustion", "pgbouncer redis"), not one parameter each.
+		parts = append(parts, strings.Join(p.Words, " "))
+	}
 	if p.Tags != "" {
 		parts = append(parts, "tags "+p.Tags)
 	}
