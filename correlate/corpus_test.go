@@ -313,3 +313,18 @@ func TestManyRunsSliceByRun(t *testing.T) {
 		}
 	}
 }
+
+func TestStackDeterministic(t *testing.T) {
+	dir := corpusDir(t, "stack/pool_exhaustion")
+	var out []string
+	for range 2 {
+		b, err := json.Marshal(analyzeDir(t, dir, Options{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	if out[0] != out[1] {
+		t.Error("two analyses of the same folder differ")
+	}
+}
