@@ -217,10 +217,10 @@ func TestParseRunName(t *testing.T) {
 		name string
 		want string
 	}{
-		{"hasil_test_v18_100u_pgbouncer_redis_20260111_114225", "v18 · 100 users · pgbouncer · redis"},
+		{"hasil_test_v18_100u_pgbouncer_redis_20260111_114225", "v18 · 100 users · pgbouncer redis"},
 		{"hasil_test_v19_100u_nolimit_pool140_no_export", "v19 · 100 users · pool 140 · rate limits off · no export"},
 		{"hasil_test_v24_100u_pool140_no_export_no_admin", "v24 · 100 users · pool 140 · no export · no admin"},
-		{"hasil_test_auth_only_50u_multi_nolimit_v3_pool100", "v3 · 50 users · pool 100 · rate limits off · auth · only · multi"},
+		{"hasil_test_auth_only_50u_multi_nolimit_v3_pool100", "v3 · 50 users · pool 100 · rate limits off · auth only multi"},
 	}
 	for _, c := range cases {
 		if got := ParseRunName(c.name).Label(); got != c.want {
