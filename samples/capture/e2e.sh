@@ -5,7 +5,8 @@
 #   pool-exhaustion -> a finding with id "pgbouncer-pool-exhausted"
 #   rate-limited    -> a finding with id "allauth-rate-limited"
 #   healthy         -> no finding with severity "critical"
-#   many-runs       -> analyze must succeed (no expectation on findings yet)
+#   many-runs       -> "pgbouncer-pool-exhausted" in run3 only (runs[].name/findings[] when the
+#                      JSON has them; otherwise anywhere)
 # Exit codes: 0 pass, 1 fail, 2 usage, 3 'logcorr analyze' not available yet (build error or
 # unknown command), other: capture failed. Run as root from anywhere; needs Go for the analyzer.
 # CAP_E2E_DIR=DIR reuses an existing capture instead of capturing (quick re-check).
@@ -16,7 +17,8 @@ SCENARIO="${1:-}"
 case "$SCENARIO" in
   pool-exhaustion) want_id=pgbouncer-pool-exhausted ;;
   rate-limited) want_id=allauth-rate-limited ;;
-  healthy|many-runs) want_id="" ;;
+  many-runs) want_id=pgbouncer-pool-exhausted ;;
+  healthy) want_id="" ;;
   *) echo "usage: e2e.sh pool-exhaustion|rate-limited|healthy|many-runs" >&2; exit 2 ;;
 esac
 
@@ -41,7 +43,11 @@ if [[ -n "${CAP_E2E_DIR:-}" ]]; then
   DIR="$CAP_E2E_DIR"
 else
   DIR="$TMP/$SCENARIO"
-  bash "$HERE/capture.sh" "$SCENARIO" "$DIR" || { rc=$?; echo "e2e: capture of $SCENARIO failed ($rc)" >&2; exit $((rc == 1 ? 4 : rc)); }
+  rc=0; bash "$HERE/capture.sh" "$SCENARIO" "$DIR" || rc=$?
+  # 5 = the stack ran but the symptom was weaker than run-all.sh wants for a committed sample;
+  # the analyzer must still find what is there, so go on
+  if ((rc == 5)); then echo "e2e: note: capture below the sample threshold (see check: above), analyzing anyway" >&2
+  elif ((rc != 0)); then echo "e2e: capture of $SCENARIO failed ($rc)" >&2; exit $((rc == 1 ? 4 : rc)); fi
 fi
 
 # 3. analyze exactly as the README's users will
@@ -71,7 +77,12 @@ def walk(x):  # any object with an "id" and a "severity" is a finding, wherever 
 walk(doc)
 print("e2e: findings: " + (", ".join(f"{f['id']}({f['severity']})" for f in findings) or "none"))
 ids = {f["id"] for f in findings}
-if want:
+runs = doc.get("runs") if isinstance(doc, dict) else None
+if scenario == "many-runs" and isinstance(runs, list) and runs and all(isinstance(r, dict) and "findings" in r for r in runs):
+    where = [str(r.get("name")) for r in runs if want in {f.get("id") for f in r["findings"] or []}]
+    ok = len(where) == 1 and "run3" in where[0]
+    print(f"e2e: {'PASS' if ok else 'FAIL'}: many-runs expects {want} in run3 only (found in: {where or 'none'})")
+elif want:
     ok = want in ids
     print(f"e2e: {'PASS' if ok else 'FAIL'}: {scenario} expects finding {want}")
 elif scenario == "healthy":
