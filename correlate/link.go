@@ -121,7 +121,10 @@ func refOf(e *Event) *Ref {
 }
 
 func eventText(e *Event) string {
-	t := e.Message
+	t := e.Text
+	if t == "" {
+		t = e.Message
+	}
 	if t == "" && e.ExcType != "" {
 		t = e.ExcType + ": " + e.ExcMessage
 	}

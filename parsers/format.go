@@ -79,15 +79,37 @@ type Context struct {
 	audit *Audit
 	res   *Result
 	last  int64
+	// recent keeps copies of the last lines read, so that an event emitted
+	// after its continuation lines can still carry its first line's text.
+	recent    [recentLines][]byte
+	recentNum [recentLines]int64
 }
+
+// recentLines is how far back an event's first line can be recalled: a
+// record spanning more lines keeps an empty Text and evidence falls back to
+// its message.
+const recentLines = 4096
 
 // Next returns the next line of the input.
 func (c *Context) Next() (Line, bool) {
 	l, ok := c.In.Next()
 	if ok {
 		c.last = l.N
+		slot := l.N % recentLines
+		c.recent[slot] = append(c.recent[slot][:0], l.Text...)
+		c.recentNum[slot] = l.N
 	}
 	return l, ok
+}
+
+// lineText returns the text of a recently read line, "" when it is no
+// longer held.
+func (c *Context) lineText(n int64) string {
+	slot := n % recentLines
+	if n <= 0 || c.recentNum[slot] != n {
+		return ""
+	}
+	return string(c.recent[slot])
 }
 
 // Wall turns a naive wall-clock reading (its fields read as UTC) into the
@@ -107,6 +129,9 @@ func (c *Context) Event(e Event) {
 	e.File = c.File
 	if e.EndLine < e.Line {
 		e.EndLine = e.Line
+	}
+	if e.Text == "" {
+		e.Text = c.lineText(e.Line)
 	}
 	c.audit.Records++
 	c.audit.Folded += e.EndLine - e.Line

@@ -27,7 +27,8 @@ const (
 // exc_type / exc_message / exc_frame (innermost exception and its innermost
 // frame "file:line in func"), traceback (full text, chained tracebacks
 // included), message, attrs (every other key=value), duplicates (how many
-// identical copies of this event were merged into it).
+// identical copies of this event were merged into it), text (the record's
+// first line exactly as written, secrets redacted: what evidence cites).
 type Event struct {
 	Time       time.Time         `arrow:"time"`
 	Naive      bool              `arrow:"time_naive"`
@@ -52,6 +53,7 @@ type Event struct {
 	Message    string            `arrow:"message"`
 	Attrs      map[string]string `arrow:"attrs"`
 	Duplicates int64             `arrow:"duplicates"`
+	Text       string            `arrow:"text"`
 }
 
 // Event kinds. A parser may add kinds of its own; these are the ones the

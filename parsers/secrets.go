@@ -23,7 +23,7 @@ func redactResult(r *Result) {
 	}
 	for i := range r.Events {
 		e := &r.Events[i]
-		e.Message, e.Traceback, e.ExcMessage, e.Path = s(e.Message), s(e.Traceback), s(e.ExcMessage), s(e.Path)
+		e.Message, e.Traceback, e.ExcMessage, e.Path, e.Text = s(e.Message), s(e.Traceback), s(e.ExcMessage), s(e.Path), s(e.Text)
 		e.ExcType, e.ExcFrame, e.User, e.Logger = s(e.ExcType), s(e.ExcFrame), s(e.User), s(e.Logger)
 		attrs(e.Attrs)
 	}

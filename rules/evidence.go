@@ -36,9 +36,13 @@ func timePtr(t time.Time) *time.Time {
 	return &u
 }
 
-// EventText is the text cited for an event: the first line of its
-// message, or what the parser kept of a request line.
+// EventText is the text cited for an event: its first line as written in
+// the file, or, when the parser could not keep it (a record longer than its
+// recall window), the first line of its message.
 func EventText(e *correlate.Event) string {
+	if t := strings.TrimSpace(e.Text); t != "" {
+		return clip(t)
+	}
 	if m := strings.TrimSpace(firstLine(e.Message)); m != "" {
 		return clip(m)
 	}
