@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/gates"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/report"
 	"github.com/logcorr/logcorr/rules"
@@ -114,68 +115,102 @@ func loadRules(c *cli.Context) (*rules.Set, error) {
 	return set, nil
 }
 
-// findingsByRun evaluates the rules and keys the findings by run name.
-func findingsByRun(set *rules.Set, a *correlate.Analysis, t rules.Targets) (map[string][]rules.Finding, []string) {
-	out := map[string][]rules.Finding{}
-	var errs []string
-	for _, rr := range set.Evaluate(a, t) {
-		out[rr.Run] = append(out[rr.Run], rr.Findings...)
-		for _, e := range rr.Errors {
-			errs = append(errs, fmt.Sprintf("run %s: %s", rr.Run, e))
-		}
-	}
-	return out, errs
+// diagnosis is what analyze, compare and report weekly share: the
+// pipeline's output, the gates and targets, and the rules' findings keyed
+// by run name.
+type diagnosis struct {
+	*pipeline
+	rules    *rules.Set
+	gates    []gates.Gate
+	targets  rules.Targets
+	findings map[string][]rules.Finding
 }
 
-func runAnalyze(c *cli.Context) error {
-	format := c.String("format")
-	if format != "text" && format != "markdown" && format != "json" {
-		return cli.Exit(fmt.Sprintf("--format %q: want text, markdown or json", format), exitUsage)
-	}
-	failOn, err := parseFailOn(c.String("fail-on"))
+// diagnose parses the gates and rules first (so a typo fails before any
+// file is read), then runs the pipeline and the rules. Rules that failed
+// on a run become messages of the analysis.
+func diagnose(c *cli.Context) (*diagnosis, error) {
+	gs, err := parseGates(c)
 	if err != nil {
-		return err
-	}
-	gates, err := parseGates(c)
-	if err != nil {
-		return err
+		return nil, err
 	}
 	set, err := loadRules(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p, err := load(c, c.Args().Slice())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer p.ds.Release()
-	targets := targetsFrom(gates)
-	findings, ruleErrs := findingsByRun(set, p.analysis, targets)
-	p.analysis.Messages = append(p.analysis.Messages, ruleErrs...)
+	d := &diagnosis{pipeline: p, rules: set, gates: gs, targets: gates.Targets(gs, rules.DefaultTargets), findings: map[string][]rules.Finding{}}
+	for _, rr := range set.Evaluate(p.analysis, d.targets) {
+		d.findings[rr.Run] = append(d.findings[rr.Run], rr.Findings...)
+		for _, e := range rr.Errors {
+			p.analysis.Messages = append(p.analysis.Messages, fmt.Sprintf("run %s: rule error: %s", rr.Run, e))
+		}
+	}
+	return d, nil
+}
 
+// formatFlag reads --format and checks it is one of allowed.
+func formatFlag(c *cli.Context, allowed ...string) (string, error) {
+	f := c.String("format")
+	for _, a := range allowed {
+		if f == a {
+			return f, nil
+		}
+	}
+	return "", cli.Exit(fmt.Sprintf("--format %q: want %s", f, strings.Join(allowed, ", ")), exitUsage)
+}
+
+// writeOut writes a document to --out (or standard output); any failure
+// to write is an input/output error (exit 2).
+func writeOut(c *cli.Context, write func(out *report.Output) error) error {
 	out, err := report.OpenOutput(c.String("out"), c.App.Writer)
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
 	}
-	switch format {
-	case "json":
-		err = report.WriteAnalysisJSON(out, report.BuildAnalysis(p.analysis, findings))
-	case "markdown":
-		err = report.WriteMarkdown(out, p.analysis, findings, report.MarkdownOptions{Targets: targets, Rules: report.RuleInfos(set.List())})
-	default:
-		err = report.WriteText(out, p.analysis, findings, report.TextOptions{Targets: targets, Color: useColor(c, out)})
-	}
+	err = write(out)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
-	gateFailed, err := applyGates(c, gates, p.analysis, findings)
+	return nil
+}
+
+func runAnalyze(c *cli.Context) error {
+	format, err := formatFlag(c, "text", "markdown", "json")
 	if err != nil {
 		return err
 	}
-	return verdict(c, p.ds, findings, failOn, gateFailed)
+	failOn, err := parseFailOn(c.String("fail-on"))
+	if err != nil {
+		return err
+	}
+	d, err := diagnose(c)
+	if err != nil {
+		return err
+	}
+	defer d.ds.Release()
+	err = writeOut(c, func(out *report.Output) error {
+		switch format {
+		case "json":
+			return report.WriteAnalysisJSON(out, report.BuildAnalysis(d.analysis, d.findings))
+		case "markdown":
+			return report.WriteMarkdown(out, d.analysis, d.findings, report.MarkdownOptions{Targets: d.targets, Rules: report.RuleInfos(d.rules.List())})
+		}
+		return report.WriteText(out, d.analysis, d.findings, report.TextOptions{Targets: d.targets, Color: useColor(c, out)})
+	})
+	if err != nil {
+		return err
+	}
+	gateFailed, err := applyGates(c, d.gates, d.analysis, d.findings)
+	if err != nil {
+		return err
+	}
+	return verdict(c, d.ds, d.findings, failOn, gateFailed)
 }
 
 // verdict turns the outcome into the exit code CI gates on. Precedence:

@@ -25,59 +25,40 @@ func compareCommand() *cli.Command {
 }
 
 func runCompare(c *cli.Context) error {
-	format := c.String("format")
-	if format != "text" && format != "markdown" && format != "json" {
-		return cli.Exit(fmt.Sprintf("--format %q: want text, markdown or json", format), exitUsage)
+	format, err := formatFlag(c, "text", "markdown", "json")
+	if err != nil {
+		return err
 	}
 	failOn, err := parseFailOn(c.String("fail-on"))
 	if err != nil {
 		return err
 	}
-	gs, err := parseGates(c)
+	d, err := diagnose(c)
 	if err != nil {
 		return err
 	}
-	set, err := loadRules(c)
+	defer d.ds.Release()
+	if b := c.String("baseline"); b != "" && d.analysis.Run(b) == nil {
+		return cli.Exit(fmt.Sprintf("--baseline %q: no such run among the %d found", b, len(d.analysis.Runs)), exitUsage)
+	}
+	doc := report.CompareTargets(d.analysis.Runs, d.findings, c.String("baseline"), d.targets)
+	err = writeOut(c, func(out *report.Output) error {
+		switch format {
+		case "json":
+			return report.WriteCompareJSON(out, doc)
+		case "markdown":
+			return report.WriteCompareMarkdown(out, doc)
+		}
+		return report.WriteCompareText(out, doc)
+	})
 	if err != nil {
 		return err
 	}
-	p, err := load(c, c.Args().Slice())
+	gateFailed, err := applyGates(c, d.gates, d.analysis, d.findings)
 	if err != nil {
 		return err
 	}
-	defer p.ds.Release()
-	if b := c.String("baseline"); b != "" && p.analysis.Run(b) == nil {
-		return cli.Exit(fmt.Sprintf("--baseline %q: no such run among the %d found", b, len(p.analysis.Runs)), exitUsage)
-	}
-	targets := targetsFrom(gs)
-	findings, ruleErrs := findingsByRun(set, p.analysis, targets)
-	for _, e := range ruleErrs {
-		fmt.Fprintln(c.App.ErrWriter, "logcorr: rule error:", e)
-	}
-	doc := report.CompareTargets(p.analysis.Runs, findings, c.String("baseline"), targets)
-	out, err := report.OpenOutput(c.String("out"), c.App.Writer)
-	if err != nil {
-		return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
-	}
-	switch format {
-	case "json":
-		err = report.WriteCompareJSON(out, doc)
-	case "markdown":
-		err = report.WriteCompareMarkdown(out, doc)
-	default:
-		err = report.WriteCompareText(out, doc)
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
-	}
-	gateFailed, err := applyGates(c, gs, p.analysis, findings)
-	if err != nil {
-		return err
-	}
-	return verdict(c, p.ds, findings, failOn, gateFailed)
+	return verdict(c, d.ds, d.findings, failOn, gateFailed)
 }
 
 func reportCommand() *cli.Command {
@@ -105,31 +86,12 @@ func runWeekly(c *cli.Context) error {
 	if lang != "en" && lang != "id" {
 		return cli.Exit(fmt.Sprintf("--lang %q: want en or id", lang), exitUsage)
 	}
-	gs, err := parseGates(c)
+	d, err := diagnose(c)
 	if err != nil {
 		return err
 	}
-	set, err := loadRules(c)
-	if err != nil {
-		return err
-	}
-	p, err := load(c, c.Args().Slice())
-	if err != nil {
-		return err
-	}
-	defer p.ds.Release()
-	targets := targetsFrom(gs)
-	findings, _ := findingsByRun(set, p.analysis, targets)
-	out, err := report.OpenOutput(c.String("out"), c.App.Writer)
-	if err != nil {
-		return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
-	}
-	err = report.WriteWeekly(out, p.analysis, findings, report.WeeklyOptions{Lang: lang, Date: c.String("date"), Targets: targets})
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
-	}
-	return nil
+	defer d.ds.Release()
+	return writeOut(c, func(out *report.Output) error {
+		return report.WriteWeekly(out, d.analysis, d.findings, report.WeeklyOptions{Lang: lang, Date: c.String("date"), Targets: d.targets})
+	})
 }

@@ -32,8 +32,6 @@ func parseGates(c *cli.Context) ([]gates.Gate, error) {
 	return gs, nil
 }
 
-func targetsFrom(gs []gates.Gate) rules.Targets { return gates.Targets(gs, rules.DefaultTargets) }
-
 // applyGates evaluates the gates on every run, writes --junit and
 // --annotations, and reports whether any gate failed.
 func applyGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings map[string][]rules.Finding) (bool, error) {

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 )
 
 // fuzzHistory is fixed: the Locust history of the corpus run the seeds
@@ -74,6 +77,15 @@ func FuzzAnalyzeFolder(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
+		// A hang is a failure too: on small input the pipeline takes
+		// milliseconds. Dump every goroutine so the loop can be found.
+		watchdog := time.AfterFunc(hangAfter, func() {
+			buf := make([]byte, 8<<20)
+			n := runtime.Stack(buf, true)
+			os.WriteFile(filepath.Join(os.TempDir(), "FuzzAnalyzeFolder-hang.txt"), buf[:n], 0o644)
+			panic(fmt.Sprintf("analyze ran over %v on %d+%d+%d bytes; goroutines in %s", hangAfter, len(runserver), len(django), len(stats), filepath.Join(os.TempDir(), "FuzzAnalyzeFolder-hang.txt")))
+		})
+		defer watchdog.Stop()
 		var stdout, stderr bytes.Buffer
 		code := run([]string{"logcorr", "analyze", "--format", "json", dir}, &stdout, &stderr)
 		switch code {
@@ -87,6 +99,9 @@ func FuzzAnalyzeFolder(f *testing.F) {
 		}
 	})
 }
+
+// hangAfter bounds one analysis of the fuzzer's small inputs.
+const hangAfter = 20 * time.Second
 
 // head returns at most n bytes of b, cut after a line end.
 func head(b []byte, n int) []byte {
