@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // zone names resolve the same on every machine
@@ -217,40 +216,16 @@ func explicitClock(c *fileClock, f *logFile, opt Options) {
 	}
 }
 
-// zoneAbbr maps unambiguous zone abbreviations to their offset in seconds.
-var zoneAbbr = map[string]int64{
-	"UTC": 0, "UCT": 0, "GMT": 0, "Z": 0, "WET": 0,
-	"WEST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 3 * 3600, "MSK": 3 * 3600,
-	"ICT": 7 * 3600, "WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600,
-	"SGT": 8 * 3600, "HKT": 8 * 3600, "PHT": 8 * 3600, "AWST": 8 * 3600, "MYT": 8 * 3600,
-	"JST": 9 * 3600, "KST": 9 * 3600,
-	"AEST": 10 * 3600, "AEDT": 11 * 3600, "NZST": 12 * 3600, "NZDT": 13 * 3600,
-	"EST": -5 * 3600, "EDT": -4 * 3600, "CDT": -5 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
-	"PST": -8 * 3600, "PDT": -7 * 3600, "AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600,
-}
-
-// zoneOffset reads a zone as printed or applied: an abbreviation, a
-// numeric offset ("+07:00", "UTC+07:00"), or a zone name.
+// zoneOffset reads a zone as printed or applied: what parsers.ZoneOffset
+// reads (an abbreviation or a numeric offset), the same offset behind
+// "UTC" or "GMT" ("UTC+07:00", as offsetZone writes it), or a zone name.
 func zoneOffset(z string, at time.Time) (int64, bool) {
-	if off, ok := zoneAbbr[z]; ok {
-		return off, true
+	if off, _, ok := parsers.ZoneOffset(z); ok {
+		return int64(off), true
 	}
-	num := strings.TrimPrefix(strings.TrimPrefix(z, "UTC"), "GMT")
-	if len(num) >= 3 && (num[0] == '+' || num[0] == '-') {
-		digits := strings.ReplaceAll(num[1:], ":", "")
-		if len(digits) == 2 {
-			digits += "00"
-		}
-		if len(digits) == 4 {
-			h, e1 := strconv.Atoi(digits[:2])
-			m, e2 := strconv.Atoi(digits[2:])
-			if e1 == nil && e2 == nil {
-				off := int64(h*3600 + m*60)
-				if num[0] == '-' {
-					off = -off
-				}
-				return off, true
-			}
+	if num := strings.TrimPrefix(strings.TrimPrefix(z, "UTC"), "GMT"); num != z && num != "" && (num[0] == '+' || num[0] == '-') {
+		if off, _, ok := parsers.ZoneOffset(num); ok {
+			return int64(off), true
 		}
 	}
 	if strings.Contains(z, "/") {

@@ -37,30 +37,6 @@ func (pgbouncer) Doc() Doc {
 // pgbLevels are the levels PgBouncer prints (usual/logging.c).
 var pgbLevels = []string{"LOG", "WARNING", "ERROR", "FATAL", "NOISE", "DEBUG"}
 
-// pgbZoneOffsets maps unambiguous zone abbreviations to their UTC offset in
-// seconds. Abbreviations are not unique worldwide; only those with one
-// common reading are here.
-var pgbZoneOffsets = map[string]int{
-	"UTC": 0, "UCT": 0, "GMT": 0, "Z": 0, "WET": 0,
-	"WEST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 3 * 3600, "MSK": 3 * 3600,
-	"ICT": 7 * 3600, "WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600,
-	"SGT": 8 * 3600, "HKT": 8 * 3600, "PHT": 8 * 3600, "AWST": 8 * 3600, "MYT": 8 * 3600,
-	"JST": 9 * 3600, "KST": 9 * 3600,
-	"AEST": 10 * 3600, "AEDT": 11 * 3600, "NZST": 12 * 3600, "NZDT": 13 * 3600,
-	"EST": -5 * 3600, "EDT": -4 * 3600, "CDT": -5 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
-	"PST": -8 * 3600, "PDT": -7 * 3600, "AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600,
-}
-
-// pgbZoneAmbiguous lists abbreviations in common use for several zones.
-var pgbZoneAmbiguous = map[string]string{
-	"IST": "India +05:30, Israel +02:00, Ireland +01:00",
-	"CST": "US Central -06:00, China +08:00, Cuba -05:00",
-	"BST": "British Summer +01:00, Bangladesh +06:00",
-	"AST": "Atlantic -04:00, Arabia +03:00",
-	"GST": "Gulf +04:00, South Georgia -02:00",
-	"SST": "Samoa -11:00, Singapore +08:00",
-}
-
 // pgbLine is one line split into its prefix fields; byte slices point into
 // the line.
 type pgbLine struct {
@@ -198,12 +174,9 @@ func (z *pgbZoneState) resolve(zone []byte, line int64) (string, int, bool) {
 		return z.last, z.lastOff, z.lastOK
 	}
 	name := string(zone)
-	off, ok := pgbZoneOffsets[name]
+	off, amb, ok := ZoneOffset(name)
 	reason := ""
 	if ok {
-		reason = fmt.Sprintf("%s = UTC%s", name, pgbFormatOffset(off))
-	} else if o, m, numOK := parseOffset(zone); numOK && m == len(zone) {
-		off, ok = o, true
 		reason = fmt.Sprintf("%s = UTC%s", name, pgbFormatOffset(off))
 	} else if o, inf := z.inferred[name]; inf {
 		off, ok = o, true
@@ -214,7 +187,7 @@ func (z *pgbZoneState) resolve(zone []byte, line int64) (string, int, bool) {
 			z.warned = map[string]bool{}
 		}
 		z.warned[name] = true
-		if amb, isAmb := pgbZoneAmbiguous[name]; isAmb {
+		if amb != "" {
 			z.c.Warnf(line, "zone abbreviation %s is ambiguous (%s); times left naive — give --tz", name, amb)
 		} else {
 			z.c.Warnf(line, "zone abbreviation %s is not known; times left naive — give --tz", name)
@@ -237,7 +210,7 @@ func (z *pgbZoneState) resolve(zone []byte, line int64) (string, int, bool) {
 // quarter hour within a second or two, is the zone's offset.
 func (z *pgbZoneState) infer(zone []byte, wall, docker time.Time) {
 	name := string(zone)
-	if _, ok := pgbZoneOffsets[name]; ok {
+	if _, _, ok := ZoneOffset(name); ok {
 		return
 	}
 	if _, ok := z.inferred[name]; ok {
