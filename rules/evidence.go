@@ -146,12 +146,18 @@ func FailureEvidence(f *parsers.FailureRow) Evidence {
 	return Evidence{File: f.File, Line: f.Line, Text: clip(t)}
 }
 
-// ExceptionEvidence cites a Locust exceptions row.
+// ExceptionEvidence cites a Locust exceptions row (CSV line, or the HTML
+// report entry).
 func ExceptionEvidence(x *parsers.ExceptionRow) Evidence {
-	return Evidence{File: x.File, Line: x.Line, Text: clip(strconv.FormatInt(x.Count, 10) + "," + csvField(firstLine(x.Message)))}
+	t := strconv.FormatInt(x.Count, 10) + "," + csvField(firstLine(x.Message))
+	if x.Source == "html" {
+		t = "exceptions_statistics: " + t
+	}
+	return Evidence{File: x.File, Line: x.Line, Text: clip(t)}
 }
 
-// HistoryEvidence cites a stats_history row (its time is the row's epoch).
+// HistoryEvidence cites a stats_history row (its time is the row's epoch),
+// or the HTML report's history point.
 func HistoryEvidence(h *parsers.HistoryRow) Evidence {
 	t := strconv.FormatInt(h.Time.Unix(), 10) + "," + strconv.FormatInt(h.Users, 10) + "," + csvField(h.Type) + "," + csvField(h.Name) +
 		"," + floatOrNA(h.RPS) + "," + floatOrNA(h.FPS)
@@ -159,6 +165,9 @@ func HistoryEvidence(h *parsers.HistoryRow) Evidence {
 		t += "," + intOrNA(*p)
 	}
 	t += "," + strconv.FormatInt(h.TotalRequests, 10) + "," + strconv.FormatInt(h.TotalFailures, 10)
+	if h.Source == "html" {
+		t = "history: " + t // the HTML report holds no such line; name where it came from
+	}
 	return Evidence{File: h.File, Line: h.Line, Time: timePtr(h.Time), Text: clip(t)}
 }
 

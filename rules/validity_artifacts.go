@@ -32,10 +32,10 @@ func checkArtifacts(ctx *Context) []Finding {
 			out = append(out, Finding{
 				Confidence: 0.8,
 				Summary: fmt.Sprintf("The history's last totals (%s requests, %s failures; %s) disagree with _stats.csv's Aggregated row (%s requests, %s failures; %s).",
-					fmtCount(last.TotalRequests), fmtCount(last.TotalFailures), last.File, fmtCount(agg.Requests), fmtCount(agg.Failures), agg.File),
+					Thousands(last.TotalRequests), Thousands(last.TotalFailures), last.File, Thousands(agg.Requests), Thousands(agg.Failures), agg.File),
 				Interpretation: "The history is written every second and can end slightly below the final stats; a larger gap, or a history above the stats, means the two files come from different runs (one overwritten by a later run with the same --csv prefix) or one was cut short.",
 				Recommendation: "Check the files' modification times; rerun with a unique --csv prefix per run.",
-				Evidence:       []Evidence{historyEv(last, "last history row"), statEv(agg, "")},
+				Evidence:       []Evidence{noted(HistoryEvidence(last), "last history row"), StatEvidence(agg)},
 				Metrics:        map[string]float64{"history_requests": float64(last.TotalRequests), "stats_requests": float64(agg.Requests)},
 			})
 		}
@@ -54,10 +54,10 @@ func checkArtifacts(ctx *Context) []Finding {
 			if d >= gapMin && pct(d, agg.Requests) > gapPct {
 				out = append(out, Finding{
 					Confidence:     0.8,
-					Summary:        fmt.Sprintf("The HTML report counts %s requests (%s), _stats.csv %s (%s).", fmtCount(h.Requests), h.File, fmtCount(agg.Requests), agg.File),
+					Summary:        fmt.Sprintf("The HTML report counts %s requests (%s), _stats.csv %s (%s).", Thousands(h.Requests), h.File, Thousands(agg.Requests), agg.File),
 					Interpretation: "Both are written at the end of the same run and differ by a few requests at most; a large difference means they belong to different runs.",
 					Recommendation: "Use a unique --csv prefix and --html name per run.",
-					Evidence:       []Evidence{statEv(h, ""), statEv(agg, "")},
+					Evidence:       []Evidence{StatEvidence(h), StatEvidence(agg)},
 				})
 			}
 		}
@@ -70,14 +70,14 @@ func checkArtifacts(ctx *Context) []Finding {
 				var mev Evidence
 				for i := range r.Meta {
 					if r.Meta[i].Key == "end_time" {
-						mev = metaEv(&r.Meta[i])
+						mev = MetaEvidence(&r.Meta[i])
 					}
 				}
 				out = append(out, Finding{
 					Confidence:     0.7,
 					Summary:        fmt.Sprintf("The HTML report's end_time %s is %.0f s away from the history's last row (%s).", end, d, last.Time.UTC().Format(time.RFC3339)),
 					Interpretation: "end_time is the last request's time and lies within seconds of the history's end for the same run; a large gap means the HTML and the CSVs come from different runs.",
-					Evidence:       []Evidence{mev, historyEv(last, "last history row")},
+					Evidence:       []Evidence{mev, noted(HistoryEvidence(last), "last history row")},
 				})
 			}
 		}
@@ -98,7 +98,7 @@ func checkArtifacts(ctx *Context) []Finding {
 				Summary:        fmt.Sprintf("The run's name says %d users but its history (%s) peaks at %d.", want, peak.File, got),
 				Interpretation: "Either the run was started with another -u than its name says, or the file was overwritten by a later run with the same --csv prefix; its figures may not belong to the run the name describes.",
 				Recommendation: "Check the command line and file times; use a unique --csv prefix per run.",
-				Evidence:       []Evidence{historyEv(peak, "peak user count")},
+				Evidence:       []Evidence{noted(HistoryEvidence(peak), "peak user count")},
 				Metrics:        map[string]float64{"name_users": float64(want), "history_users": float64(got)},
 			})
 		}

@@ -30,7 +30,7 @@ func init() {
 func loginPageSize(ctx *Context, r *correlate.Run) (size float64, ev Evidence, ok bool) {
 	get, _ := loginRows(r)
 	if get != nil && get.Requests > 0 && get.Failures == 0 && get.AvgContentSize != nil && isWhole(*get.AvgContentSize) && *get.AvgContentSize > 0 {
-		return *get.AvgContentSize, statEv(get, "every login page response was this size"), true
+		return *get.AvgContentSize, noted(StatEvidence(get), "every login page response was this size"), true
 	}
 	path := paramString(ctx, "login_path", "/accounts/login/")
 	var sizes []int64
@@ -55,7 +55,7 @@ func loginPageSize(ctx *Context, r *correlate.Run) (size float64, ev Evidence, o
 			return 0, Evidence{}, false
 		}
 	}
-	ev = eventEv(first)
+	ev = EventEvidence(first)
 	ev.Text += fmt.Sprintf(" — all %d GET %s 200 lines are %d bytes", len(sizes), path, sizes[0])
 	return float64(sizes[0]), ev, true
 }
@@ -166,7 +166,7 @@ func checkLoginPageBodies(ctx *Context) []Finding {
 	f := Finding{
 		Confidence: 0.85,
 		Summary: fmt.Sprintf("%s requests over %d request names were counted as success but returned the login page (%s bytes): %.1f%% of all %s requests (%.1f%% of the non-login ones). Counting them as failures, the failure rate is %.2f%%, not %.2f%%.",
-			fmtCount(affected), len(rows), fmtNum(L), share, fmtCount(total), pct(affected, nonAuth), pct(fails+affected, total), pct(fails, total)),
+			Thousands(affected), len(rows), fmtNum(L), share, Thousands(total), pct(affected, nonAuth), pct(fails+affected, total), pct(fails, total)),
 		Interpretation: "Their average body size equals the login page's size (or is an exact mix of it and the failure page): the users were not logged in and Django's login_required redirected them to the login page, which Locust followed and counted as a 200. Those requests never exercised the endpoint; their latency is the login page's.",
 		Recommendation: "Make the locustfile fail a request whose final URL is the login page (catch_response; check response.url or history), fix the logins, and rerun.",
 		Metrics: map[string]float64{"login_page_bytes": L, "affected_requests": float64(affected), "affected_pct": share,
@@ -184,9 +184,9 @@ func checkLoginPageBodies(ctx *Context) []Finding {
 		if !numEq(*b.row.AvgContentSize, L, 0.005) {
 			note = fmt.Sprintf("average = %d login pages + %d failure pages of %s B", b.n, b.row.Requests-b.n, fmtNum(F))
 		}
-		f.Evidence = append(f.Evidence, statEv(b.row, note))
+		f.Evidence = append(f.Evidence, noted(StatEvidence(b.row), note))
 	}
-	f.Evidence = capEvidence(f.Evidence)
+	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 
@@ -227,18 +227,18 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 				f := Finding{
 					Confidence: 0.7,
 					Summary: fmt.Sprintf("%s request(s) over %d request name(s) counted as success carried the %s-byte body that failed requests carry (inferred from %d endpoints).",
-						fmtCount(n), len(hits), fmtNum(F), len(voters)),
+						Thousands(n), len(hits), fmtNum(F), len(voters)),
 					Interpretation: fmt.Sprintf("For %d endpoints, (average size × requests − successes × %s-byte login page) / failures gives the same %s bytes: the failure (error) page. Rows whose average is an exact mix of that page and the login page with more such pages than failures had error pages accepted as success (a catch_response that did not check the status).", len(voters), fmtNum(L), fmtNum(F)),
 					Recommendation: "Fail requests on status >= 400 in catch_response blocks; recount the run's failures.",
 					Metrics:        map[string]float64{"error_body_bytes": F, "requests": float64(n)},
 				}
 				for _, h := range hits {
-					f.Evidence = append(f.Evidence, statEv(h.row, fmt.Sprintf("%d response(s) of %s B counted as success", h.n, fmtNum(F))))
+					f.Evidence = append(f.Evidence, noted(StatEvidence(h.row), fmt.Sprintf("%d response(s) of %s B counted as success", h.n, fmtNum(F))))
 				}
 				for _, v := range voters {
-					f.Evidence = append(f.Evidence, statEv(v, fmt.Sprintf("failures here carry %s B", fmtNum(F))))
+					f.Evidence = append(f.Evidence, noted(StatEvidence(v), fmt.Sprintf("failures here carry %s B", fmtNum(F))))
 				}
-				f.Evidence = capEvidence(f.Evidence)
+				f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 				out = append(out, f)
 			}
 		}
@@ -277,15 +277,15 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 		f := Finding{
 			Confidence: 0.8,
 			Summary: fmt.Sprintf("%s requests over %d request names were counted as success but every response was %s bytes: %s.",
-				fmtCount(n), len(rows), fmtCount(v), what),
+				Thousands(n), len(rows), Thousands(v), what),
 			Interpretation: "Different endpoints returning bodies of exactly the same size is a shared page, not their data. Locust counted these responses as successes, so the run's failure rate leaves them out.",
 			Recommendation: "Fail requests on status >= 400 (catch_response must check the status), fix the cause (for a CSRF page: send the csrftoken cookie value as X-CSRFToken), and rerun.",
 			Metrics:        map[string]float64{"body_bytes": float64(v), "requests": float64(n), "effective_failure_pct": pct(aggFailures(r)+n, aggRequests(r))},
 		}
 		for _, s := range rows {
-			f.Evidence = append(f.Evidence, statEv(s, ""))
+			f.Evidence = append(f.Evidence, StatEvidence(s))
 		}
-		f.Evidence = capEvidence(f.Evidence)
+		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	return out

@@ -60,7 +60,7 @@ func checkClientErrors(ctx *Context) []Finding {
 		sort.Strings(names)
 		f := Finding{
 			Confidence: 0.9,
-			Summary:    fmt.Sprintf("%s requests failed with HTTP %s on %d request name(s).", fmtCount(n), c, len(rows)),
+			Summary:    fmt.Sprintf("%s requests failed with HTTP %s on %d request name(s).", Thousands(n), c, len(rows)),
 			Metrics:    map[string]float64{"status": atof(c), "failures": float64(n), "names": float64(len(rows))},
 		}
 		switch c {
@@ -86,9 +86,9 @@ func checkClientErrors(ctx *Context) []Finding {
 			f.Recommendation = "Fix the requests in the locustfile."
 		}
 		for _, fr := range rows {
-			f.Evidence = append(f.Evidence, failureEv(fr))
+			f.Evidence = append(f.Evidence, FailureEvidence(fr))
 		}
-		f.Evidence = capEvidence(f.Evidence)
+		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	return out
@@ -147,7 +147,7 @@ func checkServerUnreachable(ctx *Context) []Finding {
 		Severity:   "high",
 		Confidence: 0.9,
 		Summary: fmt.Sprintf("%s requests over %d request name(s) failed without an HTTP response (connection refused/reset/aborted): %.1f%% of %s requests.",
-			fmtCount(n), len(rows), pct(n, total), fmtCount(total)),
+			Thousands(n), len(rows), pct(n, total), Thousands(total)),
 		Interpretation: "The server was down, restarting (runserver's autoreloader), or dropping connections (listen backlog full, worker crashed). These failures say nothing about endpoint latency; during that time the test measured an absent server.",
 		Recommendation: "Check the server's log around the onset for a restart or crash, run without the autoreloader (--noreload) and rerun.",
 		Metrics:        map[string]float64{"failures": float64(n), "share_pct": pct(n, total)},
@@ -160,15 +160,15 @@ func checkServerUnreachable(ctx *Context) []Finding {
 	for i := range r.History {
 		h := &r.History[i]
 		if h.TotalFailures > 0 {
-			f.Evidence = append(f.Evidence, historyEv(h, "first failures in the history (any kind)"))
+			f.Evidence = append(f.Evidence, noted(HistoryEvidence(h), "first failures in the history (any kind)"))
 			f.Metrics["onset_users"] = float64(h.Users)
 			break
 		}
 	}
 	for _, fr := range rows {
-		f.Evidence = append(f.Evidence, failureEv(fr))
+		f.Evidence = append(f.Evidence, FailureEvidence(fr))
 	}
-	f.Evidence = capEvidence(f.Evidence)
+	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 
@@ -204,16 +204,16 @@ func checkSingleEndpointFailure(ctx *Context) []Finding {
 		Recommendation: "Read the failures and server tracebacks for this endpoint and test it alone.",
 		Metrics:        map[string]float64{"failure_pct": pct(s.Failures, s.Requests), "clean_names": float64(len(clean))},
 	}
-	f.Evidence = append(f.Evidence, statEv(s, ""))
+	f.Evidence = append(f.Evidence, StatEvidence(s))
 	for i := range r.Failures {
 		if r.Failures[i].Name == s.Name {
-			f.Evidence = append(f.Evidence, failureEv(&r.Failures[i]))
+			f.Evidence = append(f.Evidence, FailureEvidence(&r.Failures[i]))
 		}
 	}
 	sortRowsByRequests(clean)
 	for _, c := range clean {
-		f.Evidence = append(f.Evidence, statEv(c, "clean"))
+		f.Evidence = append(f.Evidence, noted(StatEvidence(c), "clean"))
 	}
-	f.Evidence = capEvidence(f.Evidence)
+	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }

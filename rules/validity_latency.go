@@ -139,14 +139,14 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 		f.Confidence = 0.85
 	}
 	for _, s := range rows {
-		f.Evidence = append(f.Evidence, statEv(s, fmt.Sprintf("p95 %s, p99 %s ms", fmtMS(s.P95), fmtMS(s.P99))))
+		f.Evidence = append(f.Evidence, noted(StatEvidence(s), fmt.Sprintf("p95 %s, p99 %s ms", fmtMS(s.P95), fmtMS(s.P99))))
 	}
 	for _, s := range piled {
 		if !containsRow(rows, s) {
-			f.Evidence = append(f.Evidence, statEv(s, "percentiles pile up at the max"))
+			f.Evidence = append(f.Evidence, noted(StatEvidence(s), "percentiles pile up at the max"))
 		}
 	}
-	f.Evidence = capEvidence(f.Evidence)
+	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 
@@ -186,9 +186,9 @@ func checkLatencyFloor(ctx *Context) []Finding {
 		Metrics:        map[string]float64{"names": float64(len(rows)), "floor_ms": *rows[0].Min},
 	}
 	for _, s := range rows {
-		f.Evidence = append(f.Evidence, statEv(s, fmt.Sprintf("min is %.0f%% of the median", *s.Min*100 / *s.Median)))
+		f.Evidence = append(f.Evidence, noted(StatEvidence(s), fmt.Sprintf("min is %.0f%% of the median", *s.Min*100 / *s.Median)))
 	}
-	f.Evidence = capEvidence(f.Evidence)
+	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 

@@ -55,25 +55,25 @@ func checkLoginPostMissing(ctx *Context) []Finding {
 	f := Finding{
 		Metrics: map[string]float64{"login_gets": float64(get.Requests), "login_posts": float64(posts), "missing_posts": float64(missing)},
 	}
-	f.Evidence = append(f.Evidence, statEv(get, ""))
+	f.Evidence = append(f.Evidence, StatEvidence(get))
 	if posts == 0 {
 		f.Confidence = 0.9
 		f.Summary = fmt.Sprintf("%s users fetched the login page (%s) but no login POST was recorded: the run's %s%% failure rate covers the login page only.",
-			fmtCount(get.Requests), rowLabel(get), fmtNum(pct(aggFailures(r), aggRequests(r))))
+			Thousands(get.Requests), rowLabel(get), fmtNum(pct(aggFailures(r), aggRequests(r))))
 	} else {
 		f.Severity = "medium"
 		f.Confidence = 0.7
-		f.Evidence = append(f.Evidence, statEv(post, ""))
+		f.Evidence = append(f.Evidence, StatEvidence(post))
 		f.Summary = fmt.Sprintf("Only %s login POSTs for %s login page GETs: %s users never completed a login POST, so the POST's %d/%d success figure describes %.0f%% of the users.",
-			fmtCount(posts), fmtCount(get.Requests), fmtCount(missing), post.Requests-post.Failures, post.Requests, pct(posts, get.Requests))
+			Thousands(posts), Thousands(get.Requests), Thousands(missing), post.Requests-post.Failures, post.Requests, pct(posts, get.Requests))
 	}
 	f.Interpretation = "Locust records a request only when it completes. Either the users never sent the POST (the locustfile skipped it: no credentials, e.g. a TEST_USER_POOL entry it rejected) or the POSTs were still waiting when the test stopped."
 	invalid, single := poolEvents(r)
 	for _, e := range invalid {
-		f.Evidence = append(f.Evidence, eventEv(e))
+		f.Evidence = append(f.Evidence, EventEvidence(e))
 	}
 	for _, e := range single {
-		f.Evidence = append(f.Evidence, eventEv(e))
+		f.Evidence = append(f.Evidence, EventEvidence(e))
 	}
 	if len(invalid) > 0 {
 		f.Confidence = 0.95
@@ -82,11 +82,11 @@ func checkLoginPostMissing(ctx *Context) []Finding {
 		f.Missing = append(f.Missing, "locust_login_failures.log (TEST_USER_POOL messages) or the Locust console log for the window")
 	}
 	if t, ok := findIdleTail(r); ok && t.Seconds() >= 30 {
-		f.Evidence = append(f.Evidence, historyEv(t.From, "last request completed"), historyEv(t.To, fmt.Sprintf("%.0f s later, %d users still running", t.Seconds(), t.Users)))
+		f.Evidence = append(f.Evidence, noted(HistoryEvidence(t.From), "last request completed"), noted(HistoryEvidence(t.To), fmt.Sprintf("%.0f s later, %d users still running", t.Seconds(), t.Users)))
 		f.Metrics["idle_tail_s"] = t.Seconds()
 	}
 	f.Recommendation = "Fix the credentials (TEST_USER_POOL as user:password,user:password) and confirm the POST count equals the user count before reading the run's login success rate."
-	f.Evidence = capEvidence(f.Evidence)
+	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 
@@ -118,11 +118,11 @@ func checkUserPoolMisconfigured(ctx *Context) []Finding {
 			Metrics:        map[string]float64{"rejected_entries": float64(len(invalid))},
 		}
 		for _, e := range invalid {
-			ev := eventEv(e)
+			ev := EventEvidence(e)
 			ev.Text = redactEntry(ev.Text)
 			f.Evidence = append(f.Evidence, ev)
 		}
-		f.Evidence = capEvidence(f.Evidence)
+		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	if len(single) > 0 && !nameSays(r.Name, "single") {
@@ -134,9 +134,9 @@ func checkUserPoolMisconfigured(ctx *Context) []Finding {
 			Recommendation: "Set TEST_USER_POOL to as many accounts as users (user:password pairs) for a multi-user test.",
 		}
 		for _, e := range single {
-			f.Evidence = append(f.Evidence, eventEv(e))
+			f.Evidence = append(f.Evidence, EventEvidence(e))
 		}
-		f.Evidence = capEvidence(f.Evidence)
+		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	return out

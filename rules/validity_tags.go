@@ -57,7 +57,7 @@ func noTaskClasses(r *correlate.Run) (rows []*parsers.ExceptionRow, classes []st
 func authRowsEvidence(r *correlate.Run, note string) []Evidence {
 	var ev []Evidence
 	for _, s := range requestRows(r) {
-		ev = append(ev, statEv(s, note))
+		ev = append(ev, noted(StatEvidence(s), note))
 	}
 	return ev
 }
@@ -87,7 +87,7 @@ func checkTagsComma(ctx *Context) []Finding {
 			Summary:        fmt.Sprintf("%s was given the comma-separated value %q: Locust reads it as ONE tag.", flag, comma[0]),
 			Interpretation: fmt.Sprintf(effect, comma[0]) + ". Locust's tag options take space-separated values.",
 			Recommendation: fmt.Sprintf("Rerun with %s %s.", flag, strings.ReplaceAll(comma[0], ",", " ")),
-			Evidence:       []Evidence{metaEv(src)},
+			Evidence:       []Evidence{MetaEvidence(src)},
 			Metrics:        map[string]float64{"requests": float64(aggRequests(r))},
 		}
 		if exclude {
@@ -111,22 +111,22 @@ func checkTagsComma(ctx *Context) []Finding {
 	f := Finding{
 		Confidence: 0.8,
 		Summary: fmt.Sprintf("Only login requests ran (%s requests) and user class %s had no tasks at all: the task filter (--tags) matched nothing but untagged tasks.",
-			fmtCount(aggRequests(r)), strings.Join(classes, ", ")),
+			Thousands(aggRequests(r)), strings.Join(classes, ", ")),
 		Interpretation: "Locust raises \"No tasks defined on <class>\" when tag filtering removed every task of a user class. Together with a run that recorded nothing but logins, the likeliest cause is --tags given a comma-separated list (\"--tags api,page\" is one tag named \"api,page\"), which no task carries. The run's figures describe logins only, not the application under load.",
 		Recommendation: "Check the command line; pass tags space-separated (--tags api page phase1 phase2) and rerun.",
 		Missing:        []string{"the Locust command line (console log or HTML report) to confirm the --tags value"},
 		Metrics:        map[string]float64{"requests": float64(aggRequests(r)), "no_task_exceptions": float64(sumExc(exRows))},
 	}
 	for _, e := range exRows {
-		f.Evidence = append(f.Evidence, exceptionEv(e))
+		f.Evidence = append(f.Evidence, ExceptionEvidence(e))
 	}
 	f.Evidence = append(f.Evidence, authRowsEvidence(r, "")...)
 	if t, ok := findIdleTail(r); ok && t.Seconds() >= 30 {
 		f.Confidence = 0.85
-		f.Evidence = append(f.Evidence, historyEv(t.From, "last request completed"), historyEv(t.To, fmt.Sprintf("%.0f s later: no new request while %d users were running", t.Seconds(), t.Users)))
+		f.Evidence = append(f.Evidence, noted(HistoryEvidence(t.From), "last request completed"), noted(HistoryEvidence(t.To), fmt.Sprintf("%.0f s later: no new request while %d users were running", t.Seconds(), t.Users)))
 		f.Metrics["idle_tail_s"] = t.Seconds()
 	}
-	f.Evidence = capEvidence(f.Evidence)
+	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return append(out, f)
 }
 
@@ -169,9 +169,9 @@ func inferExcludeComma(ctx *Context) (Finding, bool) {
 			Metrics:        map[string]float64{"names": float64(len(rows)), "reference_names": float64(ref)},
 		}
 		for _, s := range rows {
-			f.Evidence = append(f.Evidence, statEv(s, ""))
+			f.Evidence = append(f.Evidence, StatEvidence(s))
 		}
-		f.Evidence = capEvidence(f.Evidence)
+		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		return f, true
 	}
 	return Finding{}, false
@@ -294,7 +294,7 @@ func checkExcludedTagRan(ctx *Context) []Finding {
 		f := Finding{
 			Confidence: 0.9,
 			Summary: fmt.Sprintf("%s says %q requests were excluded, yet %s %q request(s) over %d request name(s) ran (%.1f%% of %s requests, %d failures).",
-				said, kind, fmtCount(req), kind, len(rows), pct(req, total), fmtCount(total), fail),
+				said, kind, Thousands(req), kind, len(rows), pct(req, total), Thousands(total), fail),
 			Metrics: map[string]float64{"requests": float64(req), "failures": float64(fail), "names": float64(len(rows)), "share_pct": pct(req, total)},
 		}
 		switch {
@@ -316,12 +316,12 @@ func checkExcludedTagRan(ctx *Context) []Finding {
 			f.Missing = append(f.Missing, "a run without the exclusion, to tell a failed exclusion from untagged tasks")
 		}
 		if cmd != nil {
-			f.Evidence = append(f.Evidence, metaEv(cmd))
+			f.Evidence = append(f.Evidence, MetaEvidence(cmd))
 		}
 		for _, s := range rows {
-			f.Evidence = append(f.Evidence, statEv(s, ""))
+			f.Evidence = append(f.Evidence, StatEvidence(s))
 		}
-		f.Evidence = capEvidence(f.Evidence)
+		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	return out
@@ -348,7 +348,7 @@ func checkUserClassWithoutTasks(ctx *Context) []Finding {
 	f := Finding{
 		Confidence: 0.95,
 		Summary: fmt.Sprintf("User class %s had no tasks: Locust raised \"No tasks defined on …\" %s times; the users it spawned sent no requests.",
-			strings.Join(classes, ", "), fmtCount(n)),
+			strings.Join(classes, ", "), Thousands(n)),
 		Interpretation: "Every task of the class was filtered out (by --tags/--exclude-tags) or the class defines none. Locust still spawns its share of the users; each one only raises this exception and waits, so the load the run applied is smaller than its user count says.",
 		Recommendation: "Fix the tag filter or mark the class abstract; compare only runs whose user classes all had tasks.",
 		Metrics:        map[string]float64{"exceptions": float64(n)},
@@ -373,7 +373,7 @@ func checkUserClassWithoutTasks(ctx *Context) []Finding {
 		f.Missing = append(f.Missing, "the HTML report's tasks table (share of users per class)")
 	}
 	for _, e := range rows {
-		f.Evidence = append(f.Evidence, exceptionEv(e))
+		f.Evidence = append(f.Evidence, ExceptionEvidence(e))
 	}
 	return []Finding{f}
 }
@@ -387,7 +387,7 @@ func checkAuthOnlyRun(ctx *Context) []Finding {
 	f := Finding{
 		Confidence: 0.8,
 		Summary: fmt.Sprintf("Run %q recorded only authentication requests (%s requests, %s failures) although its name does not say auth-only: no application endpoint was measured.",
-			r.Name, fmtCount(total), fmtCount(aggFailures(r))),
+			r.Name, Thousands(total), Thousands(aggFailures(r))),
 		Interpretation: "Every request name is part of the login flow. Its failure rate and percentiles are login figures and cannot be compared with full runs' figures. Typical causes: a task filter that matched nothing but untagged tasks, user classes without tasks, or users that stop (or block) after logging in.",
 		Recommendation: "Do not report this run as a full load test; find why no other task ran (command line, exceptions) and rerun.",
 		Metrics:        map[string]float64{"requests": float64(total), "users_max": float64(usersMax(r))},
@@ -396,12 +396,12 @@ func checkAuthOnlyRun(ctx *Context) []Finding {
 	if t, ok := findIdleTail(r); ok && t.Seconds() >= 30 {
 		f.Confidence = 0.9
 		f.Summary += fmt.Sprintf(" For the last %.0f s %d users ran and no request completed.", t.Seconds(), t.Users)
-		f.Evidence = append(f.Evidence, historyEv(t.From, "last request completed"), historyEv(t.To, "end of history"))
+		f.Evidence = append(f.Evidence, noted(HistoryEvidence(t.From), "last request completed"), noted(HistoryEvidence(t.To), "end of history"))
 		f.Metrics["idle_tail_s"] = t.Seconds()
 	}
 	if rows, classes := noTaskClasses(r); len(rows) > 0 {
 		f.Interpretation += fmt.Sprintf(" Here user class %s had no tasks (see user-class-without-tasks).", strings.Join(classes, ", "))
 	}
-	f.Evidence = capEvidence(f.Evidence)
+	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
