@@ -92,9 +92,10 @@ func intOrNA(p *float64) string {
 
 // medianText follows Locust, which rounds medians of 100 ms and more to
 // two significant digits as a float (2100.0) and writes smaller ones as
-// integers (73).
+// integers (73); a median clamped to the row's min or max (one request)
+// is that raw float (6.331199998385273).
 func medianText(p *float64) string {
-	if p != nil && *p >= 100 {
+	if p != nil && (*p >= 100 || *p != math.Trunc(*p)) {
 		return pyFloat(*p)
 	}
 	return intOrNA(p)
@@ -105,6 +106,14 @@ func floatOrNA(p *float64) string {
 		return "N/A"
 	}
 	return pyFloat(*p)
+}
+
+// rateText writes a stats_history rate as Locust does ("%2f": 4.000000).
+func rateText(p *float64) string {
+	if p == nil {
+		return "N/A"
+	}
+	return strconv.FormatFloat(*p, 'f', 6, 64)
 }
 
 // StatText rebuilds a stats row in Locust's CSV column order. The parse
@@ -160,7 +169,7 @@ func ExceptionEvidence(x *parsers.ExceptionRow) Evidence {
 // or the HTML report's history point.
 func HistoryEvidence(h *parsers.HistoryRow) Evidence {
 	t := strconv.FormatInt(h.Time.Unix(), 10) + "," + strconv.FormatInt(h.Users, 10) + "," + csvField(h.Type) + "," + csvField(h.Name) +
-		"," + floatOrNA(h.RPS) + "," + floatOrNA(h.FPS)
+		"," + rateText(h.RPS) + "," + rateText(h.FPS)
 	for _, p := range h.Percentiles.Ptrs() {
 		t += "," + intOrNA(*p)
 	}
