@@ -292,8 +292,8 @@ func compareCells(r CompareRun) []string {
 	}
 	req, fail, med, p95, p99, rps := "-", "-", "-", "-", "-", "-"
 	if s := r.Summary; s != nil {
-		req = thousands(s.Requests)
-		fail = fmt.Sprintf("%s (%s)", thousands(s.Failures), pct(s.FailurePct))
+		req = rules.Thousands(s.Requests)
+		fail = fmt.Sprintf("%s (%s)", rules.Thousands(s.Failures), pct(s.FailurePct))
 		med, p95, p99, rps = millisP(s.MedianMS), millisP(s.P95MS), millisP(s.P99MS), rpsText(s.RPS)
 	}
 	login, loginAvg := "-", "-"
@@ -487,7 +487,7 @@ func WriteCompareMarkdown(w io.Writer, doc *CompareDoc) error {
 		hot = append(hot, fmt.Sprintf("- %s: %s", MarkdownCode(shortName(r.Name)), strings.Join(hs, ", ")))
 	}
 	if len(hot) > 0 {
-		ew.printf("\n## p95 hotspots (over %s)\n\n%s\n", millis(doc.TargetP95MS), strings.Join(hot, "\n"))
+		ew.printf("\n## p95 hotspots (over %s)\n\n%s\n", rules.Millis(doc.TargetP95MS), strings.Join(hot, "\n"))
 	}
 	order, groups := groupChanges(doc)
 	if len(order) > 0 {

@@ -1,52 +1,21 @@
 package report
 
 import (
-	"math"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/logcorr/logcorr/rules"
 )
 
 // Figures as a person writes them in a report (7,064; 0.64 %; 2.1 s),
 // the same on every machine: no locale, times always UTC.
-
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i := 0; i < len(s); i++ {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-// millis writes milliseconds with two significant digits above a second
-// (Locust's own rounding): "25 ms", "2.1 s", "19 s", "2.0 min".
-func millis(ms float64) string {
-	switch {
-	case ms < 1000:
-		return strconv.FormatFloat(math.Round(ms), 'f', -1, 64) + " ms"
-	case ms < 10000:
-		return strconv.FormatFloat(ms/1000, 'f', 1, 64) + " s"
-	case ms < 600000:
-		return strconv.FormatFloat(math.Round(ms/1000), 'f', -1, 64) + " s"
-	}
-	return strconv.FormatFloat(ms/60000, 'f', 1, 64) + " min"
-}
 
 // millisP is millis for a nullable value: "N/A" for Locust's N/A.
 func millisP(p *float64) string {
 	if p == nil {
 		return "N/A"
 	}
-	return millis(*p)
+	return rules.Millis(*p)
 }
 
 // rawMS writes a Locust millisecond value as Locust wrote it, shortest

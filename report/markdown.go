@@ -196,7 +196,7 @@ func writeSourcesSection(ew *errWriter, audits []parsers.Audit, clocks []correla
 				clock = MarkdownText(s.Zone)
 			}
 			ew.printf("| %s | %s | %s | %s | %s | %s |\n", MarkdownCodeCell(s.Path), MarkdownText(s.Format),
-				thousands(s.Lines), thousands(s.Records+s.Folded), thousands(s.Unparsed), clock)
+				rules.Thousands(s.Lines), rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), clock)
 		}
 	}
 	// The run-name stamp decision, when there is one, is not a file.
@@ -260,17 +260,17 @@ func metricLines(r *correlate.Run, t rules.Targets) []metricLine {
 	}
 	fp := FailurePct(agg.Failures, agg.Requests)
 	lines := []metricLine{
-		{"Requests", thousands(agg.Requests), "", ""},
-		{"Failures", fmt.Sprintf("%s (%s)", thousands(agg.Failures), pct(fp)), "< " + pct(t.FailurePct), status(fp < t.FailurePct)},
+		{"Requests", rules.Thousands(agg.Requests), "", ""},
+		{"Failures", fmt.Sprintf("%s (%s)", rules.Thousands(agg.Failures), pct(fp)), "< " + pct(t.FailurePct), status(fp < t.FailurePct)},
 		{"Median", msCell(agg.Median), "", ""},
-		{"p95", msCell(agg.P95), "< " + millis(t.P95MS), under(agg.P95, t.P95MS)},
-		{"p99", msCell(agg.P99), "< " + millis(t.P99MS), under(agg.P99, t.P99MS)},
+		{"p95", msCell(agg.P95), "< " + rules.Millis(t.P95MS), under(agg.P95, t.P95MS)},
+		{"p99", msCell(agg.P99), "< " + rules.Millis(t.P99MS), under(agg.P99, t.P99MS)},
 		{"RPS", rpsText(agg.RPS), "", ""},
 	}
 	if lr := LoginRow(r); lr != nil && lr.Requests > 0 {
 		succ := 100 - FailurePct(lr.Failures, lr.Requests)
 		lines = append(lines, metricLine{"Auth success (" + lr.Name + ")",
-			fmt.Sprintf("%s (%s/%s ok)", pct(succ), thousands(lr.Requests-lr.Failures), thousands(lr.Requests)),
+			fmt.Sprintf("%s (%s/%s ok)", pct(succ), rules.Thousands(lr.Requests-lr.Failures), rules.Thousands(lr.Requests)),
 			"> " + pct(t.AuthSuccessPct), status(succ > t.AuthSuccessPct)})
 	}
 	return lines
@@ -282,7 +282,7 @@ func msCell(p *float64) string {
 	if p == nil {
 		return "N/A"
 	}
-	h := millis(*p)
+	h := rules.Millis(*p)
 	if raw := rawMS(p) + " ms"; raw != h {
 		return h + " (" + raw + ")"
 	}
@@ -365,10 +365,10 @@ func writeGapsSection(ew *errWriter, r *correlate.Run, fs []rules.Finding, audit
 	for _, s := range audits {
 		switch {
 		case s.Format == "unknown":
-			ew.printf("- %s: format not recognised; its %s lines were not used\n", MarkdownCode(s.Path), thousands(s.Lines))
+			ew.printf("- %s: format not recognised; its %s lines were not used\n", MarkdownCode(s.Path), rules.Thousands(s.Lines))
 			n++
 		case s.Unparsed > 0:
-			ew.printf("- %s: %s unparsed %s", MarkdownCode(s.Path), thousands(s.Unparsed), plural(s.Unparsed, "line", "lines"))
+			ew.printf("- %s: %s unparsed %s", MarkdownCode(s.Path), rules.Thousands(s.Unparsed), plural(s.Unparsed, "line", "lines"))
 			if len(s.UnparsedExamples) > 0 {
 				ex := s.UnparsedExamples[0]
 				ew.printf(", e.g. line %d: %s", ex.Line, MarkdownCode(ex.Text))

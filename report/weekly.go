@@ -142,13 +142,13 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 		}
 		if s := cr.Summary; s != nil {
 			ew.printf("  - Result (Aggregated): %s requests, %s failures (%s), median %s, p95 %s, p99 %s, RPS %s\n",
-				thousands(s.Requests), thousands(s.Failures), pct(s.FailurePct), millisP(s.MedianMS), millisP(s.P95MS), millisP(s.P99MS), rpsText(s.RPS))
+				rules.Thousands(s.Requests), rules.Thousands(s.Failures), pct(s.FailurePct), millisP(s.MedianMS), millisP(s.P95MS), millisP(s.P99MS), rpsText(s.RPS))
 		} else {
 			ew.print("  - Result: no Aggregated row\n")
 		}
 		if l := cr.Login; l != nil {
 			ew.printf("  - Auth login: %s requests, %s failures (%s), avg %s, p95 %s\n",
-				thousands(l.Requests), thousands(l.Failures), pct(l.FailurePct), millisP(l.AverageMS), millisP(l.P95MS))
+				rules.Thousands(l.Requests), rules.Thousands(l.Failures), pct(l.FailurePct), millisP(l.AverageMS), millisP(l.P95MS))
 		} else if r != nil && len(r.Stats) > 0 {
 			ew.print("  - Auth login: no login POST row recorded\n")
 		}
