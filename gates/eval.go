@@ -80,22 +80,6 @@ func row(g Gate, run *correlate.Run) *parsers.StatRow {
 	return nil
 }
 
-// loginRow is the run's login POST row: a name containing "Login POST",
-// else a POST whose name contains "login".
-func loginRow(run *correlate.Run) *parsers.StatRow {
-	for i := range run.Stats {
-		if strings.Contains(run.Stats[i].Name, "Login POST") {
-			return &run.Stats[i]
-		}
-	}
-	for i := range run.Stats {
-		if strings.EqualFold(run.Stats[i].Type, "POST") && strings.Contains(strings.ToLower(run.Stats[i].Name), "login") {
-			return &run.Stats[i]
-		}
-	}
-	return nil
-}
-
 func statValue(metric string, s *parsers.StatRow) (*float64, string) {
 	f := func(v float64) *float64 { return &v }
 	switch metric {
@@ -187,7 +171,7 @@ func (g Gate) subject() string {
 func evalMetric(g Gate, run *correlate.Run) Result {
 	var s *parsers.StatRow
 	if g.Metric == "auth_success" {
-		s = loginRow(run)
+		s = rules.LoginRow(run)
 		if s == nil {
 			return unknown(run, "no login POST row, so auth_success cannot be computed")
 		}

@@ -147,7 +147,7 @@ func compareRun(r *correlate.Run, fs []rules.Finding, t rules.Targets) CompareRu
 		d := r.End.Sub(r.Start).Seconds()
 		cr.DurationS = &d
 	}
-	if lr := LoginRow(r); lr != nil {
+	if lr := rules.LoginRow(r); lr != nil {
 		cr.Login = &LoginSummary{Name: lr.Name, Requests: lr.Requests, Failures: lr.Failures,
 			FailurePct: FailurePct(lr.Failures, lr.Requests), AverageMS: lr.Average, P95MS: lr.P95}
 	}

@@ -220,22 +220,6 @@ func clockText(c correlate.Clock) string {
 	return s
 }
 
-// LoginRow returns the run's login POST row: the row whose name contains
-// "Login POST", else a POST whose name contains "login"; nil when none.
-func LoginRow(r *correlate.Run) *parsers.StatRow {
-	for i := range r.Stats {
-		if strings.Contains(r.Stats[i].Name, "Login POST") {
-			return &r.Stats[i]
-		}
-	}
-	for i := range r.Stats {
-		if strings.EqualFold(r.Stats[i].Type, "POST") && strings.Contains(strings.ToLower(r.Stats[i].Name), "login") {
-			return &r.Stats[i]
-		}
-	}
-	return nil
-}
-
 // metricLine is one row of the metrics-vs-targets table.
 type metricLine struct {
 	name, value, target, status string
@@ -267,7 +251,7 @@ func metricLines(r *correlate.Run, t rules.Targets) []metricLine {
 		{"p99", msCell(agg.P99), "< " + rules.Millis(t.P99MS), under(agg.P99, t.P99MS)},
 		{"RPS", rpsText(agg.RPS), "", ""},
 	}
-	if lr := LoginRow(r); lr != nil && lr.Requests > 0 {
+	if lr := rules.LoginRow(r); lr != nil && lr.Requests > 0 {
 		succ := 100 - FailurePct(lr.Failures, lr.Requests)
 		lines = append(lines, metricLine{"Auth success (" + lr.Name + ")",
 			fmt.Sprintf("%s (%s/%s ok)", pct(succ), rules.Thousands(lr.Requests-lr.Failures), rules.Thousands(lr.Requests)),
