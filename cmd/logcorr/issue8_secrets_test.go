@@ -173,15 +173,11 @@ func TestSecretsNeverReachOutput(t *testing.T) {
 		add("analyze --out "+f, "analyze", "--format", f, "--out", p, "--min-parsed", "0", "--fail-on", "none", dir)
 	}
 	add("rules test", "rules", "test", "pgbouncer-pool-exhausted", dir)
-	cmds := commandsPresent()
-	if cmds["compare"] {
-		add("compare", "compare", "--min-parsed", "0", dir, dir)
-	}
-	if cmds["timeline"] {
-		add("timeline", "timeline", dir)
-	}
-	if cmds["report"] {
-		add("report weekly", "report", "weekly", dir)
+	// Commands added after this test was written, in every format.
+	for _, c := range laterCommands() {
+		if commandsPresent()[c[0]] {
+			add(strings.Join(c, " "), append(append([]string(nil), c...), dir)...)
+		}
 	}
 
 	// Every file written under outDir, as bytes and, for Arrow and
@@ -234,6 +230,31 @@ func TestSecretsNeverReachOutput(t *testing.T) {
 		t.Errorf("analyze --no-redact shows none of the planted secrets: the redaction checks above prove nothing")
 	} else {
 		t.Logf("with --no-redact, analyze shows %d of %d planted secrets: %v", len(leaks), len(plantedSecrets), leaks)
+	}
+	// The same proof for each later command that shows log text.
+	for _, c := range laterCommands() {
+		if !commandsPresent()[c[0]] {
+			continue
+		}
+		args := append(append(append([]string(nil), c...), "--no-redact"), dir)
+		stdout, _, _ := runCLI(args...)
+		if leaks := leakedSecrets(stdout); len(leaks) > 0 {
+			t.Logf("%s --no-redact shows %v", strings.Join(c, " "), leaks)
+		}
+	}
+}
+
+// laterCommands are the command lines (without the folder) of commands
+// added after analyze and parse, each output format once.
+func laterCommands() [][]string {
+	return [][]string{
+		{"compare", "--min-parsed", "0", "--format", "text"},
+		{"compare", "--min-parsed", "0", "--format", "markdown"},
+		{"compare", "--min-parsed", "0", "--format", "json"},
+		{"timeline", "--format", "text"},
+		{"timeline", "--format", "json"},
+		{"report", "weekly"},
+		{"report", "weekly", "--lang", "id"},
 	}
 }
 
