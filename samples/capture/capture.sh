@@ -231,7 +231,7 @@ locust_run() {
               --csv="hasil_test_$name")
   [[ $html == yes ]] && args+=(--html="hasil_test_$name.html")
   local shown="locust ${args[*]}"
-  RUN_LINES+=("$(date -u +%Y-%m-%dT%H:%M:%SZ) TZ=Asia/Jakarta$(pool_summary "$pool") $shown")
+  RUN_LINES+=("$(date -u +%Y-%m-%dT%H:%M:%SZ) TZ=Asia/Jakarta${LOCUST_RELOGIN_WEIGHT:+ LOCUST_RELOGIN_WEIGHT=$LOCUST_RELOGIN_WEIGHT}$(pool_summary "$pool") $shown")
   log "locust run $name: -u $users -r $rate -t $runtime"
   args[1]="$HERE/locustfile.py"
   (
