@@ -23,6 +23,11 @@ func redactResult(r *Result) {
 	}
 	for i := range r.Events {
 		e := &r.Events[i]
+		// Every field of a one-line record is cut from its text: when the
+		// line holds no trigger word, none of them can hold a secret.
+		if e.EndLine == e.Line && e.Text != "" && !redact.MayHold(e.Text) {
+			continue
+		}
 		e.Message, e.Traceback, e.ExcMessage, e.Path, e.Text = s(e.Message), s(e.Traceback), s(e.ExcMessage), s(e.Path), s(e.Text)
 		e.ExcType, e.ExcFrame, e.User, e.Logger = s(e.ExcType), s(e.ExcFrame), s(e.User), s(e.Logger)
 		attrs(e.Attrs)
@@ -50,7 +55,7 @@ func redactResult(r *Result) {
 	}
 	for i := range r.Meta {
 		m := &r.Meta[i]
-		m.Value = s(m.Key + "=" + m.Value)[len(m.Key)+1:]
+		m.Value = redact.KeyValue(m.Key, m.Value)
 	}
 	for i := range r.Audit.UnparsedExamples {
 		r.Audit.UnparsedExamples[i].Text = s(r.Audit.UnparsedExamples[i].Text)

@@ -27,7 +27,20 @@ var secretKeys = []string{
 
 // trigger is a cheap pre-check: a line without any of these bytes patterns
 // cannot hold a secret we recognise.
-var triggers = []string{"pass", "pwd", "secret", "token", "key", "session", "csrf", "authorization", "cookie", "pool", "://"}
+var triggers = []string{"pass", "pwd", "secret", "token", "key", "session", "csrf", "authorization", "cookie", "user_pool", "://"}
+
+// triggerIndex holds the triggers by their first byte, so the pre-check
+// compares only the words that could start at a given byte.
+var triggerIndex = func() (idx [256][]string) {
+	for _, t := range triggers {
+		idx[t[0]] = append(idx[t[0]], t)
+		if c := t[0]; c >= 'a' && c <= 'z' {
+			up := c - 'a' + 'A'
+			idx[up] = append(idx[up], t)
+		}
+	}
+	return idx
+}()
 
 // String returns s with secrets masked.
 func String(s string) string {
@@ -38,16 +51,18 @@ func String(s string) string {
 	return maskKeyValues(s)
 }
 
+// MayHold reports whether s could hold a secret logcorr masks. When it is
+// false for a line, every substring of that line is also free of secrets,
+// so callers can skip redacting the fields they cut from it.
+func MayHold(s string) bool { return mayHold(s) }
+
 // mayHold is the per-line pre-check: one pass over the bytes, without
 // allocating, looking for any trigger word case-insensitively.
 func mayHold(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch lower(s[i]) {
-		case 'p', 's', 't', 'k', 'c', 'a', ':':
-			for _, t := range triggers {
-				if hasPrefixFold(s[i:], t) {
-					return true
-				}
+		for _, t := range triggerIndex[s[i]] {
+			if hasPrefixFold(s[i:], t) {
+				return true
 			}
 		}
 	}
@@ -73,6 +88,29 @@ func hasPrefixFold(s, t string) bool {
 		}
 	}
 	return true
+}
+
+// KeyValue returns the value of a key=value pair with secrets masked: the
+// whole value when the key names a secret, else whatever String masks in
+// it. It saves callers building "key=value" strings to redact.
+func KeyValue(key, value string) string {
+	if value == "" {
+		return value
+	}
+	lk := strings.ToLower(key)
+	for _, k := range secretKeys {
+		n := len(lk) - len(k)
+		if lk == k || n > 0 && strings.HasSuffix(lk, k) && (lk[n-1] == '_' || lk[n-1] == '-') {
+			if isHarmless(value) {
+				return value
+			}
+			if k == "test_user_pool" {
+				return maskPool(value)
+			}
+			return Mask
+		}
+	}
+	return String(value)
 }
 
 // maskURLCredentials turns scheme://user:pass@host into scheme://user:[REDACTED]@host.

@@ -53,3 +53,21 @@ func BenchmarkStringNoSecret(b *testing.B) {
 		String(line)
 	}
 }
+
+func TestKeyValue(t *testing.T) {
+	cases := []struct{ k, v, want string }{
+		{"password", "hunter2", Mask},
+		{"db_password", "hunter2", Mask},
+		{"session", "None", "None"},
+		{"session", "k3j4h5g6f7d8s9a0", Mask},
+		{"TEST_USER_POOL", "a:pw1,b:pw2", "a:" + Mask + ",b:" + Mask},
+		{"url", "postgres://u:pw@h/db", "postgres://u:" + Mask + "@h/db"},
+		{"error", "query_wait_timeout", "query_wait_timeout"},
+		{"client", "127.0.0.1:44202", "127.0.0.1:44202"},
+	}
+	for _, c := range cases {
+		if got := KeyValue(c.k, c.v); got != c.want {
+			t.Errorf("KeyValue(%q, %q) = %q, want %q", c.k, c.v, got, c.want)
+		}
+	}
+}
