@@ -271,6 +271,43 @@ func TestInjectionInEvidence(t *testing.T) {
 	})
 }
 
+// The commands added after analyze show the same log text: every output
+// keeps the payload inert.
+func TestInjectionInOtherCommands(t *testing.T) {
+	payload := injectedSample(t, pathPayload, textPayload)
+	for _, c := range laterCommands() {
+		if !commandsPresent()[c[0]] {
+			continue
+		}
+		name := strings.Join(c, " ")
+		stdout, stderr, code := runCLI(append(append([]string(nil), c...), payload)...)
+		if code == exitUsage {
+			t.Errorf("%s: exit %d\n%s", name, code, stderr)
+			continue
+		}
+		t.Logf("%s: payload shown %d times", name, strings.Count(stdout, "alert(1)"))
+		if strings.ContainsAny(stdout, "\x1b\x07") {
+			t.Errorf("%s: raw ESC/BEL in the output", name)
+		}
+		switch {
+		case strings.Contains(name, "json"):
+			if !json.Valid([]byte(stdout)) {
+				t.Errorf("%s: invalid JSON", name)
+			}
+		case strings.Contains(name, "markdown") || c[0] == "report":
+			sh := markdownShape(stdout)
+			if sh.fences%2 != 0 {
+				t.Errorf("%s: %d fence lines: a fence was left open", name, sh.fences)
+			}
+			for _, bad := range []string{"<script", "</table", "[click]("} {
+				if strings.Contains(sh.outsideCode, bad) {
+					t.Errorf("%s: %q outside code spans", name, bad)
+				}
+			}
+		}
+	}
+}
+
 // A user rule with catastrophic backtracking is stopped by the match
 // timeout and reported; an oversized pattern is rejected by lint.
 func TestHostileRulePatterns(t *testing.T) {
