@@ -205,12 +205,21 @@ func maskKeyValues(s string) string {
 	return b.String()
 }
 
+// keyIndex holds the secret keys by first byte (they are lower case, and
+// keyAt reads a lower-cased string).
+var keyIndex = func() (idx [256][]string) {
+	for _, k := range secretKeys {
+		idx[k[0]] = append(idx[k[0]], k)
+	}
+	return idx
+}()
+
 // keyAt reports the secret key starting at i, at a word boundary.
 func keyAt(ls string, i int) (string, bool) {
 	if i > 0 && isWord(ls[i-1]) {
 		return "", false
 	}
-	for _, k := range secretKeys {
+	for _, k := range keyIndex[ls[i]] {
 		if strings.HasPrefix(ls[i:], k) {
 			end := i + len(k)
 			if end < len(ls) && isWord(ls[end]) {
