@@ -15,7 +15,8 @@ import (
 
 // TestDeterminismAcrossProcesses runs the built binary in separate
 // processes under different GOMAXPROCS and TZ values, twice each: the
-// reports must be byte-identical. Map order, goroutine scheduling and the
+// reports (analyze in every format; compare, timeline and report weekly
+// when present) must be byte-identical. Map order, goroutine scheduling and the
 // machine's zone are the usual sources of drift; a subprocess is the only
 // way to vary GOMAXPROCS at start-up and TZ before the runtime reads it.
 func TestDeterminismAcrossProcesses(t *testing.T) {
@@ -48,18 +49,38 @@ func TestDeterminismAcrossProcesses(t *testing.T) {
 			t.Logf("skipping %s: %v", in.name, err)
 			continue
 		}
-		for _, format := range []string{"json", "markdown", "text"} {
-			t.Run(in.name+"/"+format, func(t *testing.T) {
+		cmds := [][]string{
+			{"analyze", "--format", "json", "--fail-on", "none", "--min-parsed", "0"},
+			{"analyze", "--format", "markdown", "--fail-on", "none", "--min-parsed", "0"},
+			{"analyze", "--format", "text", "--fail-on", "none", "--min-parsed", "0"},
+		}
+		// The commands added later, when present.
+		later := map[string][]string{
+			"compare":  {"compare", "--format", "json", "--min-parsed", "0"},
+			"timeline": {"timeline", "--format", "json"},
+			"report":   {"report", "weekly"},
+		}
+		for _, name := range []string{"compare", "timeline", "report"} {
+			if commandsPresent()[name] {
+				cmds = append(cmds, later[name])
+			}
+		}
+		for _, args := range cmds {
+			name := strings.Join(args[:min(3, len(args))], "_")
+			args := append(append([]string(nil), args...), in.dir)
+			t.Run(in.name+"/"+name, func(t *testing.T) {
 				var first []byte
 				var firstEnv string
 				for _, env := range envs {
 					for rep := 0; rep < 2; rep++ {
-						cmd := exec.Command(bin, "analyze", "--format", format, "--fail-on", "none", "--min-parsed", "0", in.dir)
+						cmd := exec.Command(bin, args...)
 						cmd.Env = append(append([]string(nil), base...), env...)
 						var stdout, stderr bytes.Buffer
 						cmd.Stdout, cmd.Stderr = &stdout, &stderr
 						if err := cmd.Run(); err != nil {
-							t.Fatalf("%v: %v\n%s", env, err, stderr.String())
+							if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() == exitUsage {
+								t.Fatalf("%v %v: %v\n%s", env, args, err, stderr.String())
+							}
 						}
 						label := fmt.Sprintf("%s run %d", strings.Join(env, " "), rep+1)
 						if first == nil {
