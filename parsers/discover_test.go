@@ -73,3 +73,27 @@ func TestDiscoverRunPrefix(t *testing.T) {
 		t.Errorf("run prefix expanded to %q, messages %q", names, msgs)
 	}
 }
+
+func TestParseAllSkipsDuplicateFiles(t *testing.T) {
+	dir := t.TempDir()
+	line := "2026-11-29 18:57:27.303 WIB [19202] WARNING C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 pooler error: query_wait_timeout\n"
+	os.WriteFile(filepath.Join(dir, "pgbouncer.log"), []byte(line), 0o644)
+	os.MkdirAll(filepath.Join(dir, "backup"), 0o755)
+	os.WriteFile(filepath.Join(dir, "backup", "pgbouncer.log"), []byte(line), 0o644)
+	os.WriteFile(filepath.Join(dir, "other.log"), []byte(strings.Replace(line, "44202", "44203", 1)), 0o644)
+	targets, _ := Discover([]string{dir}, Options{})
+	ds := ParseAll(targets, Options{})
+	defer ds.Release()
+	if n := ds.Tables[TableEvents].NumRows(); n != 2 {
+		t.Errorf("%d events, want 2 (the copy in backup/ skipped)", n)
+	}
+	var dups []string
+	for _, a := range ds.Audits {
+		if a.Format == "duplicate" {
+			dups = append(dups, a.Path+": "+strings.Join(a.Messages, ""))
+		}
+	}
+	if len(dups) != 1 || !strings.Contains(dups[0], "backup/pgbouncer.log: same content as pgbouncer.log") {
+		t.Errorf("duplicates reported: %q", dups)
+	}
+}

@@ -382,9 +382,15 @@ func unwrapPathErr(err error) error {
 // target order, so the same inputs always give the same tables.
 func ParseAll(targets []Target, opt Options) *Dataset {
 	results := make([]*Result, len(targets))
+	dup := duplicateOf(targets)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	for i, t := range targets {
+		if j := dup[i]; j >= 0 {
+			msg := fmt.Sprintf("%s: same content as %s; skipped so its records are not counted twice", t.Name, targets[j].Name)
+			results[i] = &Result{Audit: Audit{Path: t.Name, Format: "duplicate", Messages: []string{msg}, Tables: map[string]int64{}}}
+			continue
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {

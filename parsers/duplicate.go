@@ -1,0 +1,82 @@
+package parsers
+
+import (
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"strings"
+)
+
+// fingerprintBytes is how much of each end of a file the duplicate check
+// reads: enough that two different logs of the same size practically never
+// collide, little enough that the check costs nothing next to parsing.
+const fingerprintBytes = 64 << 10
+
+// fingerprint identifies a file's content by its size and a hash of its
+// first and last fingerprintBytes. ok is false when the file cannot be read
+// (parsing will report why).
+func fingerprint(path string) (fp string, ok bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
+		return "", false
+	}
+	h := fnv.New64a()
+	if _, err := io.CopyN(h, f, fingerprintBytes); err != nil && err != io.EOF {
+		return "", false
+	}
+	if st.Size() > 2*fingerprintBytes {
+		if _, err := f.Seek(-fingerprintBytes, io.SeekEnd); err != nil {
+			return "", false
+		}
+		if _, err := io.Copy(h, f); err != nil {
+			return "", false
+		}
+	}
+	return fmt.Sprintf("%d:%x", st.Size(), h.Sum64()), true
+}
+
+// duplicateOf returns, for each target, the index of the target with the
+// same content that is kept, or -1 for a kept one. A log copied next to
+// itself (logs/ and logs/backup/) would otherwise count every error twice.
+// The copy nearest the top of the folder is kept, then the first by name.
+func duplicateOf(targets []Target) []int {
+	groups := map[string][]int{}
+	var order []string
+	for i, t := range targets {
+		fp, ok := fingerprint(t.Path)
+		if !ok {
+			continue
+		}
+		if _, seen := groups[fp]; !seen {
+			order = append(order, fp)
+		}
+		groups[fp] = append(groups[fp], i)
+	}
+	dup := make([]int, len(targets))
+	for i := range dup {
+		dup[i] = -1
+	}
+	for _, fp := range order {
+		g := groups[fp]
+		keep := g[0]
+		for _, i := range g[1:] {
+			if depth(targets[i].Name) < depth(targets[keep].Name) {
+				keep = i
+			}
+		}
+		for _, i := range g {
+			if i != keep {
+				dup[i] = keep
+			}
+		}
+	}
+	return dup
+}
+
+func depth(name string) int { return strings.Count(name, "/") }
