@@ -42,32 +42,16 @@ func (authDebug) Sniff(sample []Line) float64 {
 }
 
 func (f authDebug) Parse(c *Context) error {
-	var p pyPending
-	var kvs []pyKV
-	var in pyIntern
-	for {
-		l, ok := c.Next()
-		if !ok {
-			break
+	pyRecords(c, f.Name(), true, func(p *pyPending, l Line) {
+		switch {
+		case p.active:
+			p.add(l)
+		case pyIsBlank(l.Text):
+			c.Fold(1)
+		default:
+			c.Unparsed(l, "not an auth_debug record and no record above to fold into")
 		}
-		rec, ok := parsePyRecord(l.Text)
-		if !ok {
-			switch {
-			case p.active:
-				p.add(l)
-			case pyIsBlank(l.Text):
-				c.Fold(1)
-			default:
-				c.Unparsed(l, "not an auth_debug record and no record above to fold into")
-			}
-			continue
-		}
-		p.flush(c)
-		var ev Event
-		ev, kvs = authEvent(c, f.Name(), l, rec, kvs, &in, true)
-		p.start(ev, false)
-	}
-	p.flush(c)
+	}, nil)
 	return nil
 }
 

@@ -46,42 +46,25 @@ func (django) Sniff(sample []Line) float64 {
 }
 
 func (f django) Parse(c *Context) error {
-	var p pyPending
-	var kvs []pyKV
-	var in pyIntern
-	for {
-		l, ok := c.Next()
-		if !ok {
-			break
+	pyRecords(c, f.Name(), false, func(p *pyPending, l Line) {
+		switch {
+		case p.newTraceback(l.Text):
+			p.flush(c)
+			p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
+			p.add(l)
+		case p.active:
+			p.add(l)
+		case pyIsBlank(l.Text):
+			c.Fold(1)
+		case pyIsTracebackLine(l.Text, true):
+			// A traceback whose record is not in the file (cut by
+			// rotation): its own record, without a time.
+			p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
+			p.add(l)
+		default:
+			c.Unparsed(l, "not a log record and no record above to fold into")
 		}
-		rec, ok := parsePyRecord(l.Text)
-		if !ok {
-			switch {
-			case p.newTraceback(l.Text):
-				p.flush(c)
-				p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
-				p.add(l)
-			case p.active:
-				p.add(l)
-			case pyIsBlank(l.Text):
-				c.Fold(1)
-			case pyIsTracebackLine(l.Text, true):
-				// A traceback whose record is not in the file (cut by
-				// rotation): its own record, without a time.
-				p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
-				p.add(l)
-			default:
-				c.Unparsed(l, "not a log record and no record above to fold into")
-			}
-			continue
-		}
-		p.flush(c)
-		var ev Event
-		ev, kvs = authEvent(c, f.Name(), l, rec, kvs, &in, false)
-		djangoMessage(&ev, rec.Msg)
-		p.start(ev, false)
-	}
-	p.flush(c)
+	}, func(ev *Event, rec pyRecord) { djangoMessage(ev, rec.Msg) })
 	return nil
 }
 

@@ -61,6 +61,37 @@ type pyRecord struct {
 	Msg    []byte
 }
 
+// pyRecords is the read loop of a file of Django-formatter records
+// (auth_debug.log, django_errors.log): a record line ends the pending
+// record and starts the next, its event built by authEvent (with the auth
+// row when withRow) and refined by record when set; every other line goes
+// to other, which folds it into the pending record, starts a record of its
+// own, or reports it unparsed.
+func pyRecords(c *Context, source string, withRow bool, other func(p *pyPending, l Line), record func(ev *Event, rec pyRecord)) {
+	var p pyPending
+	var kvs []pyKV
+	var in pyIntern
+	for {
+		l, ok := c.Next()
+		if !ok {
+			break
+		}
+		rec, ok := parsePyRecord(l.Text)
+		if !ok {
+			other(&p, l)
+			continue
+		}
+		p.flush(c)
+		var ev Event
+		ev, kvs = authEvent(c, source, l, rec, kvs, &in, withRow)
+		p.start(ev, false)
+		if record != nil {
+			record(&p.ev, rec) // on p's copy: a pointer to ev would move it to the heap
+		}
+	}
+	p.flush(c)
+}
+
 // parsePyRecord reads a full Django-formatter line.
 func parsePyRecord(b []byte) (pyRecord, bool) {
 	t, level, rest, ok := pyHead(b)
