@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -60,14 +61,14 @@ func TestAuthDebug(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := pyParse(t, "auth_debug.log", tt.line+"\n", "auth_debug")
+			res := parseText(t, "auth_debug.log", tt.line+"\n", Options{Format: "auth_debug"})
 			if len(res.Events) != 1 {
 				t.Fatalf("%d events", len(res.Events))
 			}
 			e, w := res.Events[0], tt.event
 			if e.Kind != w.Kind || e.Level != w.Level || e.Logger != w.Logger || e.Method != w.Method || e.Path != w.Path || e.User != w.User ||
 				fmt.Sprint(deref(e.Status)) != fmt.Sprint(deref(w.Status)) || fmt.Sprint(deref(e.DurationMS)) != fmt.Sprint(deref(w.DurationMS)) ||
-				!pyMapEq(e.Attrs, w.Attrs) || e.Message != strings.SplitN(tt.line, " ", 5)[4] || !e.Naive || e.Time.IsZero() {
+				!maps.Equal(e.Attrs, w.Attrs) || e.Message != strings.SplitN(tt.line, " ", 5)[4] || !e.Naive || e.Time.IsZero() {
 				t.Errorf("event:\n got  %+v\n want %+v", e, w)
 			}
 			if tt.row == nil {
@@ -93,18 +94,6 @@ func deref[T any](p *T) any {
 		return nil
 	}
 	return *p
-}
-
-func pyMapEq(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range b {
-		if g, ok := a[k]; !ok || g != v {
-			return false
-		}
-	}
-	return true
 }
 
 // flatRow prints a row with pointers dereferenced, for comparison.

@@ -67,7 +67,7 @@ func TestDjango(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := pyParse(t, "django_errors.log", tt.text, "django")
+			res := parseText(t, "django_errors.log", tt.text, Options{Format: "django"})
 			if len(res.Events) != len(tt.events) {
 				t.Fatalf("%d events, want %d: %+v", len(res.Events), len(tt.events), res.Events)
 			}
@@ -94,7 +94,7 @@ func TestDjango(t *testing.T) {
 }
 
 func TestDjangoTracebackKept(t *testing.T) {
-	res := pyParse(t, "django_errors.log", "2026-11-29 18:57:27,305 ERROR django.request Internal Server Error: /dashboard/\n"+chainTB+"\n", "django")
+	res := parseText(t, "django_errors.log", "2026-11-29 18:57:27,305 ERROR django.request Internal Server Error: /dashboard/\n"+chainTB+"\n", Options{Format: "django"})
 	if got := res.Events[0].Traceback; got != chainTB {
 		t.Errorf("traceback text not kept whole:\n%s", got)
 	}

@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -83,7 +84,7 @@ func TestLocustAuth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := pyParse(t, "locust_login_failures.log", tt.text, "locust_auth")
+			res := parseText(t, "locust_login_failures.log", tt.text, Options{Format: "locust_auth"})
 			if len(res.Events) != len(tt.events) {
 				t.Fatalf("%d events, want %d: %+v", len(res.Events), len(tt.events), res.Events)
 			}
@@ -93,7 +94,7 @@ func TestLocustAuth(t *testing.T) {
 				if e.Status != nil {
 					st = *e.Status
 				}
-				if e.Line != w.line || e.Kind != w.kind || e.User != w.user || e.Level != w.level || st != w.status || !pyMapEq(e.Attrs, w.attrs) || e.Duplicates != w.dups || e.Time.IsZero() {
+				if e.Line != w.line || e.Kind != w.kind || e.User != w.user || e.Level != w.level || st != w.status || !maps.Equal(e.Attrs, w.attrs) || e.Duplicates != w.dups || e.Time.IsZero() {
 					t.Errorf("event %d:\n got  line %d kind %q user %q level %q status %d attrs %v dups %d\n want %+v", i, e.Line, e.Kind, e.User, e.Level, st, e.Attrs, e.Duplicates, w)
 				}
 			}
@@ -110,7 +111,7 @@ func TestLocustAuthNoPasswords(t *testing.T) {
 	text := "2026-11-29 18:57:01,557 WARNING TEST_USER_POOL=alice:s3cret-A,bob:hunter2 rejected\n" +
 		"TEST_USER_POOL=carol:pa55word\n" +
 		"2026-11-29 18:57:01,557 WARNING TEST_USER_POOL invalid entry (missing ':password'): 'dave:xyzzy' - skipped (format: username:password)\n"
-	res := pyParse(t, "locust_login_failures.log", text, "locust_auth")
+	res := parseText(t, "locust_login_failures.log", text, Options{Format: "locust_auth"})
 	var all strings.Builder
 	for _, e := range res.Events {
 		all.WriteString(e.Message)

@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -93,7 +94,7 @@ func TestLocustConsoleRecords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := pgbParseText(t, tt.line+"\n", Options{Format: "locust_console"})
+			res := parseText(t, "input.log", tt.line+"\n", Options{Format: "locust_console"})
 			if a := res.Audit; a.Unparsed != 0 || !a.Balanced() || len(res.Events) != 1 {
 				t.Fatalf("audit %+v, %d events", a, len(res.Events))
 			}
@@ -104,7 +105,7 @@ func TestLocustConsoleRecords(t *testing.T) {
 			if (tt.status == 0) != (e.Status == nil) || e.Status != nil && *e.Status != tt.status {
 				t.Errorf("status %v, want %d", e.Status, tt.status)
 			}
-			if !pgbSameMap(e.Attrs, tt.attrs) {
+			if !maps.Equal(e.Attrs, tt.attrs) {
 				t.Errorf("attrs\n got %v\nwant %v", e.Attrs, tt.attrs)
 			}
 			meta := map[string]string{}
@@ -114,7 +115,7 @@ func TestLocustConsoleRecords(t *testing.T) {
 					t.Errorf("meta %+v: line", m)
 				}
 			}
-			if len(meta) != len(tt.meta) || !pgbSameMap(meta, tt.meta) {
+			if len(meta) != len(tt.meta) || !maps.Equal(meta, tt.meta) {
 				t.Errorf("meta\n got %v\nwant %v", meta, tt.meta)
 			}
 			if tt.level != "" && (!e.Naive || !e.Time.Equal(pgbAsctime(t, tt.line[1:24]))) {
@@ -148,7 +149,7 @@ Traceback (most recent call last):
 KeyError: 'x'
 2026-01-11T03:42:27Z <Greenlet at 0x7f: run> failed with KeyError
 `
-	res := pgbParseText(t, text, Options{Format: "locust_console", Loc: time.FixedZone("WIB", 7*3600)})
+	res := parseText(t, "input.log", text, Options{Format: "locust_console", Loc: time.FixedZone("WIB", 7*3600)})
 	a := res.Audit
 	if a.Lines != 13 || a.Unparsed != 0 || !a.Balanced() || len(res.Events) != 2 {
 		t.Fatalf("audit %+v, %d events", a, len(res.Events))
@@ -176,7 +177,7 @@ func TestLocustConsoleTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := pgbParseText(t, string(raw), Options{Format: "locust_console"})
+	res := parseText(t, "input.log", string(raw), Options{Format: "locust_console"})
 	a := res.Audit
 	if a.Unparsed != 0 || !a.Balanced() {
 		t.Fatalf("audit %+v", a)
@@ -245,7 +246,7 @@ func TestParseLocustCommandLine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got := ParseLocustCommandLine(tt.in)
-			if (got == nil) != (tt.want == nil) || !pgbSameMap(got, tt.want) {
+			if (got == nil) != (tt.want == nil) || !maps.Equal(got, tt.want) {
 				t.Errorf("\n got %v\nwant %v", got, tt.want)
 			}
 		})
@@ -346,19 +347,7 @@ func TestLocustConsoleCorpus(t *testing.T) {
 
 func TestLocustConsoleDetect(t *testing.T) {
 	for _, path := range pgbCorpus(t, "locust.log") {
-		tmp := filepath.Join(t.TempDir(), "console.txt")
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(tmp, raw, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		a := ParseFile(tmp, path, Options{Format: "auto"}).Audit
-		if a.Format != "locust_console" || a.Chosen != "content" || a.Confidence < 0.9 {
-			t.Errorf("%s: detected %s (%.3f, %s), runner-up %s %.3f", path, a.Format, a.Confidence, a.Chosen, a.RunnerUp, a.RunnerUpConfidence)
-		}
-		t.Logf("%s: %s %.3f, runner-up %s %.3f", path, a.Format, a.Confidence, a.RunnerUp, a.RunnerUpConfidence)
+		checkDetectedByContent(t, path, "console.txt", "locust_console")
 	}
 }
 

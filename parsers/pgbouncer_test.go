@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,7 +107,7 @@ func TestPgbouncerLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := pgbParseText(t, tt.line+"\n", Options{Format: "pgbouncer"})
+			res := parseText(t, "input.log", tt.line+"\n", Options{Format: "pgbouncer"})
 			if res.Audit.Unparsed != 0 || !res.Audit.Balanced() || len(res.Events) != 1 {
 				t.Fatalf("audit %+v, %d events", res.Audit, len(res.Events))
 			}
@@ -117,7 +118,7 @@ func TestPgbouncerLines(t *testing.T) {
 			if e.Level != tt.level || e.Kind != tt.kind || e.User != tt.user || e.ExcMessage != tt.exc || e.Source != "pgbouncer" {
 				t.Errorf("level %q kind %q user %q exc %q source %q", e.Level, e.Kind, e.User, e.ExcMessage, e.Source)
 			}
-			if !pgbSameMap(e.Attrs, tt.attrs) {
+			if !maps.Equal(e.Attrs, tt.attrs) {
 				t.Errorf("attrs\n got %v\nwant %v", e.Attrs, tt.attrs)
 			}
 		})
@@ -163,7 +164,7 @@ func TestPgbouncerZones(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := pgbParseText(t, tt.text, Options{Format: "pgbouncer", Loc: tt.loc})
+			res := parseText(t, "input.log", tt.text, Options{Format: "pgbouncer", Loc: tt.loc})
 			if res.Audit.Zone != tt.zone {
 				t.Errorf("audit zone %q (%s), want %q", res.Audit.Zone, res.Audit.ZoneReason, tt.zone)
 			}
@@ -193,7 +194,7 @@ func TestPgbouncerZones(t *testing.T) {
 
 func TestPgbouncerUnparsed(t *testing.T) {
 	text := "2026-01-11 10:00:00.000 UTC [7] LOG listening on 0.0.0.0:6432\n\nnot a pgbouncer line\n2026-01-10 23:34:14.460 UTC [1] LOG:  database system is ready\n"
-	res := pgbParseText(t, text, Options{Format: "pgbouncer"})
+	res := parseText(t, "input.log", text, Options{Format: "pgbouncer"})
 	a := res.Audit
 	if a.Lines != 4 || a.Records != 1 || a.Folded != 1 || a.Unparsed != 2 || !a.Balanced() {
 		t.Fatalf("audit %+v", a)
@@ -309,20 +310,7 @@ func TestPgbouncerCorpus(t *testing.T) {
 
 func TestPgbouncerDetect(t *testing.T) {
 	for _, path := range pgbCorpus(t, "pgbouncer.log") {
-		// A neutral name, so content alone decides.
-		tmp := filepath.Join(t.TempDir(), "container.log")
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(tmp, raw, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		a := ParseFile(tmp, path, Options{Format: "auto"}).Audit
-		if a.Format != "pgbouncer" || a.Chosen != "content" || a.Confidence < 0.9 {
-			t.Errorf("%s: detected %s (%.3f, %s), runner-up %s %.3f", path, a.Format, a.Confidence, a.Chosen, a.RunnerUp, a.RunnerUpConfidence)
-		}
-		t.Logf("%s: %s %.3f, runner-up %s %.3f", path, a.Format, a.Confidence, a.RunnerUp, a.RunnerUpConfidence)
+		checkDetectedByContent(t, path, "container.log", "pgbouncer")
 	}
 }
 

@@ -12,24 +12,6 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// pyParse writes text to a temporary file named name and parses it as
-// format ("" detects).
-func pyParse(t testing.TB, name, text, format string) *Result {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	res := ParseFile(path, name, Options{Format: format})
-	if res.Audit.Error != "" {
-		t.Fatal(res.Audit.Error)
-	}
-	if !res.Audit.Balanced() {
-		t.Fatalf("%s: accounting unbalanced: %+v", name, res.Audit)
-	}
-	return res
-}
-
 // pyCorpusRoot is the stack corpus, relative to this package.
 var pyCorpusRoot = filepath.Join("..", "..", "shared", "corpus", "stack")
 

@@ -214,7 +214,7 @@ func TestPyDocSamples(t *testing.T) {
 		if d.Summary == "" || d.Sample == "" || len(d.Extracts) == 0 {
 			t.Errorf("%s: incomplete doc %+v", name, d)
 		}
-		res := pyParse(t, "sample.log", d.Sample+"\n", "")
+		res := parseText(t, "sample.log", d.Sample+"\n", Options{Format: ""})
 		if res.Audit.Format != name || res.Audit.Records != 1 || len(res.Events) != 1 {
 			t.Errorf("%s: sample detected as %s with %d records", name, res.Audit.Format, res.Audit.Records)
 		}

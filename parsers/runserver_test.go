@@ -121,7 +121,7 @@ func TestRunserver(t *testing.T) {
 		}
 	}
 	t.Run("utf-8", func(t *testing.T) {
-		check(t, pyParse(t, "runserver_8000.err.log", runserverSample, "runserver"))
+		check(t, parseText(t, "runserver_8000.err.log", runserverSample, Options{Format: "runserver"}))
 	})
 	// Windows PowerShell redirection writes UTF-16LE with a BOM and CRLF.
 	t.Run("utf-16le bom crlf, detected", func(t *testing.T) {
@@ -271,7 +271,7 @@ func TestRunserverConsoleExtras(t *testing.T) {
 		"    self.finish_request(request, client_address)\n" +
 		"ConnectionAbortedError: [WinError 10053] An established connection was aborted by the software in your host machine\n" +
 		"----------------------------------------\n"
-	res := pyParse(t, "runserver_8000.err.log", text, "runserver")
+	res := parseText(t, "runserver_8000.err.log", text, Options{Format: "runserver"})
 	var kinds []string
 	for _, e := range res.Events {
 		kinds = append(kinds, fmt.Sprintf("%d-%d:%s", e.Line, e.EndLine, e.Kind))

@@ -1,0 +1,47 @@
+package parsers
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Helpers shared by the format tests.
+
+// parseText writes text to a temporary file named name and parses it,
+// failing on an internal error or an unbalanced line accounting.
+func parseText(t testing.TB, name, text string, opt Options) *Result {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := ParseFile(path, name, opt)
+	if res.Audit.Error != "" {
+		t.Fatal(res.Audit.Error)
+	}
+	if !res.Audit.Balanced() {
+		t.Fatalf("%s: accounting unbalanced: %+v", name, res.Audit)
+	}
+	return res
+}
+
+// checkDetectedByContent copies a corpus file under a neutral name, so its
+// content alone decides, and checks that detection picks format with
+// confidence.
+func checkDetectedByContent(t *testing.T, path, neutral, format string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(t.TempDir(), neutral)
+	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := ParseFile(tmp, path, Options{Format: "auto"}).Audit
+	if a.Format != format || a.Chosen != "content" || a.Confidence < 0.9 {
+		t.Errorf("%s: detected %s (%.3f, %s), runner-up %s %.3f", path, a.Format, a.Confidence, a.Chosen, a.RunnerUp, a.RunnerUpConfidence)
+	}
+	t.Logf("%s: %s %.3f, runner-up %s %.3f", path, a.Format, a.Confidence, a.RunnerUp, a.RunnerUpConfidence)
+}
