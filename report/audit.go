@@ -138,20 +138,7 @@ func WriteAuditJSON(w io.Writer, audits []parsers.Audit) error {
 // WriteAuditJSONMessages is WriteAuditJSON with the walk's own messages
 // (unreadable folders, symbolic links not followed) under "messages".
 func WriteAuditJSONMessages(w io.Writer, audits []parsers.Audit, messages []string) error {
-	doc := auditDoc{Files: make([]parsers.Audit, len(audits)), Messages: messages}
-	for i, a := range audits {
-		if a.UnparsedExamples == nil {
-			a.UnparsedExamples = []parsers.Example{}
-		}
-		if a.Messages == nil {
-			a.Messages = []string{}
-		}
-		if a.Tables == nil {
-			a.Tables = map[string]int64{}
-		}
-		doc.Files[i] = a
-	}
-	return writeJSON(w, doc)
+	return writeJSON(w, auditDoc{Files: normAudits(audits), Messages: messages})
 }
 
 // writeJSON writes v indented, without HTML escaping (log lines stay

@@ -157,6 +157,9 @@ func BuildAnalysis(a *correlate.Analysis, findings map[string][]rules.Finding) *
 // WriteAnalysisJSON writes the document, indented, with a final newline.
 func WriteAnalysisJSON(w io.Writer, doc *AnalysisDoc) error { return writeJSON(w, doc) }
 
+// normAudits copies audits with absent lists as [] and absent maps as {},
+// so scripts reading `parse --json` or `analyze --format json` need no null
+// checks.
 func normAudits(in []parsers.Audit) []parsers.Audit {
 	out := make([]parsers.Audit, len(in))
 	for i, a := range in {
