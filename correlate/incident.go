@@ -29,20 +29,10 @@ func findIncidents(r *Run) []Incident {
 	}
 	w := tl[0].Width
 	start := tl[0].Start
-	idx := func(t time.Time) int {
-		if t.Before(start) {
-			return -1
-		}
-		i := int(t.Sub(start) / w)
-		if i >= n {
-			return -1
-		}
-		return i
-	}
 	per := map[string][]float64{}
 	first := map[string][]time.Time{} // per source, first error time per bucket
 	add := func(src string, t time.Time, v float64) {
-		i := idx(t)
+		i := bucketIndex(t, start, w, n)
 		if i < 0 || v <= 0 {
 			return
 		}

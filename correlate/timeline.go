@@ -30,6 +30,19 @@ func countKey(e *Event) string {
 	return k
 }
 
+// bucketIndex is the index of the bucket of n, each w wide from start,
+// that holds t; -1 outside them.
+func bucketIndex(t, start time.Time, w time.Duration, n int) int {
+	if t.Before(start) {
+		return -1
+	}
+	i := int(t.Sub(start) / w)
+	if i >= n {
+		return -1
+	}
+	return i
+}
+
 // buildTimeline joins the load curve and the per-bucket event counts over
 // the run window (Start..End, without the slicing margin).
 func buildTimeline(r *Run) []Bucket {
@@ -44,20 +57,10 @@ func buildTimeline(r *Run) []Bucket {
 	for i := range out {
 		out[i] = Bucket{Start: start.Add(time.Duration(i) * w), Width: w, Counts: map[string]int64{}}
 	}
-	idx := func(t time.Time) int {
-		if t.Before(start) {
-			return -1
-		}
-		i := int(t.Sub(start) / w)
-		if i >= n {
-			return -1
-		}
-		return i
-	}
 	// History: the last row in each bucket; users carry forward.
 	seen := make([]bool, n)
 	for _, h := range r.History {
-		i := idx(h.Time)
+		i := bucketIndex(h.Time, start, w, n)
 		if i < 0 {
 			continue
 		}
@@ -74,7 +77,7 @@ func buildTimeline(r *Run) []Bucket {
 	}
 	for j := range r.Events {
 		e := &r.Events[j]
-		i := idx(e.Time)
+		i := bucketIndex(e.Time, start, w, n)
 		if i < 0 {
 			continue
 		}
