@@ -185,29 +185,9 @@ func MetaEvidence(m *parsers.MetaRow) Evidence {
 	return Evidence{File: m.File, Line: m.Line, Text: clip(m.Key + "=" + m.Value)}
 }
 
-// TopEvidence keeps the first n distinct citations of a list already in
-// priority order.
-func TopEvidence(ev []Evidence, n int) []Evidence {
-	seen := map[string]bool{}
-	var out []Evidence
-	for _, e := range ev {
-		k := e.File + ":" + strconv.FormatInt(e.Line, 10) + ":" + e.Text
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		out = append(out, e)
-		if len(out) == n {
-			break
-		}
-	}
-	return out
-}
-
-// PickEvidence keeps at most n citations: the first, the last, and the
-// rest spread evenly between them, in their original order; exact
-// duplicates (same file and line) are dropped first.
-func PickEvidence(ev []Evidence, n int) []Evidence {
+// distinctEvidence drops repeated citations (same file, line and text),
+// keeping the first of each in order.
+func distinctEvidence(ev []Evidence) []Evidence {
 	seen := map[string]bool{}
 	var uniq []Evidence
 	for _, e := range ev {
@@ -218,6 +198,24 @@ func PickEvidence(ev []Evidence, n int) []Evidence {
 		seen[k] = true
 		uniq = append(uniq, e)
 	}
+	return uniq
+}
+
+// TopEvidence keeps the first n distinct citations of a list already in
+// priority order (all of them when n <= 0).
+func TopEvidence(ev []Evidence, n int) []Evidence {
+	uniq := distinctEvidence(ev)
+	if n > 0 && len(uniq) > n {
+		return uniq[:n]
+	}
+	return uniq
+}
+
+// PickEvidence keeps at most n citations: the first, the last, and the
+// rest spread evenly between them, in their original order; exact
+// duplicates (same file and line) are dropped first.
+func PickEvidence(ev []Evidence, n int) []Evidence {
+	uniq := distinctEvidence(ev)
 	if len(uniq) <= n {
 		return uniq
 	}
