@@ -37,6 +37,17 @@ func (pgbouncer) Doc() Doc {
 // pgbLevels are the levels PgBouncer prints (usual/logging.c).
 var pgbLevels = []string{"LOG", "WARNING", "ERROR", "FATAL", "NOISE", "DEBUG"}
 
+// pgbPid reads a pid token, bracketed ([19202]) or bare (4321).
+func pgbPid(tok []byte) ([]byte, bool) {
+	switch {
+	case len(tok) > 2 && tok[0] == '[' && tok[len(tok)-1] == ']':
+		return tok[1 : len(tok)-1], true
+	case pgbDigits(tok):
+		return tok, true
+	}
+	return nil, false
+}
+
 // pgbLine is one line split into its prefix fields; byte slices point into
 // the line.
 type pgbLine struct {
@@ -70,21 +81,12 @@ func pgbSplit(b []byte) (p pgbLine, ok bool) {
 	rest := b[n+1:]
 	// Optional zone, then [pid] or a bare pid.
 	tok, after := pgbToken(rest)
-	var zone, pid []byte
-	switch {
-	case len(tok) > 2 && tok[0] == '[' && tok[len(tok)-1] == ']':
-		pid = tok[1 : len(tok)-1]
-	case pgbDigits(tok):
-		pid = tok
-	default:
+	var zone []byte
+	pid, isPid := pgbPid(tok)
+	if !isPid {
 		zone = tok
 		tok, after = pgbToken(after)
-		switch {
-		case len(tok) > 2 && tok[0] == '[' && tok[len(tok)-1] == ']':
-			pid = tok[1 : len(tok)-1]
-		case pgbDigits(tok):
-			pid = tok
-		default:
+		if pid, isPid = pgbPid(tok); !isPid {
 			return p, false
 		}
 	}
