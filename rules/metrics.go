@@ -146,12 +146,13 @@ func RunMetric(run *correlate.Run, name string) (float64, bool) {
 	return 0, false
 }
 
-// RequestRows returns the run's request rows (not the Aggregated total).
+// RequestRows returns the run's request rows: not the Aggregated total,
+// whether correlate picked it (run.Aggregated) or it reads as one.
 func RequestRows(run *correlate.Run) []*parsers.StatRow {
 	var out []*parsers.StatRow
 	for i := range run.Stats {
 		r := &run.Stats[i]
-		if r == run.Aggregated || (r.Name == "Aggregated" && r.Type == "") {
+		if r == run.Aggregated || isAggregated(r) {
 			continue
 		}
 		out = append(out, r)

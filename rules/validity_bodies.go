@@ -86,7 +86,7 @@ func mixCount(s *parsers.StatRow, a, b float64) (int64, bool) {
 // failure body F with at least n−f L-sized bodies.
 func loginPageRows(r *correlate.Run, L, F float64) []bodyRow {
 	var out []bodyRow
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		if isAuthName(s.Name) || s.AvgContentSize == nil || s.Requests == 0 {
 			continue
 		}
@@ -116,7 +116,7 @@ func loginPageRows(r *correlate.Run, L, F float64) []bodyRow {
 // when at least minAgree rows give the same whole number.
 func failureBodySize(r *correlate.Run, L float64, minAgree int) (float64, []*parsers.StatRow) {
 	votes := map[int64][]*parsers.StatRow{}
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		if isAuthName(s.Name) || s.AvgContentSize == nil || s.Failures == 0 || s.Failures > s.Requests {
 			continue
 		}
@@ -157,7 +157,7 @@ func checkLoginPageBodies(ctx *Context) []Finding {
 	}
 	total, fails := aggRequests(r), aggFailures(r)
 	var nonAuth int64
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		if !isAuthName(s.Name) {
 			nonAuth += s.Requests
 		}
@@ -213,7 +213,7 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 		if F > 0 {
 			var hits []bodyRow
 			var n int64
-			for _, s := range requestRows(r) {
+			for _, s := range RequestRows(r) {
 				if isAuthName(s.Name) || s.AvgContentSize == nil {
 					continue
 				}
@@ -248,7 +248,7 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 	// sizes (known_pages) are named.
 	known := knownPages(ctx)
 	shared := map[int64][]*parsers.StatRow{}
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		if isAuthName(s.Name) || s.AvgContentSize == nil || s.Failures != 0 || s.Requests == 0 || !isWhole(*s.AvgContentSize) {
 			continue
 		}

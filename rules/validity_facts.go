@@ -21,17 +21,6 @@ func isAggregated(s *parsers.StatRow) bool {
 	return s.Type == "" && strings.EqualFold(s.Name, "Aggregated")
 }
 
-// requestRows returns the run's per-request-name rows, without the total.
-func requestRows(r *correlate.Run) []*parsers.StatRow {
-	var out []*parsers.StatRow
-	for i := range r.Stats {
-		if !isAggregated(&r.Stats[i]) {
-			out = append(out, &r.Stats[i])
-		}
-	}
-	return out
-}
-
 // aggregatedRow returns the run's total row, or nil.
 func aggregatedRow(r *correlate.Run) *parsers.StatRow {
 	if r.Aggregated != nil {
@@ -60,7 +49,7 @@ func isLoginName(name string) bool {
 
 // loginRows returns the login page GET row and the credentials POST row.
 func loginRows(r *correlate.Run) (get, post *parsers.StatRow) {
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		if !isLoginName(s.Name) {
 			continue
 		}
@@ -81,7 +70,7 @@ func loginRows(r *correlate.Run) (get, post *parsers.StatRow) {
 // onlyAuthRequests reports whether every request the run recorded was a
 // login/logout request (and there was at least one).
 func onlyAuthRequests(r *correlate.Run) bool {
-	rows := requestRows(r)
+	rows := RequestRows(r)
 	if len(rows) == 0 {
 		return false
 	}

@@ -177,7 +177,7 @@ func checkSingleEndpointFailure(ctx *Context) []Finding {
 	minReq := int64(param(ctx, "min_requests", 20))
 	hi, lo := param(ctx, "failing_ratio", 0.5), param(ctx, "clean_ratio", 0.02)
 	var failing, clean []*parsers.StatRow
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		if isAuthName(s.Name) || s.Requests < minReq {
 			continue
 		}

@@ -63,7 +63,7 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 		max float64
 	}
 	var hits []hit
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		if s.Max != nil && *s.Max >= minMS {
 			hits = append(hits, hit{s, *s.Max})
 		}
@@ -92,7 +92,7 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 		return ""
 	}
 	var piled []*parsers.StatRow
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		if s.Requests >= 10 {
 			if v := pileUp(s, tol); v >= minMS && matchKnown(v) != "" {
 				piled = append(piled, s)
@@ -165,7 +165,7 @@ func checkLatencyFloor(ctx *Context) []Finding {
 	tight := param(ctx, "tight_ratio", 0.9)
 	minReq := int64(param(ctx, "min_requests", 20))
 	var rows []*parsers.StatRow
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		if s.Requests < minReq || s.Min == nil || s.Median == nil || *s.Min < minMS {
 			continue
 		}

@@ -62,7 +62,7 @@ func previousRun(a *correlate.Analysis, r *correlate.Run, minShared float64) *co
 		}
 	}
 	mine := map[string]bool{}
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		mine[s.Type+" "+s.Name] = true
 	}
 	if len(mine) == 0 {
@@ -71,7 +71,7 @@ func previousRun(a *correlate.Analysis, r *correlate.Run, minShared float64) *co
 	for i := idx - 1; i >= 0; i-- {
 		o := a.Runs[i]
 		n := 0
-		for _, s := range requestRows(o) {
+		for _, s := range RequestRows(o) {
 			if mine[s.Type+" "+s.Name] {
 				n++
 			}

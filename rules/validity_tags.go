@@ -56,7 +56,7 @@ func noTaskClasses(r *correlate.Run) (rows []*parsers.ExceptionRow, classes []st
 
 func authRowsEvidence(r *correlate.Run, note string) []Evidence {
 	var ev []Evidence
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		ev = append(ev, noted(StatEvidence(s), note))
 	}
 	return ev
@@ -186,7 +186,7 @@ func aggRequests(r *correlate.Run) int64 {
 		return a.Requests
 	}
 	var n int64
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		n += s.Requests
 	}
 	return n
@@ -197,7 +197,7 @@ func aggFailures(r *correlate.Run) int64 {
 		return a.Failures
 	}
 	var n int64
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		n += s.Failures
 	}
 	return n
@@ -245,7 +245,7 @@ func kindRows(ctx *Context, r *correlate.Run, kind string) []*parsers.StatRow {
 		pats = strings.Split(p, "|")
 	}
 	var out []*parsers.StatRow
-	for _, s := range requestRows(r) {
+	for _, s := range RequestRows(r) {
 		l := strings.ToLower(s.Name)
 		for _, p := range pats {
 			if p != "" && strings.Contains(l, strings.ToLower(p)) {
