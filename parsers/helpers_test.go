@@ -45,3 +45,18 @@ func checkDetectedByContent(t *testing.T, path, neutral, format string) {
 	}
 	t.Logf("%s: %s %.3f, runner-up %s %.3f", path, a.Format, a.Confidence, a.RunnerUp, a.RunnerUpConfidence)
 }
+
+// sampleFile reads the detection sample of a file.
+func sampleFile(t testing.TB, path string) []Line {
+	t.Helper()
+	in, err := Open(path, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	sample, err := in.Sample(SampleLines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sample
+}

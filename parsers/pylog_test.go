@@ -122,15 +122,7 @@ func TestPyDetectCorpus(t *testing.T) {
 		if st, err := os.Stat(f); err == nil && st.Size() == 0 {
 			continue // empty: nothing to detect
 		}
-		in, err := Open(f, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sample, err := in.Sample(SampleLines)
-		in.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		sample := sampleFile(t, f)
 		// Content alone: pass no name so that NameHint cannot help.
 		d := Detect(sample, "x")
 		t.Logf("%s: %s %.3f, runner-up %s %.3f", f, d.Format, d.Confidence, d.RunnerUp, d.RunnerUpConfidence)
@@ -184,15 +176,7 @@ func TestPySniffOthers(t *testing.T) {
 		if st, err := os.Stat(f); err != nil || st.IsDir() || strings.HasSuffix(f, "_exceptions.csv") {
 			continue // exceptions.csv legitimately quotes tracebacks
 		}
-		in, err := Open(f, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sample, err := in.Sample(SampleLines)
-		in.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		sample := sampleFile(t, f)
 		for _, name := range []string{"django", "auth_debug", "locust_auth", "runserver"} {
 			ff, _ := Lookup(name)
 			if s := ff.Sniff(sample); s >= MinConfidence/2 {
