@@ -47,6 +47,22 @@ func pyTruth(t testing.TB, logFile string) map[string]any {
 	return m
 }
 
+// pyCorpusParse parses a corpus log as detected and checks that it reads
+// as format with every line accounted for, none unparsed, and as many lines
+// as the answer key's counts.<key>.lines.
+func pyCorpusParse(t *testing.T, f string, truth map[string]any, format, key string) *Result {
+	t.Helper()
+	res := ParseFile(f, f, Options{})
+	a := res.Audit
+	if a.Format != format || a.Unparsed != 0 || !a.Balanced() {
+		t.Fatalf("%s: %+v", f, a)
+	}
+	if got, want := a.Lines, pyCount(t, truth, "counts", key, "lines"); got != want {
+		t.Errorf("%s: %d lines, truth %d", f, got, want)
+	}
+	return res
+}
+
 // pyCount digs a number out of truth.json by keys.
 func pyCount(t testing.TB, m map[string]any, keys ...string) int64 {
 	t.Helper()
