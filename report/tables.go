@@ -141,16 +141,28 @@ func writeFileAtomic(target string, fill func(io.Writer) error) (err error) {
 	return nil
 }
 
-func writeArrowIPC(w io.Writer, _ string, rec arrow.RecordBatch) error {
-	fw, err := ipc.NewFileWriter(w, ipc.WithSchema(rec.Schema()))
-	if err != nil {
-		return err
-	}
+// recordFileWriter is what the Arrow IPC and Parquet file writers share.
+type recordFileWriter interface {
+	Write(arrow.RecordBatch) error
+	Close() error
+}
+
+// writeClose writes the one record and closes the file writer, which
+// writes the footer; on a write error the writer is still closed.
+func writeClose(fw recordFileWriter, rec arrow.RecordBatch) error {
 	if err := fw.Write(rec); err != nil {
 		fw.Close()
 		return err
 	}
 	return fw.Close()
+}
+
+func writeArrowIPC(w io.Writer, _ string, rec arrow.RecordBatch) error {
+	fw, err := ipc.NewFileWriter(w, ipc.WithSchema(rec.Schema()))
+	if err != nil {
+		return err
+	}
+	return writeClose(fw, rec)
 }
 
 func writeParquet(w io.Writer, _ string, rec arrow.RecordBatch) error {
@@ -162,11 +174,7 @@ func writeParquet(w io.Writer, _ string, rec arrow.RecordBatch) error {
 	if err != nil {
 		return err
 	}
-	if err := fw.Write(rec); err != nil {
-		fw.Close()
-		return err
-	}
-	return fw.Close()
+	return writeClose(fw, rec)
 }
 
 // writeJSONL writes one object per row: {"table":NAME, column: value, ...}
