@@ -48,7 +48,46 @@ func String(s string) string {
 		return s
 	}
 	s = maskURLCredentials(s)
-	return maskKeyValues(s)
+	s = maskKeyValues(s)
+	return maskPoolEntries(s)
+}
+
+// maskPoolEntries handles the locustfile's warning about a malformed
+// TEST_USER_POOL entry ("invalid entry (missing ':password'): 'bob;pw'"):
+// the entry was meant to be user:password, so whatever follows a separator
+// inside the quotes is a password typed with the wrong separator.
+func maskPoolEntries(s string) string {
+	i := indexFold(s, "invalid entry")
+	if i < 0 {
+		return s
+	}
+	head, rest := s[:i], s[i:]
+	// The entry is the quoted text after "):" (the missing-part note is
+	// quoted too and must stay readable).
+	k := strings.Index(rest, "): '")
+	if k < 0 {
+		return s
+	}
+	start := k + 4
+	end := strings.IndexByte(rest[start:], '\'')
+	if end < 0 {
+		end = len(rest) - start
+	}
+	entry := rest[start : start+end]
+	if j := strings.IndexAny(entry, ":=;,| "); j >= 0 && j < len(entry)-1 && !strings.HasPrefix(entry[j+1:], Mask) {
+		entry = entry[:j+1] + Mask
+	}
+	return head + rest[:start] + entry + rest[start+end:]
+}
+
+// indexFold is strings.Index ignoring ASCII case, for a lower-case needle.
+func indexFold(s, needle string) int {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if hasPrefixFold(s[i:], needle) {
+			return i
+		}
+	}
+	return -1
 }
 
 // MayHold reports whether s could hold a secret logcorr masks. When it is

@@ -21,6 +21,8 @@ func TestString(t *testing.T) {
 		{"cookie header", "Cookie: sessionid=abc123; csrftoken=def456", "Cookie: [REDACTED]"},
 		{"authorization header", "Authorization: Bearer eyJhbGciOi.x.y", "Authorization: [REDACTED]"},
 		{"word boundary", "bypass=1 compass: north", "bypass=1 compass: north"},
+		{"malformed pool entry", "TEST_USER_POOL invalid entry (missing ':password'): 'bob;hunter2' - skipped (format: username:password)", "TEST_USER_POOL invalid entry (missing ':password'): 'bob;[REDACTED]' - skipped (format: username:password)"},
+		{"pool entry without password kept", "TEST_USER_POOL invalid entry (missing ':password'): 'tester099' - skipped (format: username:password)", "TEST_USER_POOL invalid entry (missing ':password'): 'tester099' - skipped (format: username:password)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
@@ -90,37 +89,30 @@ func checkLoginPostMissing(ctx *Context) []Finding {
 	return []Finding{f}
 }
 
-var quotedEntry = regexp.MustCompile(`'([^']*)'`)
-
-// redactEntry hides anything after a colon in a quoted pool entry: the
-// message is about a missing password, but a user could have typed one with
-// another separator.
-func redactEntry(msg string) string {
-	return quotedEntry.ReplaceAllStringFunc(msg, func(q string) string {
-		in := q[1 : len(q)-1]
-		if i := strings.IndexAny(in, ":=;"); i >= 0 {
-			in = in[:i+1] + "***"
-		}
-		return "'" + in + "'"
-	})
-}
-
 func checkUserPoolMisconfigured(ctx *Context) []Finding {
 	r := ctx.Run
 	invalid, single := poolEvents(r)
 	var out []Finding
 	if len(invalid) > 0 {
+		// locust.log and locust_login_failures.log both carry the warning:
+		// count entries, not lines.
+		entries := map[string]bool{}
+		for _, e := range invalid {
+			key := e.Attrs["entry"]
+			if key == "" {
+				key = e.Message
+			}
+			entries[key] = true
+		}
 		f := Finding{
 			Confidence:     0.95,
-			Summary:        fmt.Sprintf("The locustfile rejected %d TEST_USER_POOL entr(ies) (missing ':password'): those accounts were skipped.", len(invalid)),
+			Summary:        fmt.Sprintf("The locustfile rejected %d TEST_USER_POOL entr(ies) (missing ':password'): those accounts were skipped.", len(entries)),
 			Interpretation: "TEST_USER_POOL must be user:password pairs separated by commas. Rejected entries leave fewer (or no) accounts; users without credentials skip the login POST or all share the remaining accounts, so the multi-user test is not what it claims.",
 			Recommendation: "Write TEST_USER_POOL as user1:pass1,user2:pass2 and check the 'Multi-user pool configured: N users' line before the run.",
-			Metrics:        map[string]float64{"rejected_entries": float64(len(invalid))},
+			Metrics:        map[string]float64{"rejected_entries": float64(len(entries))},
 		}
 		for _, e := range invalid {
-			ev := EventEvidence(e)
-			ev.Text = redactEntry(ev.Text)
-			f.Evidence = append(f.Evidence, ev)
+			f.Evidence = append(f.Evidence, EventEvidence(e))
 		}
 		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
