@@ -89,6 +89,21 @@ func checkLoginPostMissing(ctx *Context) []Finding {
 	return []Finding{f}
 }
 
+// poolEntry names the rejected entry of an "invalid entry" warning: the
+// parser's attrs.entry, else the quoted text after "): " in the message
+// (the console log's parser does not split the message).
+func poolEntry(e *correlate.Event) string {
+	if v := e.Attrs["entry"]; v != "" {
+		return v
+	}
+	if _, after, ok := strings.Cut(e.Message, "): '"); ok {
+		if v, _, ok := strings.Cut(after, "'"); ok {
+			return v
+		}
+	}
+	return e.Message
+}
+
 func checkUserPoolMisconfigured(ctx *Context) []Finding {
 	r := ctx.Run
 	invalid, single := poolEvents(r)
@@ -98,11 +113,7 @@ func checkUserPoolMisconfigured(ctx *Context) []Finding {
 		// count entries, not lines.
 		entries := map[string]bool{}
 		for _, e := range invalid {
-			key := e.Attrs["entry"]
-			if key == "" {
-				key = e.Message
-			}
-			entries[key] = true
+			entries[poolEntry(e)] = true
 		}
 		f := Finding{
 			Confidence:     0.95,
