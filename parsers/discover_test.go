@@ -97,3 +97,26 @@ func TestParseAllSkipsDuplicateFiles(t *testing.T) {
 		t.Errorf("duplicates reported: %q", dups)
 	}
 }
+
+// Two runs' header-only CSVs are identical bytes but different artifacts.
+func TestParseAllKeepsIdenticalFilesOfDifferentRuns(t *testing.T) {
+	dir := t.TempDir()
+	for _, run := range []string{"hasil_test_a", "hasil_test_b"} {
+		os.WriteFile(filepath.Join(dir, run+"_failures.csv"), []byte("Method,Name,Error,Occurrences\n"), 0o644)
+	}
+	os.MkdirAll(filepath.Join(dir, "copy"), 0o755)
+	os.WriteFile(filepath.Join(dir, "copy", "hasil_test_a_failures.csv"), []byte("Method,Name,Error,Occurrences\n"), 0o644)
+	targets, _ := Discover([]string{dir}, Options{})
+	ds := ParseAll(targets, Options{})
+	defer ds.Release()
+	formats := map[string]string{}
+	for _, a := range ds.Audits {
+		formats[a.Path] = a.Format
+	}
+	want := map[string]string{"hasil_test_a_failures.csv": "locust_csv", "hasil_test_b_failures.csv": "locust_csv", "copy/hasil_test_a_failures.csv": "duplicate"}
+	for p, f := range want {
+		if formats[p] != f {
+			t.Errorf("%s: format %q, want %q", p, formats[p], f)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -53,6 +54,10 @@ func duplicateOf(targets []Target) []int {
 		if !ok {
 			continue
 		}
+		// A Locust file belongs to the run its name gives: two runs'
+		// header-only _failures.csv are the same bytes but not the same
+		// artifact. Only a copy of the same run's file is a duplicate.
+		fp += "|" + runName(filepath.Base(t.Name))
 		if _, seen := groups[fp]; !seen {
 			order = append(order, fp)
 		}
