@@ -169,6 +169,9 @@ func pyIdentStart(c byte) bool {
 // application's own code over library frames.
 type pyTBInfo struct {
 	Type, Message, Frame string
+	// Cut is set when the text ends inside a traceback: frames with no
+	// exception line after them.
+	Cut bool
 }
 
 // pyAnalyzeTraceback reads the folded text of a traceback, possibly a chain
@@ -181,6 +184,7 @@ func pyAnalyzeTraceback(text []byte) pyTBInfo {
 	var earlier [][]byte // frames of the chain's earlier sections
 	var msg []byte       // message of the exception being read
 	inExc := false
+	open := false // a traceback section whose exception line has not come
 	finish := func() {
 		if inExc {
 			info.Message = string(bytes.TrimRight(msg, " \t"))
@@ -199,12 +203,14 @@ func pyAnalyzeTraceback(text []byte) pyTBInfo {
 			finish()
 		case bytes.HasPrefix(l, tbHeader):
 			finish()
+			open = true
 			earlier = append(earlier, frames...)
 			frames = nil
 		case bytes.HasPrefix(l, tbDuring), bytes.HasPrefix(l, tbDirectCause):
 			finish()
 		case bytes.HasPrefix(l, tbFile):
 			finish()
+			open = true
 			frames = append(frames, l)
 		case l[0] == ' ' || l[0] == '\t':
 			if inExc {
@@ -218,6 +224,7 @@ func pyAnalyzeTraceback(text []byte) pyTBInfo {
 			}
 			finish()
 			inExc = true
+			open = false
 			typ, m := pySplitException(l)
 			info.Type = typ
 			msg = append(msg[:0], m...)
@@ -225,6 +232,7 @@ func pyAnalyzeTraceback(text []byte) pyTBInfo {
 		}
 	}
 	finish()
+	info.Cut = open
 	return info
 }
 
@@ -373,6 +381,9 @@ func (p *pyPending) flush(c *Context) {
 		info := pyAnalyzeTraceback(p.tb)
 		p.ev.ExcType, p.ev.ExcMessage, p.ev.ExcFrame = info.Type, info.Message, info.Frame
 		p.ev.Traceback = string(p.tb)
+		if info.Cut {
+			c.Warnf(p.ev.EndLine, "traceback of the record at line %d ends without its exception line (file cut short or lines lost); kept as far as it goes", p.ev.Line)
+		}
 	}
 	c.Event(p.ev)
 	c.Fold(p.blanks)

@@ -30,7 +30,7 @@ var hostileCases = []hostileCase{
 	{"not_gzip.log.gz", "not_gzip.log.gz: named .gz but not gzip-compressed", "runserver", exitOK},
 	{"runserver_utf16_nobom.err.log", "", "runserver", exitOK},
 	{"mixed_crlf_auth_debug.log", "", "auth_debug", exitOK},
-	{"truncated_traceback_django_errors.log", "", "django", exitOK},
+	{"truncated_traceback_django_errors.log", "truncated_traceback_django_errors.log:7: traceback of the record at line 1 ends without its exception line", "django", exitOK},
 	{"years_1970_2100_django_errors.log", "years_1970_2100_django_errors.log:1: timestamp 1970-01-01T00:00:00Z is implausible", "django", exitOK},
 	{"dst_jump_auth_debug.log", "dst_jump_auth_debug.log:3: time steps back 59m59s", "auth_debug", exitOK},
 	{"out_of_order_runserver.err.log", "out_of_order_runserver.err.log:2: time steps back", "runserver", exitOK},
