@@ -115,6 +115,9 @@ func writeRunMarkdown(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs
 	for _, f := range facts {
 		ew.printf("- %s\n", f)
 	}
+	if rf := readFirst(fs); rf != "" {
+		ew.printf("\n> **Read first:** %s.\n", MarkdownText(rf))
+	}
 
 	// Evidence sources: the run's own files and the logs that had events
 	// in its window.

@@ -94,6 +94,9 @@ func WriteText(w io.Writer, a *correlate.Analysis, findings map[string][]rules.F
 			ew.printf(", %s", SanitizeTerminal(l))
 		}
 		ew.print("\n\n")
+		if rf := readFirst(findings[r.Name]); rf != "" {
+			ew.printf("  %s %s\n\n", opt.paint(ansiBold, "Read first:"), rf)
+		}
 		if ew.err != nil {
 			return ew.err
 		}
