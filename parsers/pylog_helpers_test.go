@@ -81,15 +81,6 @@ func pyCount(t testing.TB, m map[string]any, keys ...string) int64 {
 	return int64(f)
 }
 
-// pyCountKinds counts events by kind.
-func pyCountKinds(evs []Event) map[string]int64 {
-	m := map[string]int64{}
-	for _, e := range evs {
-		m[e.Kind]++
-	}
-	return m
-}
-
 // pyParseMem parses data as format through the same steps as ParseFile
 // (decode, Parse, account for lines Parse left) but from memory and without
 // ParseFile's later passes (redaction, time checks): it measures and fuzzes

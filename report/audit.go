@@ -13,14 +13,6 @@ import (
 	"github.com/logcorr/logcorr/parsers"
 )
 
-// newTable returns a table with plain ASCII borders, headers printed as
-// given (tablewriter upper-cases them by default), and the given columns
-// right-aligned (numbers). ASCII keeps the output the same on every
-// terminal and in CI logs.
-func newTable(w io.Writer, rightCols ...int) *tablewriter.Table {
-	return newTableN(w, 0, rightCols...)
-}
-
 // newTableN is newTable with n columns known, so that per-column alignment
 // can be set (0 = leave the default left alignment everywhere).
 func newTableN(w io.Writer, n int, rightCols ...int) *tablewriter.Table {

@@ -46,11 +46,6 @@ func usersAt(run *correlate.Run, t time.Time) (int64, *parsers.HistoryRow) {
 	return run.History[i-1].Users, &run.History[i-1]
 }
 
-// is5xx reports whether a request event is a server error.
-func is5xx(e *correlate.Event) bool {
-	return e.Status != nil && *e.Status >= 500 && *e.Status <= 599
-}
-
 // failureStatus pulls an HTTP status out of a Locust failure message
 // ("login server error: 500", "HTTP 500", "500 Server Error: ..."), 0 when
 // none.

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/parsers"
@@ -126,17 +125,6 @@ func findIdleTail(r *correlate.Run) (idleTail, bool) {
 	return idleTail{From: &h[i], To: last, Users: last.Users}, true
 }
 
-// runDuration is the history's span, 0 when unknown.
-func runDuration(r *correlate.Run) time.Duration {
-	if len(r.History) >= 2 {
-		return r.History[len(r.History)-1].Time.Sub(r.History[0].Time)
-	}
-	if !r.Start.IsZero() && !r.End.IsZero() {
-		return r.End.Sub(r.Start)
-	}
-	return 0
-}
-
 var noTokenRE = regexp.MustCompile(`(?:^|[_\-.])no[_\-]([a-z][a-z0-9]*)`)
 
 // nameExclusions returns the kinds a run's name says were left out
@@ -196,13 +184,6 @@ func tagArgs(r *correlate.Run, exclude bool) (vals []string, src *parsers.MetaRo
 func numEq(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 
 func isWhole(f float64) bool { return math.Abs(f-math.Round(f)) < 1e-6 }
-
-func fval(p *float64) float64 {
-	if p == nil {
-		return math.NaN()
-	}
-	return *p
-}
 
 // sortRowsByRequests orders rows by request count (most first), then name.
 func sortRowsByRequests(rows []*parsers.StatRow) {

@@ -40,12 +40,11 @@ func (c csvRun) build(t *testing.T) *correlate.Run {
 			t.Fatalf("%s: %v", file, err)
 		}
 		for {
-			line, _ := cr.FieldPos(0)
 			rec, err := cr.Read()
 			if err != nil {
 				break
 			}
-			line, _ = cr.FieldPos(0)
+			line, _ := cr.FieldPos(0)
 			get := func(col string) string {
 				for i, h := range hdr {
 					if h == col && i < len(rec) {
@@ -108,14 +107,6 @@ func (c csvRun) build(t *testing.T) *correlate.Run {
 		r.Start, r.End = r.History[0].Time, r.History[len(r.History)-1].Time
 	}
 	return r
-}
-
-func ids(fs []Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.ID)
-	}
-	return out
 }
 
 // loadRule reads builtin/<id>.yaml with the engine's own decoding rules
@@ -229,12 +220,4 @@ func fixtureCase(t *testing.T, check, dir string) map[string][]Finding {
 		out[r.Name] = runCheck(t, check, a, r)
 	}
 	return out
-}
-
-func countFindings(m map[string][]Finding) int {
-	n := 0
-	for _, fs := range m {
-		n += len(fs)
-	}
-	return n
 }
