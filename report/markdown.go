@@ -119,21 +119,7 @@ func writeRunMarkdown(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs
 		ew.printf("\n> **Read first:** %s.\n", MarkdownText(rf))
 	}
 
-	// Evidence sources: the run's own files and the logs that had events
-	// in its window.
-	files := map[string]bool{}
-	for _, f := range r.Files {
-		files[f] = true
-	}
-	for _, f := range r.Logs {
-		files[f] = true
-	}
-	var audits []parsers.Audit
-	for _, s := range a.Sources {
-		if files[s.Path] {
-			audits = append(audits, s)
-		}
-	}
+	audits := runAudits(a, r)
 	writeSourcesSection(ew, audits, r.Clock, r)
 
 	writeMetricsSection(ew, r, opt.targets())
@@ -210,16 +196,38 @@ func writeSourcesSection(ew *errWriter, audits []parsers.Audit, clocks []correla
 	}
 }
 
-// clockText describes a clock decision for a table cell.
-func clockText(c correlate.Clock) string {
+// runAudits are the parse audits of a run's evidence sources: its own
+// Locust files and the logs that had events in its window.
+func runAudits(a *correlate.Analysis, r *correlate.Run) []parsers.Audit {
+	files := map[string]bool{}
+	for _, f := range r.Files {
+		files[f] = true
+	}
+	for _, f := range r.Logs {
+		files[f] = true
+	}
+	var audits []parsers.Audit
+	for _, s := range a.Sources {
+		if files[s.Path] {
+			audits = append(audits, s)
+		}
+	}
+	return audits
+}
+
+// clockText describes a clock decision for a markdown table cell.
+func clockText(c correlate.Clock) string { return clockDesc(c, MarkdownText) }
+
+// clockDesc describes a clock decision, escaping its text with esc.
+func clockDesc(c correlate.Clock, esc func(string) string) string {
 	if c.Method == "unknown" {
 		return "unresolved"
 	}
-	s := MarkdownText(c.Zone)
+	s := esc(c.Zone)
 	if c.Zone != "UTC" && !strings.HasPrefix(c.Zone, "UTC+") && !strings.HasPrefix(c.Zone, "UTC-") {
 		s += " (UTC" + offsetText(c.OffsetS) + ")"
 	}
-	s += ", " + MarkdownText(c.Method) + ", confidence " + conf(c.Confidence)
+	s += ", " + esc(c.Method) + ", confidence " + conf(c.Confidence)
 	return s
 }
 

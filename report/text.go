@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/rules"
@@ -121,6 +122,9 @@ func WriteText(w io.Writer, a *correlate.Analysis, findings map[string][]rules.F
 		fs := sortedFindings(findings[r.Name])
 		if len(fs) == 0 {
 			ew.print("\nNo findings.\n")
+			if err := writeTextSources(w, ew, a, r); err != nil {
+				return err
+			}
 			continue
 		}
 		ew.print("\n")
@@ -155,6 +159,85 @@ func WriteText(w io.Writer, a *correlate.Analysis, findings map[string][]rules.F
 				ref := SanitizeTerminal(evidenceRef(e))
 				ew.printf("  %s: %s\n", opt.paint(ansiCyan, ref), clipText(SanitizeTerminal(e.Text), 200))
 			}
+		}
+		if err := writeTextSources(w, ew, a, r); err != nil {
+			return err
+		}
+	}
+	writeTextInput(ew, a)
+	return ew.err
+}
+
+// writeTextInput ends the summary with what was read overall: how much of
+// the input was understood, the files in no known format, and the
+// messages about the input, so that a quiet report is never mistaken for
+// a clean one when logcorr could not read its input.
+func writeTextInput(ew *errWriter, a *correlate.Analysis) {
+	var lines, parsed, unparsed int64
+	odd := map[string][]string{}
+	for _, s := range a.Sources {
+		lines += s.Lines
+		parsed += s.Records + s.Folded
+		unparsed += s.Unparsed
+		switch s.Format {
+		case "unknown", "empty", "duplicate":
+			odd[s.Format] = append(odd[s.Format], s.Path)
+		}
+	}
+	pct := 100.0
+	if lines > 0 {
+		pct = 100 * float64(parsed) / float64(lines)
+	}
+	ew.printf("\nInput: %d file(s), %s lines, %s unparsed (%.2f %% understood)\n", len(a.Sources), rules.Thousands(lines), rules.Thousands(unparsed), pct)
+	for _, k := range []string{"unknown", "empty", "duplicate"} {
+		if fs := odd[k]; len(fs) > 0 {
+			ew.printf("  %s: %s\n", k, SanitizeTerminal(strings.Join(fs, ", ")))
+		}
+	}
+	if len(a.Orphans) > 0 {
+		ew.printf("  outside every run window: %s\n", SanitizeTerminal(strings.Join(a.Orphans, ", ")))
+	}
+	for _, m := range a.Messages {
+		ew.printf("  %s\n", SanitizeTerminal(m))
+	}
+}
+
+// writeTextSources lists the run's evidence sources with their line
+// accounting and clock decision: a reader judges the findings by what was
+// read and how it was put on the clock.
+func writeTextSources(w io.Writer, ew *errWriter, a *correlate.Analysis, r *correlate.Run) error {
+	audits := runAudits(a, r)
+	if len(audits) == 0 {
+		return ew.err
+	}
+	clockOf := map[string]correlate.Clock{}
+	for _, c := range r.Clock {
+		clockOf[c.File] = c
+	}
+	ew.print("\nSources\n")
+	if ew.err != nil {
+		return ew.err
+	}
+	tb := newTableN(w, 6, 2, 3, 4)
+	tb.Header("file", "format", "lines", "parsed", "unparsed", "clock")
+	for _, s := range audits {
+		clock := "-"
+		if c, ok := clockOf[s.Path]; ok {
+			clock = clockDesc(c, SanitizeTerminal)
+		} else if s.Zone != "" {
+			clock = SanitizeTerminal(s.Zone)
+		}
+		if err := tb.Append(SanitizeTerminal(s.Path), SanitizeTerminal(s.Format), rules.Thousands(s.Lines),
+			rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), clock); err != nil {
+			return err
+		}
+	}
+	if err := tb.Render(); err != nil {
+		return err
+	}
+	for _, c := range r.Clock {
+		if c.Method == "file-name-stamp" && c.File == r.Name {
+			ew.printf("Run name stamp read as local time: %s.\n", clockDesc(c, SanitizeTerminal))
 		}
 	}
 	return ew.err
