@@ -239,8 +239,9 @@ func (s *Set) Evaluate(a *correlate.Analysis, t Targets) []RunResult {
 // EvaluateRun runs every rule over one run.
 func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) RunResult {
 	res := RunResult{Run: run.Name}
+	own := &ownFacts{}
 	for _, r := range s.rules {
-		fs, err := s.evalRule(r, a, run, t)
+		fs, err := s.evalRule(r, a, run, t, own)
 		if err != nil {
 			res.Errors = append(res.Errors, r.ID+": "+err.Error())
 		}
@@ -252,13 +253,13 @@ func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) 
 	return res
 }
 
-func (s *Set) evalRule(r *Rule, a *correlate.Analysis, run *correlate.Run, t Targets) (out []Finding, err error) {
+func (s *Set) evalRule(r *Rule, a *correlate.Analysis, run *correlate.Run, t Targets, own *ownFacts) (out []Finding, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	ctx := &Context{Analysis: a, Run: run, Rule: r, Targets: t}
+	ctx := &Context{Analysis: a, Run: run, Rule: r, Targets: t, own: own}
 	if r.Check != "" {
 		c, ok := checks[r.Check]
 		if !ok {

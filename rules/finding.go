@@ -83,6 +83,9 @@ type Context struct {
 	Rule     *Rule
 	// Targets are the metric targets (SLO defaults or --slo).
 	Targets Targets
+	// own is the run's own window and what lies in it, computed once per
+	// run and shared by every rule EvaluateRun runs over it.
+	own *ownFacts
 }
 
 // Targets are the metric targets findings compare against. Defaults come

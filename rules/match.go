@@ -423,8 +423,18 @@ type record struct {
 }
 
 // runRecords lists the run's records: the log events of its own window
-// (ownEvents), then its Locust failure and exception rows.
+// (ownEvents), then its Locust failure and exception rows. They are built
+// once per run and shared by its match rules (matchers copy the records
+// they keep).
 func runRecords(ctx *Context) []record {
+	o := ctx.facts()
+	if !o.recordsDone {
+		o.records, o.recordsDone = buildRecords(ctx), true
+	}
+	return o.records
+}
+
+func buildRecords(ctx *Context) []record {
 	run := ctx.Run
 	events := ownEvents(ctx)
 	out := make([]record, 0, len(events)+len(run.Failures)+len(run.Exceptions))

@@ -100,10 +100,62 @@ const (
 	ownTail = 130 * time.Second // requests still queued at the stop (PgBouncer's 120 s timeout + slack)
 )
 
+// ownFacts is the run's own window and the events, chains and matcher
+// records inside it. Every server check and match rule reads them, so
+// EvaluateRun computes them once per run instead of once per call.
+type ownFacts struct {
+	done     bool
+	from, to time.Time
+	windowed bool
+	events   []*correlate.Event
+	chains   []*correlate.Chain
+
+	recordsDone bool
+	records     []record
+}
+
+// facts returns the run's own facts, computing them on first use (a
+// Context built by hand, as in unit tests, gets its own).
+func (ctx *Context) facts() *ownFacts {
+	if ctx.own == nil {
+		ctx.own = &ownFacts{}
+	}
+	o := ctx.own
+	if o.done {
+		return o
+	}
+	o.done = true
+	o.from, o.to, o.windowed = computeOwnWindow(ctx)
+	run := ctx.Run
+	o.events = make([]*correlate.Event, 0, len(run.Events))
+	for i := range run.Events {
+		e := &run.Events[i]
+		if o.windowed && (!e.Resolved || !within(e.Time, o.from, o.to)) {
+			continue
+		}
+		o.events = append(o.events, e)
+	}
+	o.events = o.events[:len(o.events):len(o.events)] // shared: an append must copy
+	for i := range run.Chains {
+		c := &run.Chains[i]
+		if o.windowed && !c.Anchor.Time.IsZero() && !within(c.Anchor.Time, o.from, o.to) {
+			continue
+		}
+		o.chains = append(o.chains, c)
+	}
+	o.chains = o.chains[:len(o.chains):len(o.chains)]
+	return o
+}
+
 // ownWindow is [start - ownLead, end + ownTail], cut at the start of the
 // next run and the end of the previous one; ok is false when the run's
 // window is unknown (then every event counts).
 func ownWindow(ctx *Context) (from, to time.Time, ok bool) {
+	o := ctx.facts()
+	return o.from, o.to, o.windowed
+}
+
+func computeOwnWindow(ctx *Context) (from, to time.Time, ok bool) {
 	run := ctx.Run
 	if run.Start.IsZero() || run.End.IsZero() {
 		return time.Time{}, time.Time{}, false
@@ -128,34 +180,13 @@ func ownWindow(ctx *Context) (from, to time.Time, ok bool) {
 func within(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
 
 // ownEvents returns the run's events inside ownWindow (unresolved times
-// cannot be placed and are left out when the window is known).
-func ownEvents(ctx *Context) []*correlate.Event {
-	run := ctx.Run
-	from, to, ok := ownWindow(ctx)
-	out := make([]*correlate.Event, 0, len(run.Events))
-	for i := range run.Events {
-		e := &run.Events[i]
-		if ok && (!e.Resolved || !within(e.Time, from, to)) {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
-}
+// cannot be placed and are left out when the window is known). The slice
+// is shared by the run's rules: read it, do not modify it.
+func ownEvents(ctx *Context) []*correlate.Event { return ctx.facts().events }
 
-// ownChains returns the run's chains whose anchor lies in ownWindow.
-func ownChains(ctx *Context) []*correlate.Chain {
-	from, to, ok := ownWindow(ctx)
-	var out []*correlate.Chain
-	for i := range ctx.Run.Chains {
-		c := &ctx.Run.Chains[i]
-		if ok && !c.Anchor.Time.IsZero() && !within(c.Anchor.Time, from, to) {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
-}
+// ownChains returns the run's chains whose anchor lies in ownWindow
+// (shared, like ownEvents).
+func ownChains(ctx *Context) []*correlate.Chain { return ctx.facts().chains }
 
 // countBy counts strings and returns "a (3), b (1)" ordered by count
 // desc, then name, at most max entries.
