@@ -1,6 +1,10 @@
 package parsers
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Timestamp readers shared by several formats. They work on bytes without
 // allocating, because they run once per line.
@@ -91,4 +95,30 @@ func parseOffset(b []byte) (int, int, bool) {
 var monthAbbr = map[string]time.Month{
 	"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
 	"Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12,
+}
+
+// LoadZone reads a zone as a user gives it on the command line: an IANA
+// name ("Asia/Jakarta", "UTC"), or a fixed offset ("+07:00", "-0330",
+// "+7", "UTC+8", "GMT-03:00").
+func LoadZone(s string) (*time.Location, error) {
+	t := s
+	for _, p := range []string{"UTC", "GMT"} {
+		if len(t) > len(p) && strings.HasPrefix(t, p) {
+			t = t[len(p):]
+		}
+	}
+	if len(t) == 2 && (t[0] == '+' || t[0] == '-') { // "+7": one-digit hours
+		t = t[:1] + "0" + t[1:]
+	}
+	if off, n, ok := parseOffset([]byte(t)); ok && n == len(t) && t != "Z" {
+		h, m := off/3600, off%3600/60
+		if off < 0 {
+			h, m = -h, -m
+		}
+		if h > 14 || m > 59 {
+			return nil, fmt.Errorf("offset %q out of range", s)
+		}
+		return time.FixedZone(fmt.Sprintf("UTC%c%02d:%02d", t[0], h, m), off), nil
+	}
+	return time.LoadLocation(s)
 }

@@ -35,7 +35,7 @@ func analysisFlags() []cli.Flag {
 		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` instead of standard output"},
 		&cli.StringSliceFlag{Name: "rules", Usage: "extra rule `FILE_OR_DIR` (YAML); repeatable"},
 		&cli.StringFlag{Name: "fail-on", Value: "critical", Usage: "exit 1 when a finding reaches this severity (info, low, medium, high, critical, none)"},
-		&cli.Float64Flag{Name: "min-parsed", Value: 99, Usage: "exit 3 when less than this percentage of input lines was understood"},
+		&cli.Float64Flag{Name: "min-parsed", Value: gates.DefaultMinParsed, Usage: "exit 3 when less than this percentage of input lines was understood"},
 		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour in text output: auto (only on a terminal, not with NO_COLOR), always, never"},
 	)
 }
@@ -69,7 +69,7 @@ func load(c *cli.Context, paths []string) (*pipeline, error) {
 	}
 	copt := correlate.Options{Runs: c.String("run")}
 	if tz := c.String("tz"); tz != "" {
-		loc, err := loadZone(tz)
+		loc, err := parsers.LoadZone(tz)
 		if err != nil {
 			return nil, cli.Exit(fmt.Sprintf("--tz %q: %v", tz, err), exitUsage)
 		}
@@ -80,7 +80,7 @@ func load(c *cli.Context, paths []string) (*pipeline, error) {
 		if !ok || k == "" {
 			return nil, cli.Exit(fmt.Sprintf("--tz-source %q: want FILE_OR_FORMAT=ZONE", s), exitUsage)
 		}
-		loc, err := loadZone(v)
+		loc, err := parsers.LoadZone(v)
 		if err != nil {
 			return nil, cli.Exit(fmt.Sprintf("--tz-source %q: %v", s, err), exitUsage)
 		}
@@ -220,12 +220,10 @@ func verdict(c *cli.Context, ds *parsers.Dataset, findings map[string][]rules.Fi
 	if !ds.Parsed() {
 		return cli.Exit("nothing in the input could be parsed; no diagnosis is possible", exitUsage)
 	}
-	parsed, total := coverage(ds.Audits)
-	if total > 0 {
+	parsed, total := gates.Coverage(ds.Audits)
+	if min := c.Float64("min-parsed"); !gates.CoverageOK(parsed, total, min) {
 		pct := 100 * float64(parsed) / float64(total)
-		if min := c.Float64("min-parsed"); pct < min {
-			return cli.Exit(fmt.Sprintf("only %.2f%% of %d input lines were understood (--min-parsed %.2f%%); see the sources table for the unparsed files", pct, total, min), exitCoverage)
-		}
+		return cli.Exit(fmt.Sprintf("only %.2f%% of %d input lines were understood (--min-parsed %.2f%%); see the sources table for the unparsed files", pct, total, min), exitCoverage)
 	}
 	if gateFailed {
 		return cli.Exit("", exitGate)
@@ -240,14 +238,6 @@ func verdict(c *cli.Context, ds *parsers.Dataset, findings map[string][]rules.Fi
 		}
 	}
 	return nil
-}
-
-func coverage(audits []parsers.Audit) (parsed, total int64) {
-	for _, a := range audits {
-		parsed += a.Records + a.Folded
-		total += a.Lines
-	}
-	return parsed, total
 }
 
 func parseFailOn(s string) (*rules.Severity, error) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/logcorr/logcorr/gates"
 	"github.com/logcorr/logcorr/report"
 )
 
@@ -18,7 +19,7 @@ func compareCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "write to `FILE` instead of standard output"},
 			&cli.StringSliceFlag{Name: "rules", Usage: "extra rule `FILE_OR_DIR` (YAML); repeatable"},
 			&cli.StringFlag{Name: "fail-on", Value: "none", Usage: "exit 1 when a finding reaches this severity (default none: compare reports, gates decide)"},
-			&cli.Float64Flag{Name: "min-parsed", Value: 99, Usage: "exit 3 when less than this percentage of input lines was understood"},
+			&cli.Float64Flag{Name: "min-parsed", Value: gates.DefaultMinParsed, Usage: "exit 3 when less than this percentage of input lines was understood"},
 		), gateFlags()...),
 		Action: runCompare,
 	}

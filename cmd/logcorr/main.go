@@ -12,15 +12,17 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/logcorr/logcorr/gates"
+
 	_ "time/tzdata" // zone names resolve on machines without a zoneinfo database
 )
 
-// Exit codes are a contract with CI jobs.
+// Exit codes are a contract with CI jobs; gates defines them.
 const (
-	exitOK       = 0
-	exitGate     = 1 // a finding reached --fail-on, or a gate failed
-	exitUsage    = 2 // usage or input error
-	exitCoverage = 3 // too little of the input was understood (--min-parsed)
+	exitOK       = gates.ExitPass
+	exitGate     = gates.ExitFailed   // a finding reached --fail-on, or a gate failed
+	exitUsage    = gates.ExitUsage    // usage or input error
+	exitCoverage = gates.ExitCoverage // too little of the input was understood (--min-parsed)
 )
 
 func main() {

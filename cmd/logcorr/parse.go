@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -76,57 +75,11 @@ func parseOptions(c *cli.Context) (parsers.Options, error) {
 		}
 	}
 	if tz := c.String("tz"); tz != "" {
-		loc, err := loadZone(tz)
+		loc, err := parsers.LoadZone(tz)
 		if err != nil {
 			return opt, cli.Exit(fmt.Sprintf("--tz %q: %v", tz, err), exitUsage)
 		}
 		opt.Loc = loc
 	}
 	return opt, nil
-}
-
-// loadZone accepts an IANA name ("Asia/Jakarta"), "UTC", or a fixed
-// offset ("+07:00", "-0330", "UTC+8").
-func loadZone(s string) (*time.Location, error) {
-	if loc, ok := fixedZone(s); ok {
-		return loc, nil
-	}
-	return time.LoadLocation(s)
-}
-
-func fixedZone(s string) (*time.Location, bool) {
-	t := s
-	if len(t) > 3 && (t[:3] == "UTC" || t[:3] == "GMT") {
-		t = t[3:]
-	}
-	if len(t) < 2 || (t[0] != '+' && t[0] != '-') {
-		return nil, false
-	}
-	sign := 1
-	if t[0] == '-' {
-		sign = -1
-	}
-	var h, m int
-	rest := t[1:]
-	switch {
-	case len(rest) == 5 && rest[2] == ':':
-		if _, err := fmt.Sscanf(rest, "%2d:%2d", &h, &m); err != nil {
-			return nil, false
-		}
-	case len(rest) == 4:
-		if _, err := fmt.Sscanf(rest, "%2d%2d", &h, &m); err != nil {
-			return nil, false
-		}
-	case len(rest) <= 2:
-		if _, err := fmt.Sscanf(rest, "%d", &h); err != nil {
-			return nil, false
-		}
-	default:
-		return nil, false
-	}
-	if h > 14 || m > 59 {
-		return nil, false
-	}
-	off := sign * (h*3600 + m*60)
-	return time.FixedZone(fmt.Sprintf("UTC%c%02d:%02d", t[0], h, m), off), true
 }
