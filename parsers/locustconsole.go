@@ -301,27 +301,30 @@ func (s *lcState) row(b []byte) {
 	if lcRule(b) {
 		return
 	}
-	f := bytes.Fields(b)
-	vals := f[:0:0]
-	for _, x := range f {
-		if !(len(x) == 1 && x[0] == '|') {
-			vals = append(vals, x)
-		}
-	}
-	if len(vals) == 0 {
+	// Most rows are only counted: their first value decides, and only the
+	// Aggregated row is split into all its values.
+	first := lcFirstValue(b)
+	if first == nil {
 		return
 	}
 	switch s.table {
 	case lcTableErrors:
 		s.rows++
-		if n, err := strconv.ParseInt(string(vals[0]), 10, 64); err == nil {
+		if n, ok := pyAtoi(first); ok {
 			s.agg = lcAdd(s.agg, "occurrences", n)
 		}
 		return
 	}
-	if string(vals[0]) != "Aggregated" {
+	if string(first) != "Aggregated" {
 		s.rows++
 		return
+	}
+	f := bytes.Fields(b)
+	vals := f[:0]
+	for _, x := range f {
+		if !(len(x) == 1 && x[0] == '|') {
+			vals = append(vals, x)
+		}
 	}
 	vals = vals[1:]
 	s.agg = map[string]string{}
@@ -355,6 +358,32 @@ func (s *lcState) row(b []byte) {
 			s.agg[keys[i]] = string(v)
 		}
 	}
+}
+
+// lcFirstValue returns a table row's first value: its first field that is
+// not a lone "|" column separator; nil when there is none.
+func lcFirstValue(b []byte) []byte {
+	for {
+		for len(b) > 0 && asciiSpace(b[0]) {
+			b = b[1:]
+		}
+		if len(b) == 0 {
+			return nil
+		}
+		i := 0
+		for i < len(b) && !asciiSpace(b[i]) {
+			i++
+		}
+		if w := b[:i]; !(len(w) == 1 && w[0] == '|') {
+			return w
+		}
+		b = b[i:]
+	}
+}
+
+// asciiSpace reports the bytes bytes.Fields splits ASCII text at.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 func lcAdd(m map[string]string, k string, n int64) map[string]string {
