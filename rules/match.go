@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -113,6 +114,25 @@ func CompilePattern(expr string) (*regexp2.Regexp, error) {
 		return nil, fmt.Errorf("pattern %q: %w", expr, err)
 	}
 	re.MatchTimeout = MatchTimeout
+	return re, nil
+}
+
+// paramPatterns holds the patterns Go checks build from their rules'
+// params, by source text: a check asks for its pattern on every run, and
+// compiling it each time was most of LoginRows' cost.
+var paramPatterns sync.Map // string → *regexp2.Regexp
+
+// cachedPattern is CompilePattern, compiled once per distinct expr
+// (regexp2 patterns are safe for concurrent use).
+func cachedPattern(expr string) (*regexp2.Regexp, error) {
+	if re, ok := paramPatterns.Load(expr); ok {
+		return re.(*regexp2.Regexp), nil
+	}
+	re, err := CompilePattern(expr)
+	if err != nil {
+		return nil, err
+	}
+	paramPatterns.Store(expr, re)
 	return re, nil
 }
 

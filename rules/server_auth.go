@@ -41,7 +41,7 @@ func rateLimitRE(r *Rule) (*regexp2.Regexp, error) {
 			}
 		}
 	}
-	return CompilePattern(`(?i)(?:` + strings.Join(texts, `|`) + `)`)
+	return cachedPattern(`(?i)(?:` + strings.Join(texts, `|`) + `)`)
 }
 
 // isLoginPath reports whether a request path or Locust name is the login.

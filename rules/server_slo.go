@@ -13,7 +13,10 @@ func init() { RegisterCheck("slo-breach", checkSLO) }
 // method is POST and whose name matches the rule's login_name pattern
 // (default: contains "login", any case).
 func LoginRows(ctx *Context) []*parsers.StatRow {
-	re := MustPattern(ctx.Rule.String("login_name", `(?i)login`))
+	re, err := cachedPattern(ctx.Rule.String("login_name", `(?i)login`))
+	if err != nil {
+		panic(err) // Load lints *_name params, so only a hand-built rule gets here
+	}
 	var out []*parsers.StatRow
 	for _, r := range RequestRows(ctx.Run) {
 		if !strings.EqualFold(r.Type, "POST") {
