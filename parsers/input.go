@@ -161,10 +161,7 @@ func (in *Input) Next() (Line, bool) {
 	}
 	in.buf = in.buf[:0]
 	cut := false
-	limit := MaxLineBytes
-	if in.MaxLine > 0 {
-		limit = in.MaxLine
-	}
+	limit := in.lineLimit()
 	for {
 		chunk, err := in.br.ReadSlice('\n')
 		if len(in.buf)+len(chunk) > limit {
@@ -210,6 +207,14 @@ func (in *Input) Next() (Line, bool) {
 		in.NULLines++
 	}
 	return Line{N: in.n, Text: text, Cut: cut}, true
+}
+
+// lineLimit is the longest line kept whole for this input.
+func (in *Input) lineLimit() int {
+	if in.MaxLine > 0 {
+		return in.MaxLine
+	}
+	return MaxLineBytes
 }
 
 // Capped reports whether reading stopped at MaxDecompressedBytes.

@@ -166,11 +166,7 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
 	}
 	if in.CutN > 0 {
-		limit := MaxLineBytes
-		if in.MaxLine > 0 {
-			limit = in.MaxLine
-		}
-		a.Messages = append(a.Messages, fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, limit))
+		a.Messages = append(a.Messages, fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, in.lineLimit()))
 	}
 	if c.Run != "" && (len(res.Stats)+len(res.History)+len(res.Failures)+len(res.Exceptions)+len(res.Meta)+len(res.Tasks)) > 0 {
 		a.Run = c.Run
@@ -406,28 +402,29 @@ func ParseAll(targets []Target, opt Options) *Dataset {
 // Assemble concatenates per-file results into a dataset.
 func Assemble(results []*Result) *Dataset {
 	ds := &Dataset{Tables: map[string]arrow.RecordBatch{}}
-	var all Result
 	for _, r := range results {
 		ds.Audits = append(ds.Audits, r.Audit)
-		all.Events = append(all.Events, r.Events...)
-		all.Auth = append(all.Auth, r.Auth...)
-		all.Stats = append(all.Stats, r.Stats...)
-		all.History = append(all.History, r.History...)
-		all.Failures = append(all.Failures, r.Failures...)
-		all.Exceptions = append(all.Exceptions, r.Exceptions...)
-		all.Meta = append(all.Meta, r.Meta...)
-		all.Tasks = append(all.Tasks, r.Tasks...)
 	}
 	sort.SliceStable(ds.Audits, func(i, j int) bool { return ds.Audits[i].Path < ds.Audits[j].Path })
-	ds.Tables[TableEvents] = ToRecord(all.Events)
-	ds.Tables[TableAuth] = ToRecord(all.Auth)
-	ds.Tables[TableStats] = ToRecord(all.Stats)
-	ds.Tables[TableHistory] = ToRecord(all.History)
-	ds.Tables[TableFailures] = ToRecord(all.Failures)
-	ds.Tables[TableExceptions] = ToRecord(all.Exceptions)
-	ds.Tables[TableMeta] = ToRecord(all.Meta)
-	ds.Tables[TableTasks] = ToRecord(all.Tasks)
+	ds.Tables[TableEvents] = ToRecord(parts(results, func(r *Result) []Event { return r.Events })...)
+	ds.Tables[TableAuth] = ToRecord(parts(results, func(r *Result) []AuthRow { return r.Auth })...)
+	ds.Tables[TableStats] = ToRecord(parts(results, func(r *Result) []StatRow { return r.Stats })...)
+	ds.Tables[TableHistory] = ToRecord(parts(results, func(r *Result) []HistoryRow { return r.History })...)
+	ds.Tables[TableFailures] = ToRecord(parts(results, func(r *Result) []FailureRow { return r.Failures })...)
+	ds.Tables[TableExceptions] = ToRecord(parts(results, func(r *Result) []ExceptionRow { return r.Exceptions })...)
+	ds.Tables[TableMeta] = ToRecord(parts(results, func(r *Result) []MetaRow { return r.Meta })...)
+	ds.Tables[TableTasks] = ToRecord(parts(results, func(r *Result) []TaskRow { return r.Tasks })...)
 	return ds
+}
+
+// parts lists one table's rows per file, in file order, without copying
+// them into one slice: the Arrow builder appends part after part.
+func parts[T any](results []*Result, rows func(*Result) []T) [][]T {
+	out := make([][]T, len(results))
+	for i, r := range results {
+		out[i] = rows(r)
+	}
+	return out
 }
 
 // TableNames lists the tables in a fixed order, for writers.

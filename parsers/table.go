@@ -103,16 +103,19 @@ func SchemaOf[T any]() *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
-// ToRecord builds an Arrow record batch from rows. The caller releases it.
-func ToRecord[T any](rows []T) arrow.RecordBatch {
-	t := reflect.TypeFor[T]()
-	specs := specsOf(t)
+// ToRecord builds one Arrow record batch from rows given in one or more
+// parts, in order; parts saves callers concatenating per-file slices
+// first. The caller releases the batch.
+func ToRecord[T any](parts ...[]T) arrow.RecordBatch {
+	specs := specsOf(reflect.TypeFor[T]())
 	b := array.NewRecordBuilder(memory.DefaultAllocator, SchemaOf[T]())
 	defer b.Release()
-	for ri := range rows {
-		v := reflect.ValueOf(&rows[ri]).Elem()
-		for ci, s := range specs {
-			appendValue(b.Field(ci), s, v.FieldByIndex(s.index))
+	for _, rows := range parts {
+		for ri := range rows {
+			v := reflect.ValueOf(&rows[ri]).Elem()
+			for ci, s := range specs {
+				appendValue(b.Field(ci), s, v.FieldByIndex(s.index))
+			}
 		}
 	}
 	return b.NewRecordBatch()
