@@ -18,7 +18,7 @@ func redactResult(r *Result) {
 				delete(m, k)
 				k = rk
 			}
-			m[k] = s(k + "=" + v)[len(k)+1:]
+			m[k] = redact.KeyValue(k, v)
 		}
 	}
 	for i := range r.Events {
