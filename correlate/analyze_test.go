@@ -55,7 +55,7 @@ func synthDataset(t *testing.T, loc int64) (*parsers.Dataset, []int) {
 					Message: "C-0x55: db/u@127.0.0.1:4000 pooler error: query_wait_timeout"})
 				dj = append(dj, parsers.Event{Time: wall(errAt, loc), Naive: true, Source: "django", Kind: parsers.KindServerError, Path: path,
 					Logger: "django.request", Level: "ERROR", Message: "Internal Server Error: " + path,
-					ExcType: "django.db.utils.OperationalError", ExcMessage: "query_wait_timeout",
+					ExcType: "django.db.utils.OperationalError", ExcMessage: "query_wait_timeout", ExcFrame: "/app/views.py:10 in login",
 					Traceback: "Traceback (most recent call last):\n  File \"/app/views.py\", line 10, in login\ndjango.db.utils.OperationalError: query_wait_timeout"})
 				la = append(la, parsers.Event{Time: wall(errAt.Add(100*time.Millisecond), loc), Naive: true, Source: "locust_auth", Kind: parsers.KindLoginFailure,
 					Status: i64(500), Message: "login_server_error username=u status=500", Attrs: map[string]string{"url": "http://h:8000/accounts/login/"}})

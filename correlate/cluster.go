@@ -88,49 +88,6 @@ func (p phaser) phase(t time.Time) string {
 	return "tail"
 }
 
-// innermostAppFrame returns the last frame of a traceback outside the
-// installed libraries ("path:line in func"), else fallback.
-func innermostAppFrame(tb, fallback string) string {
-	frame, lastAny := "", ""
-	for _, line := range strings.Split(tb, "\n") {
-		l := strings.TrimSpace(line)
-		if !strings.HasPrefix(l, `File "`) {
-			continue
-		}
-		rest := l[len(`File "`):]
-		q := strings.IndexByte(rest, '"')
-		if q < 0 {
-			continue
-		}
-		file := rest[:q]
-		ln, fn := "", ""
-		tail := rest[q+1:]
-		if i := strings.Index(tail, "line "); i >= 0 {
-			ln = tail[i+5:]
-			if j := strings.IndexByte(ln, ','); j >= 0 {
-				ln = ln[:j]
-			}
-		}
-		if i := strings.Index(tail, " in "); i >= 0 {
-			fn = strings.TrimSpace(tail[i+4:])
-		}
-		f := file + ":" + ln + " in " + fn
-		lastAny = f
-		lf := strings.ToLower(strings.ReplaceAll(file, `\`, "/"))
-		if strings.Contains(lf, "site-packages") || strings.Contains(lf, "dist-packages") || strings.Contains(lf, "/lib/python") || strings.HasPrefix(lf, "<frozen") {
-			continue
-		}
-		frame = f
-	}
-	switch {
-	case frame != "":
-		return frame
-	case fallback != "":
-		return fallback
-	}
-	return lastAny
-}
-
 // messageKinds are left out of message clustering: routine traffic the
 // timeline counts already.
 var messageKinds = map[string]bool{
@@ -199,7 +156,10 @@ func buildClusters(r *Run) []Cluster {
 			continue
 		}
 		if e.ExcType != "" {
-			frame := innermostAppFrame(e.Traceback, e.ExcFrame)
+			// The parser picked the innermost in-app frame already
+			// (parsers.pyPickFrame), chained tracebacks and Windows paths
+			// included.
+			frame := e.ExcFrame
 			masked := maskText(firstLine(e.ExcMessage))
 			key := e.ExcType + "|" + frame + "|" + masked
 			a := exc[key]
