@@ -20,8 +20,9 @@ package rules
 //     The check reads ctx.Run (and ctx.Analysis for cross-run facts) and
 //     returns findings; empty ID/Severity/Title/Category are filled from
 //     the rule. Cite lines with EventEvidence, StatEvidence,
-//     FailureEvidence...; keep at most MaxEvidence per finding (PickEvidence)
-//     and give counts in Summary. Set Confidence from the evidence actually
+//     FailureEvidence..., most important first: the engine keeps the first
+//     MaxEvidence distinct ones (PickEvidence spreads a long list of like
+//     lines over the run instead), so give counts in Summary. Set Confidence from the evidence actually
 //     present and list in Missing what would have made it certain.
 //  3. testdata/<ID>/: fixture cases, each a folder of small real excerpts
 //     (log lines, CSV rows) run through the real pipeline. A case folder

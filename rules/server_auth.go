@@ -328,7 +328,7 @@ func checkLoginUncounted(ctx *Context) []Finding {
 			"(made anonymously) are misreported. Some may also be requests answered after Locust stopped counting.",
 		Recommendation: "In the locustfile, mark a login POST as failed when it does not redirect (catch_response and check " +
 			"response.url / status 302 or the form's error text), and fix the pool's credentials.",
-		Evidence: TopEvidence(ev, MaxEvidence),
+		Evidence: ev,
 		Missing:  missing,
 		Metrics:  m,
 	}}

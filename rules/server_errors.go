@@ -110,7 +110,7 @@ func checkCSRF(ctx *Context) []Finding {
 			"login page, or Origin/Referer not trusted). They measure the test client, not the endpoint.",
 		Recommendation: "In the locustfile, read the csrftoken cookie after GET of the page and send it as X-CSRFToken (and a " +
 			"Referer for HTTPS); keep the session between requests; check CSRF_TRUSTED_ORIGINS.",
-		Evidence: TopEvidence(append(PickEvidence(ev, 3), evCSV...), MaxEvidence),
+		Evidence: append(PickEvidence(ev, 3), evCSV...),
 		Metrics:  map[string]float64{"csrf_rejections": float64(n), "http_403": float64(n403), "locust_403": float64(csv403)},
 	}}
 }
@@ -194,7 +194,7 @@ func checkDBUnreachable(ctx *Context) []Finding {
 			"or the server down or restarting). Every request that needs the database fails, whatever the load.",
 		Recommendation: "Check PostgreSQL is up and reachable from PgBouncer/Django (host, port, dbname), the pg_hba.conf entry and " +
 			"the credentials in PgBouncer's auth file and Django's DATABASES; rerun once a single request works.",
-		Evidence: TopEvidence(ev, MaxEvidence),
+		Evidence: ev,
 		Metrics:  map[string]float64{"pooler_lines": float64(pooler), "app_lines": float64(app), "locust_5xx_failures": float64(n5xx)},
 	}}
 }
@@ -426,7 +426,7 @@ func checkUnexplained(ctx *Context) []Finding {
 			Thousands(left), countBy(names, 6)),
 		Interpretation: "The CSV proves the server failed these requests but not why; the server's logs for the same minutes would.",
 		Recommendation: "Analyse the run together with django_errors.log, runserver stderr and PgBouncer's log from the same time.",
-		Evidence:       TopEvidence(ev, MaxEvidence),
+		Evidence:       ev,
 		Missing:        []string{"Django error log / runserver stderr", "PgBouncer log"},
 		Metrics:        map[string]float64{"locust_5xx_failures": float64(left)},
 	}}

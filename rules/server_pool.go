@@ -283,7 +283,7 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 		Recommendation: "Raise default_pool_size (and reserve_pool_size) in PgBouncer within PostgreSQL's max_connections, " +
 			"shorten the transactions that hold connections (the slow endpoints), and keep query_wait_timeout above the " +
 			"longest legitimate wait; rerun with the same users to confirm the pooler errors are gone.",
-		Evidence: TopEvidence(ev, MaxEvidence),
+		Evidence: ev,
 		Missing:  missing,
 		Metrics:  m,
 	}
@@ -402,7 +402,7 @@ func poolFromCSV(ctx *Context) []Finding {
 			"gave up on them (the 5xx) or got one just before. Other 120 s limits (a proxy or client timeout) would look alike, hence the lower confidence.",
 		Recommendation: "Give the PgBouncer log (`pooler error: query_wait_timeout`) and Django's error log for this run to confirm; " +
 			"then size default_pool_size for the load and shorten the transactions that hold connections.",
-		Evidence: TopEvidence(ev, MaxEvidence),
+		Evidence: ev,
 		Missing:  []string{"PgBouncer log (pooler error: query_wait_timeout)", "Django error log or runserver stderr (OperationalError tracebacks)"},
 		Metrics:  m,
 	}

@@ -186,7 +186,6 @@ func checkLoginPageBodies(ctx *Context) []Finding {
 		}
 		f.Evidence = append(f.Evidence, noted(StatEvidence(b.row), note))
 	}
-	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 
@@ -238,7 +237,6 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 				for _, v := range voters {
 					f.Evidence = append(f.Evidence, noted(StatEvidence(v), fmt.Sprintf("failures here carry %s B", fmtNum(F))))
 				}
-				f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 				out = append(out, f)
 			}
 		}
@@ -285,7 +283,6 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 		for _, s := range rows {
 			f.Evidence = append(f.Evidence, StatEvidence(s))
 		}
-		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	return out

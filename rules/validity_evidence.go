@@ -11,10 +11,6 @@ import (
 // Evidence for test-validity findings is cited with evidence.go's helpers
 // (the row as Locust wrote it), with a note on why the line matters.
 
-// maxValidityEvidence bounds the lines one validity finding cites; its
-// Summary gives the full counts.
-const maxValidityEvidence = 8
-
 func fmtMS(p *float64) string {
 	if p == nil {
 		return "N/A"

@@ -88,7 +88,6 @@ func checkClientErrors(ctx *Context) []Finding {
 		for _, fr := range rows {
 			f.Evidence = append(f.Evidence, FailureEvidence(fr))
 		}
-		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	return out
@@ -168,7 +167,6 @@ func checkServerUnreachable(ctx *Context) []Finding {
 	for _, fr := range rows {
 		f.Evidence = append(f.Evidence, FailureEvidence(fr))
 	}
-	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 
@@ -214,6 +212,5 @@ func checkSingleEndpointFailure(ctx *Context) []Finding {
 	for _, c := range clean {
 		f.Evidence = append(f.Evidence, noted(StatEvidence(c), "clean"))
 	}
-	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }

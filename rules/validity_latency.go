@@ -146,7 +146,6 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 			f.Evidence = append(f.Evidence, noted(StatEvidence(s), "percentiles pile up at the max"))
 		}
 	}
-	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 
@@ -188,7 +187,6 @@ func checkLatencyFloor(ctx *Context) []Finding {
 	for _, s := range rows {
 		f.Evidence = append(f.Evidence, noted(StatEvidence(s), fmt.Sprintf("min is %.0f%% of the median", *s.Min*100 / *s.Median)))
 	}
-	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 

@@ -85,7 +85,6 @@ func checkLoginPostMissing(ctx *Context) []Finding {
 		f.Metrics["idle_tail_s"] = t.Seconds()
 	}
 	f.Recommendation = "Fix the credentials (TEST_USER_POOL as user:password,user:password) and confirm the POST count equals the user count before reading the run's login success rate."
-	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
 
@@ -125,7 +124,6 @@ func checkUserPoolMisconfigured(ctx *Context) []Finding {
 		for _, e := range invalid {
 			f.Evidence = append(f.Evidence, EventEvidence(e))
 		}
-		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	if len(single) > 0 && !nameSays(r.Name, "single") {
@@ -139,7 +137,6 @@ func checkUserPoolMisconfigured(ctx *Context) []Finding {
 		for _, e := range single {
 			f.Evidence = append(f.Evidence, EventEvidence(e))
 		}
-		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	return out

@@ -137,6 +137,5 @@ func checkRounding(ctx *Context) []Finding {
 	for _, d := range diffs {
 		f.Evidence = append(f.Evidence, noted(StatEvidence(d.now), fmt.Sprintf("%s %s ms here vs %s ms in %s (step %s ms)", d.col, fmtNum(d.b), fmtNum(d.a), prev.Name, fmtNum(RoundingStep(math.Max(d.a, d.b))))))
 	}
-	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }

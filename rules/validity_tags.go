@@ -126,7 +126,6 @@ func checkTagsComma(ctx *Context) []Finding {
 		f.Evidence = append(f.Evidence, noted(HistoryEvidence(t.From), "last request completed"), noted(HistoryEvidence(t.To), fmt.Sprintf("%.0f s later: no new request while %d users were running", t.Seconds(), t.Users)))
 		f.Metrics["idle_tail_s"] = t.Seconds()
 	}
-	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return append(out, f)
 }
 
@@ -171,7 +170,6 @@ func inferExcludeComma(ctx *Context) (Finding, bool) {
 		for _, s := range rows {
 			f.Evidence = append(f.Evidence, StatEvidence(s))
 		}
-		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		return f, true
 	}
 	return Finding{}, false
@@ -321,7 +319,6 @@ func checkExcludedTagRan(ctx *Context) []Finding {
 		for _, s := range rows {
 			f.Evidence = append(f.Evidence, StatEvidence(s))
 		}
-		f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 		out = append(out, f)
 	}
 	return out
@@ -402,6 +399,5 @@ func checkAuthOnlyRun(ctx *Context) []Finding {
 	if rows, classes := noTaskClasses(r); len(rows) > 0 {
 		f.Interpretation += fmt.Sprintf(" Here user class %s had no tasks (see user-class-without-tasks).", strings.Join(classes, ", "))
 	}
-	f.Evidence = TopEvidence(f.Evidence, maxValidityEvidence)
 	return []Finding{f}
 }
