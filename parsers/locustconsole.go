@@ -471,6 +471,9 @@ func (s *lcState) record(l Line, r lcRecord) {
 			meta("users_spawned", strings.TrimSuffix(rest[i+2:], " total users)"))
 		}
 	default:
+		if !lcMentionsLocust(msg) {
+			break
+		}
 		if cmd, ok := lcCommandLine([]byte(msg)); ok {
 			s.commandLineAttrs(e, l, cmd)
 		}
@@ -584,6 +587,11 @@ func lcTraceback(e *Event, lines []string) {
 // "$ locust ...", "Command: locust ...", "PS C:\x> locust ...",
 // "python -m locust ...".
 func lcCommandLine(b []byte) (map[string]string, bool) {
+	// Most lines asked about are tracebacks and messages: without the word
+	// there is no invocation to tokenize.
+	if !lcMentionsLocust(b) {
+		return nil, false
+	}
 	s := strings.TrimSpace(string(b))
 	for _, p := range []string{"$ ", "# ", "> ", "Command: ", "command: ", "Command line: ", "cmd: "} {
 		if strings.HasPrefix(s, p) {
@@ -602,6 +610,22 @@ func lcCommandLine(b []byte) (map[string]string, bool) {
 	}
 	m := ParseLocustCommandLine(s)
 	return m, m != nil
+}
+
+// lcMentionsLocust reports whether b holds "locust" in any case, as every
+// word lcInvocation accepts does.
+func lcMentionsLocust[T string | []byte](b T) bool {
+	const w = "locust"
+	for i := 0; i+len(w) <= len(b); i++ {
+		j := 0
+		for j < len(w) && b[i+j]|0x20 == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *lcState) commandLine(l Line, cmd map[string]string) {
