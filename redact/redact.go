@@ -129,6 +129,11 @@ func hasPrefixFold(s, t string) bool {
 	return true
 }
 
+// suffixKeys are the secret keys that stay secret as the last word of a
+// longer key (db_password, refresh-token). Others do not: auth_debug's
+// csrf_cookie=True says whether a cookie was sent, and holds none.
+var suffixKeys = map[string]bool{"password": true, "passwd": true, "pwd": true, "secret": true, "token": true, "api_key": true, "apikey": true}
+
 // KeyValue returns the value of a key=value pair with secrets masked: the
 // whole value when the key names a secret, else whatever String masks in
 // it. It saves callers building "key=value" strings to redact.
@@ -139,7 +144,8 @@ func KeyValue(key, value string) string {
 	lk := strings.ToLower(key)
 	for _, k := range secretKeys {
 		n := len(lk) - len(k)
-		if lk == k || n > 0 && strings.HasSuffix(lk, k) && (lk[n-1] == '_' || lk[n-1] == '-') {
+		compound := n > 0 && suffixKeys[k] && strings.HasSuffix(lk, k) && (lk[n-1] == '_' || lk[n-1] == '-')
+		if lk == k || compound {
 			if isHarmless(value) {
 				return value
 			}

@@ -60,6 +60,8 @@ func TestKeyValue(t *testing.T) {
 	cases := []struct{ k, v, want string }{
 		{"password", "hunter2", Mask},
 		{"db_password", "hunter2", Mask},
+		{"csrf_cookie", "maybe", "maybe"},
+		{"refresh-token", "abc123", Mask},
 		{"session", "None", "None"},
 		{"session", "k3j4h5g6f7d8s9a0", Mask},
 		{"TEST_USER_POOL", "a:pw1,b:pw2", "a:" + Mask + ",b:" + Mask},
