@@ -236,22 +236,17 @@ func SummaryOf(r *correlate.Run) *Summary {
 }
 
 // EndpointsOf returns the run's request rows (Aggregated left out), in
-// the order Locust wrote them.
+// the order Locust wrote them: the rows rules.RequestRows gives the rules,
+// so a hotspot or change in the report is always about a row the rules saw.
 func EndpointsOf(r *correlate.Run) []Endpoint {
 	out := []Endpoint{}
-	for i := range r.Stats {
-		s := &r.Stats[i]
-		if isAggregated(s) {
-			continue
-		}
+	for _, s := range rules.RequestRows(r) {
 		out = append(out, Endpoint{Method: s.Type, Name: s.Name, Requests: s.Requests, Failures: s.Failures,
 			MedianMS: s.Median, P95MS: s.P95, P99MS: s.P99, MaxMS: s.Max, AverageMS: s.Average, RPS: s.RPS,
 			FailurePct: FailurePct(s.Failures, s.Requests)})
 	}
 	return out
 }
-
-func isAggregated(s *parsers.StatRow) bool { return s.Name == "Aggregated" && s.Type == "" }
 
 // FailurePct is failures/requests as a percentage rounded to 2 decimals
 // (0 when there were no requests).

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
 )
 
 func TestAnalysisJSON(t *testing.T) {
@@ -88,6 +91,23 @@ func TestFailurePct(t *testing.T) {
 	for _, c := range cases {
 		if got := FailurePct(c.f, c.r); got != c.want {
 			t.Errorf("FailurePct(%d, %d) = %v, want %v", c.f, c.r, got, c.want)
+		}
+	}
+}
+
+// The total row correlate chose as Aggregated is never an endpoint, even
+// when Locust wrote a method for it (correlate's fallback), so it cannot
+// show up as a hotspot or an endpoint change.
+func TestEndpointsOfLeavesOutAggregated(t *testing.T) {
+	for _, typ := range []string{"", "None"} {
+		r := &correlate.Run{Name: "r", Stats: []parsers.StatRow{
+			{Type: "GET", Name: "/a", Requests: 3},
+			{Type: typ, Name: "Aggregated", Requests: 3},
+		}}
+		r.Aggregated = &r.Stats[1]
+		es := EndpointsOf(r)
+		if len(es) != 1 || es[0].Name != "/a" {
+			t.Errorf("type %q: endpoints %+v, want only /a", typ, es)
 		}
 	}
 }
