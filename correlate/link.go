@@ -220,13 +220,10 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 		centre := a.Time.Add(500 * time.Millisecond)
 		var se *Event
 		if fromServerErr {
+			// The anchor is its own server error; serverErr is not picked
+			// from in this mode, so nothing needs marking used.
 			se, centre, hi = a, a.Time, a.Time.Add(tol)
 			ch.Status = 500
-			for _, c := range serverErr {
-				if c.e == a {
-					c.used = true
-				}
-			}
 		} else {
 			se = serverErr.pick(lo, hi, func(e *Event) bool { return reqPath(e.Path) == ch.Path }, near(centre))
 		}
