@@ -44,31 +44,16 @@ func rateLimitRE(r *Rule) (*regexp2.Regexp, error) {
 	return cachedPattern(`(?i)(?:` + strings.Join(texts, `|`) + `)`)
 }
 
-// isLoginPath reports whether a request path or Locust name is the login.
-func isLoginPath(p string) bool { return strings.Contains(strings.ToLower(p), "login") }
-
-// loginIPs returns the distinct client addresses of login requests seen by
-// auth_debug (its ip= field).
-func loginIPs(ctx *Context) []string {
-	seen := map[string]bool{}
-	for _, e := range ownEvents(ctx) {
-		if e.Kind != parsers.KindAuthRequest {
-			continue
-		}
-		ip := e.Attrs["ip"]
-		if ip == "" {
-			ip = messageValue(e.Message, "ip") // the auth table types it; the event keeps the text
-		}
-		if ip != "" {
-			seen[ip] = true
-		}
+// authIP is the client address auth_debug logged for a login request (its
+// ip= field), "" for other events.
+func authIP(e *correlate.Event) string {
+	if e.Kind != parsers.KindAuthRequest {
+		return ""
 	}
-	var out []string
-	for ip := range seen {
-		out = append(out, ip)
+	if ip := e.Attrs["ip"]; ip != "" {
+		return ip
 	}
-	sort.Strings(out)
-	return out
+	return messageValue(e.Message, "ip") // the auth table types it; the event keeps the text
 }
 
 // mayCarryPageText reports whether an event can quote a page's error text:
@@ -88,11 +73,22 @@ func checkRateLimited(ctx *Context) []Finding {
 	if err != nil {
 		return nil // Lint reports a bad pattern; a finding cannot
 	}
+	// One pass over the run's events: the rate-limit page text, logins
+	// answered 429 (allauth ≥ 0.55), and the client addresses of logins.
 	perFile := map[string]int64{}
-	var ev []Evidence
+	var ev, ev429 []Evidence
 	var first *correlate.Event
 	var text string
+	var n429 int64
+	seenIP := map[string]bool{}
 	for _, e := range ownEvents(ctx) {
+		if ip := authIP(e); ip != "" {
+			seenIP[ip] = true
+		}
+		if e.Kind == parsers.KindRequest && e.Status != nil && *e.Status == 429 && isLoginName(e.Path) {
+			n429 += 1 + e.Duplicates
+			ev429 = append(ev429, EventEvidence(e))
+		}
 		if !mayCarryPageText(e) {
 			continue
 		}
@@ -125,14 +121,7 @@ func checkRateLimited(ctx *Context) []Finding {
 			text = m.String()
 		}
 	}
-	// allauth ≥ 0.55 answers a rate-limited login with 429.
-	var n429 int64
-	for _, e := range ownEvents(ctx) {
-		if e.Kind == parsers.KindRequest && e.Status != nil && *e.Status == 429 && isLoginPath(e.Path) {
-			n429 += 1 + e.Duplicates
-			ev = append(ev, EventEvidence(e))
-		}
-	}
+	ev = append(ev, ev429...)
 	logN, files := maxPerFile(perFile)
 	if logN == 0 && csvN == 0 && n429 == 0 {
 		return nil
@@ -160,7 +149,11 @@ func checkRateLimited(ctx *Context) []Finding {
 		}
 	}
 	m := map[string]float64{"rate_limited": float64(n), "log_lines": float64(logN), "locust_failures": float64(csvN), "http_429": float64(n429)}
-	ips := loginIPs(ctx)
+	ips := make([]string, 0, len(seenIP))
+	for ip := range seenIP {
+		ips = append(ips, ip)
+	}
+	sort.Strings(ips)
 	if len(ips) > 0 {
 		m["client_ips"] = float64(len(ips))
 		if len(ips) == 1 {
@@ -234,7 +227,7 @@ func checkLoginUncounted(ctx *Context) []Finding {
 			continue
 		}
 		switch {
-		case e.Kind == parsers.KindAuthResponse && strings.EqualFold(e.Method, "POST") && e.Status != nil && *e.Status == 200 && isLoginPath(e.Path):
+		case e.Kind == parsers.KindAuthResponse && strings.EqualFold(e.Method, "POST") && e.Status != nil && *e.Status == 200 && isLoginName(e.Path):
 			serverPerFile[e.File] += 1 + e.Duplicates
 			evServer = append(evServer, EventEvidence(e))
 		case (e.Source == "locust_auth" || e.Source == "locust_console") && matches(loginPageReturnedRE, e.Message):

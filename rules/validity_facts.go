@@ -42,6 +42,8 @@ func isAuthName(name string) bool {
 		strings.Contains(l, "logout") || strings.Contains(l, "/accounts/")
 }
 
+// isLoginName reports whether a Locust request name or a request path is
+// the login (any case).
 func isLoginName(name string) bool {
 	return strings.Contains(strings.ToLower(name), "login")
 }
