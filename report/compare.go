@@ -215,8 +215,9 @@ type endpointKey struct{ method, name string }
 // vanished endpoints, p95/p99 moves (within-rounding when one rounding
 // step or less), and failure-count changes.
 func endpointChanges(a, b *correlate.Run, t rules.Targets) []Change {
+	ea := EndpointsOf(a)
 	before := map[endpointKey]Endpoint{}
-	for _, e := range EndpointsOf(a) {
+	for _, e := range ea {
 		before[endpointKey{e.Method, e.Name}] = e
 	}
 	after := map[endpointKey]Endpoint{}
@@ -267,7 +268,7 @@ func endpointChanges(a, b *correlate.Run, t rules.Targets) []Change {
 			out = append(out, mk(e, "failures", count(p.Failures), count(e.Failures), v))
 		}
 	}
-	for _, e := range EndpointsOf(a) {
+	for _, e := range ea {
 		if _, ok := after[endpointKey{e.Method, e.Name}]; !ok {
 			out = append(out, mk(e, "requests", count(e.Requests), nil, Vanished))
 		}
@@ -367,6 +368,26 @@ func rankChanges(cs []Change) (shown []Change, rounding, hidden int) {
 	return keep, rounding, hidden
 }
 
+// changeLines are the lines the text and markdown views print for one pair
+// of runs, unescaped: the ranked changes, then what was left out.
+func changeLines(cs []Change) []string {
+	shown, rounding, hidden := rankChanges(cs)
+	var out []string
+	for _, c := range shown {
+		out = append(out, changeText(c))
+	}
+	if hidden > 0 {
+		out = append(out, fmt.Sprintf("… %d smaller change(s) in the JSON output", hidden))
+	}
+	if rounding > 0 {
+		out = append(out, fmt.Sprintf("%d move(s) within Locust's rounding, not counted as changes", rounding))
+	}
+	if len(shown) == 0 && rounding == 0 {
+		out = append(out, "no endpoint changed")
+	}
+	return out
+}
+
 func changeText(c Change) string {
 	what := strings.TrimSpace(c.Method + " " + c.Name)
 	switch c.Verdict {
@@ -421,19 +442,9 @@ func WriteCompareText(w io.Writer, doc *CompareDoc) error {
 	}
 	order, groups := groupChanges(doc)
 	for _, k := range order {
-		shown, rounding, hidden := rankChanges(groups[k])
 		ew.printf("\n%s → %s\n", SanitizeTerminal(shortName(k.from)), SanitizeTerminal(shortName(k.to)))
-		for _, c := range shown {
-			ew.printf("  %s\n", SanitizeTerminal(changeText(c)))
-		}
-		if hidden > 0 {
-			ew.printf("  … %d smaller change(s) in the JSON output\n", hidden)
-		}
-		if rounding > 0 {
-			ew.printf("  %d move(s) within Locust's rounding, not counted as changes\n", rounding)
-		}
-		if len(shown) == 0 && rounding == 0 {
-			ew.print("  no endpoint changed\n")
+		for _, l := range changeLines(groups[k]) {
+			ew.printf("  %s\n", SanitizeTerminal(l))
 		}
 	}
 	for _, n := range doc.Notes {
@@ -494,19 +505,9 @@ func WriteCompareMarkdown(w io.Writer, doc *CompareDoc) error {
 		ew.print("\n## Endpoint changes\n")
 	}
 	for _, k := range order {
-		shown, rounding, hidden := rankChanges(groups[k])
 		ew.printf("\n### %s → %s\n\n", MarkdownText(shortName(k.from)), MarkdownText(shortName(k.to)))
-		for _, c := range shown {
-			ew.printf("- %s\n", MarkdownText(changeText(c)))
-		}
-		if hidden > 0 {
-			ew.printf("- … %d smaller change(s) in the JSON output\n", hidden)
-		}
-		if rounding > 0 {
-			ew.printf("- %d move(s) within Locust's rounding, not counted as changes\n", rounding)
-		}
-		if len(shown) == 0 && rounding == 0 {
-			ew.print("- no endpoint changed\n")
+		for _, l := range changeLines(groups[k]) {
+			ew.printf("- %s\n", MarkdownText(l))
 		}
 	}
 	for _, n := range doc.Notes {
