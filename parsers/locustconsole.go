@@ -531,10 +531,10 @@ func (s *lcState) flush() {
 		return
 	}
 	if e.Kind == KindTraceback {
-		lcTraceback(e, s.lines)
+		s.traceback(e, s.lines)
 		e.Message = strings.TrimPrefix(e.ExcType+": "+e.ExcMessage, ": ")
 	} else if len(s.lines) > 0 {
-		lcTraceback(e, s.lines)
+		s.traceback(e, s.lines)
 		if e.Traceback == "" {
 			// A multi-line message.
 			e.Message += "\n" + strings.Join(s.lines, "\n")
@@ -543,9 +543,10 @@ func (s *lcState) flush() {
 	s.c.Event(*e)
 }
 
-// lcTraceback fills the exception fields from the lines under a record
-// when they hold a Python traceback.
-func lcTraceback(e *Event, lines []string) {
+// traceback fills the exception fields from the lines under a record
+// when they hold a Python traceback, read as every Python-logging format
+// reads its tracebacks (pyAnalyzeTraceback).
+func (s *lcState) traceback(e *Event, lines []string) {
 	start := -1
 	for i, ln := range lines {
 		if strings.HasPrefix(ln, "Traceback (most recent call last):") {
@@ -560,26 +561,10 @@ func lcTraceback(e *Event, lines []string) {
 		e.Message += "\n" + strings.Join(lines[:start], "\n")
 	}
 	e.Traceback = strings.Join(lines[start:], "\n")
-	for _, ln := range lines[start:] {
-		switch {
-		case strings.HasPrefix(ln, "  File \""):
-			// `  File "x.py", line 12, in run`
-			rest := ln[len("  File \""):]
-			file, rest, ok := strings.Cut(rest, "\", line ")
-			if !ok {
-				continue
-			}
-			num, fn, _ := strings.Cut(rest, ", in ")
-			e.ExcFrame = file + ":" + num + " in " + fn
-		case ln == "" || ln[0] == ' ' || ln[0] == '\t' || strings.HasPrefix(ln, "Traceback ") ||
-			strings.Contains(ln, "> failed with ") || strings.HasPrefix(ln, "During handling") || strings.HasPrefix(ln, "The above exception"):
-		default:
-			typ, msg, _ := strings.Cut(ln, ": ")
-			if typ == "" || strings.ContainsAny(typ, " ()[]'\"") {
-				continue
-			}
-			e.ExcType, e.ExcMessage = typ, msg
-		}
+	info := pyAnalyzeTraceback([]byte(e.Traceback))
+	e.ExcType, e.ExcMessage, e.ExcFrame = info.Type, info.Message, info.Frame
+	if info.Cut {
+		s.c.Warnf(e.EndLine, "traceback of the record at line %d ends without its exception line (file cut short or lines lost); kept as far as it goes", e.Line)
 	}
 }
 

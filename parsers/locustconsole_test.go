@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,6 +170,42 @@ KeyError: 'x'
 	}
 	if a.Zone != "WIB" {
 		t.Errorf("zone %q", a.Zone)
+	}
+}
+
+// A traceback under a Locust record is read as in the other Python logs:
+// the application's own innermost frame, the final exception of a chain,
+// and a warning when the exception line is missing.
+func TestLocustConsoleTracebackAsPython(t *testing.T) {
+	text := `[2026-01-11 11:42:25,101] vm/ERROR/locust.user.task: task failed
+Traceback (most recent call last):
+  File "/app/locustfile.py", line 40, in export
+    r = self.client.get(url)
+  File "/usr/lib/python3/site-packages/requests/api.py", line 73, in get
+    raise ValueError("first")
+ValueError: first
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File "/usr/lib/python3/site-packages/locust/user/task.py", line 340, in run
+    raise RuntimeError("second")
+RuntimeError: second
+[2026-01-11 11:42:26,101] vm/ERROR/locust.user.task: cut
+Traceback (most recent call last):
+  File "/app/locustfile.py", line 41, in login
+`
+	res := parseText(t, "input.log", text, Options{Format: "locust_console"})
+	if a := res.Audit; a.Unparsed != 0 || !a.Balanced() || len(res.Events) != 2 {
+		t.Fatalf("audit %+v, %d events", a, len(res.Events))
+	}
+	e := res.Events[0]
+	if e.ExcType != "RuntimeError" || e.ExcMessage != "second" || e.ExcFrame != "/app/locustfile.py:40 in export" {
+		t.Errorf("exc %q %q %q", e.ExcType, e.ExcMessage, e.ExcFrame)
+	}
+	want := "input.log:17: traceback of the record at line 15 ends without its exception line (file cut short or lines lost); kept as far as it goes"
+	if !slices.Contains(res.Audit.Messages, want) {
+		t.Errorf("messages %q, want %q", res.Audit.Messages, want)
 	}
 }
 

@@ -107,6 +107,10 @@ var (
 	tbDuring      = []byte("During handling of the above exception, another exception occurred:")
 	tbDirectCause = []byte("The above exception was the direct cause of the following exception:")
 	tbFile        = []byte(`  File "`)
+	// gevent reports a greenlet that died of an exception after its
+	// traceback: "2026-01-11T03:42:27Z <Greenlet at 0x7f: run> failed with
+	// KeyError". It ends the exception's message, not continues it.
+	tbGreenletFailed = []byte("> failed with ")
 )
 
 // pyIsTracebackLine reports whether a line is characteristic of a Python
@@ -199,7 +203,7 @@ func pyAnalyzeTraceback(text []byte) pyTBInfo {
 			l, text = text, nil
 		}
 		switch {
-		case len(bytes.TrimSpace(l)) == 0:
+		case len(bytes.TrimSpace(l)) == 0, bytes.Contains(l, tbGreenletFailed):
 			finish()
 		case bytes.HasPrefix(l, tbHeader):
 			finish()
