@@ -2,7 +2,6 @@ package gates
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -241,6 +240,8 @@ func historyValue(metric string, h *parsers.HistoryRow) *float64 {
 // window's figure breaks the target ("p95 stays under 2 s in every 30 s
 // window"). N/A rows (before the first response) are skipped. The result
 // names the first failing window, or the worst window when all pass.
+// correlate.Run.History holds the Aggregated rows only, in time order, so
+// the samples come out ordered without filtering or sorting again.
 func evalWindowed(g Gate, run *correlate.Run) Result {
 	type sample struct {
 		t    time.Time
@@ -251,9 +252,6 @@ func evalWindowed(g Gate, run *correlate.Run) Result {
 	var samples []sample
 	for i := range run.History {
 		h := &run.History[i]
-		if h.Name != "" && h.Name != "Aggregated" {
-			continue
-		}
 		if v := historyValue(g.Metric, h); v != nil {
 			samples = append(samples, sample{h.Time, *v, h.Line, h.File})
 		}
@@ -261,7 +259,6 @@ func evalWindowed(g Gate, run *correlate.Run) Result {
 	if len(samples) == 0 {
 		return unknown(run, "no stats history values for %s", g.Metric)
 	}
-	sort.SliceStable(samples, func(i, j int) bool { return samples[i].t.Before(samples[j].t) })
 	upper := g.Op == "<" || g.Op == "<="
 	worse := func(a, b float64) bool {
 		if upper {
