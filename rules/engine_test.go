@@ -248,3 +248,37 @@ func TestFinishCapsEvidence(t *testing.T) {
 		t.Errorf("finish: %+v", f)
 	}
 }
+
+// A run read from both the CSVs and the HTML report holds Locust's
+// failure and exception rows twice; the run metrics count one source.
+func TestRunMetricLocustTablesOneSource(t *testing.T) {
+	both := &correlate.Run{
+		Failures: []parsers.FailureRow{
+			{Source: "csv", File: "x_failures.csv", Line: 2, Method: "POST", Name: "login", Error: "500", Occurrences: 7},
+			{Source: "html", File: "x.html", Method: "POST", Name: "login", Error: "500", Occurrences: 7},
+		},
+		Exceptions: []parsers.ExceptionRow{
+			{Source: "csv", File: "x_exceptions.csv", Line: 2, Count: 3, Message: "boom"},
+			{Source: "html", File: "x.html", Count: 3, Message: "boom"},
+		},
+	}
+	htmlOnly := &correlate.Run{
+		Failures:   both.Failures[1:],
+		Exceptions: both.Exceptions[1:],
+	}
+	for _, c := range []struct {
+		name   string
+		run    *correlate.Run
+		metric string
+		want   float64
+	}{
+		{"failures csv+html", both, "run.locust_failures", 7},
+		{"exceptions csv+html", both, "run.locust_exceptions", 3},
+		{"failures html only", htmlOnly, "run.locust_failures", 7},
+		{"exceptions html only", htmlOnly, "run.locust_exceptions", 3},
+	} {
+		if got, ok := RunMetric(c.run, c.metric); !ok || got != c.want {
+			t.Errorf("%s: %s = %v, %v; want %v", c.name, c.metric, got, ok, c.want)
+		}
+	}
+}
