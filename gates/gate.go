@@ -75,9 +75,10 @@ var metrics = map[string]struct {
 	"rps": {"rps", plainMetric}, "requests": {"requests", plainMetric}, "failures": {"failures", plainMetric},
 }
 
-// windowMetrics are those the stats history carries per second.
+// windowMetrics are those the stats history carries per second (the
+// metrics historyValue reads).
 var windowMetrics = map[string]bool{"p50": true, "p66": true, "p75": true, "p80": true, "p90": true, "p95": true,
-	"p98": true, "p99": true, "p99.9": true, "max": true, "rps": true, "failures_per_s": true}
+	"p98": true, "p99": true, "p99.9": true, "max": true, "rps": true}
 
 // SyntaxError is a gate that does not parse; Error() reads
 // `gate "p95<<2s": expected a number after "<" at column 5`.
