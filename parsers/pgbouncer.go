@@ -80,12 +80,12 @@ func pgbSplit(b []byte) (p pgbLine, ok bool) {
 	}
 	rest := b[n+1:]
 	// Optional zone, then [pid] or a bare pid.
-	tok, after := pgbToken(rest)
+	tok, after := pyWord(rest)
 	var zone []byte
 	pid, isPid := pgbPid(tok)
 	if !isPid {
 		zone = tok
-		tok, after = pgbToken(after)
+		tok, after = pyWord(after)
 		if pid, isPid = pgbPid(tok); !isPid {
 			return p, false
 		}
@@ -93,7 +93,7 @@ func pgbSplit(b []byte) (p pgbLine, ok bool) {
 	if !pgbDigits(pid) || len(zone) > 8 {
 		return p, false
 	}
-	lv, msg := pgbToken(after)
+	lv, msg := pyWord(after)
 	level := ""
 	for _, l := range pgbLevels {
 		if string(lv) == l {
@@ -106,15 +106,6 @@ func pgbSplit(b []byte) (p pgbLine, ok bool) {
 	}
 	p.wall, p.hasWall, p.zone, p.pid, p.level, p.msg = t, true, zone, pid, level, msg
 	return p, true
-}
-
-// pgbToken returns the bytes up to the next space and what follows it.
-func pgbToken(b []byte) (tok, rest []byte) {
-	i := bytes.IndexByte(b, ' ')
-	if i < 0 {
-		return b, nil
-	}
-	return b[:i], b[i+1:]
 }
 
 func pgbDigits(b []byte) bool {
@@ -331,7 +322,7 @@ func pgbMessage(e *Event, attrs map[string]string, msg []byte) {
 			attrs["side"] = side
 			rest = bytes.TrimLeft(rest[i+1:], " ")
 			// db/user@addr, as in "rabdb/rabapp@127.0.0.1:44202".
-			tok, after := pgbToken(rest)
+			tok, after := pyWord(rest)
 			if at := bytes.LastIndexByte(tok, '@'); at > 0 {
 				if sl := bytes.IndexByte(tok[:at], '/'); sl >= 0 {
 					attrs["db"] = string(tok[:sl])
@@ -365,7 +356,7 @@ func pgbMessage(e *Event, attrs map[string]string, msg []byte) {
 		kv := rest[len("login attempt: "):]
 		for len(kv) > 0 {
 			var tok []byte
-			tok, kv = pgbToken(kv)
+			tok, kv = pyWord(kv)
 			if eq := bytes.IndexByte(tok, '='); eq > 0 {
 				attrs[string(tok[:eq])] = string(tok[eq+1:])
 			}

@@ -25,7 +25,8 @@ func pyLevel(b []byte) string {
 	return ""
 }
 
-// word splits b at its first space: the word and what follows the space.
+// pyWord splits b at its first space: the word and what follows the space.
+// Every line-oriented format tokenizes with it.
 func pyWord(b []byte) (w, rest []byte) {
 	i := bytes.IndexByte(b, ' ')
 	if i < 0 {
