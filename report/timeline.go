@@ -129,7 +129,8 @@ func WriteTimelineText(w io.Writer, d *TimelineDoc) error {
 		}
 		for _, in := range r.Incidents {
 			ew.printf("  incident %s → %s: %d errors, peak %.1f/s over a baseline of %.1f/s; onset at %d users, %.1f RPS; first: %s\n",
-				in.Start.Format("15:04:05Z"), in.End.Format("15:04:05Z"), in.Errors, in.PeakPerS, in.Baseline, in.OnsetUsers, in.OnsetRPS, strings.Join(in.FirstSources, ", "))
+				in.Start.Format("15:04:05Z"), in.End.Format("15:04:05Z"), in.Errors, in.PeakPerS, in.Baseline, in.OnsetUsers, in.OnsetRPS,
+				SanitizeTerminal(strings.Join(in.FirstSources, ", ")))
 		}
 		if len(r.Clusters) > 0 {
 			ew.print("  top clusters:\n")
