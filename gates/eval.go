@@ -61,17 +61,15 @@ func unknown(run *correlate.Run, format string, args ...any) Result {
 	return Result{Unknown: true, Actual: "N/A", Message: run.Name + ": " + fmt.Sprintf(format, args...)}
 }
 
-// row returns the stats row a metric gate reads: the endpoint's row
-// (matched by Name, or by "METHOD Name"), or Aggregated.
+// row returns the stats row a metric gate reads: the endpoint's request
+// row (matched by Name, or by "METHOD Name"), or Aggregated. The request
+// rows are those the rules rank (rules.RequestRows), so a gate and a
+// finding never disagree on what counts as an endpoint.
 func row(g Gate, run *correlate.Run) *parsers.StatRow {
 	if g.Endpoint == "" {
 		return run.Aggregated
 	}
-	for i := range run.Stats {
-		s := &run.Stats[i]
-		if s.Name == "Aggregated" && s.Type == "" {
-			continue
-		}
+	for _, s := range rules.RequestRows(run) {
 		if s.Name == g.Endpoint || s.Type+" "+s.Name == g.Endpoint {
 			return s
 		}
