@@ -37,8 +37,7 @@ func clientStatus(f *parsers.FailureRow) string {
 func checkClientErrors(ctx *Context) []Finding {
 	r := ctx.Run
 	by := map[string][]*parsers.FailureRow{}
-	for i := range r.Failures {
-		f := &r.Failures[i]
+	for _, f := range FailureRows(r) {
 		if c := clientStatus(f); c != "" {
 			by[c] = append(by[c], f)
 		}
@@ -131,10 +130,10 @@ func checkServerUnreachable(ctx *Context) []Finding {
 	r := ctx.Run
 	var rows []*parsers.FailureRow
 	var n int64
-	for i := range r.Failures {
-		if isUnreachable(r.Failures[i].Error) {
-			rows = append(rows, &r.Failures[i])
-			n += r.Failures[i].Occurrences
+	for _, fr := range FailureRows(r) {
+		if isUnreachable(fr.Error) {
+			rows = append(rows, fr)
+			n += fr.Occurrences
 		}
 	}
 	if len(rows) == 0 {
@@ -203,9 +202,9 @@ func checkSingleEndpointFailure(ctx *Context) []Finding {
 		Metrics:        map[string]float64{"failure_pct": pct(s.Failures, s.Requests), "clean_names": float64(len(clean))},
 	}
 	f.Evidence = append(f.Evidence, StatEvidence(s))
-	for i := range r.Failures {
-		if r.Failures[i].Name == s.Name {
-			f.Evidence = append(f.Evidence, FailureEvidence(&r.Failures[i]))
+	for _, fr := range FailureRows(r) {
+		if fr.Name == s.Name {
+			f.Evidence = append(f.Evidence, FailureEvidence(fr))
 		}
 	}
 	sortRowsByRequests(clean)

@@ -1,6 +1,11 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
+)
 
 // Fixture cases for the remaining validity rules, read with csvRun. The
 // client-errors and server-unreachable fire cases are built in Locust's
@@ -61,6 +66,41 @@ func TestWithinRounding(t *testing.T) {
 	for _, tc := range tests {
 		if got := WithinRounding(tc.a, tc.b); got != tc.want {
 			t.Errorf("WithinRounding(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+// A run read from both its CSVs and its HTML report holds every failure
+// and exception row twice; the checks count one source.
+func TestValidityChecksCountOneSource(t *testing.T) {
+	run := &correlate.Run{
+		Name: "r",
+		Failures: []parsers.FailureRow{
+			{Source: "csv", File: "r_failures.csv", Line: 2, Method: "GET", Name: "/api/x/", Error: "HTTPError('404 Client Error: Not Found for url: /api/x/')", Occurrences: 12},
+			{Source: "csv", File: "r_failures.csv", Line: 3, Method: "GET", Name: "/api/y/", Error: "ConnectionRefusedError(111, 'Connection refused')", Occurrences: 5},
+			{Source: "html", File: "r.html", Method: "GET", Name: "/api/x/", Error: "HTTPError('404 Client Error: Not Found for url: /api/x/')", Occurrences: 12},
+			{Source: "html", File: "r.html", Method: "GET", Name: "/api/y/", Error: "ConnectionRefusedError(111, 'Connection refused')", Occurrences: 5},
+		},
+		Exceptions: []parsers.ExceptionRow{
+			{Source: "csv", File: "r_exceptions.csv", Line: 2, Count: 40, Message: "No tasks defined on ApiUser. Use the @task decorator"},
+			{Source: "html", File: "r.html", Count: 40, Message: "No tasks defined on ApiUser. Use the @task decorator"},
+		},
+	}
+	for _, c := range []struct {
+		check  Check
+		metric string
+		want   float64
+	}{
+		{checkClientErrors, "failures", 12},
+		{checkServerUnreachable, "failures", 5},
+		{checkUserClassWithoutTasks, "exceptions", 40},
+	} {
+		fs := c.check(&Context{Run: run, Rule: &Rule{}})
+		if len(fs) != 1 {
+			t.Fatalf("%s: %d findings, want 1", c.metric, len(fs))
+		}
+		if got := fs[0].Metrics[c.metric]; got != c.want {
+			t.Errorf("%s = %v, want %v (%s)", c.metric, got, c.want, fs[0].Summary)
 		}
 	}
 }

@@ -27,8 +27,7 @@ const noTasksPrefix = "No tasks defined on "
 // class names they name.
 func noTaskClasses(r *correlate.Run) (rows []*parsers.ExceptionRow, classes []string) {
 	seen := map[string]bool{}
-	for i := range r.Exceptions {
-		e := &r.Exceptions[i]
+	for _, e := range ExceptionRows(r) {
 		msg := e.Message
 		k := strings.Index(msg, noTasksPrefix)
 		if k < 0 {
