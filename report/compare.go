@@ -172,7 +172,7 @@ func paramChanges(a, b RunParams) []string {
 	num := func(name string, x, y int64) {
 		// A parameter the name does not carry is unknown, not changed.
 		if x != y && x != 0 && y != 0 {
-			out = append(out, fmt.Sprintf("%s %s → %s", name, orDash(x), orDash(y)))
+			out = append(out, fmt.Sprintf("%s %s → %s", name, itoa(x), itoa(y)))
 		}
 	}
 	flag := func(name string, x, y bool) {
@@ -202,8 +202,6 @@ func paramChanges(a, b RunParams) []string {
 	str("run time", a.RunTime, b.RunTime)
 	return out
 }
-
-func orDash(n int64) string { return strconv.FormatInt(n, 10) }
 
 // withinRounding says whether two Locust response-time figures may be the
 // same value, rounded (rules.WithinRounding: one rounding step).

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
@@ -363,7 +362,7 @@ func writeGapsSection(ew *errWriter, r *correlate.Run, fs []rules.Finding, audit
 			ew.printf("- %s: format not recognised; its %s lines were not used\n", MarkdownCode(s.Path), rules.Thousands(s.Lines))
 			n++
 		case s.Unparsed > 0:
-			ew.printf("- %s: %s unparsed %s", MarkdownCode(s.Path), rules.Thousands(s.Unparsed), plural(s.Unparsed, "line", "lines"))
+			ew.printf("- %s: %s unparsed %s", MarkdownCode(s.Path), rules.Thousands(s.Unparsed), rules.Plural(s.Unparsed, "line", "lines"))
 			if len(s.UnparsedExamples) > 0 {
 				ex := s.UnparsedExamples[0]
 				ew.printf(", e.g. line %d: %s", ex.Line, MarkdownCode(ex.Text))
@@ -424,16 +423,7 @@ func nextSteps(confirmed []rules.Finding, missing []string) []string {
 		out = append(out, MarkdownText(f.Recommendation)+" ("+MarkdownCode(f.ID)+")")
 	}
 	if len(missing) > 0 {
-		m := append([]string(nil), missing...)
-		sort.Strings(m)
 		out = append(out, "Capture the missing evidence listed under Measurement gaps and rerun the analysis.")
 	}
 	return out
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -95,7 +95,7 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 		}
 	}
 	for _, s := range top {
-		ew.printf("- Confirmed (%s): %s — in %d %s\n", MarkdownText(s.f.Severity), MarkdownText(s.f.Title), len(s.runs), plural(int64(len(s.runs)), "run", "runs"))
+		ew.printf("- Confirmed (%s): %s — in %d %s\n", MarkdownText(s.f.Severity), MarkdownText(s.f.Title), len(s.runs), rules.Plural(int64(len(s.runs)), "run", "runs"))
 	}
 
 	// Main changes: the code is not in the artifacts; the run parameters are.
