@@ -86,20 +86,22 @@ func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, in *
 	row := AuthRow{Time: ev.Time, Naive: ev.Naive, Line: l.N, Level: rec.Level, Kind: kind}
 	for _, p := range kvs {
 		k, v := in.get(p.Key), p.Val
-		sv := in.get(v)
 		na := string(v) == "n/a"
 		typed := true
 		switch k {
 		case "method":
-			row.Method, ev.Method = sv, sv
+			row.Method = in.get(v)
+			ev.Method = row.Method
 		case "path":
-			row.Path, ev.Path = sv, sv
+			row.Path = in.get(v)
+			ev.Path = row.Path
 		case "user":
-			row.User, ev.User = sv, sv
+			row.User = in.get(v)
+			ev.User = row.User
 		case "session":
-			row.Session = sv
+			row.Session = in.get(v)
 		case "ip":
-			row.IP = sv
+			row.IP = in.get(v)
 		case "csrf_cookie", "csrf_header", "form_csrf":
 			var dst **bool
 			switch k {
@@ -138,20 +140,27 @@ func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, in *
 		default:
 			typed = false
 		}
+		// The event keeps as attrs every key it has no column for.
+		evAttr := true
+		switch k {
+		case "method", "path", "user":
+			evAttr = false
+		case "status", "duration_ms":
+			evAttr = !typed
+		}
+		if typed && !evAttr {
+			// A typed value needs no text: interning it would fill the
+			// table with durations and counts.
+			continue
+		}
+		sv := in.get(v)
 		if !typed {
 			if row.Attrs == nil {
 				row.Attrs = map[string]string{}
 			}
 			row.Attrs[k] = sv
 		}
-		switch k {
-		case "method", "path", "user":
-		case "status", "duration_ms":
-			if typed {
-				break
-			}
-			fallthrough
-		default:
+		if evAttr {
 			if ev.Attrs == nil {
 				ev.Attrs = make(map[string]string, 8)
 			}
