@@ -55,8 +55,8 @@ func (p pool) pick(lo, hi time.Time, ok func(*Event) bool, cost func(*Event) flo
 // pairTwins links each candidate to its copies in other files: same
 // millisecond, kind, message and exception, one copy per file.
 func (p pool) pairTwins() {
-	byKey := map[string][]*candidate{}
-	var keys []string
+	byKey := map[dedupK][]*candidate{}
+	var keys []dedupK
 	for _, c := range p {
 		k := dedupKey(c.e)
 		if byKey[k] == nil {
@@ -370,12 +370,12 @@ func countTracebacks(serverErr, bare pool) int64 {
 // is a copy when its file has already shown that key no more often than
 // another file has. Feed events in time order.
 type deduper struct {
-	perFile map[string]map[string]int
-	most    map[string]int
+	perFile map[dedupK]map[string]int
+	most    map[dedupK]int
 }
 
 func newDeduper() *deduper {
-	return &deduper{perFile: map[string]map[string]int{}, most: map[string]int{}}
+	return &deduper{perFile: map[dedupK]map[string]int{}, most: map[dedupK]int{}}
 }
 
 func (d *deduper) dup(e *Event) bool {
@@ -393,8 +393,14 @@ func (d *deduper) dup(e *Event) bool {
 	return false
 }
 
-// dedupKey identifies a record across files that copy the same logger's
-// output (same millisecond, kind, message, exception).
-func dedupKey(e *Event) string {
-	return e.Time.Format("20060102T150405.000") + "|" + e.Kind + "|" + e.Message + "|" + e.ExcType + "|" + e.ExcMessage
+// dedupK identifies a record across files that copy the same logger's
+// output (same millisecond, kind, message, exception). A struct key: it is
+// built for every clustered event, and needs no formatting or joining.
+type dedupK struct {
+	ms                             int64 // Unix milliseconds
+	kind, msg, excType, excMessage string
+}
+
+func dedupKey(e *Event) dedupK {
+	return dedupK{e.Time.UnixMilli(), e.Kind, e.Message, e.ExcType, e.ExcMessage}
 }
