@@ -153,7 +153,7 @@ func (f locustAuth) Parse(c *Context) error {
 		}
 		kvs = locustMessage(&ev, msg, kvs)
 		c.Event(ev)
-		open = append(open, openEv{idx: len(c.Events()) - 1, t: t, raw: raw, msg: string(msg)})
+		open = append(open, openEv{idx: len(c.Events()) - 1, t: t, raw: raw, msg: ev.Message})
 	}
 	return nil
 }
