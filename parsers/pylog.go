@@ -26,7 +26,7 @@ func pyLevel(b []byte) string {
 }
 
 // pyWord splits b at its first space: the word and what follows the space.
-// Every line-oriented format tokenizes with it.
+// PgBouncer's prefix is split with it too.
 func pyWord(b []byte) (w, rest []byte) {
 	i := bytes.IndexByte(b, ' ')
 	if i < 0 {
