@@ -249,23 +249,25 @@ func TestFinishCapsEvidence(t *testing.T) {
 	}
 }
 
-// A run read from both the CSVs and the HTML report holds Locust's
-// failure and exception rows twice; the run metrics count one source.
+// A run read from both the CSVs and the HTML report: correlate keeps the
+// HTML copies of Locust's failure and exception rows apart (FailuresHTML,
+// ExceptionsHTML); the run metrics count run.Failures / run.Exceptions.
 func TestRunMetricLocustTablesOneSource(t *testing.T) {
 	both := &correlate.Run{
 		Failures: []parsers.FailureRow{
 			{Source: "csv", File: "x_failures.csv", Line: 2, Method: "POST", Name: "login", Error: "500", Occurrences: 7},
+		},
+		FailuresHTML: []parsers.FailureRow{
 			{Source: "html", File: "x.html", Method: "POST", Name: "login", Error: "500", Occurrences: 7},
 		},
 		Exceptions: []parsers.ExceptionRow{
 			{Source: "csv", File: "x_exceptions.csv", Line: 2, Count: 3, Message: "boom"},
+		},
+		ExceptionsHTML: []parsers.ExceptionRow{
 			{Source: "html", File: "x.html", Count: 3, Message: "boom"},
 		},
 	}
-	htmlOnly := &correlate.Run{
-		Failures:   both.Failures[1:],
-		Exceptions: both.Exceptions[1:],
-	}
+	htmlOnly := &correlate.Run{Failures: both.FailuresHTML, Exceptions: both.ExceptionsHTML}
 	for _, c := range []struct {
 		name   string
 		run    *correlate.Run

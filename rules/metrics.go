@@ -48,8 +48,7 @@ var runFields = map[string]func(r *correlate.Run) *float64{
 	"unlinked":      func(r *correlate.Run) *float64 { return f64(float64(r.LinkStats.Unlinked)) },
 	"tracebacks":    func(r *correlate.Run) *float64 { return f64(float64(r.LinkStats.TracebacksTotal)) },
 	"pooler_errors": func(r *correlate.Run) *float64 { return f64(float64(r.LinkStats.PoolerErrorTotal)) },
-	// Locust's own tables, from one source (FailureRows): a run with both
-	// the CSVs and the HTML report holds every row twice.
+	// Locust's own tables, from the one source correlate chose.
 	"locust_failures": func(r *correlate.Run) *float64 {
 		var n int64
 		for _, f := range FailureRows(r) {

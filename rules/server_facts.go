@@ -234,40 +234,23 @@ func maxPerFile(perFile map[string]int64) (int64, []string) {
 
 func fmtTime(t time.Time) string { return t.UTC().Format("15:04:05Z") }
 
-// FailureRows returns the run's Locust failure rows from one source: the
-// CSV when the run has one, else the HTML report (a run with both would
-// otherwise count every failure twice).
+// FailureRows returns the run's Locust failure rows. correlate already
+// took them from one source (the CSV set when it has rows, else the HTML
+// report; the other copy is in run.FailuresHTML), so nothing counts twice.
 func FailureRows(run *correlate.Run) []*parsers.FailureRow {
-	csv := false
+	out := make([]*parsers.FailureRow, len(run.Failures))
 	for i := range run.Failures {
-		if run.Failures[i].Source == "csv" {
-			csv = true
-			break
-		}
-	}
-	var out []*parsers.FailureRow
-	for i := range run.Failures {
-		if !csv || run.Failures[i].Source == "csv" {
-			out = append(out, &run.Failures[i])
-		}
+		out[i] = &run.Failures[i]
 	}
 	return out
 }
 
-// ExceptionRows is FailureRows for the exceptions table.
+// ExceptionRows is FailureRows for the exceptions table (the HTML copy is
+// in run.ExceptionsHTML).
 func ExceptionRows(run *correlate.Run) []*parsers.ExceptionRow {
-	csv := false
+	out := make([]*parsers.ExceptionRow, len(run.Exceptions))
 	for i := range run.Exceptions {
-		if run.Exceptions[i].Source == "csv" {
-			csv = true
-			break
-		}
-	}
-	var out []*parsers.ExceptionRow
-	for i := range run.Exceptions {
-		if !csv || run.Exceptions[i].Source == "csv" {
-			out = append(out, &run.Exceptions[i])
-		}
+		out[i] = &run.Exceptions[i]
 	}
 	return out
 }

@@ -70,19 +70,24 @@ func TestWithinRounding(t *testing.T) {
 	}
 }
 
-// A run read from both its CSVs and its HTML report holds every failure
-// and exception row twice; the checks count one source.
+// A run read from both its CSVs and its HTML report: correlate keeps the
+// HTML copies apart (FailuresHTML, ExceptionsHTML); the checks count only
+// the run's own rows.
 func TestValidityChecksCountOneSource(t *testing.T) {
 	run := &correlate.Run{
 		Name: "r",
 		Failures: []parsers.FailureRow{
 			{Source: "csv", File: "r_failures.csv", Line: 2, Method: "GET", Name: "/api/x/", Error: "HTTPError('404 Client Error: Not Found for url: /api/x/')", Occurrences: 12},
 			{Source: "csv", File: "r_failures.csv", Line: 3, Method: "GET", Name: "/api/y/", Error: "ConnectionRefusedError(111, 'Connection refused')", Occurrences: 5},
+		},
+		FailuresHTML: []parsers.FailureRow{
 			{Source: "html", File: "r.html", Method: "GET", Name: "/api/x/", Error: "HTTPError('404 Client Error: Not Found for url: /api/x/')", Occurrences: 12},
 			{Source: "html", File: "r.html", Method: "GET", Name: "/api/y/", Error: "ConnectionRefusedError(111, 'Connection refused')", Occurrences: 5},
 		},
 		Exceptions: []parsers.ExceptionRow{
 			{Source: "csv", File: "r_exceptions.csv", Line: 2, Count: 40, Message: "No tasks defined on ApiUser. Use the @task decorator"},
+		},
+		ExceptionsHTML: []parsers.ExceptionRow{
 			{Source: "html", File: "r.html", Count: 40, Message: "No tasks defined on ApiUser. Use the @task decorator"},
 		},
 	}
