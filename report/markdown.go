@@ -92,13 +92,8 @@ func writeRunMarkdown(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs
 	if l := p.Label(); l != "" {
 		facts = append(facts, "Parameters: "+MarkdownText(l))
 	}
-	if !r.Start.IsZero() {
-		win := "Window: " + utc(r.Start) + " → " + utc(r.End)
-		if !r.End.IsZero() {
-			win += " (" + duration(r.End.Sub(r.Start)) + ")"
-		}
-		win += ", from " + MarkdownText(r.WindowSource)
-		facts = append(facts, win)
+	if win := windowText(r); win != "" {
+		facts = append(facts, "Window: "+win+", from "+MarkdownText(r.WindowSource))
 	} else {
 		facts = append(facts, "Window: unknown (no stats history or HTML times)")
 	}
@@ -171,28 +166,63 @@ func writeSourcesSection(ew *errWriter, audits []parsers.Audit, clocks []correla
 	if len(audits) == 0 {
 		ew.print("No file was read for this run.\n")
 	} else {
-		clockOf := map[string]correlate.Clock{}
-		for _, c := range clocks {
-			clockOf[c.File] = c
-		}
 		ew.print("| File | Format | Lines | Parsed | Unparsed | Clock |\n|---|---|--:|--:|--:|---|\n")
-		for _, s := range audits {
-			clock := "—"
-			if c, ok := clockOf[s.Path]; ok {
-				clock = clockText(c)
-			} else if s.Zone != "" {
-				clock = MarkdownText(s.Zone)
-			}
+		cells := sourceClocks(audits, clocks, MarkdownText, "—")
+		for i, s := range audits {
 			ew.printf("| %s | %s | %s | %s | %s | %s |\n", MarkdownCodeCell(s.Path), MarkdownText(s.Format),
-				rules.Thousands(s.Lines), rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), clock)
+				rules.Thousands(s.Lines), rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), cells[i])
 		}
 	}
-	// The run-name stamp decision, when there is one, is not a file.
+	for _, c := range nameStamps(clocks, r) {
+		ew.printf("\nRun name stamp read as local time: %s.\n", clockText(c))
+	}
+}
+
+// windowText is the run's window, "2026-01-11 03:42:27 UTC → ... (5m 0s)";
+// "" when it is unknown.
+func windowText(r *correlate.Run) string {
+	if r.Start.IsZero() {
+		return ""
+	}
+	win := utc(r.Start) + " → " + utc(r.End)
+	if !r.End.IsZero() {
+		win += " (" + duration(r.End.Sub(r.Start)) + ")"
+	}
+	return win
+}
+
+// sourceClocks describes, per audit, the clock its times were read on:
+// the run's clock decision for the file, else the zone its parser found,
+// else none. esc escapes the text for the medium.
+func sourceClocks(audits []parsers.Audit, clocks []correlate.Clock, esc func(string) string, none string) []string {
+	clockOf := map[string]correlate.Clock{}
 	for _, c := range clocks {
-		if c.Method == "file-name-stamp" && r != nil && c.File == r.Name {
-			ew.printf("\nRun name stamp read as local time: %s.\n", clockText(c))
+		clockOf[c.File] = c
+	}
+	out := make([]string, len(audits))
+	for i, s := range audits {
+		switch c, ok := clockOf[s.Path]; {
+		case ok:
+			out[i] = clockDesc(c, esc)
+		case s.Zone != "":
+			out[i] = esc(s.Zone)
+		default:
+			out[i] = none
 		}
 	}
+	return out
+}
+
+// nameStamps are the clock decisions about run r's name stamp: not a file,
+// so they are stated below the sources table. None when r is nil.
+func nameStamps(clocks []correlate.Clock, r *correlate.Run) []correlate.Clock {
+	var out []correlate.Clock
+	for _, c := range clocks {
+		if r != nil && c.Method == "file-name-stamp" && c.File == r.Name {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // runAudits are the parse audits of a run's evidence sources: its own

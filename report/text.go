@@ -83,12 +83,9 @@ func WriteText(w io.Writer, a *correlate.Analysis, findings map[string][]rules.F
 			ew.print("\n")
 		}
 		ew.printf("%s\n", opt.paint(ansiBold, "Run "+SanitizeTerminal(r.Name)))
-		win := "window unknown"
-		if !r.Start.IsZero() {
-			win = utc(r.Start) + " → " + utc(r.End)
-			if !r.End.IsZero() {
-				win += " (" + duration(r.End.Sub(r.Start)) + ")"
-			}
+		win := windowText(r)
+		if win == "" {
+			win = "window unknown"
 		}
 		ew.printf("  %s, peak %d users", win, r.UsersMax)
 		if l := ParamsOf(r).Label(); l != "" {
@@ -210,35 +207,24 @@ func writeTextSources(w io.Writer, ew *errWriter, a *correlate.Analysis, r *corr
 	if len(audits) == 0 {
 		return ew.err
 	}
-	clockOf := map[string]correlate.Clock{}
-	for _, c := range r.Clock {
-		clockOf[c.File] = c
-	}
 	ew.print("\nSources\n")
 	if ew.err != nil {
 		return ew.err
 	}
 	tb := newTableN(w, 6, 2, 3, 4)
 	tb.Header("file", "format", "lines", "parsed", "unparsed", "clock")
-	for _, s := range audits {
-		clock := "-"
-		if c, ok := clockOf[s.Path]; ok {
-			clock = clockDesc(c, SanitizeTerminal)
-		} else if s.Zone != "" {
-			clock = SanitizeTerminal(s.Zone)
-		}
+	clocks := sourceClocks(audits, r.Clock, SanitizeTerminal, "-")
+	for i, s := range audits {
 		if err := tb.Append(SanitizeTerminal(s.Path), SanitizeTerminal(s.Format), rules.Thousands(s.Lines),
-			rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), clock); err != nil {
+			rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), clocks[i]); err != nil {
 			return err
 		}
 	}
 	if err := tb.Render(); err != nil {
 		return err
 	}
-	for _, c := range r.Clock {
-		if c.Method == "file-name-stamp" && c.File == r.Name {
-			ew.printf("Run name stamp read as local time: %s.\n", clockDesc(c, SanitizeTerminal))
-		}
+	for _, c := range nameStamps(r.Clock, r) {
+		ew.printf("Run name stamp read as local time: %s.\n", clockDesc(c, SanitizeTerminal))
 	}
 	return ew.err
 }
