@@ -83,13 +83,19 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 	names := bj - bi + 1
 	known := knownTimeouts(ctx)
 	// A known timeout at or just above a value: requests cut off there.
+	// The closest known timeout wins (then the smaller one), so the name
+	// does not depend on map order when two known values are close.
 	matchKnown := func(at float64) string {
+		best, bestV := "", 0.0
 		for v, name := range known {
-			if at >= v*0.99 && at <= v*(1+2*tol) {
-				return name
+			if at < v*0.99 || at > v*(1+2*tol) {
+				continue
+			}
+			if d, bd := math.Abs(at-v), math.Abs(at-bestV); best == "" || d < bd || d == bd && v < bestV {
+				best, bestV = name, v
 			}
 		}
-		return ""
+		return best
 	}
 	var piled []*parsers.StatRow
 	for _, s := range RequestRows(r) {
