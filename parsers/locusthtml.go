@@ -523,6 +523,24 @@ func htmlInt(raw json.RawMessage) int64 {
 
 func htmlStatKey(method, name string) string { return method + "\x00" + name }
 
+// htmlPctKey reads the percentile a "response_time_percentile_X" key
+// names, in percent: the React report's JSON writes a fraction (0.95), the
+// 2.1x report's stats_history a percentage (95).
+func htmlPctKey(k string) (float64, bool) {
+	const pre = "response_time_percentile_"
+	if !strings.HasPrefix(k, pre) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(k[len(pre):], 64)
+	if err != nil {
+		return 0, false
+	}
+	if f <= 1 {
+		f *= 100
+	}
+	return f, true
+}
+
 // htmlPctSlots maps a percentile, in percent, to its column.
 var htmlPctSlots = []float64{50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100}
 
@@ -587,12 +605,9 @@ func (p *htmlParser) jsonHistory(raw json.RawMessage, line int64) {
 	r.RPS = htmlNum(m["current_rps"])
 	r.FPS = htmlNum(m["current_fail_per_sec"])
 	r.TotalAverage = htmlNum(m["total_avg_response_time"])
-	const pre = "response_time_percentile_"
 	for k, v := range m {
-		if strings.HasPrefix(k, pre) {
-			if f, err := strconv.ParseFloat(k[len(pre):], 64); err == nil {
-				htmlSetPct(&r.Percentiles, f*100, htmlNum(v))
-			}
+		if pct, ok := htmlPctKey(k); ok {
+			htmlSetPct(&r.Percentiles, pct, htmlNum(v))
 		}
 	}
 	p.c.History(r)
@@ -616,12 +631,9 @@ func (p *htmlParser) jsonStat(raw json.RawMessage, line int64, pcts map[string]P
 	// are the last window only.
 	r.RPS = htmlNum(m["total_rps"])
 	r.FPS = htmlNum(m["total_fail_per_sec"])
-	const pre = "response_time_percentile_"
 	for k, v := range m {
-		if strings.HasPrefix(k, pre) {
-			if f, err := strconv.ParseFloat(k[len(pre):], 64); err == nil {
-				htmlSetPct(&r.Percentiles, f*100, htmlNum(v))
-			}
+		if pct, ok := htmlPctKey(k); ok {
+			htmlSetPct(&r.Percentiles, pct, htmlNum(v))
 		}
 	}
 	if pc, ok := pcts[htmlStatKey(r.Type, r.Name)]; ok {
@@ -1057,6 +1069,22 @@ func (p *htmlParser) endHist() {
 	if p.start.IsZero() && len(times) > 0 {
 		p.warnf(p.histFirst, "stats_history times have no date (no 'During' line before them); left null")
 	}
+	// The percentile series, read once rather than at every point.
+	type pctSeries struct {
+		pct  float64
+		list []json.RawMessage
+	}
+	keys := make([]string, 0, len(series))
+	for k := range series {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // two keys for one percentile: the same one wins every time
+	var pcts []pctSeries
+	for _, k := range keys {
+		if pct, ok := htmlPctKey(k); ok {
+			pcts = append(pcts, pctSeries{pct, series[k]})
+		}
+	}
 	prev := time.Time{}
 	day := p.start
 	for i, hms := range times {
@@ -1078,15 +1106,9 @@ func (p *htmlParser) endHist() {
 		r.RPS = htmlNum(at("current_rps", i))
 		r.FPS = htmlNum(at("current_fail_per_sec", i))
 		r.TotalAverage = htmlNum(at("total_avg_response_time", i))
-		const pre = "response_time_percentile_"
-		for k := range series {
-			if strings.HasPrefix(k, pre) {
-				if f, err := strconv.ParseFloat(k[len(pre):], 64); err == nil {
-					if f <= 1 {
-						f *= 100
-					}
-					htmlSetPct(&r.Percentiles, f, htmlNum(at(k, i)))
-				}
+		for _, ps := range pcts {
+			if i < len(ps.list) {
+				htmlSetPct(&r.Percentiles, ps.pct, htmlNum(ps.list[i]))
 			}
 		}
 		p.c.History(r)
