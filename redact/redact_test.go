@@ -56,6 +56,28 @@ func BenchmarkStringNoSecret(b *testing.B) {
 	}
 }
 
+// BenchmarkString measures the lines the parsers feed the redactor, from
+// the cheapest (no trigger) to the costliest (several secrets, a long
+// traceback line).
+func BenchmarkString(b *testing.B) {
+	for _, c := range []struct{ name, line string }{
+		{"runserver-request", `[29/Nov/2026 18:57:27] "GET /api/project/54/rekap-kebutuhan/ HTTP/1.1" 500 145`},
+		{"pgbouncer", "2026-11-29 18:57:27.305 UTC [1234] WARNING C-0x55d: rabdb/rabapp@127.0.0.1:44202 pooler error: query_wait_timeout"},
+		{"auth-debug-harmless", "2026-11-29 18:57:01,611 DEBUG auth_debug auth_request method=POST path=/accounts/login/ user=anon session=None ip=127.0.0.1 csrf_cookie=True csrf_header=False form_csrf=True"},
+		{"auth-debug-session", "2026-11-29 18:57:01,611 DEBUG auth_debug auth_request method=POST path=/accounts/login/ user=anon session=k3j4h5g6f7d8s9a0qwertyuiopasdfgh ip=127.0.0.1 csrf_cookie=True csrf_header=False form_csrf=True"},
+		{"secrets", "login DB_PASSWORD=hunter2 access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl url=postgres://u:pw@h/db X-Api-Key: AKIAIOSFODNN7EXAMPLE"},
+		{"long-traceback", strings.Repeat(`  File "/usr/lib/python3/dist-packages/django/core/handlers/exception.py", line 47, in inner `, 40)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.line)))
+			b.ReportAllocs()
+			for b.Loop() {
+				String(c.line)
+			}
+		})
+	}
+}
+
 func TestKeyValue(t *testing.T) {
 	cases := []struct{ k, v, want string }{
 		{"password", "hunter2", Mask},
