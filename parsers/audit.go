@@ -23,7 +23,11 @@ type Audit struct {
 	ZoneReason         string           `json:"zone_reason"`
 	Tables             map[string]int64 `json:"tables"`
 	Messages           []string         `json:"messages"`
-	Error              string           `json:"error,omitempty"`
+	// Redacted counts the secret values masked in the file's records, by
+	// kind (password, token, jwt, url-userinfo, ...; see redact.Kind);
+	// absent when none was, or with --no-redact.
+	Redacted map[string]int64 `json:"redacted,omitempty"`
+	Error    string           `json:"error,omitempty"`
 }
 
 // Example is an unparsed line kept for the audit.

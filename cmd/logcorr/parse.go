@@ -20,6 +20,7 @@ func parseCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "write the tables to `FILE` (.arrow, .parquet or .jsonl; one file per table: FILE's base + .TABLE + ext)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the audit as JSON"},
 			&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links when walking folders"},
+			&cli.BoolFlag{Name: "no-redact", Usage: "keep passwords, tokens, session keys and other secrets in the audit and the tables"},
 		},
 		Action: runParse,
 	}
@@ -68,7 +69,7 @@ func runParse(c *cli.Context) error {
 
 // parseOptions reads the flags shared by every command that parses.
 func parseOptions(c *cli.Context) (parsers.Options, error) {
-	opt := parsers.Options{Format: c.String("format"), FollowSymlinks: c.Bool("follow-symlinks")}
+	opt := parsers.Options{Format: c.String("format"), FollowSymlinks: c.Bool("follow-symlinks"), NoRedact: c.Bool("no-redact")}
 	if opt.Format != "" && opt.Format != "auto" {
 		if _, ok := parsers.Lookup(opt.Format); !ok {
 			return opt, cli.Exit(fmt.Sprintf("--format %q: unknown format (see: logcorr formats)", opt.Format), exitUsage)
