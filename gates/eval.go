@@ -30,6 +30,31 @@ type Result struct {
 	Line int64
 }
 
+// NoRun is the run name of the results EvaluateRuns gives when the input
+// held no Locust run.
+const NoRun = "(no run)"
+
+// EvaluateRuns checks every gate against every run (findings keyed by run
+// name). With no run at all, each gate fails as not evaluated: an input
+// that held nothing to measure must not pass a CI job.
+func EvaluateRuns(gates []Gate, runs []*correlate.Run, findings map[string][]rules.Finding, baseline *correlate.Run) []Result {
+	if len(gates) == 0 {
+		return nil
+	}
+	var out []Result
+	if len(runs) == 0 {
+		for _, g := range gates {
+			out = append(out, Result{Gate: g, Run: NoRun, Unknown: true, Actual: "N/A",
+				Message: fmt.Sprintf("%s: no Locust run found in the input (no stats CSV, stats history or HTML report could be read), so there is nothing to evaluate", g.Source)})
+		}
+		return out
+	}
+	for _, r := range runs {
+		out = append(out, Evaluate(gates, r, findings[r.Name], baseline)...)
+	}
+	return out
+}
+
 // Evaluate checks every gate against one run. findings are the run's;
 // baseline (may be nil) is the run "no new exception cluster" compares
 // with.

@@ -136,3 +136,23 @@ func TestEvaluateFindingsAndClusters(t *testing.T) {
 		t.Errorf("finding gate evidence: %+v", res)
 	}
 }
+
+// With no run to look at, every gate fails as not evaluated.
+func TestEvaluateRunsWithoutRuns(t *testing.T) {
+	gs := []Gate{mustParse(t, "p95<2s"), mustParse(t, "no finding>=critical")}
+	res := EvaluateRuns(gs, nil, nil, nil)
+	if len(res) != len(gs) {
+		t.Fatalf("%d results for %d gates", len(res), len(gs))
+	}
+	for i, r := range res {
+		if r.Pass || !r.Unknown || r.Run != NoRun || r.Gate.Source != gs[i].Source || !strings.Contains(r.Message, "no Locust run") {
+			t.Errorf("result %d: %+v", i, r)
+		}
+	}
+	if code := ExitCode(res, 10, 10, DefaultMinParsed); code != ExitFailed {
+		t.Errorf("exit %d, want %d", code, ExitFailed)
+	}
+	if EvaluateRuns(nil, nil, nil, nil) != nil {
+		t.Errorf("no gates, yet results")
+	}
+}

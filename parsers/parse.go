@@ -235,13 +235,32 @@ type Target struct {
 	Name string // display name: relative to the folder given, or as given
 }
 
-// Discover expands the paths given on the command line into files. Folders
-// are walked in lexical order; symbolic links are not followed unless
-// opt.FollowSymlinks, and then loops are cut. Problems become messages, and
-// the walk goes on.
+// Discovery is what DiscoverPaths found in the paths given.
+type Discovery struct {
+	Targets  []Target
+	Messages []string // about the walk: links not followed, files skipped, ...
+	// Unreadable are the paths named on the command line that could not
+	// be read at all, each with the reason ("x: no such file or
+	// directory"). The other paths are still read, but a named input
+	// that is missing is an input error: a CI job must not pass on half
+	// of what it was told to read.
+	Unreadable []string
+}
+
+// Discover expands the paths given on the command line into files; see
+// DiscoverPaths. Unreadable named paths are among the messages.
 func Discover(paths []string, opt Options) ([]Target, []string) {
-	var out []Target
-	var msgs []string
+	d := DiscoverPaths(paths, opt)
+	return d.Targets, d.Messages
+}
+
+// DiscoverPaths expands the paths given on the command line into files.
+// Folders are walked in lexical order; symbolic links are not followed
+// unless opt.FollowSymlinks, and then loops are cut. Problems become
+// messages, and the walk goes on.
+func DiscoverPaths(paths []string, opt Options) Discovery {
+	var d Discovery
+	out, msgs := d.Targets, d.Messages
 	seen := map[string]bool{}
 	skipped := map[string]int{}
 	for _, p := range paths {
@@ -251,7 +270,9 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 				out = append(out, run...)
 				continue
 			}
-			msgs = append(msgs, fmt.Sprintf("%s: %v", p, unwrapPathErr(err)))
+			msg := fmt.Sprintf("%s: %v", p, unwrapPathErr(err))
+			msgs = append(msgs, msg)
+			d.Unreadable = append(d.Unreadable, msg)
 			continue
 		}
 		if !st.IsDir() {
@@ -331,7 +352,8 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 		sort.Strings(exts)
 		msgs = append(msgs, fmt.Sprintf("skipped %d file(s) whose names are not log, CSV or HTML artifacts (%s); name a file explicitly to read it", n, strings.Join(exts, ", ")))
 	}
-	return out, msgs
+	d.Targets, d.Messages = out, msgs
+	return d
 }
 
 // runFiles reads a path that names a Locust run by its --csv prefix

@@ -54,6 +54,18 @@ func analyzeCommand() *cli.Command {
 type pipeline struct {
 	ds       *parsers.Dataset
 	analysis *correlate.Analysis
+	// unreadable are the paths named on the command line that could not
+	// be read: the run goes on without them, and exits 2.
+	unreadable []string
+}
+
+// inputError is the exit for paths named on the command line that could
+// not be read (nil when all were): after the report of the rest, exit 2.
+func inputError(unreadable []string) error {
+	if len(unreadable) == 0 {
+		return nil
+	}
+	return cli.Exit(fmt.Sprintf("input error: %s (the output covers only the paths that could be read)", strings.Join(unreadable, "; ")), exitUsage)
 }
 
 // load runs discovery, parsing and correlation for the paths given.
@@ -89,7 +101,8 @@ func load(c *cli.Context, paths []string) (*pipeline, error) {
 		}
 		copt.TZSource[k] = loc
 	}
-	targets, msgs := parsers.Discover(paths, popt)
+	disc := parsers.DiscoverPaths(paths, popt)
+	targets, msgs := disc.Targets, disc.Messages
 	if len(targets) == 0 {
 		for _, m := range msgs {
 			fmt.Fprintln(c.App.ErrWriter, "logcorr:", m)
@@ -104,7 +117,7 @@ func load(c *cli.Context, paths []string) (*pipeline, error) {
 		return nil, cli.Exit(err.Error(), exitUsage)
 	}
 	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
-	return &pipeline{ds: ds, analysis: a}, nil
+	return &pipeline{ds: ds, analysis: a, unreadable: disc.Unreadable}, nil
 }
 
 func loadRules(c *cli.Context) (*rules.Set, error) {
@@ -210,13 +223,17 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	return verdict(c, d.ds, d.findings, failOn, gateFailed)
+	return verdict(c, d.pipeline, d.findings, failOn, gateFailed)
 }
 
 // verdict turns the outcome into the exit code CI gates on. Precedence:
 // usage/input error (2) > coverage below --min-parsed (3) > a failed gate
 // or a finding at --fail-on (1) > pass (0).
-func verdict(c *cli.Context, ds *parsers.Dataset, findings map[string][]rules.Finding, failOn *rules.Severity, gateFailed bool) error {
+func verdict(c *cli.Context, p *pipeline, findings map[string][]rules.Finding, failOn *rules.Severity, gateFailed bool) error {
+	if err := inputError(p.unreadable); err != nil {
+		return err
+	}
+	ds := p.ds
 	if !ds.Parsed() {
 		return cli.Exit("nothing in the input could be parsed; no diagnosis is possible", exitUsage)
 	}

@@ -26,6 +26,9 @@ func parseGates(c *cli.Context) ([]gates.Gate, error) {
 	if err != nil {
 		return nil, cli.Exit("--slo: "+err.Error(), exitUsage)
 	}
+	if c.String("junit") != "" && len(gs) == 0 {
+		return nil, cli.Exit("--junit: no --slo gate given, so the JUnit file would hold no test (which CI reads as a pass); add --slo gates", exitUsage)
+	}
 	if a := c.String("annotations"); a != "" && a != "github" {
 		return nil, cli.Exit(fmt.Sprintf("--annotations %q: only github is supported", a), exitUsage)
 	}
@@ -41,14 +44,11 @@ func applyGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings
 			return false, cli.Exit(fmt.Sprintf("--baseline %q: no such run among the %d analysed", name, len(a.Runs)), exitUsage)
 		}
 	}
-	var results []gates.Result
 	var names []string
 	for _, r := range a.Runs {
 		names = append(names, r.Name)
-		if len(gs) > 0 {
-			results = append(results, gates.Evaluate(gs, r, findings[r.Name], baseline)...)
-		}
 	}
+	results := gates.EvaluateRuns(gs, a.Runs, findings, baseline)
 	if path := c.String("junit"); path != "" {
 		out, err := report.OpenOutput(path, nil)
 		if err != nil {

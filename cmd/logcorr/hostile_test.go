@@ -175,8 +175,11 @@ func TestDanglingLinkNamedExplicitly(t *testing.T) {
 	os.WriteFile(good, []byte("2026-01-11 12:59:17,306 ERROR auth_debug auth_failure status=500 path=/accounts/login/\n"), 0o644)
 	var o, e bytes.Buffer
 	code := run([]string{"logcorr", "parse", link, good}, &o, &e)
-	if code != exitOK {
-		t.Errorf("exit %d: the good file should still be parsed; stderr %s", code, e.String())
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d: a named input could not be read; stderr %s", code, exitUsage, e.String())
+	}
+	if !strings.Contains(o.String(), "auth_debug.log") {
+		t.Errorf("the good file was not parsed:\n%s", o.String())
 	}
 	if !strings.Contains(o.String()+e.String(), "gone.log") {
 		t.Errorf("the unreadable file is not named:\n%s\n%s", o.String(), e.String())

@@ -34,7 +34,8 @@ func runParse(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	targets, msgs := parsers.Discover(c.Args().Slice(), opt)
+	disc := parsers.DiscoverPaths(c.Args().Slice(), opt)
+	targets, msgs := disc.Targets, disc.Messages
 	if len(targets) == 0 {
 		for _, m := range msgs {
 			fmt.Fprintln(c.App.ErrWriter, "logcorr:", m)
@@ -60,6 +61,9 @@ func runParse(c *cli.Context) error {
 		for _, w := range written {
 			fmt.Fprintln(c.App.ErrWriter, "wrote", w)
 		}
+	}
+	if err := inputError(disc.Unreadable); err != nil {
+		return err
 	}
 	if !ds.Parsed() {
 		return cli.Exit("parse: nothing could be parsed", exitUsage)
