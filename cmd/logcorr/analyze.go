@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -109,6 +110,9 @@ func load(c *cli.Context, paths []string) (*pipeline, error) {
 		}
 		return nil, cli.Exit("no readable files found", exitUsage)
 	}
+	if err := refuseInputs(c, targets); err != nil {
+		return nil, err
+	}
 	ds := parsers.ParseAll(targets, popt)
 	ds.Messages = append(msgs, ds.Messages...)
 	a, err := correlate.Analyze(ds, copt)
@@ -177,18 +181,39 @@ func formatFlag(c *cli.Context, allowed ...string) (string, error) {
 }
 
 // writeOut writes a document to --out (or standard output); any failure
-// to write is an input/output error (exit 2).
+// to write is an input/output error (exit 2), and then the file under
+// --out keeps what it held before.
 func writeOut(c *cli.Context, write func(out *report.Output) error) error {
-	out, err := report.OpenOutput(c.String("out"), c.App.Writer)
+	return writeFile(c.String("out"), "--out", c.App.Writer, write)
+}
+
+// writeFile writes one output file (stdout for ""), all or nothing.
+func writeFile(path, flag string, stdout io.Writer, write func(out *report.Output) error) error {
+	out, err := report.OpenOutput(path, stdout)
 	if err != nil {
-		return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
+		return cli.Exit(fmt.Sprintf("%s: %v", flag, err), exitUsage)
 	}
-	err = write(out)
-	if cerr := out.Close(); err == nil {
-		err = cerr
+	if err := write(out); err != nil {
+		out.Discard()
+		return cli.Exit(fmt.Sprintf("%s: %v", flag, err), exitUsage)
 	}
-	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
+	if err := out.Close(); err != nil {
+		return cli.Exit(fmt.Sprintf("%s: %v", flag, err), exitUsage)
+	}
+	return nil
+}
+
+// refuseInputs stops before anything is read when --out or --junit names
+// one of the input files.
+func refuseInputs(c *cli.Context, targets []parsers.Target) error {
+	inputs := make([]string, len(targets))
+	for i, t := range targets {
+		inputs[i] = t.Path
+	}
+	for _, flag := range []string{"out", "junit"} {
+		if err := report.RefuseInputs("--"+flag, []string{c.String(flag)}, inputs); err != nil {
+			return cli.Exit(err.Error(), exitUsage)
+		}
 	}
 	return nil
 }

@@ -50,16 +50,9 @@ func applyGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings
 	}
 	results := gates.EvaluateRuns(gs, a.Runs, findings, baseline)
 	if path := c.String("junit"); path != "" {
-		out, err := report.OpenOutput(path, nil)
+		err := writeFile(path, "--junit", nil, func(out *report.Output) error { return gates.WriteJUnit(out, results) })
 		if err != nil {
-			return false, cli.Exit(fmt.Sprintf("--junit: %v", err), exitUsage)
-		}
-		err = gates.WriteJUnit(out, results)
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return false, cli.Exit(fmt.Sprintf("--junit: %v", err), exitUsage)
+			return false, err
 		}
 	}
 	if c.String("annotations") == "github" {

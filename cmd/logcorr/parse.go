@@ -42,6 +42,15 @@ func runParse(c *cli.Context) error {
 		}
 		return cli.Exit("parse: no readable files found", exitUsage)
 	}
+	if out := c.String("out"); out != "" {
+		inputs := make([]string, len(targets))
+		for i, t := range targets {
+			inputs[i] = t.Path
+		}
+		if err := report.RefuseInputs("--out", report.TablePaths(out), inputs); err != nil {
+			return cli.Exit(err.Error(), exitUsage)
+		}
+	}
 	ds := parsers.ParseAll(targets, opt)
 	defer ds.Release()
 	ds.Messages = append(msgs, ds.Messages...)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -122,4 +125,111 @@ func TestWalkStaysInsideFolder(t *testing.T) {
 // in name.
 func readPath(auditJSON, name string) bool {
 	return regexp.MustCompile(`"path": "[^"]*` + regexp.QuoteMeta(name) + `"`).MatchString(auditJSON)
+}
+
+// --out and --junit never name one of the inputs: the run stops before
+// anything is read and the input is left as it was.
+func TestOutRefusesAnInput(t *testing.T) {
+	dir := secretArtifacts(t)
+	input := filepath.Join(dir, "logs", "auth_debug.log")
+	before, _ := os.ReadFile(input)
+	cases := [][]string{
+		{"analyze", "--out", input, dir},
+		{"analyze", "--slo", "p95<2s", "--junit", input, dir},
+		{"compare", "--out", input, dir},
+		{"timeline", "--out", input, dir},
+		{"report", "weekly", "--out", input, dir},
+		{"analyze", "--out", input, input},
+		// parse --out writes <base>.<table>.jsonl: here base.events.jsonl.
+		{"parse", "--out", filepath.Join(dir, "tables.jsonl"), filepath.Join(dir, "tables.events.jsonl"), dir},
+	}
+	os.WriteFile(filepath.Join(dir, "tables.events.jsonl"), []byte("an input that looks like a table file\n"), 0o644)
+	for _, args := range cases {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			_, stderr, code := runCLI(args...)
+			if code != exitUsage || !strings.Contains(stderr, "is one of the inputs") {
+				t.Errorf("exit %d, stderr %q; want %d and a refusal", code, stderr, exitUsage)
+			}
+		})
+	}
+	if after, _ := os.ReadFile(input); string(after) != string(before) {
+		t.Errorf("the input was overwritten")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "tables.events.jsonl")); string(b) != "an input that looks like a table file\n" {
+		t.Errorf("parse --out overwrote an input table file: %q", b)
+	}
+}
+
+// TestHelperFileSizeLimit is not a test: TestOutFullDisk runs it in a child
+// process whose files may not grow past 4 KiB (RLIMIT_FSIZE, as a full
+// disk would stop them), to run one command line.
+func TestHelperFileSizeLimit(t *testing.T) {
+	args := os.Getenv("LOGCORR_FSIZE_ARGS")
+	if args == "" {
+		t.Skip("helper process for TestOutFullDisk")
+	}
+	if err := setFileSizeLimit(4096); err != nil {
+		fmt.Println("setrlimit:", err)
+		os.Exit(99)
+	}
+	var o, e bytes.Buffer
+	code := run(append([]string{"logcorr"}, strings.Split(args, "\x1f")...), &o, &e)
+	os.Stderr.WriteString(e.String())
+	os.Exit(code)
+}
+
+// A disk that fills up part-way through --out or --junit (a real write
+// error, from a file size limit) exits 2 and leaves the previous file
+// whole under its name, with no temporary file beside it.
+func TestOutFullDisk(t *testing.T) {
+	dir := secretArtifacts(t)
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"--out markdown", []string{"analyze", "--format", "markdown", "--fail-on", "none", "--min-parsed", "0", "--out"}},
+		{"--out json", []string{"analyze", "--format", "json", "--fail-on", "none", "--min-parsed", "0", "--out"}},
+		{"--out timeline", []string{"timeline", "--format", "json", "--out"}},
+		{"--junit", append([]string{"analyze", "--fail-on", "none", "--min-parsed", "0"}, append(strings.Split(strings.Repeat("--slo\x00p95<2s\x00", 40), "\x00")[:80], "--junit")...)},
+		{"parse --out", []string{"parse", "--out"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			outDir := t.TempDir()
+			out := filepath.Join(outDir, "report.out")
+			previous := []byte("previous report\n")
+			if c.args[0] == "parse" {
+				out = filepath.Join(outDir, "tables.jsonl")
+			}
+			keep := filepath.Join(outDir, "report.out")
+			if c.args[0] == "parse" {
+				keep = filepath.Join(outDir, "tables.events.jsonl")
+			}
+			os.WriteFile(keep, previous, 0o644)
+			args := append(append([]string(nil), c.args...), out, dir)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperFileSizeLimit$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "LOGCORR_FSIZE_ARGS="+strings.Join(args, "\x1f"))
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "file too large") {
+				t.Errorf("the write error is not reported:\n%s", stderr.String())
+			}
+			if b, _ := os.ReadFile(keep); string(b) != string(previous) {
+				t.Errorf("%s holds %d bytes of a half-written report", keep, len(b))
+			}
+			ents, _ := os.ReadDir(outDir)
+			for _, e := range ents {
+				if e.Name() != filepath.Base(keep) {
+					t.Errorf("left behind: %s", e.Name())
+				}
+			}
+		})
+	}
 }
