@@ -187,6 +187,7 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		}
 	}
 	checkTimes(res)
+	checkHistoryTimes(res)
 	if !opt.NoRedact {
 		redactResult(res)
 	}
