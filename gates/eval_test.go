@@ -1,10 +1,12 @@
 package gates
 
 import (
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -154,5 +156,36 @@ func TestEvaluateRunsWithoutRuns(t *testing.T) {
 	}
 	if EvaluateRuns(nil, nil, nil, nil) != nil {
 		t.Errorf("no gates, yet results")
+	}
+}
+
+// An impossible figure (a negative latency, NaN, Inf, more failures than
+// requests) is never compared with the target: the gate fails as not
+// evaluated and says why, however the comparison would have gone.
+func TestImpossibleFiguresAreNotCompared(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	row := func(p95 *float64, req, fail int64) *correlate.Run {
+		agg := parsers.StatRow{Name: "Aggregated", File: "x_stats.csv", Line: 3, Requests: req, Failures: fail, Percentiles: parsers.Percentiles{P95: p95}}
+		return &correlate.Run{Name: "r", Aggregated: &agg, Stats: []parsers.StatRow{agg},
+			History: []parsers.HistoryRow{{Name: "Aggregated", File: "x_stats_history.csv", Line: 2, Percentiles: parsers.Percentiles{P95: p95}}}}
+	}
+	cases := []struct {
+		gate string
+		run  *correlate.Run
+		why  string
+	}{
+		{"p95<2s", row(f(-9000), 10, 0), "-9000 ms is negative"},
+		{"p95<2s", row(f(math.NaN()), 10, 0), "NaN"},
+		{"p95<2s", row(f(math.Inf(1)), 10, 0), "+Inf"},
+		{"p95<2s over any 30s", row(f(-9000), 10, 0), "-9000 ms is negative"},
+		{"failure_pct<1%", row(f(100), 10, 20), "more failures (20) than requests (10)"},
+		{"failure_pct<1%", row(f(100), -5, 0), "negative request count"},
+		{"requests>1", row(f(100), -5, 0), "negative request count"},
+	}
+	for _, c := range cases {
+		res := Evaluate([]Gate{mustParse(t, c.gate)}, c.run, nil, nil)[0]
+		if res.Pass || !res.Unknown || !strings.Contains(res.Message, "impossible") || !strings.Contains(res.Message, c.why) {
+			t.Errorf("%s: %+v; want a not-evaluated failure naming an impossible figure (%s)", c.gate, res, c.why)
+		}
 	}
 }

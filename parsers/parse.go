@@ -188,6 +188,7 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 	}
 	checkTimes(res)
 	checkHistoryTimes(res)
+	checkFigures(res)
 	if !opt.NoRedact {
 		redactResult(res)
 	}

@@ -70,7 +70,7 @@ func checkHistoryTimes(r *Result) {
 	}
 	r.History = kept
 	if dropped > 0 {
-		r.Audit.Messages = append(r.Audit.Messages, first+more(dropped))
+		r.Audit.warn(first + more(dropped))
 	}
 }
 

@@ -38,6 +38,8 @@ var hostileCases = []hostileCase{
 	{"cut_json_report.html", "cut_json_report.html:5: window.templateArgs JSON is cut", "locust_html", exitOK},
 	{"year10000_stats_history.csv", "year10000_stats_history.csv:3: history timestamp is implausible (year 10000); the row is left out of the run", "locust_csv", exitOK},
 	{"year10000_stats.csv", "", "locust_csv", exitOK},
+	{"nonfinite_stats.csv", "nonfinite_stats.csv:2: median_ms = +Inf is not a finite number, an impossible figure; read as null", "locust_csv", exitOK},
+	{"negative_p95_stats.csv", "negative_p95_stats.csv:2: median_ms = -9000 is negative, an impossible figure; read as null", "locust_csv", exitOK},
 	// generated below: too large, or not storable in git
 	{"bomb.log.gz", "bomb.log.gz: decompressed size reached the cap", "", exitOK},
 	{"ten_mib_line.log", "ten_mib_line.log: 1 line(s) longer than", "", exitOK},

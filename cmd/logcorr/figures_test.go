@@ -35,7 +35,7 @@ func TestJSONSurvivesNonFiniteAndYear10000(t *testing.T) {
 			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
 				t.Fatalf("not JSON: %v\n%.300s", err, stdout)
 			}
-			if args[0] != "analyze" {
+			if args[0] != "analyze" && args[0] != "parse" {
 				return
 			}
 			for _, want := range []string{"not a finite number", "year 10000"} {
@@ -44,5 +44,33 @@ func TestJSONSurvivesNonFiniteAndYear10000(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A p95 of -9000 ms does not "meet" p95<2s: the figure is flagged as
+// impossible, read as null, and the gate fails as not evaluated.
+func TestNegativeP95FailsTheGate(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", "negative_p95_stats.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "negative_p95_stats.csv"), b, 0o644)
+	junit := filepath.Join(t.TempDir(), "gates.xml")
+	for _, gate := range []string{"p95<2s", `endpoint["[AUTH] Login POST"].p95<2s`, "median<1s"} {
+		_, stderr, code := runCLI("analyze", "--slo", gate, "--fail-on", "none", "--junit", junit, dir)
+		if code != exitGate {
+			t.Errorf("%s: exit %d, want %d\nstderr: %s", gate, code, exitGate, stderr)
+		}
+		if !strings.Contains(stderr, "gate failed") {
+			t.Errorf("%s: no failed gate reported:\n%s", gate, stderr)
+		}
+		if doc := readJUnit(t, junit); doc.Failures != 1 {
+			t.Errorf("%s: JUnit %d failures, want 1", gate, doc.Failures)
+		}
+	}
+	stdout, _, _ := runCLI("parse", "--json", dir)
+	if !strings.Contains(stdout, "-9000 is negative, an impossible figure") {
+		t.Errorf("parse --json does not flag the impossible figures:\n%.600s", stdout)
 	}
 }
