@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"syscall"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
@@ -71,18 +73,9 @@ func (in *Input) Rewind() error {
 }
 
 func (in *Input) reset() error {
-	f, err := os.Open(in.Path)
+	f, _, err := OpenRegular(in.Path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", in.Name, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", in.Name, err)
-	}
-	if st.IsDir() {
-		f.Close()
-		return fmt.Errorf("%s: is a directory", in.Name)
+		return fmt.Errorf("%s: %w", in.Name, unwrapPathErr(err))
 	}
 	in.f, in.n, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, nil, 0, 0, 0
 	var r io.Reader = f
@@ -116,6 +109,79 @@ func (in *Input) reset() error {
 	in.Encoding = enc + textEnc
 	in.br = br
 	return nil
+}
+
+// ErrNotRegular is the error for a path that is neither a regular file
+// nor a folder: a named pipe would block a read until some writer came,
+// a device such as /dev/zero or /dev/urandom never ends.
+var ErrNotRegular = errors.New("not a regular file")
+
+// OpenRegular opens path for reading if it is a regular file, and refuses
+// anything else without blocking: the file is opened non-blocking (a
+// named pipe opens at once even with no writer) and its type checked on
+// the open descriptor, so a file swapped for a pipe after a Stat is still
+// refused. The error names the kind: "not a regular file (a named pipe)".
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: NotRegularError(st.Mode())}
+	}
+	return f, st, nil
+}
+
+// NotRegularError is ErrNotRegular naming the kind of file mode is.
+func NotRegularError(mode fs.FileMode) error {
+	return fmt.Errorf("%w (%s); not read", ErrNotRegular, fileKind(mode))
+}
+
+// fileKind names a file type in words.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeIrregular != 0:
+		return "an irregular file"
+	}
+	return "not a plain file"
+}
+
+// ReadRegular reads a whole regular file of at most max bytes (rule files:
+// small, and read whole). Anything else, or a larger file, is an error
+// naming the path.
+func ReadRegular(path string, max int64) ([]byte, error) {
+	f, st, err := OpenRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st.Size() > max {
+		return nil, fmt.Errorf("%s: %d bytes, over the %d-byte limit", path, st.Size(), max)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: over the %d-byte limit", path, max)
+	}
+	return b, nil
 }
 
 // sniffEncoding tells the text encoding from a byte-order mark, or from the

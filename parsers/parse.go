@@ -278,6 +278,12 @@ func DiscoverPaths(paths []string, opt Options) Discovery {
 			continue
 		}
 		if !st.IsDir() {
+			if !st.Mode().IsRegular() {
+				msg := fmt.Sprintf("%s: %v", p, NotRegularError(st.Mode()))
+				msgs = append(msgs, msg)
+				d.Unreadable = append(d.Unreadable, msg)
+				continue
+			}
 			out = append(out, Target{Path: p, Name: filepath.ToSlash(p)})
 			continue
 		}
@@ -335,7 +341,7 @@ func DiscoverPaths(paths []string, opt Options) Discovery {
 					}
 					out = append(out, Target{Path: full, Name: rel})
 				default:
-					msgs = append(msgs, fmt.Sprintf("%s: not a regular file; skipped", rel))
+					msgs = append(msgs, fmt.Sprintf("%s: not a regular file (%s); skipped", rel, fileKind(typ)))
 				}
 			}
 		}

@@ -48,6 +48,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
 )
 
 //go:embed builtin/*.yaml
@@ -68,6 +69,10 @@ type RunResult struct {
 	// check that panicked), as "rule-id: message".
 	Errors []string
 }
+
+// MaxRuleFileBytes bounds a rule file: rules are a few KB of YAML, and a
+// file read whole must not be allowed to fill memory.
+const MaxRuleFileBytes = 1 << 20
 
 // Load reads the built-in rules (when builtin is true) and the user's rule
 // files or folders (every *.yaml / *.yml inside, recursively, in name
@@ -99,9 +104,9 @@ func Load(builtin bool, userPaths []string) (*Set, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			b, err := os.ReadFile(f)
+			b, err := parsers.ReadRegular(f, MaxRuleFileBytes)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("rules: %w", err)
 			}
 			rs, err := ParseRules(b, f)
 			if err != nil {
@@ -174,6 +179,9 @@ func ruleFiles(p string) ([]string, error) {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
 	if !st.IsDir() {
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("rules: %s: %w", p, parsers.NotRegularError(st.Mode()))
+		}
 		return []string{p}, nil
 	}
 	var files []string
