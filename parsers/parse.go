@@ -19,9 +19,9 @@ import (
 type Options struct {
 	Format string         // "" or "auto" to detect; else a format name
 	Loc    *time.Location // --tz: zone of naive wall clocks; nil = leave naive
-	// FollowSymlinks lets folder walks follow symbolic links (loops are
-	// still detected). Off by default: a folder walk never leaves the
-	// folder named.
+	// FollowSymlinks lets folder walks follow symbolic links that lead to
+	// files and folders inside the folders given (loops are still
+	// detected). A walk never leaves the folders named, with or without.
 	FollowSymlinks bool
 	// NoRedact keeps secrets (passwords, session keys, CSRF tokens,
 	// Authorization/Cookie headers) in the tables; off by default.
@@ -258,13 +258,16 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 
 // DiscoverPaths expands the paths given on the command line into files.
 // Folders are walked in lexical order; symbolic links are not followed
-// unless opt.FollowSymlinks, and then loops are cut. Problems become
-// messages, and the walk goes on.
+// unless opt.FollowSymlinks, and then only to files and folders inside the
+// folders given (a link to /etc/shadow or to / is reported, not
+// followed), and loops are cut. Problems become messages, and the walk
+// goes on.
 func DiscoverPaths(paths []string, opt Options) Discovery {
 	var d Discovery
 	out, msgs := d.Targets, d.Messages
 	seen := map[string]bool{}
 	skipped := map[string]int{}
+	roots := walkRoots(paths)
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -320,6 +323,11 @@ func DiscoverPaths(paths []string, opt Options) Discovery {
 						msgs = append(msgs, fmt.Sprintf("%s: symbolic link not followed (use --follow-symlinks)", rel))
 						continue
 					}
+					target, err := filepath.EvalSymlinks(full)
+					if err == nil && !insideRoots(target, roots) {
+						msgs = append(msgs, fmt.Sprintf("%s: symbolic link to %s, outside the folders given; not followed", rel, target))
+						continue
+					}
 					st, err := os.Stat(full)
 					if err != nil {
 						msgs = append(msgs, fmt.Sprintf("%s: %v", rel, unwrapPathErr(err)))
@@ -362,6 +370,39 @@ func DiscoverPaths(paths []string, opt Options) Discovery {
 	}
 	d.Targets, d.Messages = out, msgs
 	return d
+}
+
+// walkRoots are the real paths (links resolved, absolute) of the folders
+// given: the only places --follow-symlinks may lead a walk.
+func walkRoots(paths []string) []string {
+	var roots []string
+	for _, p := range paths {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			continue
+		}
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			continue
+		}
+		if abs, err := filepath.Abs(real); err == nil {
+			roots = append(roots, abs)
+		}
+	}
+	return roots
+}
+
+// insideRoots reports whether the real path target lies in one of roots.
+func insideRoots(target string, roots []string) bool {
+	abs, err := filepath.Abs(target)
+	if err != nil {
+		return false
+	}
+	for _, r := range roots {
+		if rel, err := filepath.Rel(r, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }
 
 // runFiles reads a path that names a Locust run by its --csv prefix

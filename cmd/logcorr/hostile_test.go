@@ -45,7 +45,15 @@ var hostileCases = []hostileCase{
 	{"bomb.log.gz", "bomb.log.gz: decompressed size reached the cap", "", exitOK},
 	{"ten_mib_line.log", "ten_mib_line.log: 1 line(s) longer than", "", exitOK},
 	{"pipe.log", "pipe.log: not a regular file (a named pipe); skipped", "", exitUsage},
+	// Links leading out of the folder, walked with --follow-symlinks:
+	// reported, never followed (named alone, a link is followed: the user
+	// asked for that file).
+	{"etc_shadow.log", "etc_shadow.log: symbolic link to ", "", noSingleRun},
+	{"rootfs", "rootfs: symbolic link to /, outside the folders given; not followed", "", noSingleRun},
 }
+
+// noSingleRun marks a case checked only in the folder walk.
+const noSingleRun = -1
 
 // hostileDir copies testdata/hostile into a temporary folder and adds the
 // inputs that are generated: a gzip bomb (with the cap lowered so the test
@@ -91,6 +99,13 @@ func hostileDir(t *testing.T) string {
 		t.Fatalf("mkfifo: %v", err)
 	}
 
+	// Links out of the folder: to a file standing in for /etc/shadow, and
+	// to the root of the file system.
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "shadow"), []byte("root:$6$plantedshadowhash:19000:0:99999:7:::\n"), 0o600)
+	os.Symlink(filepath.Join(outside, "shadow"), filepath.Join(dir, "etc_shadow.log"))
+	os.Symlink("/", filepath.Join(dir, "rootfs"))
+
 	os.MkdirAll(filepath.Join(dir, "loop"), 0o755)
 	os.Symlink(dir, filepath.Join(dir, "loop", "back"))
 	return dir
@@ -132,6 +147,9 @@ func TestHostileInputs(t *testing.T) {
 	if !strings.Contains(strings.Join(doc.Messages, "\n"), "already visited") {
 		t.Errorf("symbolic link loop not reported; messages: %q", doc.Messages)
 	}
+	if strings.Contains(out.String(), "plantedshadowhash") {
+		t.Errorf("a link led the walk out of the folder: the planted shadow line is in the output")
+	}
 
 	for _, c := range hostileCases {
 		t.Run(c.file, func(t *testing.T) {
@@ -148,6 +166,9 @@ func TestHostileInputs(t *testing.T) {
 			}
 			if c.message != "" && !strings.Contains(strings.Join(f.Messages, "\n"), c.message) {
 				t.Errorf("messages %q lack %q", f.Messages, c.message)
+			}
+			if c.code == noSingleRun {
+				return
 			}
 			var o, e bytes.Buffer
 			got := run([]string{"logcorr", "parse", filepath.Join(dir, c.file)}, &o, &e)

@@ -19,7 +19,7 @@ func parseCommand() *cli.Command {
 			&cli.StringFlag{Name: "tz", Usage: "zone of naive local timestamps, e.g. Asia/Jakarta or +07:00 (default: leave naive, read as UTC)"},
 			&cli.StringFlag{Name: "out", Usage: "write the tables to `FILE` (.arrow, .parquet or .jsonl; one file per table: FILE's base + .TABLE + ext)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the audit as JSON"},
-			&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links when walking folders"},
+			&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links that stay inside the folders given when walking them"},
 			&cli.BoolFlag{Name: "no-redact", Usage: "keep passwords, tokens, session keys and other secrets in the audit and the tables"},
 		},
 		Action: runParse,

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // --out writes exactly where it is told: never through a symbolic link,
@@ -68,12 +69,14 @@ func TestOutRefusesSymlinkAndMissingFolder(t *testing.T) {
 }
 
 // A folder walk stays inside the folder: a symbolic link to a folder or a
-// file outside it is not followed unless --follow-symlinks.
+// file outside it is not followed, with or without --follow-symlinks
+// (which follows links that stay inside the folders given), and a link to
+// / does not walk the file system.
 func TestWalkStaysInsideFolder(t *testing.T) {
 	root := t.TempDir()
 	inside := filepath.Join(root, "run")
 	outside := filepath.Join(root, "elsewhere")
-	for _, d := range []string{inside, outside} {
+	for _, d := range []string{inside, outside, filepath.Join(inside, "archive")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -85,39 +88,64 @@ func TestWalkStaysInsideFolder(t *testing.T) {
 	}
 	outLog := "2026-11-29 20:06:43,388 ERROR django.request Internal Server Error: /outside/\n"
 	os.WriteFile(filepath.Join(outside, "django_errors.log"), []byte(outLog), 0o644)
+	// A file standing in for /etc/shadow: a report must never quote it.
+	os.WriteFile(filepath.Join(outside, "shadow"), []byte("root:$6$plantedshadowhash:19000:0:99999:7:::\n"), 0o600)
 	os.WriteFile(filepath.Join(outside, "auth_debug.log"), []byte("2026-11-29 20:06:50,723 ERROR auth_debug auth_failure status=500 path=/accounts/login/\n"), 0o644)
+	os.WriteFile(filepath.Join(inside, "archive", "runserver.log"), []byte("[29/Nov/2026 20:06:43] \"GET /inside/ HTTP/1.1\" 500 145\n"), 0o644)
 	if err := os.Symlink(outside, filepath.Join(inside, "logs")); err != nil {
 		t.Skipf("symlinks unsupported: %v", err)
 	}
 	os.Symlink(filepath.Join(outside, "auth_debug.log"), filepath.Join(inside, "auth_debug.log"))
+	os.Symlink(filepath.Join(outside, "shadow"), filepath.Join(inside, "shadow.log"))
+	os.Symlink("/", filepath.Join(inside, "rootfs"))
+	os.Symlink(filepath.Join(inside, "archive"), filepath.Join(inside, "latest"))
+	os.Symlink("../archive/runserver.log", filepath.Join(inside, "archive", "again.log"))
 
-	stdout, stderr, code := runCLI("parse", "--json", inside)
-	if code != exitOK {
-		t.Fatalf("parse: exit %d\n%s", code, stderr)
-	}
-	for _, name := range []string{"django_errors.log", "auth_debug.log"} {
-		if readPath(stdout, name) {
-			t.Errorf("the walk left the folder through a link: %s was read\n%s", name, stdout)
+	outsideNames := []string{"django_errors.log", "auth_debug.log", "shadow.log"}
+	for _, follow := range []bool{false, true} {
+		args := []string{"parse", "--json", inside}
+		if follow {
+			args = []string{"parse", "--json", "--follow-symlinks", inside}
 		}
-	}
-	if !strings.Contains(stdout+stderr, "symbolic link") {
-		t.Errorf("skipped links are not mentioned:\nstdout: %s\nstderr: %s", stdout, stderr)
-	}
-
-	stdout, stderr, code = runCLI("parse", "--json", "--follow-symlinks", inside)
-	if code != exitOK {
-		t.Fatalf("parse --follow-symlinks: exit %d\n%s", code, stderr)
-	}
-	for _, name := range []string{"django_errors.log", "auth_debug.log"} {
-		if !readPath(stdout, name) {
-			t.Errorf("--follow-symlinks did not read %s through the link:\n%s", name, stdout)
+		stdout, stderr, code := runWithin(t, 60*time.Second, args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+		for _, name := range outsideNames {
+			if readPath(stdout, name) {
+				t.Errorf("%v: the walk left the folder through a link: %s was read\n%s", args, name, stdout)
+			}
+		}
+		if strings.Contains(stdout, "plantedshadowhash") {
+			t.Errorf("%v: the planted shadow line reached the output", args)
+		}
+		if !readPath(stdout, "archive/runserver.log") {
+			t.Errorf("%v: a file inside the folder was not read", args)
+		}
+		if !follow {
+			if !strings.Contains(stdout+stderr, "symbolic link not followed") {
+				t.Errorf("skipped links are not mentioned:\nstdout: %s\nstderr: %s", stdout, stderr)
+			}
+			continue
+		}
+		// Links that stay inside are followed: to a file (read, then
+		// found to be a copy), to a folder (already walked).
+		if !readPath(stdout, "archive/again.log") || !strings.Contains(stdout, "latest: folder already visited") {
+			t.Errorf("--follow-symlinks did not follow the links inside the root:\n%s", stdout)
+		}
+		for _, link := range []string{"logs", "auth_debug.log", "shadow.log", "rootfs"} {
+			if !strings.Contains(stdout, link+": symbolic link to ") || !strings.Contains(stdout, "outside the folders given; not followed") {
+				t.Errorf("--follow-symlinks: no message that %s leads outside:\n%s", link, stdout)
+			}
 		}
 	}
 
 	// analyze walks the same way.
-	stdout, _, _ = runCLI("analyze", "--format", "json", "--fail-on", "none", "--min-parsed", "0", inside)
-	if strings.Contains(stdout, "/outside/") || strings.Contains(stdout, "django_errors.log") {
-		t.Errorf("analyze read through a link without --follow-symlinks")
+	for _, follow := range []string{"--follow-symlinks=false", "--follow-symlinks"} {
+		stdout, _, _ := runCLI("analyze", "--format", "json", follow, "--fail-on", "none", "--min-parsed", "0", inside)
+		if strings.Contains(stdout, "/outside/") || strings.Contains(stdout, "django_errors.log") || strings.Contains(stdout, "plantedshadowhash") {
+			t.Errorf("analyze %s read through a link leading outside", follow)
+		}
 	}
 }
 
