@@ -37,6 +37,9 @@ type Input struct {
 	Name     string // path shown in reports and evidence
 	Encoding string // e.g. "utf-8", "utf-16le+bom", "gzip/utf-8"
 	Notes    []string
+	// Losses are the notes that say lines were not read (a gzip header
+	// that cannot be read); they are also in Notes.
+	Losses []string
 
 	f      *os.File
 	gz     *gzip.Reader
@@ -68,7 +71,7 @@ func Open(path, name string) (*Input, error) {
 // Rewind starts reading the file again from its first line.
 func (in *Input) Rewind() error {
 	in.Close()
-	in.Notes = nil
+	in.Notes, in.Losses = nil, nil
 	return in.reset()
 }
 
@@ -89,7 +92,8 @@ func (in *Input) reset() error {
 	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
 		gz, err := gzip.NewReader(f)
 		if err != nil {
-			in.Notes = append(in.Notes, fmt.Sprintf("%s: gzip header unreadable (%v); file read as empty", in.Name, err))
+			note := fmt.Sprintf("%s: gzip header unreadable (%v); file read as empty", in.Name, err)
+			in.Notes, in.Losses = append(in.Notes, note), append(in.Losses, note)
 			r = bytes.NewReader(nil)
 		} else {
 			in.gz = gz
@@ -291,6 +295,9 @@ func (in *Input) Err() error {
 	if in.err == nil || errors.Is(in.err, io.EOF) {
 		return nil
 	}
+	if in.capped != nil && errors.Is(in.err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s:%d: the gzip stream ends early (a truncated or half-copied file); lines from %d on were not read: %w", in.Name, in.n+1, in.n+1, in.err)
+	}
 	return fmt.Errorf("%s:%d: read error: %w", in.Name, in.n+1, in.err)
 }
 
@@ -323,9 +330,8 @@ func (in *Input) Sample(n int) ([]Line, error) {
 		l.Text = append([]byte(nil), l.Text...)
 		out = append(out, l)
 	}
-	if err := in.Err(); err != nil {
-		return out, err
-	}
+	// A read error (a truncated gzip) is not returned here: the parse
+	// reads the same lines again, meets the same error and reports it once.
 	return out, in.Rewind()
 }
 

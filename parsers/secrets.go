@@ -83,6 +83,9 @@ func redactResult(r *Result) {
 	for i := range r.Audit.Messages {
 		r.Audit.Messages[i] = s(r.Audit.Messages[i])
 	}
+	for i := range r.Audit.Warnings {
+		r.Audit.Warnings[i] = s(r.Audit.Warnings[i])
+	}
 	r.Audit.Redacted = n.Map()
 	if total := n.Total(); total > 0 {
 		r.Audit.Messages = append(r.Audit.Messages, fmt.Sprintf("%s: %d secret value(s) masked (%s); --no-redact keeps them", r.Audit.Path, total, redactedKinds(r.Audit.Redacted)))

@@ -177,6 +177,8 @@ func TestNotSecrets(t *testing.T) {
 		"    token = request.GET.get('token')",
 		"    self._tokens = []",
 		"    return self.model.objects.filter(session_key=session_key).exists()",
+		"hasil_test_secret_failures.csv:11: a field is longer than 1048576 bytes",
+		"tests/test_token_refresh.py:42: AssertionError",
 	} {
 		var n Counts
 		if got := Count(in, &n); got != in {

@@ -64,7 +64,7 @@ func keyShape(tok string) (k Kind, strong, ok bool) {
 	if equalFold(tok, "test_user_pool") {
 		return KindUserPool, true, true
 	}
-	if exceptionName(tok) {
+	if exceptionName(tok) || fileName(tok) {
 		return 0, false, false
 	}
 	prev := ""
@@ -132,6 +132,18 @@ func exceptionName(tok string) bool {
 		}
 	}
 	return humps >= 2 && lowerSeen
+}
+
+// fileExts end file names, which messages print before a colon
+// ("hasil_test_secret_failures.csv:11: ...", "secret_views.py:12"): a
+// name ending in one is a file, not a key.
+var fileExts = map[string]bool{"csv": true, "log": true, "gz": true, "txt": true, "html": true, "htm": true,
+	"json": true, "jsonl": true, "yaml": true, "yml": true, "py": true, "go": true, "js": true, "err": true,
+	"out": true, "arrow": true, "parquet": true, "md": true, "xml": true}
+
+func fileName(tok string) bool {
+	dot := strings.LastIndexByte(tok, '.')
+	return dot > 0 && fileExts[lowerWord(tok[dot+1:])]
 }
 
 // wordShape classifies one word of a key.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,12 +40,14 @@ var hostileCases = []hostileCase{
 	{"cut_json_report.html", "cut_json_report.html:5: window.templateArgs JSON is cut", "locust_html", exitOK},
 	{"year10000_stats_history.csv", "year10000_stats_history.csv:3: history timestamp is implausible (year 10000); the row is left out of the run", "locust_csv", exitOK},
 	{"year10000_stats.csv", "", "locust_csv", exitOK},
+	{"truncated_django_errors.log.gz", "truncated_django_errors.log.gz:197: the gzip stream ends early (a truncated or half-copied file); lines from 197 on were not read", "django", exitOK},
 	{"nonfinite_stats.csv", "nonfinite_stats.csv:2: median_ms = +Inf is not a finite number, an impossible figure; read as null", "locust_csv", exitOK},
 	{"negative_p95_stats.csv", "negative_p95_stats.csv:2: median_ms = -9000 is negative, an impossible figure; read as null", "locust_csv", exitOK},
 	// generated below: too large, or not storable in git
 	{"bomb.log.gz", "bomb.log.gz: decompressed size reached the cap", "", exitOK},
 	{"ten_mib_line.log", "ten_mib_line.log: 1 line(s) longer than", "", exitOK},
 	{"pipe.log", "pipe.log: not a regular file (a named pipe); skipped", "", exitUsage},
+	{"big_field_failures.csv", "big_field_failures.csv:11: a field is longer than 1048576 bytes and was cut; the row is counted as unparsed", "locust_csv", exitOK},
 	// Links leading out of the folder, walked with --follow-symlinks:
 	// reported, never followed (named alone, a link is followed: the user
 	// asked for that file).
@@ -93,6 +96,19 @@ func hostileDir(t *testing.T) string {
 	long := append([]byte("2026-01-11 12:59:17,100 ERROR django.request Internal Server Error: /a/\n"), bytes.Repeat([]byte("x"), 10<<20)...)
 	long = append(long, "\n2026-01-11 12:59:18,100 ERROR django.request Internal Server Error: /b/\n"...)
 	os.WriteFile(filepath.Join(dir, "ten_mib_line.log"), long, 0o644)
+
+	// A failures CSV whose tenth row holds a quoted field over the line
+	// limit: the cut must not swallow the 39 rows after it.
+	var big strings.Builder
+	big.WriteString("Method,Name,Error,Occurrences\n")
+	for i := 1; i <= 49; i++ {
+		msg := fmt.Sprintf("HTTPError('500 for /api/item/%d/')", i)
+		if i == 10 {
+			msg = "HTTPError('500 with body " + strings.Repeat("x", parsers.MaxLineBytes+4096) + "')"
+		}
+		fmt.Fprintf(&big, "GET,/api/item/%d/,\"%s\",1\n", i, msg)
+	}
+	os.WriteFile(filepath.Join(dir, "big_field_failures.csv"), []byte(big.String()), 0o644)
 
 	// A named pipe: a read would wait for a writer for ever.
 	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.log"), 0o644); err != nil {
