@@ -411,7 +411,7 @@ func render(tmpl string, data MatchData) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
+	var b cappedBuilder // bounded whatever the template and the data (template.go)
 	if err := t.Execute(&b, data); err != nil {
 		return "", err
 	}
