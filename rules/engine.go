@@ -237,20 +237,65 @@ func (s *Set) Only(ids ...string) (*Set, error) {
 // Evaluate runs every rule over every run of the analysis. Results follow
 // a.Runs' order; each run's findings are sorted by severity (highest
 // first), then ID, then summary, so output is deterministic.
+//
+// A match rule whose pattern runs out of its budget (MatchTimeout) on any
+// record of any run is disabled for the whole analysis: its findings are
+// dropped from every run, it is not run again, and one last RunResult,
+// with Run "", carries a message saying so. The message names the rule
+// and the pattern, not the record: which record is the first to run out
+// can depend on the machine's load, the outcome must not.
 func (s *Set) Evaluate(a *correlate.Analysis, t Targets) []RunResult {
 	out := make([]RunResult, 0, len(a.Runs))
+	disabled := map[string]string{} // rule ID → pattern
 	for _, run := range a.Runs {
-		out = append(out, s.EvaluateRun(a, run, t))
+		out = append(out, s.evaluateRun(a, run, t, disabled))
 	}
-	return out
+	if len(disabled) == 0 {
+		return out
+	}
+	ids := make([]string, 0, len(disabled))
+	for id := range disabled {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	all := RunResult{}
+	for _, id := range ids {
+		all.Errors = append(all.Errors, fmt.Sprintf("%s: disabled for the whole analysis: its pattern %q ran out of the matching budget (%v per match, at most %d bytes of input), so none of its findings is reported for any run",
+			id, disabled[id], MatchTimeout, MaxMatchInput))
+	}
+	for i := range out {
+		kept := out[i].Findings[:0]
+		for _, f := range out[i].Findings {
+			if _, off := disabled[f.ID]; !off {
+				kept = append(kept, f)
+			}
+		}
+		out[i].Findings = kept
+	}
+	return append(out, all)
 }
 
 // EvaluateRun runs every rule over one run.
 func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) RunResult {
+	return s.evaluateRun(a, run, t, nil)
+}
+
+// evaluateRun runs every rule over one run. With disabled (Evaluate), a
+// rule running out of its matching budget is recorded there instead of
+// as this run's error, and rules recorded there are skipped.
+func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, disabled map[string]string) RunResult {
 	res := RunResult{Run: run.Name}
 	own := &ownFacts{}
 	for _, r := range s.rules {
+		if _, off := disabled[r.ID]; off {
+			continue
+		}
 		fs, err := s.evalRule(r, a, run, t, own)
+		var budget *budgetError
+		if disabled != nil && errors.As(err, &budget) {
+			disabled[r.ID] = budget.pattern
+			continue
+		}
 		if err != nil {
 			res.Errors = append(res.Errors, r.ID+": "+err.Error())
 		}

@@ -163,6 +163,10 @@ func diagnose(c *cli.Context) (*diagnosis, error) {
 	for _, rr := range set.Evaluate(p.analysis, d.targets) {
 		d.findings[rr.Run] = append(d.findings[rr.Run], rr.Findings...)
 		for _, e := range rr.Errors {
+			if rr.Run == "" { // about the whole analysis: a rule disabled
+				p.analysis.Messages = append(p.analysis.Messages, "rule error: "+e)
+				continue
+			}
 			p.analysis.Messages = append(p.analysis.Messages, fmt.Sprintf("run %s: rule error: %s", rr.Run, e))
 		}
 	}

@@ -40,6 +40,7 @@ var hostileCases = []hostileCase{
 	{"cut_json_report.html", "cut_json_report.html:5: window.templateArgs JSON is cut", "locust_html", exitOK},
 	{"year10000_stats_history.csv", "year10000_stats_history.csv:3: history timestamp is implausible (year 10000); the row is left out of the run", "locust_csv", exitOK},
 	{"year10000_stats.csv", "", "locust_csv", exitOK},
+	{"backtracking_failures.csv", "", "locust_csv", exitOK},
 	{"truncated_django_errors.log.gz", "truncated_django_errors.log.gz:197: the gzip stream ends early (a truncated or half-copied file); lines from 197 on were not read", "django", exitOK},
 	{"nonfinite_stats.csv", "nonfinite_stats.csv:2: median_ms = +Inf is not a finite number, an impossible figure; read as null", "locust_csv", exitOK},
 	{"negative_p95_stats.csv", "negative_p95_stats.csv:2: median_ms = -9000 is negative, an impossible figure; read as null", "locust_csv", exitOK},
