@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,17 +45,16 @@ func TestBacktrackingRuleDeterministicUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "backtracking_failures.csv"), b, 0o644)
-	// Load: spinning goroutines, one more than there are processors.
-	stop := make(chan struct{})
-	defer close(stop)
+	// Load: busy goroutines, one more than there are processors.
+	var stop atomic.Bool
+	defer stop.Store(true)
 	for i := 0; i <= runtime.GOMAXPROCS(0); i++ {
 		go func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
+			x := uint64(i + 1)
+			for !stop.Load() {
+				x ^= x << 13
+				x ^= x >> 7
+				x ^= x << 17
 			}
 		}()
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,16 +101,7 @@ func hostileDir(t *testing.T) string {
 
 	// A failures CSV whose tenth row holds a quoted field over the line
 	// limit: the cut must not swallow the 39 rows after it.
-	var big strings.Builder
-	big.WriteString("Method,Name,Error,Occurrences\n")
-	for i := 1; i <= 49; i++ {
-		msg := fmt.Sprintf("HTTPError('500 for /api/item/%d/')", i)
-		if i == 10 {
-			msg = "HTTPError('500 with body " + strings.Repeat("x", parsers.MaxLineBytes+4096) + "')"
-		}
-		fmt.Fprintf(&big, "GET,/api/item/%d/,\"%s\",1\n", i, msg)
-	}
-	os.WriteFile(filepath.Join(dir, "big_field_failures.csv"), []byte(big.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "big_field_failures.csv"), bigFieldFailures(), 0o644)
 
 	// A named pipe: a read would wait for a writer for ever.
 	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.log"), 0o644); err != nil {

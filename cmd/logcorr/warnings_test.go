@@ -15,6 +15,20 @@ import (
 func warningArtifacts(t *testing.T) string {
 	t.Helper()
 	dir := secretArtifacts(t)
+	if err := os.WriteFile(filepath.Join(dir, "hasil_test_secret_failures.csv"), bigFieldFailures(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gz, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", "truncated_django_errors.log.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "logs", "old_django_errors.log.gz"), gz, 0o644)
+	return dir
+}
+
+// bigFieldFailures is a failures CSV of 49 rows whose tenth holds a quoted
+// Error longer than the line limit, on one line.
+func bigFieldFailures() []byte {
 	var b strings.Builder
 	b.WriteString("Method,Name,Error,Occurrences\n")
 	for i := 1; i <= 49; i++ {
@@ -24,15 +38,7 @@ func warningArtifacts(t *testing.T) string {
 		}
 		fmt.Fprintf(&b, "GET,/api/item/%d/,\"%s\",1\n", i, msg)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "hasil_test_secret_failures.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	gz, err := os.ReadFile(filepath.Join("..", "..", "testdata", "hostile", "truncated_django_errors.log.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "logs", "old_django_errors.log.gz"), gz, 0o644)
-	return dir
+	return []byte(b.String())
 }
 
 // Warnings that a file was not read as written (a field cut at the line
