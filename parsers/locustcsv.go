@@ -282,6 +282,9 @@ func (r *csvLineReader) Read(p []byte) (int, error) {
 // quote, '"' before ',' or the end of the line closes it, and any other
 // '"' is kept as text.
 func csvOpenQuote(line []byte, inQuote bool) bool {
+	if !inQuote && bytes.IndexByte(line, '"') < 0 {
+		return false // most lines: no quote at all
+	}
 	i := 0
 	for {
 		if !inQuote {

@@ -44,7 +44,9 @@ func redactResult(r *Result) {
 		e.Text, e.Traceback = count(e.Text), count(e.Traceback)
 		if first, rest, multi := strings.Cut(e.Message, "\n"); multi {
 			// Lines of a message past its first are in no other column.
-			e.Message = s(first) + "\n" + count(rest)
+			if f, r := s(first), count(rest); f != first || r != rest {
+				e.Message = f + "\n" + r
+			}
 		} else {
 			e.Message = s(e.Message)
 		}

@@ -573,6 +573,9 @@ func maskPool(v string) string {
 // the entry was meant to be user:password, so whatever follows a separator
 // inside the quotes is a password typed with the wrong separator.
 func maskPoolEntries(s string, c *Counts) string {
+	if !strings.Contains(s, "): '") { // cheap, and the entry always follows it
+		return s
+	}
 	i := indexFold(s, "invalid entry")
 	if i < 0 {
 		return s

@@ -75,10 +75,10 @@ func keyShape(tok string) (k Kind, strong, ok bool) {
 		}
 		sw, found := wordShape(word)
 		if found {
-			if sw.kind == KindKey && !sw.strong && keyQualifiers[lowerWord(prev)] {
+			if sw.kind == KindKey && !sw.strong && lookupFold(keyQualifiers, prev) {
 				sw.strong = true
 			}
-			if sw.kind == KindCookie && prev != "" && !cookieQualifiers[lowerWord(prev)] {
+			if sw.kind == KindCookie && prev != "" && !lookupFold(cookieQualifiers, prev) {
 				// csrf_cookie=True: auth-debug's flag saying whether
 				// a cookie came; a value there must look opaque.
 				sw.strong = false
@@ -106,7 +106,7 @@ var exceptionWords = map[string]bool{"error": true, "exception": true, "warning"
 // its last word ends an exception name, or it is a dotted path ending in a
 // CamelCase class (django.contrib.sessions.exceptions.SuspiciousSession).
 func exceptionName(tok string) bool {
-	if exceptionWords[lowerWord(lastWord(tok))] {
+	if lookupFold(exceptionWords, lastWord(tok)) {
 		return true
 	}
 	dot := strings.LastIndexByte(tok, '.')
@@ -143,7 +143,7 @@ var fileExts = map[string]bool{"csv": true, "log": true, "gz": true, "txt": true
 
 func fileName(tok string) bool {
 	dot := strings.LastIndexByte(tok, '.')
-	return dot > 0 && fileExts[lowerWord(tok[dot+1:])]
+	return dot > 0 && lookupFold(fileExts, tok[dot+1:])
 }
 
 // wordShape classifies one word of a key.
@@ -151,7 +151,7 @@ func wordShape(w string) (secretWord, bool) {
 	if len(w) < 3 {
 		return secretWord{}, false
 	}
-	if sw, ok := wordKinds[lowerWord(w)]; ok {
+	if sw, ok := lookupFoldOK(wordKinds, w); ok {
 		return sw, true
 	}
 	for _, s := range wordSuffixes {
@@ -162,15 +162,27 @@ func wordShape(w string) (secretWord, bool) {
 	return secretWord{}, false
 }
 
-// lowerWord lower-cases a short word without allocating for the common
-// case of a word already in lower case.
-func lowerWord(w string) string {
-	for i := 0; i < len(w); i++ {
-		if c := w[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(w)
-		}
+// lookupFoldOK looks w up, ignoring ASCII case, in a map keyed by lower-
+// case words, without allocating (keys are short; longer words are in no
+// map).
+func lookupFoldOK[T any](m map[string]T, w string) (T, bool) {
+	var buf [maxKeyBytes]byte
+	if len(w) > len(buf) {
+		var zero T
+		return zero, false
 	}
-	return w
+	b := buf[:len(w)]
+	for i := 0; i < len(w); i++ {
+		b[i] = lower(w[i])
+	}
+	v, ok := m[string(b)] // the compiler does not copy b for a lookup
+	return v, ok
+}
+
+// lookupFold is lookupFoldOK for a set.
+func lookupFold(m map[string]bool, w string) bool {
+	v, _ := lookupFoldOK(m, w)
+	return v
 }
 
 // words cuts a key into its words: at '_', '-' and '.', and where the case
