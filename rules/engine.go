@@ -106,7 +106,7 @@ func Load(builtin bool, userPaths []string) (*Set, error) {
 		for _, f := range files {
 			b, err := parsers.ReadRegular(f, MaxRuleFileBytes)
 			if err != nil {
-				return nil, fmt.Errorf("rules: %w", err)
+				return nil, err // names the file
 			}
 			rs, err := ParseRules(b, f)
 			if err != nil {
@@ -180,7 +180,7 @@ func ruleFiles(p string) ([]string, error) {
 	}
 	if !st.IsDir() {
 		if !st.Mode().IsRegular() {
-			return nil, fmt.Errorf("rules: %s: %w", p, parsers.NotRegularError(st.Mode()))
+			return nil, fmt.Errorf("%s: %w", p, parsers.NotRegularError(st.Mode()))
 		}
 		return []string{p}, nil
 	}
