@@ -171,6 +171,15 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 	if c.Run != "" && (len(res.Stats)+len(res.History)+len(res.Failures)+len(res.Exceptions)+len(res.Meta)+len(res.Tasks)) > 0 {
 		a.Run = c.Run
 	}
+	if a.RecordLikeFolded > 0 {
+		// A partial parse: say so, with the first such line, and lower the
+		// confidence by the share of the file it did not understand.
+		ex := a.RecordLikeExamples[0]
+		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: partial parse: %d line(s) that begin like log records were folded into other records by the %s parser and are counted as not understood (first: %q); the file may be in another format or variant — try --format", name, ex.Line, a.RecordLikeFolded, a.Format, ex.Text))
+		if a.Lines > 0 {
+			a.Confidence = round3(a.Confidence * float64(a.Lines-a.RecordLikeFolded) / float64(a.Lines))
+		}
+	}
 	if !a.Balanced() {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s: line accounting does not add up: %d lines, %d records + %d folded + %d unparsed (a logcorr bug; please report)", name, a.Lines, a.Records, a.Folded, a.Unparsed))
 	}

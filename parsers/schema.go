@@ -65,6 +65,7 @@ const (
 	KindTraceback     = "traceback"      // a bare traceback with no log prefix
 	KindUnhandled     = "unhandled"      // "Unhandled exception [ID]: msg" (user's middleware)
 	KindForbidden     = "forbidden"      // "Forbidden (CSRF ...): /path"
+	KindClientError   = "client_error"   // other 4xx Django logs: "Not Found: /path", "Bad Request: /path"
 	KindAuthRequest   = "auth_request"   // auth_debug
 	KindAuthResponse  = "auth_response"  // auth_debug
 	KindAuthFailure   = "auth_failure"   // auth_debug

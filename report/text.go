@@ -174,7 +174,7 @@ func writeTextInput(ew *errWriter, a *correlate.Analysis) {
 	odd := map[string][]string{}
 	for _, s := range a.Sources {
 		lines += s.Lines
-		parsed += s.Records + s.Folded
+		parsed += s.Understood()
 		unparsed += s.Unparsed
 		switch s.Format {
 		case "unknown", "empty", "duplicate":

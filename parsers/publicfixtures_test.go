@@ -1,0 +1,93 @@
+package parsers
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// publicFixture is a small excerpt of an artifact another team published
+// (an issue thread, a README, a committed report), kept verbatim in
+// testdata/public/ unless Note says otherwise. Source names the project and
+// where the excerpt is; Versions the tool versions that wrote it.
+type publicFixture struct {
+	File     string
+	Variant  string
+	Versions string
+	Source   string
+	Format   string // the format content detection must choose
+	Note     string // how the file differs from the published text, if at all
+}
+
+// publicFixtures are the variants logcorr learnt from other teams' files.
+var publicFixtures = []publicFixture{
+	{File: "django_verbose.log", Variant: "Django verbose formatter, level first (levelname asctime module process thread message)", Versions: "Django 1.5 era (2013)",
+		Source: "django/django pull request #787 (https://github.com/django/django/pull/787)", Format: "django"},
+	{File: "django_console_ise.log", Variant: "Django default console: untimed \"Internal Server Error: /\" before its traceback", Versions: "Django 3.1, Python 3.7, Windows",
+		Source: "sclorg/django-ex issue #71 (https://github.com/sclorg/django-ex/issues/71)", Format: "django",
+		Note: "the comment's excerpt ends inside the traceback"},
+	{File: "runserver_not_found.log", Variant: "runserver console: untimed \"Not Found: /x\" between request lines", Versions: "Django 3.x, Python 3.6, Windows (2020)",
+		Source: "CleverProgrammer/youtube_django issue #4 (https://github.com/CleverProgrammer/youtube_django/issues/4)", Format: "runserver",
+		Note: "the first ten lines of the paste"},
+	{File: "runserver_channels_ws.log", Variant: "runserver console with banner, \"Not Found: /ws/...\"", Versions: "Django 4.1.3, Windows 11",
+		Source: "django/channels issue #1956 (https://github.com/django/channels/issues/1956)", Format: "runserver"},
+	{File: "runserver_channels1_http.log", Variant: "channels runserver request lines \"[YYYY/MM/DD HH:MM:SS] HTTP GET /x 304 [0.05, client]\"", Versions: "channels 0.11, daphne 0.10.3, Django 1.9.5",
+		Source: "django/channels issue #127 (https://github.com/django/channels/issues/127)", Format: "runserver",
+		Note: "the first six lines of the paste"},
+	{File: "runserver_channels3_ws.log", Variant: "channels runserver WebSocket lines without a time", Versions: "channels 3, Django 3.2.7",
+		Source: "Bearle/django_private_chat2 issue #35 (https://github.com/Bearle/django_private_chat2/issues/35)", Format: "runserver"},
+	{File: "runserver_simple_formatter.log", Variant: "django.server through a simple formatter: `WARNING basehttp \"GET ...\" 404 2001`", Versions: "Django 4/5 (2025)",
+		Source: "LeonYe612/WFGameAI wfgame-ai-server/reports_system_fix_guide.md", Format: "runserver"},
+}
+
+func publicPath(name string) string { return filepath.Join("testdata", "public", name) }
+
+// publicSeeds returns the public fixtures a format reads, for fuzz seeds.
+func publicSeeds(t testing.TB, format string) [][]byte {
+	var out [][]byte
+	for _, f := range publicFixtures {
+		if f.Format != format {
+			continue
+		}
+		b, err := os.ReadFile(publicPath(f.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// TestPublicFixtures: every published excerpt is detected by content as its
+// format (under a neutral name, so the name cannot help), and every line is
+// understood: no unparsed line, no record-like line folded into another
+// record.
+func TestPublicFixtures(t *testing.T) {
+	for _, f := range publicFixtures {
+		t.Run(f.File, func(t *testing.T) {
+			raw, err := os.ReadFile(publicPath(f.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			neutral := "artifact" + filepath.Ext(f.File)
+			if strings.HasSuffix(f.File, ".csv") || strings.HasSuffix(f.File, ".html") {
+				neutral = f.File // CSV runs and reports are named by their run
+			}
+			tmp := filepath.Join(t.TempDir(), neutral)
+			if err := os.WriteFile(tmp, raw, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			a := ParseFile(tmp, f.File, Options{}).Audit
+			if a.Format != f.Format {
+				t.Fatalf("detected %s (%.2f), want %s; runner-up %s (%.2f); messages %v", a.Format, a.Confidence, f.Format, a.RunnerUp, a.RunnerUpConfidence, a.Messages)
+			}
+			if a.Unparsed != 0 || a.RecordLikeFolded != 0 || !a.Balanced() {
+				t.Errorf("lines %d records %d folded %d unparsed %d record-like folded %d: %v %v", a.Lines, a.Records, a.Folded, a.Unparsed, a.RecordLikeFolded, a.UnparsedExamples, a.RecordLikeExamples)
+			}
+			if a.Understood() != a.Lines {
+				t.Errorf("understood %d of %d lines", a.Understood(), a.Lines)
+			}
+		})
+	}
+}
