@@ -134,9 +134,14 @@ func lcTableish(b []byte) bool {
 	return lcRule(b) || bytes.Contains(b, []byte(" | ")) && bytes.Contains(b, []byte("%)"))
 }
 
+// Sniff: records and stats tables are Locust's own; the traceback lines
+// under a record are its continuation (a task that raised, an event
+// handler that failed) and count almost as much, so that a console log
+// full of tracebacks still reads as Locust's and not as a Django log.
 func (locustConsole) Sniff(sample []Line) float64 {
 	n, hit := 0, 0.0
 	inTable := false
+	underRecord, inTB := false, false
 	for _, l := range sample {
 		b := l.Text
 		if len(bytes.TrimSpace(b)) == 0 {
@@ -145,7 +150,7 @@ func (locustConsole) Sniff(sample []Line) float64 {
 		}
 		n++
 		if r, ok := lcSplit(b); ok {
-			inTable = false
+			inTable, underRecord, inTB = false, true, false
 			if bytes.HasPrefix(r.logger, []byte("locust")) {
 				hit++
 			} else {
@@ -155,7 +160,7 @@ func (locustConsole) Sniff(sample []Line) float64 {
 		}
 		if k, _ := lcTableStart(b); k != "" {
 			hit++
-			inTable = true
+			inTable, underRecord = true, false
 			continue
 		}
 		switch {
@@ -163,6 +168,9 @@ func (locustConsole) Sniff(sample []Line) float64 {
 			hit++
 		case inTable:
 			hit += 0.8
+		case underRecord && pyIsTracebackLine(b, inTB):
+			hit += 0.8
+			inTB = true
 		}
 	}
 	if n == 0 {

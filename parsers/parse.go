@@ -120,6 +120,13 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 				a.Chosen = "content+name"
 			}
 		}
+		for _, t := range d.Folds {
+			// Say so when folding decided against a format that would
+			// have won on its line-by-line score, or lowered the winner's.
+			if t.Format == d.Format || t.Before > d.Confidence {
+				a.Messages = append(a.Messages, fmt.Sprintf("%s: detection: %s", name, t.Note()))
+			}
+		}
 	}
 	c := &Context{In: in, File: name, Run: runName(filepath.Base(name)), Loc: opt.Loc, audit: a, res: res}
 	if f == nil {

@@ -22,6 +22,11 @@ type publicFixture struct {
 
 // publicFixtures are the variants logcorr learnt from other teams' files.
 var publicFixtures = []publicFixture{
+	{File: "locust2_console_traceback.log", Variant: "Locust console log, record with a traceback", Versions: "Locust 2.2x (Feb 2024, Python 3.11)",
+		Source: "locustio/locust issue #2575 (https://github.com/locustio/locust/issues/2575)", Format: "locust_console",
+		Note: "the issue's excerpt ends inside the traceback"},
+	{File: "locust1_console_traceback.log", Variant: "Locust console log, record with a traceback", Versions: "Locust 1.2.1",
+		Source: "locustio/locust issue #1537 (https://github.com/locustio/locust/issues/1537)", Format: "locust_console"},
 	{File: "django_verbose.log", Variant: "Django verbose formatter, level first (levelname asctime module process thread message)", Versions: "Django 1.5 era (2013)",
 		Source: "django/django pull request #787 (https://github.com/django/django/pull/787)", Format: "django"},
 	{File: "django_console_ise.log", Variant: "Django default console: untimed \"Internal Server Error: /\" before its traceback", Versions: "Django 3.1, Python 3.7, Windows",
