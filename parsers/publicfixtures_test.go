@@ -44,6 +44,8 @@ var publicFixtures = []publicFixture{
 		Source: "Bearle/django_private_chat2 issue #35 (https://github.com/Bearle/django_private_chat2/issues/35)", Format: "runserver"},
 	{File: "runserver_simple_formatter.log", Variant: "django.server through a simple formatter: `WARNING basehttp \"GET ...\" 404 2001`", Versions: "Django 4/5 (2025)",
 		Source: "LeonYe612/WFGameAI wfgame-ai-server/reports_system_fix_guide.md", Format: "runserver"},
+	{File: "pgbouncer17_heroku.log", Variant: "PgBouncer \"Pooler Error:\" (capitalised), bare pid, no zone, through a Heroku log drain", Versions: "PgBouncer ≤ 1.7 (Heroku buildpack, May 2017)",
+		Source: "travis-ci/travis-logs pull request #111 (https://github.com/travis-ci/travis-logs/pull/111)", Format: "pgbouncer"},
 }
 
 func publicPath(name string) string { return filepath.Join("testdata", "public", name) }
