@@ -46,6 +46,18 @@ var publicFixtures = []publicFixture{
 		Source: "LeonYe612/WFGameAI wfgame-ai-server/reports_system_fix_guide.md", Format: "runserver"},
 	{File: "pgbouncer17_heroku.log", Variant: "PgBouncer \"Pooler Error:\" (capitalised), bare pid, no zone, through a Heroku log drain", Versions: "PgBouncer ≤ 1.7 (Heroku buildpack, May 2017)",
 		Source: "travis-ci/travis-logs pull request #111 (https://github.com/travis-ci/travis-logs/pull/111)", Format: "pgbouncer"},
+	{File: "es_prechaos_requests.csv", Variant: "Locust 0.x PREFIX_requests.csv (Method, # requests, ..., \"None\",\"Total\" row)", Versions: "Locust 0.8 (2017)",
+		Source: "jmeagher/playground kubernetes/README.md (pre-chaos stats)", Format: "locust_csv",
+		Note: "the README quotes /stats/requests/csv, which 0.8 wrote with the same function as --csv PREFIX_requests.csv; named as --csv would name it"},
+	{File: "es_prechaos_distribution.csv", Variant: "Locust 0.x PREFIX_distribution.csv (\"METHOD name\", percentiles, \"None Total\")", Versions: "Locust 0.8 (2017)",
+		Source: "jmeagher/playground kubernetes/README.md (pre-chaos stats)", Format: "locust_csv",
+		Note: "from /stats/distribution/csv, named as --csv would name it"},
+	{File: "example_requests.csv", Variant: "Locust 0.x PREFIX_requests.csv", Versions: "Locust 0.8.1",
+		Source: "locustio/locust docs/retrieving-stats.rst (added in pull request #747)", Format: "locust_csv"},
+	{File: "example_distribution.csv", Variant: "Locust 0.x PREFIX_distribution.csv, N/A rows, a name without its method", Versions: "Locust 0.8.1",
+		Source: "locustio/locust docs/retrieving-stats.rst (added in pull request #747)", Format: "locust_csv"},
+	{File: "locust013_stats_history.csv", Variant: "Locust 0.13 stats_history.csv: \"Requests Failed/s\", cumulative \"# requests\", no user count, a lost quote in the header", Versions: "Locust 0.13 (Nov 2019)",
+		Source: "locustio/locust pull request #1146 (https://github.com/locustio/locust/pull/1146)", Format: "locust_csv"},
 }
 
 func publicPath(name string) string { return filepath.Join("testdata", "public", name) }

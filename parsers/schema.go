@@ -176,6 +176,10 @@ type HistoryRow struct {
 	TotalMin            *float64 `arrow:"total_min_ms"`
 	TotalMax            *float64 `arrow:"total_max_ms"`
 	TotalAvgContentSize *float64 `arrow:"total_avg_content_size"`
+	// UsersUnknown is set when the file wrote no user count (Locust 0.13's
+	// history has no such column, a report's chart no user series): Users
+	// is then 0 by absence, not a measurement.
+	UsersUnknown bool `arrow:"user_count_unknown"`
 }
 
 // FailureRow is a row of the locust_failures table (PREFIX_failures.csv or
