@@ -2,9 +2,11 @@ package parsers_test
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/logcorr/logcorr/correlate"
@@ -43,6 +45,37 @@ func TestHeadlineEqualsTotalRow(t *testing.T) {
 				median: atof(t, req["Median response time"]), p95: atof(t, dist["95%"]), p99: atof(t, dist["99%"]), rps: atof(t, req["Requests/s"]),
 				hasMedian: true, hasP95: true, hasP99ok: true}
 		}},
+		{"oc_p11_locust_report", []string{"oc_p11_locust_report.html"}, func(t *testing.T) headline {
+			// The Jinja report's two total rows: request statistics, then
+			// response times; it prints no median, so the 50%ile is it.
+			totals := htmlTotalRows(t, "oc_p11_locust_report.html")
+			req, rt := totals[0], totals[1]
+			return headline{requests: atoi(t, req[2]), failures: atoi(t, req[3]), median: atof(t, rt[2]), p95: atof(t, rt[7]), p99: atof(t, rt[8]), rps: atof(t, req[8]),
+				hasMedian: true, hasP95: true, hasP99ok: true}
+		}},
+		{"mlops_locust_report", []string{"mlops_locust_report.html"}, func(t *testing.T) headline {
+			var args struct {
+				Stats []map[string]any `json:"requests_statistics"`
+			}
+			raw, err := os.ReadFile(filepath.Join("testdata", "public", "mlops_locust_report.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			line := string(raw)[strings.Index(string(raw), "window.templateArgs = ")+len("window.templateArgs = "):]
+			if err := json.Unmarshal([]byte(line[:strings.Index(line, "\n")]), &args); err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range args.Stats {
+				if m["name"] == "Aggregated" {
+					// This report has no total_rps: the run's RPS is unknown.
+					return headline{requests: int64(m["num_requests"].(float64)), failures: int64(m["num_failures"].(float64)),
+						median: m["median_response_time"].(float64), p95: m["response_time_percentile_0.95"].(float64), p99: m["response_time_percentile_0.99"].(float64), rps: -1,
+						hasMedian: true, hasP95: true, hasP99ok: true}
+				}
+			}
+			t.Fatal("no Aggregated row")
+			return headline{}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.run, func(t *testing.T) {
@@ -74,7 +107,7 @@ func TestHeadlineEqualsTotalRow(t *testing.T) {
 			if want := tt.want(t); got != want {
 				t.Errorf("headline\n got  %+v\n want %+v (the file's total row)", got, want)
 			}
-			if report.UsersMaxOf(run) != nil {
+			if strings.HasSuffix(tt.files[0], ".csv") && report.UsersMaxOf(run) != nil {
 				t.Errorf("users_max %d, but no user count was written", *report.UsersMaxOf(run))
 			}
 		})
@@ -127,4 +160,24 @@ func atof(t *testing.T, s string) float64 {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// htmlTotalRows returns the cells of each <tr class="total"> of a Jinja
+// report, in order.
+func htmlTotalRows(t *testing.T, name string) [][]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "public", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for _, block := range strings.Split(string(raw), `<tr class="total">`)[1:] {
+		block = block[:strings.Index(block, "</tr>")]
+		var cells []string
+		for _, td := range strings.Split(block, "<td>")[1:] {
+			cells = append(cells, strings.TrimSpace(td[:strings.Index(td, "</td>")]))
+		}
+		out = append(out, cells)
+	}
+	return out
 }

@@ -58,6 +58,12 @@ var publicFixtures = []publicFixture{
 		Source: "locustio/locust docs/retrieving-stats.rst (added in pull request #747)", Format: "locust_csv"},
 	{File: "locust013_stats_history.csv", Variant: "Locust 0.13 stats_history.csv: \"Requests Failed/s\", cumulative \"# requests\", no user count, a lost quote in the header", Versions: "Locust 0.13 (Nov 2019)",
 		Source: "locustio/locust pull request #1146 (https://github.com/locustio/locust/pull/1146)", Format: "locust_csv"},
+	{File: "oc_p11_locust_report.html", Variant: "Locust 2021 Jinja --html report: \"During\" in local time (UTC+2), chart history in UTC, no median column", Versions: "Locust 2.x (October 2021)",
+		Source: "ajurquet/Openclassroom_projet_11 locust_report.html", Format: "locust_html",
+		Note: "the report's CSS and its inlined jQuery/ECharts bundle left out; every table row, the task ratios and the whole stats_history kept"},
+	{File: "mlops_locust_report.html", Variant: "early React --html report: history points with bare numbers and a UTC time of day, zoneless start_time/end_time", Versions: "Locust 2.2x (early web UI report)",
+		Source: "DanielDiazCruz/MLOps-Engineering locust_report.html", Format: "locust_html",
+		Note: "history cut to its first three and last two points, the React bundle left out; the rest of window.templateArgs as written"},
 }
 
 func publicPath(name string) string { return filepath.Join("testdata", "public", name) }
