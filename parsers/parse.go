@@ -105,7 +105,7 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 	}
 	defer in.Close()
 	sample, err := in.Sample(SampleLines)
-	a.Encoding = in.Encoding
+	a.Encoding, a.EncodingConfidence = in.Encoding, in.EncodingConfidence
 	if err != nil {
 		a.Messages = append(a.Messages, err.Error())
 	}
@@ -180,6 +180,9 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 	}
 	if in.NULLines > 0 && f != nil {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
+	}
+	if note := in.UTF8Note(); note != "" {
+		a.Messages = append(a.Messages, note)
 	}
 	if in.CutN > 0 {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, in.lineLimit()))

@@ -64,6 +64,15 @@ var publicFixtures = []publicFixture{
 	{File: "mlops_locust_report.html", Variant: "early React --html report: history points with bare numbers and a UTC time of day, zoneless start_time/end_time", Versions: "Locust 2.2x (early web UI report)",
 		Source: "DanielDiazCruz/MLOps-Engineering locust_report.html", Format: "locust_html",
 		Note: "history cut to its first three and last two points, the React bundle left out; the rest of window.templateArgs as written"},
+	{File: "win_zh_failures.csv", Variant: "Locust _failures.csv in the zh-CN Windows code page, GBK (cp936)", Versions: "Locust 1.x on zh-CN Windows",
+		Source: "guapier/zi5book issue #1 (https://github.com/guapier/zi5book/issues/1)", Format: "locust_csv",
+		Note: "composed: Locust's failures row around Windows' own 10061 message as that issue quotes it, encoded in GBK (cp936)"},
+	{File: "win_ko_failures.csv", Variant: "Locust _failures.csv in the ko-KR Windows code page, CP949", Versions: "Locust 1.x on ko-KR Windows",
+		Source: "mdsnins/IZPM-Backup issue #13 (https://github.com/mdsnins/IZPM-Backup/issues/13)", Format: "locust_csv",
+		Note: "composed: Locust's failures row around Windows' own 10061 message as that issue quotes it, encoded in CP949"},
+	{File: "win_ru_failures.csv", Variant: "Locust _failures.csv in the ru-RU Windows code page, CP1251", Versions: "Locust 1.x on ru-RU Windows",
+		Source: "abbat/ydcmd issue #22 (https://github.com/abbat/ydcmd/issues/22)", Format: "locust_csv",
+		Note: "composed: Locust's failures row around Windows' own 10061 message as that issue quotes it, encoded in CP1251"},
 }
 
 func publicPath(name string) string { return filepath.Join("testdata", "public", name) }
