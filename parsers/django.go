@@ -19,8 +19,15 @@ func (django) Doc() Doc {
 	return Doc{
 		Summary:  "django_errors.log: Django logger records (django.request, django.security) with their tracebacks folded in",
 		Sample:   "2026-01-11 19:51:06,134 ERROR django.request Internal Server Error: /dashboard/",
-		Extracts: []string{"time, level, logger, message", "kind server_error with path and status 500 for `Internal Server Error: /path`; kind forbidden with path and attrs.reason for `Forbidden (reason): /path`", "exc_type / exc_message / exc_frame of the final exception of the folded traceback chain; traceback text"},
+		Extracts: []string{"time, level, logger, message", "kind server_error with path and status (5xx) for `Internal Server Error: /path`; kind forbidden with path and attrs.reason for `Forbidden (reason): /path`; kind client_error with path and status for other 4xx (`Not Found: /path`)", "exc_type / exc_message / exc_frame of the final exception of the folded traceback chain; traceback text"},
 		Notes:    "asctime is naive local time; multi-line messages before a traceback stay in message",
+		Variants: []Variant{
+			{"%(asctime)s %(levelname)s %(name)s %(message)s", "the user's LOGGING; Django 3.2-5.2", "2026-11-29 18:57:27,305 ERROR django.request Internal Server Error: /dashboard/", "corpus/stack (Debian's Django 3.2)"},
+			{"Django's \"verbose\" formatter, level first: levelname asctime module [process thread] message", "Django 1.5+ (the documented LOGGING example)",
+				"WARNING 2013-02-23 12:46:01,605 forms 22360 -1250423952 User 'support3' attempted to register with company 'KL Insight 2' but it already exists", "django/django pull request #787"},
+			{"default handler, no formatter: untimed \"Reason: /path\" before its traceback (no time is invented)", "Django 1.x-5.x",
+				"Internal Server Error: /", "sclorg/django-ex issue #71"},
+		},
 	}
 }
 

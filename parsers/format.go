@@ -33,6 +33,18 @@ type Doc struct {
 	Sample   string   // a real line of the format
 	Extracts []string // what becomes a column
 	Notes    string   // caveats, e.g. "best effort"
+	// Variants are the shapes of the format other versions and projects
+	// write, each with a real line of it (the fixtures in testdata/public).
+	Variants []Variant
+}
+
+// Variant is one shape of a format: which versions write it, a real line,
+// and where that line was published.
+type Variant struct {
+	Name     string
+	Versions string
+	Sample   string
+	Source   string
 }
 
 var registry = map[string]Format{}

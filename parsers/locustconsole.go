@@ -34,6 +34,12 @@ func (locustConsole) Doc() Doc {
 			"stats tables: one record per table, attrs table=requests|percentiles|errors, final=true on the last of each kind, the Aggregated row's values",
 			"locust_meta: run_time_s, users, spawn_rate, locust_version, exit_code, html_report, run_time_limit_reached, users_spawned, command_line and its options (tags, tags_json, ...)",
 		},
+		Variants: []Variant{
+			{"[asctime] host/LEVEL/logger: message, tracebacks under records", "Locust 1.x-2.x",
+				"[2024-02-01 09:30:54,511] d189d6727fd5/ERROR/locust.user.task: Invalid URL 'localhost/hello': No scheme supplied. Perhaps you meant https://localhost/hello?", "locustio/locust issue #2575"},
+			{"the same, a task's traceback folded into its record", "Locust 1.2.1",
+				"[2020-08-20 22:41:38,964] saranyagupta05-Inspiron-5370/ERROR/locust.user.task: No tasks defined. use the @task decorator or set the tasks property of the User", "locustio/locust issue #1537"},
+		},
 		Notes: "Best effort: Locust's console output is not a stable format; lines that are not log records, tables, tracebacks or a command line are counted as unparsed.",
 	}
 }

@@ -32,6 +32,17 @@ func (locustCSV) Doc() Doc {
 			"locust_failures: method, name, error, occurrences",
 			"locust_exceptions: count, message, traceback (multi-line), nodes",
 		},
+		Variants: []Variant{
+			{"PREFIX_stats.csv and friends", "Locust 1.x-2.x", ",Aggregated,7064,45,25,723.1334955124695,2.812499995343387,60413.606599999184,14471.804077010192,23.609392531165046,0.15039958435764822,25,38,52,65,140,2100,16000,19000,50000,60000,60000", "the user's runs (corpus/ahsp)"},
+			{"PREFIX_requests.csv: Method, # requests, # failures, ..., the \"None\",\"Total\" row (read as Aggregated)", "Locust 0.8-0.12",
+				`"None","Total",5797,0,17,31,5,214,350,97.72`, "jmeagher/playground kubernetes/README.md"},
+			{"PREFIX_distribution.csv: \"METHOD name\", # requests, percentiles (merged into the requests rows, never rows of their own)", "Locust 0.8-0.12",
+				`"None Total",5820,17,22,37,53,87,99,110,120,214`, "jmeagher/playground kubernetes/README.md"},
+			{"stats_history.csv with \"Requests Failed/s\", cumulative \"# requests\", no user count, a quote lost in the header", "Locust 0.13-0.14",
+				`"None","Aggregated","1574373143",7,0,0.00,0.00,110,160,28,520.62,153124.86,110,120,160,160,520,520,520,520,520,520,520,520`, "locustio/locust pull request #1146"},
+			{"any of these in a Windows code page (GBK, CP949, CP1251), decoded by a guess", "Locust 1.x on zh-CN, ko-KR, ru-RU Windows",
+				`POST,[AUTH] Login POST,"ConnectionRefusedError(10061, '由于目标计算机积极拒绝，无法连接。')",82`, "Windows' message as guapier/zi5book issue #1 quotes it (row composed)"},
+		},
 		Notes: "Columns are matched by header name, case-insensitively (older Locust spellings such as '# requests' are accepted); N/A and empty cells are null; figures are kept exactly as Locust printed them. A row whose field count differs from the header is still read where it can be and reported.",
 	}
 }

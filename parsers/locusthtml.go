@@ -37,8 +37,17 @@ func (locustHTML) Doc() Doc {
 			"locust_failures, locust_exceptions: as in the CSV files",
 			"locust_tasks: user class, class ratio, task (nested TaskSets as Parent/child), ratio in class, ratio of total",
 		},
+		Variants: []Variant{
+			{"React report: window.templateArgs with [time, value] history points", "Locust 2.2x-2.3x", `window.templateArgs = {"duration": "5 minutes", "end_time": "2026-01-11T03:47:27Z", ...`, "the user's runs (corpus/ahsp)"},
+			{"early React report: history points with bare numbers and a UTC time of day; zoneless start_time/end_time (UTC)", "Locust 2.x, first web-UI reports",
+				`window.templateArgs = {"end_time": "2026-05-19 03:27:53", "exceptions_statistics": [], "failures_statistics": [], "history": [{"current_fail_per_sec": 0, "current_rps": 0, ...`, "DanielDiazCruz/MLOps-Engineering locust_report.html"},
+			{"Jinja report: tables, data-tasks, stats_history in UTC", "Locust 2.8-2.1x", `<p>During: <span class="l10n datetime">2026-11-29 11:57:01</span> - <span class="l10n datetime">2026-11-29 11:58:31</span></p>`, "corpus/stack (Debian's Locust 2.12)"},
+			{"Jinja report whose \"During\" is the load host's local clock while its history is UTC (the offset is inferred); no median column (the 50%ile is used)", "Locust 2.x, 2021",
+				`<p>During: <span class="l10n datetime">2021-10-07 12:01:32</span> - <span class="l10n datetime">2021-10-07 12:04:06</span></p>`, "ajurquet/Openclassroom_projet_11 locust_report.html"},
+		},
 		Notes: "Read: the React report of Locust 2.2x-2.3x (window.templateArgs; tested on 2.32) and the Jinja report of 2.1x (tables, data-tasks, stats_history; tested on 2.12). " +
 			"The 2.1x tables print rounded figures (average ms as an integer, RPS to 0.1) and no median column; their 'During' times and history times are UTC, as the report's own script reads them. " +
+			"Also read: early React reports (bare-number history points, a UTC time of day, zoneless start/end) and 2021 Jinja reports whose 'During' is local time (the offset to the history's UTC clock is inferred and reported); where a report prints no median, median_ms is its 50%ile. " +
 			"Percentiles the schema has no column for (60%, 70%) are not kept. A cut or invalid embedded JSON is reported with its line and byte offset and read up to the fault.",
 	}
 }

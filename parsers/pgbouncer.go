@@ -30,6 +30,11 @@ func (pgbouncer) Doc() Doc {
 			"time (zone abbreviation → UTC when unambiguous)", "level", "kind (pooler_error, closing, login_attempt, new_connection, stats, banner, log)",
 			"user", "exc_message (pooler error)", "attrs: pid, conn, side, db, user, client/server, local, error, reason, age_s, tls, docker_time, stats values (xacts_per_s, queries_per_s, in_bytes_per_s, out_bytes_per_s, xact_us, query_us, wait_us, req_per_s...)",
 		},
+		Variants: []Variant{
+			{"zone abbreviation and [pid]", "PgBouncer 1.8-1.24", "2026-11-29 18:57:27.303 WIB [19202] WARNING C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 pooler error: query_wait_timeout", "corpus/stack (Debian's PgBouncer 1.18)"},
+			{"no zone, bare pid, \"Pooler Error:\" capitalised; here through a Heroku log drain", "PgBouncer up to 1.7",
+				"2017-05-10T20:17:33.496510+00:00 app[worker_high.1]: 2017-05-10 20:17:33.496 37 WARNING C-0x151f1e8: db1/u456eks4prrd16@127.0.0.1:51306 Pooler Error: query_wait_timeout", "travis-ci/travis-logs pull request #111"},
+		},
 		Notes: "Ambiguous zone abbreviations (IST, CST, BST...) and unknown ones leave times naive unless --tz is given or a docker -t time pins the offset. PgBouncer 1.7 and older write \"Pooler Error:\" (typed as pooler_error too) and no zone; a Heroku log drain's \"RFC3339 app[dyno]: \" prefix reads like docker -t.",
 	}
 }

@@ -24,10 +24,21 @@ func (runserver) Doc() Doc {
 			"kind request: method, path, attrs.protocol, status, size (null for '-'), from `[dd/Mon/yyyy HH:MM:SS] \"...\"` or `asctime LEVEL django.server \"...\"`",
 			"console records: time, level, logger, message; auth_debug messages typed as in auth_debug (events only, no auth rows); server_error / forbidden kinds with path",
 			"kind traceback for a bare traceback (no time); kind unhandled with attrs.id for `Unhandled exception [ID]: msg`, its traceback folded",
+			"channels/daphne lines: kind request with method, path, status, duration_ms and attrs.client (`HTTP GET / 200 [0.01, client]`), WebSocket lines with attrs.websocket; `LEVEL [module] \"GET ...\" 404 2001` requests without a time",
 			"kind banner for the autoreload lines (Watching for file changes..., Django version..., Starting development server at...)",
 			"exc_type / exc_message / exc_frame / traceback of folded tracebacks",
 		},
 		Notes: "all times are naive local wall clocks; request lines have second resolution; UTF-16LE with BOM and CRLF (PowerShell redirection) is decoded",
+		Variants: []Variant{
+			{"Django's request line with server_time", "Django 1.10-5.2", `[11/Jul/2020 09:40:27] "GET /accounts/login/ HTTP/1.1" 200 1566`, "CleverProgrammer/youtube_django issue #4"},
+			{"untimed request-failure line of the default console handler", "Django 1.x-5.x", "Not Found: /favicon.ico", "CleverProgrammer/youtube_django issue #4"},
+			{"channels' runserver request line, [YYYY/MM/DD HH:MM:SS] HTTP METHOD path status [seconds, client]", "channels 0.x-1.x (daphne 0.x-1.x)",
+				"[2016/04/12 17:54:57] HTTP GET /static/css/bootstrap.min.css 304 [0.05, 127.0.0.1:46579]", "django/channels issue #127"},
+			{"channels 2+ / daphne 4 runserver lines without a time (HTTP ... and WebSocket ...)", "channels 2-4, daphne 2-4",
+				"WebSocket HANDSHAKING /chat_ws [127.0.0.1:50071]", "Bearle/django_private_chat2 issue #35"},
+			{"django.server through a formatter without a time: LEVEL [module] \"request\" status size", "Django 1.10+ with a \"simple\"-style formatter",
+				`WARNING basehttp "GET /static/reports/summary_report_*.html HTTP/1.1" 404 2001`, "LeonYe612/WFGameAI wfgame-ai-server/reports_system_fix_guide.md"},
+		},
 	}
 }
 
