@@ -100,6 +100,22 @@ func WriteAuditTable(w io.Writer, audits []parsers.Audit, messages []string) err
 			ew.printf("  %s: … and %d more unparsed line(s)\n", SanitizeTerminal(a.Path), more)
 		}
 	}
+	first = true
+	for _, a := range audits {
+		if len(a.RecordLikeExamples) == 0 {
+			continue
+		}
+		if first {
+			ew.printf("\nFolded lines that begin like records of their own, not understood (up to %d examples per file):\n", parsers.MaxUnparsedExamples)
+			first = false
+		}
+		for _, ex := range a.RecordLikeExamples {
+			ew.printf("  %s:%d: %s (%s)\n", SanitizeTerminal(a.Path), ex.Line, SanitizeTerminal(ex.Text), SanitizeTerminal(ex.Why))
+		}
+		if more := a.RecordLikeFolded - int64(len(a.RecordLikeExamples)); more > 0 {
+			ew.printf("  %s: … and %d more\n", SanitizeTerminal(a.Path), more)
+		}
+	}
 	var msgs []string
 	msgs = append(msgs, messages...)
 	for _, a := range audits {
