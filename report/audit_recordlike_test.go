@@ -17,7 +17,7 @@ func TestAuditTableRecordLike(t *testing.T) {
 	if err := WriteAuditTable(&b, []parsers.Audit{a}, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Folded lines that begin like records of their own, not understood", "console.txt:11: [2024-02-01 09:30:54,511]", "console.txt: … and 6 more"} {
+	for _, want := range []string{"Folded lines that begin like records of their own, not understood", "console.txt:11: [2024-02-01 09:30:54,511]", "console.txt: … and 6 more such line(s)"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("audit table lacks %q:\n%s", want, b.String())
 		}
