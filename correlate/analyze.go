@@ -85,6 +85,7 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 	if len(all) == 0 {
 		a.Messages = append(a.Messages, noRunReasons(a.Sources)...)
 	}
+	attachRunFiles(all, a.Sources)
 	files := groupFiles(in.events)
 	clocks := resolveClocks(files, all, opt, &a.Messages)
 	for _, f := range files {

@@ -365,3 +365,26 @@ func noRunReasons(audits []parsers.Audit) []string {
 	}
 	return out
 }
+
+// attachRunFiles adds to each run the files that belong to it by name but
+// gave it no row of its own: a Locust 0.x PREFIX_distribution.csv, whose
+// percentiles were merged into PREFIX_requests.csv's rows.
+func attachRunFiles(runs []*Run, audits []parsers.Audit) {
+	byName := make(map[string]*Run, len(runs))
+	for _, r := range runs {
+		byName[r.Name] = r
+	}
+	for _, a := range audits {
+		r := byName[a.Run]
+		if r == nil || a.Run == "" {
+			continue
+		}
+		i := sort.SearchStrings(r.Files, a.Path)
+		if i < len(r.Files) && r.Files[i] == a.Path {
+			continue
+		}
+		r.Files = append(r.Files, "")
+		copy(r.Files[i+1:], r.Files[i:])
+		r.Files[i] = a.Path
+	}
+}

@@ -26,6 +26,9 @@ func TestLocust0xRun(t *testing.T) {
 		t.Fatalf("%d runs; messages %q", len(a.Runs), a.Messages)
 	}
 	r := a.Runs[0]
+	if len(r.Files) != 2 || r.Files[0] != "es_prechaos_distribution.csv" {
+		t.Errorf("files %q: the distribution file is the run's too", r.Files)
+	}
 	if r.Name != "es_prechaos" || r.Aggregated == nil || r.Aggregated.Requests != 5797 || !r.UsersUnknown || r.WindowSource != "none" {
 		t.Errorf("run %s aggregated %+v users unknown %v window %s", r.Name, r.Aggregated, r.UsersUnknown, r.WindowSource)
 	}
