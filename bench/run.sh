@@ -10,7 +10,9 @@
 # (/usr/bin/time), which reads the kernel's accounting of the finished process tree.
 # Environment: RUNS (repetitions, default 3), TIMEOUT (seconds per command, default 900),
 # LOGCORR (a logcorr binary; default: built from this checkout), ONLY (space-separated
-# command names to run, default all), WORK (scratch folder).
+# command names to run, default all), WORK (scratch folder), MEMLIMIT_MB (a bound on each
+# command's virtual memory, ulimit -v, as a CI runner's memory would be; default none),
+# ANALYZE_TZ (also time `analyze --tz ZONE`: the whole pipeline with no clock inference).
 # Needs: apt-get install -y lnav ripgrep pgbadger time
 set -euo pipefail
 
@@ -41,8 +43,10 @@ mkdir -p "$WORK/lnav-home"
 PREFIX='^(\[?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}|\[\d{2}/[A-Z][a-z]{2}/\d{4} \d{2}:\d{2}:\d{2}\])'
 
 names=(analyze parse parse-pgbouncer rg-literal rg-prefix lnav pgbadger)
+[[ -n ${ANALYZE_TZ:-} ]] && names=(analyze analyze-tz "${names[@]:1}")
 declare -A what
 what[analyze]="logcorr analyze --format json DIR"
+what[analyze-tz]="logcorr analyze --format json --tz ${ANALYZE_TZ:-} DIR"
 what[parse]="logcorr parse --json DIR"
 what[parse-pgbouncer]="logcorr parse --json pgbouncer.log"
 what[rg-literal]="rg -c ERROR (logs)"
@@ -54,6 +58,7 @@ what[pgbadger]="pgbadger -f pgbouncer3 pgbouncer.log"
 cmd() {
 	case $1 in
 	analyze) CMD=("$LOGCORR" analyze --format json "$DIR") ;;
+	analyze-tz) CMD=("$LOGCORR" analyze --format json --tz "$ANALYZE_TZ" "$DIR") ;;
 	parse) CMD=("$LOGCORR" parse --json "$DIR") ;;
 	parse-pgbouncer) CMD=("$LOGCORR" parse --json "$PGB") ;;
 	rg-literal) CMD=(rg -c ERROR "${LOGS[@]}") ;;
@@ -68,8 +73,10 @@ cmd() {
 one() {
 	local n=$1
 	cmd "$n"
-	/usr/bin/time -f '%e %U %S %M %x' -o "$WORK/$n.time" timeout -s KILL "$TIMEOUT" "${CMD[@]}" \
-		>"$WORK/$n.out" 2>"$WORK/$n.err" || true
+	(
+		[[ -z ${MEMLIMIT_MB:-} ]] || ulimit -v $((MEMLIMIT_MB * 1024))
+		exec /usr/bin/time -f '%e %U %S %M %x' -o "$WORK/$n.time" timeout -s KILL "$TIMEOUT" "${CMD[@]}"
+	) >"$WORK/$n.out" 2>"$WORK/$n.err" || true
 	if grep -q 'terminated by signal' "$WORK/$n.time"; then
 		echo "timeout $(tail -1 "$WORK/$n.time")" >>"$WORK/$n.tsv"
 	else
@@ -106,6 +113,7 @@ notes_of() {
 	local s="exit ${codes:--}"
 	((t > 0)) && s="$s; $t of $RUNS killed at the ${TIMEOUT}s bound"
 	((k > 0)) && s="$s; $k killed (SIGKILL: out of memory?)"
+	if grep -q 'out of memory' "$WORK/$1.err" 2>/dev/null; then s="$s; ran out of memory"; fi
 	echo "$s"
 }
 
@@ -113,7 +121,7 @@ lnav_wall=$(stat_of lnav wall)
 pgb_wall=$(stat_of pgbadger wall)
 echo "## $(basename "$DIR"): $((allbytes / 1000000)) MB in the folder, $((logbytes / 1000000)) MB of logs in ${#LOGS[@]} files, pgbouncer.log $(($(wc -c <"$PGB") / 1000000)) MB"
 echo
-echo "Machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs each, median."
+echo "Machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs each, median; bound ${TIMEOUT}s${MEMLIMIT_MB:+ and ${MEMLIMIT_MB} MB of virtual memory} per command."
 echo
 echo "| command | wall s | CPU s | peak RSS MB | wall ÷ lnav | CPU ÷ lnav | wall ÷ pgBadger | CPU ÷ pgBadger | notes |"
 echo "|---|--:|--:|--:|--:|--:|--:|--:|---|"

@@ -27,18 +27,19 @@ func main() {
 	seed := flag.Uint64("seed", 1, "moves each night's start by up to ±30 min")
 	window := flag.String("window", "", "keep only FROM..TO after each run's first history epoch, e.g. 10s..20s (small folders for tests)")
 	records := flag.Int("max-records", 0, "keep only the first N records of each log file per night (small folders for tests)")
+	every := flag.Int("keep-every", 0, "keep one record in N of each log file (thinned nights for benchmarks)")
 	flag.Parse()
-	if err := run(*out, *src, *size, *nights, *seed, *window, *records); err != nil {
+	if err := run(*out, *src, *size, *nights, *seed, *window, *records, *every); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(2)
 	}
 }
 
-func run(out, src, size string, nights int, seed uint64, window string, records int) error {
+func run(out, src, size string, nights int, seed uint64, window string, records, every int) error {
 	if out == "" {
 		return fmt.Errorf("-out is required")
 	}
-	opt := scale.Options{Sources: strings.Split(src, ","), Nights: nights, Seed: seed, MaxRecords: records}
+	opt := scale.Options{Sources: strings.Split(src, ","), Nights: nights, Seed: seed, MaxRecords: records, KeepEvery: every}
 	if size != "" {
 		n, err := parseSize(size)
 		if err != nil {

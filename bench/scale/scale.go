@@ -42,6 +42,13 @@ type Options struct {
 	// timestamped line and the lines that continue it) of each log file
 	// per night, after Window.
 	MaxRecords int
+	// KeepEvery, when above 1, keeps one record in KeepEvery of each log
+	// file (the 1st, the KeepEvery+1-th, ...): a thinned night that keeps
+	// the shape of its load and error curves, for benchmarks.
+	KeepEvery int
+	// HistoryOnly writes only each night's stats history of the CSV set
+	// (what run windows and clock inference read): fewer files, for tests.
+	HistoryOnly bool
 }
 
 // Window is a span relative to a scenario's first history epoch.
@@ -239,7 +246,18 @@ func (o *outputs) write(rel string, b []byte) error {
 	return err
 }
 
-// close flushes and closes rel (a night's CSV file is done at once).
+// writeFile writes a whole small file (a night's CSV) at once.
+func (o *outputs) writeFile(rel string, b []byte) error {
+	p := filepath.Join(o.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	o.bytes += int64(len(b))
+	o.order = append(o.order, rel)
+	return os.WriteFile(p, b, 0o644)
+}
+
+// close flushes and closes rel.
 func (o *outputs) close(rel string) error {
 	w, f := o.bufs[rel], o.files[rel]
 	if w == nil {
@@ -340,6 +358,9 @@ func generate(o *outputs, scs []*scenario, opt Options, sum *Summary) error {
 				if opt.MaxRecords > 0 && records > opt.MaxRecords {
 					break
 				}
+				if opt.KeepEvery > 1 && (records-1)%opt.KeepEvery != 0 {
+					continue
+				}
 				buf = appendLine(buf, l, delta)
 			}
 			if err := o.write(lf.rel, buf); err != nil {
@@ -364,19 +385,14 @@ func generate(o *outputs, scs []*scenario, opt Options, sum *Summary) error {
 			// The run is named on the load host just before it starts.
 			local := time.Unix(first+sc.off-3, 0).UTC()
 			name := set.prefix + "_" + local.Format("20060102_150405")
-			rel := name + historySuffix
-			if err := o.write(rel, buf); err != nil {
-				return err
-			}
-			if err := o.close(rel); err != nil {
+			if err := o.writeFile(name+historySuffix, buf); err != nil {
 				return err
 			}
 			for _, p := range set.plain {
-				rel := name + p.suffix
-				if err := o.write(rel, p.data); err != nil {
-					return err
+				if opt.HistoryOnly {
+					break
 				}
-				if err := o.close(rel); err != nil {
+				if err := o.writeFile(name+p.suffix, p.data); err != nil {
 					return err
 				}
 			}

@@ -230,6 +230,17 @@ func TestGenerateSizeAndWindow(t *testing.T) {
 		t.Error("the window dropped the tracebacks' continuation lines")
 	}
 
+	// HistoryOnly: the CSV set is its stats history alone.
+	hout, hsum := gen(t, Options{Sources: src, Nights: 2, Window: w, HistoryOnly: true})
+	for rel := range readTree(t, hout) {
+		if strings.HasSuffix(rel, ".csv") && !strings.HasSuffix(rel, historySuffix) {
+			t.Errorf("HistoryOnly wrote %s", rel)
+		}
+	}
+	if len(hsum.Runs) != 2 {
+		t.Errorf("HistoryOnly: %d runs", len(hsum.Runs))
+	}
+
 	// At most 2 records per log file and night, each whole.
 	cout, _ := gen(t, Options{Sources: src, Nights: 5, Window: w, MaxRecords: 2})
 	for rel, b := range readTree(t, cout) {
