@@ -45,8 +45,8 @@ func TestInferClocksManyNights(t *testing.T) {
 	logs := 0
 	for _, c := range a.Clocks {
 		logs++
-		if c.OffsetS != 7*3600 || c.Method == "unknown" {
-			t.Errorf("%s: %s %s (%d s): %s", c.File, c.Method, c.Zone, c.OffsetS, c.Evidence)
+		if c.OffsetS != 7*3600 || c.Method == "unknown" || c.LeftOut != 0 {
+			t.Errorf("%s: %s %s (%d s), %d left out: %s", c.File, c.Method, c.Zone, c.OffsetS, c.LeftOut, c.Evidence)
 		}
 		if c.File != "pgbouncer.log" && c.Method != "cross-correlation" {
 			t.Errorf("%s: %s, want its own cross-correlation", c.File, c.Method)
