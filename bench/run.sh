@@ -93,7 +93,7 @@ for ((r = 1; r <= RUNS; r++)); do
 	done
 done
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) printf "%.2f\n", a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 stat_of() { # NAME FIELD(wall|cpu|rss)
 	local f=$WORK/$1.tsv
 	[[ -f $f ]] || { echo -; return; }
@@ -137,8 +137,13 @@ for n in "${names[@]}"; do
 	fi
 	rss=$(stat_of "$n" rss)
 	[[ $rss == - ]] || rss=$(printf '%.0f' "$rss")
+	notes=$(notes_of "$n")
+	rlw=$(ratio "$w" "$lnav_wall") rlc=$(ratio "$c" "$lnav_cpu")
+	if [[ $notes == *killed* || $notes == *"out of memory"* ]]; then
+		rlw=- rlc=- rpw=- rpc=- # a run that did not finish has no ratio
+	fi
 	printf '| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${what[$n]}" "$w" "$c" "$rss" \
-		"$(ratio "$w" "$lnav_wall")" "$(ratio "$c" "$lnav_cpu")" "$rpw" "$rpc" "$(notes_of "$n")"
+		"$rlw" "$rlc" "$rpw" "$rpc" "$notes"
 done
 echo
 # What the yardsticks really did: a tool that read nothing would look fast.
