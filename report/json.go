@@ -273,7 +273,11 @@ func MissingEvidence(r *correlate.Run, fs []rules.Finding) []string {
 	}
 	for _, c := range r.Clock {
 		if c.Method == "unknown" || c.Zone == "unknown" {
-			set[fmt.Sprintf("clock of %s unresolved: its times could not be put on UTC", c.File)] = true
+			m := fmt.Sprintf("clock of %s unresolved: its times could not be put on UTC", c.File)
+			if c.LeftOut > 0 {
+				m += fmt.Sprintf(" (%d event(s) left out of every run)", c.LeftOut)
+			}
+			set[m] = true
 		}
 	}
 	out := make([]string, 0, len(set))
