@@ -89,6 +89,10 @@ func anchor(prefix, name string) string {
 	}, name)
 }
 
+// breakable escapes a run name and lets the browser wrap it after its
+// underscores (hasil_test_v19_100u_nolimit_pool140 is one long word).
+func breakable(name string) string { return strings.ReplaceAll(xmlText(name), "_", "_<wbr>") }
+
 // findingAnchor is the id of a run's n-th finding.
 func findingAnchor(run string, n int) string { return anchor("f-", run) + "-" + fmt.Sprint(n) }
 
@@ -118,7 +122,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap}
 .FAIL{background:#b91c1c}.PASS{background:#047857}
 .sev-critical{background:#7f1d1d}.sev-high{background:#b91c1c}.sev-medium{background:#b45309}.sev-low{background:#0369a1}.sev-info{background:#6b7280}
-.muted{color:#6b7280}.small{font-size:12px}td.verdict{min-width:12em}
+.muted{color:#6b7280}.small{font-size:12px}td.verdict{min-width:9em}td.run{min-width:10em;max-width:22em}
+.scroll{overflow-x:auto}
 figure{margin:10px 0;overflow-x:auto}figure svg{max-width:100%%;height:auto}
 article.finding{border-left:4px solid #d1d5db;padding:6px 12px;margin:12px 0;background:#fafafa}
 article.finding.critical{border-color:#7f1d1d}article.finding.high{border-color:#b91c1c}article.finding.medium{border-color:#b45309}
@@ -187,7 +192,7 @@ func inputSummary(a *correlate.Analysis) string {
 
 func writeHTMLOverview(ew *errWriter, a *correlate.Analysis, findings map[string][]rules.Finding, opt HTMLOptions) {
 	t := opt.targets()
-	ew.print("<section class=\"box\" id=\"overview\"><h2>Overview</h2>\n<table>\n<thead><tr><th>run</th><th>verdict</th><th>root cause</th>")
+	ew.print("<section class=\"box\" id=\"overview\"><h2>Overview</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>run</th><th>verdict</th><th>root cause</th>")
 	ew.printf("<th>requests</th><th>failures<br><span class=\"muted small\">target &lt; %s</span></th>", xmlText(pct(t.FailurePct)))
 	ew.printf("<th>p95<br><span class=\"muted small\">&lt; %s</span></th><th>p99<br><span class=\"muted small\">&lt; %s</span></th>",
 		xmlText(rules.Millis(t.P95MS)), xmlText(rules.Millis(t.P99MS)))
@@ -195,14 +200,14 @@ func writeHTMLOverview(ew *errWriter, a *correlate.Analysis, findings map[string
 	for _, r := range a.Runs {
 		fs := sortedFindings(findings[r.Name])
 		v := RunVerdict(r.Name, fs, opt.FailOn, opt.Gates)
-		ew.printf("<tr><td><a href=\"#%s\">%s</a></td>", anchor("run-", r.Name), xmlText(r.Name))
+		ew.printf("<tr><td class=\"run\"><a href=\"#%s\">%s</a></td>", anchor("run-", r.Name), breakable(r.Name))
 		ew.print(verdictCell(v))
 		if len(fs) == 0 {
 			ew.print("<td class=\"muted\">no finding</td>")
 		} else {
 			f := fs[0]
-			ew.printf("<td><span class=\"badge sev-%s\">%s</span> <a href=\"#%s\">%s</a> <code>%s</code>",
-				xmlText(f.Severity), xmlText(f.Severity), findingAnchor(r.Name, 1), xmlText(f.Title), xmlText(f.ID))
+			ew.printf("<td><span class=\"badge sev-%s\">%s</span> <a href=\"#%s\" title=\"%s\">%s</a>",
+				xmlText(f.Severity), xmlText(f.Severity), findingAnchor(r.Name, 1), xmlText(f.ID), xmlText(f.Title))
 			if len(fs) > 1 {
 				ew.printf(" <span class=\"muted small\">+%d more</span>", len(fs)-1)
 			}
@@ -226,11 +231,16 @@ func writeHTMLOverview(ew *errWriter, a *correlate.Analysis, findings map[string
 			if l.status == "meets" || l.status == "misses" {
 				cls += " " + l.status
 			}
-			ew.printf("<td class=\"%s\">%s</td>", cls, xmlText(l.value))
+			val := l.value
+			if k == "p95" || k == "p99" || k == "Auth success" {
+				// the short form; the run's own table gives Locust's value
+				val, _, _ = strings.Cut(val, " (")
+			}
+			ew.printf("<td class=\"%s\">%s</td>", cls, xmlText(val))
 		}
 		ew.printf("<td class=\"num\">%d</td></tr>\n", r.UsersMax)
 	}
-	ew.print("</tbody></table>\n<p class=\"muted small\">Root cause: the run's first finding, most severe first. Figures are Locust's Aggregated row; red misses its target.</p></section>\n")
+	ew.print("</tbody></table></div>\n<p class=\"muted small\">Root cause: the run's first finding, most severe first. Figures are Locust's Aggregated row; red misses its target.</p></section>\n")
 }
 
 func verdictCell(v Verdict) string {

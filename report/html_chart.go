@@ -318,7 +318,8 @@ func timelineChart(r *correlate.Run, opt ChartOptions) (string, int) {
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#f9fafb" stroke="#e5e7eb"/>`, plotLeft, y, plotRight-plotLeft, laneH)
 			label := l.class.label + " " + rules.Thousands(l.total)
 			if l.noSource {
-				label = l.class.label + ": no " + l.class.source + " log"
+				label = l.class.label
+				fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#6b7280" font-style="italic">no %s log in this run</text>`, plotLeft+6, y+13, xmlText(l.class.source))
 			}
 			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="%s">%s</text>`, plotLeft-6, y+13, l.class.color, xmlText(label))
 			var peak int64
