@@ -17,7 +17,7 @@ func gateFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "slo", Usage: "a gate, k6 style, repeatable: 'p95<2s', 'auth_success>99%', 'failure_pct<1%', 'endpoint[\"[AUTH] Login POST\"].p95<1s', 'p95<2s over any 30s', 'no finding>=critical', 'no new exception cluster vs baseline'"},
 		&cli.StringFlag{Name: "baseline", Usage: "the run other runs are compared with (compare deltas, 'no new exception cluster vs baseline')"},
 		&cli.StringFlag{Name: "junit", Usage: "write one JUnit testcase per gate per run to `FILE`"},
-		&cli.StringFlag{Name: "annotations", Usage: "print CI annotations for failed gates and serious findings: github"},
+		&cli.StringFlag{Name: "annotations", Usage: "print CI annotations for failed gates and serious findings on standard output, where GitHub reads them: github (with a json or html report, give --out)"},
 	}
 }
 
