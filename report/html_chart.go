@@ -224,6 +224,12 @@ func timelineChart(r *correlate.Run, opt ChartOptions) (string, int) {
 			t1 = h.Time
 		}
 	}
+	if n := len(r.Timeline); n > 0 {
+		// the lanes' buckets run to the end of the last one
+		if e := r.Timeline[n-1].Start.Add(r.Timeline[n-1].Width); e.After(t1) {
+			t1 = e
+		}
+	}
 	if !t1.After(t0) {
 		t1 = t0.Add(time.Second)
 	}
@@ -332,8 +338,9 @@ func timelineChart(r *correlate.Run, opt ChartOptions) (string, int) {
 				}
 				bt := r.Timeline[bi].Start
 				op := 0.3 + 0.7*float64(c)/float64(peak)
+				bx := x(bt)
 				fmt.Fprintf(&b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s" fill-opacity="%s"><title>%s</title></rect>`,
-					svgNum(x(bt)), y+1, svgNum(math.Max(bw, 1.5)), laneH-2, l.class.color, strconv.FormatFloat(math.Round(op*100)/100, 'f', -1, 64),
+					svgNum(bx), y+1, svgNum(math.Max(math.Min(bw, plotRight-bx), 1.5)), laneH-2, l.class.color, strconv.FormatFloat(math.Round(op*100)/100, 'f', -1, 64),
 					xmlText(fmt.Sprintf("%s: %d %s in %s", bt.UTC().Format("15:04:05")+" UTC", c, l.class.label, l.file)))
 			}
 		}

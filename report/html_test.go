@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -333,5 +334,22 @@ func TestExternalRefsCatches(t *testing.T) {
 	}
 	if refs := externalRefs(`<a href="#run-1">x</a><p>&lt;img src=x&gt;</p><svg xmlns="http://www.w3.org/2000/svg"></svg>`); len(refs) > 0 {
 		t.Errorf("false alarm: %q", refs)
+	}
+}
+
+// Every mark of the chart stays inside the plot's horizontal extent.
+func TestChartStaysInsidePlot(t *testing.T) {
+	for _, dir := range []string{"../samples/pool-exhaustion", "../samples/rate-limited", "../samples/many-runs"} {
+		a, _, set := sampleDiagnosis(t, dir)
+		for _, r := range a.Runs {
+			svg := TimelineSVG(r, ChartOptions{RateLimitTexts: RateLimitTexts(set)})
+			for _, m := range regexp.MustCompile(`<rect x="([0-9.]+)" y="[0-9]+" width="([0-9.]+)" height="16"`).FindAllStringSubmatch(svg, -1) {
+				x0, _ := strconv.ParseFloat(m[1], 64)
+				w, _ := strconv.ParseFloat(m[2], 64)
+				if x0 < plotLeft || x0+w > plotRight+0.05 {
+					t.Errorf("%s: lane mark at x=%v width %v leaves the plot [%d, %d]", r.Name, x0, w, plotLeft, plotRight)
+				}
+			}
+		}
 	}
 }
