@@ -54,6 +54,9 @@ type RunDoc struct {
 	Incidents       []IncidentDoc `json:"incidents"`
 	Clusters        []ClusterDoc  `json:"clusters"`
 	MissingEvidence []string      `json:"missing_evidence"`
+
+	// Gates are the --slo results for this run; absent without --slo.
+	Gates []GateDoc `json:"gates,omitempty"`
 }
 
 // Summary is a run's Aggregated row. Requests, failures and the
