@@ -117,6 +117,9 @@ type Clock struct {
 	// LagS is the estimated remaining lag after the offset (cross-
 	// correlation), in seconds.
 	LagS float64 `json:"lag_s,omitempty"`
+	// LeftOut is how many of the file's events have no UTC time (its
+	// offset is unknown, or it has no timestamps) and so are in no run.
+	LeftOut int64 `json:"events_left_out,omitempty"`
 }
 
 // Event is a parsed event on the UTC clock.

@@ -190,6 +190,7 @@ func fillRun(r *Run, events []Event, clocks map[string]*fileClock, b [2]time.Tim
 	for _, f := range r.Logs {
 		cl = append(cl, clocks[f].Clock)
 	}
+	cl = append(cl, unplacedClocks(clocks, r, opt.Margin)...)
 	r.Clock = append(cl, r.Clock...) // the stamp entry, when any, was set by buildRuns
 	sort.SliceStable(r.Clock, func(i, j int) bool { return r.Clock[i].File < r.Clock[j].File })
 	if len(r.Logs) == 0 {

@@ -26,6 +26,10 @@ type Options struct {
 	// NoRedact keeps secrets (passwords, session keys, CSRF tokens,
 	// Authorization/Cookie headers) in the tables; off by default.
 	NoRedact bool
+	// Progress, when set, is called as each file of ParseAll is done
+	// (from the parsing goroutines, possibly at once): the CLI's progress
+	// bar. It must not block.
+	Progress func(Target)
 }
 
 // Result is what parsing one file produced.
@@ -422,6 +426,9 @@ func ParseAll(targets []Target, opt Options) *Dataset {
 			defer wg.Done()
 			defer func() { <-sem }()
 			results[i] = ParseFile(t.Path, t.Name, opt)
+			if opt.Progress != nil {
+				opt.Progress(t)
+			}
 		}()
 	}
 	wg.Wait()

@@ -54,6 +54,9 @@ type CompareRun struct {
 	Findings      []string      `json:"findings"`       // IDs, most severe first
 	Hotspots      []Endpoint    `json:"hotspots"`       // endpoints with p95 over the target, worst first (up to 5)
 	ChangedParams []string      `json:"changed_params"` // vs the run compared with ("pool 100 → 140")
+
+	// Gates are the --slo results for this run; absent without --slo.
+	Gates []GateDoc `json:"gates,omitempty"`
 }
 
 // LoginSummary is the login POST row of a run.

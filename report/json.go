@@ -54,6 +54,9 @@ type RunDoc struct {
 	Incidents       []IncidentDoc `json:"incidents"`
 	Clusters        []ClusterDoc  `json:"clusters"`
 	MissingEvidence []string      `json:"missing_evidence"`
+
+	// Gates are the --slo results for this run; absent without --slo.
+	Gates []GateDoc `json:"gates,omitempty"`
 }
 
 // Summary is a run's Aggregated row. Requests, failures and the
@@ -283,7 +286,11 @@ func MissingEvidence(r *correlate.Run, fs []rules.Finding) []string {
 	}
 	for _, c := range r.Clock {
 		if c.Method == "unknown" || c.Zone == "unknown" {
-			set[fmt.Sprintf("clock of %s unresolved: its times could not be put on UTC", c.File)] = true
+			m := fmt.Sprintf("clock of %s unresolved: its times could not be put on UTC", c.File)
+			if c.LeftOut > 0 {
+				m += fmt.Sprintf(" (%d event(s) left out of every run)", c.LeftOut)
+			}
+			set[m] = true
 		}
 	}
 	out := make([]string, 0, len(set))

@@ -20,6 +20,10 @@ type MarkdownOptions struct {
 	// Rules are the rules that were evaluated, so that those that found
 	// nothing can be named under "Not confirmed". Optional.
 	Rules []RuleInfo
+	// TimelineImage is the link to the timeline chart written beside the
+	// document (`--out report.md` → report.timeline.svg); the first run's
+	// section shows it. "" for none.
+	TimelineImage string
 }
 
 // RuleInfo names a rule that was evaluated.
@@ -66,6 +70,7 @@ func WriteMarkdown(w io.Writer, a *correlate.Analysis, findings map[string][]rul
 			ew.print("\n---\n\n")
 		}
 		writeRunMarkdown(ew, a, r, findings[r.Name], opt)
+		opt.TimelineImage = "" // one chart file holds every run
 	}
 	if fs := findings[""]; len(fs) > 0 {
 		ew.print("\n---\n\n# Findings across runs\n\n")
@@ -108,6 +113,9 @@ func writeRunMarkdown(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs
 	}
 	for _, f := range facts {
 		ew.printf("- %s\n", f)
+	}
+	if opt.TimelineImage != "" {
+		ew.printf("\n![Timeline of each run: users, requests/s, failures/s, 5xx, pooler errors, rate-limit hits, incident windows (UTC)](%s)\n", opt.TimelineImage)
 	}
 	if rf := readFirst(fs); rf != "" {
 		ew.printf("\n> **Read first:** %s.\n", MarkdownText(rf))

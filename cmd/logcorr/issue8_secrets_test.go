@@ -167,7 +167,7 @@ func TestSecretsNeverReachOutput(t *testing.T) {
 		base := filepath.Join(outDir, "tables"+ext)
 		add("parse --out "+ext, "parse", "--out", base, dir)
 	}
-	for _, f := range []string{"text", "markdown", "json"} {
+	for _, f := range []string{"text", "markdown", "json", "html"} {
 		add("analyze --format "+f, "analyze", "--format", f, "--min-parsed", "0", "--fail-on", "none", dir)
 		p := filepath.Join(outDir, "report."+f)
 		add("analyze --out "+f, "analyze", "--format", f, "--out", p, "--min-parsed", "0", "--fail-on", "none", dir)
@@ -202,7 +202,7 @@ func TestSecretsNeverReachOutput(t *testing.T) {
 		}
 		exts[filepath.Ext(p)] = true
 	}
-	for _, ext := range []string{".arrow", ".parquet", ".jsonl", ".text", ".markdown", ".json"} {
+	for _, ext := range []string{".arrow", ".parquet", ".jsonl", ".text", ".markdown", ".json", ".html", ".svg"} {
 		if !exts[ext] {
 			t.Errorf("no %s file was written to %s", ext, outDir)
 		}
@@ -222,7 +222,7 @@ func TestSecretsNeverReachOutput(t *testing.T) {
 	// The planted values are really in the data the outputs are made of:
 	// without redaction they show up, so the checks above can fail.
 	var all strings.Builder
-	for _, f := range []string{"text", "markdown", "json"} {
+	for _, f := range []string{"text", "markdown", "json", "html"} {
 		stdout, _, _ := runCLI("analyze", "--no-redact", "--format", f, "--min-parsed", "0", "--fail-on", "none", dir)
 		all.WriteString(stdout)
 	}
