@@ -82,6 +82,10 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 
 	// Every run serves as clock evidence, selected or not.
 	all := buildRuns(in, &a.Messages)
+	if len(all) == 0 {
+		a.Messages = append(a.Messages, noRunReasons(a.Sources)...)
+	}
+	attachRunFiles(all, a.Sources)
 	files := groupFiles(in.events)
 	clocks := resolveClocks(files, all, opt, &a.Messages)
 	for _, f := range files {

@@ -46,7 +46,7 @@ type CompareRun struct {
 	Start     *time.Time `json:"start"`
 	End       *time.Time `json:"end,omitempty"`
 	DurationS *float64   `json:"duration_s,omitempty"`
-	UsersMax  int64      `json:"users_max"`
+	UsersMax  *int64     `json:"users_max"` // null when no user count was written
 	Summary   *Summary   `json:"summary"`
 	Params    RunParams  `json:"params"`
 	// Additions.
@@ -144,7 +144,7 @@ func CompareTargets(runs []*correlate.Run, findings map[string][]rules.Finding, 
 }
 
 func compareRun(r *correlate.Run, fs []rules.Finding, t rules.Targets) CompareRun {
-	cr := CompareRun{Name: r.Name, Start: timePtr(r.Start), End: timePtr(r.End), UsersMax: r.UsersMax,
+	cr := CompareRun{Name: r.Name, Start: timePtr(r.Start), End: timePtr(r.End), UsersMax: UsersMaxOf(r),
 		Summary: SummaryOf(r), Params: ParamsOf(r), Findings: []string{}, Hotspots: []Endpoint{}, ChangedParams: []string{}}
 	if !r.Start.IsZero() && !r.End.IsZero() {
 		d := r.End.Sub(r.Start).Seconds()
@@ -304,8 +304,8 @@ func compareCells(r CompareRun) []string {
 		loginAvg = millisP(l.AverageMS)
 	}
 	users := "-"
-	if r.UsersMax > 0 {
-		users = strconv.FormatInt(r.UsersMax, 10)
+	if r.UsersMax != nil && *r.UsersMax > 0 {
+		users = strconv.FormatInt(*r.UsersMax, 10)
 	}
 	top := r.Findings
 	if len(top) > 3 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
@@ -238,7 +239,11 @@ func writeHTMLOverview(ew *errWriter, a *correlate.Analysis, findings map[string
 			}
 			ew.printf("<td class=\"%s\">%s</td>", cls, xmlText(val))
 		}
-		ew.printf("<td class=\"num\">%d</td></tr>\n", r.UsersMax)
+		users := "-" // no user count in the files
+		if n := UsersMaxOf(r); n != nil {
+			users = strconv.FormatInt(*n, 10)
+		}
+		ew.printf("<td class=\"num\">%s</td></tr>\n", users)
 	}
 	ew.print("</tbody></table></div>\n<p class=\"muted small\">Root cause: the run's first finding, most severe first. Figures are Locust's Aggregated row; red misses its target.</p></section>\n")
 }

@@ -37,7 +37,7 @@ type RunDoc struct {
 	// Start and End are RFC 3339 UTC, null when the run's window is unknown.
 	Start    *time.Time `json:"start"`
 	End      *time.Time `json:"end"`
-	UsersMax int64      `json:"users_max"`
+	UsersMax *int64     `json:"users_max"` // null when no user count was written
 	// Summary is Locust's Aggregated row; null when the run has none.
 	Summary   *Summary        `json:"summary"`
 	Endpoints []Endpoint      `json:"endpoints"`
@@ -160,6 +160,16 @@ func BuildAnalysis(a *correlate.Analysis, findings map[string][]rules.Finding) *
 // WriteAnalysisJSON writes the document, indented, with a final newline.
 func WriteAnalysisJSON(w io.Writer, doc *AnalysisDoc) error { return writeJSON(w, doc) }
 
+// UsersMaxOf is a run's peak user count, nil when no user count was written
+// (the files are silent, which is not zero users).
+func UsersMaxOf(r *correlate.Run) *int64 {
+	if r.UsersUnknown {
+		return nil
+	}
+	n := r.UsersMax
+	return &n
+}
+
 // normAudits copies audits with absent lists as [] and absent maps as {},
 // so scripts reading `parse --json` or `analyze --format json` need no null
 // checks.
@@ -182,7 +192,7 @@ func normAudits(in []parsers.Audit) []parsers.Audit {
 
 func buildRun(r *correlate.Run, fs []rules.Finding) RunDoc {
 	d := RunDoc{
-		Name: r.Name, UsersMax: r.UsersMax, WindowSource: r.WindowSource,
+		Name: r.Name, UsersMax: UsersMaxOf(r), WindowSource: r.WindowSource,
 		Start: timePtr(r.Start), End: timePtr(r.End),
 		Summary:   SummaryOf(r),
 		Endpoints: EndpointsOf(r),

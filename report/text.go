@@ -87,7 +87,7 @@ func WriteText(w io.Writer, a *correlate.Analysis, findings map[string][]rules.F
 		if win == "" {
 			win = "window unknown"
 		}
-		ew.printf("  %s, peak %d users", win, r.UsersMax)
+		ew.printf("  %s, %s", win, peakUsers(UsersMaxOf(r)))
 		if l := ParamsOf(r).Label(); l != "" {
 			ew.printf(", %s", SanitizeTerminal(l))
 		}
@@ -174,7 +174,7 @@ func writeTextInput(ew *errWriter, a *correlate.Analysis) {
 	odd := map[string][]string{}
 	for _, s := range a.Sources {
 		lines += s.Lines
-		parsed += s.Records + s.Folded
+		parsed += s.Understood()
 		unparsed += s.Unparsed
 		switch s.Format {
 		case "unknown", "empty", "duplicate":
@@ -227,4 +227,12 @@ func writeTextSources(w io.Writer, ew *errWriter, a *correlate.Analysis, r *corr
 		ew.printf("Run name stamp read as local time: %s.\n", clockDesc(c, SanitizeTerminal))
 	}
 	return ew.err
+}
+
+// peakUsers says the peak user count, or that the files wrote none.
+func peakUsers(n *int64) string {
+	if n == nil {
+		return "peak users unknown (no user count in the files)"
+	}
+	return fmt.Sprintf("peak %d users", *n)
 }

@@ -112,8 +112,8 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 	for _, cr := range doc.Runs {
 		r := byName[cr.Name]
 		var desc []string
-		if cr.UsersMax > 0 {
-			desc = append(desc, fmt.Sprintf("%d users", cr.UsersMax))
+		if cr.UsersMax != nil && *cr.UsersMax > 0 {
+			desc = append(desc, fmt.Sprintf("%d users", *cr.UsersMax))
 		}
 		if cr.DurationS != nil {
 			desc = append(desc, fmt.Sprintf("%.0fs", *cr.DurationS))
@@ -248,9 +248,17 @@ func mainRun(doc *CompareDoc) *CompareRun {
 		if r.Summary == nil {
 			continue
 		}
-		if best == nil || r.UsersMax >= best.UsersMax {
+		if best == nil || deref64(r.UsersMax) >= deref64(best.UsersMax) {
 			best = r
 		}
 	}
 	return best
+}
+
+// deref64 is *p, 0 for nil (a run whose user count is unknown ranks last).
+func deref64(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

@@ -36,7 +36,12 @@ var statFields = map[string]func(r *parsers.StatRow) *float64{
 
 // runFields are whole-run metrics.
 var runFields = map[string]func(r *correlate.Run) *float64{
-	"users_max": func(r *correlate.Run) *float64 { return f64(float64(r.UsersMax)) },
+	"users_max": func(r *correlate.Run) *float64 {
+		if r.UsersUnknown {
+			return nil // no user count was written
+		}
+		return f64(float64(r.UsersMax))
+	},
 	"duration_s": func(r *correlate.Run) *float64 {
 		if r.Start.IsZero() || r.End.IsZero() {
 			return nil

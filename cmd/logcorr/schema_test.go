@@ -150,6 +150,20 @@ func TestSchemasMatchRealOutput(t *testing.T) {
 		}
 		checkAgainst(t, "compare.v1.schema.json", out)
 	})
+	// Other teams' artifacts: a Locust 0.x run (users_max null), a partial
+	// parse and code-page guesses in the audit.
+	t.Run("public-variants", func(t *testing.T) {
+		dir := "../../parsers/testdata/public"
+		out, _, _ := invoke(t, "analyze", "--format", "json", "--fail-on", "none", dir)
+		if !strings.Contains(out, `"users_max": null`) || !strings.Contains(out, `"encoding_confidence"`) {
+			t.Errorf("the fixtures no longer show a null users_max and a guessed code page")
+		}
+		checkAgainst(t, "analysis.v1.schema.json", out)
+		out, _, _ = invoke(t, "compare", "--format", "json", dir)
+		checkAgainst(t, "compare.v1.schema.json", out)
+		out, _, _ = invoke(t, "timeline", "--format", "json", dir)
+		checkAgainst(t, "timeline.v1.schema.json", out)
+	})
 	for _, dir := range []string{ahsp, stackPool} {
 		t.Run("corpus/"+filepath.Base(dir), func(t *testing.T) {
 			needDir(t, dir)
