@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -147,7 +149,7 @@ func compareRun(r *correlate.Run, fs []rules.Finding, t rules.Targets) CompareRu
 		d := r.End.Sub(r.Start).Seconds()
 		cr.DurationS = &d
 	}
-	if lr := rules.LoginRow(r); lr != nil {
+	if lr := model.LoginRow(r); lr != nil {
 		cr.Login = &LoginSummary{Name: lr.Name, Requests: lr.Requests, Failures: lr.Failures,
 			FailurePct: FailurePct(lr.Failures, lr.Requests), AverageMS: lr.Average, P95MS: lr.P95}
 	}
@@ -291,8 +293,8 @@ func compareCells(r CompareRun) []string {
 	}
 	req, fail, med, p95, p99, rps := "-", "-", "-", "-", "-", "-"
 	if s := r.Summary; s != nil {
-		req = rules.Thousands(s.Requests)
-		fail = fmt.Sprintf("%s (%s)", rules.Thousands(s.Failures), pct(s.FailurePct))
+		req = humanize.Thousands(s.Requests)
+		fail = fmt.Sprintf("%s (%s)", humanize.Thousands(s.Failures), pct(s.FailurePct))
 		med, p95, p99, rps = millisP(s.MedianMS), millisP(s.P95MS), millisP(s.P99MS), rpsText(s.RPS)
 	}
 	login, loginAvg := "-", "-"
@@ -496,7 +498,7 @@ func WriteCompareMarkdown(w io.Writer, doc *CompareDoc) error {
 		hot = append(hot, fmt.Sprintf("- %s: %s", MarkdownCode(shortName(r.Name)), strings.Join(hs, ", ")))
 	}
 	if len(hot) > 0 {
-		ew.printf("\n## p95 hotspots (over %s)\n\n%s\n", rules.Millis(doc.TargetP95MS), strings.Join(hot, "\n"))
+		ew.printf("\n## p95 hotspots (over %s)\n\n%s\n", humanize.Millis(doc.TargetP95MS), strings.Join(hot, "\n"))
 	}
 	order, groups := groupChanges(doc)
 	if len(order) > 0 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -240,7 +241,7 @@ func SummaryOf(r *correlate.Run) *Summary {
 // so a hotspot or change in the report is always about a row the rules saw.
 func EndpointsOf(r *correlate.Run) []Endpoint {
 	out := []Endpoint{}
-	for _, s := range rules.RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		out = append(out, Endpoint{Method: s.Type, Name: s.Name, Requests: s.Requests, Failures: s.Failures,
 			MedianMS: s.Median, P95MS: s.P95, P99MS: s.P99, MaxMS: s.Max, AverageMS: s.Average, RPS: s.RPS,
 			FailurePct: FailurePct(s.Failures, s.Requests)})

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -170,7 +172,7 @@ func writeSourcesSection(ew *errWriter, audits []parsers.Audit, clocks []correla
 		cells := sourceClocks(audits, clocks, MarkdownText, "—")
 		for i, s := range audits {
 			ew.printf("| %s | %s | %s | %s | %s | %s |\n", MarkdownCodeCell(s.Path), MarkdownText(s.Format),
-				rules.Thousands(s.Lines), rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), cells[i])
+				humanize.Thousands(s.Lines), humanize.Thousands(s.Records+s.Folded), humanize.Thousands(s.Unparsed), cells[i])
 		}
 	}
 	for _, c := range nameStamps(clocks, r) {
@@ -284,17 +286,17 @@ func metricLines(r *correlate.Run, t rules.Targets) []metricLine {
 	}
 	fp := FailurePct(agg.Failures, agg.Requests)
 	lines := []metricLine{
-		{"Requests", rules.Thousands(agg.Requests), "", ""},
-		{"Failures", fmt.Sprintf("%s (%s)", rules.Thousands(agg.Failures), pct(fp)), "< " + pct(t.FailurePct), status(fp < t.FailurePct)},
+		{"Requests", humanize.Thousands(agg.Requests), "", ""},
+		{"Failures", fmt.Sprintf("%s (%s)", humanize.Thousands(agg.Failures), pct(fp)), "< " + pct(t.FailurePct), status(fp < t.FailurePct)},
 		{"Median", msCell(agg.Median), "", ""},
-		{"p95", msCell(agg.P95), "< " + rules.Millis(t.P95MS), under(agg.P95, t.P95MS)},
-		{"p99", msCell(agg.P99), "< " + rules.Millis(t.P99MS), under(agg.P99, t.P99MS)},
+		{"p95", msCell(agg.P95), "< " + humanize.Millis(t.P95MS), under(agg.P95, t.P95MS)},
+		{"p99", msCell(agg.P99), "< " + humanize.Millis(t.P99MS), under(agg.P99, t.P99MS)},
 		{"RPS", rpsText(agg.RPS), "", ""},
 	}
-	if lr := rules.LoginRow(r); lr != nil && lr.Requests > 0 {
+	if lr := model.LoginRow(r); lr != nil && lr.Requests > 0 {
 		succ := 100 - FailurePct(lr.Failures, lr.Requests)
 		lines = append(lines, metricLine{"Auth success (" + lr.Name + ")",
-			fmt.Sprintf("%s (%s/%s ok)", pct(succ), rules.Thousands(lr.Requests-lr.Failures), rules.Thousands(lr.Requests)),
+			fmt.Sprintf("%s (%s/%s ok)", pct(succ), humanize.Thousands(lr.Requests-lr.Failures), humanize.Thousands(lr.Requests)),
 			"> " + pct(t.AuthSuccessPct), status(succ > t.AuthSuccessPct)})
 	}
 	return lines
@@ -306,7 +308,7 @@ func msCell(p *float64) string {
 	if p == nil {
 		return "N/A"
 	}
-	h := rules.Millis(*p)
+	h := humanize.Millis(*p)
 	if raw := rawMS(p) + " ms"; raw != h {
 		return h + " (" + raw + ")"
 	}
@@ -389,10 +391,10 @@ func writeGapsSection(ew *errWriter, r *correlate.Run, fs []rules.Finding, audit
 	for _, s := range audits {
 		switch {
 		case s.Format == "unknown":
-			ew.printf("- %s: format not recognised; its %s lines were not used\n", MarkdownCode(s.Path), rules.Thousands(s.Lines))
+			ew.printf("- %s: format not recognised; its %s lines were not used\n", MarkdownCode(s.Path), humanize.Thousands(s.Lines))
 			n++
 		case s.Unparsed > 0:
-			ew.printf("- %s: %s unparsed %s", MarkdownCode(s.Path), rules.Thousands(s.Unparsed), rules.Plural(s.Unparsed, "line", "lines"))
+			ew.printf("- %s: %s unparsed %s", MarkdownCode(s.Path), humanize.Thousands(s.Unparsed), humanize.Plural(s.Unparsed, "line", "lines"))
 			if len(s.UnparsedExamples) > 0 {
 				ex := s.UnparsedExamples[0]
 				ew.printf(", e.g. line %d: %s", ex.Line, MarkdownCode(ex.Text))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -185,7 +186,7 @@ func writeTextInput(ew *errWriter, a *correlate.Analysis) {
 	if lines > 0 {
 		pct = 100 * float64(parsed) / float64(lines)
 	}
-	ew.printf("\nInput: %d file(s), %s lines, %s unparsed (%.2f %% understood)\n", len(a.Sources), rules.Thousands(lines), rules.Thousands(unparsed), pct)
+	ew.printf("\nInput: %d file(s), %s lines, %s unparsed (%.2f %% understood)\n", len(a.Sources), humanize.Thousands(lines), humanize.Thousands(unparsed), pct)
 	for _, k := range []string{"unknown", "empty", "duplicate"} {
 		if fs := odd[k]; len(fs) > 0 {
 			ew.printf("  %s: %s\n", k, SanitizeTerminal(strings.Join(fs, ", ")))
@@ -215,8 +216,8 @@ func writeTextSources(w io.Writer, ew *errWriter, a *correlate.Analysis, r *corr
 	tb.Header("file", "format", "lines", "parsed", "unparsed", "clock")
 	clocks := sourceClocks(audits, r.Clock, SanitizeTerminal, "-")
 	for i, s := range audits {
-		if err := tb.Append(SanitizeTerminal(s.Path), SanitizeTerminal(s.Format), rules.Thousands(s.Lines),
-			rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), clocks[i]); err != nil {
+		if err := tb.Append(SanitizeTerminal(s.Path), SanitizeTerminal(s.Format), humanize.Thousands(s.Lines),
+			humanize.Thousands(s.Records+s.Folded), humanize.Thousands(s.Unparsed), clocks[i]); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -95,7 +96,7 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 		}
 	}
 	for _, s := range top {
-		ew.printf("- Confirmed (%s): %s — in %d %s\n", MarkdownText(s.f.Severity), MarkdownText(s.f.Title), len(s.runs), rules.Plural(int64(len(s.runs)), "run", "runs"))
+		ew.printf("- Confirmed (%s): %s — in %d %s\n", MarkdownText(s.f.Severity), MarkdownText(s.f.Title), len(s.runs), humanize.Plural(int64(len(s.runs)), "run", "runs"))
 	}
 
 	// Main changes: the code is not in the artifacts; the run parameters are.
@@ -142,13 +143,13 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 		}
 		if s := cr.Summary; s != nil {
 			ew.printf("  - Result (Aggregated): %s requests, %s failures (%s), median %s, p95 %s, p99 %s, RPS %s\n",
-				rules.Thousands(s.Requests), rules.Thousands(s.Failures), pct(s.FailurePct), millisP(s.MedianMS), millisP(s.P95MS), millisP(s.P99MS), rpsText(s.RPS))
+				humanize.Thousands(s.Requests), humanize.Thousands(s.Failures), pct(s.FailurePct), millisP(s.MedianMS), millisP(s.P95MS), millisP(s.P99MS), rpsText(s.RPS))
 		} else {
 			ew.print("  - Result: no Aggregated row\n")
 		}
 		if l := cr.Login; l != nil {
 			ew.printf("  - Auth login: %s requests, %s failures (%s), avg %s, p95 %s\n",
-				rules.Thousands(l.Requests), rules.Thousands(l.Failures), pct(l.FailurePct), millisP(l.AverageMS), millisP(l.P95MS))
+				humanize.Thousands(l.Requests), humanize.Thousands(l.Failures), pct(l.FailurePct), millisP(l.AverageMS), millisP(l.P95MS))
 		} else if r != nil && len(r.Stats) > 0 {
 			ew.print("  - Auth login: no login POST row recorded\n")
 		}

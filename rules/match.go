@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
 )
 
 // Match is the generic matcher of a YAML rule. Every set field must hold
@@ -472,7 +473,7 @@ func buildRecords(ctx *Context) []record {
 			text: e.Message + "\n" + e.Traceback, exc: exc, status: e.Status, time: t,
 			count: 1 + e.Duplicates, ev: EventEvidence(e), field: eventField(e)})
 	}
-	for _, f := range FailureRows(run) {
+	for _, f := range model.FailureRows(run) {
 		out = append(out, record{source: "locust_failures", kind: "failure", method: f.Method, path: f.Name,
 			message: f.Error, text: f.Error, count: max(f.Occurrences, 1), ev: FailureEvidence(f),
 			field: func(k string) string {
@@ -482,7 +483,7 @@ func buildRecords(ctx *Context) []record {
 				return ""
 			}})
 	}
-	for _, x := range ExceptionRows(run) {
+	for _, x := range model.ExceptionRows(run) {
 		out = append(out, record{source: "locust_exceptions", kind: "exception",
 			message: firstLine(x.Message), text: x.Message + "\n" + x.Traceback, count: max(x.Count, 1),
 			ev: ExceptionEvidence(x), field: func(k string) string {

@@ -9,6 +9,8 @@ import (
 	"github.com/dlclark/regexp2/v2"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -85,7 +87,7 @@ func checkRateLimited(ctx *Context) []Finding {
 		if ip := authIP(e); ip != "" {
 			seenIP[ip] = true
 		}
-		if e.Kind == parsers.KindRequest && e.Status != nil && *e.Status == 429 && isLoginName(e.Path) {
+		if e.Kind == parsers.KindRequest && e.Status != nil && *e.Status == 429 && model.IsLoginName(e.Path) {
 			n429 += 1 + e.Duplicates
 			ev429 = append(ev429, EventEvidence(e))
 		}
@@ -110,7 +112,7 @@ func checkRateLimited(ctx *Context) []Finding {
 		}
 	}
 	var csvN int64
-	for _, f := range FailureRows(run) {
+	for _, f := range model.FailureRows(run) {
 		m, err := re.FindStringMatch(f.Error)
 		if err != nil || m == nil {
 			continue
@@ -129,19 +131,19 @@ func checkRateLimited(ctx *Context) []Finding {
 	n := max(logN, csvN, n429)
 	var sources []string
 	if logN > 0 {
-		sources = append(sources, fmt.Sprintf("%s in %s", Thousands(logN), strings.Join(files, ", ")))
+		sources = append(sources, fmt.Sprintf("%s in %s", humanize.Thousands(logN), strings.Join(files, ", ")))
 	}
 	if csvN > 0 {
-		sources = append(sources, fmt.Sprintf("%s in Locust's failures", Thousands(csvN)))
+		sources = append(sources, fmt.Sprintf("%s in Locust's failures", humanize.Thousands(csvN)))
 	}
 	if n429 > 0 {
-		sources = append(sources, fmt.Sprintf("%s login requests answered 429", Thousands(n429)))
+		sources = append(sources, fmt.Sprintf("%s login requests answered 429", humanize.Thousands(n429)))
 	}
 	sum := "allauth refused logins with its rate-limit answer"
 	if text != "" {
 		sum += fmt.Sprintf(" %q", text)
 	}
-	sum += fmt.Sprintf(": %s login %s (%s)", Thousands(n), Plural(n, "attempt", "attempts"), strings.Join(sources, "; "))
+	sum += fmt.Sprintf(": %s login %s (%s)", humanize.Thousands(n), humanize.Plural(n, "attempt", "attempts"), strings.Join(sources, "; "))
 	if first != nil && first.Resolved {
 		sum += ", first at " + fmtTime(first.Time)
 		if u, h := usersAt(run, first.Time); h != nil && u > 0 {
@@ -227,7 +229,7 @@ func checkLoginUncounted(ctx *Context) []Finding {
 			continue
 		}
 		switch {
-		case e.Kind == parsers.KindAuthResponse && strings.EqualFold(e.Method, "POST") && e.Status != nil && *e.Status == 200 && isLoginName(e.Path):
+		case e.Kind == parsers.KindAuthResponse && strings.EqualFold(e.Method, "POST") && e.Status != nil && *e.Status == 200 && model.IsLoginName(e.Path):
 			serverPerFile[e.File] += 1 + e.Duplicates
 			evServer = append(evServer, EventEvidence(e))
 		case (e.Source == "locust_auth" || e.Source == "locust_console") && matches(loginPageReturnedRE, e.Message):
@@ -258,7 +260,7 @@ func checkLoginUncounted(ctx *Context) []Finding {
 	}
 	var evCSV []Evidence
 	haveFailureRows := hasFile(run, "_failures.csv") || len(run.Failures) > 0
-	for _, f := range FailureRows(run) {
+	for _, f := range model.FailureRows(run) {
 		if !names[f.Name] {
 			continue
 		}
@@ -284,10 +286,10 @@ func checkLoginUncounted(ctx *Context) []Finding {
 	}
 	var seen []string
 	if server > 0 {
-		seen = append(seen, fmt.Sprintf("the server answered %s login POSTs with 200 and the form again (auth_debug)", Thousands(server)))
+		seen = append(seen, fmt.Sprintf("the server answered %s login POSTs with 200 and the form again (auth_debug)", humanize.Thousands(server)))
 	}
 	if client > 0 {
-		seen = append(seen, fmt.Sprintf("the Locust side logged %s failed logins (%s)", Thousands(client), strings.Join(clientFiles, ", ")))
+		seen = append(seen, fmt.Sprintf("the Locust side logged %s failed logins (%s)", humanize.Thousands(client), strings.Join(clientFiles, ", ")))
 	}
 	m := map[string]float64{"failed_logins": float64(failed), "counted": float64(counted), "uncounted": float64(uncounted),
 		"login_requests": float64(requests), "login_failures_csv": float64(statFailures)}
@@ -296,8 +298,8 @@ func checkLoginUncounted(ctx *Context) []Finding {
 	m["reported_success_pct"], m["corrected_success_pct"] = round3(pct), round3(max(truePct, 0))
 	sum := fmt.Sprintf("%s failed %s counted as success: %s, but Locust recorded %s non-5xx login %s. "+
 		"Reported login success %s; with these counted, at most %s.",
-		Thousands(uncounted), Plural(uncounted, "login was", "logins were"), strings.Join(seen, "; "),
-		Thousands(counted), Plural(counted, "failure", "failures"), Pct(pct), Pct(max(truePct, 0)))
+		humanize.Thousands(uncounted), humanize.Plural(uncounted, "login was", "logins were"), strings.Join(seen, "; "),
+		humanize.Thousands(counted), humanize.Plural(counted, "failure", "failures"), humanize.Pct(pct), humanize.Pct(max(truePct, 0)))
 	conf := 0.85
 	var missing []string
 	if server == 0 {

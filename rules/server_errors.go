@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -80,7 +82,7 @@ func checkCSRF(ctx *Context) []Finding {
 	}
 	var csv403 int64
 	var evCSV []Evidence
-	for _, f := range FailureRows(run) {
+	for _, f := range model.FailureRows(run) {
 		if failureStatus(f.Error) == 403 || matches(csrfRE, f.Error) {
 			csv403 += f.Occurrences
 			evCSV = append(evCSV, FailureEvidence(f))
@@ -91,12 +93,12 @@ func checkCSRF(ctx *Context) []Finding {
 	}
 	// Per-file counts: django.security lines reach django_errors.log and
 	// runserver stderr alike.
-	sum := fmt.Sprintf("Django rejected %s %s for CSRF (%s) on %s", Thousands(n), Plural(n, "request", "requests"), countBy(reasons, 3), countBy(paths, 5))
+	sum := fmt.Sprintf("Django rejected %s %s for CSRF (%s) on %s", humanize.Thousands(n), humanize.Plural(n, "request", "requests"), countBy(reasons, 3), countBy(paths, 5))
 	if n403 > 0 {
-		sum += fmt.Sprintf("; %s request lines answered 403", Thousands(n403))
+		sum += fmt.Sprintf("; %s request lines answered 403", humanize.Thousands(n403))
 	}
 	if csv403 > 0 {
-		sum += fmt.Sprintf("; Locust counted %s of them as failures", Thousands(csv403))
+		sum += fmt.Sprintf("; Locust counted %s of them as failures", humanize.Thousands(csv403))
 	}
 	conf := 0.9
 	if n403 == 0 && csv403 == 0 {
@@ -165,10 +167,10 @@ func checkDBUnreachable(ctx *Context) []Finding {
 	app, appFiles := maxPerFile(appPerFile)
 	var parts []string
 	if pooler > 0 {
-		parts = append(parts, fmt.Sprintf("PgBouncer logged %s", Thousands(pooler)))
+		parts = append(parts, fmt.Sprintf("PgBouncer logged %s", humanize.Thousands(pooler)))
 	}
 	if app > 0 {
-		parts = append(parts, fmt.Sprintf("the app logged %s (%s)", Thousands(app), strings.Join(appFiles, ", ")))
+		parts = append(parts, fmt.Sprintf("the app logged %s (%s)", humanize.Thousands(app), strings.Join(appFiles, ", ")))
 	}
 	rows, n5xx := csv5xx(run)
 	var evCSV []Evidence
@@ -177,7 +179,7 @@ func checkDBUnreachable(ctx *Context) []Finding {
 	}
 	sum := fmt.Sprintf("PostgreSQL could not be reached: %s connection failures: %s", strings.Join(parts, " and "), countBy(kinds, 4))
 	if n5xx > 0 {
-		sum += fmt.Sprintf("; Locust recorded %s 5xx failures", Thousands(n5xx))
+		sum += fmt.Sprintf("; Locust recorded %s 5xx failures", humanize.Thousands(n5xx))
 	}
 	conf := 0.8
 	if pooler > 0 && app > 0 {
@@ -246,7 +248,7 @@ func checkAppException(ctx *Context) []Finding {
 		} else if c.Frame != "" {
 			where = "innermost frame " + c.Frame + " (library code)"
 		}
-		sum := fmt.Sprintf("%s: %s — %s %s, %s", c.ExcType, c.Template, Thousands(c.Count), Plural(c.Count, "time", "times"), where)
+		sum := fmt.Sprintf("%s: %s — %s %s, %s", c.ExcType, c.Template, humanize.Thousands(c.Count), humanize.Plural(c.Count, "time", "times"), where)
 		if len(c.Endpoints) > 0 {
 			eps := c.Endpoints
 			more := ""
@@ -332,7 +334,7 @@ func checkMissingTracebacks(ctx *Context) []Finding {
 		}
 	}
 	sum := fmt.Sprintf("%s of %s `Internal Server Error` records carry no traceback and none could be linked (%s); endpoints: %s",
-		Thousands(n), Thousands(total), strings.Join(files, ", "), countBy(paths, 6))
+		humanize.Thousands(n), humanize.Thousands(total), strings.Join(files, ", "), countBy(paths, 6))
 	if tbElsewhere {
 		sum += ". Some tracebacks exist in the logs but could not be tied to these records"
 	}
@@ -377,7 +379,7 @@ func checkUnexplained(ctx *Context) []Finding {
 		paths[strings.TrimSpace(c.Method+" "+templatePath(c.Path))]++
 	}
 	if unlinked > 0 {
-		sum := fmt.Sprintf("%s of %s server errors have neither a traceback nor a pooler error linked to them", Thousands(unlinked), Thousands(serverErrors))
+		sum := fmt.Sprintf("%s of %s server errors have neither a traceback nor a pooler error linked to them", humanize.Thousands(unlinked), humanize.Thousands(serverErrors))
 		if len(paths) > 0 {
 			sum += ": " + countBy(paths, 6)
 		}
@@ -423,7 +425,7 @@ func checkUnexplained(ctx *Context) []Finding {
 		Severity:   High.String(),
 		Confidence: 0.6,
 		Summary: fmt.Sprintf("Locust recorded %s server-error (5xx) failures — %s — and no server log was given for this run, so their cause cannot be shown.",
-			Thousands(left), countBy(names, 6)),
+			humanize.Thousands(left), countBy(names, 6)),
 		Interpretation: "The CSV proves the server failed these requests but not why; the server's logs for the same minutes would.",
 		Recommendation: "Analyse the run together with django_errors.log, runserver stderr and PgBouncer's log from the same time.",
 		Evidence:       ev,

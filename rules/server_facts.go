@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -72,7 +74,7 @@ func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 func csv5xx(run *correlate.Run) ([]*parsers.FailureRow, int64) {
 	var rows []*parsers.FailureRow
 	var n int64
-	for _, f := range FailureRows(run) {
+	for _, f := range model.FailureRows(run) {
 		if s := failureStatus(f.Error); s >= 500 {
 			rows = append(rows, f)
 			n += f.Occurrences
@@ -211,7 +213,7 @@ func countBy(m map[string]int64, max int) string {
 			parts = append(parts, "+"+strconv.Itoa(len(kvs)-max)+" more")
 			break
 		}
-		parts = append(parts, e.k+" ("+Thousands(e.v)+")")
+		parts = append(parts, e.k+" ("+humanize.Thousands(e.v)+")")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -233,27 +235,6 @@ func maxPerFile(perFile map[string]int64) (int64, []string) {
 }
 
 func fmtTime(t time.Time) string { return t.UTC().Format("15:04:05Z") }
-
-// FailureRows returns the run's Locust failure rows. correlate already
-// took them from one source (the CSV set when it has rows, else the HTML
-// report; the other copy is in run.FailuresHTML), so nothing counts twice.
-func FailureRows(run *correlate.Run) []*parsers.FailureRow {
-	out := make([]*parsers.FailureRow, len(run.Failures))
-	for i := range run.Failures {
-		out[i] = &run.Failures[i]
-	}
-	return out
-}
-
-// ExceptionRows is FailureRows for the exceptions table (the HTML copy is
-// in run.ExceptionsHTML).
-func ExceptionRows(run *correlate.Run) []*parsers.ExceptionRow {
-	out := make([]*parsers.ExceptionRow, len(run.Exceptions))
-	for i := range run.Exceptions {
-		out[i] = &run.Exceptions[i]
-	}
-	return out
-}
 
 // templatePath masks numeric path segments the way Locust request names
 // do (/api/project/13/pricing/ → /api/project/[id]/pricing/), so endpoint

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -20,7 +22,7 @@ type hotspot struct {
 // (requests × average over the sum of that product).
 func checkHotspot(ctx *Context) []Finding {
 	run, t := ctx.Run, ctx.Targets
-	rows := RequestRows(run)
+	rows := model.RequestRows(run)
 	var total float64
 	for _, r := range rows {
 		if r.Average != nil {
@@ -66,11 +68,11 @@ func checkHotspot(ctx *Context) []Finding {
 		if i >= show {
 			continue
 		}
-		s := fmt.Sprintf("%s %s: p95 %s", h.row.Type, h.row.Name, Millis(val(h.row.P95)))
+		s := fmt.Sprintf("%s %s: p95 %s", h.row.Type, h.row.Name, humanize.Millis(val(h.row.P95)))
 		if h.row.P99 != nil {
-			s += ", p99 " + Millis(*h.row.P99)
+			s += ", p99 " + humanize.Millis(*h.row.P99)
 		}
-		s += fmt.Sprintf(", %s requests, %s of all response time", Thousands(h.row.Requests), sharePct(h.share))
+		s += fmt.Sprintf(", %s requests, %s of all response time", humanize.Thousands(h.row.Requests), sharePct(h.share))
 		parts = append(parts, strings.TrimSpace(s))
 	}
 	more := ""
@@ -102,7 +104,7 @@ func checkHotspot(ctx *Context) []Finding {
 		Severity:   sev,
 		Confidence: conf,
 		Summary: fmt.Sprintf("%d %s over the p95/p99 target (%s / %s), slowest first: %s%s. Together they take %s of all response time.",
-			len(hs), Plural(int64(len(hs)), "endpoint is", "endpoints are"), Millis(t.P95MS), Millis(t.P99MS), strings.Join(parts, "; "), more, sharePct(shareSum)),
+			len(hs), humanize.Plural(int64(len(hs)), "endpoint is", "endpoints are"), humanize.Millis(t.P95MS), humanize.Millis(t.P99MS), strings.Join(parts, "; "), more, sharePct(shareSum)),
 		Interpretation: "These request names hold the tail latency; their share of response time says how much the run's " +
 			"aggregate figures depend on them. A slow endpoint that holds a database connection while it works also starves the others.",
 		Recommendation: "Profile the slowest endpoints first (queries, rendering, external calls); move long exports to a background job; " +

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -168,7 +170,7 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 		if n == 0 {
 			n = int64(len(p.closing))
 		}
-		s := fmt.Sprintf("PgBouncer turned away %s waiting %s with `query_wait_timeout`", Thousands(n), Plural(n, "client", "clients"))
+		s := fmt.Sprintf("PgBouncer turned away %s waiting %s with `query_wait_timeout`", humanize.Thousands(n), humanize.Plural(n, "client", "clients"))
 		if f := firstOf(p.pooler, p.closing); f != nil {
 			s += " in " + f.File
 			if !p.first.IsZero() {
@@ -191,7 +193,7 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 	m["driver_errors"] = float64(driverN)
 	if driverN > 0 {
 		sentences = append(sentences, fmt.Sprintf("the app's database driver raised it in %s %s (%s)",
-			Thousands(driverN), Plural(driverN, "request", "requests"), strings.Join(driverFiles, ", ")))
+			humanize.Thousands(driverN), humanize.Plural(driverN, "request", "requests"), strings.Join(driverFiles, ", ")))
 		for _, e := range p.driver {
 			evDriver = append(evDriver, EventEvidence(e))
 		}
@@ -201,7 +203,7 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 	evServer = chainEv
 	if linked > 0 {
 		sentences = append(sentences, fmt.Sprintf("%s %s answered 5xx because of it: %s",
-			Thousands(linked), Plural(linked, "request was", "requests were"), countBy(byPath, 8)))
+			humanize.Thousands(linked), humanize.Plural(linked, "request was", "requests were"), countBy(byPath, 8)))
 	}
 	rows5xx, n5xx := csv5xx(run)
 	m["locust_5xx_failures"] = float64(n5xx)
@@ -212,7 +214,7 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 			names[r.Name] += r.Occurrences
 			evCSV = append(evCSV, FailureEvidence(r))
 		}
-		sentences = append(sentences, fmt.Sprintf("Locust recorded %s 5xx failures: %s", Thousands(n5xx), countBy(names, 6)))
+		sentences = append(sentences, fmt.Sprintf("Locust recorded %s 5xx failures: %s", humanize.Thousands(n5xx), countBy(names, 6)))
 	}
 	if users, h := usersAt(run, p.first); h != nil {
 		m["onset_users"] = float64(users)
@@ -220,7 +222,7 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 	}
 	if p.maxWaitEv != nil {
 		m["max_avg_wait_s"] = round3(p.maxWaitUS / 1e6)
-		sentences = append(sentences, fmt.Sprintf("PgBouncer's stats put the average pool wait at up to %s", Millis(p.maxWaitUS/1e3)))
+		sentences = append(sentences, fmt.Sprintf("PgBouncer's stats put the average pool wait at up to %s", humanize.Millis(p.maxWaitUS/1e3)))
 		evPooler = append(evPooler, EventEvidence(p.maxWaitEv))
 	}
 	if len(p.settings) > 0 {
@@ -298,7 +300,7 @@ func ceilingRows(ctx *Context, timeoutMS float64) []*parsers.StatRow {
 	hi := r.Float("ceiling_high_ratio", 130.0/120) * timeoutMS
 	p95min := r.Float("ceiling_p95_ratio", 100.0/120) * timeoutMS
 	var out []*parsers.StatRow
-	for _, row := range RequestRows(ctx.Run) {
+	for _, row := range model.RequestRows(ctx.Run) {
 		if row.Max == nil || *row.Max < lo || *row.Max > hi {
 			continue
 		}
@@ -314,9 +316,9 @@ func ceilingRows(ctx *Context, timeoutMS float64) []*parsers.StatRow {
 func ceilingNames(rows []*parsers.StatRow) string {
 	var parts []string
 	for _, r := range rows {
-		s := fmt.Sprintf("%s (max %s, p95 %s", r.Name, Millis(*r.Max), Millis(*r.P95))
+		s := fmt.Sprintf("%s (max %s, p95 %s", r.Name, humanize.Millis(*r.Max), humanize.Millis(*r.P95))
 		if r.P99 != nil {
-			s += ", p99 " + Millis(*r.P99)
+			s += ", p99 " + humanize.Millis(*r.P99)
 		}
 		parts = append(parts, s+")")
 	}
@@ -353,13 +355,13 @@ func poolFromCSV(ctx *Context) []Finding {
 	for i, r := range rows {
 		ev = append(ev, StatEvidence(r))
 		reqs += r.Requests
-		part := fmt.Sprintf("%s: %s requests, max %s, p95 %s", r.Name, Thousands(r.Requests), Millis(*r.Max), Millis(*r.P95))
+		part := fmt.Sprintf("%s: %s requests, max %s, p95 %s", r.Name, humanize.Thousands(r.Requests), humanize.Millis(*r.Max), humanize.Millis(*r.P95))
 		if r.P99 != nil {
-			part += ", p99 " + Millis(*r.P99)
+			part += ", p99 " + humanize.Millis(*r.P99)
 		}
 		if n := failBy[r.Name]; n > 0 {
 			slow5xx += n
-			part += fmt.Sprintf(", %s failed with 5xx", Thousands(n))
+			part += fmt.Sprintf(", %s failed with 5xx", humanize.Thousands(n))
 			for _, f := range rows5xx {
 				if f.Name == r.Name {
 					failEv = append(failEv, FailureEvidence(f))
@@ -371,7 +373,7 @@ func poolFromCSV(ctx *Context) []Finding {
 		}
 	}
 	if len(rows) > show {
-		parts = append(parts, fmt.Sprintf("and %d more request %s", len(rows)-show, Plural(int64(len(rows)-show), "name", "names")))
+		parts = append(parts, fmt.Sprintf("and %d more request %s", len(rows)-show, humanize.Plural(int64(len(rows)-show), "name", "names")))
 	}
 	ev = append(ev, failEv...)
 	m := map[string]float64{"ceiling_ms": timeoutMS, "ceiling_rows": float64(len(rows)), "ceiling_requests": float64(reqs), "locust_5xx_failures": float64(slow5xx)}
@@ -382,7 +384,7 @@ func poolFromCSV(ctx *Context) []Finding {
 		h := &run.History[i]
 		if h.TotalMax != nil && *h.TotalMax >= lo {
 			m["onset_users"] = float64(h.Users)
-			onset = fmt.Sprintf(" The first ~%s response completed at %s with %d users running.", Millis(timeoutMS), fmtTime(h.Time), h.Users)
+			onset = fmt.Sprintf(" The first ~%s response completed at %s with %d users running.", humanize.Millis(timeoutMS), fmtTime(h.Time), h.Users)
 			ev = append(ev, HistoryEvidence(h))
 			break
 		}
@@ -397,7 +399,7 @@ func poolFromCSV(ctx *Context) []Finding {
 		Severity:   sev,
 		Confidence: conf,
 		Summary: fmt.Sprintf("Responses pile up at ~%s, PgBouncer's default query_wait_timeout: %s.%s Judged from the Locust CSV alone: no PgBouncer or Django log was given for this run.",
-			Millis(timeoutMS), strings.Join(parts, "; "), onset),
+			humanize.Millis(timeoutMS), strings.Join(parts, "; "), onset),
 		Interpretation: "A latency ceiling at exactly the pooler's queue timeout means requests waited for a database connection until PgBouncer " +
 			"gave up on them (the 5xx) or got one just before. Other 120 s limits (a proxy or client timeout) would look alike, hence the lower confidence.",
 		Recommendation: "Give the PgBouncer log (`pooler error: query_wait_timeout`) and Django's error log for this run to confirm; " +

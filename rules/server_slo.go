@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -18,7 +20,7 @@ func LoginRows(ctx *Context) []*parsers.StatRow {
 		panic(err) // Load lints *_name params, so only a hand-built rule gets here
 	}
 	var out []*parsers.StatRow
-	for _, r := range RequestRows(ctx.Run) {
+	for _, r := range model.RequestRows(ctx.Run) {
 		if !strings.EqualFold(r.Type, "POST") {
 			continue
 		}
@@ -57,10 +59,10 @@ func checkSLO(ctx *Context) []Finding {
 		"failures": float64(ag.Failures),
 	}
 	var figs []string
-	figs = append(figs, Thousands(ag.Requests)+" requests", Thousands(ag.Failures)+" failures")
+	figs = append(figs, humanize.Thousands(ag.Requests)+" requests", humanize.Thousands(ag.Failures)+" failures")
 	if p := failurePct(ag); p != nil {
 		m["failure_pct"] = round3(*p)
-		figs[1] += " (" + Pct(*p) + ")"
+		figs[1] += " (" + humanize.Pct(*p) + ")"
 	}
 	for _, x := range []struct {
 		key, label string
@@ -68,7 +70,7 @@ func checkSLO(ctx *Context) []Finding {
 	}{{"median_ms", "median", ag.Median}, {"p95_ms", "p95", ag.P95}, {"p99_ms", "p99", ag.P99}} {
 		if x.v != nil {
 			m[x.key] = *x.v
-			figs = append(figs, x.label+" "+Millis(*x.v))
+			figs = append(figs, x.label+" "+humanize.Millis(*x.v))
 		}
 	}
 	if ag.RPS != nil {
@@ -84,9 +86,9 @@ func checkSLO(ctx *Context) []Finding {
 		m["auth_success_pct"] = round3(authPct)
 		m["auth_requests"] = float64(authReq)
 		m["auth_failures"] = float64(authFail)
-		figs = append(figs, fmt.Sprintf("auth success %s (%s/%s logins)", Pct(authPct), Thousands(authReq-authFail), Thousands(authReq)))
+		figs = append(figs, fmt.Sprintf("auth success %s (%s/%s logins)", humanize.Pct(authPct), humanize.Thousands(authReq-authFail), humanize.Thousands(authReq)))
 		if t.AuthSuccessPct > 0 && authPct < t.AuthSuccessPct {
-			breaches = append(breaches, fmt.Sprintf("auth success %s < %s target", Pct(authPct), Pct(t.AuthSuccessPct)))
+			breaches = append(breaches, fmt.Sprintf("auth success %s < %s target", humanize.Pct(authPct), humanize.Pct(t.AuthSuccessPct)))
 			for _, r := range loginRows {
 				ev = append(ev, StatEvidence(r))
 			}
@@ -96,13 +98,13 @@ func checkSLO(ctx *Context) []Finding {
 		}
 	}
 	if ag.P95 != nil && t.P95MS > 0 && *ag.P95 > t.P95MS {
-		breaches = append(breaches, fmt.Sprintf("p95 %s > %s target", Millis(*ag.P95), Millis(t.P95MS)))
+		breaches = append(breaches, fmt.Sprintf("p95 %s > %s target", humanize.Millis(*ag.P95), humanize.Millis(t.P95MS)))
 	}
 	if ag.P99 != nil && t.P99MS > 0 && *ag.P99 > t.P99MS {
-		breaches = append(breaches, fmt.Sprintf("p99 %s > %s target", Millis(*ag.P99), Millis(t.P99MS)))
+		breaches = append(breaches, fmt.Sprintf("p99 %s > %s target", humanize.Millis(*ag.P99), humanize.Millis(t.P99MS)))
 	}
 	if p, ok := m["failure_pct"]; ok && t.FailurePct > 0 && p > t.FailurePct {
-		breaches = append(breaches, fmt.Sprintf("failure rate %s > %s target", Pct(p), Pct(t.FailurePct)))
+		breaches = append(breaches, fmt.Sprintf("failure rate %s > %s target", humanize.Pct(p), humanize.Pct(t.FailurePct)))
 		if p > ctx.Rule.Float("critical_failure_pct", 10) {
 			sev = Critical.String()
 		}

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 )
 
 // Consistency between the files of one run: the history's last totals
@@ -23,7 +26,7 @@ var usersTokenRE = regexp.MustCompile(`(?:^|_)(\d+)u(?:_|$)`)
 func checkArtifacts(ctx *Context) []Finding {
 	r := ctx.Run
 	var out []Finding
-	agg := aggregatedRow(r)
+	agg := model.AggregatedRow(r)
 	gapPct, gapMin := param(ctx, "max_gap_pct", 10), int64(param(ctx, "min_gap_requests", 50))
 	if agg != nil && len(r.History) > 0 {
 		last := &r.History[len(r.History)-1]
@@ -40,7 +43,7 @@ func checkArtifacts(ctx *Context) []Finding {
 			out = append(out, Finding{
 				Confidence: 0.8,
 				Summary: fmt.Sprintf("The history's last totals (%s requests, %s failures; %s) disagree with _stats.csv's Aggregated row (%s requests, %s failures; %s).",
-					Thousands(last.TotalRequests), Thousands(last.TotalFailures), last.File, Thousands(agg.Requests), Thousands(agg.Failures), agg.File),
+					humanize.Thousands(last.TotalRequests), humanize.Thousands(last.TotalFailures), last.File, humanize.Thousands(agg.Requests), humanize.Thousands(agg.Failures), agg.File),
 				Interpretation: "The history is written every second and can end slightly below the final stats; a larger gap, or a history above the stats, means the two files come from different runs (one overwritten by a later run with the same --csv prefix) or one was cut short.",
 				Recommendation: "Check the files' modification times; rerun with a unique --csv prefix per run.",
 				Evidence:       []Evidence{noted(HistoryEvidence(last), "last history row"), StatEvidence(agg)},
@@ -52,7 +55,7 @@ func checkArtifacts(ctx *Context) []Finding {
 	if agg != nil {
 		for i := range r.StatsHTML {
 			h := &r.StatsHTML[i]
-			if !isAggregated(h) {
+			if !model.IsAggregated(h) {
 				continue
 			}
 			d := h.Requests - agg.Requests
@@ -62,7 +65,7 @@ func checkArtifacts(ctx *Context) []Finding {
 			if d >= gapMin && pct(d, agg.Requests) > gapPct {
 				out = append(out, Finding{
 					Confidence:     0.8,
-					Summary:        fmt.Sprintf("The HTML report counts %s requests (%s), _stats.csv %s (%s).", Thousands(h.Requests), h.File, Thousands(agg.Requests), agg.File),
+					Summary:        fmt.Sprintf("The HTML report counts %s requests (%s), _stats.csv %s (%s).", humanize.Thousands(h.Requests), h.File, humanize.Thousands(agg.Requests), agg.File),
 					Interpretation: "Both are written at the end of the same run and differ by a few requests at most; a large difference means they belong to different runs.",
 					Recommendation: "Use a unique --csv prefix and --html name per run.",
 					Evidence:       []Evidence{StatEvidence(h), StatEvidence(agg)},
@@ -93,7 +96,7 @@ func checkArtifacts(ctx *Context) []Finding {
 	// The name's user count against the history's peak.
 	if m := usersTokenRE.FindStringSubmatch(strings.ToLower(r.Name)); m != nil && len(r.History) > 0 {
 		want, _ := strconv.ParseInt(m[1], 10, 64)
-		got := usersMax(r)
+		got := model.UsersMax(r)
 		if got > 0 && got != want {
 			var peak = &r.History[0]
 			for i := range r.History {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -28,7 +30,7 @@ func init() {
 // with no failure), else runserver lines "GET /accounts/login/ 200 SIZE"
 // when they all agree.
 func loginPageSize(ctx *Context, r *correlate.Run) (size float64, ev Evidence, ok bool) {
-	get, _ := loginRows(r)
+	get, _ := model.LoginRows(r)
 	if get != nil && get.Requests > 0 && get.Failures == 0 && get.AvgContentSize != nil && isWhole(*get.AvgContentSize) && *get.AvgContentSize > 0 {
 		return *get.AvgContentSize, noted(StatEvidence(get), "every login page response was this size"), true
 	}
@@ -86,8 +88,8 @@ func mixCount(s *parsers.StatRow, a, b float64) (int64, bool) {
 // failure body F with at least n−f L-sized bodies.
 func loginPageRows(r *correlate.Run, L, F float64) []bodyRow {
 	var out []bodyRow
-	for _, s := range RequestRows(r) {
-		if isAuthName(s.Name) || s.AvgContentSize == nil || s.Requests == 0 {
+	for _, s := range model.RequestRows(r) {
+		if model.IsAuthName(s.Name) || s.AvgContentSize == nil || s.Requests == 0 {
 			continue
 		}
 		ok := s.Requests - s.Failures
@@ -116,8 +118,8 @@ func loginPageRows(r *correlate.Run, L, F float64) []bodyRow {
 // when at least minAgree rows give the same whole number.
 func failureBodySize(r *correlate.Run, L float64, minAgree int) (float64, []*parsers.StatRow) {
 	votes := map[int64][]*parsers.StatRow{}
-	for _, s := range RequestRows(r) {
-		if isAuthName(s.Name) || s.AvgContentSize == nil || s.Failures == 0 || s.Failures > s.Requests {
+	for _, s := range model.RequestRows(r) {
+		if model.IsAuthName(s.Name) || s.AvgContentSize == nil || s.Failures == 0 || s.Failures > s.Requests {
 			continue
 		}
 		n, f := float64(s.Requests), float64(s.Failures)
@@ -157,8 +159,8 @@ func checkLoginPageBodies(ctx *Context) []Finding {
 	}
 	total, fails := aggRequests(r), aggFailures(r)
 	var nonAuth int64
-	for _, s := range RequestRows(r) {
-		if !isAuthName(s.Name) {
+	for _, s := range model.RequestRows(r) {
+		if !model.IsAuthName(s.Name) {
 			nonAuth += s.Requests
 		}
 	}
@@ -166,7 +168,7 @@ func checkLoginPageBodies(ctx *Context) []Finding {
 	f := Finding{
 		Confidence: 0.85,
 		Summary: fmt.Sprintf("%s requests over %d request names were counted as success but returned the login page (%s bytes): %.1f%% of all %s requests (%.1f%% of the non-login ones). Counting them as failures, the failure rate is %.2f%%, not %.2f%%.",
-			Thousands(affected), len(rows), fmtNum(L), share, Thousands(total), pct(affected, nonAuth), pct(fails+affected, total), pct(fails, total)),
+			humanize.Thousands(affected), len(rows), fmtNum(L), share, humanize.Thousands(total), pct(affected, nonAuth), pct(fails+affected, total), pct(fails, total)),
 		Interpretation: "Their average body size equals the login page's size (or is an exact mix of it and the failure page): the users were not logged in and Django's login_required redirected them to the login page, which Locust followed and counted as a 200. Those requests never exercised the endpoint; their latency is the login page's.",
 		Recommendation: "Make the locustfile fail a request whose final URL is the login page (catch_response; check response.url or history), fix the logins, and rerun.",
 		Metrics: map[string]float64{"login_page_bytes": L, "affected_requests": float64(affected), "affected_pct": share,
@@ -212,8 +214,8 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 		if F > 0 {
 			var hits []bodyRow
 			var n int64
-			for _, s := range RequestRows(r) {
-				if isAuthName(s.Name) || s.AvgContentSize == nil {
+			for _, s := range model.RequestRows(r) {
+				if model.IsAuthName(s.Name) || s.AvgContentSize == nil {
 					continue
 				}
 				k, ok := mixCount(s, F, L)
@@ -226,7 +228,7 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 				f := Finding{
 					Confidence: 0.7,
 					Summary: fmt.Sprintf("%s request(s) over %d request name(s) counted as success carried the %s-byte body that failed requests carry (inferred from %d endpoints).",
-						Thousands(n), len(hits), fmtNum(F), len(voters)),
+						humanize.Thousands(n), len(hits), fmtNum(F), len(voters)),
 					Interpretation: fmt.Sprintf("For %d endpoints, (average size × requests − successes × %s-byte login page) / failures gives the same %s bytes: the failure (error) page. Rows whose average is an exact mix of that page and the login page with more such pages than failures had error pages accepted as success (a catch_response that did not check the status).", len(voters), fmtNum(L), fmtNum(F)),
 					Recommendation: "Fail requests on status >= 400 in catch_response blocks; recount the run's failures.",
 					Metrics:        map[string]float64{"error_body_bytes": F, "requests": float64(n)},
@@ -246,8 +248,8 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 	// sizes (known_pages) are named.
 	known := knownPages(ctx)
 	shared := map[int64][]*parsers.StatRow{}
-	for _, s := range RequestRows(r) {
-		if isAuthName(s.Name) || s.AvgContentSize == nil || s.Failures != 0 || s.Requests == 0 || !isWhole(*s.AvgContentSize) {
+	for _, s := range model.RequestRows(r) {
+		if model.IsAuthName(s.Name) || s.AvgContentSize == nil || s.Failures != 0 || s.Requests == 0 || !isWhole(*s.AvgContentSize) {
 			continue
 		}
 		v := int64(math.Round(*s.AvgContentSize))
@@ -275,7 +277,7 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 		f := Finding{
 			Confidence: 0.8,
 			Summary: fmt.Sprintf("%s requests over %d request names were counted as success but every response was %s bytes: %s.",
-				Thousands(n), len(rows), Thousands(v), what),
+				humanize.Thousands(n), len(rows), humanize.Thousands(v), what),
 			Interpretation: "Different endpoints returning bodies of exactly the same size is a shared page, not their data. Locust counted these responses as successes, so the run's failure rate leaves them out.",
 			Recommendation: "Fail requests on status >= 400 (catch_response must check the status), fix the cause (for a CSRF page: send the csrftoken cookie value as X-CSRFToken), and rerun.",
 			Metrics:        map[string]float64{"body_bytes": float64(v), "requests": float64(n), "effective_failure_pct": pct(aggFailures(r)+n, aggRequests(r))},

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -36,7 +37,7 @@ func pct(a, b int64) float64 {
 }
 
 func rowLabel(s *parsers.StatRow) string {
-	if isAggregated(s) {
+	if model.IsAggregated(s) {
 		return "Aggregated"
 	}
 	return strings.TrimSpace(s.Type + " " + s.Name)

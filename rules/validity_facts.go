@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -15,84 +16,19 @@ import (
 // exceptions, HTML meta and the console command line) and log events the
 // correlation stage attached to the run.
 
-// isAggregated reports whether s is Locust's total row.
-func isAggregated(s *parsers.StatRow) bool {
-	return s.Type == "" && strings.EqualFold(s.Name, "Aggregated")
-}
-
-// aggregatedRow returns the run's total row, or nil.
-func aggregatedRow(r *correlate.Run) *parsers.StatRow {
-	if r.Aggregated != nil {
-		return r.Aggregated
-	}
-	for i := range r.Stats {
-		if isAggregated(&r.Stats[i]) {
-			return &r.Stats[i]
-		}
-	}
-	return nil
-}
-
-// isAuthName reports whether a Locust request name is part of logging in
-// or out: the user's locustfile names them "[AUTH] ...", other locustfiles
-// request the allauth URLs directly.
-func isAuthName(name string) bool {
-	l := strings.ToLower(name)
-	return strings.Contains(l, "[auth]") || strings.Contains(l, "login") ||
-		strings.Contains(l, "logout") || strings.Contains(l, "/accounts/")
-}
-
-// isLoginName reports whether a Locust request name or a request path is
-// the login (any case).
-func isLoginName(name string) bool {
-	return strings.Contains(strings.ToLower(name), "login")
-}
-
-// loginRows returns the login page GET row and the credentials POST row.
-func loginRows(r *correlate.Run) (get, post *parsers.StatRow) {
-	for _, s := range RequestRows(r) {
-		if !isLoginName(s.Name) {
-			continue
-		}
-		switch strings.ToUpper(s.Type) {
-		case "GET":
-			if get == nil {
-				get = s
-			}
-		case "POST":
-			if post == nil {
-				post = s
-			}
-		}
-	}
-	return get, post
-}
-
 // onlyAuthRequests reports whether every request the run recorded was a
 // login/logout request (and there was at least one).
 func onlyAuthRequests(r *correlate.Run) bool {
-	rows := RequestRows(r)
+	rows := model.RequestRows(r)
 	if len(rows) == 0 {
 		return false
 	}
 	for _, s := range rows {
-		if s.Requests > 0 && !isAuthName(s.Name) {
+		if s.Requests > 0 && !model.IsAuthName(s.Name) {
 			return false
 		}
 	}
 	return true
-}
-
-// usersMax is the run's peak user count, from the correlation stage or the
-// history.
-func usersMax(r *correlate.Run) int64 {
-	m := r.UsersMax
-	for _, h := range r.History {
-		if h.Users > m {
-			m = h.Users
-		}
-	}
-	return m
 }
 
 // idleTail is the end of a run during which users were still running but

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -37,7 +39,7 @@ func clientStatus(f *parsers.FailureRow) string {
 func checkClientErrors(ctx *Context) []Finding {
 	r := ctx.Run
 	by := map[string][]*parsers.FailureRow{}
-	for _, f := range FailureRows(r) {
+	for _, f := range model.FailureRows(r) {
 		if c := clientStatus(f); c != "" {
 			by[c] = append(by[c], f)
 		}
@@ -59,7 +61,7 @@ func checkClientErrors(ctx *Context) []Finding {
 		sort.Strings(names)
 		f := Finding{
 			Confidence: 0.9,
-			Summary:    fmt.Sprintf("%s requests failed with HTTP %s on %d request name(s).", Thousands(n), c, len(rows)),
+			Summary:    fmt.Sprintf("%s requests failed with HTTP %s on %d request name(s).", humanize.Thousands(n), c, len(rows)),
 			Metrics:    map[string]float64{"status": atof(c), "failures": float64(n), "names": float64(len(rows))},
 		}
 		switch c {
@@ -130,7 +132,7 @@ func checkServerUnreachable(ctx *Context) []Finding {
 	r := ctx.Run
 	var rows []*parsers.FailureRow
 	var n int64
-	for _, fr := range FailureRows(r) {
+	for _, fr := range model.FailureRows(r) {
 		if isUnreachable(fr.Error) {
 			rows = append(rows, fr)
 			n += fr.Occurrences
@@ -145,7 +147,7 @@ func checkServerUnreachable(ctx *Context) []Finding {
 		Severity:   "high",
 		Confidence: 0.9,
 		Summary: fmt.Sprintf("%s requests over %d request name(s) failed without an HTTP response (connection refused/reset/aborted): %.1f%% of %s requests.",
-			Thousands(n), len(rows), pct(n, total), Thousands(total)),
+			humanize.Thousands(n), len(rows), pct(n, total), humanize.Thousands(total)),
 		Interpretation: "The server was down, restarting (runserver's autoreloader), or dropping connections (listen backlog full, worker crashed). These failures say nothing about endpoint latency; during that time the test measured an absent server.",
 		Recommendation: "Check the server's log around the onset for a restart or crash, run without the autoreloader (--noreload) and rerun.",
 		Metrics:        map[string]float64{"failures": float64(n), "share_pct": pct(n, total)},
@@ -174,8 +176,8 @@ func checkSingleEndpointFailure(ctx *Context) []Finding {
 	minReq := int64(param(ctx, "min_requests", 20))
 	hi, lo := param(ctx, "failing_ratio", 0.5), param(ctx, "clean_ratio", 0.02)
 	var failing, clean []*parsers.StatRow
-	for _, s := range RequestRows(r) {
-		if isAuthName(s.Name) || s.Requests < minReq {
+	for _, s := range model.RequestRows(r) {
+		if model.IsAuthName(s.Name) || s.Requests < minReq {
 			continue
 		}
 		ratio := float64(s.Failures) / float64(s.Requests)
@@ -202,7 +204,7 @@ func checkSingleEndpointFailure(ctx *Context) []Finding {
 		Metrics:        map[string]float64{"failure_pct": pct(s.Failures, s.Requests), "clean_names": float64(len(clean))},
 	}
 	f.Evidence = append(f.Evidence, StatEvidence(s))
-	for _, fr := range FailureRows(r) {
+	for _, fr := range model.FailureRows(r) {
 		if fr.Name == s.Name {
 			f.Evidence = append(f.Evidence, FailureEvidence(fr))
 		}

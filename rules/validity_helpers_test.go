@@ -11,9 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logcorr/logcorr/correlate"
-	"github.com/logcorr/logcorr/parsers"
 	"gopkg.in/yaml.v3"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/parsers"
 )
 
 // csvRun builds a run from real Locust CSV excerpts, for unit tests that
@@ -80,7 +82,7 @@ func (c csvRun) build(t *testing.T) *correlate.Run {
 			Percentiles: pcts(get)})
 	})
 	for i := range r.Stats {
-		if isAggregated(&r.Stats[i]) {
+		if model.IsAggregated(&r.Stats[i]) {
 			r.Aggregated = &r.Stats[i]
 		}
 	}

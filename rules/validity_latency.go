@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -63,7 +64,7 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 		max float64
 	}
 	var hits []hit
-	for _, s := range RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		if s.Max != nil && *s.Max >= minMS {
 			hits = append(hits, hit{s, *s.Max})
 		}
@@ -98,7 +99,7 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 		return best
 	}
 	var piled []*parsers.StatRow
-	for _, s := range RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		if s.Requests >= 10 {
 			if v := pileUp(s, tol); v >= minMS && matchKnown(v) != "" {
 				piled = append(piled, s)
@@ -170,7 +171,7 @@ func checkLatencyFloor(ctx *Context) []Finding {
 	tight := param(ctx, "tight_ratio", 0.9)
 	minReq := int64(param(ctx, "min_requests", 20))
 	var rows []*parsers.StatRow
-	for _, s := range RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		if s.Requests < minReq || s.Min == nil || s.Median == nil || *s.Min < minMS {
 			continue
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -38,7 +40,7 @@ func poolEvents(r *correlate.Run) (invalid, single []*correlate.Event) {
 
 func checkLoginPostMissing(ctx *Context) []Finding {
 	r := ctx.Run
-	get, post := loginRows(r)
+	get, post := model.LoginRows(r)
 	if get == nil || get.Requests == 0 {
 		return nil
 	}
@@ -58,13 +60,13 @@ func checkLoginPostMissing(ctx *Context) []Finding {
 	if posts == 0 {
 		f.Confidence = 0.9
 		f.Summary = fmt.Sprintf("%s users fetched the login page (%s) but no login POST was recorded: the run's %s%% failure rate covers the login page only.",
-			Thousands(get.Requests), rowLabel(get), fmtNum(pct(aggFailures(r), aggRequests(r))))
+			humanize.Thousands(get.Requests), rowLabel(get), fmtNum(pct(aggFailures(r), aggRequests(r))))
 	} else {
 		f.Severity = "medium"
 		f.Confidence = 0.7
 		f.Evidence = append(f.Evidence, StatEvidence(post))
 		f.Summary = fmt.Sprintf("Only %s login POSTs for %s login page GETs: %s users never completed a login POST, so the POST's %d/%d success figure describes %.0f%% of the users.",
-			Thousands(posts), Thousands(get.Requests), Thousands(missing), post.Requests-post.Failures, post.Requests, pct(posts, get.Requests))
+			humanize.Thousands(posts), humanize.Thousands(get.Requests), humanize.Thousands(missing), post.Requests-post.Failures, post.Requests, pct(posts, get.Requests))
 	}
 	f.Interpretation = "Locust records a request only when it completes. Either the users never sent the POST (the locustfile skipped it: no credentials, e.g. a TEST_USER_POOL entry it rejected) or the POSTs were still waiting when the test stopped."
 	invalid, single := poolEvents(r)

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -62,7 +63,7 @@ func previousRun(a *correlate.Analysis, r *correlate.Run, minShared float64) *co
 		}
 	}
 	mine := map[string]bool{}
-	for _, s := range RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		mine[s.Type+" "+s.Name] = true
 	}
 	if len(mine) == 0 {
@@ -71,7 +72,7 @@ func previousRun(a *correlate.Analysis, r *correlate.Run, minShared float64) *co
 	for i := idx - 1; i >= 0; i-- {
 		o := a.Runs[i]
 		n := 0
-		for _, s := range RequestRows(o) {
+		for _, s := range model.RequestRows(o) {
 			if mine[s.Type+" "+s.Name] {
 				n++
 			}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -27,7 +29,7 @@ const noTasksPrefix = "No tasks defined on "
 // class names they name.
 func noTaskClasses(r *correlate.Run) (rows []*parsers.ExceptionRow, classes []string) {
 	seen := map[string]bool{}
-	for _, e := range ExceptionRows(r) {
+	for _, e := range model.ExceptionRows(r) {
 		msg := e.Message
 		k := strings.Index(msg, noTasksPrefix)
 		if k < 0 {
@@ -55,7 +57,7 @@ func noTaskClasses(r *correlate.Run) (rows []*parsers.ExceptionRow, classes []st
 
 func authRowsEvidence(r *correlate.Run, note string) []Evidence {
 	var ev []Evidence
-	for _, s := range RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		ev = append(ev, noted(StatEvidence(s), note))
 	}
 	return ev
@@ -110,7 +112,7 @@ func checkTagsComma(ctx *Context) []Finding {
 	f := Finding{
 		Confidence: 0.8,
 		Summary: fmt.Sprintf("Only login requests ran (%s requests) and user class %s had no tasks at all: the task filter (--tags) matched nothing but untagged tasks.",
-			Thousands(aggRequests(r)), strings.Join(classes, ", ")),
+			humanize.Thousands(aggRequests(r)), strings.Join(classes, ", ")),
 		Interpretation: "Locust raises \"No tasks defined on <class>\" when tag filtering removed every task of a user class. Together with a run that recorded nothing but logins, the likeliest cause is --tags given a comma-separated list (\"--tags api,page\" is one tag named \"api,page\"), which no task carries. The run's figures describe logins only, not the application under load.",
 		Recommendation: "Check the command line; pass tags space-separated (--tags api page phase1 phase2) and rerun.",
 		Missing:        []string{"the Locust command line (console log or HTML report) to confirm the --tags value"},
@@ -179,22 +181,22 @@ func nameSaysAuth(ctx *Context, name string) bool {
 }
 
 func aggRequests(r *correlate.Run) int64 {
-	if a := aggregatedRow(r); a != nil {
+	if a := model.AggregatedRow(r); a != nil {
 		return a.Requests
 	}
 	var n int64
-	for _, s := range RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		n += s.Requests
 	}
 	return n
 }
 
 func aggFailures(r *correlate.Run) int64 {
-	if a := aggregatedRow(r); a != nil {
+	if a := model.AggregatedRow(r); a != nil {
 		return a.Failures
 	}
 	var n int64
-	for _, s := range RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		n += s.Failures
 	}
 	return n
@@ -242,7 +244,7 @@ func kindRows(ctx *Context, r *correlate.Run, kind string) []*parsers.StatRow {
 		pats = strings.Split(p, "|")
 	}
 	var out []*parsers.StatRow
-	for _, s := range RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		l := strings.ToLower(s.Name)
 		for _, p := range pats {
 			if p != "" && strings.Contains(l, strings.ToLower(p)) {
@@ -291,7 +293,7 @@ func checkExcludedTagRan(ctx *Context) []Finding {
 		f := Finding{
 			Confidence: 0.9,
 			Summary: fmt.Sprintf("%s says %q requests were excluded, yet %s %q request(s) over %d request name(s) ran (%.1f%% of %s requests, %d failures).",
-				said, kind, Thousands(req), kind, len(rows), pct(req, total), Thousands(total), fail),
+				said, kind, humanize.Thousands(req), kind, len(rows), pct(req, total), humanize.Thousands(total), fail),
 			Metrics: map[string]float64{"requests": float64(req), "failures": float64(fail), "names": float64(len(rows)), "share_pct": pct(req, total)},
 		}
 		switch {
@@ -344,13 +346,13 @@ func checkUserClassWithoutTasks(ctx *Context) []Finding {
 	f := Finding{
 		Confidence: 0.95,
 		Summary: fmt.Sprintf("User class %s had no tasks: Locust raised \"No tasks defined on …\" %s times; the users it spawned sent no requests.",
-			strings.Join(classes, ", "), Thousands(n)),
+			strings.Join(classes, ", "), humanize.Thousands(n)),
 		Interpretation: "Every task of the class was filtered out (by --tags/--exclude-tags) or the class defines none. Locust still spawns its share of the users; each one only raises this exception and waits, so the load the run applied is smaller than its user count says.",
 		Recommendation: "Fix the tag filter or mark the class abstract; compare only runs whose user classes all had tasks.",
 		Metrics:        map[string]float64{"exceptions": float64(n)},
 	}
 	// The HTML report's task table gives the share of users per class.
-	users := usersMax(r)
+	users := model.UsersMax(r)
 	for _, c := range classes {
 		var ratio float64
 		found := false
@@ -383,10 +385,10 @@ func checkAuthOnlyRun(ctx *Context) []Finding {
 	f := Finding{
 		Confidence: 0.8,
 		Summary: fmt.Sprintf("Run %q recorded only authentication requests (%s requests, %s failures) although its name does not say auth-only: no application endpoint was measured.",
-			r.Name, Thousands(total), Thousands(aggFailures(r))),
+			r.Name, humanize.Thousands(total), humanize.Thousands(aggFailures(r))),
 		Interpretation: "Every request name is part of the login flow. Its failure rate and percentiles are login figures and cannot be compared with full runs' figures. Typical causes: a task filter that matched nothing but untagged tasks, user classes without tasks, or users that stop (or block) after logging in.",
 		Recommendation: "Do not report this run as a full load test; find why no other task ran (command line, exceptions) and rerun.",
-		Metrics:        map[string]float64{"requests": float64(total), "users_max": float64(usersMax(r))},
+		Metrics:        map[string]float64{"requests": float64(total), "users_max": float64(model.UsersMax(r))},
 	}
 	f.Evidence = authRowsEvidence(r, "")
 	if t, ok := findIdleTail(r); ok && t.Seconds() >= 30 {

@@ -1,13 +1,14 @@
-package rules
+// Package humanize writes figures as a person writes them in a report
+// (7,064 requests, 0.64 %, p95 2.1 s), the same on every machine: no
+// locale. The rules' summaries, the reports and the gates share it so a
+// figure reads the same wherever it is printed.
+package humanize
 
 import (
 	"math"
 	"strconv"
 	"strings"
 )
-
-// Number formatting for summaries: the figures a person would write in a
-// report (7,064 requests, 0.64 %, p95 2.1 s), independent of locale.
 
 // Thousands writes an integer with comma separators.
 func Thousands(n int64) string {
