@@ -228,3 +228,11 @@ func PickEvidence(ev []Evidence, n int) []Evidence {
 	}
 	return out
 }
+
+// noted appends why a validity finding cites a line to the line's text.
+func noted(ev Evidence, note string) Evidence {
+	if note != "" {
+		ev.Text += " — " + note
+	}
+	return ev
+}

@@ -71,11 +71,6 @@ type Evidence struct {
 	Text string     `json:"text"`
 }
 
-// Check is a rule condition written in Go. It reads the run (and the whole
-// analysis for cross-run facts) and returns zero or more findings; ID,
-// Severity, Title and Category are filled from the rule when left empty.
-type Check func(ctx *Context) []Finding
-
 // Context is what a check sees.
 type Context struct {
 	Analysis *correlate.Analysis
@@ -86,6 +81,10 @@ type Context struct {
 	// own is the run's own window and what lies in it, computed once per
 	// run and shared by every rule EvaluateRun runs over it.
 	own *ownFacts
+	// all holds the facts about the whole analysis (what the response
+	// bodies say, which runs are the same scenario), computed once and
+	// shared by every run's rules.
+	all *analysisFacts
 }
 
 // Targets are the metric targets findings compare against. Defaults come
@@ -99,14 +98,3 @@ type Targets struct {
 
 // DefaultTargets are the weekly report's targets.
 var DefaultTargets = Targets{AuthSuccessPct: 99, P95MS: 2000, P99MS: 2000, FailurePct: 1}
-
-var checks = map[string]Check{}
-
-// RegisterCheck makes a Go check available to rules by name; called from
-// init in the file that implements it.
-func RegisterCheck(name string, c Check) {
-	if _, dup := checks[name]; dup {
-		panic("rules: check registered twice: " + name)
-	}
-	checks[name] = c
-}

@@ -121,7 +121,9 @@ func CompilePattern(expr string) (*regexp2.Regexp, error) {
 // paramPatterns holds the patterns Go checks build from their rules'
 // params, by source text: a check asks for its pattern on every run, and
 // compiling it each time was most of LoginRows' cost.
-var paramPatterns sync.Map // string → *regexp2.Regexp
+var paramPatterns sync.Map
+
+// string → *regexp2.Regexp
 
 // cachedPattern is CompilePattern, compiled once per distinct expr
 // (regexp2 patterns are safe for concurrent use).

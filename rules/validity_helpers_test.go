@@ -121,8 +121,11 @@ func loadRule(t *testing.T, id string) *Rule {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	var r Rule
+	r := Rule{Origin: "builtin/" + id + ".yaml"}
 	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("builtin/%s.yaml: %v", id, err)
+	}
+	if err := r.compile(); err != nil {
 		t.Fatalf("builtin/%s.yaml: %v", id, err)
 	}
 	return &r
@@ -134,14 +137,10 @@ func loadRule(t *testing.T, id string) *Rule {
 func runCheck(t *testing.T, id string, a *correlate.Analysis, r *correlate.Run) []Finding {
 	t.Helper()
 	rule := loadRule(t, id)
-	c, ok := checks[rule.Check]
-	if !ok {
-		t.Fatalf("rule %s: check %q not registered", id, rule.Check)
-	}
 	if a == nil {
 		a = &correlate.Analysis{Runs: []*correlate.Run{r}}
 	}
-	fs := c(&Context{Analysis: a, Run: r, Rule: rule, Targets: DefaultTargets})
+	fs := rule.impl.run(&Context{Analysis: a, Run: r, Rule: rule, Targets: DefaultTargets}, rule.params)
 	for i := range fs {
 		f := &fs[i]
 		if f.ID == "" {

@@ -10,6 +10,22 @@ import (
 	"github.com/logcorr/logcorr/parsers"
 )
 
+// locustRounding lists figures that differ from the previous run only
+// within Locust's rounding.
+var locustRounding = &Check[locustRoundingParams]{
+	ID:    "locust-rounding",
+	Doc:   "differences within Locust's rounding",
+	Needs: []Need{{SrcStats}},
+	Run:   runLocustRounding,
+}
+
+func init() { register(locustRounding) }
+
+type locustRoundingParams struct {
+	MinShared   float64 `yaml:"min_shared"`   // share of request names a previous run must share
+	MinRequests int64   `yaml:"min_requests"` // requests a row needs in both runs
+}
+
 // Locust's response-time rounding (locust/stats.py, StatsEntry.
 // _log_response_time): before a response time is counted in the
 // response_times histogram it is rounded — below 100 ms to the whole
@@ -46,10 +62,6 @@ func WithinRounding(a, b float64) bool {
 	return math.Abs(a-b) <= RoundingStep(math.Max(math.Abs(a), math.Abs(b)))+1e-9
 }
 
-func init() {
-	RegisterCheck("locust-rounding", checkRounding)
-}
-
 // previousRun is the latest run before r (analysis order: start time) that
 // recorded at least min_shared of r's request names.
 func previousRun(a *correlate.Analysis, r *correlate.Run, minShared float64) *correlate.Run {
@@ -84,13 +96,13 @@ func previousRun(a *correlate.Analysis, r *correlate.Run, minShared float64) *co
 	return nil
 }
 
-func checkRounding(ctx *Context) []Finding {
+func runLocustRounding(ctx *Context, p *locustRoundingParams) []Finding {
 	r := ctx.Run
-	prev := previousRun(ctx.Analysis, r, param(ctx, "min_shared", 0.5))
+	prev := previousRun(ctx.Analysis, r, p.MinShared)
 	if prev == nil {
 		return nil
 	}
-	minReq := int64(param(ctx, "min_requests", 20))
+	minReq := p.MinRequests
 	old := map[string]*parsers.StatRow{}
 	for i := range prev.Stats {
 		old[prev.Stats[i].Type+" "+prev.Stats[i].Name] = &prev.Stats[i]

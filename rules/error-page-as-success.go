@@ -17,24 +17,32 @@ import (
 // length of a request name's responses (after redirects). Fixed-size pages
 // — the login page a logged-out user is redirected to, an error page — show
 // up as averages equal to that size, or as averages that are an exact mix of
-// a few fixed sizes. A request counted as success whose body is the login
-// page never reached the application.
+// a few fixed sizes.
+var errorPageAsSuccess = &Check[errorPageAsSuccessParams]{
+	ID:    "error-page-as-success",
+	Doc:   "error pages (one fixed body across endpoints) counted as successful responses",
+	Needs: []Need{{SrcStats}},
+	Run:   runErrorPageAsSuccess,
+}
 
-func init() {
-	RegisterCheck("responses-are-login-page", checkLoginPageBodies)
-	RegisterCheck("error-page-as-success", checkErrorPageBodies)
+func init() { register(errorPageAsSuccess) }
+
+type errorPageAsSuccessParams struct {
+	LoginPath    string            `yaml:"login_path"`    // runserver path of the login page
+	MinAgree     int               `yaml:"min_agree"`     // endpoints that must give one failure body
+	MinEndpoints int               `yaml:"min_endpoints"` // endpoints sharing one fixed body
+	KnownPages   map[string]string `yaml:"known_pages"`   // size in bytes → what page it is
 }
 
 // loginPageSize learns the login page's size from the run itself: the login
 // GET row when every response had the same size (a whole-number average
 // with no failure), else runserver lines "GET /accounts/login/ 200 SIZE"
 // when they all agree.
-func loginPageSize(ctx *Context, r *correlate.Run) (size float64, ev Evidence, ok bool) {
+func loginPageSize(r *correlate.Run, path string) (size float64, ev Evidence, ok bool) {
 	get, _ := model.LoginRows(r)
 	if get != nil && get.Requests > 0 && get.Failures == 0 && get.AvgContentSize != nil && isWhole(*get.AvgContentSize) && *get.AvgContentSize > 0 {
 		return *get.AvgContentSize, noted(StatEvidence(get), "every login page response was this size"), true
 	}
-	path := paramString(ctx, "login_path", "/accounts/login/")
 	var sizes []int64
 	var first *correlate.Event
 	for i := range r.Events {
@@ -83,36 +91,6 @@ func mixCount(s *parsers.StatRow, a, b float64) (int64, bool) {
 	return int64(math.Round(k)), true
 }
 
-// loginPageRows returns the rows where every success (and possibly every
-// failure) was the login page: average = L, or an exact mix of L and the
-// failure body F with at least n−f L-sized bodies.
-func loginPageRows(r *correlate.Run, L, F float64) []bodyRow {
-	var out []bodyRow
-	for _, s := range model.RequestRows(r) {
-		if model.IsAuthName(s.Name) || s.AvgContentSize == nil || s.Requests == 0 {
-			continue
-		}
-		ok := s.Requests - s.Failures
-		if numEq(*s.AvgContentSize, L, 0.005) {
-			if ok > 0 {
-				out = append(out, bodyRow{s, ok})
-			}
-			continue
-		}
-		if F > 0 {
-			if k, good := mixCount(s, L, F); good && k > 0 {
-				if k > ok {
-					k = ok
-				}
-				if k > 0 {
-					out = append(out, bodyRow{s, k})
-				}
-			}
-		}
-	}
-	return out
-}
-
 // failureBodySize infers the size of the body failures carry:
 // (avg·n − (n−f)·L)/f for rows whose successes were the login page, kept
 // when at least minAgree rows give the same whole number.
@@ -141,61 +119,11 @@ func failureBodySize(r *correlate.Run, L float64, minAgree int) (float64, []*par
 	return float64(best), votes[best]
 }
 
-func checkLoginPageBodies(ctx *Context) []Finding {
-	r := ctx.Run
-	L, lev, ok := loginPageSize(ctx, r)
-	if !ok {
-		return nil
-	}
-	F, _ := failureBodySize(r, L, int(param(ctx, "min_agree", 3)))
-	rows := loginPageRows(r, L, F)
-	if len(rows) == 0 {
-		return nil
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].n > rows[j].n })
-	var affected int64
-	for _, b := range rows {
-		affected += b.n
-	}
-	total, fails := aggRequests(r), aggFailures(r)
-	var nonAuth int64
-	for _, s := range model.RequestRows(r) {
-		if !model.IsAuthName(s.Name) {
-			nonAuth += s.Requests
-		}
-	}
-	share := pct(affected, total)
-	f := Finding{
-		Confidence: 0.85,
-		Summary: fmt.Sprintf("%s requests over %d request names were counted as success but returned the login page (%s bytes): %.1f%% of all %s requests (%.1f%% of the non-login ones). Counting them as failures, the failure rate is %.2f%%, not %.2f%%.",
-			humanize.Thousands(affected), len(rows), fmtNum(L), share, humanize.Thousands(total), pct(affected, nonAuth), pct(fails+affected, total), pct(fails, total)),
-		Interpretation: "Their average body size equals the login page's size (or is an exact mix of it and the failure page): the users were not logged in and Django's login_required redirected them to the login page, which Locust followed and counted as a 200. Those requests never exercised the endpoint; their latency is the login page's.",
-		Recommendation: "Make the locustfile fail a request whose final URL is the login page (catch_response; check response.url or history), fix the logins, and rerun.",
-		Metrics: map[string]float64{"login_page_bytes": L, "affected_requests": float64(affected), "affected_pct": share,
-			"failure_pct": pct(fails, total), "effective_failure_pct": pct(fails+affected, total)},
-	}
-	if F > 0 {
-		f.Metrics["failure_body_bytes"] = F
-	}
-	if share < param(ctx, "high_share_pct", 10) {
-		f.Severity = "medium"
-	}
-	f.Evidence = append(f.Evidence, lev)
-	for _, b := range rows {
-		note := "average size = the login page"
-		if !numEq(*b.row.AvgContentSize, L, 0.005) {
-			note = fmt.Sprintf("average = %d login pages + %d failure pages of %s B", b.n, b.row.Requests-b.n, fmtNum(F))
-		}
-		f.Evidence = append(f.Evidence, noted(StatEvidence(b.row), note))
-	}
-	return []Finding{f}
-}
-
 // knownPages reads the rule's known_pages parameter: size in bytes → what
 // page it is (the user's CSRF-failure 403 page is 2,494 bytes).
-func knownPages(ctx *Context) map[int64]string {
+func knownPages(pages map[string]string) map[int64]string {
 	out := map[int64]string{}
-	for k, v := range paramMap(ctx, "known_pages", nil) {
+	for k, v := range pages {
 		if n, err := strconv.ParseInt(k, 10, 64); err == nil {
 			out[n] = v
 		}
@@ -203,14 +131,14 @@ func knownPages(ctx *Context) map[int64]string {
 	return out
 }
 
-func checkErrorPageBodies(ctx *Context) []Finding {
+func runErrorPageAsSuccess(ctx *Context, p *errorPageAsSuccessParams) []Finding {
 	r := ctx.Run
 	var out []Finding
-	L, _, haveL := loginPageSize(ctx, r)
+	L, _, haveL := loginPageSize(r, p.LoginPath)
 	// 1. A failure body inferred from several endpoints, returned with
 	// requests counted as success.
 	if haveL {
-		F, voters := failureBodySize(r, L, int(param(ctx, "min_agree", 3)))
+		F, voters := failureBodySize(r, L, p.MinAgree)
 		if F > 0 {
 			var hits []bodyRow
 			var n int64
@@ -246,7 +174,7 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 	// 2. One fixed body size that is the whole average of several
 	// endpoints with no failure: a shared page, not endpoint data. Known
 	// sizes (known_pages) are named.
-	known := knownPages(ctx)
+	known := knownPages(p.KnownPages)
 	shared := map[int64][]*parsers.StatRow{}
 	for _, s := range model.RequestRows(r) {
 		if model.IsAuthName(s.Name) || s.AvgContentSize == nil || s.Failures != 0 || s.Requests == 0 || !isWhole(*s.AvgContentSize) {
@@ -266,7 +194,7 @@ func checkErrorPageBodies(ctx *Context) []Finding {
 	for _, v := range sizes {
 		rows := shared[v]
 		what, isKnown := known[v]
-		if !isKnown || len(rows) < int(param(ctx, "min_endpoints", 3)) {
+		if !isKnown || len(rows) < p.MinEndpoints {
 			continue
 		}
 		sortRowsByRequests(rows)

@@ -10,22 +10,29 @@ import (
 	"github.com/logcorr/logcorr/parsers"
 )
 
-// Latency ceilings and floors read from Locust's Min/Max and percentile
-// columns. A ceiling is a value many requests pile up against — a timeout
+// Latency ceilings read from Locust's Max and percentile columns. A
+// ceiling is a value many requests pile up against — a timeout
 // (PgBouncer's query_wait_timeout, 120 s by default; a client or proxy
-// timeout of 30/60 s) — so the real latency is unknown above it. A floor is
-// a minimum no request goes below — a sleep, a lock wait, a connect delay
-// (Windows resolving "localhost" to ::1 first and retrying IPv4 after about
-// 2 s) — which is not the endpoint's work.
-
-func init() {
-	RegisterCheck("latency-ceiling", checkLatencyCeiling)
-	RegisterCheck("latency-floor", checkLatencyFloor)
+// timeout of 30/60 s) — so the real latency is unknown above it.
+var latencyCeiling = &Check[latencyCeilingParams]{
+	ID:    "latency-ceiling",
+	Doc:   "response times hit a ceiling (a timeout)",
+	Needs: []Need{{SrcStats}},
+	Run:   runLatencyCeiling,
 }
 
-func knownTimeouts(ctx *Context) map[float64]string {
+func init() { register(latencyCeiling) }
+
+type latencyCeilingParams struct {
+	MinMS           float64           `yaml:"min_ms"`            // maxima below are no ceiling
+	Tolerance       float64           `yaml:"tolerance"`         // maxima within this ratio are one value
+	MinNames        int               `yaml:"min_names"`         // request names sharing the ceiling
+	KnownTimeoutsMS map[string]string `yaml:"known_timeouts_ms"` // value → what timeout it is
+}
+
+func knownTimeouts(known map[string]string) map[float64]string {
 	out := map[float64]string{}
-	for k, v := range paramMap(ctx, "known_timeouts_ms", map[string]string{"120000": "PgBouncer query_wait_timeout (default 120 s)"}) {
+	for k, v := range known {
 		if f, err := strconv.ParseFloat(k, 64); err == nil {
 			out[f] = v
 		}
@@ -56,9 +63,9 @@ func pileUp(s *parsers.StatRow, tol float64) float64 {
 	return best
 }
 
-func checkLatencyCeiling(ctx *Context) []Finding {
+func runLatencyCeiling(ctx *Context, p *latencyCeilingParams) []Finding {
 	r := ctx.Run
-	minMS, tol := param(ctx, "min_ms", 10000), param(ctx, "tolerance", 0.03)
+	minMS, tol := p.MinMS, p.Tolerance
 	type hit struct {
 		s   *parsers.StatRow
 		max float64
@@ -82,7 +89,7 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 		}
 	}
 	names := bj - bi + 1
-	known := knownTimeouts(ctx)
+	known := knownTimeouts(p.KnownTimeoutsMS)
 	// A known timeout at or just above a value: requests cut off there.
 	// The closest known timeout wins (then the smaller one), so the name
 	// does not depend on map order when two known values are close.
@@ -106,7 +113,7 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 			}
 		}
 	}
-	minNames := int(param(ctx, "min_names", 3))
+	minNames := p.MinNames
 	var at float64
 	var rows []*parsers.StatRow
 	if names >= minNames {
@@ -154,60 +161,4 @@ func checkLatencyCeiling(ctx *Context) []Finding {
 		}
 	}
 	return []Finding{f}
-}
-
-func containsRow(rows []*parsers.StatRow, s *parsers.StatRow) bool {
-	for _, r := range rows {
-		if r == s {
-			return true
-		}
-	}
-	return false
-}
-
-func checkLatencyFloor(ctx *Context) []Finding {
-	r := ctx.Run
-	minMS := param(ctx, "min_ms", 1000)
-	tight := param(ctx, "tight_ratio", 0.9)
-	minReq := int64(param(ctx, "min_requests", 20))
-	var rows []*parsers.StatRow
-	for _, s := range model.RequestRows(r) {
-		if s.Requests < minReq || s.Min == nil || s.Median == nil || *s.Min < minMS {
-			continue
-		}
-		// The whole distribution sits just above its minimum.
-		if *s.Min >= tight**s.Median {
-			rows = append(rows, s)
-		}
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	sortRowsByRequests(rows)
-	f := Finding{
-		Confidence:     0.6,
-		Summary:        fmt.Sprintf("%d request name(s) never answered faster than a fixed floor: %s.", len(rows), floorList(rows)),
-		Interpretation: "A minimum of a second or more that the median barely exceeds is a fixed delay added to every request — a sleep, a lock or queue wait, or a connection delay (on Windows, \"localhost\" resolves to ::1 first and the client retries IPv4 after about 2 s; it hits every new connection, such as each user's first request) — not the endpoint's processing time.",
-		Recommendation: "Find the fixed delay (use 127.0.0.1 instead of localhost as --host; check for sleeps or lock waits) before reading these latencies as the endpoint's.",
-		Metrics:        map[string]float64{"names": float64(len(rows)), "floor_ms": *rows[0].Min},
-	}
-	for _, s := range rows {
-		f.Evidence = append(f.Evidence, noted(StatEvidence(s), fmt.Sprintf("min is %.0f%% of the median", *s.Min*100 / *s.Median)))
-	}
-	return []Finding{f}
-}
-
-func floorList(rows []*parsers.StatRow) string {
-	s := ""
-	for i, r := range rows {
-		if i == 3 {
-			s += ", …"
-			break
-		}
-		if i > 0 {
-			s += ", "
-		}
-		s += fmt.Sprintf("%s ≥ %s ms (median %s)", rowLabel(r), fmtNum(math.Floor(*r.Min)), fmtMS(r.Median))
-	}
-	return s
 }

@@ -16,18 +16,29 @@ import (
 // against _stats.csv, the HTML report against both, and the run's name
 // against its content (a later run with the same --csv prefix overwrites
 // some files and not others).
+var artifactInconsistent = &Check[artifactInconsistentParams]{
+	ID:    "artifact-inconsistent",
+	Doc:   "the files of one run disagree on its counts, end or users",
+	Needs: []Need{{SrcStats}, {SrcHistory, SrcHTML}},
+	Run:   runArtifactInconsistent,
+}
 
-func init() {
-	RegisterCheck("artifact-inconsistent", checkArtifacts)
+func init() { register(artifactInconsistent) }
+
+type artifactInconsistentParams struct {
+	MaxGapPct      float64 `yaml:"max_gap_pct"`      // count gap tolerated, % of the stats' requests
+	MinGapRequests int64   `yaml:"min_gap_requests"` // ...and in requests
+	MaxEndGapS     float64 `yaml:"max_end_gap_s"`    // HTML end_time vs the history's end
+	TailSlackS     float64 `yaml:"tail_slack_s"`     // seconds of requests that may finish after the last history row
 }
 
 var usersTokenRE = regexp.MustCompile(`(?:^|_)(\d+)u(?:_|$)`)
 
-func checkArtifacts(ctx *Context) []Finding {
+func runArtifactInconsistent(ctx *Context, p *artifactInconsistentParams) []Finding {
 	r := ctx.Run
 	var out []Finding
 	agg := model.AggregatedRow(r)
-	gapPct, gapMin := param(ctx, "max_gap_pct", 10), int64(param(ctx, "min_gap_requests", 50))
+	gapPct, gapMin := p.MaxGapPct, p.MinGapRequests
 	if agg != nil && len(r.History) > 0 {
 		last := &r.History[len(r.History)-1]
 		gap := agg.Requests - last.TotalRequests
@@ -36,7 +47,7 @@ func checkArtifacts(ctx *Context) []Finding {
 		// what the run's rate produces in tailSlack on top of the share.
 		tail := 0.0
 		if agg.RPS != nil {
-			tail = *agg.RPS * param(ctx, "tail_slack_s", 15)
+			tail = *agg.RPS * p.TailSlackS
 		}
 		big := gap >= gapMin && pct(gap, agg.Requests) > gapPct && float64(gap) > tail
 		if gap < 0 || big || last.TotalFailures > agg.Failures {
@@ -77,7 +88,7 @@ func checkArtifacts(ctx *Context) []Finding {
 	if end := r.MetaValue("end_time"); end != "" && len(r.History) > 0 {
 		if t, err := time.Parse(time.RFC3339, end); err == nil {
 			last := &r.History[len(r.History)-1]
-			if d := math.Abs(t.Sub(last.Time).Seconds()); d > param(ctx, "max_end_gap_s", 120) {
+			if d := math.Abs(t.Sub(last.Time).Seconds()); d > p.MaxEndGapS {
 				var mev Evidence
 				for i := range r.Meta {
 					if r.Meta[i].Key == "end_time" {

@@ -14,7 +14,21 @@ import (
 	"github.com/logcorr/logcorr/parsers"
 )
 
-func init() { RegisterCheck("pgbouncer-pool-exhausted", checkPool) }
+// pgbouncerPoolExhausted: clients queued in PgBouncer longer than
+// query_wait_timeout and were cut off, as the pooler's or the driver's own
+// lines say.
+var pgbouncerPoolExhausted = &Check[pgbouncerPoolExhaustedParams]{
+	ID:    "pgbouncer-pool-exhausted",
+	Doc:   "PgBouncer pool exhausted (query_wait_timeout)",
+	Needs: []Need{{SrcPgBouncer, SrcDjango, SrcRunserver}},
+	Run:   runPgbouncerPoolExhausted,
+}
+
+func init() { register(pgbouncerPoolExhausted) }
+
+type pgbouncerPoolExhaustedParams struct {
+	ceilingParams `yaml:",inline"` // request names stopping at the timeout are cited
+}
 
 var (
 	// poolErrRE: the pooler's own words when a client waited too long for
@@ -106,17 +120,15 @@ func gatherPool(ctx *Context) *poolFacts {
 
 func (p *poolFacts) found() bool { return len(p.pooler)+len(p.closing)+len(p.driver) > 0 }
 
-func checkPool(ctx *Context) []Finding {
-	p := gatherPool(ctx)
-	if p.found() {
-		return []Finding{poolFromLogs(ctx, p)}
+func runPgbouncerPoolExhausted(ctx *Context, p *pgbouncerPoolExhaustedParams) []Finding {
+	pf := gatherPool(ctx)
+	if pf.found() {
+		return []Finding{poolFromLogs(ctx, pf, &p.ceilingParams)}
 	}
-	// Without pool errors in a PgBouncer log we have, a 120 s ceiling has
-	// some other cause; only when the log is absent do the CSVs speak.
-	if hasSource(ctx, "pgbouncer") {
-		return nil
-	}
-	return poolFromCSV(ctx)
+	// No cause without its evidence: a latency ceiling at PgBouncer's
+	// default timeout, from the CSVs alone, is latency-ceiling's finding
+	// (which names the log that would confirm it), not this one.
+	return nil
 }
 
 // linked5xx counts server errors whose chain holds the pool timeout, by
@@ -154,7 +166,7 @@ func linked5xx(ctx *Context, p *poolFacts) (int64, map[string]int64, []Evidence)
 	return n, byPath, nil
 }
 
-func poolFromLogs(ctx *Context, p *poolFacts) Finding {
+func poolFromLogs(ctx *Context, p *poolFacts, cp *ceilingParams) Finding {
 	run := ctx.Run
 	m := map[string]float64{
 		"pooler_errors":        float64(len(p.pooler)),
@@ -230,11 +242,11 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 			" (default_pool_size is not logged; the pool is smaller than the load needed)")
 		evPooler = append(evPooler, EventEvidence(p.settingsEv))
 	}
-	timeoutMS := ctx.Rule.Float("ceiling_ms", 120000)
+	timeoutMS := cp.CeilingMS
 	if t, ok := m["query_wait_timeout_s"]; ok {
 		timeoutMS = t * 1000
 	}
-	ceil := ceilingRows(ctx, timeoutMS)
+	ceil := ceilingRows(ctx.Run, cp, timeoutMS)
 	for _, r := range ceil {
 		evCSV = append(evCSV, StatEvidence(r))
 	}
@@ -292,15 +304,24 @@ func poolFromLogs(ctx *Context, p *poolFacts) Finding {
 	return f
 }
 
+// ceilingParams say where a request name's slow responses stop at a
+// pooler timeout: max within [low, high] × the timeout and p95 at least
+// p95 ratio × it.
+type ceilingParams struct {
+	CeilingMS        float64 `yaml:"ceiling_ms"`
+	CeilingLowRatio  float64 `yaml:"ceiling_low_ratio"`
+	CeilingHighRatio float64 `yaml:"ceiling_high_ratio"`
+	CeilingP95Ratio  float64 `yaml:"ceiling_p95_ratio"`
+}
+
 // ceilingRows are request rows whose slow responses pile up at the
-// timeout: max within [low, high] of it and p95 at least p95_min.
-func ceilingRows(ctx *Context, timeoutMS float64) []*parsers.StatRow {
-	r := ctx.Rule
-	lo := r.Float("ceiling_low_ratio", 115.0/120) * timeoutMS
-	hi := r.Float("ceiling_high_ratio", 130.0/120) * timeoutMS
-	p95min := r.Float("ceiling_p95_ratio", 100.0/120) * timeoutMS
+// timeout.
+func ceilingRows(run *correlate.Run, cp *ceilingParams, timeoutMS float64) []*parsers.StatRow {
+	lo := cp.CeilingLowRatio * timeoutMS
+	hi := cp.CeilingHighRatio * timeoutMS
+	p95min := cp.CeilingP95Ratio * timeoutMS
 	var out []*parsers.StatRow
-	for _, row := range model.RequestRows(ctx.Run) {
+	for _, row := range model.RequestRows(run) {
 		if row.Max == nil || *row.Max < lo || *row.Max > hi {
 			continue
 		}
@@ -323,119 +344,4 @@ func ceilingNames(rows []*parsers.StatRow) string {
 		parts = append(parts, s+")")
 	}
 	return strings.Join(parts, ", ")
-}
-
-// poolFromCSV is the finding the CSVs alone support: a request name whose
-// slow responses stop at PgBouncer's default query_wait_timeout.
-func poolFromCSV(ctx *Context) []Finding {
-	run := ctx.Run
-	timeoutMS := ctx.Rule.Float("ceiling_ms", 120000)
-	rows := ceilingRows(ctx, timeoutMS)
-	if len(rows) == 0 {
-		return nil
-	}
-	failBy := map[string]int64{}
-	var failEv []Evidence
-	rows5xx, _ := csv5xx(run)
-	for _, f := range rows5xx {
-		failBy[f.Name] += f.Occurrences
-	}
-	// The rows that failed most (then the busiest) first: they carry the
-	// finding.
-	sort.SliceStable(rows, func(i, j int) bool {
-		if failBy[rows[i].Name] != failBy[rows[j].Name] {
-			return failBy[rows[i].Name] > failBy[rows[j].Name]
-		}
-		return rows[i].Requests > rows[j].Requests
-	})
-	var ev []Evidence
-	var reqs, slow5xx int64
-	var parts []string
-	show := int(ctx.Rule.Float("list", 4))
-	for i, r := range rows {
-		ev = append(ev, StatEvidence(r))
-		reqs += r.Requests
-		part := fmt.Sprintf("%s: %s requests, max %s, p95 %s", r.Name, humanize.Thousands(r.Requests), humanize.Millis(*r.Max), humanize.Millis(*r.P95))
-		if r.P99 != nil {
-			part += ", p99 " + humanize.Millis(*r.P99)
-		}
-		if n := failBy[r.Name]; n > 0 {
-			slow5xx += n
-			part += fmt.Sprintf(", %s failed with 5xx", humanize.Thousands(n))
-			for _, f := range rows5xx {
-				if f.Name == r.Name {
-					failEv = append(failEv, FailureEvidence(f))
-				}
-			}
-		}
-		if i < show {
-			parts = append(parts, part)
-		}
-	}
-	if len(rows) > show {
-		parts = append(parts, fmt.Sprintf("and %d more request %s", len(rows)-show, humanize.Plural(int64(len(rows)-show), "name", "names")))
-	}
-	ev = append(ev, failEv...)
-	m := map[string]float64{"ceiling_ms": timeoutMS, "ceiling_rows": float64(len(rows)), "ceiling_requests": float64(reqs), "locust_5xx_failures": float64(slow5xx)}
-	// When did the first response reach the ceiling, and with how many users?
-	lo := ctx.Rule.Float("ceiling_low_ratio", 115.0/120) * timeoutMS
-	onset := ""
-	for i := range run.History {
-		h := &run.History[i]
-		if h.TotalMax != nil && *h.TotalMax >= lo {
-			m["onset_users"] = float64(h.Users)
-			onset = fmt.Sprintf(" The first ~%s response completed at %s with %d users running.", humanize.Millis(timeoutMS), fmtTime(h.Time), h.Users)
-			ev = append(ev, HistoryEvidence(h))
-			break
-		}
-	}
-	sev := High.String()
-	conf := 0.45
-	if slow5xx > 0 {
-		sev = Critical.String()
-		conf = 0.55
-	}
-	f := Finding{
-		Severity:   sev,
-		Confidence: conf,
-		Summary: fmt.Sprintf("Responses pile up at ~%s, PgBouncer's default query_wait_timeout: %s.%s Judged from the Locust CSV alone: no PgBouncer or Django log was given for this run.",
-			humanize.Millis(timeoutMS), strings.Join(parts, "; "), onset),
-		Interpretation: "A latency ceiling at exactly the pooler's queue timeout means requests waited for a database connection until PgBouncer " +
-			"gave up on them (the 5xx) or got one just before. Other 120 s limits (a proxy or client timeout) would look alike, hence the lower confidence.",
-		Recommendation: "Give the PgBouncer log (`pooler error: query_wait_timeout`) and Django's error log for this run to confirm; " +
-			"then size default_pool_size for the load and shorten the transactions that hold connections.",
-		Evidence: ev,
-		Missing:  []string{"PgBouncer log (pooler error: query_wait_timeout)", "Django error log or runserver stderr (OperationalError tracebacks)"},
-		Metrics:  m,
-	}
-	return []Finding{f}
-}
-
-func minMax(xs []int64) (int64, int64) {
-	s := append([]int64(nil), xs...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[0], s[len(s)-1]
-}
-
-func firstOf(lists ...[]*correlate.Event) *correlate.Event {
-	for _, l := range lists {
-		if len(l) > 0 {
-			return l[0]
-		}
-	}
-	return nil
-}
-
-func first(ev []Evidence) []Evidence {
-	if len(ev) == 0 {
-		return nil
-	}
-	return ev[:1]
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

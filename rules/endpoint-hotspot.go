@@ -10,7 +10,22 @@ import (
 	"github.com/logcorr/logcorr/parsers"
 )
 
-func init() { RegisterCheck("endpoint-hotspot", checkHotspot) }
+// endpointHotspot ranks the request rows over the latency target.
+var endpointHotspot = &Check[endpointHotspotParams]{
+	ID:    "endpoint-hotspot",
+	Doc:   "endpoints over the latency target, with their share of response time",
+	Needs: []Need{{SrcStats}},
+	Run:   runEndpointHotspot,
+}
+
+func init() { register(endpointHotspot) }
+
+type endpointHotspotParams struct {
+	MinRequests  int64   `yaml:"min_requests"`   // rows with fewer are skipped
+	List         int     `yaml:"list"`           // rows named in the summary
+	HighFactor   float64 `yaml:"high_factor"`    // p95 ≥ this × target: high
+	HighSharePct float64 `yaml:"high_share_pct"` // hotspots' share of response time for high
+}
 
 type hotspot struct {
 	row   *parsers.StatRow
@@ -20,7 +35,7 @@ type hotspot struct {
 // checkHotspot ranks the request rows whose p95 or p99 exceeds the target
 // by p95 (then p99), with each one's share of all response time
 // (requests × average over the sum of that product).
-func checkHotspot(ctx *Context) []Finding {
+func runEndpointHotspot(ctx *Context, p *endpointHotspotParams) []Finding {
 	run, t := ctx.Run, ctx.Targets
 	rows := model.RequestRows(run)
 	var total float64
@@ -29,7 +44,7 @@ func checkHotspot(ctx *Context) []Finding {
 			total += float64(r.Requests) * *r.Average
 		}
 	}
-	minReq := int64(ctx.Rule.Float("min_requests", 3))
+	minReq := p.MinRequests
 	var hs []hotspot
 	for _, r := range rows {
 		if r.Requests < minReq {
@@ -58,7 +73,7 @@ func checkHotspot(ctx *Context) []Finding {
 		}
 		return hs[i].row.Name < hs[j].row.Name
 	})
-	show := int(ctx.Rule.Float("list", 5))
+	show := p.List
 	var parts []string
 	var ev []Evidence
 	var shareSum float64
@@ -93,7 +108,7 @@ func checkHotspot(ctx *Context) []Finding {
 	// (p95 at least high_factor × target) or the hotspots take most of the
 	// run's time.
 	sev := Medium.String()
-	if t.P95MS > 0 && val(top.row.P95) >= ctx.Rule.Float("high_factor", 10)*t.P95MS || shareSum >= ctx.Rule.Float("high_share_pct", 50) {
+	if t.P95MS > 0 && val(top.row.P95) >= p.HighFactor*t.P95MS || shareSum >= p.HighSharePct {
 		sev = High.String()
 	}
 	conf := 0.9
@@ -112,18 +127,4 @@ func checkHotspot(ctx *Context) []Finding {
 		Evidence: ev,
 		Metrics:  m,
 	}}
-}
-
-func val(p *float64) float64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
-func sharePct(p float64) string {
-	if p < 10 {
-		return fmt.Sprintf("%.1f %%", p)
-	}
-	return fmt.Sprintf("%.0f %%", p)
 }

@@ -10,13 +10,19 @@ import (
 	"github.com/logcorr/logcorr/parsers"
 )
 
-// Checks about whether the virtual users really logged in: the login POST
-// rows against the login page GET rows, and the user pool the locustfile
-// reported in locust_login_failures.log.
+// loginPostMissing: the login page was fetched but the credentials were
+// never posted (or the POSTs were still pending).
+var loginPostMissing = &Check[loginPostMissingParams]{
+	ID:    "login-post-missing",
+	Doc:   "login page fetched but the login POST is missing",
+	Needs: []Need{{SrcStats}},
+	Run:   runLoginPostMissing,
+}
 
-func init() {
-	RegisterCheck("login-post-missing", checkLoginPostMissing)
-	RegisterCheck("user-pool-misconfigured", checkUserPoolMisconfigured)
+func init() { register(loginPostMissing) }
+
+type loginPostMissingParams struct {
+	MinPostRatio float64 `yaml:"min_post_ratio"` // POSTs per successful login GET below which it fires
 }
 
 // poolEvents returns the run's locust_auth pool messages that say the pool
@@ -38,7 +44,7 @@ func poolEvents(r *correlate.Run) (invalid, single []*correlate.Event) {
 	return invalid, single
 }
 
-func checkLoginPostMissing(ctx *Context) []Finding {
+func runLoginPostMissing(ctx *Context, p *loginPostMissingParams) []Finding {
 	r := ctx.Run
 	get, post := model.LoginRows(r)
 	if get == nil || get.Requests == 0 {
@@ -48,7 +54,7 @@ func checkLoginPostMissing(ctx *Context) []Finding {
 	if post != nil {
 		posts = post.Requests
 	}
-	minRatio := param(ctx, "min_post_ratio", 0.5)
+	minRatio := p.MinPostRatio
 	if float64(posts) >= minRatio*float64(get.Requests) {
 		return nil
 	}
@@ -88,62 +94,4 @@ func checkLoginPostMissing(ctx *Context) []Finding {
 	}
 	f.Recommendation = "Fix the credentials (TEST_USER_POOL as user:password,user:password) and confirm the POST count equals the user count before reading the run's login success rate."
 	return []Finding{f}
-}
-
-// poolEntry names the rejected entry of an "invalid entry" warning: the
-// parser's attrs.entry, else the quoted text after "): " in the message
-// (the console log's parser does not split the message).
-func poolEntry(e *correlate.Event) string {
-	if v := e.Attrs["entry"]; v != "" {
-		return v
-	}
-	if _, after, ok := strings.Cut(e.Message, "): '"); ok {
-		if v, _, ok := strings.Cut(after, "'"); ok {
-			return v
-		}
-	}
-	return e.Message
-}
-
-func checkUserPoolMisconfigured(ctx *Context) []Finding {
-	r := ctx.Run
-	invalid, single := poolEvents(r)
-	var out []Finding
-	if len(invalid) > 0 {
-		// locust.log and locust_login_failures.log both carry the warning:
-		// count entries, not lines.
-		entries := map[string]bool{}
-		for _, e := range invalid {
-			entries[poolEntry(e)] = true
-		}
-		f := Finding{
-			Confidence:     0.95,
-			Summary:        fmt.Sprintf("The locustfile rejected %d TEST_USER_POOL entr(ies) (missing ':password'): those accounts were skipped.", len(entries)),
-			Interpretation: "TEST_USER_POOL must be user:password pairs separated by commas. Rejected entries leave fewer (or no) accounts; users without credentials skip the login POST or all share the remaining accounts, so the multi-user test is not what it claims.",
-			Recommendation: "Write TEST_USER_POOL as user1:pass1,user2:pass2 and check the 'Multi-user pool configured: N users' line before the run.",
-			Metrics:        map[string]float64{"rejected_entries": float64(len(entries))},
-		}
-		for _, e := range invalid {
-			f.Evidence = append(f.Evidence, EventEvidence(e))
-		}
-		out = append(out, f)
-	}
-	if len(single) > 0 && !nameSays(r.Name, "single") {
-		f := Finding{
-			Severity:       "medium",
-			Confidence:     0.9,
-			Summary:        "The single-user fallback was active: every virtual user logged in as the same account.",
-			Interpretation: "With one account, per-account effects (allauth's login-failure rate limit, session rotation, row locks on the user) hit every user at once; results do not represent many distinct users.",
-			Recommendation: "Set TEST_USER_POOL to as many accounts as users (user:password pairs) for a multi-user test.",
-		}
-		for _, e := range single {
-			f.Evidence = append(f.Evidence, EventEvidence(e))
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-func nameSays(name, token string) bool {
-	return strings.Contains(strings.ToLower(name), token)
 }

@@ -4,37 +4,45 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
-func init() { RegisterCheck("slo-breach", checkSLO) }
+// sloBreach compares the run's Aggregated figures with the targets. The
+// figures are Locust's own; it is what the weekly report computed by hand.
+var sloBreach = &Check[sloBreachParams]{
+	ID:    "slo-breach",
+	Doc:   "the run misses its performance targets",
+	Needs: []Need{{SrcStats}},
+	Run:   runSLOBreach,
+}
 
-// LoginRows returns the run's login POST request rows: request rows whose
-// method is POST and whose name matches the rule's login_name pattern
-// (default: contains "login", any case).
-func LoginRows(ctx *Context) []*parsers.StatRow {
-	re, err := cachedPattern(ctx.Rule.String("login_name", `(?i)login`))
-	if err != nil {
-		panic(err) // Load lints *_name params, so only a hand-built rule gets here
-	}
+func init() { register(sloBreach) }
+
+type sloBreachParams struct {
+	LoginName              Pattern `yaml:"login_name"`                // login POST rows' names
+	CriticalAuthSuccessPct float64 `yaml:"critical_auth_success_pct"` // below: critical
+	CriticalFailurePct     float64 `yaml:"critical_failure_pct"`      // above: critical
+}
+
+// loginPostRows returns the run's login POST request rows: request rows
+// whose method is POST and whose name matches the login name pattern.
+func loginPostRows(run *correlate.Run, name Pattern) []*parsers.StatRow {
 	var out []*parsers.StatRow
-	for _, r := range model.RequestRows(ctx.Run) {
-		if !strings.EqualFold(r.Type, "POST") {
-			continue
-		}
-		if ok, _ := re.MatchString(r.Name); ok {
+	for _, r := range model.RequestRows(run) {
+		if strings.EqualFold(r.Type, "POST") && name.MatchString(r.Name) {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// AuthSuccess is the login POST success rate in percent, with the rows it
+// authSuccess is the login POST success rate in percent, with the rows it
 // was computed from; ok is false when the run has no login POST rows.
-func AuthSuccess(ctx *Context) (pct float64, req, fail int64, rows []*parsers.StatRow, ok bool) {
-	rows = LoginRows(ctx)
+func authSuccess(run *correlate.Run, name Pattern) (pct float64, req, fail int64, rows []*parsers.StatRow, ok bool) {
+	rows = loginPostRows(run, name)
 	for _, r := range rows {
 		req += r.Requests
 		fail += r.Failures
@@ -45,10 +53,7 @@ func AuthSuccess(ctx *Context) (pct float64, req, fail int64, rows []*parsers.St
 	return 100 * float64(req-fail) / float64(req), req, fail, rows, true
 }
 
-// checkSLO compares the run's Aggregated figures with the targets. The
-// figures are Locust's own, so confidence is high; it is what the weekly
-// report computed by hand.
-func checkSLO(ctx *Context) []Finding {
+func runSLOBreach(ctx *Context, p *sloBreachParams) []Finding {
 	run, t := ctx.Run, ctx.Targets
 	ag := run.Aggregated
 	if ag == nil {
@@ -81,7 +86,7 @@ func checkSLO(ctx *Context) []Finding {
 	var breaches []string
 	sev := ""
 	ev := []Evidence{StatEvidence(ag)}
-	authPct, authReq, authFail, loginRows, authOK := AuthSuccess(ctx)
+	authPct, authReq, authFail, loginRows, authOK := authSuccess(run, p.LoginName)
 	if authOK {
 		m["auth_success_pct"] = round3(authPct)
 		m["auth_requests"] = float64(authReq)
@@ -92,7 +97,7 @@ func checkSLO(ctx *Context) []Finding {
 			for _, r := range loginRows {
 				ev = append(ev, StatEvidence(r))
 			}
-			if authPct < ctx.Rule.Float("critical_auth_success_pct", 90) {
+			if authPct < p.CriticalAuthSuccessPct {
 				sev = Critical.String()
 			}
 		}
@@ -103,9 +108,9 @@ func checkSLO(ctx *Context) []Finding {
 	if ag.P99 != nil && t.P99MS > 0 && *ag.P99 > t.P99MS {
 		breaches = append(breaches, fmt.Sprintf("p99 %s > %s target", humanize.Millis(*ag.P99), humanize.Millis(t.P99MS)))
 	}
-	if p, ok := m["failure_pct"]; ok && t.FailurePct > 0 && p > t.FailurePct {
-		breaches = append(breaches, fmt.Sprintf("failure rate %s > %s target", humanize.Pct(p), humanize.Pct(t.FailurePct)))
-		if p > ctx.Rule.Float("critical_failure_pct", 10) {
+	if pct, ok := m["failure_pct"]; ok && t.FailurePct > 0 && pct > t.FailurePct {
+		breaches = append(breaches, fmt.Sprintf("failure rate %s > %s target", humanize.Pct(pct), humanize.Pct(t.FailurePct)))
+		if pct > p.CriticalFailurePct {
 			sev = Critical.String()
 		}
 	}

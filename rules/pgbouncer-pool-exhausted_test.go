@@ -34,35 +34,26 @@ func v2Run() *correlate.Run {
 	return run
 }
 
-func TestPoolFromCSVAlone(t *testing.T) {
+// From the Locust CSV alone the ~120 s login ceiling is not proof of a
+// pool exhaustion: the rule needs PgBouncer's or the driver's own words
+// (latency-ceiling carries the story then).
+func TestPoolNotFromCSVAlone(t *testing.T) {
 	res := builtinOnly(t, "pgbouncer-pool-exhausted").EvaluateRun(&correlate.Analysis{}, v2Run(), DefaultTargets)
-	if len(res.Findings) != 1 {
-		t.Fatalf("findings %+v errors %v", res.Findings, res.Errors)
+	if len(res.Findings) != 0 {
+		t.Fatalf("fired from the CSV alone: %+v", res.Findings)
 	}
-	f := res.Findings[0]
-	if f.Severity != "critical" || f.Confidence >= 0.7 || len(f.Missing) == 0 {
-		t.Errorf("CSV-only finding: severity %s confidence %v missing %v", f.Severity, f.Confidence, f.Missing)
-	}
-	for _, want := range []string{"[AUTH] Login POST", "max 121 s", "p95 121 s", "20 failed with 5xx", "50 users", "CSV alone"} {
-		if !strings.Contains(f.Summary, want) {
-			t.Errorf("summary lacks %q: %s", want, f.Summary)
-		}
-	}
-	if strings.Contains(f.Summary, "Get Login Page") {
-		t.Errorf("the 3 s login page is not at the ceiling: %s", f.Summary)
-	}
-	if f.Evidence[0].Line != 3 || f.Metrics["onset_users"] != 50 {
-		t.Errorf("evidence %+v metrics %v", f.Evidence, f.Metrics)
+	if len(res.Checks) != 1 || res.Checks[0].Status != StatusCannotCheck || !strings.Contains(res.Checks[0].Sentence(), "PgBouncer's log") {
+		t.Errorf("want a cannot-check status naming PgBouncer's log, got %+v", res.Checks)
 	}
 
-	// With a PgBouncer log that holds no pool error, the ceiling is not
-	// PgBouncer's.
+	// With a PgBouncer log that holds no pool error: checked, nothing.
 	run := v2Run()
 	run.Events = []correlate.Event{ev(parsers.Event{Source: "pgbouncer", File: "pgbouncer.log", Line: 5, Kind: parsers.KindClosing,
 		Message: "C-0x55df629d16d0: rabdb/rabapp@127.0.0.1:57102 closing because: client close request (age=0s)",
 		Attrs:   map[string]string{"reason": "client close request", "age_s": "0"}})}
-	if res := builtinOnly(t, "pgbouncer-pool-exhausted").EvaluateRun(&correlate.Analysis{}, run, DefaultTargets); len(res.Findings) != 0 {
-		t.Errorf("fired with a clean PgBouncer log: %+v", res.Findings)
+	res = builtinOnly(t, "pgbouncer-pool-exhausted").EvaluateRun(&correlate.Analysis{}, run, DefaultTargets)
+	if len(res.Findings) != 0 || res.Checks[0].Status != StatusNoFinding {
+		t.Errorf("with a clean PgBouncer log: findings %+v checks %+v", res.Findings, res.Checks)
 	}
 }
 

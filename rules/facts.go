@@ -1,0 +1,40 @@
+package rules
+
+import (
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
+)
+
+// analysisFacts are the facts about the whole analysis that the rules of
+// every run read, computed once per Evaluate on first use.
+type analysisFacts struct {
+	siblings map[*correlate.Run][]*correlate.Run
+}
+
+// scenarioFacts answers which runs are a run's scenario (model.SameScenario).
+type scenarioFacts struct{ ctx *Context }
+
+func (ctx *Context) scenario() scenarioFacts {
+	if ctx.all == nil {
+		ctx.all = &analysisFacts{}
+	}
+	return scenarioFacts{ctx}
+}
+
+// siblings are the other runs of r's scenario, in the analysis' order.
+func (s scenarioFacts) siblings(r *correlate.Run) []*correlate.Run {
+	all := s.ctx.all
+	if all.siblings == nil {
+		all.siblings = map[*correlate.Run][]*correlate.Run{}
+	}
+	if sib, ok := all.siblings[r]; ok {
+		return sib
+	}
+	var runs []*correlate.Run
+	if s.ctx.Analysis != nil {
+		runs = s.ctx.Analysis.Runs
+	}
+	sib := model.Siblings(runs, r)
+	all.siblings[r] = sib
+	return sib
+}

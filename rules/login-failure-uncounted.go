@@ -1,0 +1,160 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// loginFailureUncounted compares failed logins seen in the logs with the
+// failures Locust recorded for its login POST rows.
+var loginFailureUncounted = &Check[loginFailureUncountedParams]{
+	ID:    "login-failure-uncounted",
+	Doc:   "failed logins counted as successes",
+	Needs: []Need{{SrcStats}},
+	Run:   runLoginFailureUncounted,
+}
+
+func init() { register(loginFailureUncounted) }
+
+type loginFailureUncountedParams struct {
+	MinUncounted int64   `yaml:"min_uncounted"` // uncounted failed logins before it fires
+	LoginName    Pattern `yaml:"login_name"`    // login POST rows' names
+}
+
+// inRun reports whether an event lies inside the run's own window (not
+// its margin): what Locust could have counted. Unknown windows accept all.
+func inRun(run *correlate.Run, e *correlate.Event) bool {
+	if run.Start.IsZero() || run.End.IsZero() {
+		return true
+	}
+	if !e.Resolved {
+		return false
+	}
+	return !e.Time.Before(run.Start.Add(-time.Second)) && !e.Time.After(run.End.Add(time.Second))
+}
+
+// loginPageReturnedRE is a failed login as the locustfile or Locust's
+// console reports it.
+var loginPageReturnedRE = MustPattern(`(?i)\blogin_page_returned\b|\bLogin FAILED\b`)
+
+// checkLoginUncounted compares failed logins seen in the logs (a login POST
+// answered 200 with the form again: auth_debug's auth_response, or the
+// locustfile's login_page_returned) with the failures Locust recorded for
+// its login POST rows.
+func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Finding {
+	run := ctx.Run
+	var evServer, evClient []Evidence
+	// auth_debug lines reach both auth_debug.log and runserver stderr, and
+	// the locustfile writes each failure to its file and to Locust's
+	// console: count per file, keep the largest.
+	serverPerFile, clientPerFile := map[string]int64{}, map[string]int64{}
+	for _, e := range ownEvents(ctx) {
+		if !inRun(run, e) {
+			continue
+		}
+		switch {
+		case e.Kind == parsers.KindAuthResponse && strings.EqualFold(e.Method, "POST") && e.Status != nil && *e.Status == 200 && model.IsLoginName(e.Path):
+			serverPerFile[e.File] += 1 + e.Duplicates
+			evServer = append(evServer, EventEvidence(e))
+		case (e.Source == "locust_auth" || e.Source == "locust_console") && matches(loginPageReturnedRE, e.Message):
+			clientPerFile[e.File]++
+			evClient = append(evClient, EventEvidence(e))
+		}
+	}
+	client, clientFiles := maxPerFile(clientPerFile)
+	server, _ := maxPerFile(serverPerFile)
+	// The locustfile's own lines say what the task code saw; the server's
+	// statuses stand in only when those lines are absent.
+	failed := client
+	if failed == 0 {
+		failed = server
+	}
+	if failed == 0 {
+		return nil
+	}
+	rows := loginPostRows(run, p.LoginName)
+	if len(rows) == 0 {
+		return nil // login-post-missing covers a run without login POSTs
+	}
+	// What Locust counted as failed logins that were not server errors.
+	var counted, counted5xx int64
+	names := map[string]bool{}
+	for _, r := range rows {
+		names[r.Name] = true
+	}
+	var evCSV []Evidence
+	haveFailureRows := hasFile(run, "_failures.csv") || len(run.Failures) > 0
+	for _, f := range model.FailureRows(run) {
+		if !names[f.Name] {
+			continue
+		}
+		if failureStatus(f.Error) >= 500 {
+			counted5xx += f.Occurrences
+			continue
+		}
+		counted += f.Occurrences
+		evCSV = append(evCSV, FailureEvidence(f))
+	}
+	var statFailures, requests int64
+	for _, r := range rows {
+		statFailures += r.Failures
+		requests += r.Requests
+		evCSV = append(evCSV, StatEvidence(r))
+	}
+	if !haveFailureRows {
+		counted = statFailures - counted5xx
+	}
+	uncounted := failed - counted
+	if uncounted < p.MinUncounted {
+		return nil
+	}
+	var seen []string
+	if server > 0 {
+		seen = append(seen, fmt.Sprintf("the server answered %s login POSTs with 200 and the form again (auth_debug)", humanize.Thousands(server)))
+	}
+	if client > 0 {
+		seen = append(seen, fmt.Sprintf("the Locust side logged %s failed logins (%s)", humanize.Thousands(client), strings.Join(clientFiles, ", ")))
+	}
+	m := map[string]float64{"failed_logins": float64(failed), "counted": float64(counted), "uncounted": float64(uncounted),
+		"login_requests": float64(requests), "login_failures_csv": float64(statFailures)}
+	pct := 100 * float64(requests-statFailures) / float64(max(requests, 1))
+	truePct := 100 * float64(requests-statFailures-uncounted) / float64(max(requests, 1))
+	m["reported_success_pct"], m["corrected_success_pct"] = round3(pct), round3(max(truePct, 0))
+	sum := fmt.Sprintf("%s failed %s counted as success: %s, but Locust recorded %s non-5xx login %s. "+
+		"Reported login success %s; with these counted, at most %s.",
+		humanize.Thousands(uncounted), humanize.Plural(uncounted, "login was", "logins were"), strings.Join(seen, "; "),
+		humanize.Thousands(counted), humanize.Plural(counted, "failure", "failures"), humanize.Pct(pct), humanize.Pct(max(truePct, 0)))
+	conf := 0.85
+	var missing []string
+	if server == 0 {
+		conf = 0.7
+		missing = append(missing, "auth_debug.log (status of each login POST)")
+	}
+	if !haveFailureRows {
+		missing = append(missing, "Locust _failures.csv (failure messages)")
+	}
+	if run.End.IsZero() {
+		conf -= 0.1 // cannot tell requests Locust saw from ones after it stopped
+	}
+	ev := append(first(evServer), first(evClient)...)
+	ev = append(ev, evCSV...)
+	ev = append(ev, evServer...)
+	return []Finding{{
+		Confidence: conf,
+		Summary:    sum,
+		Interpretation: "A failed allauth login re-renders the form with HTTP 200; a Locust task that does not check the answer " +
+			"(redirect, or the form's error text) counts it as a success, so the login success rate and every later request " +
+			"(made anonymously) are misreported. Some may also be requests answered after Locust stopped counting.",
+		Recommendation: "In the locustfile, mark a login POST as failed when it does not redirect (catch_response and check " +
+			"response.url / status 302 or the form's error text), and fix the pool's credentials.",
+		Evidence: ev,
+		Missing:  missing,
+		Metrics:  m,
+	}}
+}
