@@ -285,8 +285,8 @@ func MissingEvidence(r *correlate.Run, fs []rules.Finding) []string {
 	return out
 }
 
-// sortedFindings copies fs ordered by severity (highest first), then ID,
-// then summary, with nil evidence lists made empty.
+// sortedFindings copies fs in the rules' lead order (the cause first,
+// symptoms after it), with nil evidence lists made empty.
 func sortedFindings(fs []rules.Finding) []rules.Finding {
 	out := make([]rules.Finding, len(fs))
 	copy(out, fs)
@@ -295,16 +295,7 @@ func sortedFindings(fs []rules.Finding) []rules.Finding {
 			out[i].Evidence = []rules.Evidence{}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		si, sj := sevRank(out[i].Severity), sevRank(out[j].Severity)
-		if si != sj {
-			return si > sj
-		}
-		if out[i].ID != out[j].ID {
-			return out[i].ID < out[j].ID
-		}
-		return out[i].Summary < out[j].Summary
-	})
+	rules.SortFindings(out)
 	return out
 }
 

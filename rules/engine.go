@@ -293,13 +293,25 @@ func finish(r *Rule, f Finding) Finding {
 		f.Evidence = []Evidence{}
 	}
 	f.Confidence = clamp01(round3(f.Confidence))
+	f.Role = roleOf(f)
+	if f.Key == "" {
+		f.Key = f.ID
+	}
 	return f
 }
 
-// SortFindings orders findings by severity (highest first), then ID, then
-// summary.
+// SortFindings puts findings in lead order: what makes the run's figures
+// meaningless first (a validity finding of high severity or more: "this
+// run does not measure the app"), then the causes, then the lesser
+// validity findings, then the symptoms (slo-breach, endpoint-hotspot),
+// then context; within each, by severity (highest first), then ID, then
+// summary. A report's first finding is therefore the root cause, never a
+// symptom of it.
 func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
+		if ri, rj := leadRank(fs[i]), leadRank(fs[j]); ri != rj {
+			return ri < rj
+		}
 		si, _ := ParseSeverity(fs[i].Severity)
 		sj, _ := ParseSeverity(fs[j].Severity)
 		if si != sj {
@@ -310,6 +322,41 @@ func SortFindings(fs []Finding) {
 		}
 		return fs[i].Summary < fs[j].Summary
 	})
+}
+
+// leadRank is a finding's place in the story (lower leads).
+func leadRank(f Finding) int {
+	sev, _ := ParseSeverity(f.Severity)
+	switch roleOf(f) {
+	case RoleValidity:
+		if sev >= High {
+			return 0
+		}
+		return 2
+	case RoleCause:
+		return 1
+	case RoleSymptom:
+		return 3
+	}
+	return 4
+}
+
+// roleOf is the finding's role, or the one its category and severity
+// imply when the rule did not say.
+func roleOf(f Finding) string {
+	if f.Role != "" {
+		return f.Role
+	}
+	sev, _ := ParseSeverity(f.Severity)
+	switch {
+	case f.Category == "metrics":
+		return RoleSymptom
+	case sev <= Low:
+		return RoleContext
+	case f.Category == "test-validity":
+		return RoleValidity
+	}
+	return RoleCause
 }
 
 // Analyzer turns files into an analysis (discover + parse + correlate);

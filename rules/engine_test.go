@@ -222,14 +222,24 @@ func TestBuiltinLint(t *testing.T) {
 	}
 }
 
+// Lead order: what voids the run, then causes, then lesser validity
+// findings, then symptoms, then context; by severity within each.
 func TestSortFindings(t *testing.T) {
-	fs := []Finding{{ID: "b", Severity: "high"}, {ID: "a", Severity: "low"}, {ID: "c", Severity: "critical"}, {ID: "a", Severity: "high"}}
+	fs := []Finding{
+		{ID: "slo-breach", Severity: "critical", Category: "metrics"},
+		{ID: "b", Severity: "high", Category: "server"},
+		{ID: "a", Severity: "low", Category: "server"},
+		{ID: "c", Severity: "critical", Category: "server"},
+		{ID: "login-pages", Severity: "high", Category: "test-validity"},
+		{ID: "tags", Severity: "medium", Category: "test-validity"},
+		{ID: "hot", Severity: "high", Category: "metrics"},
+	}
 	SortFindings(fs)
 	var got []string
 	for _, f := range fs {
 		got = append(got, f.Severity+"/"+f.ID)
 	}
-	if strings.Join(got, " ") != "critical/c high/a high/b low/a" {
+	if strings.Join(got, " ") != "high/login-pages critical/c high/b medium/tags critical/slo-breach high/hot low/a" {
 		t.Fatal(got)
 	}
 }

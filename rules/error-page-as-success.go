@@ -13,11 +13,12 @@ import (
 	"github.com/logcorr/logcorr/parsers"
 )
 
-// Content-size arithmetic. Locust's "Average Content Size" is the mean body
-// length of a request name's responses (after redirects). Fixed-size pages
-// — the login page a logged-out user is redirected to, an error page — show
-// up as averages equal to that size, or as averages that are an exact mix of
-// a few fixed sizes.
+// errorPageAsSuccess: one fixed body Locust counted as success. Two
+// content-size arguments (model.Measure's split): the failure page found in
+// rows counted as successes, and one fixed body that several endpoints all
+// answered. Which page a shared body is, the sizes cannot say: it is named
+// only from evidence (a runserver line with that size, a CSRF log line, or
+// the user's own known_pages parameter).
 var errorPageAsSuccess = &Check[errorPageAsSuccessParams]{
 	ID:    "error-page-as-success",
 	Doc:   "error pages (one fixed body across endpoints) counted as successful responses",
@@ -28,192 +29,167 @@ var errorPageAsSuccess = &Check[errorPageAsSuccessParams]{
 func init() { register(errorPageAsSuccess) }
 
 type errorPageAsSuccessParams struct {
-	LoginPath    string            `yaml:"login_path"`    // runserver path of the login page
-	MinAgree     int               `yaml:"min_agree"`     // endpoints that must give one failure body
-	MinEndpoints int               `yaml:"min_endpoints"` // endpoints sharing one fixed body
-	KnownPages   map[string]string `yaml:"known_pages"`   // size in bytes → what page it is
-}
-
-// loginPageSize learns the login page's size from the run itself: the login
-// GET row when every response had the same size (a whole-number average
-// with no failure), else runserver lines "GET /accounts/login/ 200 SIZE"
-// when they all agree.
-func loginPageSize(r *correlate.Run, path string) (size float64, ev Evidence, ok bool) {
-	get, _ := model.LoginRows(r)
-	if get != nil && get.Requests > 0 && get.Failures == 0 && get.AvgContentSize != nil && isWhole(*get.AvgContentSize) && *get.AvgContentSize > 0 {
-		return *get.AvgContentSize, noted(StatEvidence(get), "every login page response was this size"), true
-	}
-	var sizes []int64
-	var first *correlate.Event
-	for i := range r.Events {
-		e := &r.Events[i]
-		if e.Kind != parsers.KindRequest || e.Method != "GET" || e.Status == nil || *e.Status != 200 || e.Size == nil {
-			continue
-		}
-		if p := e.Path; p == path || strings.HasPrefix(p, path+"?") {
-			sizes = append(sizes, *e.Size)
-			if first == nil {
-				first = e
-			}
-		}
-	}
-	if len(sizes) == 0 {
-		return 0, Evidence{}, false
-	}
-	for _, s := range sizes[1:] {
-		if s != sizes[0] {
-			return 0, Evidence{}, false
-		}
-	}
-	ev = EventEvidence(first)
-	ev.Text += fmt.Sprintf(" — all %d GET %s 200 lines are %d bytes", len(sizes), path, sizes[0])
-	return float64(sizes[0]), ev, true
-}
-
-// bodyRow is a request row whose responses include n fixed-size bodies.
-type bodyRow struct {
-	row *parsers.StatRow
-	n   int64 // responses of the fixed size counted as success
-}
-
-// mixCount solves avg·n = k·a + (n−k)·b for a whole k in 0..n, the number
-// of a-sized bodies in a row whose bodies are all a or b bytes.
-func mixCount(s *parsers.StatRow, a, b float64) (int64, bool) {
-	if s.AvgContentSize == nil || a == b || s.Requests == 0 {
-		return 0, false
-	}
-	n := float64(s.Requests)
-	k := (*s.AvgContentSize*n - n*b) / (a - b)
-	// Locust prints the average with ~15 significant digits: allow for it.
-	if math.Abs(k-math.Round(k)) > 0.02 || math.Round(k) < 0 || math.Round(k) > n {
-		return 0, false
-	}
-	return int64(math.Round(k)), true
-}
-
-// failureBodySize infers the size of the body failures carry:
-// (avg·n − (n−f)·L)/f for rows whose successes were the login page, kept
-// when at least minAgree rows give the same whole number.
-func failureBodySize(r *correlate.Run, L float64, minAgree int) (float64, []*parsers.StatRow) {
-	votes := map[int64][]*parsers.StatRow{}
-	for _, s := range model.RequestRows(r) {
-		if model.IsAuthName(s.Name) || s.AvgContentSize == nil || s.Failures == 0 || s.Failures > s.Requests {
-			continue
-		}
-		n, f := float64(s.Requests), float64(s.Failures)
-		v := (*s.AvgContentSize*n - (n-f)*L) / f
-		if v <= 0 || math.Abs(v-math.Round(v)) > 0.02 || math.Round(v) == L {
-			continue
-		}
-		votes[int64(math.Round(v))] = append(votes[int64(math.Round(v))], s)
-	}
-	best, bestN := int64(0), 0
-	for v, rows := range votes {
-		if len(rows) > bestN || (len(rows) == bestN && v < best) {
-			best, bestN = v, len(rows)
-		}
-	}
-	if bestN < minAgree {
-		return 0, nil
-	}
-	return float64(best), votes[best]
-}
-
-// knownPages reads the rule's known_pages parameter: size in bytes → what
-// page it is (the user's CSRF-failure 403 page is 2,494 bytes).
-func knownPages(pages map[string]string) map[int64]string {
-	out := map[int64]string{}
-	for k, v := range pages {
-		if n, err := strconv.ParseInt(k, 10, 64); err == nil {
-			out[n] = v
-		}
-	}
-	return out
+	// KnownPages names sizes the user knows (bytes → what page it is);
+	// empty by default: no built-in name for one application's pages.
+	KnownPages  map[string]string `yaml:"known_pages"`
+	LowSharePct float64           `yaml:"low_share_pct"` // below this share of requests: low severity
 }
 
 func runErrorPageAsSuccess(ctx *Context, p *errorPageAsSuccessParams) []Finding {
 	r := ctx.Run
+	b := ctx.bodies()
 	var out []Finding
-	L, _, haveL := loginPageSize(r, p.LoginPath)
-	// 1. A failure body inferred from several endpoints, returned with
-	// requests counted as success.
-	if haveL {
-		F, voters := failureBodySize(r, L, p.MinAgree)
-		if F > 0 {
-			var hits []bodyRow
-			var n int64
-			for _, s := range model.RequestRows(r) {
-				if model.IsAuthName(s.Name) || s.AvgContentSize == nil {
-					continue
-				}
-				k, ok := mixCount(s, F, L)
-				if ok && k > s.Failures {
-					hits = append(hits, bodyRow{s, k - s.Failures})
-					n += k - s.Failures
-				}
-			}
-			if len(hits) > 0 {
-				f := Finding{
-					Confidence: 0.7,
-					Summary: fmt.Sprintf("%s request(s) over %d request name(s) counted as success carried the %s-byte body that failed requests carry (inferred from %d endpoints).",
-						humanize.Thousands(n), len(hits), fmtNum(F), len(voters)),
-					Interpretation: fmt.Sprintf("For %d endpoints, (average size × requests − successes × %s-byte login page) / failures gives the same %s bytes: the failure (error) page. Rows whose average is an exact mix of that page and the login page with more such pages than failures had error pages accepted as success (a catch_response that did not check the status).", len(voters), fmtNum(L), fmtNum(F)),
-					Recommendation: "Fail requests on status >= 400 in catch_response blocks; recount the run's failures.",
-					Metrics:        map[string]float64{"error_body_bytes": F, "requests": float64(n)},
-				}
-				for _, h := range hits {
-					f.Evidence = append(f.Evidence, noted(StatEvidence(h.row), fmt.Sprintf("%d response(s) of %s B counted as success", h.n, fmtNum(F))))
-				}
-				for _, v := range voters {
-					f.Evidence = append(f.Evidence, noted(StatEvidence(v), fmt.Sprintf("failures here carry %s B", fmtNum(F))))
-				}
-				out = append(out, f)
-			}
+	if f, ok := failurePageAsSuccess(r, b); ok {
+		out = append(out, f)
+	}
+	known := map[int64]string{}
+	for k, v := range p.KnownPages {
+		if n, err := strconv.ParseInt(k, 10, 64); err == nil {
+			known[n] = v
 		}
 	}
-	// 2. One fixed body size that is the whole average of several
-	// endpoints with no failure: a shared page, not endpoint data. Known
-	// sizes (known_pages) are named.
-	known := knownPages(p.KnownPages)
-	shared := map[int64][]*parsers.StatRow{}
-	for _, s := range model.RequestRows(r) {
-		if model.IsAuthName(s.Name) || s.AvgContentSize == nil || s.Failures != 0 || s.Requests == 0 || !isWhole(*s.AvgContentSize) {
-			continue
-		}
-		v := int64(math.Round(*s.AvgContentSize))
-		if v <= 0 || (haveL && float64(v) == L) {
-			continue
-		}
-		shared[v] = append(shared[v], s)
-	}
-	sizes := make([]int64, 0, len(shared))
-	for v := range shared {
-		sizes = append(sizes, v)
-	}
-	sort.Slice(sizes, func(i, j int) bool { return sizes[i] < sizes[j] })
-	for _, v := range sizes {
-		rows := shared[v]
-		what, isKnown := known[v]
-		if !isKnown || len(rows) < p.MinEndpoints {
-			continue
-		}
+	total := aggRequests(r)
+	for _, sh := range b.Shared {
+		rows := append([]*parsers.StatRow(nil), sh.Rows...)
 		sortRowsByRequests(rows)
 		var n int64
+		names := map[string]bool{}
 		for _, s := range rows {
 			n += s.Requests
+			names[s.Type+" "+s.Name] = true
 		}
+		size := int64(sh.Bytes)
+		what, whatEv := nameSharedBody(ctx, size, names, known)
+		refNote := ""
+		if ref := ctx.measure().Reference; ref != nil && ref != r {
+			same := 0
+			for _, s := range model.RequestRows(ref) {
+				if names[s.Type+" "+s.Name] && s.AvgContentSize != nil && *s.AvgContentSize == sh.Bytes {
+					same++
+				}
+			}
+			if same > 0 {
+				refNote = fmt.Sprintf(" %d of these names answer the same %s bytes in %s, where logins worked: it is not a login effect.", same, humanize.Thousands(size), ref.Name)
+			}
+		}
+		share := pct(n, total)
 		f := Finding{
+			Role:       RoleValidity,
 			Confidence: 0.8,
-			Summary: fmt.Sprintf("%s requests over %d request names were counted as success but every response was %s bytes: %s.",
-				humanize.Thousands(n), len(rows), humanize.Thousands(v), what),
-			Interpretation: "Different endpoints returning bodies of exactly the same size is a shared page, not their data. Locust counted these responses as successes, so the run's failure rate leaves them out.",
-			Recommendation: "Fail requests on status >= 400 (catch_response must check the status), fix the cause (for a CSRF page: send the csrftoken cookie value as X-CSRFToken), and rerun.",
-			Metrics:        map[string]float64{"body_bytes": float64(v), "requests": float64(n), "effective_failure_pct": pct(aggFailures(r)+n, aggRequests(r))},
+			Summary: fmt.Sprintf("%s requests over %d request names (%s of all requests) were counted as success but every response was exactly %s bytes: %s.%s",
+				humanize.Thousands(n), len(rows), humanize.Pct(share), humanize.Thousands(size), what, refNote),
+			Headline: fmt.Sprintf("%d request names answered one fixed %s-byte body, counted as success", len(rows), humanize.Thousands(size)),
+			Interpretation: "Different endpoints returning bodies of exactly the same size is one page, not their data (an error or rejection page). " +
+				"Locust counted these responses as successes, so the run's failure rate leaves them out and their latencies are that page's.",
+			Recommendation: "Fail requests on status >= 400 (catch_response must check the status), find what the page says (the server's request lines show its status), fix the cause and rerun.",
+			Metrics:        map[string]float64{"body_bytes": float64(size), "requests": float64(n), "share_pct": round3(share), "effective_failure_pct": round3(pct(aggFailures(r)+n, total))},
+			Key:            fmt.Sprintf("error-page-as-success|shared|%d", size),
+		}
+		if whatEv != nil {
+			f.Evidence = append(f.Evidence, *whatEv)
+			f.Confidence = 0.9
+		} else {
+			f.Missing = append(f.Missing, "what the page is: runserver's request lines (their status and size), or the response body; a known_pages parameter names it")
 		}
 		for _, s := range rows {
-			f.Evidence = append(f.Evidence, StatEvidence(s))
+			f.Evidence = append(f.Evidence, noted(StatEvidence(s), StatCols(s, "requests", "failures", "size")))
+		}
+		f.Severity = Medium.String()
+		if share < p.LowSharePct {
+			f.Severity = Low.String()
 		}
 		out = append(out, f)
 	}
 	return out
+}
+
+// nameSharedBody says what a shared fixed body is, only from evidence: the
+// user's known_pages, else the run's runserver lines that answered that
+// many bytes (their status, and CSRF records for the same paths), else
+// that it is unnamed.
+func nameSharedBody(ctx *Context, size int64, names map[string]bool, known map[int64]string) (string, *Evidence) {
+	if v, ok := known[size]; ok {
+		return v + " (named by the rule's known_pages)", nil
+	}
+	status := map[int64]int64{}
+	var first *correlate.Event
+	for _, e := range ownEvents(ctx) {
+		if e.Kind != parsers.KindRequest || e.Size == nil || *e.Size != size || e.Status == nil {
+			continue
+		}
+		status[*e.Status] += 1 + e.Duplicates
+		if first == nil {
+			first = e
+		}
+	}
+	if first == nil {
+		return fmt.Sprintf("one page the CSV cannot name (%s bytes)", humanize.Thousands(size)), nil
+	}
+	var codes []string
+	for s, n := range status {
+		codes = append(codes, fmt.Sprintf("%d (%s lines)", s, humanize.Thousands(n)))
+	}
+	sort.Strings(codes)
+	what := fmt.Sprintf("the server's answer with status %s and %s bytes (runserver's request lines)", strings.Join(codes, ", "), humanize.Thousands(size))
+	if status[403] > 0 {
+		for _, e := range ownEvents(ctx) {
+			if e.Kind == parsers.KindForbidden && strings.Contains(e.Message, "CSRF") {
+				what = fmt.Sprintf("Django's CSRF rejection (403, %s bytes): runserver answered them 403 and logged %q", humanize.Thousands(size), firstLine(e.Message))
+				break
+			}
+		}
+	}
+	ev := noted(EventEvidence(first), fmt.Sprintf("a request answered %d with %s bytes", *first.Status, humanize.Thousands(size)))
+	return what, &ev
+}
+
+// failurePageAsSuccess: rows whose average is an exact mix of the failure
+// page and the login page with more failure pages than failures had error
+// pages accepted as success.
+func failurePageAsSuccess(r *correlate.Run, b *model.Bodies) (Finding, bool) {
+	if b.LoginPage == nil || b.Failure == nil {
+		return Finding{}, false
+	}
+	L, F := b.LoginPage.Bytes, b.Failure.Bytes
+	type hit struct {
+		row *parsers.StatRow
+		n   int64
+	}
+	var hits []hit
+	var n int64
+	for _, s := range model.RequestRows(r) {
+		if model.IsAuthName(s.Name) || s.AvgContentSize == nil {
+			continue
+		}
+		k, ok := model.MixCount(s, F, L)
+		if ok && k > s.Failures {
+			hits = append(hits, hit{s, k - s.Failures})
+			n += k - s.Failures
+		}
+	}
+	if len(hits) == 0 {
+		return Finding{}, false
+	}
+	f := Finding{
+		Role:       RoleValidity,
+		Confidence: 0.7,
+		Summary: fmt.Sprintf("%s request(s) over %d request name(s) counted as success carried the %s-byte page that failed requests carry (%s).",
+			humanize.Thousands(n), len(hits), model.BytesText(F), b.Failure.From),
+		Headline: fmt.Sprintf("%s error pages of %s bytes counted as success", humanize.Thousands(n), model.BytesText(F)),
+		Interpretation: fmt.Sprintf("For %d endpoints, (average size × requests − successes × the %s-byte login page) / failures gives the same %s bytes: the failure page. Rows whose average is an exact mix of that page and the login page, with more such pages than failures, had error pages accepted as success (a catch_response that did not check the status).",
+			len(b.Failure.Rows), model.BytesText(L), model.BytesText(F)),
+		Recommendation: "Fail requests on status >= 400 in catch_response blocks; recount the run's failures.",
+		Metrics:        map[string]float64{"error_body_bytes": F, "requests": float64(n)},
+		Key:            "error-page-as-success|failure-page",
+	}
+	for _, h := range hits {
+		f.Evidence = append(f.Evidence, noted(StatEvidence(h.row), fmt.Sprintf("%s: %d response(s) of %s B counted as success", StatCols(h.row, "requests", "failures", "size"), h.n, model.BytesText(F))))
+	}
+	for _, v := range b.Failure.Rows {
+		solved := (*v.AvgContentSize*float64(v.Requests) - float64(v.Requests-v.Failures)*L) / float64(v.Failures)
+		f.Evidence = append(f.Evidence, noted(StatEvidence(v), fmt.Sprintf("(%s × %s − %s × %s) / %s = %s B per failure",
+			humanize.Thousands(v.Requests), model.BytesText(*v.AvgContentSize), humanize.Thousands(v.Requests-v.Failures), model.BytesText(L),
+			humanize.Thousands(v.Failures), model.BytesText(math.Round(solved)))))
+	}
+	return f, true
 }

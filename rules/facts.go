@@ -9,6 +9,27 @@ import (
 // every run read, computed once per Evaluate on first use.
 type analysisFacts struct {
 	siblings map[*correlate.Run][]*correlate.Run
+	bodies   *model.Measurement
+}
+
+// measure is what the response bodies of every run say (model.Measure),
+// with the reference runs learned across the analysis.
+func (ctx *Context) measure() *model.Measurement {
+	if ctx.all == nil {
+		ctx.all = &analysisFacts{}
+	}
+	if ctx.all.bodies == nil {
+		ctx.all.bodies = model.Measure(ctx.Analysis)
+	}
+	return ctx.all.bodies
+}
+
+// bodies are the run's own (never nil: an empty Bodies when unknown).
+func (ctx *Context) bodies() *model.Bodies {
+	if b := ctx.measure().Of(ctx.Run); b != nil {
+		return b
+	}
+	return &model.Bodies{Run: ctx.Run}
 }
 
 // scenarioFacts answers which runs are a run's scenario (model.SameScenario).
