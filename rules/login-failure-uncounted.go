@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -43,10 +44,12 @@ func inRun(run *correlate.Run, e *correlate.Event) bool {
 // console reports it.
 var loginPageReturnedRE = MustPattern(`(?i)\blogin_page_returned\b|\bLogin FAILED\b`)
 
-// checkLoginUncounted compares failed logins seen in the logs (a login POST
-// answered 200 with the form again: auth_debug's auth_response, or the
-// locustfile's login_page_returned) with the failures Locust recorded for
-// its login POST rows.
+// runLoginFailureUncounted compares failed logins seen in the logs (a login
+// POST answered 200 with the form again: auth_debug's auth_response, or
+// the locustfile's login_page_returned) with the failures Locust recorded
+// for its login POST rows. Without such lines it reads the login POST
+// row's signature (model.LoginSignature): sizes and latencies of working
+// and rejected logins learned across the analysis.
 func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Finding {
 	run := ctx.Run
 	var evServer, evClient []Evidence
@@ -76,7 +79,7 @@ func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Fi
 		failed = server
 	}
 	if failed == 0 {
-		return nil
+		return uncountedFromCSV(ctx, p)
 	}
 	rows := loginPostRows(run, p.LoginName)
 	if len(rows) == 0 {
@@ -157,4 +160,51 @@ func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Fi
 		Missing:  missing,
 		Metrics:  m,
 	}}
+}
+
+// uncountedFromCSV is the finding the login POST row's sizes and times
+// support without any log.
+func uncountedFromCSV(ctx *Context, p *loginFailureUncountedParams) []Finding {
+	sig := ctx.measure().Logins[ctx.Run]
+	if sig == nil || sig.Uncounted < float64(p.MinUncounted) || (sig.Method != "size" && sig.Method != "latency") {
+		return nil
+	}
+	row := sig.Row
+	succ := row.Requests - row.Failures
+	reported := pct(succ, row.Requests)
+	corrected := 100 * (float64(succ) - sig.Uncounted) / float64(row.Requests)
+	n := model.CountText(sig.Uncounted)
+	f := Finding{
+		Role: RoleValidity,
+		Metrics: map[string]float64{"uncounted": round3(sig.Uncounted), "login_requests": float64(row.Requests), "login_failures_csv": float64(row.Failures),
+			"reported_success_pct": round3(reported), "corrected_success_pct": round3(math.Max(corrected, 0))},
+	}
+	var ev []Evidence
+	ev = append(ev, noted(StatEvidence(row), StatCols(row, "requests", "failures", "median", "min", "size")))
+	switch sig.Method {
+	case "size":
+		f.Confidence = 0.8
+		if !sig.Exact {
+			f.Confidence = 0.65
+		}
+		f.Summary = fmt.Sprintf("%s of the %s login POSTs Locust counted as success answered like a rejected login: %s. Reported login success %s; counting them, %s.",
+			n, humanize.Thousands(succ), sig.Arithmetic, humanize.Pct(reported), humanize.Pct(math.Max(corrected, 0)))
+		f.Headline = fmt.Sprintf("%s of %s logins counted as success were rejected logins (the form again)", n, humanize.Thousands(succ))
+		ev = append(ev, noted(StatEvidence(sig.Real.Row), "a working login's answer: "+StatCols(sig.Real.Row, "requests", "failures", "median", "min", "size")))
+		ev = append(ev, noted(StatEvidence(sig.Rejected.Row), "a rejected login's answer: "+StatCols(sig.Rejected.Row, "requests", "failures", "median", "size")))
+	case "latency":
+		f.Confidence = 0.6
+		f.Summary = fmt.Sprintf("At least %s of the %s login POSTs Locust counted as success were not real logins: %s. Reported login success %s; at most %s.",
+			n, humanize.Thousands(succ), sig.Arithmetic, humanize.Pct(reported), humanize.Pct(math.Max(corrected, 0)))
+		f.Headline = fmt.Sprintf("at least %s of %s logins counted as success answered too fast to be real", n, humanize.Thousands(succ))
+		ev = append(ev, noted(StatEvidence(sig.Real.Row), "working logins, every one at least "+humanize.Millis(sig.Real.MinMS)+": "+StatCols(sig.Real.Row, "requests", "failures", "median", "min", "size")))
+		f.Missing = append(f.Missing, "the locustfile's login_page_returned lines or auth_debug.log (the answer to each login POST) for an exact count")
+	}
+	f.Severity = High.String()
+	f.Impact = "the login success rate is overstated, and every user whose login failed ran its tasks anonymously (their requests answered the login page)"
+	f.Interpretation = "A working allauth login checks the password (hundreds of milliseconds) and redirects to the app; a rejected one answers the form again in tens of " +
+		"milliseconds, a few bytes longer than the login page (it carries the error and the username). A locustfile that does not check the answer counts both as successes."
+	f.Recommendation = "In the locustfile, mark a login POST as failed when it does not redirect (catch_response: check response.url or response.history), and find why logins were rejected (credentials, the rate limit)."
+	f.Evidence = ev
+	return []Finding{f}
 }
