@@ -216,7 +216,7 @@ func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) 
 func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts) RunResult {
 	res := RunResult{Run: run.Name}
 	own := &ownFacts{}
-	base := &Context{Analysis: a, Run: run, Targets: t, own: own, all: all}
+	base := &Context{Analysis: a, Run: run, Targets: t, own: own, all: all, set: s}
 	have := runSources(base)
 	for _, r := range s.rules {
 		st := CheckStatus{ID: r.ID, Title: r.Title, Needs: needWords(r.Needs())}
@@ -255,7 +255,7 @@ func (s *Set) evalRule(r *Rule, a *correlate.Analysis, run *correlate.Run, t Tar
 			out, err = nil, fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	ctx := &Context{Analysis: a, Run: run, Rule: r, Targets: t, own: own, all: all}
+	ctx := &Context{Analysis: a, Run: run, Rule: r, Targets: t, own: own, all: all, set: s}
 	if r.Check != "" {
 		if r.impl == nil {
 			if err := r.compile(); err != nil {

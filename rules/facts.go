@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"sync"
+
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/model"
 )
@@ -59,3 +61,27 @@ func (s scenarioFacts) siblings(r *correlate.Run) []*correlate.Run {
 	all.siblings[r] = sib
 	return sib
 }
+
+// paramsOf returns the typed parameters of rule id: those of the set being
+// evaluated, else the built-in rule's (a fact one rule computes with
+// another's parameters, as go/analysis passes one analyzer's result to
+// another). nil when no such rule exists.
+func (ctx *Context) paramsOf(id string) any {
+	if ctx.set != nil {
+		if r, ok := ctx.set.byID[id]; ok && r.params != nil {
+			return r.params
+		}
+	}
+	builtinOnce.Do(func() { builtinSet, _ = Load(true, nil) })
+	if builtinSet != nil {
+		if r, ok := builtinSet.byID[id]; ok {
+			return r.params
+		}
+	}
+	return nil
+}
+
+var (
+	builtinOnce sync.Once
+	builtinSet  *Set
+)

@@ -111,6 +111,9 @@ type Context struct {
 	// own is the run's own window and what lies in it, computed once per
 	// run and shared by every rule EvaluateRun runs over it.
 	own *ownFacts
+	// set is the rule set being evaluated (nil for a hand-built Context):
+	// a check reads another rule's parameters through paramsOf.
+	set *Set
 	// all holds the facts about the whole analysis (what the response
 	// bodies say, which runs are the same scenario), computed once and
 	// shared by every run's rules.

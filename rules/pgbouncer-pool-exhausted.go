@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +29,12 @@ func init() { register(pgbouncerPoolExhausted) }
 
 type pgbouncerPoolExhaustedParams struct {
 	ceilingParams `yaml:",inline"` // request names stopping at the timeout are cited
+	// WaitMeaningfulSince is the first PgBouncer version whose stats
+	// "wait" is the average wait of the clients assigned a server in the
+	// period; before it, it is wait accumulated per second (how many
+	// clients waited on average), not a wait time. "" (the default): no
+	// version is trusted to report it per client.
+	WaitMeaningfulSince string `yaml:"wait_meaningful_since"`
 }
 
 var (
@@ -54,7 +61,14 @@ type poolFacts struct {
 	// max_client_conn), "name value".
 	settings   []string
 	settingsEv *correlate.Event
+	// version is PgBouncer's, from its "process up: PgBouncer X.Y.Z"
+	// banner when the run's events hold it.
+	version   string
+	versionEv *correlate.Event
 }
+
+// pgbouncerVersionRE reads the version from PgBouncer's start-up line.
+var pgbouncerVersionRE = regexp.MustCompile(`PgBouncer (\d+\.\d+(?:\.\d+)?)`)
 
 // isPoolDriverError reports whether an app-side event is the pool timeout
 // seen through the database driver; application-exception skips these.
@@ -86,6 +100,9 @@ func gatherPool(ctx *Context) *poolFacts {
 					}
 				}
 			case parsers.KindBanner, parsers.KindLog:
+				if m := pgbouncerVersionRE.FindStringSubmatch(e.Message); m != nil && p.versionEv == nil && strings.Contains(e.Message, "process up") {
+					p.version, p.versionEv = m[1], e
+				}
 				if i := strings.Index(e.Message, "max_client_conn: "); i >= 0 && p.settingsEv == nil {
 					v := e.Message[i+len("max_client_conn: "):]
 					if j := strings.IndexAny(v, ", "); j >= 0 {
@@ -123,7 +140,7 @@ func (p *poolFacts) found() bool { return len(p.pooler)+len(p.closing)+len(p.dri
 func runPgbouncerPoolExhausted(ctx *Context, p *pgbouncerPoolExhaustedParams) []Finding {
 	pf := gatherPool(ctx)
 	if pf.found() {
-		return []Finding{poolFromLogs(ctx, pf, &p.ceilingParams)}
+		return []Finding{poolFromLogs(ctx, pf, p)}
 	}
 	// No cause without its evidence: a latency ceiling at PgBouncer's
 	// default timeout, from the CSVs alone, is latency-ceiling's finding
@@ -166,7 +183,8 @@ func linked5xx(ctx *Context, p *poolFacts) (int64, map[string]int64, []Evidence)
 	return n, byPath, nil
 }
 
-func poolFromLogs(ctx *Context, p *poolFacts, cp *ceilingParams) Finding {
+func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) Finding {
+	cp := &pp.ceilingParams
 	run := ctx.Run
 	m := map[string]float64{
 		"pooler_errors":        float64(len(p.pooler)),
@@ -232,10 +250,8 @@ func poolFromLogs(ctx *Context, p *poolFacts, cp *ceilingParams) Finding {
 		m["onset_users"] = float64(users)
 		sentences = append(sentences, fmt.Sprintf("it began with %d users running", users))
 	}
-	if p.maxWaitEv != nil {
-		m["max_avg_wait_s"] = round3(p.maxWaitUS / 1e6)
-		sentences = append(sentences, fmt.Sprintf("PgBouncer's stats put the average pool wait at up to %s", humanize.Millis(p.maxWaitUS/1e3)))
-		evPooler = append(evPooler, EventEvidence(p.maxWaitEv))
+	if rec := reconcile5xx(ctx); rec != "" {
+		sentences = append(sentences, rec)
 	}
 	if len(p.settings) > 0 {
 		sentences = append(sentences, "PgBouncer's own settings in the log: "+strings.Join(p.settings, ", ")+
@@ -287,10 +303,30 @@ func poolFromLogs(ctx *Context, p *poolFacts, cp *ceilingParams) Finding {
 	} else if n5xx > 0 {
 		conf += 0.05
 	}
+	summary := capitalize(strings.Join(sentences, "; ")) + "."
+	// PgBouncer's stats wait is said on its own, never beside the
+	// timeout: what it means depends on the version.
+	if p.maxWaitEv != nil {
+		w, note, meaningful := statsWait(p, pp.WaitMeaningfulSince)
+		summary += " " + w
+		evPooler = append(evPooler, noted(EventEvidence(p.maxWaitEv), note))
+		if meaningful {
+			m["max_avg_wait_s"] = round3(p.maxWaitUS / 1e6)
+		} else {
+			m["max_clients_waiting"] = round3(p.maxWaitUS / 1e6)
+		}
+		if p.versionEv != nil {
+			evPooler = append(evPooler, noted(EventEvidence(p.versionEv), "PgBouncer's version, which decides what its stats' wait means"))
+		}
+	}
 	f := Finding{
+		Role:       RoleCause,
 		Severity:   sev,
 		Confidence: math.Min(conf, 0.97),
-		Summary:    capitalize(strings.Join(sentences, "; ")) + ".",
+		Summary:    summary,
+		Headline:   poolHeadline(p, linked, n5xx),
+		RuledOut: []string{"a login or authentication bug: the failing requests (logins among them) waited for a database connection and were cut off",
+			"slow endpoints alone: the requests failed in PgBouncer's queue, before any query ran"},
 		Interpretation: "PgBouncer had no free server connection for these clients: every slot of the pool was held by " +
 			"slower transactions, the queue grew, and after query_wait_timeout PgBouncer cut the waiting clients off. " +
 			"Django saw a database error and answered 500; Locust counted the 500s as failures and the waits as latency.",
@@ -344,4 +380,80 @@ func ceilingNames(rows []*parsers.StatRow) string {
 		parts = append(parts, s+")")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// statsWait says what PgBouncer's highest stats "wait" means. Since
+// PgBouncer made avg_wait_time the average wait of the clients given a
+// server in the period (PR #727) it is a wait time; before, it is wait
+// accumulated per second of the period, i.e. how many clients waited on
+// average. It is read as a time only when the log names a version at or
+// after since, and never when it exceeds the timeout the log shows (no
+// client can have waited longer than it on average).
+func statsWait(p *poolFacts, since string) (sentence, note string, meaningful bool) {
+	us := p.maxWaitUS
+	clients := fmt.Sprintf("about %.1f clients waiting on average", us/1e6)
+	timeoutUS := 0.0
+	if len(p.ages) > 0 {
+		lo, _ := minMax(p.ages)
+		timeoutUS = float64(lo) * 1e6
+	}
+	switch {
+	case timeoutUS > 0 && us > timeoutUS:
+		v := "PgBouncer"
+		if p.version != "" {
+			v += " " + p.version
+		}
+		return fmt.Sprintf("%s's stats `wait` peaks at %.0f us, more than the %.0f s query_wait_timeout: no client waited that long on average, so it is wait accumulated per second of the period (%s), not a wait time.", v, us, timeoutUS/1e6, clients),
+			"stats wait: accumulated per second (it exceeds the timeout), not a wait time", false
+	case p.version != "" && since != "" && versionAtLeast(p.version, since):
+		return fmt.Sprintf("PgBouncer %s's stats put the average wait of clients given a server at up to %s in a stats period.", p.version, humanize.Millis(us/1e3)),
+			"stats wait: average wait of clients assigned a server in the period (PgBouncer " + p.version + ")", true
+	case p.version != "" && since != "":
+		return fmt.Sprintf("PgBouncer %s's stats `wait` peaks at %.0f us: before %s that is wait accumulated per second of the period (%s), not a wait time.", p.version, us, since, clients),
+			"stats wait: accumulated per second (PgBouncer " + p.version + "), not a wait time", false
+	}
+	return fmt.Sprintf("PgBouncer's stats lines peak at `wait %.0f us`; what that figure means depends on PgBouncer's version (a wait time in newer releases, wait accumulated per second, %s, in older ones), so it is not read as a wait time.", us, clients),
+		"stats wait: meaning depends on PgBouncer's version", false
+}
+
+// versionAtLeast compares dotted versions ("1.18.0" >= "1.18"); false when
+// v is unknown.
+func versionAtLeast(v, min string) bool {
+	if v == "" {
+		return false
+	}
+	a, b := strings.Split(v, "."), strings.Split(min, ".")
+	for i := 0; i < len(a) || i < len(b); i++ {
+		var x, y int
+		if i < len(a) {
+			x, _ = strconv.Atoi(a[i])
+		}
+		if i < len(b) {
+			y, _ = strconv.Atoi(b[i])
+		}
+		if x != y {
+			return x > y
+		}
+	}
+	return true
+}
+
+func poolHeadline(p *poolFacts, linked, n5xx int64) string {
+	n := int64(len(p.pooler))
+	if n == 0 {
+		n = int64(len(p.closing))
+	}
+	s := "PgBouncer's pool was exhausted"
+	switch {
+	case n > 0:
+		s += fmt.Sprintf(": it cut off %s waiting %s with query_wait_timeout", humanize.Thousands(n), humanize.Plural(n, "client", "clients"))
+	case len(p.driver) > 0:
+		s += fmt.Sprintf(": the app's driver reported query_wait_timeout %s times", humanize.Thousands(int64(len(p.driver))))
+	}
+	if linked > 0 {
+		s += fmt.Sprintf(", and %s requests answered 5xx because of it", humanize.Thousands(linked))
+	} else if n5xx > 0 {
+		s += fmt.Sprintf("; Locust recorded %s 5xx", humanize.Thousands(n5xx))
+	}
+	return s
 }

@@ -124,3 +124,58 @@ func TestPoolOwnWindow(t *testing.T) {
 		t.Errorf("run1 alone lost the errors of its tail: %+v", res[0])
 	}
 }
+
+// PgBouncer's stats "wait" is read by version and never as a time longer
+// than the timeout the log shows.
+func TestStatsWait(t *testing.T) {
+	stats := &correlate.Event{}
+	cases := []struct {
+		name           string
+		p              poolFacts
+		since          string
+		want           string
+		wantMeaningful bool
+	}{
+		{"over the timeout", poolFacts{maxWaitUS: 16807129, maxWaitEv: stats, ages: []int64{4, 5}, version: "1.18.0"}, "", "not a wait time", false},
+		{"no version", poolFacts{maxWaitUS: 969, maxWaitEv: stats}, "", "not read as a wait time", false},
+		{"old version", poolFacts{maxWaitUS: 969, maxWaitEv: stats, version: "1.17.0"}, "1.21", "about 0.0 clients waiting", false},
+		{"new version", poolFacts{maxWaitUS: 1500000, maxWaitEv: stats, version: "1.23.1", ages: []int64{120}}, "1.21", "up to 1.5 s", true},
+	}
+	for _, c := range cases {
+		s, _, m := statsWait(&c.p, c.since)
+		if !strings.Contains(s, c.want) || m != c.wantMeaningful {
+			t.Errorf("%s: %q (meaningful %v), want %q (%v)", c.name, s, m, c.want, c.wantMeaningful)
+		}
+	}
+	for _, c := range []struct {
+		v, min string
+		want   bool
+	}{{"1.18.0", "1.18", true}, {"1.17.9", "1.18", false}, {"1.20", "1.18.0", true}, {"", "1.0", false}} {
+		if got := versionAtLeast(c.v, c.min); got != c.want {
+			t.Errorf("versionAtLeast(%q, %q) = %v", c.v, c.min, got)
+		}
+	}
+}
+
+// The server's 5xx are reconciled with Locust's per name, and the gap is
+// explained from the data (the captured pool-exhaustion run: 60 on the
+// server, 49 in Locust).
+func TestReconcile5xxStack(t *testing.T) {
+	a, err := pipeline([]string{"testdata/pgbouncer-pool-exhausted/fire-stack"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := builtinOnly(t, "pgbouncer-pool-exhausted").Evaluate(a, DefaultTargets)
+	if len(res) != 1 || len(res[0].Findings) != 1 {
+		t.Fatalf("got %+v", res)
+	}
+	s := res[0].Findings[0].Summary
+	for _, want := range []string{"the server answered", "Locust recorded", "server vs Locust", "[AUTH] Login POST"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q: %s", want, s)
+		}
+	}
+	if strings.Contains(s, "average wait of clients") {
+		t.Errorf("stats wait read as a wait time: %s", s)
+	}
+}

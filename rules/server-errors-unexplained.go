@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/parsers"
 )
 
 // serverErrorsUnexplained reports 5xx no other signal explains: request
 // lines the correlation could not link to a traceback or pooler error, or
 // Locust 5xx failures with no server log at all.
-var serverErrorsUnexplained = &Check[serverErrorsUnexplainedParams]{
+var serverErrorsUnexplained = &Check[noParams]{
 	ID:    "server-errors-unexplained",
 	Doc:   "server errors with no cause in the logs",
 	Needs: []Need{{SrcRunserver, SrcFailures}},
@@ -20,14 +21,10 @@ var serverErrorsUnexplained = &Check[serverErrorsUnexplainedParams]{
 
 func init() { register(serverErrorsUnexplained) }
 
-type serverErrorsUnexplainedParams struct {
-	ceilingParams `yaml:",inline"` // rows at the pooler's timeout are explained by it
-}
-
 // checkUnexplained reports 5xx no other signal explains: request lines the
 // correlation could not link to a traceback or pooler error, or Locust 5xx
 // failures with no server log at all.
-func runServerErrorsUnexplained(ctx *Context, p *serverErrorsUnexplainedParams) []Finding {
+func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 	run := ctx.Run
 	// Counted from the chains of the run's own window (LinkStats spans
 	// the correlation margin too).
@@ -71,8 +68,10 @@ func runServerErrorsUnexplained(ctx *Context, p *serverErrorsUnexplainedParams) 
 	// A request name stopping at PgBouncer's 120 s timeout is explained
 	// (by pgbouncer-pool-exhausted, from the CSV) even without logs.
 	ceiling := map[string]bool{}
-	for _, r := range ceilingRows(run, &p.ceilingParams, p.CeilingMS) {
-		ceiling[r.Name] = true
+	if c := ctx.runCeiling(); c != nil {
+		for _, r := range append(append([]*parsers.StatRow(nil), c.Rows...), c.Piled...) {
+			ceiling[r.Name] = true
+		}
 	}
 	names := map[string]int64{}
 	ev = nil

@@ -68,6 +68,9 @@ type ownFacts struct {
 
 	recordsDone bool
 	records     []record
+
+	ceilingDone bool
+	ceiling     *ceiling
 }
 
 // facts returns the run's own facts, computing them on first use (a
