@@ -8,16 +8,16 @@ import (
 )
 
 // Two runs are the same scenario when a reader could compare their
-// figures: the same peak user count, run times within a fifth of each
-// other, and mostly the same request names (at least half of the union of
+// figures: the same peak user count, run times within a factor of two
+// (a run stopped early is still its scenario), and mostly the same request names (at least half of the union of
 // names with requests). Parameters the user varies between runs (pool
 // size, an excluded tag) leave most names in place; a run that only logged
 // in, or one with five times the users, is another scenario. Facts the
 // files lack (no history: no user count or duration) are not held against
 // a pair.
 const (
-	scenarioDurationTol = 0.2
-	scenarioMinShared   = 0.5
+	scenarioDurationRatio = 2.0
+	scenarioMinShared     = 0.5
 )
 
 // SameScenario reports whether runs a and b are the same scenario.
@@ -29,7 +29,7 @@ func SameScenario(a, b *correlate.Run) bool {
 		return false
 	}
 	if da, db := Duration(a), Duration(b); da > 0 && db > 0 {
-		if math.Abs(da.Seconds()-db.Seconds()) > scenarioDurationTol*math.Max(da.Seconds(), db.Seconds()) {
+		if math.Max(da.Seconds(), db.Seconds()) > scenarioDurationRatio*math.Min(da.Seconds(), db.Seconds()) {
 			return false
 		}
 	}

@@ -101,3 +101,21 @@ func TestUserPoolMisconfigured(t *testing.T) {
 		}
 	}
 }
+
+// A login POST still queued when the run stopped is pending, not missing;
+// TEST_USER_POOL advice only when a pool line shows the locustfile
+// rejected entries.
+func TestLoginPostPending(t *testing.T) {
+	fs := fixtureCase(t, "login-post-missing", "testdata/login-post-missing/fire-pending")["hasil_test_auth_only_50u_multi_nolimit"]
+	if len(fs) != 1 {
+		t.Fatalf("got %v", fs)
+	}
+	f := fs[0]
+	if !strings.Contains(f.Summary, "still pending, not missing") || strings.Contains(f.Recommendation, "TEST_USER_POOL") {
+		t.Errorf("summary %q / recommendation %q", f.Summary, f.Recommendation)
+	}
+	alone := fixtureCase(t, "login-post-missing", "testdata/login-post-missing/fire")["hasil_test_auth_only_50u_multi_nolimit"]
+	if len(alone) != 1 || strings.Contains(alone[0].Summary, "pending, not missing") || strings.Contains(alone[0].Recommendation, "TEST_USER_POOL as") {
+		t.Errorf("without a sibling run or a pool line: %+v", alone)
+	}
+}
