@@ -2,14 +2,15 @@ package rules
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/parsers"
 )
 
 // Consistency between the files of one run: the history's last totals
@@ -37,69 +38,35 @@ var usersTokenRE = regexp.MustCompile(`(?:^|_)(\d+)u(?:_|$)`)
 func runArtifactInconsistent(ctx *Context, p *artifactInconsistentParams) []Finding {
 	r := ctx.Run
 	var out []Finding
-	agg := model.AggregatedRow(r)
-	gapPct, gapMin := p.MaxGapPct, p.MinGapRequests
-	if agg != nil && len(r.History) > 0 {
-		last := &r.History[len(r.History)-1]
-		gap := agg.Requests - last.TotalRequests
-		// Requests finishing after the last history row (users stopping,
-		// the final CSV flush) legitimately make _stats.csv larger: allow
-		// what the run's rate produces in tailSlack on top of the share.
-		tail := 0.0
-		if agg.RPS != nil {
-			tail = *agg.RPS * p.TailSlackS
-		}
-		big := gap >= gapMin && pct(gap, agg.Requests) > gapPct && float64(gap) > tail
-		if gap < 0 || big || last.TotalFailures > agg.Failures {
-			out = append(out, Finding{
-				Confidence: 0.8,
-				Summary: fmt.Sprintf("The history's last totals (%s requests, %s failures; %s) disagree with _stats.csv's Aggregated row (%s requests, %s failures; %s).",
-					humanize.Thousands(last.TotalRequests), humanize.Thousands(last.TotalFailures), last.File, humanize.Thousands(agg.Requests), humanize.Thousands(agg.Failures), agg.File),
-				Interpretation: "The history is written every second and can end slightly below the final stats; a larger gap, or a history above the stats, means the two files come from different runs (one overwritten by a later run with the same --csv prefix) or one was cut short.",
-				Recommendation: "Check the files' modification times; rerun with a unique --csv prefix per run.",
-				Evidence:       []Evidence{noted(HistoryEvidence(last), "last history row"), StatEvidence(agg)},
-				Metrics:        map[string]float64{"history_requests": float64(last.TotalRequests), "stats_requests": float64(agg.Requests)},
-			})
-		}
+	if f, ok := countsDisagree(r, p); ok {
+		out = append(out, f)
 	}
-	// HTML requests_statistics against the CSV.
-	if agg != nil {
-		for i := range r.StatsHTML {
-			h := &r.StatsHTML[i]
-			if !model.IsAggregated(h) {
-				continue
-			}
-			d := h.Requests - agg.Requests
-			if d < 0 {
-				d = -d
-			}
-			if d >= gapMin && pct(d, agg.Requests) > gapPct {
-				out = append(out, Finding{
-					Confidence:     0.8,
-					Summary:        fmt.Sprintf("The HTML report counts %s requests (%s), _stats.csv %s (%s).", humanize.Thousands(h.Requests), h.File, humanize.Thousands(agg.Requests), agg.File),
-					Interpretation: "Both are written at the end of the same run and differ by a few requests at most; a large difference means they belong to different runs.",
-					Recommendation: "Use a unique --csv prefix and --html name per run.",
-					Evidence:       []Evidence{StatEvidence(h), StatEvidence(agg)},
-				})
-			}
-		}
-	}
-	// HTML end_time against the history's end.
+	// The HTML end_time is the last request's time: it must lie between
+	// the history's last new request and a little after its end.
 	if end := r.MetaValue("end_time"); end != "" && len(r.History) > 0 {
 		if t, err := time.Parse(time.RFC3339, end); err == nil {
 			last := &r.History[len(r.History)-1]
-			if d := math.Abs(t.Sub(last.Time).Seconds()); d > p.MaxEndGapS {
+			active := lastActive(r)
+			early := active.Time.Sub(t).Seconds()
+			late := t.Sub(last.Time).Seconds()
+			if early > p.MaxEndGapS || late > p.MaxEndGapS {
 				var mev Evidence
 				for i := range r.Meta {
 					if r.Meta[i].Key == "end_time" {
 						mev = MetaEvidence(&r.Meta[i])
 					}
 				}
+				d, where := late, "after the history's last row"
+				if early > p.MaxEndGapS {
+					d, where = early, "before the history's last new request"
+				}
 				out = append(out, Finding{
-					Confidence:     0.7,
-					Summary:        fmt.Sprintf("The HTML report's end_time %s is %.0f s away from the history's last row (%s).", end, d, last.Time.UTC().Format(time.RFC3339)),
-					Interpretation: "end_time is the last request's time and lies within seconds of the history's end for the same run; a large gap means the HTML and the CSVs come from different runs.",
-					Evidence:       []Evidence{mev, noted(HistoryEvidence(last), "last history row")},
+					Confidence: 0.7,
+					Summary: fmt.Sprintf("The HTML report's end_time %s (its last request) is %.0f s %s (%s).",
+						end, d, where, active.Time.UTC().Format(time.RFC3339)),
+					Interpretation: "end_time is the time of the last request the report saw; for the same run it falls between the history's last new request and a few seconds after the history ends. Far outside that, the HTML and the CSVs come from different runs.",
+					Recommendation: "Use a unique --csv prefix and --html name per run; compare the files' modification times.",
+					Evidence:       []Evidence{mev, noted(HistoryEvidence(active), "last history row with a new request"), noted(HistoryEvidence(last), "last history row")},
 				})
 			}
 		}
@@ -126,4 +93,136 @@ func runArtifactInconsistent(ctx *Context, p *artifactInconsistentParams) []Find
 		}
 	}
 	return out
+}
+
+// lastActive is the first history row that already holds the run's final
+// request count: after it, no request completed.
+func lastActive(r *correlate.Run) *parsers.HistoryRow {
+	h := r.History
+	last := &h[len(h)-1]
+	i := len(h) - 1
+	for i > 0 && h[i-1].TotalRequests == last.TotalRequests {
+		i--
+	}
+	return &h[i]
+}
+
+// countFigure is one file's request and failure totals for the run.
+type countFigure struct {
+	label      string
+	req, fail  int64
+	ev         Evidence
+	writtenWhy string
+}
+
+// countsDisagree compares the totals Locust writes at three moments: the
+// history's last row (every second while the test runs), the stats CSV
+// (when it stops) and the HTML report (at exit, after the stopping users'
+// last requests). In that order each may only grow. Differences in that
+// order are said as such, with which figure the report uses; a history
+// above the stats, or a gap past the thresholds, means different runs.
+func countsDisagree(r *correlate.Run, p *artifactInconsistentParams) (Finding, bool) {
+	agg := model.AggregatedRow(r)
+	var figs []countFigure
+	var hist, csv, html *countFigure
+	if len(r.History) > 0 {
+		last := &r.History[len(r.History)-1]
+		figs = append(figs, countFigure{"the history's last row", last.TotalRequests, last.TotalFailures, noted(HistoryEvidence(last), "last history row"),
+			"written every second while the test runs"})
+		hist = &figs[len(figs)-1]
+	}
+	if agg != nil && agg.Source != "html" {
+		figs = append(figs, countFigure{"_stats.csv", agg.Requests, agg.Failures, noted(StatEvidence(agg), StatCols(agg, "requests", "failures")), "written when the test stops"})
+		csv = &figs[len(figs)-1]
+	}
+	htmlRow := agg
+	if agg == nil || agg.Source != "html" {
+		htmlRow = nil
+		for i := range r.StatsHTML {
+			if model.IsAggregated(&r.StatsHTML[i]) {
+				htmlRow = &r.StatsHTML[i]
+			}
+		}
+	}
+	if htmlRow != nil {
+		figs = append(figs, countFigure{"the HTML report", htmlRow.Requests, htmlRow.Failures, noted(StatEvidence(htmlRow), StatCols(htmlRow, "requests", "failures")),
+			"written at exit, after the stopping users' last requests"})
+		html = &figs[len(figs)-1]
+	}
+	if len(figs) < 2 {
+		return Finding{}, false
+	}
+	same := true
+	for _, f := range figs[1:] {
+		if f.req != figs[0].req || f.fail != figs[0].fail {
+			same = false
+		}
+	}
+	if same {
+		return Finding{}, false
+	}
+	// Different runs: an earlier file above a later one, or a gap beyond
+	// what the stop adds.
+	reversed := false
+	for i := 1; i < len(figs); i++ {
+		if figs[i].req < figs[i-1].req || figs[i].fail < figs[i-1].fail {
+			reversed = true
+		}
+	}
+	big := func(a, b *countFigure, slack float64) bool {
+		if a == nil || b == nil {
+			return false
+		}
+		gap := b.req - a.req
+		return gap >= p.MinGapRequests && pct(gap, b.req) > p.MaxGapPct && float64(gap) > slack
+	}
+	slack := 0.0
+	if agg != nil && agg.RPS != nil {
+		slack = *agg.RPS * p.TailSlackS
+	}
+	far := big(hist, csv, slack) || big(csv, html, slack) || (csv == nil && big(hist, html, slack))
+	uses := "_stats.csv's Aggregated row"
+	if csv == nil {
+		uses = "the HTML report's Aggregated row"
+	}
+	var parts []string
+	for _, f := range figs {
+		parts = append(parts, fmt.Sprintf("%s %s requests / %s failures (%s)", f.label, humanize.Thousands(f.req), humanize.Thousands(f.fail), f.writtenWhy))
+	}
+	var ev []Evidence
+	for _, f := range figs {
+		ev = append(ev, f.ev)
+	}
+	first, lastF := figs[0], figs[len(figs)-1]
+	diff := fmt.Sprintf(" (%+d requests, %+d failures from the first to the last)", lastF.req-first.req, lastF.fail-first.fail)
+	f := Finding{
+		Summary:  fmt.Sprintf("The run's files count it differently: %s%s. The report's figures are %s.", strings.Join(parts, "; "), diff, uses),
+		Evidence: ev,
+		Metrics:  map[string]float64{},
+		Key:      "artifact-inconsistent|counts",
+	}
+	if hist != nil {
+		f.Metrics["history_requests"] = float64(hist.req)
+	}
+	if csv != nil {
+		f.Metrics["stats_requests"] = float64(csv.req)
+	}
+	if html != nil {
+		f.Metrics["html_requests"] = float64(html.req)
+		f.Metrics["html_failures"] = float64(html.fail)
+	}
+	if reversed || far {
+		f.Severity, f.Confidence = Medium.String(), 0.8
+		f.Role = RoleValidity
+		f.Interpretation = "Locust writes the history every second, the stats CSV when the test stops and the HTML report at exit, so each may only add to the one before, and only by what the last seconds bring. A file below an earlier one, or a gap that large, means the files come from different runs (one overwritten by a later run with the same --csv prefix) or one was cut short."
+		f.Recommendation = "Check the files' modification times; rerun with a unique --csv prefix and --html name per run."
+	} else {
+		f.Severity, f.Confidence = Low.String(), 0.9
+		if pct(lastF.req-first.req, lastF.req) < 1 && lastF.fail == first.fail {
+			f.Severity = Info.String()
+		}
+		f.Role = RoleContext
+		f.Interpretation = "The differences follow the order Locust writes the files in: requests still finishing while users stop are in the later files only. A server-side count is closest to the last figure."
+	}
+	return f, true
 }
