@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
@@ -26,10 +27,10 @@ type excludedTagRanParams struct {
 	KindPatterns map[string]string `yaml:"kind_patterns"`
 }
 
-// excludedKinds are the kinds of requests the run was meant to leave out,
-// from --exclude-tags (comma-split: that is what the user meant, even when
-// Locust read it as one tag) and the run's name (no_export).
-func excludedKinds(r *correlate.Run) (kinds []string, fromCmd *parsers.MetaRow) {
+// cmdExclusions are the kinds the command line (console log or HTML
+// report) excluded with --exclude-tags, comma-split: that is what the user
+// meant, even when Locust read a comma list as one tag.
+func cmdExclusions(r *correlate.Run) (kinds []string, src *parsers.MetaRow) {
 	seen := map[string]bool{}
 	vals, src := tagArgs(r, true)
 	for _, v := range vals {
@@ -38,9 +39,20 @@ func excludedKinds(r *correlate.Run) (kinds []string, fromCmd *parsers.MetaRow) 
 			if k != "" && !seen[k] {
 				seen[k] = true
 				kinds = append(kinds, k)
-				fromCmd = src
 			}
 		}
+	}
+	return kinds, src
+}
+
+// excludedKinds are the kinds a run was meant to leave out, from its
+// command line and, for the comma-separated inference of
+// locust-tags-comma-separated only, its name (no_export).
+func excludedKinds(r *correlate.Run) []string {
+	kinds, _ := cmdExclusions(r)
+	seen := map[string]bool{}
+	for _, k := range kinds {
+		seen[k] = true
 	}
 	for _, k := range nameExclusions(r.Name) {
 		if !seen[k] {
@@ -48,7 +60,7 @@ func excludedKinds(r *correlate.Run) (kinds []string, fromCmd *parsers.MetaRow) 
 			kinds = append(kinds, k)
 		}
 	}
-	return kinds, fromCmd
+	return kinds
 }
 
 // kindRows returns the request rows whose name matches an excluded kind:
@@ -72,14 +84,42 @@ func kindRows(patterns map[string]string, r *correlate.Run, kind string) []*pars
 	return out
 }
 
+// runExcludedTagRan decides from the data, never from words in the run's
+// name: a kind was excluded when the command line says so, or when most of
+// its request names, present in the runs of the same scenario, are gone
+// from this one. What of that kind still ran then is the finding.
 func runExcludedTagRan(ctx *Context, p *excludedTagRanParams) []Finding {
 	r := ctx.Run
-	kinds, cmd := excludedKinds(r)
+	cmdKinds, cmd := cmdExclusions(r)
+	inCmd := map[string]bool{}
+	for _, k := range cmdKinds {
+		inCmd[k] = true
+	}
+	kinds := append([]string(nil), cmdKinds...)
+	for k := range p.KindPatterns {
+		if !inCmd[k] {
+			kinds = append(kinds, k)
+		}
+	}
+	sort.Strings(kinds[len(cmdKinds):])
+	total := aggRequests(r)
 	var out []Finding
 	for _, kind := range kinds {
 		rows := kindRows(p.KindPatterns, r, kind)
 		if len(rows) == 0 {
 			continue
+		}
+		// The sibling of the same scenario with the most names of this
+		// kind: how many there are when nothing excludes them.
+		ref, refRun := 0, ""
+		for _, o := range ctx.scenario().siblings(r) {
+			if n := len(kindRows(p.KindPatterns, o, kind)); n > ref {
+				ref, refRun = n, o.Name
+			}
+		}
+		fewer := ref > 0 && len(rows)*2 <= ref
+		if !inCmd[kind] && !fewer {
+			continue // nothing says this kind was excluded
 		}
 		sortRowsByRequests(rows)
 		var req, fail int64
@@ -87,64 +127,56 @@ func runExcludedTagRan(ctx *Context, p *excludedTagRanParams) []Finding {
 			req += s.Requests
 			fail += s.Failures
 		}
-		// How many distinct names of this kind do runs that did not
-		// exclude it record? Tells "exclusion ignored" from "a few tasks
-		// of this kind are not tagged with it".
-		ref, refRun := 0, ""
-		if ctx.Analysis != nil {
-			for _, o := range ctx.Analysis.Runs {
-				if o == r || excludes(o, kind) {
-					continue
-				}
-				if n := len(kindRows(p.KindPatterns, o, kind)); n > ref {
-					ref, refRun = n, o.Name
-				}
-			}
-		}
-		said := fmt.Sprintf("the run's name %q", r.Name)
-		if cmd != nil {
-			said = "the command line (" + cmd.File + ")"
-		}
-		total := aggRequests(r)
 		f := Finding{
+			Role:       RoleValidity,
 			Confidence: 0.9,
-			Summary: fmt.Sprintf("%s says %q requests were excluded, yet %s %q request(s) over %d request name(s) ran (%.1f%% of %s requests, %d failures).",
-				said, kind, humanize.Thousands(req), kind, len(rows), pct(req, total), humanize.Thousands(total), fail),
-			Metrics: map[string]float64{"requests": float64(req), "failures": float64(fail), "names": float64(len(rows)), "share_pct": pct(req, total)},
+			Metrics:    map[string]float64{"requests": float64(req), "failures": float64(fail), "names": float64(len(rows)), "share_pct": round3(pct(req, total))},
+			Key:        "excluded-tag-ran|" + kind,
 		}
+		ran := fmt.Sprintf("%s %q request(s) over %d request name(s) ran (%.1f%% of %s requests, %d failures)",
+			humanize.Thousands(req), kind, len(rows), pct(req, total), humanize.Thousands(total), fail)
 		switch {
-		case ref > 0 && len(rows)*2 < ref:
-			f.Severity = "medium"
-			f.Interpretation = fmt.Sprintf("The exclusion took effect for most %s tasks (run %s, which did not exclude them, recorded %d %s request names; this run %d), but these names still ran: their tasks are probably not tagged %q in the locustfile. Their latency and failures are part of this run's totals.", kind, refRun, ref, kind, len(rows), kind)
-			f.Recommendation = fmt.Sprintf("Tag these tasks %q in the locustfile (or exclude them by another tag) and rerun before comparing with runs that include %s traffic.", kind, kind)
-			f.Metrics["reference_names"] = float64(ref)
-		case ref > 0:
-			f.Severity = "high"
-			f.Interpretation = fmt.Sprintf("The %s tasks ran as if nothing was excluded (%d %s request names here, %d in run %s which did not exclude them): the exclusion did not take effect (a comma-separated --exclude-tags value is one tag; a misspelt tag matches nothing). Comparisons with a genuine no-%s run are invalid.", kind, len(rows), kind, ref, refRun, kind)
+		case inCmd[kind] && ref > 0 && !fewer:
+			f.Severity = High.String()
+			f.Summary = fmt.Sprintf("The command line (%s) excludes %q, yet %s: as many %s names as run %s, which did not exclude them (%d).", cmd.File, kind, ran, kind, refRun, ref)
+			f.Interpretation = fmt.Sprintf("The %s tasks ran as if nothing was excluded: the exclusion did not take effect (a comma-separated --exclude-tags value is one tag; a misspelt tag matches nothing). Comparisons with a genuine no-%s run are invalid.", kind, kind)
 			f.Recommendation = "Pass --exclude-tags values space-separated (--exclude-tags export admin), check the tag names in the locustfile, and rerun."
 			f.Metrics["reference_names"] = float64(ref)
+		case fewer:
+			f.Severity = Medium.String()
+			said := fmt.Sprintf("Most %q request names of this scenario are gone (run %s has %d, this run %d), so %q requests were left out", kind, refRun, ref, len(rows), kind)
+			if inCmd[kind] {
+				said = fmt.Sprintf("The command line (%s) excludes %q and most of its request names are gone (run %s has %d, this run %d)", cmd.File, kind, refRun, ref, len(rows))
+			}
+			f.Summary = fmt.Sprintf("%s, yet %s.", said, ran)
+			f.Interpretation = fmt.Sprintf("The exclusion took effect for most %s tasks, but these names still ran: their tasks are probably not tagged %q in the locustfile. Their latency and failures are part of this run's totals, so it is not a clean no-%s run.", kind, kind, kind)
+			f.Recommendation = fmt.Sprintf("Tag these tasks %q in the locustfile (or exclude them by another tag) and rerun before comparing with runs that include %s traffic.", kind, kind)
+			f.Metrics["reference_names"] = float64(ref)
 		default:
-			f.Severity = "medium"
+			f.Severity = Medium.String()
 			f.Confidence = 0.8
-			f.Interpretation = fmt.Sprintf("Requests of a kind meant to be left out are part of this run's totals. Whether the exclusion failed entirely or only some %s tasks lack the tag cannot be told without a run that did not exclude them.", kind)
+			f.Summary = fmt.Sprintf("The command line (%s) excludes %q, yet %s.", cmd.File, kind, ran)
+			f.Interpretation = fmt.Sprintf("Requests of a kind meant to be left out are part of this run's totals. Whether the exclusion failed entirely or only some %s tasks lack the tag cannot be told without a run of the same scenario that did not exclude them.", kind)
 			f.Recommendation = fmt.Sprintf("Check the tags of these tasks and the --exclude-tags value (space-separated), and rerun without %s traffic before comparing.", kind)
-			f.Missing = append(f.Missing, "a run without the exclusion, to tell a failed exclusion from untagged tasks")
+			f.Missing = append(f.Missing, "a run of the same scenario without the exclusion, to tell a failed exclusion from untagged tasks")
 		}
-		if cmd != nil {
+		f.Interpretation += " A request made in a user's on_start (or inside the login flow) is not a task and cannot be excluded by tags at all: if these names are requested there, move them into a tagged task."
+		f.Headline = fmt.Sprintf("%s %q requests ran although %q was excluded", humanize.Thousands(req), kind, kind)
+		if cmd != nil && inCmd[kind] {
 			f.Evidence = append(f.Evidence, MetaEvidence(cmd))
 		}
 		for _, s := range rows {
-			f.Evidence = append(f.Evidence, StatEvidence(s))
+			f.Evidence = append(f.Evidence, noted(StatEvidence(s), StatCols(s, "requests", "failures")))
 		}
 		out = append(out, f)
 	}
 	return out
 }
 
-// excludes reports whether a run's name or command line excluded kind.
+// excludes reports whether a run's command line or name excluded kind
+// (the comma-separated inference of locust-tags-comma-separated).
 func excludes(r *correlate.Run, kind string) bool {
-	ks, _ := excludedKinds(r)
-	for _, k := range ks {
+	for _, k := range excludedKinds(r) {
 		if k == kind {
 			return true
 		}
