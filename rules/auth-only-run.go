@@ -53,6 +53,11 @@ func runAuthOnlyRun(ctx *Context, p *authOnlyRunParams) []Finding {
 		f.Evidence = append(f.Evidence, noted(HistoryEvidence(t.From), "last request completed"), noted(HistoryEvidence(t.To), "end of history"))
 		f.Metrics["idle_tail_s"] = t.Seconds()
 	}
+	if table, _ := classTable(r); table != "" {
+		f.Summary += " " + table
+	} else {
+		f.Missing = append(f.Missing, "the HTML report's user-class table (which classes ran, with what weights)")
+	}
 	if rows, classes := noTaskClasses(r); len(rows) > 0 {
 		f.Interpretation += fmt.Sprintf(" Here user class %s had no tasks (see user-class-without-tasks).", strings.Join(classes, ", "))
 	}

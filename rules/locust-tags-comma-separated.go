@@ -2,9 +2,12 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
+	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 )
 
 // Locust's --tags/--exclude-tags take space-separated values: a comma
@@ -70,6 +73,13 @@ func runLocustTagsCommaSeparated(ctx *Context, p *locustTagsCommaSeparatedParams
 	if len(exRows) == 0 || !onlyAuthRequests(r) || nameSays(r.Name, p.AuthNameToken) {
 		return out
 	}
+	// Before guessing the tags, read which user classes ran and with what
+	// weights: a run whose classes other than the login's weigh nothing
+	// ran only logins by design, not because of a tag.
+	table, appClasses := classTable(r)
+	if len(r.Tasks) > 0 && appClasses == 0 {
+		return out
+	}
 	f := Finding{
 		Confidence: 0.8,
 		Summary: fmt.Sprintf("Only login requests ran (%s requests) and user class %s had no tasks at all: the task filter (--tags) matched nothing but untagged tasks.",
@@ -78,6 +88,11 @@ func runLocustTagsCommaSeparated(ctx *Context, p *locustTagsCommaSeparatedParams
 		Recommendation: "Check the command line; pass tags space-separated (--tags api page phase1 phase2) and rerun.",
 		Missing:        []string{"the Locust command line (console log or HTML report) to confirm the --tags value"},
 		Metrics:        map[string]float64{"requests": float64(aggRequests(r)), "no_task_exceptions": float64(sumExc(exRows))},
+	}
+	if table != "" {
+		f.Summary += " " + table
+	} else {
+		f.Missing = append(f.Missing, "the HTML report's user-class table (which classes ran, with what weights), to tell a tag filter from class weights")
 	}
 	for _, e := range exRows {
 		f.Evidence = append(f.Evidence, ExceptionEvidence(e))
@@ -135,4 +150,43 @@ func inferExcludeComma(ctx *Context) (Finding, bool) {
 		return f, true
 	}
 	return Finding{}, false
+}
+
+// classTable says which user classes the HTML report's tasks table lists,
+// with their weights and task counts, and how many of them hold tasks
+// that are not the login flow's. "" when the run has no such table.
+func classTable(r *correlate.Run) (string, int) {
+	if len(r.Tasks) == 0 {
+		return "", 0
+	}
+	type cls struct {
+		ratio float64
+		tasks int
+		app   int
+	}
+	by := map[string]*cls{}
+	var names []string
+	for _, t := range r.Tasks {
+		c := by[t.UserClass]
+		if c == nil {
+			c = &cls{ratio: t.ClassRatio}
+			by[t.UserClass] = c
+			names = append(names, t.UserClass)
+		}
+		c.tasks++
+		if !model.IsAuthName(t.Task) {
+			c.app++
+		}
+	}
+	sort.Strings(names)
+	var parts []string
+	app := 0
+	for _, n := range names {
+		c := by[n]
+		parts = append(parts, fmt.Sprintf("%s %.0f %% (%d %s)", n, 100*c.ratio, c.tasks, humanize.Plural(int64(c.tasks), "task", "tasks")))
+		if c.app > 0 && c.ratio > 0 {
+			app++
+		}
+	}
+	return "The HTML report's user classes: " + strings.Join(parts, ", ") + ".", app
 }

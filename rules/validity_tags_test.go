@@ -117,3 +117,22 @@ func TestExcludedTagRanFromCommandLine(t *testing.T) {
 		t.Errorf("without a sibling: %+v", alone)
 	}
 }
+
+// The HTML report's user-class table is read before the tags are blamed:
+// a run whose only weighted class is the login's ran logins by design.
+func TestTagsCommaReadsUserClasses(t *testing.T) {
+	a := fixtureRuns(t, "testdata/locust-tags-comma-separated/fire")
+	r := a.Runs[0]
+	r.Tasks = []parsers.TaskRow{{UserClass: "AuthOnlyUser", ClassRatio: 1, Task: "login", Ratio: 1, TotalRatio: 1, File: "x.html"}}
+	if fs := runCheck(t, "locust-tags-comma-separated", a, r); len(fs) != 0 {
+		t.Errorf("blamed the tags although only the login class was weighted: %v", fs)
+	}
+	r.Tasks = []parsers.TaskRow{
+		{UserClass: "APIUser", ClassRatio: 0.27, Task: "api_chart_data", File: "x.html"},
+		{UserClass: "BrowsingUser", ClassRatio: 0.73, Task: "dashboard", File: "x.html"},
+	}
+	fs := runCheck(t, "locust-tags-comma-separated", a, r)
+	if len(fs) != 1 || !strings.Contains(fs[0].Summary, "APIUser 27 %") {
+		t.Errorf("want the inference with the class table named: %v", fs)
+	}
+}
