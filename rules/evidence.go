@@ -193,7 +193,7 @@ func distinctEvidence(ev []Evidence) []Evidence {
 	seen := map[string]bool{}
 	var uniq []Evidence
 	for _, e := range ev {
-		k := e.File + ":" + strconv.FormatInt(e.Line, 10) + ":" + e.Text + ":" + e.Note
+		k := e.File + ":" + strconv.FormatInt(e.Line, 10) + ":" + e.Text // the first note wins
 		if seen[k] {
 			continue
 		}
