@@ -24,14 +24,33 @@ type latencyFloorParams struct {
 	MinMS       float64 `yaml:"min_ms"`       // a floor is at least this
 	TightRatio  float64 `yaml:"tight_ratio"`  // min ≥ this × median
 	MinRequests int64   `yaml:"min_requests"` // requests a row needs
+	// FewRequests is enough requests when the spread is tight: the
+	// maximum within TightSpread of the minimum.
+	FewRequests int64   `yaml:"few_requests"`
+	TightSpread float64 `yaml:"tight_spread"`
 }
 
 func runLatencyFloor(ctx *Context, p *latencyFloorParams) []Finding {
 	r := ctx.Run
 	minMS, tight, minReq := p.MinMS, p.TightRatio, p.MinRequests
+	ceil := ctx.runCeiling()
+	var known map[float64]string
+	if cp, ok := ctx.paramsOf(latencyCeiling.ID).(*latencyCeilingParams); ok {
+		known = knownTimeouts(cp.KnownTimeoutsMS)
+	}
 	var rows []*parsers.StatRow
 	for _, s := range model.RequestRows(r) {
-		if s.Requests < minReq || s.Min == nil || s.Median == nil || *s.Min < minMS {
+		if s.Min == nil || s.Median == nil || *s.Min < minMS {
+			continue
+		}
+		// Ten requests are enough when they all sit within a tight band.
+		tightBand := s.Max != nil && *s.Max <= (1+p.TightSpread)**s.Min
+		if s.Requests < minReq && !(s.Requests >= p.FewRequests && tightBand) {
+			continue
+		}
+		// A floor that is a timeout is not a floor: every request was cut
+		// off there (latency-ceiling's story).
+		if ceil.has(s) || atKnownTimeout(*s.Min, known) {
 			continue
 		}
 		// The whole distribution sits just above its minimum.
@@ -69,4 +88,15 @@ func floorList(rows []*parsers.StatRow) string {
 		s += fmt.Sprintf("%s ≥ %s ms (median %s)", rowLabel(r), fmtNum(math.Floor(*r.Min)), fmtMS(r.Median))
 	}
 	return s
+}
+
+// atKnownTimeout reports whether ms lies at (or just above) a known
+// timeout.
+func atKnownTimeout(ms float64, known map[float64]string) bool {
+	for v := range known {
+		if ms >= 0.97*v && ms <= 1.1*v {
+			return true
+		}
+	}
+	return false
 }
