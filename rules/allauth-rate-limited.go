@@ -79,7 +79,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 	var text string
 	var n429 int64
 	seenIP := map[string]bool{}
-	limited := map[string]bool{} // accounts refused with the limit's text
+	limited := map[string]bool{}                   // accounts refused with the limit's text
 	failedOther := map[string][]*correlate.Event{} // failed logins with another answer, per account
 	var okLogins []*correlate.Event
 	for _, e := range ownEvents(ctx) {

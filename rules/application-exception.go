@@ -88,9 +88,9 @@ func runApplicationException(ctx *Context, p *applicationExceptionParams) []Find
 		if len(c.Sources) > 1 {
 			sum += " (counted over " + strings.Join(c.Sources, " and ") + ", which may log the same record)"
 		}
-		sev := High.String()
+		sev := scaledSeverity(High, c.Count, aggRequests(run), false)
 		if len(c.Endpoints) == 0 {
-			sev = Medium.String()
+			sev = scaledSeverity(Medium, c.Count, aggRequests(run), false)
 		}
 		conf := 0.9
 		if !inApp {

@@ -61,6 +61,7 @@ func runClientErrors(ctx *Context, _ *noParams) []Finding {
 		}
 		sort.Strings(names)
 		f := Finding{
+			Severity:   scaledSeverity(Medium, n, aggRequests(r), false),
 			Confidence: 0.9,
 			Summary:    fmt.Sprintf("%s requests failed with HTTP %s on %d request name(s).", humanize.Thousands(n), c, len(rows)),
 			Metrics:    map[string]float64{"status": atof(c), "failures": float64(n), "names": float64(len(rows))},

@@ -91,6 +91,8 @@ func runCSRFRejected(ctx *Context, _ *noParams) []Finding {
 		conf = 0.8
 	}
 	return []Finding{{
+		Role:       RoleCause,
+		Severity:   scaledSeverity(High, n, aggRequests(run), false),
 		Confidence: conf,
 		Summary:    sum + ".",
 		Interpretation: "The CSRF middleware refused these POSTs before the view ran: the client did not send the csrftoken " +

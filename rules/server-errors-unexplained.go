@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -48,8 +49,16 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 		if len(paths) > 0 {
 			sum += ": " + countBy(paths, 6)
 		}
+		login := int64(0)
+		for k, n := range paths {
+			if strings.HasPrefix(k, "POST ") && model.IsLoginName(k) {
+				login += n
+			}
+		}
+		_, post := model.LoginRows(run)
 		return []Finding{{
-			Severity:   High.String(),
+			Role:       RoleCause,
+			Severity:   scaledSeverity(High, unlinked, aggRequests(run), post != nil && login*10 >= post.Requests),
 			Confidence: 0.8,
 			Summary:    sum + ". Their cause is not in the logs given.",
 			Interpretation: "The server answered 5xx but nothing logged near them says why: the exception was swallowed, logged " +
@@ -89,7 +98,8 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 	}
 	sort.SliceStable(ev, func(i, j int) bool { return ev[i].Line < ev[j].Line })
 	return []Finding{{
-		Severity:   High.String(),
+		Role:       RoleCause,
+		Severity:   scaledSeverity(High, left, aggRequests(run), loginsAffected(run, names)),
 		Confidence: 0.6,
 		Summary: fmt.Sprintf("Locust recorded %s server-error (5xx) failures — %s — and no server log was given for this run, so their cause cannot be shown.",
 			humanize.Thousands(left), countBy(names, 6)),

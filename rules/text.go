@@ -234,3 +234,33 @@ func containsRow(rows []*parsers.StatRow, s *parsers.StatRow) bool {
 	}
 	return false
 }
+
+// scaledSeverity lowers a rule's severity when what it found touched a
+// small share of the run: a 0.2 % blip is not "high". affected counts the
+// requests concerned, total the run's; logins reports whether at least a
+// tenth of the run's login POSTs were among them (that alone keeps the
+// severity: users who fail to log in test nothing). Below 0.5 % of the
+// requests: low; below 2 %: at most medium.
+func scaledSeverity(base Severity, affected, total int64, logins bool) string {
+	if total <= 0 || logins {
+		return base.String()
+	}
+	share := float64(affected) / float64(total)
+	switch {
+	case share < 0.005 && base > Low:
+		return Low.String()
+	case share < 0.02 && base > Medium:
+		return Medium.String()
+	}
+	return base.String()
+}
+
+// loginShare is the share of the run's login POST requests among n
+// failures of the named rows.
+func loginsAffected(r *correlate.Run, byName map[string]int64) bool {
+	_, post := model.LoginRows(r)
+	if post == nil || post.Requests == 0 {
+		return false
+	}
+	return byName[post.Name]*10 >= post.Requests
+}
