@@ -134,7 +134,7 @@ func CompareTargets(runs []*correlate.Run, findings map[string][]rules.Finding, 
 			prev = sorted[i-1]
 		}
 		if prev != nil {
-			cr.ChangedParams = paramChanges(ParamsOf(prev), ParamsOf(r))
+			cr.ChangedParams = model.ParamChanges(ParamsOf(prev), ParamsOf(r))
 			doc.Changes = append(doc.Changes, endpointChanges(prev, r, t)...)
 		}
 		doc.Runs = append(doc.Runs, cr)
@@ -166,43 +166,6 @@ func compareRun(r *correlate.Run, fs []rules.Finding, t rules.Targets) CompareRu
 		cr.Hotspots = cr.Hotspots[:maxHotspots]
 	}
 	return cr
-}
-
-// paramChanges lists what differs between two runs' parameters.
-func paramChanges(a, b RunParams) []string {
-	out := []string{}
-	num := func(name string, x, y int64) {
-		// A parameter the name does not carry is unknown, not changed.
-		if x != y && x != 0 && y != 0 {
-			out = append(out, fmt.Sprintf("%s %s → %s", name, itoa(x), itoa(y)))
-		}
-	}
-	flag := func(name string, x, y bool) {
-		switch {
-		case !x && y:
-			out = append(out, name+" added")
-		case x && !y:
-			out = append(out, name+" removed")
-		}
-	}
-	str := func(name, x, y string) {
-		if x != y && x != "" && y != "" {
-			out = append(out, fmt.Sprintf("%s %q → %q", name, x, y))
-		}
-	}
-	if a.Version != b.Version && a.Version != "" && b.Version != "" {
-		out = append(out, "version "+a.Version+" → "+b.Version)
-	}
-	num("users", a.Users, b.Users)
-	num("pool", a.Pool, b.Pool)
-	flag("no_export", a.NoExport, b.NoExport)
-	flag("no_admin", a.NoAdmin, b.NoAdmin)
-	flag("nolimit", a.NoLimit, b.NoLimit)
-	str("tags", a.Tags, b.Tags)
-	str("exclude-tags", a.ExcludeTags, b.ExcludeTags)
-	str("spawn rate", a.SpawnRate, b.SpawnRate)
-	str("run time", a.RunTime, b.RunTime)
-	return out
 }
 
 // withinRounding says whether two Locust response-time figures may be the

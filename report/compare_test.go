@@ -211,23 +211,3 @@ func TestCompareBaseline(t *testing.T) {
 		t.Errorf("unknown baseline not reported: %+v", doc.Notes)
 	}
 }
-
-func TestParseRunName(t *testing.T) {
-	cases := []struct {
-		name string
-		want string
-	}{
-		{"hasil_test_v18_100u_pgbouncer_redis_20260111_114225", "v18 · 100 users · pgbouncer redis"},
-		{"hasil_test_v19_100u_nolimit_pool140_no_export", "v19 · 100 users · pool 140 · rate limits off · no export"},
-		{"hasil_test_v24_100u_pool140_no_export_no_admin", "v24 · 100 users · pool 140 · no export · no admin"},
-		{"hasil_test_auth_only_50u_multi_nolimit_v3_pool100", "v3 · 50 users · pool 100 · rate limits off · auth only multi"},
-	}
-	for _, c := range cases {
-		if got := ParseRunName(c.name).Label(); got != c.want {
-			t.Errorf("ParseRunName(%s).Label() = %q, want %q", c.name, got, c.want)
-		}
-	}
-	if p := ParseRunName("hasil_test_v18_100u_pgbouncer_redis_20260111_114225"); p.Stamp != "2026-01-11 11:42:25 (local)" {
-		t.Errorf("stamp = %q", p.Stamp)
-	}
-}
