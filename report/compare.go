@@ -169,8 +169,8 @@ func compareRun(r *correlate.Run, fs []rules.Finding, t rules.Targets) CompareRu
 }
 
 // withinRounding says whether two Locust response-time figures may be the
-// same value, rounded (rules.WithinRounding: one rounding step).
-func withinRounding(a, b float64) bool { return rules.WithinRounding(a, b) }
+// same value, rounded (model.WithinRounding: one rounding step).
+func withinRounding(a, b float64) bool { return model.WithinRounding(a, b) }
 
 type endpointKey struct{ method, name string }
 
