@@ -2,9 +2,11 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
 )
 
 // userPoolMisconfigured reads the locustfile's own messages about its
@@ -44,9 +46,31 @@ func runUserPoolMisconfigured(ctx *Context, _ *noParams) []Finding {
 		for _, e := range invalid {
 			entries[poolEntry(e)] = true
 		}
+		// How many accounts were left: the locustfile's "Multi-user pool
+		// configured: N users" line. Most of the pool lost (or none left)
+		// voids a multi-user test; one entry of many is a defect to fix.
+		configured := -1
+		for i := range r.Events {
+			e := &r.Events[i]
+			if e.Kind == parsers.KindPoolConfig && e.Attrs["users_count"] != "" {
+				if n, err := strconv.Atoi(e.Attrs["users_count"]); err == nil {
+					configured = n
+				}
+			}
+		}
+		sev, role := High.String(), RoleValidity
+		left := ""
+		if configured >= 0 {
+			left = fmt.Sprintf(" %d accounts were left in the pool.", configured)
+			if configured > 0 && len(entries)*2 < configured+len(entries) {
+				sev, role = Medium.String(), RoleContext
+			}
+		}
 		f := Finding{
+			Severity:       sev,
+			Role:           role,
 			Confidence:     0.95,
-			Summary:        fmt.Sprintf("The locustfile rejected %d TEST_USER_POOL entr(ies) (missing ':password'): those accounts were skipped.", len(entries)),
+			Summary:        fmt.Sprintf("The locustfile rejected %d TEST_USER_POOL entr(ies) (missing ':password'): those accounts were skipped.%s", len(entries), left),
 			Interpretation: "TEST_USER_POOL must be user:password pairs separated by commas. Rejected entries leave fewer (or no) accounts; users without credentials skip the login POST or all share the remaining accounts, so the multi-user test is not what it claims.",
 			Recommendation: "Write TEST_USER_POOL as user1:pass1,user2:pass2 and check the 'Multi-user pool configured: N users' line before the run.",
 			Metrics:        map[string]float64{"rejected_entries": float64(len(entries))},
