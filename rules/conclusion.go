@@ -49,7 +49,7 @@ const conclusionEvidence = 2
 func Conclude(in []Finding) Conclusion {
 	fs := append([]Finding(nil), in...)
 	SortFindings(fs)
-	var lead, why *Finding
+	var lead, why, alt *Finding
 	var symptoms []string
 	for i := range fs {
 		f := &fs[i]
@@ -71,6 +71,14 @@ func Conclude(in []Finding) Conclusion {
 		if why == nil && roleOf(*lead) == RoleValidity && roleOf(*f) == RoleCause {
 			why = f
 		}
+		if alt == nil && roleOf(*f) == RoleValidity && sev >= High {
+			alt = f
+		}
+	}
+	// An invalid run whose cause is not in the evidence: the next serious
+	// validity finding says what went wrong with its users.
+	if why == nil && lead != nil && roleOf(*lead) == RoleValidity && alt != nil {
+		why = alt
 	}
 	c := Conclusion{Symptoms: symptoms}
 	switch {

@@ -116,12 +116,16 @@ func runEndpointHotspot(ctx *Context, p *endpointHotspotParams) []Finding {
 		conf = 0.85
 	}
 	return []Finding{{
+		Role: RoleSymptom,
+		Headline: fmt.Sprintf("%d %s over the p95/p99 target, slowest %s (p95 %s)", len(hs), humanize.Plural(int64(len(hs)), "endpoint", "endpoints"),
+			strings.TrimSpace(top.row.Type+" "+top.row.Name), humanize.Millis(val(top.row.P95))),
 		Severity:   sev,
 		Confidence: conf,
 		Summary: fmt.Sprintf("%d %s over the p95/p99 target (%s / %s), slowest first: %s%s. Together they take %s of all response time.",
 			len(hs), humanize.Plural(int64(len(hs)), "endpoint is", "endpoints are"), humanize.Millis(t.P95MS), humanize.Millis(t.P99MS), strings.Join(parts, "; "), more, sharePct(shareSum)),
-		Interpretation: "These request names hold the tail latency; their share of response time says how much the run's " +
-			"aggregate figures depend on them. A slow endpoint that holds a database connection while it works also starves the others.",
+		Interpretation: "These request names hold the tail latency (a symptom); their share of response time says how much the run's " +
+			"aggregate figures depend on them. A slow endpoint that holds a database connection while it works also starves the others. " +
+			"Rows that answered the login page or stopped at a ceiling measure the redirect or the timeout, not the endpoint: read the findings before this one first.",
 		Recommendation: "Profile the slowest endpoints first (queries, rendering, external calls); move long exports to a background job; " +
 			"rerun and compare p95/p99 per endpoint.",
 		Evidence: ev,

@@ -145,7 +145,9 @@ func StatEvidence(r *parsers.StatRow) Evidence {
 	if r.Source == "html" {
 		t = "requests_statistics: " + t
 	}
-	return Evidence{File: r.File, Line: r.Line, Text: clip(t)}
+	// The note names the row, so a report can show it without the 22
+	// columns; the line itself stays in Text.
+	return Evidence{File: r.File, Line: r.Line, Text: clip(t), Note: rowLabel(r)}
 }
 
 // FailureEvidence cites a Locust failures row.
@@ -239,7 +241,7 @@ func noted(ev Evidence, note string) Evidence {
 	case ev.Note == "":
 		ev.Note = note
 	default:
-		ev.Note += "; " + note
+		ev.Note += ": " + note
 	}
 	return ev
 }

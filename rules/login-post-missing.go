@@ -112,10 +112,16 @@ func runLoginPostMissing(ctx *Context, p *loginPostMissingParams) []Finding {
 		f.Interpretation += " Here the run stopped before a login POST could have come back from the queue its scenario shows."
 		f.Recommendation = "Run at least one queue timeout past the last login page (or fix what holds the logins: the database pool), then compare the POST count with the users before reading the login success rate."
 		f.Headline = fmt.Sprintf("%s login POSTs still pending when the run stopped: no login was measured", humanize.Thousands(missing))
+		if posts > 0 {
+			f.Headline = fmt.Sprintf("%s of %s logins still pending when the run stopped: its login figures describe %s of them", humanize.Thousands(missing), humanize.Thousands(gets), humanize.Thousands(posts))
+		}
 		f.Metrics["known_wait_ms"] = wait
 	default:
 		f.Recommendation = "Find why the users did not post credentials (the locustfile's log says whether it skipped them) or whether the POSTs were still queued (a longer run shows it), and confirm the POST count equals the users before reading the login success rate."
 		f.Headline = fmt.Sprintf("%s logins have no login POST: the run's login figures describe the login page", humanize.Thousands(missing))
+		if posts > 0 {
+			f.Headline = fmt.Sprintf("%s of %s logins have no login POST: the login figures describe %s of them", humanize.Thousands(missing), humanize.Thousands(gets), humanize.Thousands(posts))
+		}
 		if len(r.Events) == 0 {
 			f.Missing = append(f.Missing, "locust_login_failures.log or Locust's console log (whether the locustfile skipped the POST: TEST_USER_POOL messages)")
 		}

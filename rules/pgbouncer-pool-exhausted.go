@@ -325,6 +325,7 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 		Confidence: math.Min(conf, 0.97),
 		Summary:    summary,
 		Headline:   poolHeadline(p, linked, n5xx),
+		Impact:     poolImpact(run, n5xx, rows5xx),
 		RuledOut: []string{"a login or authentication bug: the failing requests (logins among them) waited for a database connection and were cut off",
 			"slow endpoints alone: the requests failed in PgBouncer's queue, before any query ran"},
 		Interpretation: "PgBouncer had no free server connection for these clients: every slot of the pool was held by " +
@@ -456,4 +457,25 @@ func poolHeadline(p *poolFacts, linked, n5xx int64) string {
 		s += fmt.Sprintf("; Locust recorded %s 5xx", humanize.Thousands(n5xx))
 	}
 	return s
+}
+
+// poolImpact says what the pool's failures did to the run's figures.
+func poolImpact(run *correlate.Run, n5xx int64, rows []*parsers.FailureRow) string {
+	total := aggRequests(run)
+	if n5xx == 0 || total == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("%s of the run's %s requests (%s) failed with 5xx", humanize.Thousands(n5xx), humanize.Thousands(total), humanize.Pct(pct(n5xx, total)))
+	if _, post := model.LoginRows(run); post != nil {
+		var n int64
+		for _, r := range rows {
+			if r.Name == post.Name {
+				n += r.Occurrences
+			}
+		}
+		if n > 0 {
+			s += fmt.Sprintf(", %s of %s logins among them (those users ran anonymously)", humanize.Thousands(n), humanize.Thousands(post.Requests))
+		}
+	}
+	return s + "; latencies include the queue wait up to query_wait_timeout"
 }

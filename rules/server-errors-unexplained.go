@@ -103,6 +103,7 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 		Confidence: 0.6,
 		Summary: fmt.Sprintf("Locust recorded %s server-error (5xx) failures — %s — and no server log was given for this run, so their cause cannot be shown.",
 			humanize.Thousands(left), countBy(names, 6)),
+		Headline:       fmt.Sprintf("%s requests failed with 5xx (%s); their cause is not in the files given (no server log)", humanize.Thousands(left), countBy(names, 2)),
 		Interpretation: "The CSV proves the server failed these requests but not why; the server's logs for the same minutes would.",
 		Recommendation: "Analyse the run together with django_errors.log, runserver stderr and PgBouncer's log from the same time.",
 		Evidence:       ev,

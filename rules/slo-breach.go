@@ -123,11 +123,13 @@ func runSLOBreach(ctx *Context, p *sloBreachParams) []Finding {
 		src = "HTML report"
 	}
 	f := Finding{
+		Role:       RoleSymptom,
+		Headline:   "misses its targets: " + strings.Join(breaches, "; "),
 		Severity:   sev,
 		Confidence: conf,
 		Summary: fmt.Sprintf("Run %s misses its targets: %s. Aggregated (%s): %s.",
 			run.Name, strings.Join(breaches, "; "), src, strings.Join(figs, ", ")),
-		Interpretation: "These are Locust's own figures for the whole run; the other findings say why they were missed.",
+		Interpretation: "These are Locust's own figures for the whole run: a symptom. The findings before this one say why they were missed, and whether the figures describe the application at all.",
 		Recommendation: "Fix the causes named by the other findings, then rerun the same load and compare these figures.",
 		Evidence:       PickEvidence(ev, MaxEvidence),
 		Metrics:        m,
