@@ -204,10 +204,6 @@ func runLatencyCeiling(ctx *Context, p *latencyCeilingParams) []Finding {
 		}
 	}
 	at := c.At
-	what := c.Known
-	if what == "" {
-		what = "an unidentified timeout"
-	}
 	rows := append(append([]*parsers.StatRow(nil), c.Rows...), c.Piled...)
 	// The 5xx Locust recorded on the rows at the ceiling are the same
 	// story: the timeout's answer.
@@ -264,7 +260,7 @@ func runLatencyCeiling(ctx *Context, p *latencyCeilingParams) []Finding {
 	switch {
 	case hasSource(ctx, "pgbouncer") && pgKnown:
 		ruledOut = append(ruledOut, "PgBouncer's query_wait_timeout: its log for this window has no such error")
-		what += " — but PgBouncer's log has no query_wait_timeout in this window, so another limit"
+		sum.WriteString(" PgBouncer's log for this window has no query_wait_timeout, so the limit is another one (a proxy, the client, the app).")
 	case pgKnown:
 		missing = append(missing, "PgBouncer's log (`pooler error: query_wait_timeout`) or a Django/runserver traceback naming query_wait_timeout: either would confirm the ceiling is PgBouncer's queue timeout")
 	default:

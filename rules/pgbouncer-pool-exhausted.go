@@ -309,14 +309,14 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 	if p.maxWaitEv != nil {
 		w, note, meaningful := statsWait(p, pp.WaitMeaningfulSince)
 		summary += " " + w
-		evPooler = append(evPooler, noted(EventEvidence(p.maxWaitEv), note))
+		ev = append(ev, noted(EventEvidence(p.maxWaitEv), note))
 		if meaningful {
 			m["max_avg_wait_s"] = round3(p.maxWaitUS / 1e6)
 		} else {
 			m["max_clients_waiting"] = round3(p.maxWaitUS / 1e6)
 		}
 		if p.versionEv != nil {
-			evPooler = append(evPooler, noted(EventEvidence(p.versionEv), "PgBouncer's version, which decides what its stats' wait means"))
+			ev = append(ev, noted(EventEvidence(p.versionEv), "PgBouncer's version, which decides what its stats' wait means"))
 		}
 	}
 	f := Finding{

@@ -207,10 +207,6 @@ func rowLabel(s *parsers.StatRow) string {
 	return strings.TrimSpace(s.Type + " " + s.Name)
 }
 
-// numEq compares two figures Locust printed (content sizes, sizes derived
-// from them) to within tol.
-func numEq(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
-
 func isWhole(f float64) bool { return math.Abs(f-math.Round(f)) < 1e-6 }
 
 // sortRowsByRequests orders rows by request count (most first), then name.
