@@ -222,10 +222,20 @@ func capitalizeFirst(s string) string {
 // evidence appendix.
 func citeNote(e rules.Evidence) string {
 	s := evidenceRef(e)
-	if e.Note != "" {
+	switch {
+	case e.Note != "" && isTableRow(e):
 		return s + " — " + e.Note
+	case e.Note != "":
+		return s + " — " + e.Note + ": " + clipText(e.Text, 160)
 	}
 	return s + ": " + clipText(e.Text, 160)
+}
+
+// isTableRow reports whether a citation is a row of one of Locust's
+// tables (a CSV row or the HTML report's entry): the note names its
+// columns, and the row itself waits in the appendix. Log lines are shown.
+func isTableRow(e rules.Evidence) bool {
+	return strings.HasSuffix(e.File, ".csv") || strings.HasSuffix(e.File, ".html")
 }
 
 // appendixEntry is a cited line as the file holds it.

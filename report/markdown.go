@@ -224,8 +224,11 @@ func citeMarkdown(e rules.Evidence) string {
 	if e.Time != nil {
 		s += " (" + utc(*e.Time) + ")"
 	}
-	if e.Note != "" {
+	switch {
+	case e.Note != "" && isTableRow(e):
 		return s + " — " + MarkdownText(e.Note)
+	case e.Note != "":
+		return s + " — " + MarkdownText(e.Note) + ": " + MarkdownCode(clipText(e.Text, 200))
 	}
 	return s + ": " + MarkdownCode(clipText(e.Text, 200))
 }

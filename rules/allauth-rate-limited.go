@@ -250,6 +250,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 		Confidence:     conf,
 		Summary:        sum + ".",
 		Headline:       rateLimitHeadline(n, limited, scope),
+		Impact:         rateLimitImpact(run, n),
 		Interpretation: interp,
 		Recommendation: rec,
 		RuledOut:       []string{"a server failure: the refused logins were answered (200, the form again), nothing failed on the server"},
@@ -272,7 +273,7 @@ func errorText(e *correlate.Event) string {
 }
 
 func rateLimitHeadline(n int64, limited map[string]bool, scope string) string {
-	s := fmt.Sprintf("allauth's login rate limit refused %s login %s", humanize.Thousands(n), humanize.Plural(n, "attempt", "attempts"))
+	s := fmt.Sprintf("the login rate limit (django-allauth) refused %s login %s", humanize.Thousands(n), humanize.Plural(n, "attempt", "attempts"))
 	if len(limited) > 0 {
 		s += " of " + compactNames(limited)
 	}
@@ -360,4 +361,13 @@ func messageValue(msg, key string) string {
 		}
 	}
 	return ""
+}
+
+func rateLimitImpact(run *correlate.Run, n int64) string {
+	_, post := model.LoginRows(run)
+	if post == nil || post.Requests == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s of %s login POSTs were refused by the limit (reported login success %s); the refused users ran their tasks without a session",
+		humanize.Thousands(min(n, post.Requests)), humanize.Thousands(post.Requests), humanize.Pct(pct(post.Requests-post.Failures, post.Requests)))
 }
