@@ -126,3 +126,21 @@ func UsersMax(r *correlate.Run) int64 {
 	}
 	return m
 }
+
+// OnlyAuth reports whether every request the run recorded was part of
+// the login flow (the rows' requests adding up to the Aggregated total:
+// a run whose total holds more than its rows show is not).
+func OnlyAuth(r *correlate.Run) bool {
+	rows := RequestRows(r)
+	if len(rows) == 0 {
+		return false
+	}
+	var n int64
+	for _, s := range rows {
+		if s.Requests > 0 && !IsAuthName(s.Name) {
+			return false
+		}
+		n += s.Requests
+	}
+	return r.Aggregated == nil || r.Aggregated.Requests <= n
+}

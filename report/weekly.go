@@ -134,7 +134,7 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 			desc = append(desc, "exclude admin")
 		}
 		label := "Load test"
-		if r != nil && onlyAuth(r) {
+		if r != nil && model.OnlyAuth(r) {
 			label = "Auth-only test"
 		}
 		if cr.Params.Version != "" {
@@ -270,7 +270,7 @@ func mainRun(doc *CompareDoc, byName map[string]*correlate.Run) (*CompareRun, bo
 			if r.Summary == nil || !ok(r) {
 				continue
 			}
-			if run := byName[r.Name]; run == nil || onlyAuth(run) {
+			if run := byName[r.Name]; run == nil || model.OnlyAuth(run) {
 				continue
 			}
 			if best == nil || r.UsersMax >= best.UsersMax {
@@ -283,22 +283,4 @@ func mainRun(doc *CompareDoc, byName map[string]*correlate.Run) (*CompareRun, bo
 		return best, true
 	}
 	return pick(func(*CompareRun) bool { return true }), false
-}
-
-// onlyAuth reports whether every request the run recorded was part of
-// the login flow (the rows' requests adding up to the Aggregated total:
-// a run whose total holds more than its rows show is not).
-func onlyAuth(r *correlate.Run) bool {
-	rows := model.RequestRows(r)
-	if len(rows) == 0 {
-		return false
-	}
-	var n int64
-	for _, s := range rows {
-		if s.Requests > 0 && !model.IsAuthName(s.Name) {
-			return false
-		}
-		n += s.Requests
-	}
-	return r.Aggregated == nil || r.Aggregated.Requests <= n
 }

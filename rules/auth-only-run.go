@@ -34,7 +34,7 @@ func authRowsEvidence(r *correlate.Run, note string) []Evidence {
 
 func runAuthOnlyRun(ctx *Context, p *authOnlyRunParams) []Finding {
 	r := ctx.Run
-	if !onlyAuthRequests(r) || nameSays(r.Name, p.AuthNameToken) {
+	if !model.OnlyAuth(r) || nameSays(r.Name, p.AuthNameToken) {
 		return nil
 	}
 	total := aggRequests(r)

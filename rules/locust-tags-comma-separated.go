@@ -70,7 +70,7 @@ func runLocustTagsCommaSeparated(ctx *Context, p *locustTagsCommaSeparatedParams
 	// tasks (the login flow) ran, a user class raised "No tasks defined",
 	// and the run's name does not say it was meant to test auth only.
 	exRows, classes := noTaskClasses(r)
-	if len(exRows) == 0 || !onlyAuthRequests(r) || nameSays(r.Name, p.AuthNameToken) {
+	if len(exRows) == 0 || !model.OnlyAuth(r) || nameSays(r.Name, p.AuthNameToken) {
 		return out
 	}
 	// Before guessing the tags, read which user classes ran and with what

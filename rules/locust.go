@@ -159,42 +159,19 @@ func tagArgs(r *correlate.Run, exclude bool) (vals []string, src *parsers.MetaRo
 	return vals, src
 }
 
-// aggRequests is the run's request total: the Aggregated row, else the
-// rows' sum.
-func aggRequests(r *correlate.Run) int64 {
-	if a := model.AggregatedRow(r); a != nil {
-		return a.Requests
-	}
-	var n int64
-	for _, s := range model.RequestRows(r) {
-		n += s.Requests
-	}
-	return n
-}
+// aggRequests and aggFailures are the run's totals: the Aggregated row,
+// else the rows' sums.
+func aggRequests(r *correlate.Run) int64 { n, _ := aggTotals(r); return n }
 
-// aggFailures is aggRequests for failures.
-func aggFailures(r *correlate.Run) int64 {
-	if a := model.AggregatedRow(r); a != nil {
-		return a.Failures
-	}
-	var n int64
-	for _, s := range model.RequestRows(r) {
-		n += s.Failures
-	}
-	return n
-}
+func aggFailures(r *correlate.Run) int64 { _, f := aggTotals(r); return f }
 
-// onlyAuthRequests reports whether every request the run recorded was a
-// login/logout request (and there was at least one).
-func onlyAuthRequests(r *correlate.Run) bool {
-	rows := model.RequestRows(r)
-	if len(rows) == 0 {
-		return false
+func aggTotals(r *correlate.Run) (req, fail int64) {
+	if a := model.AggregatedRow(r); a != nil {
+		return a.Requests, a.Failures
 	}
-	for _, s := range rows {
-		if s.Requests > 0 && !model.IsAuthName(s.Name) {
-			return false
-		}
+	for _, s := range model.RequestRows(r) {
+		req += s.Requests
+		fail += s.Failures
 	}
-	return true
+	return req, fail
 }
