@@ -424,7 +424,8 @@ func sortedOwn(own map[*correlate.Run]*Size) []*Size {
 }
 
 // sharedBodies are fixed sizes (not the login page) that every response of
-// at least minSharedEndpoints request names had, none of them failing:
+// at least minSharedEndpoints request names with different request counts
+// had, none of them failing:
 // different endpoints answering exactly the same bytes is one page, not
 // their data. What page it is the bodies cannot say.
 func sharedBodies(r *correlate.Run, login *Size) []Size {
@@ -441,7 +442,16 @@ func sharedBodies(r *correlate.Run, login *Size) []Size {
 	}
 	var out []Size
 	for v, rows := range by {
-		if len(rows) >= minSharedEndpoints {
+		// The same average over rows of different sizes is one page (and
+		// single responses are what they are); rows that all have the same
+		// few requests can share an average by being the same mix of
+		// pages (2 login pages and 1 error page).
+		counts := map[int64]bool{}
+		for _, s := range rows {
+			counts[s.Requests] = true
+		}
+		single := len(counts) == 1 && counts[1] // one response each: no mix
+		if len(rows) >= minSharedEndpoints && (len(counts) >= 2 || single) {
 			out = append(out, Size{Bytes: float64(v), From: fmt.Sprintf("every response of %d request names", len(rows)), Rows: rows, Run: r})
 		}
 	}
