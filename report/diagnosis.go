@@ -183,7 +183,7 @@ func conclusionLines(c rules.Conclusion, ref func(rules.Evidence) string) []conc
 	}
 	out = append(out, conclusionLine{label, text})
 	if c.Why != "" {
-		out = append(out, conclusionLine{"Why", c.Why + " [" + c.WhyLead + "]"})
+		out = append(out, conclusionLine{"Why", c.Why})
 	}
 	if c.Impact != "" {
 		out = append(out, conclusionLine{"Impact", capitalizeFirst(c.Impact) + "."})

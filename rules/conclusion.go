@@ -20,7 +20,8 @@ type Conclusion struct {
 	// Lead is the finding the conclusion rests on, with its confidence.
 	Lead       string  `json:"lead,omitempty"`
 	Confidence float64 `json:"confidence,omitempty"`
-	// Why is the cause behind an invalid run (the next cause finding).
+	// Why is the cause behind an invalid run (the next cause finding, and
+	// the failed logins Locust did not count), with the findings' IDs.
 	Why      string     `json:"why,omitempty"`
 	WhyLead  string     `json:"why_lead,omitempty"`
 	Impact   string     `json:"impact,omitempty"`
@@ -71,7 +72,7 @@ func Conclude(in []Finding) Conclusion {
 		if why == nil && roleOf(*lead) == RoleValidity && roleOf(*f) == RoleCause {
 			why = f
 		}
-		if alt == nil && roleOf(*f) == RoleValidity && sev >= High {
+		if alt == nil && roleOf(*f) == RoleValidity && sev >= High && strings.Contains(f.ID, "login") {
 			alt = f
 		}
 	}
@@ -112,8 +113,14 @@ func Conclude(in []Finding) Conclusion {
 		c.Evidence = append(c.Evidence, e)
 	}
 	if why != nil {
-		c.Why = sentence(Headline(*why))
 		c.WhyLead = why.ID
+		c.Why = Headline(*why) + " [" + why.ID + "]"
+		// The logins that failed without Locust counting them are part of
+		// why the run measured nothing.
+		if alt != nil && alt != why {
+			c.Why += "; and " + Headline(*alt) + " [" + alt.ID + "]"
+		}
+		c.Why = sentence(c.Why)
 		c.RuledOut = append(c.RuledOut, why.RuledOut...)
 		c.Caveats = append(c.Caveats, why.Missing...)
 		if why.Recommendation != "" {
