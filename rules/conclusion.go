@@ -97,7 +97,7 @@ func Conclude(in []Finding) Conclusion {
 		return c
 	}
 	c.Verdict = VerdictCause
-	if roleOf(*lead) == RoleValidity {
+	if sev, _ := ParseSeverity(lead.Severity); roleOf(*lead) == RoleValidity && sev >= High {
 		c.Verdict = VerdictInvalid
 	}
 	c.Text = sentence(Headline(*lead))
