@@ -131,6 +131,8 @@ article.finding.critical{border-color:#7f1d1d}article.finding.high{border-color:
 pre{background:#111827;color:#f9fafb;padding:6px 8px;border-radius:4px;white-space:pre-wrap;word-break:break-all;margin:2px 0 8px;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f3f4f6;padding:0 3px;border-radius:3px}
 ul.evidence{list-style:none;padding:0;margin:4px 0}
+dl.conclusion{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;background:#fff7ed;border:1px solid #fed7aa;border-radius:6px;padding:8px 12px;margin:10px 0}
+dl.conclusion dt{font-weight:600;grid-column:1}dl.conclusion dd{margin:0;grid-column:2}
 a{color:#1d4ed8}
 </style>
 </head>
@@ -203,17 +205,19 @@ func writeHTMLOverview(ew *errWriter, a *correlate.Analysis, findings map[string
 		v := RunVerdict(r.Name, fs, opt.FailOn, opt.Gates)
 		ew.printf("<tr><td class=\"run\"><a href=\"#%s\">%s</a></td>", anchor("run-", r.Name), breakable(r.Name))
 		ew.print(verdictCell(v))
-		if len(fs) == 0 {
-			ew.print("<td class=\"muted\">no finding</td>")
+		c := rules.Conclude(fs)
+		ew.print("<td>")
+		if lead := leadIndex(fs, c.Lead); lead > 0 {
+			f := fs[lead-1]
+			ew.printf("<span class=\"badge sev-%s\">%s</span> <a href=\"#%s\" title=\"%s\">%s</a>",
+				xmlText(f.Severity), xmlText(f.Severity), findingAnchor(r.Name, lead), xmlText(f.ID), xmlText(c.Text))
 		} else {
-			f := fs[0]
-			ew.printf("<td><span class=\"badge sev-%s\">%s</span> <a href=\"#%s\" title=\"%s\">%s</a>",
-				xmlText(f.Severity), xmlText(f.Severity), findingAnchor(r.Name, 1), xmlText(f.ID), xmlText(f.Title))
-			if len(fs) > 1 {
-				ew.printf(" <span class=\"muted small\">+%d more</span>", len(fs)-1)
-			}
-			ew.print("</td>")
+			ew.printf("<span class=\"muted\">%s</span>", xmlText(c.Text))
 		}
+		if len(fs) > 1 {
+			ew.printf(" <span class=\"muted small\">+%d more</span>", len(fs)-1)
+		}
+		ew.print("</td>")
 		byName := map[string]metricLine{}
 		for _, l := range metricLines(r, t) {
 			name := l.name
@@ -245,7 +249,21 @@ func writeHTMLOverview(ew *errWriter, a *correlate.Analysis, findings map[string
 		}
 		ew.printf("<td class=\"num\">%s</td></tr>\n", users)
 	}
-	ew.print("</tbody></table></div>\n<p class=\"muted small\">Root cause: the run's first finding, most severe first. Figures are Locust's Aggregated row; red misses its target.</p></section>\n")
+	ew.print("</tbody></table></div>\n<p class=\"muted small\">Root cause: the run's conclusion (the cause first, or that the run does not measure the application); symptoms follow it in the run's findings. Figures are Locust's Aggregated row; red misses its target.</p></section>\n")
+}
+
+// leadIndex is the 1-based position of the finding a conclusion rests
+// on among fs (lead order), 0 when it rests on none.
+func leadIndex(fs []rules.Finding, id string) int {
+	if id == "" {
+		return 0
+	}
+	for i, f := range fs {
+		if f.ID == id {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 func verdictCell(v Verdict) string {
@@ -275,9 +293,14 @@ func writeHTMLRun(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs []r
 		facts = append(facts, l)
 	}
 	ew.printf("<p class=\"muted\">%s</p>\n", xmlText(strings.Join(facts, " · ")))
-	if rf := readFirst(fs); rf != "" {
-		ew.printf("<p><strong>Read first:</strong> %s.</p>\n", xmlText(rf))
+	ew.print("<dl class=\"conclusion\">\n")
+	for _, l := range conclusionLines(rules.Conclude(fs), citeNote) {
+		if l.label != "" {
+			ew.printf("<dt>%s</dt>", xmlText(l.label))
+		}
+		ew.printf("<dd>%s</dd>\n", xmlText(l.text))
 	}
+	ew.print("</dl>\n")
 	if svg := TimelineSVG(r, opt.Chart); svg != "" {
 		ew.printf("<figure>%s</figure>\n", svg)
 	} else {
@@ -469,11 +492,13 @@ func WriteCompareHTML(w io.Writer, doc *CompareDoc, a *correlate.Analysis, findi
 		}
 		fs := sortedFindings(findings[r.Name])
 		ew.printf("<section class=\"run\" id=\"%s\"><h2>Run %s</h2>\n", anchor("run-", r.Name), xmlText(r.Name))
-		if len(fs) > 0 {
-			ew.printf("<p>Root cause: <span class=\"badge sev-%s\">%s</span> %s <code>%s</code> — %s</p>\n",
-				xmlText(fs[0].Severity), xmlText(fs[0].Severity), xmlText(fs[0].Title), xmlText(fs[0].ID), xmlText(fs[0].Summary))
+		c := rules.Conclude(fs)
+		if lead := leadIndex(fs, c.Lead); lead > 0 {
+			f := fs[lead-1]
+			ew.printf("<p><span class=\"badge sev-%s\">%s</span> %s <code>%s</code></p>\n",
+				xmlText(f.Severity), xmlText(f.Severity), xmlText(c.Text), xmlText(f.ID))
 		} else {
-			ew.print("<p class=\"muted\">No finding.</p>\n")
+			ew.printf("<p class=\"muted\">%s</p>\n", xmlText(c.Text))
 		}
 		if svg := TimelineSVG(r, opt.Chart); svg != "" {
 			ew.printf("<figure>%s</figure>\n", svg)

@@ -63,7 +63,7 @@ func BuildTimeline(a *correlate.Analysis) *TimelineDoc {
 	d := &TimelineDoc{Schema: TimelineSchema, Clocks: append([]correlate.Clock{}, a.Clocks...),
 		Runs: []TimelineRun{}, Messages: nonNil(a.Messages), Orphans: nonNil(a.Orphans)}
 	for _, r := range a.Runs {
-		rd := buildRun(r, nil)
+		rd := buildRun(r, nil, nil)
 		tr := TimelineRun{Name: r.Name, Start: rd.Start, End: rd.End, UsersMax: UsersMaxOf(r), WindowSource: rd.WindowSource,
 			Logs: rd.Logs, Clock: rd.Clock, LinkStats: rd.LinkStats, LinkedPct: linkedPct(r.LinkStats),
 			Incidents: rd.Incidents, Clusters: rd.Clusters, Buckets: []BucketDoc{}}

@@ -133,6 +133,9 @@ type diagnosis struct {
 	gates    []gates.Gate
 	targets  rules.Targets
 	findings map[string][]rules.Finding
+	// checks say per run which rules found nothing and which could not
+	// be checked for lack of evidence.
+	checks map[string][]rules.CheckStatus
 }
 
 // diagnose parses the gates and rules first (so a typo fails before any
@@ -151,9 +154,10 @@ func diagnose(c *cli.Context) (*diagnosis, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &diagnosis{pipeline: p, rules: set, gates: gs, targets: gates.Targets(gs, rules.DefaultTargets), findings: map[string][]rules.Finding{}}
+	d := &diagnosis{pipeline: p, rules: set, gates: gs, targets: gates.Targets(gs, rules.DefaultTargets), findings: map[string][]rules.Finding{}, checks: map[string][]rules.CheckStatus{}}
 	for _, rr := range set.Evaluate(p.analysis, d.targets) {
 		d.findings[rr.Run] = append(d.findings[rr.Run], rr.Findings...)
+		d.checks[rr.Run] = append(d.checks[rr.Run], rr.Checks...)
 		for _, e := range rr.Errors {
 			p.analysis.Messages = append(p.analysis.Messages, fmt.Sprintf("run %s: rule error: %s", rr.Run, e))
 		}
@@ -215,7 +219,7 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	chart := report.ChartOptions{RateLimitTexts: report.RateLimitTexts(d.rules)}
-	mdOpt := report.MarkdownOptions{Targets: d.targets, Rules: report.RuleInfos(d.rules.List())}
+	mdOpt := report.MarkdownOptions{Targets: d.targets, Rules: report.RuleInfos(d.rules.List()), Checks: d.checks}
 	if format == "markdown" {
 		if mdOpt.TimelineImage, err = writeTimelineSidecar(c, d.analysis, chart); err != nil {
 			return err
@@ -224,7 +228,7 @@ func runAnalyze(c *cli.Context) error {
 	err = writeOut(c, func(out *report.Output) error {
 		switch format {
 		case "json":
-			doc := report.BuildAnalysis(d.analysis, d.findings)
+			doc := report.BuildAnalysis(d.analysis, d.findings).WithChecks(d.checks)
 			report.AddGates(doc, results)
 			return report.WriteAnalysisJSON(out, doc)
 		case "markdown":
@@ -232,7 +236,7 @@ func runAnalyze(c *cli.Context) error {
 		case "html":
 			return report.WriteHTML(out, d.analysis, d.findings, report.HTMLOptions{Targets: d.targets, FailOn: failOn, Gates: results, Chart: chart})
 		}
-		return report.WriteText(out, d.analysis, d.findings, report.TextOptions{Targets: d.targets, Color: useColor(c, out)})
+		return report.WriteText(out, d.analysis, d.findings, report.TextOptions{Targets: d.targets, Color: useColor(c, out), Checks: d.checks})
 	})
 	if err != nil {
 		return err

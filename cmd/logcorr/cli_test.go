@@ -200,8 +200,10 @@ func TestCompareRunPrefixes(t *testing.T) {
 	for _, c := range doc.Changes {
 		if c.Name == "/api/project/[id]/rekap-kebutuhan/validate/" && c.Metric == "p95_ms" {
 			found = true
-			if c.Verdict != "improved" || c.Before != 120000 || c.After != 180 {
-				t.Errorf("validate p95 change %+v, want improved 120000 → 180", c)
+			// The row's responses were the login page (a JSON API averaging
+			// within 5 % of its size): never "improved".
+			if c.Verdict != "login-page" || c.Before != 120000 || c.After != 180 {
+				t.Errorf("validate p95 change %+v, want login-page 120000 → 180", c)
 			}
 		}
 	}
