@@ -48,6 +48,10 @@ type Run struct {
 	Start, End   time.Time // UTC; zero when unknown
 	WindowSource string    // "history", "html", "history+html", "none"
 	UsersMax     int64
+	// UsersUnknown is set when no history row carries a user count (a
+	// Locust 0.x run has no history; 0.13's history has no user column):
+	// UsersMax is then 0 by absence, not a measurement.
+	UsersUnknown bool
 
 	// Stats are the request rows, from _stats.csv when present, else from
 	// the HTML report. Aggregated points into Stats (nil when absent).
@@ -113,6 +117,9 @@ type Clock struct {
 	// LagS is the estimated remaining lag after the offset (cross-
 	// correlation), in seconds.
 	LagS float64 `json:"lag_s,omitempty"`
+	// LeftOut is how many of the file's events have no UTC time (its
+	// offset is unknown, or it has no timestamps) and so are in no run.
+	LeftOut int64 `json:"events_left_out,omitempty"`
 }
 
 // Event is a parsed event on the UTC clock.

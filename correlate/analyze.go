@@ -82,6 +82,10 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 
 	// Every run serves as clock evidence, selected or not.
 	all := buildRuns(in, &a.Messages)
+	if len(all) == 0 {
+		a.Messages = append(a.Messages, noRunReasons(a.Sources)...)
+	}
+	attachRunFiles(all, a.Sources)
 	files := groupFiles(in.events)
 	clocks := resolveClocks(files, all, opt, &a.Messages)
 	for _, f := range files {
@@ -186,6 +190,7 @@ func fillRun(r *Run, events []Event, clocks map[string]*fileClock, b [2]time.Tim
 	for _, f := range r.Logs {
 		cl = append(cl, clocks[f].Clock)
 	}
+	cl = append(cl, unplacedClocks(clocks, r, opt.Margin)...)
 	r.Clock = append(cl, r.Clock...) // the stamp entry, when any, was set by buildRuns
 	sort.SliceStable(r.Clock, func(i, j int) bool { return r.Clock[i].File < r.Clock[j].File })
 	if len(r.Logs) == 0 {

@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -101,6 +102,9 @@ type fileClock struct {
 	Clock
 	loc   *time.Location // zone applied per event (DST-correct)
 	fixed bool           // OffsetS applied as a fixed offset
+	// wallLo, wallHi bound the file's naive wall clocks (read as UTC):
+	// where its events could lie when its offset is unknown.
+	wallLo, wallHi time.Time
 }
 
 // utc converts a naive wall clock read as UTC; ok is false when unknown.
@@ -157,6 +161,56 @@ func resolveClocks(files []*logFile, runs []*Run, opt Options, msgs *[]string) m
 	if len(toInfer) > 0 {
 		inferClocks(toInfer, files, out, runs, opt, msgs)
 	}
+	for _, f := range files {
+		leftOut(f, out[f.name])
+	}
+	return out
+}
+
+// leftOut counts the file's events that cannot be put on UTC, and says so
+// in the decision: they are in no run, and every output must show it.
+func leftOut(f *logFile, c *fileClock) {
+	c.LeftOut = int64(f.untimed)
+	if c.loc == nil && !c.fixed { // placeEvents cannot convert its naive times
+		c.LeftOut += int64(f.naive)
+	}
+	for i := range f.events {
+		if e := &f.events[i]; e.Naive && !e.Time.IsZero() {
+			if c.wallLo.IsZero() || e.Time.Before(c.wallLo) {
+				c.wallLo = e.Time
+			}
+			if e.Time.After(c.wallHi) {
+				c.wallHi = e.Time
+			}
+		}
+	}
+	if c.LeftOut > 0 {
+		c.Evidence += fmt.Sprintf("; %d event(s) left out of every run", c.LeftOut)
+	}
+}
+
+// unplacedClocks are the decisions of files whose events are left out
+// (LeftOut > 0) and could belong to run r: their wall clocks, under any
+// offset from −12 h to +14 h, reach r's window (a file with no times could
+// belong to any run). A run shows them so that no output is silent about
+// evidence it may lack.
+func unplacedClocks(clocks map[string]*fileClock, r *Run, margin time.Duration) []Clock {
+	var out []Clock
+	lo, hi := r.Start.Add(-margin), r.End.Add(margin)
+	for _, c := range clocks {
+		if c.LeftOut == 0 || slices.Contains(r.Logs, c.File) {
+			continue
+		}
+		if !c.wallLo.IsZero() {
+			earliest := c.wallLo.Add(-time.Duration(DefaultSearch.MaxOffsetS) * time.Second)
+			latest := c.wallHi.Add(-time.Duration(DefaultSearch.MinOffsetS) * time.Second)
+			if latest.Before(lo) || earliest.After(hi) {
+				continue
+			}
+		}
+		out = append(out, c.Clock)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out
 }
 

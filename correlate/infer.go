@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ type reference struct {
 // cumulative history totals (finer than Locust's smoothed RPS), and the
 // runs' first and last history seconds.
 func locustReferences(runs []*Run) []reference {
-	traffic, errs, life := seriesBuilder{}, seriesBuilder{}, seriesBuilder{}
+	var traffic, errs, life weightedSeconds
 	for _, r := range runs {
 		// Locust logs its start, "All users spawned" and its stop: mark
 		// the window's start, the first second at full users, and the
@@ -99,9 +100,9 @@ func locustReferences(runs []*Run) []reference {
 	var out []reference
 	for _, x := range []struct {
 		kind, label string
-		b           seriesBuilder
-	}{{seriesTraffic, "Locust requests/s (history)", traffic}, {seriesErrors, "Locust failures/s (history)", errs}, {seriesLifecycle, "Locust run start/stop (history)", life}} {
-		if s, ok := x.b.series(); ok && s.Events() > 0 {
+		b           *weightedSeconds
+	}{{seriesTraffic, "Locust requests/s (history)", &traffic}, {seriesErrors, "Locust failures/s (history)", &errs}, {seriesLifecycle, "Locust run start/stop (history)", &life}} {
+		if s := x.b.series(); s.Events() > 0 {
 			out = append(out, reference{label: x.label, kind: x.kind, s: s})
 		}
 	}
@@ -111,7 +112,7 @@ func locustReferences(runs []*Run) []reference {
 // fileReferences are the traffic and error series of files whose clock is
 // already settled (explicit zone or given), on UTC.
 func fileReferences(f *logFile, c *fileClock) []reference {
-	traffic, errs := seriesBuilder{}, seriesBuilder{}
+	var traffic, errs []int64
 	for i := range f.events {
 		e := &f.events[i]
 		if e.Time.IsZero() {
@@ -125,44 +126,63 @@ func fileReferences(f *logFile, c *fileClock) []reference {
 			}
 		}
 		if isTraffic(&e.Event) {
-			traffic.add(t.Unix(), 1)
+			traffic = append(traffic, t.Unix())
 		}
 		if isError(&e.Event) {
-			errs.add(t.Unix(), 1)
+			errs = append(errs, t.Unix())
 		}
 	}
 	var out []reference
-	if s, ok := traffic.series(); ok {
-		out = append(out, reference{label: f.name + " " + seriesTraffic, kind: seriesTraffic, s: s})
+	if len(traffic) > 0 {
+		out = append(out, reference{label: f.name + " " + seriesTraffic, kind: seriesTraffic, s: CountSeconds(traffic, 1)})
 	}
-	if s, ok := errs.series(); ok {
-		out = append(out, reference{label: f.name + " " + seriesErrors, kind: seriesErrors, s: s})
+	if len(errs) > 0 {
+		out = append(out, reference{label: f.name + " " + seriesErrors, kind: seriesErrors, s: CountSeconds(errs, 1)})
 	}
 	return out
 }
 
-// targetSeries builds a naive file's series on its wall clock.
-func targetSeries(f *logFile) map[string]Series {
-	traffic, errs, all := seriesBuilder{}, seriesBuilder{}, seriesBuilder{}
+// naiveColumns are a file's own naive times (wall clock read as UTC, Unix
+// seconds), ascending: every event's, and its traffic and error events'.
+// Events that borrowed another line's time are left out, so a traceback
+// is not counted twice.
+type naiveColumns struct{ all, traffic, errors []int64 }
+
+func naiveTimes(f *logFile) naiveColumns {
+	var c naiveColumns
 	for i := range f.events {
 		e := &f.events[i]
 		if e.Time.IsZero() || !e.Naive || e.TimeFrom != 0 {
 			continue
 		}
 		sec := e.Time.Unix()
+		c.all = append(c.all, sec)
 		if isTraffic(&e.Event) {
-			traffic.add(sec, 1)
+			c.traffic = append(c.traffic, sec)
 		}
 		if isError(&e.Event) {
-			errs.add(sec, 1)
+			c.errors = append(c.errors, sec)
 		}
-		all[sec] = 1
 	}
-	out := map[string]Series{}
-	for k, b := range map[string]seriesBuilder{seriesTraffic: traffic, seriesErrors: errs, seriesLifecycle: all} {
-		if s, ok := b.series(); ok {
-			out[k] = s
+	for _, col := range [][]int64{c.all, c.traffic, c.errors} {
+		if !slices.IsSorted(col) {
+			slices.Sort(col)
 		}
+	}
+	return c
+}
+
+// targetSeries builds a naive file's series on its wall clock.
+func targetSeries(c naiveColumns) map[string]Series {
+	out := map[string]Series{}
+	if len(c.traffic) > 0 {
+		out[seriesTraffic] = CountSeconds(c.traffic, 1)
+	}
+	if len(c.errors) > 0 {
+		out[seriesErrors] = CountSeconds(c.errors, 1)
+	}
+	if len(c.all) > 0 {
+		out[seriesLifecycle] = MarkSeconds(c.all, 1)
 	}
 	return out
 }
@@ -178,7 +198,8 @@ func inferClocks(toInfer, files []*logFile, clocks map[string]*fileClock, runs [
 	}
 	for _, f := range toInfer {
 		c := clocks[f.name]
-		tgt := targetSeries(f)
+		cols := naiveTimes(f)
+		tgt := targetSeries(cols)
 		var best OffsetEstimate
 		var bestRef string
 		var whyNot []string
@@ -286,26 +307,31 @@ func better(name string, d, cur *fileClock, target string) bool {
 }
 
 // stampDonor gives a Locust-side file the load host's offset from a run's
-// name stamp, when that offset puts the file's lines inside the run.
+// name stamp, when that offset puts the file's lines inside the run: the
+// first run (in time order) that any of its lines falls in, found by binary
+// search on the file's sorted wall-clock times, not by a scan per run.
 func stampDonor(f *logFile, c *fileClock, runs []*Run, opt Options) {
+	var wall []int64 // Unix ns of the naive wall clocks read as UTC
+	for i := range f.events {
+		if e := &f.events[i]; e.Naive && !e.Time.IsZero() {
+			wall = append(wall, e.Time.UnixNano())
+		}
+	}
+	if !slices.IsSorted(wall) {
+		slices.Sort(wall)
+	}
 	for _, r := range runs {
 		for _, rc := range r.Clock {
 			if rc.Method != "file-name-stamp" {
 				continue
 			}
 			off := time.Duration(rc.OffsetS) * time.Second
-			lo, hi := r.Start.Add(-opt.Margin), r.End.Add(opt.Margin)
-			for _, e := range f.events {
-				if !e.Naive || e.Time.IsZero() {
-					continue
-				}
-				t := e.Time.Add(-off)
-				if !t.Before(lo) && !t.After(hi) {
-					c.Method, c.OffsetS, c.Zone, c.fixed = "same-host", rc.OffsetS, rc.Zone, true
-					c.Confidence = round3(rc.Confidence * 0.6)
-					c.Evidence = fmt.Sprintf("load host's offset from run %s's name stamp (%s); own lines too few to estimate", r.Name, rc.Zone)
-					return
-				}
+			lo, hi := r.Start.Add(-opt.Margin).Add(off).UnixNano(), r.End.Add(opt.Margin).Add(off).UnixNano()
+			if i, _ := slices.BinarySearch(wall, lo); i < len(wall) && wall[i] <= hi {
+				c.Method, c.OffsetS, c.Zone, c.fixed = "same-host", rc.OffsetS, rc.Zone, true
+				c.Confidence = round3(rc.Confidence * 0.6)
+				c.Evidence = fmt.Sprintf("load host's offset from run %s's name stamp (%s); own lines too few to estimate", r.Name, rc.Zone)
+				return
 			}
 		}
 	}

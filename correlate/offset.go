@@ -1,16 +1,22 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
-// Series is an event count per second: Counts[i] is the count in second
-// Start+i (Unix seconds). For a file with naive time the seconds are its
-// wall clock read as UTC; for a reference they are real UTC.
+// Series is a sparse per-second count series: Counts[i] events in the
+// second Secs[i] (Unix seconds), Secs ascending and unique. Only seconds
+// that were observed are held, so a series costs what its events cost,
+// whatever the calendar span between them. A second may be held with a
+// zero count (Locust wrote a history row with 0 requests/s): it still
+// bounds the series' domain. For a file with naive time the seconds are
+// its wall clock read as UTC; for a reference they are real UTC.
 type Series struct {
-	Start  int64
+	Secs   []int64
 	Counts []float64
 }
 
@@ -23,33 +29,85 @@ func (s Series) Events() float64 {
 	return t
 }
 
-// seriesBuilder collects counts per second and turns them into a Series.
-type seriesBuilder map[int64]float64
+// first and end are the domain [first, end) of a non-empty series.
+func (s Series) first() int64 { return s.Secs[0] }
+func (s Series) end() int64   { return s.Secs[len(s.Secs)-1] + 1 }
 
-func (b seriesBuilder) add(sec int64, v float64) { b[sec] += v }
+// CountSeconds is the series of a time column in one pass: ts are Unix
+// times in units of 1/perSecond s (1 for seconds, 1e6 for Arrow's
+// timestamp[us]) in ascending order, as a sorted column holds them; each
+// second counts the values in it. Unsorted input is sorted on a copy first.
+func CountSeconds(ts []int64, perSecond int64) Series {
+	return secondsOf(ts, perSecond, false)
+}
 
-// maxSeriesSpan bounds a dense series (60 days of seconds, ~41 MB of
-// float64) so a stray far-off timestamp cannot make the estimator allocate
-// without limit. Longer spans are not estimated: the file's clock is then
-// reported unknown.
-const maxSeriesSpan = 60 * 86400
+// MarkSeconds is CountSeconds with every held second counting 1: "a line
+// was written in that second", whatever the number of lines.
+func MarkSeconds(ts []int64, perSecond int64) Series {
+	return secondsOf(ts, perSecond, true)
+}
 
-func (b seriesBuilder) series() (Series, bool) {
-	if len(b) == 0 {
-		return Series{}, false
+func secondsOf(ts []int64, perSecond int64, mark bool) Series {
+	if perSecond <= 0 {
+		perSecond = 1
 	}
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-	for k := range b {
-		lo, hi = min(lo, k), max(hi, k)
+	if !slices.IsSorted(ts) {
+		ts = slices.Sorted(slices.Values(ts))
 	}
-	if hi-lo >= maxSeriesSpan {
-		return Series{}, false
+	var s Series
+	for _, t := range ts {
+		sec := floorDiv(t, perSecond)
+		if n := len(s.Secs); n > 0 && s.Secs[n-1] == sec {
+			if !mark {
+				s.Counts[n-1]++
+			}
+			continue
+		}
+		s.Secs = append(s.Secs, sec)
+		s.Counts = append(s.Counts, 1)
 	}
-	s := Series{Start: lo, Counts: make([]float64, hi-lo+1)}
-	for k, v := range b {
-		s.Counts[k-lo] = v
+	return s
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
 	}
-	return s, true
+	return q
+}
+
+// weightedSeconds collects (second, value) pairs in any order and sums
+// the values of each second in the order they were added.
+type weightedSeconds struct {
+	secs []int64
+	vals []float64
+}
+
+func (w *weightedSeconds) add(sec int64, v float64) {
+	w.secs = append(w.secs, sec)
+	w.vals = append(w.vals, v)
+}
+
+func (w *weightedSeconds) series() Series {
+	idx := make([]int32, len(w.secs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	if !slices.IsSorted(w.secs) {
+		slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(w.secs[a], w.secs[b]) })
+	}
+	var s Series
+	for _, i := range idx {
+		sec, v := w.secs[i], w.vals[i]
+		if n := len(s.Secs); n > 0 && s.Secs[n-1] == sec {
+			s.Counts[n-1] += v
+			continue
+		}
+		s.Secs = append(s.Secs, sec)
+		s.Counts = append(s.Counts, v)
+	}
+	return s
 }
 
 // OffsetSearch is the grid of candidate clock offsets.
@@ -85,124 +143,138 @@ type OffsetEstimate struct {
 	Reason          string // why not OK, or a short summary
 }
 
+// prefix holds running sums of a series' counts and squares: sums over any
+// range of seconds by two binary searches.
+type prefix struct {
+	secs    []int64
+	sum, sq []float64 // sum[i] = Σ Counts[:i]
+}
+
+func newPrefix(s Series) prefix {
+	p := prefix{secs: s.Secs, sum: make([]float64, len(s.Counts)+1), sq: make([]float64, len(s.Counts)+1)}
+	for i, v := range s.Counts {
+		p.sum[i+1] = p.sum[i] + v
+		p.sq[i+1] = p.sq[i] + v*v
+	}
+	return p
+}
+
+// over returns Σv and Σv² over the seconds [lo, hi).
+func (p prefix) over(lo, hi int64) (sum, sq float64) {
+	if hi <= lo {
+		return 0, 0
+	}
+	i, _ := slices.BinarySearch(p.secs, lo)
+	j, _ := slices.BinarySearch(p.secs, hi)
+	return p.sum[j] - p.sum[i], p.sq[j] - p.sq[i]
+}
+
 // EstimateOffset finds the clock offset of target (naive wall-clock
 // seconds) against ref (UTC seconds): the shift d = offset + lag that
 // maximises the Pearson correlation of target[k+d] and ref[k] over the
-// reference's (padded) domain. Cost is O(grid × lags × (non-zero ref
-// seconds)) plus O(len(target)).
+// seconds both observe (the reference's domain padded by PadS, and the
+// shifted target's span; absent seconds count zero). Cost is
+// O(offsets × (held ref seconds + held target seconds + coincidences)):
+// linear in the events, independent of the span they cover.
 func EstimateOffset(target, ref Series, s OffsetSearch) OffsetEstimate {
 	est := OffsetEstimate{Events: int(math.Round(target.Events()))}
 	if est.Events < s.MinEvents {
 		est.Reason = fmt.Sprintf("too few events (%d < %d)", est.Events, s.MinEvents)
 		return est
 	}
-	if len(ref.Counts) == 0 || ref.Events() == 0 {
+	if len(ref.Secs) == 0 || ref.Events() == 0 {
 		est.Reason = "empty reference"
 		return est
 	}
-	// Prefix sums of the target for Σx and Σx² over any window.
-	px := make([]float64, len(target.Counts)+1)
-	pxx := make([]float64, len(target.Counts)+1)
-	for i, v := range target.Counts {
-		px[i+1] = px[i] + v
-		pxx[i+1] = pxx[i] + v*v
-	}
-	tEnd := target.Start + int64(len(target.Counts))      // exclusive
-	sumRange := func(p []float64, lo, hi int64) float64 { // over target seconds [lo, hi)
-		lo, hi = max(lo, target.Start), min(hi, tEnd)
-		if hi <= lo {
-			return 0
-		}
-		return p[hi-target.Start] - p[lo-target.Start]
-	}
-	dLo := ref.Start - s.PadS
-	dHi := ref.Start + int64(len(ref.Counts)) + s.PadS // exclusive
-	// Prefix sums of the reference, for Σy and Σy² over the overlap.
-	py := make([]float64, len(ref.Counts)+1)
-	pyy := make([]float64, len(ref.Counts)+1)
-	type nz struct {
-		sec int64
-		v   float64
-	}
-	var nzs []nz
+	tp, rp := newPrefix(target), newPrefix(ref)
+	tFirst, tEnd := target.first(), target.end()
+	dLo, dHi := ref.first()-s.PadS, ref.end()+s.PadS // exclusive
+	// The reference's non-zero seconds, for Σxy.
+	var nzSec []int64
+	var nzVal []float64
 	for i, v := range ref.Counts {
-		py[i+1] = py[i] + v
-		pyy[i+1] = pyy[i] + v*v
 		if v != 0 {
-			nzs = append(nzs, nz{ref.Start + int64(i), v})
+			nzSec, nzVal = append(nzSec, ref.Secs[i]), append(nzVal, v)
 		}
 	}
-	rEnd := ref.Start + int64(len(ref.Counts))
-	refRange := func(p []float64, lo, hi int64) float64 {
-		lo, hi = max(lo, ref.Start), min(hi, rEnd)
-		if hi <= lo {
-			return 0
+	lags := 2*s.MaxLagS + 1
+	sxy := make([]float64, lags)
+	// crossAt fills sxy[lag+MaxLag] = Σ ref[k]·target[k+off+lag] for every
+	// lag in one merge of the two sorted second lists. Each sum adds its
+	// terms in ascending k, skipping zero terms.
+	crossAt := func(off int64) {
+		clear(sxy)
+		j := 0
+		for i, k := range nzSec {
+			lo := k + off - s.MaxLagS
+			for j < len(target.Secs) && target.Secs[j] < lo {
+				j++
+			}
+			for q := j; q < len(target.Secs) && target.Secs[q] <= k+off+s.MaxLagS; q++ {
+				sxy[target.Secs[q]-lo] += nzVal[i] * target.Counts[q]
+			}
 		}
-		return p[hi-ref.Start] - p[lo-ref.Start]
 	}
 	// The correlation runs over the seconds both series observe: the
 	// reference's padded domain and the shifted target's span. A target
 	// that only partly overlaps is judged on the overlap alone.
-	score := func(d int64) float64 {
-		lo, hi := max(dLo, target.Start-d), min(dHi, tEnd-d)
+	score := func(d, lag int64) float64 {
+		lo, hi := max(dLo, tFirst-d), min(dHi, tEnd-d)
 		if hi-lo < 2 {
 			return 0
 		}
 		n := float64(hi - lo)
-		sx := sumRange(px, lo+d, hi+d)
+		sx, sxx := tp.over(lo+d, hi+d)
 		if sx == 0 {
 			return 0
 		}
-		sxx := sumRange(pxx, lo+d, hi+d)
-		sy, syy := refRange(py, lo, hi), refRange(pyy, lo, hi)
-		var sxy float64
-		for _, p := range nzs {
-			k := p.sec + d - target.Start
-			if k >= 0 && k < int64(len(target.Counts)) {
-				sxy += p.v * target.Counts[k]
-			}
-		}
+		sy, syy := rp.over(lo, hi)
 		vx, vy := n*sxx-sx*sx, n*syy-sy*sy
 		if vx <= 0 || vy <= 0 {
 			return 0
 		}
-		return (n*sxy - sx*sy) / math.Sqrt(vx*vy)
+		return (n*sxy[lag+s.MaxLagS] - sx*sy) / math.Sqrt(vx*vy)
 	}
-	type cand struct {
-		off, lag int64
-		r        float64
-	}
-	var perOffset []cand
+	var perOffset []offsetScore
 	for off := s.MinOffsetS; off <= s.MaxOffsetS; off += s.StepS {
-		best := cand{off: off, r: math.Inf(-1)}
-		for lag := -s.MaxLagS; lag <= s.MaxLagS; lag++ {
-			r := score(off + lag)
-			// Ties go to the smaller |lag|, then the earlier lag.
-			if r > best.r+1e-12 || (math.Abs(r-best.r) <= 1e-12 && abs64(lag) < abs64(best.lag)) {
-				best.r, best.lag = r, lag
-			}
-		}
-		perOffset = append(perOffset, best)
+		crossAt(off)
+		perOffset = append(perOffset, bestLag(off, s, func(lag int64) float64 { return score(off+lag, lag) }))
 	}
+	return judge(est, perOffset, func(d int64) float64 { return matched(target, nzSec, d) }, s)
+}
+
+// offsetScore is the best correlation found at one grid offset, and the
+// residual lag it was found at.
+type offsetScore struct {
+	off, lag int64
+	r        float64
+}
+
+// bestLag scores the lags around off; ties go to the smaller |lag|, then
+// the earlier lag.
+func bestLag(off int64, s OffsetSearch, score func(lag int64) float64) offsetScore {
+	best := offsetScore{off: off, r: math.Inf(-1)}
+	for lag := -s.MaxLagS; lag <= s.MaxLagS; lag++ {
+		r := score(lag)
+		if r > best.r+1e-12 || (math.Abs(r-best.r) <= 1e-12 && abs64(lag) < abs64(best.lag)) {
+			best.r, best.lag = r, lag
+		}
+	}
+	return best
+}
+
+// judge ranks the grid offsets and turns the best into the estimate: the
+// score and match thresholds, the margin over the runner-up offset, the
+// confidence. matched counts the target events near reference activity
+// at a shift.
+func judge(est OffsetEstimate, perOffset []offsetScore, matched func(d int64) float64, s OffsetSearch) OffsetEstimate {
 	sort.SliceStable(perOffset, func(i, j int) bool { return perOffset[i].r > perOffset[j].r+1e-12 })
 	b := perOffset[0]
 	est.OffsetS, est.LagS, est.Score = b.off, b.lag, round3(b.r)
 	if len(perOffset) > 1 {
 		est.RunnerUp, est.RunnerUpOffsetS = round3(perOffset[1].r), perOffset[1].off
 	}
-	// Matched: target events within 1 s of a non-zero reference second.
-	active := map[int64]bool{}
-	for _, p := range nzs {
-		active[p.sec-1], active[p.sec], active[p.sec+1] = true, true, true
-	}
-	d := b.off + b.lag
-	m := 0.0
-	for i, v := range target.Counts {
-		if v != 0 && active[target.Start+int64(i)-d] {
-			m += v
-		}
-	}
-	est.Matched = int(math.Round(m))
+	est.Matched = int(math.Round(matched(b.off + b.lag)))
 	switch {
 	case b.r < s.MinScore:
 		est.Reason = fmt.Sprintf("no correlation (best r=%.2f < %.2f)", b.r, s.MinScore)
@@ -222,6 +294,27 @@ func EstimateOffset(target, ref Series, s OffsetSearch) OffsetEstimate {
 	est.Reason = fmt.Sprintf("r=%.2f at %s lag %+ds (runner-up %.2f at %s), %d of %d events matched",
 		b.r, offsetZone(b.off), b.lag, est.RunnerUp, offsetZone(est.RunnerUpOffsetS), est.Matched, est.Events)
 	return est
+}
+
+// matched counts the target events within 1 s of a non-zero reference
+// second (refSecs, ascending) once the target is shifted back by d.
+func matched(target Series, refSecs []int64, d int64) float64 {
+	m := 0.0
+	j := 0
+	for i, sec := range target.Secs {
+		v := target.Counts[i]
+		if v == 0 {
+			continue
+		}
+		k := sec - d
+		for j < len(refSecs) && refSecs[j] < k-1 {
+			j++
+		}
+		if j < len(refSecs) && refSecs[j] <= k+1 {
+			m += v
+		}
+	}
+	return m
 }
 
 func abs64(v int64) int64 {

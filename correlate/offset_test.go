@@ -1,15 +1,16 @@
 package correlate
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
 
 // loadSeries makes a bursty per-second count series like a load test's:
 // a ramp, noise, and a few error bursts, from a fixed seed.
-func loadSeries(seed uint64, start int64, secs int) Series {
+func loadSeries(seed uint64, start int64, secs int) denseSeries {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	s := Series{Start: start, Counts: make([]float64, secs)}
+	s := denseSeries{Start: start, Counts: make([]float64, secs)}
 	for i := range s.Counts {
 		rate := float64(min(i, 60)) / 10 // ramp to ~6/s
 		if rng.IntN(40) == 0 {
@@ -21,8 +22,26 @@ func loadSeries(seed uint64, start int64, secs int) Series {
 }
 
 // shifted is ref as a naive clock at offset off with a residual lag.
-func shifted(ref Series, off, lag int64) Series {
-	return Series{Start: ref.Start + off + lag, Counts: append([]float64(nil), ref.Counts...)}
+func shifted(ref denseSeries, off, lag int64) denseSeries {
+	return denseSeries{Start: ref.Start + off + lag, Counts: append([]float64(nil), ref.Counts...)}
+}
+
+// sparse holds a dense series' non-zero seconds and its two ends (which
+// bound its domain even when zero).
+func (s denseSeries) sparse() Series {
+	var out Series
+	for i, v := range s.Counts {
+		if v != 0 || i == 0 || i == len(s.Counts)-1 {
+			out.Secs = append(out.Secs, s.Start+int64(i))
+			out.Counts = append(out.Counts, v)
+		}
+	}
+	return out
+}
+
+// estimate runs the sparse estimator on dense fixtures.
+func estimate(target, ref denseSeries, s OffsetSearch) OffsetEstimate {
+	return EstimateOffset(target.sparse(), ref.sparse(), s)
 }
 
 func TestEstimateOffsetKnownShifts(t *testing.T) {
@@ -42,7 +61,7 @@ func TestEstimateOffsetKnownShifts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			est := EstimateOffset(shifted(ref, tc.off, tc.lag), ref, DefaultSearch)
+			est := estimate(shifted(ref, tc.off, tc.lag), ref, DefaultSearch)
 			if !est.OK {
 				t.Fatalf("not OK: %s", est.Reason)
 			}
@@ -67,7 +86,7 @@ func TestEstimateOffsetNoise(t *testing.T) {
 			tgt.Counts[i] = 0
 		}
 	}
-	b := seriesBuilder{}
+	var b weightedSeconds
 	for i, v := range tgt.Counts {
 		if v != 0 {
 			b.add(tgt.Start+int64(i), v)
@@ -76,8 +95,7 @@ func TestEstimateOffsetNoise(t *testing.T) {
 	for range 2000 {
 		b.add(start+7*3600-43200+int64(rng.IntN(86400)), 1)
 	}
-	noisy, _ := b.series()
-	est := EstimateOffset(noisy, ref, DefaultSearch)
+	est := EstimateOffset(b.series(), ref.sparse(), DefaultSearch)
 	if !est.OK || est.OffsetS != 7*3600 {
 		t.Fatalf("got %+v, want +07:00", est)
 	}
@@ -89,27 +107,26 @@ func TestEstimateOffsetNoise(t *testing.T) {
 func TestEstimateOffsetUnknown(t *testing.T) {
 	const start = 1768102947
 	ref := loadSeries(5, start, 300)
-	few := Series{Start: start + 3600, Counts: []float64{1, 0, 0, 1}}
-	flat := Series{Start: start, Counts: make([]float64, 86400)}
+	few := denseSeries{Start: start + 3600, Counts: []float64{1, 0, 0, 1}}
+	flat := denseSeries{Start: start, Counts: make([]float64, 86400)}
 	for i := range flat.Counts {
 		flat.Counts[i] = 1 // a constant stream correlates with nothing
 	}
 	// Events at random seconds far from any reference activity.
 	rng := rand.New(rand.NewPCG(9, 9))
-	b := seriesBuilder{}
+	var b weightedSeconds
 	for range 50 {
 		b.add(start+200000+int64(rng.IntN(86400)), 1)
 	}
-	unrelated, _ := b.series()
 	tests := []struct {
 		name string
 		tgt  Series
 		ref  Series
 	}{
-		{"too few events", few, ref},
-		{"empty reference", shifted(ref, 0, 0), Series{}},
-		{"constant target", flat, ref},
-		{"unrelated target", unrelated, ref},
+		{"too few events", few.sparse(), ref.sparse()},
+		{"empty reference", shifted(ref, 0, 0).sparse(), Series{}},
+		{"constant target", flat.sparse(), ref.sparse()},
+		{"unrelated target", b.series(), ref.sparse()},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,18 +147,109 @@ func TestEstimateOffsetAmbiguousPeriodic(t *testing.T) {
 	// rather than claim certainty.
 	const start = 1768102947
 	run := loadSeries(7, 0, 120)
-	b := seriesBuilder{}
+	b := denseBuilder{}
 	for k := range 6 {
 		for i, v := range run.Counts {
 			b.add(start+int64(k*1800+i), v)
 		}
 	}
 	ref, _ := b.series()
-	est := EstimateOffset(shifted(ref, 7*3600, 0), ref, DefaultSearch)
+	est := estimate(shifted(ref, 7*3600, 0), ref, DefaultSearch)
 	if est.OK && est.OffsetS != 7*3600 {
 		t.Fatalf("confidently wrong: %+v", est)
 	}
 	if est.OK && est.Confidence > 0.5 {
 		t.Errorf("confidence %.3f despite a runner-up at %s scoring %.2f", est.Confidence, offsetZone(est.RunnerUpOffsetS), est.RunnerUp)
+	}
+}
+
+// The sparse estimator agrees with the dense one it replaced on every
+// field, to the last bit, over targets shifted on and off the grid, noisy,
+// partly overlapping, with background far away, or unrelated: sparse
+// series change the cost, not one clock decision.
+func TestEstimateOffsetMatchesDense(t *testing.T) {
+	const start = 1768102947
+	rng := rand.New(rand.NewPCG(21, 22))
+	lifecycle := DefaultSearch
+	lifecycle.MinEvents = 2
+	outcome := map[bool]int{}
+	for i := range 200 {
+		ref := loadSeries(uint64(i), start+int64(rng.IntN(86400)), 30+rng.IntN(900))
+		off := int64(rng.IntN(105))*900 - 12*3600
+		if i%5 == 0 {
+			off += int64(rng.IntN(900)) // off the grid
+		}
+		tgt := shifted(ref, off, int64(rng.IntN(15))-7)
+		switch i % 4 {
+		case 1: // drop events, add a background all day
+			b := denseBuilder{}
+			for k, v := range tgt.Counts {
+				if v != 0 && rng.IntN(3) != 0 {
+					b.add(tgt.Start+int64(k), v)
+				}
+			}
+			for range rng.IntN(300) {
+				b.add(tgt.Start-43200+int64(rng.IntN(86400)), 1)
+			}
+			tgt, _ = b.series()
+		case 2: // only part of the run
+			n := len(tgt.Counts)
+			a := rng.IntN(n)
+			tgt = denseSeries{Start: tgt.Start + int64(a), Counts: tgt.Counts[a : a+1+rng.IntN(n-a)]}
+		case 3: // unrelated events
+			b := denseBuilder{}
+			for range 5 + rng.IntN(100) {
+				b.add(start+int64(rng.IntN(3*86400)), float64(1+rng.IntN(3)))
+			}
+			tgt, _ = b.series()
+		}
+		for _, s := range []OffsetSearch{DefaultSearch, lifecycle} {
+			want := denseEstimateOffset(tgt, ref, s)
+			got := EstimateOffset(tgt.sparse(), ref.sparse(), s)
+			if got != want {
+				t.Fatalf("case %d (offset %d): sparse %+v\n dense %+v", i, off, got, want)
+			}
+			outcome[got.OK]++
+		}
+	}
+	// Both outcomes are exercised, or the comparison proves little.
+	if outcome[true] < 60 || outcome[false] < 60 {
+		t.Errorf("outcomes %v: the cases do not cover both", outcome)
+	}
+	t.Logf("estimated %d, unknown %d", outcome[true], outcome[false])
+}
+
+func TestCountSeconds(t *testing.T) {
+	tests := []struct {
+		name      string
+		ts        []int64
+		perSecond int64
+		mark      bool
+		secs      []int64
+		counts    []float64
+	}{
+		{"seconds", []int64{10, 10, 11, 15, 15, 15}, 1, false, []int64{10, 11, 15}, []float64{2, 1, 3}},
+		{"marked", []int64{10, 10, 11, 15, 15, 15}, 1, true, []int64{10, 11, 15}, []float64{1, 1, 1}},
+		{"microseconds floor", []int64{-1, 0, 999_999, 1_000_000, 2_500_000}, 1e6, false, []int64{-1, 0, 1, 2}, []float64{1, 2, 1, 1}},
+		{"unsorted", []int64{5, 3, 5, 4}, 1, false, []int64{3, 4, 5}, []float64{1, 1, 2}},
+		{"far apart", []int64{0, 571 * 86400, 571 * 86400}, 1, false, []int64{0, 571 * 86400}, []float64{1, 2}},
+		{"empty", nil, 1, false, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := append([]int64(nil), tc.ts...)
+			var s Series
+			if tc.mark {
+				s = MarkSeconds(in, tc.perSecond)
+			} else {
+				s = CountSeconds(in, tc.perSecond)
+			}
+			if fmt.Sprint(s.Secs, s.Counts) != fmt.Sprint(tc.secs, tc.counts) {
+				t.Errorf("got %v %v, want %v %v", s.Secs, s.Counts, tc.secs, tc.counts)
+			}
+			if fmt.Sprint(in) != fmt.Sprint(tc.ts) {
+				t.Errorf("input changed to %v", in)
+			}
+		})
 	}
 }

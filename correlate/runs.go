@@ -2,7 +2,9 @@ package correlate
 
 import (
 	"fmt"
+	"path"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/logcorr/logcorr/parsers"
@@ -148,7 +150,11 @@ func buildRuns(in *input, msgs *[]string) []*Run {
 // epochs and the HTML report's start_time/end_time. The HTML end_time is the
 // last request, not the stop, so the later of the two ends wins.
 func runWindow(r *Run, msgs *[]string) {
+	r.UsersUnknown = true
 	for _, h := range r.History {
+		if !h.UsersUnknown {
+			r.UsersUnknown = false
+		}
 		if h.Users > r.UsersMax {
 			r.UsersMax = h.Users
 		}
@@ -315,4 +321,70 @@ func preferCSV[T any](rows []T, source func(T) string) (main, html []T) {
 		return html, nil
 	}
 	return csv, html
+}
+
+// noRunReasons says, for an input that yielded no Locust run, why: which
+// files look like a run's but were read as something else or without a run
+// name, or that no file looks like one. A report over such an input must
+// not read as a clean bill of health.
+func noRunReasons(audits []parsers.Audit) []string {
+	var out []string
+	locustish := 0
+	for _, a := range audits {
+		base := strings.ToLower(path.Base(a.Path))
+		kind := ""
+		for _, k := range [...][2]string{
+			{"_stats_history.csv", "stats history"}, {"_stats.csv", "stats"}, {"_requests.csv", "0.x requests"},
+			{"_distribution.csv", "0.x distribution"}, {"_failures.csv", "failures"}, {"_exceptions.csv", "exceptions"},
+			{".html", "HTML report"}, {".htm", "HTML report"},
+		} {
+			if strings.HasSuffix(base, k[0]) {
+				kind = k[1]
+				break
+			}
+		}
+		rows := int64(0)
+		for t, n := range a.Tables {
+			if strings.HasPrefix(t, "locust_") {
+				rows += n
+			}
+		}
+		switch {
+		case rows > 0 && a.Run == "":
+			locustish++
+			out = append(out, fmt.Sprintf("%s: %d Locust row(s) but no run name: runs are named by the --csv PREFIX (PREFIX_stats.csv, PREFIX_requests.csv) or the report's file name", a.Path, rows))
+		case kind != "" && rows == 0:
+			locustish++
+			out = append(out, fmt.Sprintf("%s: named like a Locust %s file but read as %s (%d record(s), %d unparsed line(s)) with no Locust rows", a.Path, kind, a.Format, a.Records, a.Unparsed))
+		case rows > 0:
+			locustish++
+		}
+	}
+	if locustish == 0 {
+		out = append(out, fmt.Sprintf("no Locust run: none of the %d file(s) is a Locust --csv file (PREFIX_stats.csv, or 0.x PREFIX_requests.csv) or --html report", len(audits)))
+	}
+	return out
+}
+
+// attachRunFiles adds to each run the files that belong to it by name but
+// gave it no row of its own: a Locust 0.x PREFIX_distribution.csv, whose
+// percentiles were merged into PREFIX_requests.csv's rows.
+func attachRunFiles(runs []*Run, audits []parsers.Audit) {
+	byName := make(map[string]*Run, len(runs))
+	for _, r := range runs {
+		byName[r.Name] = r
+	}
+	for _, a := range audits {
+		r := byName[a.Run]
+		if r == nil || a.Run == "" {
+			continue
+		}
+		i := sort.SearchStrings(r.Files, a.Path)
+		if i < len(r.Files) && r.Files[i] == a.Path {
+			continue
+		}
+		r.Files = append(r.Files, "")
+		copy(r.Files[i+1:], r.Files[i:])
+		r.Files[i] = a.Path
+	}
 }

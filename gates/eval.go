@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -95,7 +96,7 @@ func row(g Gate, run *correlate.Run) *parsers.StatRow {
 	if g.Endpoint == "" {
 		return run.Aggregated
 	}
-	for _, s := range rules.RequestRows(run) {
+	for _, s := range model.RequestRows(run) {
 		if s.Name == g.Endpoint || s.Type+" "+s.Name == g.Endpoint {
 			return s
 		}
@@ -194,7 +195,7 @@ func (g Gate) subject() string {
 func evalMetric(g Gate, run *correlate.Run) Result {
 	var s *parsers.StatRow
 	if g.Metric == "auth_success" {
-		s = rules.LoginRow(run)
+		s = model.LoginRow(run)
 		if s == nil {
 			return unknown(run, "no login POST row, so auth_success cannot be computed")
 		}

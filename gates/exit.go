@@ -14,11 +14,12 @@ const (
 // lines that must be accounted as parsed (records + folded).
 const DefaultMinParsed = 99.0
 
-// Coverage sums, over every file, the lines accounted as parsed (records
-// plus lines folded into them) and all lines.
+// Coverage sums, over every file, the lines understood (records plus lines
+// folded into them, less folded lines that begin like records of their own:
+// parsers.Audit.Understood) and all lines.
 func Coverage(audits []parsers.Audit) (parsedLines, totalLines int64) {
 	for _, a := range audits {
-		parsedLines += a.Records + a.Folded
+		parsedLines += a.Understood()
 		totalLines += a.Lines
 	}
 	return parsedLines, totalLines

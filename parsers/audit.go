@@ -4,19 +4,28 @@ package parsers
 // why, and where every line went. Its JSON field names are a contract with
 // users' scripts (`logcorr parse --json`).
 type Audit struct {
-	Path               string           `json:"path"`
-	Format             string           `json:"format"` // "unknown" when no format fits, "empty" for a file with no lines
-	Confidence         float64          `json:"confidence"`
-	RunnerUp           string           `json:"runner_up"`
-	RunnerUpConfidence float64          `json:"runner_up_confidence"`
-	Chosen             string           `json:"chosen_by"` // "content", "content+name", "--format"
-	Encoding           string           `json:"encoding"`
-	Run                string           `json:"run,omitempty"`
-	Lines              int64            `json:"lines"`
-	Records            int64            `json:"records"`
-	Folded             int64            `json:"folded"`
-	Unparsed           int64            `json:"unparsed"`
-	UnparsedExamples   []Example        `json:"unparsed_examples"`
+	Path               string  `json:"path"`
+	Format             string  `json:"format"` // "unknown" when no format fits, "empty" for a file with no lines
+	Confidence         float64 `json:"confidence"`
+	RunnerUp           string  `json:"runner_up"`
+	RunnerUpConfidence float64 `json:"runner_up_confidence"`
+	Chosen             string  `json:"chosen_by"` // "content", "content+name", "--format"
+	Encoding           string  `json:"encoding"`
+	// EncodingConfidence is how sure the guess of a legacy code page is
+	// (GBK, CP949, CP1251...), for files that are not valid UTF-8; 0 when
+	// the encoding was not guessed (a BOM, UTF-16's NULs, valid UTF-8).
+	EncodingConfidence float64   `json:"encoding_confidence,omitempty"`
+	Run                string    `json:"run,omitempty"`
+	Lines              int64     `json:"lines"`
+	Records            int64     `json:"records"`
+	Folded             int64     `json:"folded"`
+	Unparsed           int64     `json:"unparsed"`
+	UnparsedExamples   []Example `json:"unparsed_examples"`
+	// RecordLikeFolded counts folded lines that begin like a log record of
+	// a known format (see recordStart): folded, so inside Folded, but not
+	// understood. A parser of the wrong format or variant folds them.
+	RecordLikeFolded   int64            `json:"record_like_folded,omitempty"`
+	RecordLikeExamples []Example        `json:"record_like_examples,omitempty"`
 	CutLines           int64            `json:"cut_lines"`
 	Merged             int64            `json:"merged_duplicates"`
 	Zone               string           `json:"zone"`
@@ -52,11 +61,17 @@ type Example struct {
 // Balanced reports whether every line is accounted for.
 func (a *Audit) Balanced() bool { return a.Lines == a.Records+a.Folded+a.Unparsed }
 
-// ParsedShare is the share of lines accounted as parsed (records + folded),
-// 1 for an empty file.
+// Understood counts the lines read as what they are: records and the lines
+// folded into them, less the folded lines that begin like records of their
+// own (RecordLikeFolded). --min-parsed and the reports' "understood" share
+// count these.
+func (a *Audit) Understood() int64 { return a.Records + a.Folded - a.RecordLikeFolded }
+
+// ParsedShare is the share of lines understood (see Understood), 1 for an
+// empty file.
 func (a *Audit) ParsedShare() float64 {
 	if a.Lines == 0 {
 		return 1
 	}
-	return float64(a.Records+a.Folded) / float64(a.Lines)
+	return float64(a.Understood()) / float64(a.Lines)
 }

@@ -76,6 +76,9 @@ func authKind(msg []byte) string {
 func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, in *pyIntern, withRow bool) (Event, []pyKV) {
 	ev := Event{Source: source, Line: l.N, Level: rec.Level, Logger: in.get(rec.Logger), Message: string(rec.Msg), Kind: KindLog}
 	pySetWall(c, &ev, rec.T)
+	if rec.Process != nil {
+		ev.Attrs = map[string]string{"process": in.get(rec.Process), "thread": in.get(rec.Thread)}
+	}
 	kind := authKind(rec.Msg)
 	if kind == "" {
 		return ev, kvs

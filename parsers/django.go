@@ -19,8 +19,15 @@ func (django) Doc() Doc {
 	return Doc{
 		Summary:  "django_errors.log: Django logger records (django.request, django.security) with their tracebacks folded in",
 		Sample:   "2026-01-11 19:51:06,134 ERROR django.request Internal Server Error: /dashboard/",
-		Extracts: []string{"time, level, logger, message", "kind server_error with path and status 500 for `Internal Server Error: /path`; kind forbidden with path and attrs.reason for `Forbidden (reason): /path`", "exc_type / exc_message / exc_frame of the final exception of the folded traceback chain; traceback text"},
+		Extracts: []string{"time, level, logger, message", "kind server_error with path and status (5xx) for `Internal Server Error: /path`; kind forbidden with path and attrs.reason for `Forbidden (reason): /path`; kind client_error with path and status for other 4xx (`Not Found: /path`)", "exc_type / exc_message / exc_frame of the final exception of the folded traceback chain; traceback text"},
 		Notes:    "asctime is naive local time; multi-line messages before a traceback stay in message",
+		Variants: []Variant{
+			{"%(asctime)s %(levelname)s %(name)s %(message)s", "the user's LOGGING; Django 3.2-5.2", "2026-11-29 18:57:27,305 ERROR django.request Internal Server Error: /dashboard/", "corpus/stack (Debian's Django 3.2)"},
+			{"Django's \"verbose\" formatter, level first: levelname asctime module [process thread] message", "Django 1.5+ (the documented LOGGING example)",
+				"WARNING 2013-02-23 12:46:01,605 forms 22360 -1250423952 User 'support3' attempted to register with company 'KL Insight 2' but it already exists", "django/django pull request #787"},
+			{"default handler, no formatter: untimed \"Reason: /path\" before its traceback (no time is invented)", "Django 1.x-5.x",
+				"Internal Server Error: /", "sclorg/django-ex issue #71"},
+		},
 	}
 }
 
@@ -47,6 +54,13 @@ func (django) Sniff(sample []Line) float64 {
 
 func (f django) Parse(c *Context) error {
 	pyRecords(c, f.Name(), false, func(p *pyPending, l Line) {
+		if ev, ok := djangoConsoleRecord(f.Name(), l); ok {
+			// Django's default handler writes no time:
+			// "Internal Server Error: /x" and its traceback.
+			p.flush(c)
+			p.start(ev, false)
+			return
+		}
 		switch {
 		case p.newTraceback(l.Text):
 			p.flush(c)
@@ -68,30 +82,108 @@ func (f django) Parse(c *Context) error {
 	return nil
 }
 
-var (
-	msgServerError = []byte("Internal Server Error: ")
-	msgForbidden   = []byte("Forbidden (")
-)
+// djangoReasons are the reason phrases Django's request logging writes
+// before the path ("Not Found: /x", "Internal Server Error: /x"); some
+// views add a detail in parentheses ("Forbidden (CSRF token missing.): /x",
+// "Method Not Allowed (GET): /x").
+var djangoReasons = [...]struct {
+	phrase string
+	status int64
+}{
+	{"Bad Request", 400}, {"Unauthorized", 401}, {"Payment Required", 402}, {"Forbidden", 403},
+	{"Not Found", 404}, {"Method Not Allowed", 405}, {"Not Acceptable", 406}, {"Request Timeout", 408},
+	{"Conflict", 409}, {"Gone", 410}, {"Precondition Failed", 412}, {"Request Entity Too Large", 413},
+	{"Unsupported Media Type", 415}, {"Unprocessable Entity", 422}, {"Unprocessable Content", 422},
+	{"Too Many Requests", 429}, {"Internal Server Error", 500}, {"Not Implemented", 501},
+	{"Bad Gateway", 502}, {"Service Unavailable", 503}, {"Gateway Timeout", 504},
+}
 
-// djangoMessage sets the kind and path of Django's request-failure
-// messages: "Internal Server Error: /path" and "Forbidden (reason): /path".
-func djangoMessage(ev *Event, msg []byte) {
-	switch {
-	case bytes.HasPrefix(msg, msgServerError):
-		ev.Kind = KindServerError
-		ev.Path = string(bytes.TrimSpace(msg[len(msgServerError):]))
-		st := int64(500)
-		ev.Status = &st
-	case bytes.HasPrefix(msg, msgForbidden):
-		i := bytes.LastIndex(msg, []byte("): "))
-		if i < 0 {
-			return
+// djangoReasonMsg is a parsed "Reason[ (detail)]: /path" message.
+type djangoReasonMsg struct {
+	status       int64
+	detail, path []byte
+}
+
+// djangoReason reads Django's "Reason Phrase: /path" or "Reason Phrase
+// (detail): /path" message. The path must be absolute, so that prose that
+// happens to start with "Conflict: " is not taken for a request.
+func djangoReason(msg []byte) (djangoReasonMsg, int, bool) {
+	for i := range djangoReasons {
+		r := &djangoReasons[i]
+		if len(msg) <= len(r.phrase)+2 || msg[0] != r.phrase[0] || !bytes.HasPrefix(msg, []byte(r.phrase)) {
+			continue
 		}
+		rest := msg[len(r.phrase):]
+		var detail []byte
+		switch {
+		case rest[0] == ':' && rest[1] == ' ':
+			rest = rest[2:]
+		case rest[0] == ' ' && rest[1] == '(':
+			end := bytes.LastIndex(rest, []byte("): "))
+			if end < 0 {
+				continue
+			}
+			detail, rest = rest[2:end], rest[end+3:]
+		default:
+			continue
+		}
+		path := bytes.TrimSpace(rest)
+		if len(path) == 0 || path[0] != '/' {
+			continue
+		}
+		return djangoReasonMsg{status: r.status, detail: detail, path: path}, i, true
+	}
+	return djangoReasonMsg{}, 0, false
+}
+
+// djangoMessage types Django's request-failure messages: 5xx as
+// server_error, "Forbidden (reason)" as forbidden with attrs.reason, other
+// 4xx as client_error; path and status are set.
+func djangoMessage(ev *Event, msg []byte) {
+	m, _, ok := djangoReason(msg)
+	if !ok {
+		return
+	}
+	st := m.status
+	ev.Status = &st
+	ev.Path = string(m.path)
+	switch {
+	case st >= 500:
+		ev.Kind = KindServerError
+	case st == 403 && m.detail != nil:
 		ev.Kind = KindForbidden
-		ev.Path = string(bytes.TrimSpace(msg[i+3:]))
 		if ev.Attrs == nil {
 			ev.Attrs = map[string]string{}
 		}
-		ev.Attrs["reason"] = string(msg[len(msgForbidden):i])
+		ev.Attrs["reason"] = string(m.detail)
+	default:
+		ev.Kind = KindClientError
+		if m.detail != nil {
+			if ev.Attrs == nil {
+				ev.Attrs = map[string]string{}
+			}
+			ev.Attrs["detail"] = string(m.detail)
+		}
 	}
+}
+
+// djangoConsoleRecord reads a request-failure line Django's default console
+// handler writes without any prefix ("Not Found: /favicon.ico",
+// "Internal Server Error: /" with the traceback under it): a record of its
+// own, without a time (none is invented), level and logger as Django logs
+// them.
+func djangoConsoleRecord(source string, l Line) (Event, bool) {
+	if _, _, ok := djangoReason(l.Text); !ok {
+		return Event{}, false
+	}
+	ev := Event{Source: source, Line: l.N, Kind: KindLog, Logger: "django.request", Message: string(l.Text)}
+	djangoMessage(&ev, l.Text)
+	if ev.Kind == KindForbidden && strings.Contains(ev.Attrs["reason"], "CSRF") {
+		ev.Logger = "django.security.csrf"
+	}
+	ev.Level = "WARNING"
+	if *ev.Status >= 500 {
+		ev.Level = "ERROR"
+	}
+	return ev, true
 }

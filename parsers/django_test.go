@@ -155,6 +155,9 @@ func FuzzDjango(f *testing.F) {
 	f.Add([]byte("2026-01-11 12:59:17,123 WARNING django.security.csrf Forbidden (CSRF token missing.): /api/x/\r\n"))
 	f.Add([]byte("Traceback (most recent call last):\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"x\nE:"))
 	f.Add([]byte("  File \"/a.py\", line 9"))
+	for _, b := range publicSeeds(f, "django") {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pyFuzz(t, data, "django")
 	})
@@ -162,4 +165,78 @@ func FuzzDjango(f *testing.F) {
 
 func BenchmarkDjango(b *testing.B) {
 	pyBench(b, "pool_exhaustion/logs/django_errors.log", "django")
+}
+
+// TestDjangoPublicVariants reads Django logs other projects published: the
+// level-first "verbose" formatter and the default console handler's
+// untimed "Internal Server Error: /" before its traceback.
+func TestDjangoPublicVariants(t *testing.T) {
+	read := func(t *testing.T, name string) string {
+		b, err := os.ReadFile(publicPath(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	type want struct {
+		line, end            int64
+		kind, level, logger  string
+		path, status, msg    string
+		process, thread      string
+		hasTime, tracebacked bool
+	}
+	tests := []struct {
+		name string
+		text func(t *testing.T) string
+		want []want
+	}{
+		{
+			name: "verbose formatter (django/django#787)",
+			text: func(t *testing.T) string { return read(t, "django_verbose.log") },
+			want: []want{{1, 1, KindLog, "WARNING", "forms", "", "", "User 'support3' attempted to register with company 'KL Insight 2' but it already exists", "22360", "-1250423952", true, false}},
+		},
+		{
+			name: "default console line keeps its traceback and path (sclorg/django-ex#71)",
+			text: func(t *testing.T) string { return read(t, "django_console_ise.log") },
+			want: []want{{1, 10, KindServerError, "ERROR", "django.request", "/", "500", "Internal Server Error: /", "", "", false, true}},
+		},
+		{
+			// The issue's failure: verbose records after a traceback were
+			// folded into it. Composed from the two excerpts above: a
+			// verbose django.request record (module "log", as Django's
+			// formatter prints it) with the sclorg traceback, then the
+			// django/django#787 line.
+			name: "verbose records after a traceback are records, not folded",
+			text: func(t *testing.T) string {
+				tb := strings.SplitN(read(t, "django_console_ise.log"), "\n", 2)[1]
+				return "ERROR 2013-02-23 12:46:01,605 log 22360 -1250423952 Internal Server Error: /\n" + tb + read(t, "django_verbose.log")
+			},
+			want: []want{
+				{1, 10, KindServerError, "ERROR", "log", "/", "500", "Internal Server Error: /", "22360", "-1250423952", true, true},
+				{11, 11, KindLog, "WARNING", "forms", "", "", "User 'support3' attempted to register with company 'KL Insight 2' but it already exists", "22360", "-1250423952", true, false},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := parseText(t, "django_errors.log", tt.text(t), Options{Format: "django"})
+			if a := res.Audit; a.Unparsed != 0 || a.RecordLikeFolded != 0 {
+				t.Errorf("unparsed %d record-like folded %d: %v %v", a.Unparsed, a.RecordLikeFolded, a.UnparsedExamples, a.RecordLikeExamples)
+			}
+			if len(res.Events) != len(tt.want) {
+				t.Fatalf("%d events, want %d: %+v", len(res.Events), len(tt.want), res.Events)
+			}
+			for i, w := range tt.want {
+				e := res.Events[i]
+				st := ""
+				if e.Status != nil {
+					st = fmt.Sprint(*e.Status)
+				}
+				got := want{e.Line, e.EndLine, e.Kind, e.Level, e.Logger, e.Path, st, e.Message, e.Attrs["process"], e.Attrs["thread"], !e.Time.IsZero(), e.Traceback != ""}
+				if got != w {
+					t.Errorf("event %d:\n got  %+v\n want %+v", i, got, w)
+				}
+			}
+		})
+	}
 }

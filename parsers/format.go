@@ -33,6 +33,18 @@ type Doc struct {
 	Sample   string   // a real line of the format
 	Extracts []string // what becomes a column
 	Notes    string   // caveats, e.g. "best effort"
+	// Variants are the shapes of the format other versions and projects
+	// write, each with a real line of it (the fixtures in testdata/public).
+	Variants []Variant
+}
+
+// Variant is one shape of a format: which versions write it, a real line,
+// and where that line was published.
+type Variant struct {
+	Name     string
+	Versions string
+	Sample   string
+	Source   string
 }
 
 var registry = map[string]Format{}
@@ -83,6 +95,10 @@ type Context struct {
 	// after its continuation lines can still carry its first line's text.
 	recent    [recentLines][]byte
 	recentNum [recentLines]int64
+	// like marks the lines that begin like a log record (recordStart), so
+	// that a record folding one of them can be told apart from a record
+	// folding its traceback.
+	like likeBits
 }
 
 // recentLines is how far back an event's first line can be recalled: a
@@ -98,6 +114,9 @@ func (c *Context) Next() (Line, bool) {
 		slot := l.N % recentLines
 		c.recent[slot] = append(c.recent[slot][:0], l.Text...)
 		c.recentNum[slot] = l.N
+		if recordStart(l.Text) {
+			c.like.set(l.N)
+		}
 	}
 	return l, ok
 }
@@ -135,6 +154,7 @@ func (c *Context) Event(e Event) {
 	}
 	c.audit.Records++
 	c.audit.Folded += e.EndLine - e.Line
+	c.foldedRecordLike(e.Line, e.EndLine)
 	c.res.Events = append(c.res.Events, e)
 }
 
@@ -146,6 +166,26 @@ func (c *Context) Record(first, end int64) {
 	}
 	c.audit.Records++
 	c.audit.Folded += end - first
+	c.foldedRecordLike(first, end)
+}
+
+// foldedRecordLike counts the record-like lines a record starting at first
+// folded (first+1..end), keeping a few as examples: they are lines this
+// parser did not understand as records of their own.
+func (c *Context) foldedRecordLike(first, end int64) {
+	if len(c.like) == 0 {
+		return
+	}
+	for n := first + 1; n <= end; n++ {
+		if !c.like.has(n) {
+			continue
+		}
+		c.audit.RecordLikeFolded++
+		if len(c.audit.RecordLikeExamples) < MaxUnparsedExamples {
+			c.audit.RecordLikeExamples = append(c.audit.RecordLikeExamples, Example{Line: n,
+				Text: exampleText(c.lineText(n)), Why: fmt.Sprintf("begins like a log record but was folded into the record at line %d", first)})
+		}
+	}
 }
 
 // Fold accounts for n lines that belong to a record without being one (a
@@ -156,28 +196,34 @@ func (c *Context) Fold(n int64) { c.audit.Folded += n }
 func (c *Context) Unparsed(l Line, why string) {
 	c.audit.Unparsed++
 	if len(c.audit.UnparsedExamples) < MaxUnparsedExamples {
-		raw := l.Text
-		if len(raw) > 200 {
-			raw = raw[:200]
-			// Do not split a UTF-8 sequence: back off to a rune start.
-			for k := 0; k < 3 && len(raw) > 0 && !utf8.RuneStart(raw[len(raw)-1]); k++ {
-				raw = raw[:len(raw)-1]
-			}
-			if len(raw) > 0 && !utf8.FullRune(raw[len(raw)-1:]) {
-				raw = raw[:len(raw)-1]
-			}
-		}
-		text := string(raw)
-		if isBinary(raw) {
-			// Keep the example printable: binary bytes become escapes.
-			text = strconv.QuoteToASCII(text)
-			text = text[1 : len(text)-1]
-		}
-		if len(l.Text) > 200 {
-			text += "…"
-		}
-		c.audit.UnparsedExamples = append(c.audit.UnparsedExamples, Example{Line: l.N, Text: text, Why: why})
+		c.audit.UnparsedExamples = append(c.audit.UnparsedExamples, Example{Line: l.N, Text: exampleText(string(l.Text)), Why: why})
 	}
+}
+
+// exampleText is a line as an audit example shows it: at most 200 bytes,
+// cut at a rune boundary, binary bytes escaped.
+func exampleText(s string) string {
+	raw := s
+	if len(raw) > 200 {
+		raw = raw[:200]
+		// Do not split a UTF-8 sequence: back off to a rune start.
+		for k := 0; k < 3 && len(raw) > 0 && !utf8.RuneStart(raw[len(raw)-1]); k++ {
+			raw = raw[:len(raw)-1]
+		}
+		if len(raw) > 0 && !utf8.FullRuneInString(raw[len(raw)-1:]) {
+			raw = raw[:len(raw)-1]
+		}
+	}
+	text := raw
+	if isBinary([]byte(raw)) {
+		// Keep the example printable: binary bytes become escapes.
+		text = strconv.QuoteToASCII(text)
+		text = text[1 : len(text)-1]
+	}
+	if len(s) > 200 {
+		text += "…"
+	}
+	return text
 }
 
 // Warnf records a message about a line of the file ("file:line: ...").

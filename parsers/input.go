@@ -56,6 +56,15 @@ type Input struct {
 	MaxLine int
 	// NULLines counts lines holding NUL bytes, and FirstNUL is the first.
 	NULLines, FirstNUL int64
+	// EncodingConfidence is how sure a guessed code page is (codepage.go);
+	// 0 when the encoding was not guessed.
+	EncodingConfidence float64
+	// BadUTF8Lines counts lines that are not valid UTF-8 in a file read as
+	// UTF-8 (no code page fitted); FirstBadUTF8 is the first. Their bytes
+	// are kept as read.
+	BadUTF8Lines, FirstBadUTF8 int64
+	checkUTF8                  bool
+	guess                      codePageGuess
 }
 
 // Open opens path and sniffs its compression and text encoding. name is
@@ -81,6 +90,7 @@ func (in *Input) reset() error {
 		return fmt.Errorf("%s: %w", in.Name, unwrapPathErr(err))
 	}
 	in.f, in.n, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, nil, 0, 0, 0
+	in.BadUTF8Lines, in.FirstBadUTF8, in.checkUTF8, in.EncodingConfidence = 0, 0, false, 0
 	var r io.Reader = f
 	enc := ""
 	head := make([]byte, 4)
@@ -107,6 +117,9 @@ func (in *Input) reset() error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	peek, _ := br.Peek(4096)
 	textEnc, decoded := sniffEncoding(peek)
+	if decoded == nil {
+		textEnc, decoded = in.legacyCodePage(br, textEnc)
+	}
 	if decoded != nil {
 		br = bufio.NewReaderSize(transform.NewReader(br, decoded), 64<<10)
 	}
@@ -223,6 +236,37 @@ func sniffEncoding(p []byte) (string, transform.Transformer) {
 	return "utf-8", nil
 }
 
+// legacyCodePage looks at the start of a file read as UTF-8: valid, it is
+// UTF-8; not valid, a code page is guessed (codepage.go) and decodes the
+// file when the guess is sure enough, else the lines that are not valid
+// UTF-8 will be counted.
+func (in *Input) legacyCodePage(br *bufio.Reader, textEnc string) (string, transform.Transformer) {
+	head, _ := br.Peek(br.Size())
+	if validUTF8Prefix(head) {
+		return textEnc, nil
+	}
+	in.guess = guessCodePage(head)
+	if g := in.guess; g.cp != nil && g.confidence >= minCodePageConfidence {
+		in.EncodingConfidence = float64(int64(g.confidence*1000+0.5)) / 1000
+		in.Notes = append(in.Notes, fmt.Sprintf("%s: not UTF-8: decoded as %s, a guess with confidence %.2f (%s)", in.Name, g.cp.name, in.EncodingConfidence, g.why))
+		return g.cp.name + "(guessed)", g.cp.enc.NewDecoder()
+	}
+	in.checkUTF8 = true
+	return textEnc, nil
+}
+
+// UTF8Note says how many lines were not valid UTF-8, "" when none.
+func (in *Input) UTF8Note() string {
+	if in.BadUTF8Lines == 0 {
+		return ""
+	}
+	guess := "no code page fits"
+	if g := in.guess; g.cp != nil {
+		guess = fmt.Sprintf("the closest code page, %s, fits with confidence %.2f only", g.cp.name, g.confidence)
+	}
+	return fmt.Sprintf("%s:%d: %d line(s) are not valid UTF-8 (%s); their bytes are kept as read, not replaced", in.Name, in.FirstBadUTF8, in.BadUTF8Lines, guess)
+}
+
 // Next returns the next line. ok is false at the end of the input or after a
 // read error (see Err).
 func (in *Input) Next() (Line, bool) {
@@ -275,6 +319,12 @@ func (in *Input) Next() (Line, bool) {
 			in.FirstNUL = in.n
 		}
 		in.NULLines++
+	}
+	if in.checkUTF8 && !utf8.Valid(text) {
+		if in.BadUTF8Lines == 0 {
+			in.FirstBadUTF8 = in.n
+		}
+		in.BadUTF8Lines++
 	}
 	return Line{N: in.n, Text: text, Cut: cut}, true
 }

@@ -34,6 +34,12 @@ func (locustConsole) Doc() Doc {
 			"stats tables: one record per table, attrs table=requests|percentiles|errors, final=true on the last of each kind, the Aggregated row's values",
 			"locust_meta: run_time_s, users, spawn_rate, locust_version, exit_code, html_report, run_time_limit_reached, users_spawned, command_line and its options (tags, tags_json, ...)",
 		},
+		Variants: []Variant{
+			{"[asctime] host/LEVEL/logger: message, tracebacks under records", "Locust 1.x-2.x",
+				"[2024-02-01 09:30:54,511] d189d6727fd5/ERROR/locust.user.task: Invalid URL 'localhost/hello': No scheme supplied. Perhaps you meant https://localhost/hello?", "locustio/locust issue #2575"},
+			{"the same, a task's traceback folded into its record", "Locust 1.2.1",
+				"[2020-08-20 22:41:38,964] saranyagupta05-Inspiron-5370/ERROR/locust.user.task: No tasks defined. use the @task decorator or set the tasks property of the User", "locustio/locust issue #1537"},
+		},
 		Notes: "Best effort: Locust's console output is not a stable format; lines that are not log records, tables, tracebacks or a command line are counted as unparsed.",
 	}
 }
@@ -134,9 +140,14 @@ func lcTableish(b []byte) bool {
 	return lcRule(b) || bytes.Contains(b, []byte(" | ")) && bytes.Contains(b, []byte("%)"))
 }
 
+// Sniff: records and stats tables are Locust's own; the traceback lines
+// under a record are its continuation (a task that raised, an event
+// handler that failed) and count almost as much, so that a console log
+// full of tracebacks still reads as Locust's and not as a Django log.
 func (locustConsole) Sniff(sample []Line) float64 {
 	n, hit := 0, 0.0
 	inTable := false
+	underRecord, inTB := false, false
 	for _, l := range sample {
 		b := l.Text
 		if len(bytes.TrimSpace(b)) == 0 {
@@ -145,7 +156,7 @@ func (locustConsole) Sniff(sample []Line) float64 {
 		}
 		n++
 		if r, ok := lcSplit(b); ok {
-			inTable = false
+			inTable, underRecord, inTB = false, true, false
 			if bytes.HasPrefix(r.logger, []byte("locust")) {
 				hit++
 			} else {
@@ -155,7 +166,7 @@ func (locustConsole) Sniff(sample []Line) float64 {
 		}
 		if k, _ := lcTableStart(b); k != "" {
 			hit++
-			inTable = true
+			inTable, underRecord = true, false
 			continue
 		}
 		switch {
@@ -163,6 +174,9 @@ func (locustConsole) Sniff(sample []Line) float64 {
 			hit++
 		case inTable:
 			hit += 0.8
+		case underRecord && pyIsTracebackLine(b, inTB):
+			hit += 0.8
+			inTB = true
 		}
 	}
 	if n == 0 {

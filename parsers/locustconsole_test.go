@@ -400,6 +400,9 @@ func FuzzLocustConsole(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	for _, b := range publicSeeds(f, "locust_console") {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(t.TempDir(), "locust.log")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
@@ -428,5 +431,39 @@ func BenchmarkLocustConsole(b *testing.B) {
 		if res.Audit.Unparsed != 0 {
 			b.Fatal(res.Audit.UnparsedExamples)
 		}
+	}
+}
+
+// TestLocustConsolePublicTracebacks: console logs other projects published,
+// where a record is followed by the traceback of the task that raised,
+// read as Locust records with the traceback folded in (not as Django).
+func TestLocustConsolePublicTracebacks(t *testing.T) {
+	tests := []struct {
+		file, logger, excType, excMsg, frame string
+		end                                  int64
+	}{
+		{"locust1_console_traceback.log", "locust.user.task", "Exception", "No tasks defined. use the @task decorator or set the tasks property of the User",
+			"/home/saranyagupta05/anaconda3/lib/python3.8/site-packages/locust/user/task.py:409 in get_next_task", 7},
+		// The excerpt is cut inside the traceback: no exception line.
+		{"locust2_console_traceback.log", "locust.user.task", "", "", "", 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			raw, err := os.ReadFile(publicPath(tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := parseText(t, "locust.log", string(raw), Options{})
+			if res.Audit.Format != "locust_console" || res.Audit.Unparsed != 0 || res.Audit.RecordLikeFolded != 0 {
+				t.Fatalf("%+v", res.Audit)
+			}
+			if len(res.Events) != 1 {
+				t.Fatalf("%d events", len(res.Events))
+			}
+			e := res.Events[0]
+			if e.Level != "ERROR" || e.Logger != tt.logger || e.EndLine != tt.end || e.ExcType != tt.excType || e.ExcMessage != tt.excMsg || e.ExcFrame != tt.frame || !strings.HasPrefix(e.Traceback, "Traceback (most recent call last):") {
+				t.Errorf("event %+v", e)
+			}
+		})
 	}
 }

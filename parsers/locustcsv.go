@@ -33,12 +33,23 @@ func (locustCSV) Doc() Doc {
 			"locust_failures: method, name, error, occurrences",
 			"locust_exceptions: count, message, traceback (multi-line), nodes",
 		},
+		Variants: []Variant{
+			{"PREFIX_stats.csv and friends", "Locust 1.x-2.x", ",Aggregated,7064,45,25,723.1334955124695,2.812499995343387,60413.606599999184,14471.804077010192,23.609392531165046,0.15039958435764822,25,38,52,65,140,2100,16000,19000,50000,60000,60000", "the user's runs (corpus/ahsp)"},
+			{"PREFIX_requests.csv: Method, # requests, # failures, ..., the \"None\",\"Total\" row (read as Aggregated)", "Locust 0.8-0.12",
+				`"None","Total",5797,0,17,31,5,214,350,97.72`, "jmeagher/playground kubernetes/README.md"},
+			{"PREFIX_distribution.csv: \"METHOD name\", # requests, percentiles (merged into the requests rows, never rows of their own)", "Locust 0.8-0.12",
+				`"None Total",5820,17,22,37,53,87,99,110,120,214`, "jmeagher/playground kubernetes/README.md"},
+			{"stats_history.csv with \"Requests Failed/s\", cumulative \"# requests\", no user count, a quote lost in the header", "Locust 0.13-0.14",
+				`"None","Aggregated","1574373143",7,0,0.00,0.00,110,160,28,520.62,153124.86,110,120,160,160,520,520,520,520,520,520,520,520`, "locustio/locust pull request #1146"},
+			{"any of these in a Windows code page (GBK, CP949, CP1251), decoded by a guess", "Locust 1.x on zh-CN, ko-KR, ru-RU Windows",
+				`POST,[AUTH] Login POST,"ConnectionRefusedError(10061, '由于目标计算机积极拒绝，无法连接。')",82`, "Windows' message as guapier/zi5book issue #1 quotes it (row composed)"},
+		},
 		Notes: "Columns are matched by header name, case-insensitively (older Locust spellings such as '# requests' are accepted); N/A and empty cells are null; figures are kept exactly as Locust printed them. A row whose field count differs from the header is still read where it can be and reported.",
 	}
 }
 
 func (locustCSV) NameHint(base string) bool {
-	for _, suf := range []string{"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"} {
+	for _, suf := range []string{"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv", "_requests.csv", "_distribution.csv"} {
 		if strings.HasSuffix(base, suf) {
 			return true
 		}
@@ -59,7 +70,7 @@ func (locustCSV) Sniff(sample []Line) float64 {
 		if err != nil {
 			return 0
 		}
-		kind, complete := csvKindOf(csvColumns(hdr))
+		kind, complete := csvKindOf(csvColumns(csvSplitHeader(hdr)))
 		switch {
 		case kind == csvUnknown:
 			return 0
@@ -80,6 +91,10 @@ const (
 	csvHistory
 	csvFailures
 	csvExceptions
+	// csvDistribution is Locust 0.x's PREFIX_distribution.csv: per entry
+	// "METHOD name", its request count and percentiles; the figures are
+	// merged into the stats rows of PREFIX_requests.csv (see Assemble).
+	csvDistribution
 )
 
 // Column slots. Each kind uses a subset; a slot is -1 when the header lacks
@@ -132,6 +147,7 @@ var csvHeaderNames = map[string]int{
 	"average content size":        colContent,
 	"requests/s":                  colRPS,
 	"failures/s":                  colFPS,
+	"requests failed/s":           colFPS, // Locust 0.13-0.14
 	"timestamp":                   colTimestamp,
 	"user count":                  colUsers,
 	"total request count":         colTotalRequests,
@@ -159,6 +175,7 @@ var csvHeaderNames = map[string]int{
 	"99.9%":                       colPct + 8,
 	"99.99%":                      colPct + 9,
 	"99.999%":                     -1, // old Locust; no column for it
+	"99.999":                      -1, // Locust 0.13's history header, without its %
 	"100%":                        colPct + 10,
 }
 
@@ -187,7 +204,7 @@ func csvColumns(hdr []string) csvCols {
 }
 
 // csvKindOf tells the file kind from its columns, and whether every column
-// the kind is known for is present.
+// the kind is known for is present (in one of the versions Locust wrote).
 func csvKindOf(c csvCols) (csvKind, bool) {
 	has := func(slots ...int) bool {
 		for _, s := range slots {
@@ -200,16 +217,62 @@ func csvKindOf(c csvCols) (csvKind, bool) {
 	switch {
 	case has(colTimestamp, colName):
 		// Older history files carried "# requests" etc. instead of the
-		// Total* columns; either counts.
-		return csvHistory, has(colUsers, colType, colRPS, colFPS, colTotalRequests, colTotalFailures, colPct+5)
+		// Total* columns, and 0.13's no user count; either counts.
+		return csvHistory, has(colType, colRPS, colFPS, colPct+5) && (has(colUsers, colTotalRequests, colTotalFailures) || has(colRequests, colFailures, colMedian))
+	case has(colName, colRequests, colPct) && c[colFailures] < 0 && c[colMedian] < 0:
+		return csvDistribution, has(colPct+5, colPct+10)
 	case has(colName, colRequests):
-		return csvStats, has(colType, colFailures, colMedian, colAverage, colMin, colMax, colRPS, colPct+5)
+		// 0.x requests.csv: Method instead of Type, no percentiles.
+		return csvStats, has(colType, colFailures, colMedian, colAverage, colMin, colMax, colRPS, colPct+5) ||
+			has(colMethod, colFailures, colMedian, colAverage, colMin, colMax, colContent, colRPS)
 	case has(colName, colError, colOccurrences):
 		return csvFailures, has(colMethod)
 	case has(colCount, colMessage, colTraceback):
 		return csvExceptions, has(colNodes)
 	}
 	return csvUnknown, false
+}
+
+// csvSplitHeader repairs a header whose quotes were lost: Locust 0.13's
+// history header reads `"Requests Failed/s,"Median response time"`, which a
+// lenient CSV reader takes as one field. Locust's column names hold no
+// comma, so a field with one is several names.
+func csvSplitHeader(hdr []string) []string {
+	out := hdr[:0:0]
+	for _, h := range hdr {
+		if !strings.Contains(h, ",") {
+			out = append(out, h)
+			continue
+		}
+		for _, part := range strings.Split(h, ",") {
+			out = append(out, strings.Trim(part, `" `))
+		}
+	}
+	return out
+}
+
+// csvOldHistory points the Total* slots of a history header that predates
+// them (Locust 0.13-0.14: "# requests", "Median response time" are the
+// run's cumulative figures) at those columns.
+func csvOldHistory(c *csvCols) {
+	for _, m := range [...][2]int{
+		{colTotalRequests, colRequests}, {colTotalFailures, colFailures}, {colTotalMedian, colMedian},
+		{colTotalAverage, colAverage}, {colTotalMin, colMin}, {colTotalMax, colMax}, {colTotalContent, colContent},
+	} {
+		if c[m[0]] < 0 {
+			c[m[0]] = c[m[1]]
+		}
+	}
+}
+
+// csvAggregated renames the total row of older Locust versions ("None",
+// "Total" in 0.x, "None","Aggregated" in 0.13-1.x) to the Aggregated row
+// with no type that later versions write.
+func csvAggregated(typ, name string) (string, string) {
+	if typ == "None" && (name == "Total" || name == "Aggregated") {
+		return "", "Aggregated"
+	}
+	return typ, name
 }
 
 // csvLineReader feeds the Context's lines to encoding/csv, one "\n" after
@@ -339,6 +402,8 @@ type csvParser struct {
 	warns  int
 	hdrLn  int64
 	fields []string
+	// usersUnknown: a history header without a user count column.
+	usersUnknown bool
 }
 
 func (p *csvParser) warnf(line int64, format string, args ...any) {
@@ -423,9 +488,23 @@ func (locustCSV) Parse(c *Context) error {
 
 func (p *csvParser) header(rec []string, start, end int64) {
 	p.hdrLn = start
+	if fixed := csvSplitHeader(rec); len(fixed) != len(rec) {
+		bad := ""
+		for _, h := range rec {
+			if strings.Contains(h, ",") && bad == "" {
+				bad = h
+			}
+		}
+		p.warnf(start, "header field %q holds several column names (a quote lost in Locust's header); read as %d columns", bad, len(fixed))
+		rec = fixed
+	}
 	p.cols = csvColumns(rec)
 	p.width = len(rec)
 	p.kind, _ = csvKindOf(p.cols)
+	if p.kind == csvHistory {
+		p.usersUnknown = p.cols[colUsers] < 0
+		csvOldHistory(&p.cols)
+	}
 	if p.kind == csvUnknown {
 		txt := strings.Join(rec, ",")
 		p.c.Unparsed(Line{N: start, Text: []byte(txt)}, "not a Locust CSV header")
@@ -469,6 +548,8 @@ func (p *csvParser) row(rec []string, start, end int64) {
 		p.failure(start, end)
 	case csvExceptions:
 		p.exception(start, end)
+	case csvDistribution:
+		p.distribution(start, end)
 	}
 }
 
@@ -535,7 +616,11 @@ func (p *csvParser) stat(start, end int64) {
 		p.unparsedRec(p.fields, start, end, "stats row without a Name")
 		return
 	}
-	typ, _ := p.get(colType)
+	typ, ok := p.get(colType)
+	if !ok {
+		typ, _ = p.get(colMethod) // Locust 0.x: "Method"
+	}
+	typ, name = csvAggregated(typ, name)
 	r := StatRow{Run: p.c.Run, Source: "csv", Line: start, Type: typ, Name: name}
 	r.Requests, _ = p.int(colRequests, start)
 	r.Failures, _ = p.int(colFailures, start)
@@ -562,7 +647,8 @@ func (p *csvParser) history(start, end int64) {
 	}
 	name, _ := p.get(colName)
 	typ, _ := p.get(colType)
-	r := HistoryRow{Run: p.c.Run, Source: "csv", Line: start, Time: t, Type: typ, Name: name}
+	typ, name = csvAggregated(typ, name)
+	r := HistoryRow{Run: p.c.Run, Source: "csv", Line: start, Time: t, Type: typ, Name: name, UsersUnknown: p.usersUnknown}
 	r.Users, _ = p.int(colUsers, start)
 	r.TotalRequests, _ = p.int(colTotalRequests, start)
 	r.TotalFailures, _ = p.int(colTotalFailures, start)
@@ -626,4 +712,38 @@ func (p *csvParser) exception(start, end int64) {
 	r.Nodes, _ = p.get(colNodes)
 	p.c.Record(start, end)
 	p.c.Exception(r)
+}
+
+// distribution reads a row of Locust 0.x's PREFIX_distribution.csv: "METHOD
+// name" (or the total row, "None Total" / "Total"), its request count and
+// percentiles. The row is not a stats row of its own — it has no failures
+// — and is merged into PREFIX_requests.csv's row by Assemble.
+func (p *csvParser) distribution(start, end int64) {
+	name, ok := p.get(colName)
+	if !ok {
+		p.unparsedRec(p.fields, start, end, "distribution row without a Name")
+		return
+	}
+	typ := ""
+	if name == "None Total" || name == "Total" {
+		name = "Aggregated"
+	} else if sp := strings.IndexByte(name, ' '); sp > 0 && csvMethodWord(name[:sp]) {
+		typ, name = name[:sp], name[sp+1:]
+	}
+	r := StatRow{Run: p.c.Run, Source: "csv", Line: start, Type: typ, Name: name}
+	r.Requests, _ = p.int(colRequests, start)
+	p.percentiles(&r.Percentiles, start, new([11]float64)[:])
+	p.c.Record(start, end)
+	p.c.res.Distribution = append(p.c.res.Distribution, distributionRow{StatRow: r, File: p.c.File})
+}
+
+// csvMethodWord reports an HTTP method or Locust request type: upper-case
+// letters only ("GET", "POST", "WS").
+func csvMethodWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s != ""
 }

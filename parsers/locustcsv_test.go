@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -474,6 +475,9 @@ func BenchmarkLocustCSV(b *testing.B) {
 }
 
 func FuzzLocustCSV(f *testing.F) {
+	for _, b := range publicSeeds(f, "locust_csv") {
+		f.Add(b)
+	}
 	f.Add([]byte(csvTestStatsHeader + "\nGET,\"/a,b\",3,1,25,30.5,20,40,100.0,0.5,0.1,25,30,30,40,40,40,40,40,40,40,40\n"))
 	f.Add([]byte("Count,Message,Traceback,Nodes\r\n3,boom,\"  File \"\"x.py\"\", line 1\r\n    raise X\r\n\",local\r\n"))
 	f.Add([]byte("Method,Name,Error,Occurrences\n\"GET\nx,1\n"))
@@ -506,4 +510,97 @@ func FuzzLocustCSV(f *testing.F) {
 			t.Fatalf("unbalanced: %+v", r.Audit)
 		}
 	})
+}
+
+// TestLocustCSVPublicVariants reads CSV files of older Locust versions other
+// projects published: 0.x's PREFIX_requests.csv + PREFIX_distribution.csv
+// pair (one run; the distribution's percentiles merged into the requests
+// rows, nothing invented), and 0.13's stats_history.csv with its lost quote,
+// "Requests Failed/s" and cumulative "# requests".
+func TestLocustCSVPublicVariants(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	parse := func(t *testing.T, names ...string) *Dataset {
+		var targets []Target
+		for _, n := range names {
+			targets = append(targets, Target{Path: publicPath(n), Name: n})
+		}
+		ds := ParseAll(targets, Options{})
+		t.Cleanup(ds.Release)
+		for _, a := range ds.Audits {
+			if a.Format != "locust_csv" || a.Unparsed != 0 || a.Run == "" {
+				t.Fatalf("%s: %+v", a.Path, a)
+			}
+		}
+		return ds
+	}
+	stats := func(t *testing.T, ds *Dataset) []StatRow {
+		rows, err := FromRecord[StatRow](ds.Tables[TableStats])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	t.Run("0.8 requests + distribution (jmeagher/playground)", func(t *testing.T) {
+		ds := parse(t, "es_prechaos_requests.csv", "es_prechaos_distribution.csv")
+		rows := stats(t, ds)
+		if len(rows) != 5 {
+			t.Fatalf("%d stats rows, want the requests file's 5 (distribution rows are not stats rows)", len(rows))
+		}
+		agg := rows[4]
+		want := StatRow{Run: "es_prechaos", Source: "csv", File: "es_prechaos_requests.csv", Line: 6, Type: "", Name: "Aggregated",
+			Requests: 5797, Failures: 0, Median: f(17), Average: f(31), Min: f(5), Max: f(214), AvgContentSize: f(350), RPS: f(97.72),
+			Percentiles: Percentiles{P50: f(17), P66: f(22), P75: f(37), P80: f(53), P90: f(87), P95: f(99), P98: f(110), P99: f(120), P100: f(214)}}
+		if !statEqual(agg, want) {
+			t.Errorf("total row\n got  %s\n want %s", statString(agg), statString(want))
+		}
+		if r := rows[0]; r.Type != "PUT" || r.Name != "high_cardinality_insert" || r.Requests != 4485 || r.P95 == nil || *r.P95 != 100 {
+			t.Errorf("first row %s", statString(r))
+		}
+		if len(ds.Messages) != 1 || !strings.Contains(ds.Messages[0], "counts 5820 requests where es_prechaos_requests.csv:6 counts 5797") {
+			t.Errorf("messages %q", ds.Messages)
+		}
+	})
+	t.Run("0.8 documentation example (locustio/locust docs)", func(t *testing.T) {
+		ds := parse(t, "example_requests.csv", "example_distribution.csv")
+		rows := stats(t, ds)
+		if len(rows) != 4 || rows[1].Name != "/does_not_exist" || rows[1].Failures != 56 || rows[1].P50 != nil || rows[3].Name != "Aggregated" || rows[3].P95 == nil || *rows[3].P95 != 4 {
+			t.Errorf("rows %v", rows)
+		}
+	})
+	t.Run("0.13 stats_history (locustio/locust#1146)", func(t *testing.T) {
+		ds := parse(t, "locust013_stats_history.csv")
+		rows, err := FromRecord[HistoryRow](ds.Tables[TableHistory])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 8 {
+			t.Fatalf("%d rows", len(rows))
+		}
+		last := rows[7]
+		if last.Name != "Aggregated" || last.Type != "" || !last.UsersUnknown || last.TotalRequests != 7 || last.TotalFailures != 0 ||
+			*last.TotalMedian != 110 || *last.TotalAverage != 160 || *last.TotalMin != 28 || *last.TotalMax != 520.62 || *last.TotalAvgContentSize != 153124.86 ||
+			*last.FPS != 0 || *last.P50 != 110 || *last.P95 != 520 || !last.Time.Equal(time.Unix(1574373143, 0)) {
+			t.Errorf("last row %+v", last)
+		}
+		if a := ds.Audits[0]; len(a.Messages) != 1 || !strings.Contains(a.Messages[0], "read as 24 columns") {
+			t.Errorf("messages %q", a.Messages)
+		}
+	})
+}
+
+func statEqual(a, b StatRow) bool { return statString(a) == statString(b) }
+
+func statString(r StatRow) string {
+	v := func(p *float64) string {
+		if p == nil {
+			return "-"
+		}
+		return strconv.FormatFloat(*p, 'f', -1, 64)
+	}
+	s := fmt.Sprintf("%s %s %s:%d %q %q %d/%d med %s avg %s min %s max %s size %s rps %s fps %s pct", r.Run, r.Source, r.File, r.Line, r.Type, r.Name, r.Failures, r.Requests,
+		v(r.Median), v(r.Average), v(r.Min), v(r.Max), v(r.AvgContentSize), v(r.RPS), v(r.FPS))
+	for _, p := range r.Percentiles.Ptrs() {
+		s += " " + v(*p)
+	}
+	return s
 }

@@ -37,8 +37,17 @@ func (locustHTML) Doc() Doc {
 			"locust_failures, locust_exceptions: as in the CSV files",
 			"locust_tasks: user class, class ratio, task (nested TaskSets as Parent/child), ratio in class, ratio of total",
 		},
+		Variants: []Variant{
+			{"React report: window.templateArgs with [time, value] history points", "Locust 2.2x-2.3x", `window.templateArgs = {"duration": "5 minutes", "end_time": "2026-01-11T03:47:27Z", ...`, "the user's runs (corpus/ahsp)"},
+			{"early React report: history points with bare numbers and a UTC time of day; zoneless start_time/end_time (UTC)", "Locust 2.x, first web-UI reports",
+				`window.templateArgs = {"end_time": "2026-05-19 03:27:53", "exceptions_statistics": [], "failures_statistics": [], "history": [{"current_fail_per_sec": 0, "current_rps": 0, ...`, "DanielDiazCruz/MLOps-Engineering locust_report.html"},
+			{"Jinja report: tables, data-tasks, stats_history in UTC", "Locust 2.8-2.1x", `<p>During: <span class="l10n datetime">2026-11-29 11:57:01</span> - <span class="l10n datetime">2026-11-29 11:58:31</span></p>`, "corpus/stack (Debian's Locust 2.12)"},
+			{"Jinja report whose \"During\" is the load host's local clock while its history is UTC (the offset is inferred); no median column (the 50%ile is used)", "Locust 2.x, 2021",
+				`<p>During: <span class="l10n datetime">2021-10-07 12:01:32</span> - <span class="l10n datetime">2021-10-07 12:04:06</span></p>`, "ajurquet/Openclassroom_projet_11 locust_report.html"},
+		},
 		Notes: "Read: the React report of Locust 2.2x-2.3x (window.templateArgs; tested on 2.32) and the Jinja report of 2.1x (tables, data-tasks, stats_history; tested on 2.12). " +
 			"The 2.1x tables print rounded figures (average ms as an integer, RPS to 0.1) and no median column; their 'During' times and history times are UTC, as the report's own script reads them. " +
+			"Also read: early React reports (bare-number history points, a UTC time of day, zoneless start/end) and 2021 Jinja reports whose 'During' is local time (the offset to the history's UTC clock is inferred and reported); where a report prints no median, median_ms is its 50%ile. " +
 			"Percentiles the schema has no column for (60%, 70%) are not kept. A cut or invalid embedded JSON is reported with its line and byte offset and read up to the fault.",
 	}
 }
@@ -47,6 +56,10 @@ func (locustHTML) NameHint(base string) bool {
 	b := strings.ToLower(base)
 	return strings.HasSuffix(b, ".html") || strings.HasSuffix(b, ".htm")
 }
+
+// htmlNaiveTime is the zoneless start_time/end_time of early React reports
+// and the Jinja report's "During" line.
+const htmlNaiveTime = "2006-01-02 15:04:05"
 
 var (
 	htmlTemplateArgs = []byte("window.templateArgs")
@@ -142,6 +155,9 @@ type htmlParser struct {
 	histLast  int64
 	hist      map[string]json.RawMessage
 	start     time.Time // the report's start, for the history's HH:MM:SS
+	// during holds the indexes of the start_time/end_time meta rows the
+	// Jinja report's "During" line gave, in case its clock proves local.
+	during []int
 
 	warns int
 }
@@ -362,8 +378,16 @@ func (p *htmlParser) templateArgs(buf []byte) {
 		scalars = append(scalars, htmlKV{key, raw})
 	}
 	line := p.jsonFirst
+	naiveStart := false
 	for _, kv := range scalars {
 		if v, ok := htmlMetaValue(kv.key, kv.raw); ok {
+			if kv.key == "start_time" || kv.key == "end_time" {
+				if _, err := time.Parse(htmlNaiveTime, htmlStr(kv.raw)); err == nil {
+					// Early React reports: "2026-05-19 02:13:23", no zone.
+					p.during = append(p.during, len(p.c.res.Meta))
+					naiveStart = naiveStart || kv.key == "start_time"
+				}
+			}
 			p.c.Meta(MetaRow{Run: p.c.Run, Line: line, Key: kv.key, Value: v})
 		}
 	}
@@ -382,8 +406,28 @@ func (p *htmlParser) templateArgs(buf []byte) {
 			p.c.Meta(MetaRow{Run: p.c.Run, Line: line, Key: k, Value: v})
 		}
 	}
+	for _, kv := range scalars {
+		if kv.key == "start_time" {
+			if t, ok := htmlTime(kv.raw); ok {
+				p.start = t
+			} else if t, err := time.Parse(htmlNaiveTime, htmlStr(kv.raw)); err == nil {
+				p.start = t
+			}
+		}
+	}
+	if h := args["history"]; naiveStart && len(h) > 0 {
+		var first struct {
+			Time string `json:"time"`
+		}
+		if json.Unmarshal(h[0], &first) == nil {
+			if tod, err := time.Parse("15:04:05", first.Time); err == nil {
+				p.duringClock(tod)
+			}
+		}
+	}
+	clock := &htmlDayClock{start: p.start}
 	for _, raw := range args["history"] {
-		p.jsonHistory(raw, line)
+		p.jsonHistory(raw, line, clock)
 	}
 	pcts := map[string]Percentiles{}
 	for _, raw := range args["response_time_statistics"] {
@@ -448,6 +492,11 @@ func htmlMetaValue(key string, raw json.RawMessage) (string, bool) {
 		if strings.HasSuffix(key, "_time") {
 			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 				return t.UTC().Format(time.RFC3339Nano), true
+			}
+			if t, err := time.Parse(htmlNaiveTime, s); err == nil {
+				// Early React reports wrote UTC without a zone (checked
+				// against the history's UTC clock by duringClock).
+				return t.Format(time.RFC3339), true
 			}
 		}
 		return s, true
@@ -535,6 +584,12 @@ func htmlPctKey(k string) (float64, bool) {
 	if err != nil {
 		return 0, false
 	}
+	if !strings.Contains(k[len(pre):], ".") && f < 10 {
+		// Early React reports also keyed the charted percentiles by
+		// their index ("response_time_percentile_1", "_2"), beside the
+		// real keys: not the 100th and 200th percentiles.
+		return 0, false
+	}
 	if f <= 1 {
 		f *= 100
 	}
@@ -579,10 +634,15 @@ func htmlTime(raw json.RawMessage) (time.Time, bool) {
 		}
 		return t.UTC(), true
 	}
-	return csvUnixTime(string(raw))
+	t, ok := csvUnixTime(string(raw))
+	if !ok || t.Year() < 2000 {
+		// A small number is a value (a rate, a count), not an epoch.
+		return time.Time{}, false
+	}
+	return t, true
 }
 
-func (p *htmlParser) jsonHistory(raw json.RawMessage, line int64) {
+func (p *htmlParser) jsonHistory(raw json.RawMessage, line int64, clock *htmlDayClock) {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(raw, &m) != nil {
 		p.warnf(line, "history point is not an object: %.60s", raw)
@@ -590,9 +650,14 @@ func (p *htmlParser) jsonHistory(raw json.RawMessage, line int64) {
 	}
 	r := HistoryRow{Run: p.c.Run, Source: "html", Line: line, Name: "Aggregated"}
 	t, ok := htmlTime(m["time"])
-	if !ok {
-		// Older points carry the time only inside each [time, value] pair.
-		t, ok = htmlTime(m["current_rps"])
+	if rps := bytes.TrimSpace(m["current_rps"]); !ok && len(rps) > 0 && rps[0] == '[' {
+		// Older points carry the time only inside each [time, value]
+		// pair. A bare number is the rate, never a time.
+		t, ok = htmlTime(rps)
+	}
+	if tod, err := time.Parse("15:04:05", htmlStr(m["time"])); !ok && err == nil && !p.start.IsZero() {
+		// Early React reports wrote the UTC time of day only.
+		t, ok = clock.at(tod), true
 	}
 	if ok {
 		r.Time = t
@@ -601,6 +666,8 @@ func (p *htmlParser) jsonHistory(raw json.RawMessage, line int64) {
 	}
 	if f := htmlNum(m["user_count"]); f != nil {
 		r.Users = int64(*f)
+	} else {
+		r.UsersUnknown = true
 	}
 	r.RPS = htmlNum(m["current_rps"])
 	r.FPS = htmlNum(m["current_fail_per_sec"])
@@ -644,6 +711,7 @@ func (p *htmlParser) jsonStat(raw json.RawMessage, line int64, pcts map[string]P
 			}
 		}
 	}
+	htmlMedianFromP50(&r)
 	p.c.Stat(r)
 }
 
@@ -757,6 +825,7 @@ func (p *htmlParser) metaLine(l Line) bool {
 					p.start = tm.UTC()
 				}
 			}
+			p.during = append(p.during, len(p.c.res.Meta))
 			p.c.Meta(MetaRow{Run: p.c.Run, Line: l.N, Key: key, Value: v})
 		}
 		return true
@@ -1085,20 +1154,17 @@ func (p *htmlParser) endHist() {
 			pcts = append(pcts, pctSeries{pct, series[k]})
 		}
 	}
-	prev := time.Time{}
-	day := p.start
+	if len(times) > 0 {
+		if tod, err := time.Parse("15:04:05", times[0]); err == nil {
+			p.duringClock(tod)
+		}
+	}
+	clock := htmlDayClock{start: p.start}
+	_, hasUsers := series["user_count"]
 	for i, hms := range times {
-		r := HistoryRow{Run: p.c.Run, Source: "html", Line: p.histFirst, Name: "Aggregated"}
-		if c, err := time.Parse("15:04:05", hms); err == nil && !p.start.IsZero() {
-			t := time.Date(day.Year(), day.Month(), day.Day(), c.Hour(), c.Minute(), c.Second(), 0, time.UTC)
-			if i == 0 && t.Before(p.start.Add(-time.Minute)) {
-				t = t.AddDate(0, 0, 1) // the run started just before midnight
-			}
-			for !prev.IsZero() && t.Before(prev) {
-				t = t.AddDate(0, 0, 1)
-			}
-			r.Time, prev = t, t
-			day = t
+		r := HistoryRow{Run: p.c.Run, Source: "html", Line: p.histFirst, Name: "Aggregated", UsersUnknown: !hasUsers}
+		if tod, err := time.Parse("15:04:05", hms); err == nil && !p.start.IsZero() {
+			r.Time = clock.at(tod)
 		}
 		if f := htmlNum(at("user_count", i)); f != nil {
 			r.Users = int64(*f)
@@ -1139,6 +1205,7 @@ func (p *htmlParser) finish() {
 				}
 			}
 		}
+		htmlMedianFromP50(r)
 		p.c.Stat(*r)
 	}
 	if p.warns > csvMaxWarnings {
@@ -1161,4 +1228,80 @@ func htmlTagAt(t []byte, tag string) int {
 		}
 		off = j
 	}
+}
+
+// htmlMedianFromP50 gives a row the report's 50th percentile as its median
+// when the report prints no median: Locust's Jinja reports (2.x up to 2.1x)
+// have no median column. Locust computes its median and its 50th percentile
+// slightly differently, so they can differ by a rounding step.
+func htmlMedianFromP50(r *StatRow) {
+	if r.Median == nil && r.P50 != nil {
+		v := *r.P50
+		r.Median = &v
+	}
+}
+
+// htmlDayClock turns the UTC times of day of a report's history into times:
+// on the start's date, moving to the next day when the clock wraps.
+type htmlDayClock struct {
+	start, prev time.Time
+}
+
+func (k *htmlDayClock) at(tod time.Time) time.Time {
+	day := k.start
+	if !k.prev.IsZero() {
+		day = k.prev
+	}
+	t := time.Date(day.Year(), day.Month(), day.Day(), tod.Hour(), tod.Minute(), tod.Second(), 0, time.UTC)
+	if k.prev.IsZero() && t.Before(k.start.Add(-time.Minute)) {
+		t = t.AddDate(0, 0, 1) // the run started just before midnight
+	}
+	for !k.prev.IsZero() && t.Before(k.prev) {
+		t = t.AddDate(0, 0, 1)
+	}
+	k.prev = t
+	return t
+}
+
+// duringClock checks the Jinja report's "During" times against its first
+// history time. The history's times are UTC (the report's own script reads
+// them with setUTCHours), but Locust 2.x before ~2.8 printed "During" in the
+// load host's local time: a 2 h gap between the two is a zone offset, not a
+// day. When the gap is a whole quarter hour and the history starts within
+// minutes of the corrected start, start_time and end_time are corrected to
+// UTC and the audit says so.
+func (p *htmlParser) duringClock(first time.Time) {
+	if p.start.IsZero() {
+		return
+	}
+	startS := p.start.Hour()*3600 + p.start.Minute()*60 + p.start.Second()
+	firstS := first.Hour()*3600 + first.Minute()*60 + first.Second()
+	d := startS - firstS // local minus UTC, plus the history's lag
+	for d > 14*3600 {
+		d -= 86400
+	}
+	for d <= -12*3600 {
+		d += 86400
+	}
+	q := (d + 450*sign(d)) / 900 * 900
+	lag := q - d // the first history point's delay after the start
+	if q == 0 || lag < -60 || lag > 600 {
+		return
+	}
+	off := time.Duration(q) * time.Second
+	p.start = p.start.Add(-off)
+	for _, i := range p.during {
+		m := &p.c.res.Meta[i]
+		if t, err := time.Parse(time.RFC3339, m.Value); err == nil {
+			m.Value = t.Add(-off).UTC().Format(time.RFC3339)
+		}
+	}
+	p.warnf(p.histFirst, "the report's \"During\" times are the load host's local clock (UTC%s) and its history's are UTC: start_time and end_time read as UTC by that offset, not as a day's wrap", pgbFormatOffset(q))
+}
+
+func sign(n int) int {
+	if n < 0 {
+		return -1
+	}
+	return 1
 }

@@ -173,7 +173,7 @@ func TestLocustHTMLJinjaReport(t *testing.T) {
 				t.Fatalf("rows history %d stats %d failures %d tasks %d", len(r.History), len(r.Stats), len(r.Failures), len(r.Tasks))
 			}
 			agg := r.Stats[len(r.Stats)-1]
-			if agg.Name != "Aggregated" || agg.Requests != c.aggReq || agg.Failures != c.aggFail || *agg.RPS != c.aggRPS || *agg.P95 != c.aggP95 || agg.Median != nil {
+			if agg.Name != "Aggregated" || agg.Requests != c.aggReq || agg.Failures != c.aggFail || *agg.RPS != c.aggRPS || *agg.P95 != c.aggP95 || agg.Median == nil || *agg.Median != *agg.P50 { // no median column: the 50%ile is it
 				t.Errorf("aggregated %+v", agg)
 			}
 			// The report is written a moment after the run's _stats.csv, so
@@ -369,6 +369,9 @@ func BenchmarkLocustHTML(b *testing.B) {
 }
 
 func FuzzLocustHTML(f *testing.F) {
+	for _, b := range publicSeeds(f, "locust_html") {
+		f.Add(b)
+	}
 	f.Add([]byte("<html>\n<script>\n  window.templateArgs = {\"start_time\": \"2026-01-11T03:42:27Z\", \"history\": [{\"current_rps\": [\"2026-01-11T03:42:32Z\", 0], \"time\": \"2026-01-11T03:42:32Z\", \"user_count\": [\"2026-01-11T03:42:32Z\", 20]}], \"tasks\": {\"per_class\": {\"U\": {\"ratio\": 1.0, \"tasks\": {\"t\": {\"ratio\": 1.0}}}}, \"total\": {}}}\n</script>\n"))
 	f.Add([]byte("<h2>Failures Statistics</h2>\n<table class=\"stats\">\n<tr><th>Method</th><th>Name</th><th>Error</th><th>Occurrences</th></tr>\n<tr>\n<td>POST</td>\n<td>[AUTH] Logout</td>\n<td>logout failed: 500</td>\n<td>3</td>\n</tr>\n</table>\n"))
 	f.Add([]byte("<p>During: <span class=\"l10n datetime\">2026-11-29 11:57:01</span> - <span class=\"l10n datetime\">2026-11-29 11:58:31</span></p>\nvar stats_history = {\n    \"time\": [\"11:57:06\"].map(x => x),\n    \"user_count\": [{\"value\": 15}],\n};\n"))
@@ -409,4 +412,78 @@ func FuzzLocustHTML(f *testing.F) {
 			t.Fatalf("unbalanced: %+v", r.Audit)
 		}
 	})
+}
+
+// TestLocustHTMLPublicVariants reads reports other projects committed: a
+// 2021 Jinja report whose "During" line is the load host's local clock
+// (UTC+2) while its chart history is UTC, with no median column; and an
+// early React report whose history points carry bare numbers and a UTC
+// time of day.
+func TestLocustHTMLPublicVariants(t *testing.T) {
+	at := func(s string) time.Time {
+		t.Helper()
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		file                string
+		start, end          string
+		histN               int
+		histFirst, histLast string
+		firstUsers          int64
+		firstP95            float64
+		median, p95, p99    float64
+		requests            int64
+		message             string
+	}{
+		{"oc_p11_locust_report.html", "2021-10-07T10:01:32Z", "2021-10-07T10:04:06Z", 31, "2021-10-07T10:01:35Z", "2021-10-07T10:04:05Z", 4, 3, 3, 6, 16, 473,
+			"the report's \"During\" times are the load host's local clock (UTC+02:00)"},
+		{"mlops_locust_report.html", "2026-05-19T02:13:23Z", "2026-05-19T03:27:53Z", 5, "2026-05-19T02:13:26Z", "2026-05-19T03:27:52Z", 15, 93, 100, 900, 1100, 761252, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			raw, err := os.ReadFile(publicPath(tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := parseText(t, tt.file, string(raw), Options{})
+			a := res.Audit
+			if a.Format != "locust_html" || a.Unparsed != 0 {
+				t.Fatalf("%+v", a)
+			}
+			meta := map[string]string{}
+			for _, m := range res.Meta {
+				meta[m.Key] = m.Value
+			}
+			if meta["start_time"] != tt.start || meta["end_time"] != tt.end {
+				t.Errorf("start %s end %s", meta["start_time"], meta["end_time"])
+			}
+			if len(res.History) != tt.histN {
+				t.Fatalf("%d history rows", len(res.History))
+			}
+			h0, hn := res.History[0], res.History[len(res.History)-1]
+			if !h0.Time.Equal(at(tt.histFirst)) || !hn.Time.Equal(at(tt.histLast)) || h0.Users != tt.firstUsers || h0.UsersUnknown || h0.P95 == nil || *h0.P95 != tt.firstP95 || h0.P100 != nil {
+				t.Errorf("history first %+v last %v", h0, hn.Time)
+			}
+			var agg *StatRow
+			for i := range res.Stats {
+				if res.Stats[i].Name == "Aggregated" {
+					agg = &res.Stats[i]
+				}
+			}
+			if agg == nil || agg.Requests != tt.requests || agg.Median == nil || *agg.Median != tt.median || *agg.P95 != tt.p95 || *agg.P99 != tt.p99 {
+				t.Errorf("aggregated %+v", agg)
+			}
+			found := tt.message == ""
+			for _, m := range a.Messages {
+				found = found || strings.Contains(m, tt.message)
+			}
+			if !found {
+				t.Errorf("messages %q", a.Messages)
+			}
+		})
+	}
 }

@@ -26,6 +26,10 @@ type Options struct {
 	// NoRedact keeps secrets (passwords, session keys, CSRF tokens,
 	// Authorization/Cookie headers) in the tables; off by default.
 	NoRedact bool
+	// Progress, when set, is called as each file of ParseAll is done
+	// (from the parsing goroutines, possibly at once): the CLI's progress
+	// bar. It must not block.
+	Progress func(Target)
 }
 
 // Result is what parsing one file produced.
@@ -39,6 +43,15 @@ type Result struct {
 	Exceptions []ExceptionRow
 	Meta       []MetaRow
 	Tasks      []TaskRow
+	// Distribution holds Locust 0.x's PREFIX_distribution.csv rows until
+	// Assemble merges their percentiles into PREFIX_requests.csv's rows.
+	Distribution []distributionRow
+}
+
+// distributionRow is a distribution.csv row and the file it came from.
+type distributionRow struct {
+	StatRow
+	File string
 }
 
 // Dataset is the parse stage's output: the audit of every file and the
@@ -68,7 +81,7 @@ func (d *Dataset) Parsed() bool {
 
 // runName derives the Locust run a file belongs to from its base name.
 func runName(base string) string {
-	for _, suf := range []string{"_stats_history.csv", "_stats.csv", "_failures.csv", "_exceptions.csv", ".html", ".htm"} {
+	for _, suf := range []string{"_stats_history.csv", "_stats.csv", "_failures.csv", "_exceptions.csv", "_requests.csv", "_distribution.csv", ".html", ".htm"} {
 		if strings.HasSuffix(base, suf) {
 			return strings.TrimSuffix(base, suf)
 		}
@@ -96,7 +109,7 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 	}
 	defer in.Close()
 	sample, err := in.Sample(SampleLines)
-	a.Encoding = in.Encoding
+	a.Encoding, a.EncodingConfidence = in.Encoding, in.EncodingConfidence
 	if err != nil {
 		a.Messages = append(a.Messages, err.Error())
 	}
@@ -118,6 +131,13 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 			a.Format, a.Confidence, a.Chosen = d.Format, round3(d.Confidence), "content"
 			if d.ByName {
 				a.Chosen = "content+name"
+			}
+		}
+		for _, t := range d.Folds {
+			// Say so when folding decided against a format that would
+			// have won on its line-by-line score, or lowered the winner's.
+			if t.Format == d.Format || t.Before > d.Confidence {
+				a.Messages = append(a.Messages, fmt.Sprintf("%s: detection: %s", name, t.Note()))
 			}
 		}
 	}
@@ -166,11 +186,23 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 	if in.NULLines > 0 && f != nil {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
 	}
+	if note := in.UTF8Note(); note != "" {
+		a.Messages = append(a.Messages, note)
+	}
 	if in.CutN > 0 {
 		a.warn(fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, in.lineLimit()))
 	}
-	if c.Run != "" && (len(res.Stats)+len(res.History)+len(res.Failures)+len(res.Exceptions)+len(res.Meta)+len(res.Tasks)) > 0 {
+	if c.Run != "" && (len(res.Stats)+len(res.History)+len(res.Failures)+len(res.Exceptions)+len(res.Meta)+len(res.Tasks)+len(res.Distribution)) > 0 {
 		a.Run = c.Run
+	}
+	if a.RecordLikeFolded > 0 {
+		// A partial parse: say so, with the first such line, and lower the
+		// confidence by the share of the file it did not understand.
+		ex := a.RecordLikeExamples[0]
+		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: partial parse: %d line(s) that begin like log records were folded into other records by the %s parser and are counted as not understood (first: %q); the file may be in another format or variant — try --format", name, ex.Line, a.RecordLikeFolded, a.Format, ex.Text))
+		if a.Lines > 0 {
+			a.Confidence = round3(a.Confidence * float64(a.Lines-a.RecordLikeFolded) / float64(a.Lines))
+		}
 	}
 	if !a.Balanced() {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s: line accounting does not add up: %d lines, %d records + %d folded + %d unparsed (a logcorr bug; please report)", name, a.Lines, a.Records, a.Folded, a.Unparsed))
@@ -211,6 +243,7 @@ func (r *Result) count() {
 	set(TableExceptions, len(r.Exceptions))
 	set(TableMeta, len(r.Meta))
 	set(TableTasks, len(r.Tasks))
+	set(TableStats+"_percentiles", len(r.Distribution))
 }
 
 func orNone(s string) string {
@@ -410,7 +443,7 @@ func insideRoots(target string, roots []string) bool {
 // (dir/hasil_test_v18) as the run's files: PREFIX_*.csv and PREFIX.html.
 func runFiles(prefix string) []Target {
 	var out []Target
-	for _, suf := range []string{"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv", ".html"} {
+	for _, suf := range []string{"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv", "_requests.csv", "_distribution.csv", ".html"} {
 		p := prefix + suf
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 			out = append(out, Target{Path: p, Name: filepath.ToSlash(filepath.Base(p))})
@@ -465,6 +498,9 @@ func ParseAll(targets []Target, opt Options) *Dataset {
 			defer wg.Done()
 			defer func() { <-sem }()
 			results[i] = ParseFile(t.Path, t.Name, opt)
+			if opt.Progress != nil {
+				opt.Progress(t)
+			}
 		}()
 	}
 	wg.Wait()
@@ -474,6 +510,7 @@ func ParseAll(targets []Target, opt Options) *Dataset {
 // Assemble concatenates per-file results into a dataset.
 func Assemble(results []*Result) *Dataset {
 	ds := &Dataset{Tables: map[string]arrow.RecordBatch{}}
+	ds.Messages = mergeDistributions(results)
 	for _, r := range results {
 		ds.Audits = append(ds.Audits, r.Audit)
 	}
@@ -501,3 +538,58 @@ func parts[T any](results []*Result, rows func(*Result) []T) [][]T {
 
 // TableNames lists the tables in a fixed order, for writers.
 var TableNames = []string{TableEvents, TableAuth, TableStats, TableHistory, TableFailures, TableExceptions, TableMeta, TableTasks}
+
+// mergeDistributions fills the percentiles of Locust 0.x's
+// PREFIX_requests.csv rows from PREFIX_distribution.csv (the two files of one
+// run), matching "METHOD name" and the total row. Figures the requests file
+// has are kept; the distribution file's request count is only compared: the
+// two are written at different moments. Rows with nothing to merge into are
+// not invented into stats rows (they have no failures): a message says so.
+func mergeDistributions(results []*Result) []string {
+	var msgs []string
+	type key struct{ run, typ, name string }
+	var rows map[key]*StatRow
+	byName := map[key][]*StatRow{} // typ left empty: rows by name alone
+	for _, r := range results {
+		if len(r.Distribution) == 0 {
+			continue
+		}
+		if rows == nil {
+			rows = map[key]*StatRow{}
+			for _, o := range results {
+				for i := range o.Stats {
+					s := &o.Stats[i]
+					if s.Source == "csv" && s.Run != "" {
+						rows[key{s.Run, s.Type, s.Name}] = s
+						byName[key{s.Run, "", s.Name}] = append(byName[key{s.Run, "", s.Name}], s)
+					}
+				}
+			}
+		}
+		missed := 0
+		for _, d := range r.Distribution {
+			s := rows[key{d.Run, d.Type, d.Name}]
+			if same := byName[key{d.Run, "", d.Name}]; s == nil && d.Type == "" && len(same) == 1 {
+				// Locust 0.8 wrote some names without their method.
+				s = same[0]
+			}
+			if s == nil {
+				missed++
+				continue
+			}
+			dst, src := s.Percentiles.Ptrs(), d.Percentiles.Ptrs()
+			for i := range dst {
+				if *dst[i] == nil {
+					*dst[i] = *src[i]
+				}
+			}
+			if d.Name == "Aggregated" && d.Requests != s.Requests {
+				msgs = append(msgs, fmt.Sprintf("%s:%d: the total row counts %d requests where %s:%d counts %d: the two files were written at different moments; percentiles taken from the distribution as written, counts from the requests file", d.File, d.Line, d.Requests, s.File, s.Line, s.Requests))
+			}
+		}
+		if missed > 0 {
+			msgs = append(msgs, fmt.Sprintf("%s: %d distribution row(s) match no row of a %s_requests.csv: their percentiles are not used (a distribution alone has no failure counts)", r.Audit.Path, missed, r.Distribution[0].Run))
+		}
+	}
+	return msgs
+}

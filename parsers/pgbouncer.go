@@ -30,7 +30,12 @@ func (pgbouncer) Doc() Doc {
 			"time (zone abbreviation → UTC when unambiguous)", "level", "kind (pooler_error, closing, login_attempt, new_connection, stats, banner, log)",
 			"user", "exc_message (pooler error)", "attrs: pid, conn, side, db, user, client/server, local, error, reason, age_s, tls, docker_time, stats values (xacts_per_s, queries_per_s, in_bytes_per_s, out_bytes_per_s, xact_us, query_us, wait_us, req_per_s...)",
 		},
-		Notes: "Ambiguous zone abbreviations (IST, CST, BST...) and unknown ones leave times naive unless --tz is given or a docker -t time pins the offset.",
+		Variants: []Variant{
+			{"zone abbreviation and [pid]", "PgBouncer 1.8-1.24", "2026-11-29 18:57:27.303 WIB [19202] WARNING C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 pooler error: query_wait_timeout", "corpus/stack (Debian's PgBouncer 1.18)"},
+			{"no zone, bare pid, \"Pooler Error:\" capitalised; here through a Heroku log drain", "PgBouncer up to 1.7",
+				"2017-05-10T20:17:33.496510+00:00 app[worker_high.1]: 2017-05-10 20:17:33.496 37 WARNING C-0x151f1e8: db1/u456eks4prrd16@127.0.0.1:51306 Pooler Error: query_wait_timeout", "travis-ci/travis-logs pull request #111"},
+		},
+		Notes: "Ambiguous zone abbreviations (IST, CST, BST...) and unknown ones leave times naive unless --tz is given or a docker -t time pins the offset. PgBouncer 1.7 and older write \"Pooler Error:\" (typed as pooler_error too) and no zone; a Heroku log drain's \"RFC3339 app[dyno]: \" prefix reads like docker -t.",
 	}
 }
 
@@ -70,6 +75,7 @@ func pgbSplit(b []byte) (p pgbLine, ok bool) {
 			if off, m, ok := parseOffset(b[n:]); ok && n+m < len(b) && b[n+m] == ' ' {
 				p.docker, p.hasDocker = t.Add(-time.Duration(off)*time.Second), true
 				b = b[n+m+1:]
+				b = b[herokuSource(b):]
 				p.msg = b
 			}
 		}
@@ -108,6 +114,25 @@ func pgbSplit(b []byte) (p pgbLine, ok bool) {
 	return p, true
 }
 
+// herokuSource returns the length of a Heroku log drain's source tag after
+// its RFC 3339 time ("app[worker_high.1]: "), or 0.
+func herokuSource(b []byte) int {
+	i := bytes.IndexByte(b, '[')
+	if i <= 0 || i > 32 {
+		return 0
+	}
+	j := bytes.Index(b[i:], []byte("]: "))
+	if j < 0 || j > 64 {
+		return 0
+	}
+	for _, c := range b[:i] {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return 0
+		}
+	}
+	return i + j + 3
+}
+
 func pgbDigits(b []byte) bool {
 	if len(b) == 0 {
 		return false
@@ -120,14 +145,21 @@ func pgbDigits(b []byte) bool {
 	return true
 }
 
+// Sniff: PgBouncer's prefix; lines that carry only a container's (docker -t,
+// Heroku drain) prefix count half when PgBouncer lines are among them: the
+// entrypoint's or another process's output in the same stream.
 func (pgbouncer) Sniff(sample []Line) float64 {
-	n, hit := 0, 0.0
+	n, hit, wrapped := 0, 0.0, 0
 	for _, l := range sample {
 		if len(bytes.TrimSpace(l.Text)) == 0 {
 			continue
 		}
 		n++
-		if p, ok := pgbSplit(l.Text); ok {
+		p, ok := pgbSplit(l.Text)
+		if !ok && p.hasDocker {
+			wrapped++
+		}
+		if ok {
 			hit += 0.8
 			// Connection ids and stats are PgBouncer's own.
 			if bytes.HasPrefix(p.msg, []byte("C-0x")) || bytes.HasPrefix(p.msg, []byte("S-0x")) ||
@@ -139,6 +171,9 @@ func (pgbouncer) Sniff(sample []Line) float64 {
 	}
 	if n == 0 {
 		return 0
+	}
+	if hit > 0 {
+		hit += 0.5 * float64(wrapped)
 	}
 	return hit / float64(n)
 }
@@ -209,9 +244,8 @@ func (z *pgbZoneState) infer(zone []byte, wall, docker time.Time) {
 	if _, ok := z.inferred[name]; ok {
 		return
 	}
-	d := wall.Sub(docker)
-	q := d.Round(15 * time.Minute)
-	if diff := d - q; diff < -2*time.Second || diff > 2*time.Second || q > 14*time.Hour || q < -12*time.Hour {
+	q, ok := dockerOffset(wall, docker)
+	if !ok {
 		return
 	}
 	if z.inferred == nil {
@@ -221,6 +255,18 @@ func (z *pgbZoneState) infer(zone []byte, wall, docker time.Time) {
 	if z.last == name {
 		z.last = ""
 	}
+}
+
+// dockerOffset is the offset of a printed wall clock from the container's
+// UTC time on the same line: their difference, if it is a whole quarter hour
+// within a second or two.
+func dockerOffset(wall, docker time.Time) (time.Duration, bool) {
+	d := wall.Sub(docker)
+	q := d.Round(15 * time.Minute)
+	if diff := d - q; diff < -2*time.Second || diff > 2*time.Second || q > 14*time.Hour || q < -12*time.Hour {
+		return 0, false
+	}
+	return q, true
 }
 
 func (z *pgbZoneState) note(name, reason string) {
@@ -298,6 +344,15 @@ func (pgbouncer) Parse(c *Context) error {
 			} else {
 				e.Time, e.Naive, _ = c.Wall(p.wall)
 			}
+		case p.hasDocker && c.Loc == nil:
+			// No zone printed (PgBouncer 1.7 and older), but the
+			// container's UTC time pins the process clock's offset.
+			if off, ok := dockerOffset(p.wall, p.docker); ok {
+				e.Time = p.wall.Add(-off)
+				z.note("(none)", fmt.Sprintf("no zone in the lines; UTC%s from the container's UTC times", pgbFormatOffset(int(off/time.Second))))
+			} else {
+				e.Time, e.Naive, e.Zone = c.Wall(p.wall)
+			}
 		default:
 			e.Time, e.Naive, e.Zone = c.Wall(p.wall)
 		}
@@ -334,7 +389,8 @@ func pgbMessage(e *Event, attrs map[string]string, msg []byte) {
 		}
 	}
 	switch {
-	case bytes.HasPrefix(rest, []byte("pooler error: ")):
+	case bytes.HasPrefix(rest, []byte("pooler error: ")) || bytes.HasPrefix(rest, []byte("Pooler Error: ")):
+		// PgBouncer 1.7 and older capitalised it.
 		e.Kind = KindPoolerError
 		v := string(bytes.TrimSpace(rest[len("pooler error: "):]))
 		attrs["error"] = v

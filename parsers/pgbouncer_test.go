@@ -315,6 +315,9 @@ func TestPgbouncerDetect(t *testing.T) {
 }
 
 func FuzzPgbouncer(f *testing.F) {
+	for _, b := range publicSeeds(f, "pgbouncer") {
+		f.Add(b)
+	}
 	for _, s := range []string{
 		"2026-11-29 18:57:27.303 WIB [19202] WARNING C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 pooler error: query_wait_timeout",
 		"2026-11-29 18:57:01.607 WIB [19202] LOG C-0x555ee7b7cd50: rabdb/rabapp@127.0.0.1:37638 closing because: client close request (age=0s)",
@@ -352,6 +355,38 @@ func BenchmarkPgbouncer(b *testing.B) {
 		res := ParseFile(path, "pgbouncer.log", Options{Format: "pgbouncer"})
 		if res.Audit.Unparsed != 0 {
 			b.Fatal(res.Audit.UnparsedExamples)
+		}
+	}
+}
+
+// TestPgbouncerPublicVariants: PgBouncer 1.7's "Pooler Error:" (capitalised)
+// and zoneless prefix, through a Heroku log drain, as travis-ci/travis-logs
+// published it.
+func TestPgbouncerPublicVariants(t *testing.T) {
+	raw, err := os.ReadFile(publicPath("pgbouncer17_heroku.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := parseText(t, "pgbouncer.log", string(raw), Options{})
+	a := res.Audit
+	if a.Format != "pgbouncer" || a.Unparsed != 0 || len(res.Events) != 5 {
+		t.Fatalf("%s: %d events, audit %+v", a.Format, len(res.Events), a)
+	}
+	at := time.Date(2017, 5, 10, 20, 17, 33, 496000000, time.UTC)
+	tests := []struct {
+		kind, attr, val, exc string
+	}{
+		{KindClosing, "reason", "query_wait_timeout", ""},
+		{KindPoolerError, "error", "query_wait_timeout", "query_wait_timeout"},
+		{KindLog, "docker_time", "2017-05-10T20:17:33.496882Z", ""},
+	}
+	for i, tt := range tests {
+		e := res.Events[i]
+		if e.Kind != tt.kind || e.Attrs[tt.attr] != tt.val || e.ExcMessage != tt.exc || e.Naive {
+			t.Errorf("event %d: kind %s attrs %v exc %q naive %v", i, e.Kind, e.Attrs, e.ExcMessage, e.Naive)
+		}
+		if i < 2 && (!e.Time.Equal(at) || e.User != "u456eks4prrd16" || e.Attrs["age_s"] != map[int]string{0: "120"}[i]) {
+			t.Errorf("event %d: time %v user %q age %q", i, e.Time, e.User, e.Attrs["age_s"])
 		}
 	}
 }

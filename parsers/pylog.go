@@ -54,12 +54,17 @@ func pyHead(b []byte) (t time.Time, level string, rest []byte, ok bool) {
 	return t, level, rest, true
 }
 
-// pyRecord is one parsed "asctime LEVEL logger message" line.
+// pyRecord is one parsed "asctime LEVEL logger message" line, or one of
+// Django's "verbose" formatter, "LEVEL asctime module process thread
+// message".
 type pyRecord struct {
 	T      time.Time
 	Level  string
 	Logger []byte
 	Msg    []byte
+	// Process and Thread are the verbose formatter's %(process)d and
+	// %(thread)d, nil when the line has none.
+	Process, Thread []byte
 }
 
 // pyRecords is the read loop of a file of Django-formatter records
@@ -93,14 +98,58 @@ func pyRecords(c *Context, source string, withRow bool, other func(p *pyPending,
 	p.flush(c)
 }
 
-// parsePyRecord reads a full Django-formatter line.
+// parsePyRecord reads a full Django-formatter line: the user's
+// "%(asctime)s %(levelname)s %(name)s %(message)s", or Django's documented
+// "verbose" formatter with the level first, "{levelname} {asctime}
+// {module} {process:d} {thread:d} {message}" (process and thread optional
+// together; a padded level, "%(levelname)-8s", reads too).
 func parsePyRecord(b []byte) (pyRecord, bool) {
-	t, level, rest, ok := pyHead(b)
+	if t, level, rest, ok := pyHead(b); ok {
+		if len(rest) == 0 || rest[0] == ' ' {
+			return pyRecord{}, false
+		}
+		logger, msg := pyWord(rest)
+		return pyRecord{T: t, Level: level, Logger: logger, Msg: msg}, true
+	}
+	t, level, rest, ok := pyVerboseHead(b)
 	if !ok || len(rest) == 0 || rest[0] == ' ' {
 		return pyRecord{}, false
 	}
 	logger, msg := pyWord(rest)
-	return pyRecord{T: t, Level: level, Logger: logger, Msg: msg}, true
+	rec := pyRecord{T: t, Level: level, Logger: logger, Msg: msg}
+	if p, after := pyWord(msg); pyDigits(p, false) {
+		if th, after2 := pyWord(after); pyDigits(th, true) {
+			rec.Process, rec.Thread, rec.Msg = p, th, after2
+		}
+	}
+	return rec, true
+}
+
+// pyVerboseHead reads "LEVEL YYYY-MM-DD HH:MM:SS,mmm " from the start of b:
+// Django's verbose formatter puts the level before the time.
+func pyVerboseHead(b []byte) (t time.Time, level string, rest []byte, ok bool) {
+	if len(b) < 24 || b[0] < 'A' || b[0] > 'Z' {
+		return time.Time{}, "", nil, false
+	}
+	lv, r := pyWord(b)
+	if level = pyLevel(lv); level == "" {
+		return time.Time{}, "", nil, false
+	}
+	r = bytes.TrimLeft(r, " ")
+	t, n, ok := parseDateTime(r)
+	if !ok || n >= len(r) || r[n] != ' ' {
+		return time.Time{}, "", nil, false
+	}
+	return t, level, r[n+1:], true
+}
+
+// pyDigits reports a decimal integer token (a leading '-' when signed:
+// %(thread)d can print negative on 32-bit builds).
+func pyDigits(b []byte, signed bool) bool {
+	if signed && len(b) > 1 && b[0] == '-' {
+		b = b[1:]
+	}
+	return len(b) > 0 && pgbDigits(b)
 }
 
 var (
@@ -510,11 +559,38 @@ func pyClassify(sample []Line) pySniff {
 			}
 			continue
 		}
+		if rec, ok := parsePyRecord(b); ok {
+			// Level first: the logger is a module name ("log",
+			// "basehttp"), so the message tells what the record is.
+			switch {
+			case authKind(rec.Msg) != "":
+				s.auth++
+			case string(rec.Logger) == "basehttp" || isRequestMsg(rec.Msg):
+				s.server++
+			default:
+				// Django's documented formatter, whatever the module.
+				s.django++
+			}
+			continue
+		}
+		if isDjangoReason(b) {
+			// Django's default console line, "Not Found: /x".
+			s.django++
+			continue
+		}
 		if locustRawLine(b) {
 			s.raw++
 			continue
 		}
 		if _, ok := parseRequestLine(b); ok {
+			s.server++
+			continue
+		}
+		if _, rest, ok := parseServerTime(b); ok && channelsLine(rest) {
+			s.server++
+			continue
+		}
+		if _, _, ok := parseSimpleRequest(b); ok || channelsLine(b) {
 			s.server++
 			continue
 		}
@@ -551,4 +627,10 @@ func (m *pyIntern) get(b []byte) string {
 		(*m)[s] = s
 	}
 	return s
+}
+
+// isRequestMsg reports a django.server message, `"GET /x HTTP/1.1" 200 12`.
+func isRequestMsg(msg []byte) bool {
+	_, ok := parseRequest(msg)
+	return ok
 }

@@ -24,10 +24,21 @@ func (runserver) Doc() Doc {
 			"kind request: method, path, attrs.protocol, status, size (null for '-'), from `[dd/Mon/yyyy HH:MM:SS] \"...\"` or `asctime LEVEL django.server \"...\"`",
 			"console records: time, level, logger, message; auth_debug messages typed as in auth_debug (events only, no auth rows); server_error / forbidden kinds with path",
 			"kind traceback for a bare traceback (no time); kind unhandled with attrs.id for `Unhandled exception [ID]: msg`, its traceback folded",
+			"channels/daphne lines: kind request with method, path, status, duration_ms and attrs.client (`HTTP GET / 200 [0.01, client]`), WebSocket lines with attrs.websocket; `LEVEL [module] \"GET ...\" 404 2001` requests without a time",
 			"kind banner for the autoreload lines (Watching for file changes..., Django version..., Starting development server at...)",
 			"exc_type / exc_message / exc_frame / traceback of folded tracebacks",
 		},
 		Notes: "all times are naive local wall clocks; request lines have second resolution; UTF-16LE with BOM and CRLF (PowerShell redirection) is decoded",
+		Variants: []Variant{
+			{"Django's request line with server_time", "Django 1.10-5.2", `[11/Jul/2020 09:40:27] "GET /accounts/login/ HTTP/1.1" 200 1566`, "CleverProgrammer/youtube_django issue #4"},
+			{"untimed request-failure line of the default console handler", "Django 1.x-5.x", "Not Found: /favicon.ico", "CleverProgrammer/youtube_django issue #4"},
+			{"channels' runserver request line, [YYYY/MM/DD HH:MM:SS] HTTP METHOD path status [seconds, client]", "channels 0.x-1.x (daphne 0.x-1.x)",
+				"[2016/04/12 17:54:57] HTTP GET /static/css/bootstrap.min.css 304 [0.05, 127.0.0.1:46579]", "django/channels issue #127"},
+			{"channels 2+ / daphne 4 runserver lines without a time (HTTP ... and WebSocket ...)", "channels 2-4, daphne 2-4",
+				"WebSocket HANDSHAKING /chat_ws [127.0.0.1:50071]", "Bearle/django_private_chat2 issue #35"},
+			{"django.server through a formatter without a time: LEVEL [module] \"request\" status size", "Django 1.10+ with a \"simple\"-style formatter",
+				`WARNING basehttp "GET /static/reports/summary_report_*.html HTTP/1.1" 404 2001`, "LeonYe612/WFGameAI wfgame-ai-server/reports_system_fix_guide.md"},
+		},
 	}
 }
 
@@ -93,7 +104,27 @@ func (f runserver) Parse(c *Context) error {
 			pySetWall(c, &ev, t)
 			if r, ok := parseRequest(rest); ok {
 				r.apply(&ev, &in)
+			} else if r, ok := parseChannels(rest); ok {
+				r.apply(&ev, &in)
 			}
+			p.start(ev, false)
+			continue
+		}
+		if r, ok := parseChannels(b); ok {
+			// channels' and daphne's runserver print their request lines
+			// without a time.
+			p.flush(c)
+			ev := Event{Source: f.Name(), Line: l.N, Kind: KindLog, Logger: "django.channels.server", Message: string(b)}
+			r.apply(&ev, &in)
+			p.start(ev, false)
+			continue
+		}
+		if lv, r, ok := parseSimpleRequest(b); ok {
+			// django.server through a formatter without a time:
+			// `WARNING basehttp "GET /x HTTP/1.1" 404 2001`.
+			p.flush(c)
+			ev := Event{Source: f.Name(), Line: l.N, Kind: KindLog, Level: lv, Message: string(b)}
+			r.apply(&ev, &in)
 			p.start(ev, false)
 			continue
 		}
@@ -107,8 +138,8 @@ func (f runserver) Parse(c *Context) error {
 				}
 			case KindUnhandled:
 				unhandledMessage(&ev, b)
-			case KindForbidden:
-				djangoMessage(&ev, b)
+			case consoleReason:
+				ev, _ = djangoConsoleRecord(f.Name(), l)
 			case KindLog:
 				if isWarningLine(b) {
 					ev.Level, ev.Logger = "WARNING", "py.warnings"
@@ -225,6 +256,21 @@ func parseRequestLine(b []byte) (request, bool) {
 // from ...") carry the formatter's asctime instead: "[2026-01-11
 // 12:59:17,123] ".
 func parseServerTime(b []byte) (time.Time, []byte, bool) {
+	if len(b) > 21 && b[0] == '[' && b[5] == '/' && slashDateTimeAt(b, 1) {
+		// channels 1.x: "[2016/04/12 17:54:57] HTTP GET /x 304 [0.05, ...]".
+		dt := make([]byte, 0, 19)
+		dt = append(append(append(append(dt, b[1:5]...), '-'), b[6:8]...), '-')
+		dt = append(dt, b[9:20]...)
+		t, n, ok := parseDateTime(dt)
+		if !ok || n != 19 || b[20] != ']' {
+			return time.Time{}, nil, false
+		}
+		rest := b[21:]
+		if len(rest) > 0 && rest[0] == ' ' {
+			rest = rest[1:]
+		}
+		return t, rest, true
+	}
 	if len(b) > 21 && b[0] == '[' && b[5] == '-' {
 		t, n, ok := parseDateTime(b[1:])
 		if !ok || 1+n >= len(b) || b[1+n] != ']' {
@@ -303,8 +349,8 @@ func consoleKind(b []byte) string {
 		return KindBanner
 	case bytes.HasPrefix(b, unhandledPrefix) && bytes.Contains(b, []byte("]: ")):
 		return KindUnhandled
-	case bytes.HasPrefix(b, msgForbidden) && bytes.Contains(b, []byte("): ")):
-		return KindForbidden
+	case b[0] >= 'A' && b[0] <= 'Z' && isDjangoReason(b):
+		return consoleReason
 	case bytes.HasPrefix(b, []byte("Exception in thread ")), bytes.HasPrefix(b, []byte("Exception occurred during processing of request from ")):
 		return KindLog
 	case isWarningLine(b):
@@ -316,10 +362,21 @@ func consoleKind(b []byte) string {
 	return ""
 }
 
+// consoleReason is consoleKind's answer for Django's untimed request-failure
+// lines ("Not Found: /x"): djangoConsoleRecord types them.
+const consoleReason = "django_reason"
+
+func isDjangoReason(b []byte) bool {
+	_, _, ok := djangoReason(b)
+	return ok
+}
+
 // runserverConsoleLine reports lines only runserver's console prints.
+// Django's untimed request-failure lines are not among them: a file handler
+// without a formatter writes them too.
 func runserverConsoleLine(b []byte) bool {
 	k := consoleKind(b)
-	return k == KindBanner || k == KindUnhandled || k == KindForbidden
+	return k == KindBanner || k == KindUnhandled
 }
 
 // isWarningLine recognises warnings.showwarning's "file.py:12: XWarning: msg".
@@ -405,4 +462,107 @@ func isDashRule(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// channelsReq is a request line of channels' or daphne's runserver:
+// "HTTP GET /x 200 [0.01, 127.0.0.1:5000]" or "WebSocket CONNECT /ws/
+// [127.0.0.1:5000]".
+type channelsReq struct {
+	method, path, client, ws []byte
+	status                   int64
+	seconds                  float64
+	timed                    bool
+}
+
+// channelsLine reports a channels/daphne request line.
+func channelsLine(b []byte) bool {
+	_, ok := parseChannels(b)
+	return ok
+}
+
+func parseChannels(b []byte) (channelsReq, bool) {
+	var r channelsReq
+	var rest []byte
+	switch {
+	case bytes.HasPrefix(b, []byte("HTTP ")):
+		rest = b[len("HTTP "):]
+		r.method, rest = pyWord(rest)
+		if len(r.method) == 0 || r.method[0] < 'A' || r.method[0] > 'Z' {
+			return r, false
+		}
+	case bytes.HasPrefix(b, []byte("WebSocket ")):
+		rest = b[len("WebSocket "):]
+		r.ws, rest = pyWord(rest)
+		if len(r.ws) == 0 {
+			return r, false
+		}
+	default:
+		return r, false
+	}
+	r.path, rest = pyWord(rest)
+	if len(r.path) == 0 || r.path[0] != '/' {
+		return r, false
+	}
+	if r.ws == nil {
+		var st []byte
+		st, rest = pyWord(rest)
+		n, ok := pyAtoi(st)
+		if !ok || n < 100 || n > 999 {
+			return r, false
+		}
+		r.status = n
+	}
+	if len(rest) < 3 || rest[0] != '[' || rest[len(rest)-1] != ']' {
+		return r, false
+	}
+	inner := rest[1 : len(rest)-1]
+	if r.ws == nil {
+		c := bytes.Index(inner, []byte(", "))
+		if c < 0 {
+			return r, false
+		}
+		secs, ok := pyAtof(inner[:c])
+		if !ok {
+			return r, false
+		}
+		r.seconds, r.timed, inner = secs, true, inner[c+2:]
+	}
+	r.client = inner
+	return r, true
+}
+
+func (r channelsReq) apply(ev *Event, in *pyIntern) {
+	if ev.Attrs == nil {
+		ev.Attrs = map[string]string{}
+	}
+	ev.Attrs["client"] = in.get(r.client)
+	ev.Path = in.get(r.path)
+	if r.ws != nil {
+		ev.Attrs["websocket"] = in.get(r.ws)
+		return
+	}
+	ev.Kind = KindRequest
+	ev.Method = in.get(r.method)
+	st := r.status
+	ev.Status = &st
+	if r.timed {
+		ms := r.seconds * 1000
+		ev.DurationMS = &ms
+	}
+}
+
+// parseSimpleRequest reads django.server's request line written by a
+// formatter without a time: "LEVEL [module] \"GET /x HTTP/1.1\" 404 2001".
+func parseSimpleRequest(b []byte) (string, request, bool) {
+	lv, rest := pyWord(b)
+	level := pyLevel(lv)
+	if level == "" {
+		return "", request{}, false
+	}
+	rest = bytes.TrimLeft(rest, " ")
+	if len(rest) > 0 && rest[0] != '"' {
+		_, rest = pyWord(rest)
+	}
+	r, ok := parseRequest(rest)
+	return level, r, ok
 }

@@ -76,7 +76,7 @@ func TestRunserver(t *testing.T) {
 		{28, 28, KindRequest, "ERROR", "django.server", "POST", "/accounts/login/", "500", "145", "HTTP/1.1", "", "", true},
 		{29, 29, KindRequest, "", "django.server", "GET", "/", "200", "", "HTTP/1.1", "", "", true},
 		{30, 33, KindTraceback, "", "", "", "", "", "", "", "ConnectionResetError", "", false},
-		{34, 34, KindForbidden, "", "", "", "/api/project/160/save/", "", "", "", "", "", false},
+		{34, 34, KindForbidden, "WARNING", "django.security.csrf", "", "/api/project/160/save/", "403", "", "", "", "", false},
 		{35, 35, KindRequest, "", "django.server", "POST", "/api/project/160/save/", "403", "2494", "HTTP/1.1", "", "", true},
 	}
 	check := func(t *testing.T, res *Result) {
@@ -238,6 +238,9 @@ func FuzzRunserver(f *testing.F) {
 	f.Add([]byte("[29/Nov/2026 18:57:27] \"GET /dashboard/ HTTP/1.1\" 500 145\r\n[29/Nov/2026 18:57:27] - Broken pipe from ('127.0.0.1', 5)\n"))
 	f.Add([]byte("Unhandled exception [X]: y\n\nTraceback (most recent call last):\nTraceback (most recent call last):\n"))
 	f.Add([]byte("January 1, 2026 - 00:00:00\n/srv/x.py:3: RuntimeWarning: naive\n  warnings.warn(\n"))
+	for _, b := range publicSeeds(f, "runserver") {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res := pyFuzz(t, data, "runserver")
 		if len(res.Auth) != 0 {
@@ -282,5 +285,79 @@ func TestRunserverConsoleExtras(t *testing.T) {
 	bp := res.Events[len(res.Events)-2]
 	if bp.Logger != "django.server" || bp.Message != "- Broken pipe from ('127.0.0.1', 55555)" || !bp.Time.Equal(time.Date(2026, 1, 11, 12, 59, 17, 123e6, time.UTC)) {
 		t.Errorf("broken pipe: %+v", bp)
+	}
+}
+
+// TestRunserverPublicVariants reads runserver consoles other projects
+// published: Django's untimed "Not Found: /x" lines, channels' and daphne's
+// request and WebSocket lines, and django.server through a formatter
+// without a time.
+func TestRunserverPublicVariants(t *testing.T) {
+	type want struct {
+		line                int64
+		kind, level, logger string
+		method, path        string
+		status              string
+		durMS               string
+		client, ws          string
+		hasTime             bool
+	}
+	str := func(p *int64) string {
+		if p == nil {
+			return ""
+		}
+		return fmt.Sprint(*p)
+	}
+	tests := []struct {
+		file string
+		want map[int]want // by event index; every event is checked for kind
+		n    int
+	}{
+		{"runserver_not_found.log", map[int]want{
+			0: {1, KindClientError, "WARNING", "django.request", "", "/favicon.ico", "404", "", "", "", false},
+			1: {2, KindRequest, "", "django.server", "GET", "/accounts/login/", "200", "", "", "", true},
+			9: {10, KindRequest, "", "django.server", "GET", "/favicon.ico", "404", "", "", "", true},
+		}, 10},
+		{"runserver_channels_ws.log", map[int]want{
+			10: {13, KindClientError, "WARNING", "django.request", "", "/ws/chat/asdf/", "404", "", "", "", false},
+			11: {14, KindRequest, "", "django.server", "GET", "/ws/chat/asdf/", "404", "", "", "", true},
+		}, 12},
+		{"runserver_channels1_http.log", map[int]want{
+			0: {1, KindRequest, "", "django.server", "GET", "/static/css/bootstrap.min.css", "304", "50", "127.0.0.1:46579", "", true},
+			4: {5, KindRequest, "", "django.server", "GET", "/static/css/bootstrap.min.css", "404", "30", "127.0.0.1:46579", "", true},
+		}, 6},
+		{"runserver_channels3_ws.log", map[int]want{
+			0: {1, KindLog, "", "django.channels.server", "", "/chat_ws", "", "", "127.0.0.1:50071", "HANDSHAKING", false},
+			1: {2, KindLog, "", "django.channels.server", "", "/chat_ws", "", "", "127.0.0.1:50071", "REJECT", false},
+		}, 3},
+		{"runserver_simple_formatter.log", map[int]want{
+			0: {1, KindRequest, "WARNING", "django.server", "GET", "/static/reports/summary_report_*.html", "404", "", "", "", false},
+		}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			raw, err := os.ReadFile(publicPath(tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := parseText(t, "runserver.err.log", string(raw), Options{Format: "runserver"})
+			if a := res.Audit; a.Unparsed != 0 || a.RecordLikeFolded != 0 {
+				t.Errorf("unparsed %d record-like folded %d: %v", a.Unparsed, a.RecordLikeFolded, a.UnparsedExamples)
+			}
+			if len(res.Events) != tt.n {
+				t.Fatalf("%d events, want %d", len(res.Events), tt.n)
+			}
+			for i, w := range tt.want {
+				e := res.Events[i]
+				dur := ""
+				if e.DurationMS != nil {
+					dur = fmt.Sprintf("%.0f", *e.DurationMS)
+				}
+				got := want{e.Line, e.Kind, e.Level, e.Logger, e.Method, e.Path, str(e.Status), dur, e.Attrs["client"], e.Attrs["websocket"], !e.Time.IsZero()}
+				if got != w {
+					t.Errorf("event %d:\n got  %+v\n want %+v", i, got, w)
+				}
+			}
+		})
 	}
 }

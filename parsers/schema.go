@@ -65,6 +65,7 @@ const (
 	KindTraceback     = "traceback"      // a bare traceback with no log prefix
 	KindUnhandled     = "unhandled"      // "Unhandled exception [ID]: msg" (user's middleware)
 	KindForbidden     = "forbidden"      // "Forbidden (CSRF ...): /path"
+	KindClientError   = "client_error"   // other 4xx Django logs: "Not Found: /path", "Bad Request: /path"
 	KindAuthRequest   = "auth_request"   // auth_debug
 	KindAuthResponse  = "auth_response"  // auth_debug
 	KindAuthFailure   = "auth_failure"   // auth_debug
@@ -175,6 +176,10 @@ type HistoryRow struct {
 	TotalMin            *float64 `arrow:"total_min_ms"`
 	TotalMax            *float64 `arrow:"total_max_ms"`
 	TotalAvgContentSize *float64 `arrow:"total_avg_content_size"`
+	// UsersUnknown is set when the file wrote no user count (Locust 0.13's
+	// history has no such column, a report's chart no user series): Users
+	// is then 0 by absence, not a measurement.
+	UsersUnknown bool `arrow:"user_count_unknown"`
 }
 
 // FailureRow is a row of the locust_failures table (PREFIX_failures.csv or

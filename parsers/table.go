@@ -23,7 +23,7 @@ import (
 //	int64 / *int64    int64 (pointer = nullable)
 //	float64 / *float64 float64 (pointer = nullable)
 //	bool / *bool      bool
-//	time.Time / *time.Time timestamp[us, tz=UTC]
+//	time.Time / *time.Time timestamp[us, tz=UTC], nullable (zero = null)
 //	map[string]string map<utf8, utf8>, keys sorted
 
 var (
@@ -74,6 +74,7 @@ func collectSpecs(t reflect.Type, path []int) []colSpec {
 		switch {
 		case ft == timeT:
 			dt = tsType
+			null = true // a zero time is written as null (a bare traceback line has none)
 		case ft.Kind() == reflect.String:
 			dt = arrow.BinaryTypes.String
 		case ft.Kind() == reflect.Int64:

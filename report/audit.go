@@ -79,26 +79,10 @@ func WriteAuditTable(w io.Writer, audits []parsers.Audit, messages []string) err
 		return err
 	}
 	ew := &errWriter{w: w}
-	first := true
-	for _, a := range audits {
-		if len(a.UnparsedExamples) == 0 {
-			continue
-		}
-		if first {
-			ew.printf("\nUnparsed lines (up to %d examples per file):\n", parsers.MaxUnparsedExamples)
-			first = false
-		}
-		for _, ex := range a.UnparsedExamples {
-			why := ""
-			if ex.Why != "" {
-				why = " (" + SanitizeTerminal(ex.Why) + ")"
-			}
-			ew.printf("  %s:%d: %s%s\n", SanitizeTerminal(a.Path), ex.Line, SanitizeTerminal(ex.Text), why)
-		}
-		if more := a.Unparsed - int64(len(a.UnparsedExamples)); more > 0 {
-			ew.printf("  %s: … and %d more unparsed line(s)\n", SanitizeTerminal(a.Path), more)
-		}
-	}
+	writeExamples(ew, audits, "Unparsed lines", "unparsed line(s)", func(a *parsers.Audit) ([]parsers.Example, int64) { return a.UnparsedExamples, a.Unparsed })
+	writeExamples(ew, audits, "Folded lines that begin like records of their own, not understood", "such line(s)", func(a *parsers.Audit) ([]parsers.Example, int64) {
+		return a.RecordLikeExamples, a.RecordLikeFolded
+	})
 	var msgs []string
 	msgs = append(msgs, messages...)
 	for _, a := range audits {
@@ -153,4 +137,31 @@ func (e *errWriter) print(s string) {
 		return
 	}
 	_, e.err = io.WriteString(e.w, s)
+}
+
+// writeExamples lists, under title, each file's example lines of one kind
+// and how many more there are.
+func writeExamples(ew *errWriter, audits []parsers.Audit, title, what string, of func(*parsers.Audit) ([]parsers.Example, int64)) {
+	first := true
+	for i := range audits {
+		a := &audits[i]
+		exs, total := of(a)
+		if len(exs) == 0 {
+			continue
+		}
+		if first {
+			ew.printf("\n%s (up to %d examples per file):\n", title, parsers.MaxUnparsedExamples)
+			first = false
+		}
+		for _, ex := range exs {
+			why := ""
+			if ex.Why != "" {
+				why = " (" + SanitizeTerminal(ex.Why) + ")"
+			}
+			ew.printf("  %s:%d: %s%s\n", SanitizeTerminal(a.Path), ex.Line, SanitizeTerminal(ex.Text), why)
+		}
+		if more := total - int64(len(exs)); more > 0 {
+			ew.printf("  %s: … and %d more %s\n", SanitizeTerminal(a.Path), more, what)
+		}
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -23,6 +25,12 @@ const (
 	New            = "new"
 	Vanished       = "vanished"
 	WithinRounding = "within-rounding"
+	// LoginPage: the endpoint's responses were mostly the login page in
+	// one of the two runs, so a move says nothing about the endpoint.
+	LoginPage = "login-page"
+	// WithinChance: a failure count that moved less than two proportions
+	// of that size move by chance (|z| < 2).
+	WithinChance = "within-chance"
 )
 
 // RoundingNote is printed with every comparison: why small moves in
@@ -46,14 +54,25 @@ type CompareRun struct {
 	Start     *time.Time `json:"start"`
 	End       *time.Time `json:"end,omitempty"`
 	DurationS *float64   `json:"duration_s,omitempty"`
-	UsersMax  int64      `json:"users_max"`
+	UsersMax  *int64     `json:"users_max"` // null when no user count was written
 	Summary   *Summary   `json:"summary"`
 	Params    RunParams  `json:"params"`
 	// Additions.
 	Login         *LoginSummary `json:"login,omitempty"`
-	Findings      []string      `json:"findings"`       // IDs, most severe first
+	Findings      []string      `json:"findings"`       // IDs, in lead order (the cause first)
 	Hotspots      []Endpoint    `json:"hotspots"`       // endpoints with p95 over the target, worst first (up to 5)
 	ChangedParams []string      `json:"changed_params"` // vs the run compared with ("pool 100 → 140")
+	// Gates are the --slo results for this run; absent without --slo.
+	Gates []GateDoc `json:"gates,omitempty"`
+	// ComparedWith is the run this one is compared with: the previous run
+	// of the same scenario (or the baseline); "" for the first of its
+	// scenario.
+	ComparedWith string `json:"compared_with,omitempty"`
+	// Conclusion is the run's conclusion (rules.Conclude).
+	Conclusion rules.Conclusion `json:"conclusion"`
+	// LoginPagePct is the share of non-login successes that were the
+	// login page (at least), absent when unknown.
+	LoginPagePct *float64 `json:"login_page_pct,omitempty"`
 }
 
 // LoginSummary is the login POST row of a run.
@@ -79,15 +98,22 @@ type Change struct {
 	// Hotspot is "resolved" when p95 was over the target before and is
 	// under it after, "regressed" for the reverse; "" otherwise.
 	Hotspot string `json:"hotspot,omitempty"`
+	// LoginPagePct is the larger of the two runs' login-page shares of
+	// the endpoint's successes, when known; from 50 % the verdict is
+	// login-page: the move is the login redirect's, not the endpoint's.
+	LoginPagePct *float64 `json:"login_page_pct,omitempty"`
 }
 
 // maxHotspots is how many over-target endpoints a run row lists.
 const maxHotspots = 5
 
 // Compare lays the runs side by side in time order (runs without a window
-// after, by name) and lists, per endpoint, what changed between
-// consecutive runs, or between each run and the run named baseline when
-// baseline is not "". findings are keyed by run name.
+// after, by name) and lists, per endpoint, what changed between each run
+// and the previous run of the same scenario (model.SameScenario: same
+// users, comparable run time, mostly the same endpoints; not whatever ran
+// before it), or the run named baseline when baseline is not "". An
+// endpoint whose responses were mostly the login page in either run is
+// never called improved or regressed. findings are keyed by run name.
 func Compare(runs []*correlate.Run, findings map[string][]rules.Finding, baseline string) *CompareDoc {
 	return CompareTargets(runs, findings, baseline, rules.DefaultTargets)
 }
@@ -118,42 +144,57 @@ func CompareTargets(runs []*correlate.Run, findings map[string][]rules.Finding, 
 			}
 		}
 		if base == nil {
-			doc.Notes = append(doc.Notes, fmt.Sprintf("baseline %q is not among the runs; runs are compared with the one before", baseline))
+			doc.Notes = append(doc.Notes, fmt.Sprintf("baseline %q is not among the runs; runs are compared with the previous run of the same scenario", baseline))
 			doc.Baseline = ""
 		}
 	}
-	for i, r := range sorted {
+	m := model.Measure(&correlate.Analysis{Runs: sorted})
+	var firsts []string
+	for _, r := range sorted {
 		cr := compareRun(r, findings[r.Name], t)
+		if b := m.Of(r); b != nil && b.LoginPage != nil && b.Successes > 0 {
+			p := math.Round(1000*b.LoginPageShare()) / 10
+			cr.LoginPagePct = &p
+		}
 		var prev *correlate.Run
 		switch {
 		case base != nil && r != base:
 			prev = base
-		case base == nil && i > 0:
-			prev = sorted[i-1]
+		case base == nil:
+			prev = model.PreviousSibling(sorted, r)
+			if prev == nil {
+				firsts = append(firsts, shortName(r.Name))
+			}
 		}
 		if prev != nil {
-			cr.ChangedParams = paramChanges(ParamsOf(prev), ParamsOf(r))
-			doc.Changes = append(doc.Changes, endpointChanges(prev, r, t)...)
+			cr.ComparedWith = prev.Name
+			cr.ChangedParams = model.ParamChanges(ParamsOf(prev), ParamsOf(r))
+			doc.Changes = append(doc.Changes, endpointChanges(prev, r, t, m)...)
 		}
 		doc.Runs = append(doc.Runs, cr)
 	}
+	if len(firsts) > 0 {
+		doc.Notes = append(doc.Notes, "Each run is compared with the previous run of the same scenario (same users, comparable run time, mostly the same endpoints). First of their scenario, not compared: "+strings.Join(firsts, ", ")+".")
+	}
+	doc.Notes = append(doc.Notes, "An endpoint whose successes were mostly the login page in either run is marked login-page, never improved or regressed: its figures are the login redirect's.")
 	return doc
 }
 
 func compareRun(r *correlate.Run, fs []rules.Finding, t rules.Targets) CompareRun {
-	cr := CompareRun{Name: r.Name, Start: timePtr(r.Start), End: timePtr(r.End), UsersMax: r.UsersMax,
+	cr := CompareRun{Name: r.Name, Start: timePtr(r.Start), End: timePtr(r.End), UsersMax: UsersMaxOf(r),
 		Summary: SummaryOf(r), Params: ParamsOf(r), Findings: []string{}, Hotspots: []Endpoint{}, ChangedParams: []string{}}
 	if !r.Start.IsZero() && !r.End.IsZero() {
 		d := r.End.Sub(r.Start).Seconds()
 		cr.DurationS = &d
 	}
-	if lr := rules.LoginRow(r); lr != nil {
+	if lr := model.LoginRow(r); lr != nil {
 		cr.Login = &LoginSummary{Name: lr.Name, Requests: lr.Requests, Failures: lr.Failures,
 			FailurePct: FailurePct(lr.Failures, lr.Requests), AverageMS: lr.Average, P95MS: lr.P95}
 	}
 	for _, f := range sortedFindings(fs) {
 		cr.Findings = append(cr.Findings, f.ID)
 	}
+	cr.Conclusion = rules.Conclude(fs)
 	for _, e := range EndpointsOf(r) {
 		if e.P95MS != nil && *e.P95MS > t.P95MS {
 			cr.Hotspots = append(cr.Hotspots, e)
@@ -166,54 +207,18 @@ func compareRun(r *correlate.Run, fs []rules.Finding, t rules.Targets) CompareRu
 	return cr
 }
 
-// paramChanges lists what differs between two runs' parameters.
-func paramChanges(a, b RunParams) []string {
-	out := []string{}
-	num := func(name string, x, y int64) {
-		// A parameter the name does not carry is unknown, not changed.
-		if x != y && x != 0 && y != 0 {
-			out = append(out, fmt.Sprintf("%s %s → %s", name, itoa(x), itoa(y)))
-		}
-	}
-	flag := func(name string, x, y bool) {
-		switch {
-		case !x && y:
-			out = append(out, name+" added")
-		case x && !y:
-			out = append(out, name+" removed")
-		}
-	}
-	str := func(name, x, y string) {
-		if x != y && x != "" && y != "" {
-			out = append(out, fmt.Sprintf("%s %q → %q", name, x, y))
-		}
-	}
-	if a.Version != b.Version && a.Version != "" && b.Version != "" {
-		out = append(out, "version "+a.Version+" → "+b.Version)
-	}
-	num("users", a.Users, b.Users)
-	num("pool", a.Pool, b.Pool)
-	flag("no_export", a.NoExport, b.NoExport)
-	flag("no_admin", a.NoAdmin, b.NoAdmin)
-	flag("nolimit", a.NoLimit, b.NoLimit)
-	str("tags", a.Tags, b.Tags)
-	str("exclude-tags", a.ExcludeTags, b.ExcludeTags)
-	str("spawn rate", a.SpawnRate, b.SpawnRate)
-	str("run time", a.RunTime, b.RunTime)
-	return out
-}
-
 // withinRounding says whether two Locust response-time figures may be the
-// same value, rounded (rules.WithinRounding: one rounding step).
-func withinRounding(a, b float64) bool { return rules.WithinRounding(a, b) }
+// same value, rounded (model.WithinRounding: one rounding step).
+func withinRounding(a, b float64) bool { return model.WithinRounding(a, b) }
 
 type endpointKey struct{ method, name string }
 
 // endpointChanges lists the per-endpoint changes from a to b: new and
 // vanished endpoints, p95/p99 moves (within-rounding when one rounding
 // step or less), and failure-count changes.
-func endpointChanges(a, b *correlate.Run, t rules.Targets) []Change {
+func endpointChanges(a, b *correlate.Run, t rules.Targets, m *model.Measurement) []Change {
 	ea := EndpointsOf(a)
+	loginShare := loginShares(m, a, b)
 	before := map[endpointKey]Endpoint{}
 	for _, e := range ea {
 		before[endpointKey{e.Method, e.Name}] = e
@@ -232,27 +237,34 @@ func endpointChanges(a, b *correlate.Run, t rules.Targets) []Change {
 			out = append(out, mk(e, "requests", nil, count(e.Requests), New))
 			continue
 		}
-		for _, m := range []struct {
+		share, haveShare := loginShare[k]
+		for _, mt := range []struct {
 			name string
 			x, y *float64
 		}{{"p95_ms", p.P95MS, e.P95MS}, {"p99_ms", p.P99MS, e.P99MS}} {
-			if m.x == nil || m.y == nil || *m.x == *m.y {
+			if mt.x == nil || mt.y == nil || *mt.x == *mt.y {
 				continue
 			}
-			c := mk(e, m.name, m.x, m.y, "")
+			c := mk(e, mt.name, mt.x, mt.y, "")
 			switch {
-			case withinRounding(*m.x, *m.y):
+			case withinRounding(*mt.x, *mt.y):
 				c.Verdict = WithinRounding
-			case *m.y < *m.x:
+			case haveShare && share >= 50:
+				c.Verdict = LoginPage
+			case *mt.y < *mt.x:
 				c.Verdict = Improved
 			default:
 				c.Verdict = Regressed
 			}
-			if m.name == "p95_ms" && c.Verdict != WithinRounding {
+			if haveShare && share != probableLoginPage {
+				v := share
+				c.LoginPagePct = &v
+			}
+			if mt.name == "p95_ms" && c.Verdict != WithinRounding && c.Verdict != LoginPage {
 				switch {
-				case *m.x > t.P95MS && *m.y <= t.P95MS:
+				case *mt.x > t.P95MS && *mt.y <= t.P95MS:
 					c.Hotspot = "resolved"
-				case *m.x <= t.P95MS && *m.y > t.P95MS:
+				case *mt.x <= t.P95MS && *mt.y > t.P95MS:
 					c.Hotspot = "regressed"
 				}
 			}
@@ -263,7 +275,20 @@ func endpointChanges(a, b *correlate.Run, t rules.Targets) []Change {
 			if e.Failures > p.Failures {
 				v = Regressed
 			}
-			out = append(out, mk(e, "failures", count(p.Failures), count(e.Failures), v))
+			if failuresWithinChance(p.Failures, p.Requests, e.Failures, e.Requests) {
+				v = WithinChance
+			}
+			c := mk(e, "failures", count(p.Failures), count(e.Failures), v)
+			if haveShare {
+				if share != probableLoginPage {
+					sv := share
+					c.LoginPagePct = &sv
+				}
+				if share >= 50 {
+					c.Verdict = LoginPage
+				}
+			}
+			out = append(out, c)
 		}
 	}
 	for _, e := range ea {
@@ -291,8 +316,8 @@ func compareCells(r CompareRun) []string {
 	}
 	req, fail, med, p95, p99, rps := "-", "-", "-", "-", "-", "-"
 	if s := r.Summary; s != nil {
-		req = rules.Thousands(s.Requests)
-		fail = fmt.Sprintf("%s (%s)", rules.Thousands(s.Failures), pct(s.FailurePct))
+		req = humanize.Thousands(s.Requests)
+		fail = fmt.Sprintf("%s (%s)", humanize.Thousands(s.Failures), pct(s.FailurePct))
 		med, p95, p99, rps = millisP(s.MedianMS), millisP(s.P95MS), millisP(s.P99MS), rpsText(s.RPS)
 	}
 	login, loginAvg := "-", "-"
@@ -301,8 +326,8 @@ func compareCells(r CompareRun) []string {
 		loginAvg = millisP(l.AverageMS)
 	}
 	users := "-"
-	if r.UsersMax > 0 {
-		users = strconv.FormatInt(r.UsersMax, 10)
+	if r.UsersMax != nil && *r.UsersMax > 0 {
+		users = strconv.FormatInt(*r.UsersMax, 10)
 	}
 	top := r.Findings
 	if len(top) > 3 {
@@ -315,7 +340,7 @@ var compareHeader = []string{"run", "start (UTC)", "users", "duration", "request
 
 // notable reports whether a change is worth a line in the text and
 // markdown views (the JSON has them all).
-func notable(c Change) bool { return c.Verdict != WithinRounding }
+func notable(c Change) bool { return c.Verdict != WithinRounding && c.Verdict != WithinChance }
 
 // pairKey groups changes by the pair of runs compared.
 type pairKey struct{ from, to string }
@@ -378,7 +403,7 @@ func changeLines(cs []Change) []string {
 		out = append(out, fmt.Sprintf("… %d smaller change(s) in the JSON output", hidden))
 	}
 	if rounding > 0 {
-		out = append(out, fmt.Sprintf("%d move(s) within Locust's rounding, not counted as changes", rounding))
+		out = append(out, fmt.Sprintf("%d move(s) within Locust's rounding or within chance, not counted as changes", rounding))
 	}
 	if len(shown) == 0 && rounding == 0 {
 		out = append(out, "no endpoint changed")
@@ -393,6 +418,16 @@ func changeText(c Change) string {
 		return fmt.Sprintf("%s: new (%s requests)", what, rawMS(c.After))
 	case Vanished:
 		return fmt.Sprintf("%s: vanished (had %s requests)", what, rawMS(c.Before))
+	case LoginPage:
+		metric := strings.TrimSuffix(c.Metric, "_ms")
+		from, to := millisP(c.Before), millisP(c.After)
+		if c.Metric == "failures" {
+			from, to = rawMS(c.Before), rawMS(c.After)
+		}
+		if c.LoginPagePct == nil || *c.LoginPagePct == probableLoginPage {
+			return fmt.Sprintf("%s: %s %s → %s, not a change of the endpoint: it probably answered the login page (a JSON API averaging within 5 %% of its size)", what, metric, from, to)
+		}
+		return fmt.Sprintf("%s: %s %s → %s, not a change of the endpoint: %.0f %% of its responses were the login page", what, metric, from, to, *c.LoginPagePct)
 	}
 	metric := strings.TrimSuffix(c.Metric, "_ms")
 	var from, to string
@@ -496,7 +531,7 @@ func WriteCompareMarkdown(w io.Writer, doc *CompareDoc) error {
 		hot = append(hot, fmt.Sprintf("- %s: %s", MarkdownCode(shortName(r.Name)), strings.Join(hs, ", ")))
 	}
 	if len(hot) > 0 {
-		ew.printf("\n## p95 hotspots (over %s)\n\n%s\n", rules.Millis(doc.TargetP95MS), strings.Join(hot, "\n"))
+		ew.printf("\n## p95 hotspots (over %s)\n\n%s\n", humanize.Millis(doc.TargetP95MS), strings.Join(hot, "\n"))
 	}
 	order, groups := groupChanges(doc)
 	if len(order) > 0 {
@@ -512,4 +547,59 @@ func WriteCompareMarkdown(w io.Writer, doc *CompareDoc) error {
 		ew.printf("\n%s\n", MarkdownText(n))
 	}
 	return ew.err
+}
+
+// probableLoginPage marks an endpoint that is probably the login page
+// without a measured share.
+const probableLoginPage = 50
+
+// loginShares is, per endpoint, the larger of two runs' login-page shares
+// of its successes (percent), for the endpoints the bodies can split.
+//
+// A JSON API averaging within a few per cent of the login page's size,
+// with no run to tell its real size, is probably the login page: it counts
+// as probableLoginPage (a share never printed as a figure).
+func loginShares(m *model.Measurement, runs ...*correlate.Run) map[endpointKey]float64 {
+	out := map[endpointKey]float64{}
+	for _, r := range runs {
+		b := m.Of(r)
+		if b == nil {
+			continue
+		}
+		for _, s := range b.Rows {
+			k := endpointKey{s.Row.Type, s.Row.Name}
+			if s.Successes == 0 {
+				continue
+			}
+			var v float64
+			switch s.Kind {
+			case model.SplitReference, model.SplitExact, model.SplitReal, model.SplitShared:
+				v = math.Round(1000*s.LoginShare()) / 10
+			case model.SplitNearLogin:
+				v = probableLoginPage
+			default:
+				continue
+			}
+			if old, ok := out[k]; !ok || v > old {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// failuresWithinChance reports whether two failure counts are the same
+// proportion of their requests within chance: a two-proportion z test,
+// |z| < 2.
+func failuresWithinChance(fa, na, fb, nb int64) bool {
+	if na <= 0 || nb <= 0 {
+		return false
+	}
+	pool := float64(fa+fb) / float64(na+nb)
+	se := math.Sqrt(pool * (1 - pool) * (1/float64(na) + 1/float64(nb)))
+	if se == 0 {
+		return false
+	}
+	z := (float64(fb)/float64(nb) - float64(fa)/float64(na)) / se
+	return math.Abs(z) < 2
 }

@@ -103,13 +103,16 @@ func TestCompareAHSP(t *testing.T) {
 		}
 	}
 
-	// v20 → v21: rekap-kebutuhan validate p95 120 s → 180 ms, a resolved hotspot.
+	// v20 → v21: rekap-kebutuhan validate p95 120 s → 180 ms was the
+	// weekly report's "bottleneck resolved". Its responses were the login
+	// page (57 requests averaging 12,457 B against 691 B where logins
+	// worked): a login-page row, never "improved".
 	const v20, v21 = "hasil_test_v20_100u_pool140_no_export", "hasil_test_v21_100u_pool140_no_export"
 	found := false
 	for _, c := range doc.Changes {
 		if c.From == v20 && c.To == v21 && c.Name == "/api/project/[id]/rekap-kebutuhan/validate/" && c.Metric == "p95_ms" {
 			found = true
-			if *c.Before != 120000 || *c.After != 180 || c.Verdict != Improved || c.Hotspot != "resolved" {
+			if *c.Before != 120000 || *c.After != 180 || c.Verdict != LoginPage || c.Hotspot != "" || c.LoginPagePct == nil || *c.LoginPagePct < 90 {
 				t.Errorf("validate p95 v20→v21: %+v", c)
 			}
 		}
@@ -117,8 +120,20 @@ func TestCompareAHSP(t *testing.T) {
 	if !found {
 		t.Error("no p95 change for /api/project/[id]/rekap-kebutuhan/validate/ between v20 and v21")
 	}
-	if !strings.Contains(text.String(), "GET /api/project/[id]/rekap-kebutuhan/validate/: p95 120 s → 180 ms, improved (hotspot resolved") {
-		t.Errorf("text comparison does not show the validate p95 improving:\n%s", text.String())
+	if !strings.Contains(text.String(), "GET /api/project/[id]/rekap-kebutuhan/validate/: p95 120 s → 180 ms, not a change of the endpoint") {
+		t.Errorf("text comparison does not show the validate row as the login page's:\n%s", text.String())
+	}
+	for _, c := range doc.Changes {
+		if (c.Verdict == Improved || c.Verdict == Regressed) && c.LoginPagePct != nil && *c.LoginPagePct >= 50 {
+			t.Errorf("a login-page row called %s: %+v", c.Verdict, c)
+		}
+	}
+	// Runs are paired within their scenario, not with whatever ran before.
+	if r := byName["hasil_test_auth_probe"]; r.ComparedWith != "" {
+		t.Errorf("auth_probe (20 users, 1 min) compared with %s", r.ComparedWith)
+	}
+	if r := byName[v21]; r.ComparedWith != v20 {
+		t.Errorf("v21 compared with %q, want %s", r.ComparedWith, v20)
 	}
 
 	// v19 pool100 → pool140: login failures 64/100 → 72/100.
@@ -133,7 +148,7 @@ func TestCompareAHSP(t *testing.T) {
 	for _, c := range doc.Changes {
 		if c.From == p100 && c.To == p140 && c.Name == "[AUTH] Login POST" && c.Metric == "failures" {
 			found = true
-			if *c.Before != 64 || *c.After != 72 || c.Verdict != Regressed {
+			if *c.Before != 64 || *c.After != 72 || c.Verdict != WithinChance {
 				t.Errorf("login failures pool100→pool140: %+v", c)
 			}
 		}
@@ -207,27 +222,7 @@ func TestCompareBaseline(t *testing.T) {
 		}
 	}
 	doc = Compare(a.Runs, nil, "nope")
-	if doc.Baseline != "" || len(doc.Notes) != 2 {
+	if doc.Baseline != "" || !strings.Contains(strings.Join(doc.Notes, "\n"), `baseline "nope" is not among the runs; runs are compared with the previous run of the same scenario`) {
 		t.Errorf("unknown baseline not reported: %+v", doc.Notes)
-	}
-}
-
-func TestParseRunName(t *testing.T) {
-	cases := []struct {
-		name string
-		want string
-	}{
-		{"hasil_test_v18_100u_pgbouncer_redis_20260111_114225", "v18 · 100 users · pgbouncer redis"},
-		{"hasil_test_v19_100u_nolimit_pool140_no_export", "v19 · 100 users · pool 140 · rate limits off · no export"},
-		{"hasil_test_v24_100u_pool140_no_export_no_admin", "v24 · 100 users · pool 140 · no export · no admin"},
-		{"hasil_test_auth_only_50u_multi_nolimit_v3_pool100", "v3 · 50 users · pool 100 · rate limits off · auth only multi"},
-	}
-	for _, c := range cases {
-		if got := ParseRunName(c.name).Label(); got != c.want {
-			t.Errorf("ParseRunName(%s).Label() = %q, want %q", c.name, got, c.want)
-		}
-	}
-	if p := ParseRunName("hasil_test_v18_100u_pgbouncer_redis_20260111_114225"); p.Stamp != "2026-01-11 11:42:25 (local)" {
-		t.Errorf("stamp = %q", p.Stamp)
 	}
 }

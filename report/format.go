@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/logcorr/logcorr/rules"
+	"github.com/logcorr/logcorr/humanize"
 )
 
 // Figures as a person writes them in a report (7,064; 0.64 %; 2.1 s),
@@ -15,7 +15,7 @@ func millisP(p *float64) string {
 	if p == nil {
 		return "N/A"
 	}
-	return rules.Millis(*p)
+	return humanize.Millis(*p)
 }
 
 // rawMS writes a Locust millisecond value as Locust wrote it, shortest

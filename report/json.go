@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -37,7 +38,7 @@ type RunDoc struct {
 	// Start and End are RFC 3339 UTC, null when the run's window is unknown.
 	Start    *time.Time `json:"start"`
 	End      *time.Time `json:"end"`
-	UsersMax int64      `json:"users_max"`
+	UsersMax *int64     `json:"users_max"` // null when no user count was written
 	// Summary is Locust's Aggregated row; null when the run has none.
 	Summary   *Summary        `json:"summary"`
 	Endpoints []Endpoint      `json:"endpoints"`
@@ -54,6 +55,62 @@ type RunDoc struct {
 	Incidents       []IncidentDoc `json:"incidents"`
 	Clusters        []ClusterDoc  `json:"clusters"`
 	MissingEvidence []string      `json:"missing_evidence"`
+	// Gates are the --slo results for this run; absent without --slo.
+	Gates []GateDoc `json:"gates,omitempty"`
+	// Conclusion is the run's diagnosis in a few lines (rules.Conclude):
+	// the root cause or that the run does not measure the application,
+	// why, impact, what it is not, evidence, fix, caveats, symptoms.
+	Conclusion rules.Conclusion `json:"conclusion"`
+	// Checks say per rule whether it found something, found nothing in
+	// the evidence it read, or could not be checked (and what it lacked).
+	// Present when the writer was given them (analyze always does).
+	Checks []rules.CheckStatus `json:"checks,omitempty"`
+	// Bodies is what the response sizes say the run measured
+	// (model.Measure), null when the login page's size is unknown.
+	Bodies *BodiesDoc `json:"bodies"`
+}
+
+// BodiesDoc summarizes a run's response bodies: the share of non-login
+// successes that were the login page (at least, at most), the sizes it
+// rests on, and the reference run real bodies were learned from.
+type BodiesDoc struct {
+	LoginPageBytes    float64  `json:"login_page_bytes"`
+	LoginPageFrom     string   `json:"login_page_from"`
+	FailurePageBytes  *float64 `json:"failure_page_bytes,omitempty"`
+	SharedBodyBytes   []int64  `json:"shared_body_bytes"`
+	Reference         string   `json:"reference,omitempty"`
+	NonLoginSuccesses int64    `json:"non_login_successes"`
+	LoginPagePct      float64  `json:"login_page_pct"`
+	LoginPagePctUpper float64  `json:"login_page_pct_upper"`
+	RealResponses     float64  `json:"real_responses"`
+	MeasuresApp       bool     `json:"measures_app"`
+}
+
+// BodySplitDoc is one endpoint's responses split by body size, with the
+// arithmetic.
+type BodySplitDoc struct {
+	Kind       string  `json:"kind"` // reference, exact, shared, near-login, real, unknown, too-close
+	Successes  int64   `json:"successes"`
+	LoginPages float64 `json:"login_pages"`
+	Real       float64 `json:"real"`
+	Shared     int64   `json:"shared"`
+	Arithmetic string  `json:"arithmetic,omitempty"`
+}
+
+// WithChecks adds the rules' statuses per run (keyed by run name) to the
+// document and returns it.
+func (d *AnalysisDoc) WithChecks(checks map[string][]rules.CheckStatus) *AnalysisDoc {
+	for i := range d.Runs {
+		st := append([]rules.CheckStatus(nil), checks[d.Runs[i].Name]...)
+		rules.SortStatuses(st)
+		for j := range st {
+			if st[j].Missing == nil && st[j].Status == rules.StatusCannotCheck {
+				st[j].Missing = []string{}
+			}
+		}
+		d.Runs[i].Checks = st
+	}
+	return d
 }
 
 // Summary is a run's Aggregated row. Requests, failures and the
@@ -92,6 +149,10 @@ type Endpoint struct {
 	AverageMS  *float64 `json:"average_ms,omitempty"`
 	RPS        *float64 `json:"rps,omitempty"`
 	FailurePct float64  `json:"failure_pct"`
+	// LoginPagePct is the share of the row's successes that were the
+	// login page (model.Measure), absent when unknown.
+	LoginPagePct *float64      `json:"login_page_pct,omitempty"`
+	BodySplit    *BodySplitDoc `json:"body_split,omitempty"`
 }
 
 // ClockDoc is a clock decision (correlate.Clock's JSON names).
@@ -148,14 +209,25 @@ func BuildAnalysis(a *correlate.Analysis, findings map[string][]rules.Finding) *
 	if fs := findings[""]; len(fs) > 0 {
 		doc.Findings = sortedFindings(fs)
 	}
+	m := model.Measure(a)
 	for _, r := range a.Runs {
-		doc.Runs = append(doc.Runs, buildRun(r, findings[r.Name]))
+		doc.Runs = append(doc.Runs, buildRun(r, findings[r.Name], m.Of(r)))
 	}
 	return doc
 }
 
 // WriteAnalysisJSON writes the document, indented, with a final newline.
 func WriteAnalysisJSON(w io.Writer, doc *AnalysisDoc) error { return writeJSON(w, doc) }
+
+// UsersMaxOf is a run's peak user count, nil when no user count was written
+// (the files are silent, which is not zero users).
+func UsersMaxOf(r *correlate.Run) *int64 {
+	if r.UsersUnknown {
+		return nil
+	}
+	n := r.UsersMax
+	return &n
+}
 
 // normAudits copies audits with absent lists as [] and absent maps as {},
 // so scripts reading `parse --json` or `analyze --format json` need no null
@@ -177,9 +249,9 @@ func normAudits(in []parsers.Audit) []parsers.Audit {
 	return out
 }
 
-func buildRun(r *correlate.Run, fs []rules.Finding) RunDoc {
+func buildRun(r *correlate.Run, fs []rules.Finding, b *model.Bodies) RunDoc {
 	d := RunDoc{
-		Name: r.Name, UsersMax: r.UsersMax, WindowSource: r.WindowSource,
+		Name: r.Name, UsersMax: UsersMaxOf(r), WindowSource: r.WindowSource,
 		Start: timePtr(r.Start), End: timePtr(r.End),
 		Summary:   SummaryOf(r),
 		Endpoints: EndpointsOf(r),
@@ -220,8 +292,53 @@ func buildRun(r *correlate.Run, fs []rules.Finding) RunDoc {
 			Examples: ex, Sources: nonNil(c.Sources)})
 	}
 	d.MissingEvidence = MissingEvidence(r, fs)
+	d.Conclusion = rules.Conclude(fs)
+	addBodies(&d, b)
 	return d
 }
+
+// addBodies puts what the response bodies say into the run's document:
+// the summary and each endpoint's split.
+func addBodies(d *RunDoc, b *model.Bodies) {
+	if b == nil || b.LoginPage == nil {
+		return
+	}
+	bd := &BodiesDoc{LoginPageBytes: b.LoginPage.Bytes, LoginPageFrom: b.LoginPage.From, SharedBodyBytes: []int64{},
+		NonLoginSuccesses: b.Successes, LoginPagePct: round2(100 * b.LoginPageShare()), LoginPagePctUpper: round2(100 * b.UpperShare()),
+		RealResponses: round2(b.Real), MeasuresApp: !b.NotMeasured()}
+	if b.Failure != nil {
+		v := b.Failure.Bytes
+		bd.FailurePageBytes = &v
+	}
+	for _, sh := range b.Shared {
+		bd.SharedBodyBytes = append(bd.SharedBodyBytes, int64(sh.Bytes))
+	}
+	if b.Reference != nil {
+		bd.Reference = b.Reference.Name
+	}
+	d.Bodies = bd
+	split := map[string]model.RowSplit{}
+	for _, s := range b.Rows {
+		split[s.Row.Type+" "+s.Row.Name] = s
+	}
+	for i := range d.Endpoints {
+		e := &d.Endpoints[i]
+		s, ok := split[e.Method+" "+e.Name]
+		if !ok {
+			continue
+		}
+		e.BodySplit = &BodySplitDoc{Kind: s.Kind, Successes: s.Successes, LoginPages: round2(s.LoginPages), Real: round2(s.Real), Shared: s.Shared, Arithmetic: s.Arithmetic}
+		switch s.Kind {
+		case model.SplitReference, model.SplitExact, model.SplitShared, model.SplitReal:
+			if s.Successes > 0 {
+				p := round2(100 * s.LoginShare())
+				e.LoginPagePct = &p
+			}
+		}
+	}
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
 // SummaryOf returns the run's Aggregated row as a Summary, nil when the
 // run has none.
@@ -240,7 +357,7 @@ func SummaryOf(r *correlate.Run) *Summary {
 // so a hotspot or change in the report is always about a row the rules saw.
 func EndpointsOf(r *correlate.Run) []Endpoint {
 	out := []Endpoint{}
-	for _, s := range rules.RequestRows(r) {
+	for _, s := range model.RequestRows(r) {
 		out = append(out, Endpoint{Method: s.Type, Name: s.Name, Requests: s.Requests, Failures: s.Failures,
 			MedianMS: s.Median, P95MS: s.P95, P99MS: s.P99, MaxMS: s.Max, AverageMS: s.Average, RPS: s.RPS,
 			FailurePct: FailurePct(s.Failures, s.Requests)})
@@ -273,7 +390,11 @@ func MissingEvidence(r *correlate.Run, fs []rules.Finding) []string {
 	}
 	for _, c := range r.Clock {
 		if c.Method == "unknown" || c.Zone == "unknown" {
-			set[fmt.Sprintf("clock of %s unresolved: its times could not be put on UTC", c.File)] = true
+			m := fmt.Sprintf("clock of %s unresolved: its times could not be put on UTC", c.File)
+			if c.LeftOut > 0 {
+				m += fmt.Sprintf(" (%d event(s) left out of every run)", c.LeftOut)
+			}
+			set[m] = true
 		}
 	}
 	out := make([]string, 0, len(set))
@@ -284,8 +405,8 @@ func MissingEvidence(r *correlate.Run, fs []rules.Finding) []string {
 	return out
 }
 
-// sortedFindings copies fs ordered by severity (highest first), then ID,
-// then summary, with nil evidence lists made empty.
+// sortedFindings copies fs in the rules' lead order (the cause first,
+// symptoms after it), with nil evidence lists made empty.
 func sortedFindings(fs []rules.Finding) []rules.Finding {
 	out := make([]rules.Finding, len(fs))
 	copy(out, fs)
@@ -294,16 +415,7 @@ func sortedFindings(fs []rules.Finding) []rules.Finding {
 			out[i].Evidence = []rules.Evidence{}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		si, sj := sevRank(out[i].Severity), sevRank(out[j].Severity)
-		if si != sj {
-			return si > sj
-		}
-		if out[i].ID != out[j].ID {
-			return out[i].ID < out[j].ID
-		}
-		return out[i].Summary < out[j].Summary
-	})
+	rules.SortFindings(out)
 	return out
 }
 

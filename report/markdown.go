@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -20,6 +22,14 @@ type MarkdownOptions struct {
 	// Rules are the rules that were evaluated, so that those that found
 	// nothing can be named under "Not confirmed". Optional.
 	Rules []RuleInfo
+	// TimelineImage is the link to the timeline chart written beside the
+	// document (`--out report.md` → report.timeline.svg); the first run's
+	// section shows it. "" for none.
+	TimelineImage string
+	// Checks are the rules' statuses per run (rules.RunResult.Checks),
+	// keyed by run name: which could not be checked, and for lack of what.
+	// When given they replace Rules' "checked, no finding" list.
+	Checks map[string][]rules.CheckStatus
 }
 
 // RuleInfo names a rule that was evaluated.
@@ -48,12 +58,17 @@ func (o MarkdownOptions) minConf() float64 {
 	return o.MinConfidence
 }
 
-// WriteMarkdown writes the diagnosis a person would have written for each
-// run: evidence sources, headline metrics against targets, confirmed
-// findings with cited lines, measurement gaps, what was not confirmed, a
-// conclusion and next steps. Paths are as the analysis names them
-// (relative to the analysed folder); every piece of log text is escaped
-// (escape.go).
+// WriteMarkdown writes the diagnosis a person would have written. With
+// several runs it opens with the overview (one row per run with its
+// conclusion) and the findings that hold for several runs, said once.
+// Per run: the conclusion first (root cause or "this run does not
+// measure the application", why, impact, what it is not, evidence, fix,
+// caveats, then the symptoms), the headline metrics, the findings in lead
+// order with the columns that matter, what was and could not be checked,
+// measurement gaps, next steps, the evidence sources and an evidence
+// appendix holding the cited lines as the files hold them. Paths are as
+// the analysis names them (relative to the analysed folder); every piece
+// of log text is escaped (escape.go).
 func WriteMarkdown(w io.Writer, a *correlate.Analysis, findings map[string][]rules.Finding, opt MarkdownOptions) error {
 	ew := &errWriter{w: w}
 	if len(a.Runs) == 0 {
@@ -62,13 +77,18 @@ func WriteMarkdown(w io.Writer, a *correlate.Analysis, findings map[string][]rul
 		writeWarningsMarkdown(ew, "\n## Input warnings\n\n", InputWarnings(a.Sources))
 		return ew.err
 	}
+	v := buildView(a, findings, opt.Checks, opt.targets())
+	if len(v.runs) > 1 {
+		writeMarkdownOverview(ew, v)
+	}
 	shown := map[string]bool{}
-	for i, r := range a.Runs {
-		if i > 0 {
+	for i, rv := range v.runs {
+		if i > 0 || len(v.runs) > 1 {
 			ew.print("\n---\n\n")
 		}
-		writeRunMarkdown(ew, a, r, findings[r.Name], opt)
-		for _, s := range runAudits(a, r) {
+		writeRunMarkdown(ew, a, v, rv, opt)
+		opt.TimelineImage = "" // one chart file holds every run
+		for _, s := range runAudits(a, rv.run) {
 			shown[s.Path] = true
 		}
 	}
@@ -82,16 +102,35 @@ func WriteMarkdown(w io.Writer, a *correlate.Analysis, findings map[string][]rul
 	return ew.err
 }
 
-func writeRunMarkdown(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs []rules.Finding, opt MarkdownOptions) {
-	fs = sortedFindings(fs)
-	var confirmed, weak []rules.Finding
-	for _, f := range fs {
-		if f.Confidence >= opt.minConf() {
-			confirmed = append(confirmed, f)
+func writeMarkdownOverview(ew *errWriter, v *diagnosisView) {
+	ew.printf("# Diagnosis (evidence-based): %d runs\n\n## Overview\n\n", len(v.runs))
+	ew.print("| " + strings.Join(overviewHeader, " | ") + " |\n|")
+	for i := range overviewHeader {
+		if i >= 2 && i <= 6 {
+			ew.print("--:|")
 		} else {
-			weak = append(weak, f)
+			ew.print("---|")
 		}
 	}
+	ew.print("\n")
+	for _, row := range v.overview(0) {
+		cells := row.cells()
+		for i, c := range cells {
+			cells[i] = MarkdownText(c)
+		}
+		ew.print("| " + strings.Join(cells, " | ") + " |\n")
+	}
+	if len(v.across) > 0 {
+		ew.print("\n## Across runs\n\nSaid once here; each run below refers to it.\n\n")
+		for _, af := range v.across {
+			ew.printf("- **%s** (%s) — %s. Holds for %d runs: %s.\n", MarkdownText(af.id), MarkdownText(af.severity),
+				MarkdownText(af.headline), len(af.runs), MarkdownText(runNames(af.runs, 0)))
+		}
+	}
+}
+
+func writeRunMarkdown(ew *errWriter, a *correlate.Analysis, v *diagnosisView, rv *runView, opt MarkdownOptions) {
+	r, fs := rv.run, rv.findings
 	p := ParamsOf(r)
 	ew.printf("# Diagnosis (evidence-based): %s\n\n", MarkdownText(r.Name))
 	var facts []string
@@ -115,35 +154,129 @@ func writeRunMarkdown(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs
 	for _, f := range facts {
 		ew.printf("- %s\n", f)
 	}
-	if rf := readFirst(fs); rf != "" {
-		ew.printf("\n> **Read first:** %s.\n", MarkdownText(rf))
+	if opt.TimelineImage != "" {
+		ew.printf("\n![Timeline of each run: users, requests/s, failures/s, 5xx, pooler errors, rate-limit hits, incident windows (UTC)](%s)\n", opt.TimelineImage)
 	}
 
-	audits := runAudits(a, r)
-	writeSourcesSection(ew, audits, r.Clock, r)
+	ew.print("\n## Conclusion\n\n")
+	for _, l := range conclusionLines(rv.conclusion, func(e rules.Evidence) string { return citeMarkdown(e) }) {
+		if l.label == "" {
+			ew.printf("  %s\n", l.text)
+			continue
+		}
+		text := MarkdownText(l.text)
+		if l.label == "Evidence" {
+			text = l.text
+		}
+		ew.printf("- **%s:** %s\n", MarkdownText(l.label), text)
+	}
 
 	writeMetricsSection(ew, r, opt.targets())
+	if eff := effectiveFailures(r, v.bodies.Of(r)); eff != "" {
+		ew.printf("\nEffective failure rate: %s.\n", MarkdownText(eff))
+	}
 
-	ew.print("\n## Confirmed findings\n\n")
-	if len(confirmed) == 0 {
+	ew.print("\n## Findings (the cause first, symptoms after it)\n\n")
+	confirmed := 0
+	for _, f := range fs {
+		if f.Confidence >= opt.minConf() {
+			confirmed++
+		}
+	}
+	if confirmed == 0 {
 		ew.printf("No finding reached confidence %s.\n", conf(opt.minConf()))
 	}
-	for i, f := range confirmed {
-		writeFindingMarkdown(ew, i+1, f)
+	n := 0
+	for _, f := range fs {
+		if f.Confidence < opt.minConf() {
+			continue // listed as not confirmed under What was checked
+		}
+		n++
+		if rv.repeated[findingKey(f)] {
+			ew.printf("### %d. %s\n\nSeverity **%s** · confidence %s · rule %s. %s — the same finding holds for other runs (see Across runs).\n\n",
+				n, MarkdownText(f.Title), MarkdownText(f.Severity), conf(f.Confidence), MarkdownCode(f.ID), MarkdownText(rules.Headline(f)))
+			continue
+		}
+		writeFindingMarkdown(ew, n, f)
 	}
 
-	writeGapsSection(ew, r, fs, audits)
+	writeChecksSection(ew, rv, fs, opt)
+	writeGapsSection(ew, r, fs, runAudits(a, r))
 
-	ew.print("\n## Not confirmed\n\n")
-	n := 0
+	ew.print("\n## Next steps\n\n")
+	steps := nextSteps(fs, MissingEvidence(r, fs))
+	if len(steps) == 0 {
+		ew.print("None suggested by the evidence.\n")
+	}
+	for i, s := range steps {
+		ew.printf("%d. %s\n", i+1, s)
+	}
+
+	writeSourcesSection(ew, runAudits(a, r), r.Clock, r)
+
+	entries, heads := appendix(fs, rv.conclusion)
+	if len(entries) > 0 {
+		ew.print("\n## Evidence appendix\n\nThe cited lines as the files hold them.")
+		if len(heads) > 0 {
+			ew.print(" Columns of Locust's rows:\n\n")
+			for _, h := range heads {
+				ew.printf("- %s\n", MarkdownText(h))
+			}
+			ew.print("\nLines:")
+		}
+		ew.print("\n\n")
+		for _, e := range entries {
+			ew.printf("- %s: %s\n", MarkdownCode(e.ref), MarkdownCode(e.text))
+		}
+	}
+}
+
+// citeMarkdown is a citation in the document body: where (code), and the
+// columns that matter or why it is cited.
+func citeMarkdown(e rules.Evidence) string {
+	s := MarkdownCode(evidenceRef(e))
+	if e.Time != nil {
+		s += " (" + utc(*e.Time) + ")"
+	}
+	switch {
+	case e.Note != "" && isTableRow(e):
+		return s + " — " + MarkdownText(e.Note)
+	case e.Note != "":
+		return s + " — " + MarkdownText(e.Note) + ": " + MarkdownCode(clipText(e.Text, 200))
+	}
+	return s + ": " + MarkdownCode(clipText(e.Text, 200))
+}
+
+// writeChecksSection says what was checked: the rules that could not run
+// for lack of evidence, grouped by what they lacked, and the ones that
+// read their evidence and found nothing. Without statuses it falls back
+// to the rules list.
+func writeChecksSection(ew *errWriter, rv *runView, fs []rules.Finding, opt MarkdownOptions) {
+	ew.print("\n## What was checked\n\n")
+	var weak []rules.Finding
+	for _, f := range fs {
+		if f.Confidence < opt.minConf() {
+			weak = append(weak, f)
+		}
+	}
 	for _, f := range weak {
-		ew.printf("- %s (%s, confidence %s): %s\n", MarkdownText(f.Title), MarkdownText(f.ID), conf(f.Confidence), MarkdownText(f.Summary))
-		n++
+		ew.printf("- Not confirmed: %s (%s, confidence %s): %s\n", MarkdownText(f.Title), MarkdownText(f.ID), conf(f.Confidence), MarkdownText(rules.Headline(f)))
+	}
+	if len(rv.checks) > 0 {
+		cannot, order, nothing := checkGroups(rv.checks)
+		for _, k := range order {
+			ew.printf("- Cannot be checked without %s: %s.\n", MarkdownText(k), MarkdownText(strings.Join(cannot[k], ", ")))
+		}
+		if len(nothing) > 0 {
+			ew.printf("- Checked, no finding: %s.\n", MarkdownText(strings.Join(nothing, ", ")))
+		}
+		return
 	}
 	fired := map[string]bool{}
 	for _, f := range fs {
 		fired[f.ID] = true
 	}
+	n := len(weak)
 	for _, ri := range opt.Rules {
 		if fired[ri.ID] {
 			continue
@@ -152,18 +285,7 @@ func writeRunMarkdown(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs
 		n++
 	}
 	if n == 0 {
-		ew.print("Nothing: every finding above reached the confidence threshold.\n")
-	}
-
-	writeConclusion(ew, r, confirmed, opt.targets())
-
-	ew.print("\n## Next steps\n\n")
-	steps := nextSteps(confirmed, MissingEvidence(r, fs))
-	if len(steps) == 0 {
-		ew.print("None suggested by the evidence.\n")
-	}
-	for i, s := range steps {
-		ew.printf("%d. %s\n", i+1, s)
+		ew.print("Every rule that ran produced a finding above.\n")
 	}
 }
 
@@ -176,7 +298,7 @@ func writeSourcesSection(ew *errWriter, audits []parsers.Audit, clocks []correla
 		cells := sourceClocks(audits, clocks, MarkdownText, "—")
 		for i, s := range audits {
 			ew.printf("| %s | %s | %s | %s | %s | %s |\n", MarkdownCodeCell(s.Path), MarkdownText(s.Format),
-				rules.Thousands(s.Lines), rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), cells[i])
+				humanize.Thousands(s.Lines), humanize.Thousands(s.Records+s.Folded), humanize.Thousands(s.Unparsed), cells[i])
 		}
 	}
 	for _, c := range nameStamps(clocks, r) {
@@ -290,17 +412,17 @@ func metricLines(r *correlate.Run, t rules.Targets) []metricLine {
 	}
 	fp := FailurePct(agg.Failures, agg.Requests)
 	lines := []metricLine{
-		{"Requests", rules.Thousands(agg.Requests), "", ""},
-		{"Failures", fmt.Sprintf("%s (%s)", rules.Thousands(agg.Failures), pct(fp)), "< " + pct(t.FailurePct), status(fp < t.FailurePct)},
+		{"Requests", humanize.Thousands(agg.Requests), "", ""},
+		{"Failures", fmt.Sprintf("%s (%s)", humanize.Thousands(agg.Failures), pct(fp)), "< " + pct(t.FailurePct), status(fp < t.FailurePct)},
 		{"Median", msCell(agg.Median), "", ""},
-		{"p95", msCell(agg.P95), "< " + rules.Millis(t.P95MS), under(agg.P95, t.P95MS)},
-		{"p99", msCell(agg.P99), "< " + rules.Millis(t.P99MS), under(agg.P99, t.P99MS)},
+		{"p95", msCell(agg.P95), "< " + humanize.Millis(t.P95MS), under(agg.P95, t.P95MS)},
+		{"p99", msCell(agg.P99), "< " + humanize.Millis(t.P99MS), under(agg.P99, t.P99MS)},
 		{"RPS", rpsText(agg.RPS), "", ""},
 	}
-	if lr := rules.LoginRow(r); lr != nil && lr.Requests > 0 {
+	if lr := model.LoginRow(r); lr != nil && lr.Requests > 0 {
 		succ := 100 - FailurePct(lr.Failures, lr.Requests)
 		lines = append(lines, metricLine{"Auth success (" + lr.Name + ")",
-			fmt.Sprintf("%s (%s/%s ok)", pct(succ), rules.Thousands(lr.Requests-lr.Failures), rules.Thousands(lr.Requests)),
+			fmt.Sprintf("%s (%s/%s ok)", pct(succ), humanize.Thousands(lr.Requests-lr.Failures), humanize.Thousands(lr.Requests)),
 			"> " + pct(t.AuthSuccessPct), status(succ > t.AuthSuccessPct)})
 	}
 	return lines
@@ -312,7 +434,7 @@ func msCell(p *float64) string {
 	if p == nil {
 		return "N/A"
 	}
-	h := rules.Millis(*p)
+	h := humanize.Millis(*p)
 	if raw := rawMS(p) + " ms"; raw != h {
 		return h + " (" + raw + ")"
 	}
@@ -354,14 +476,7 @@ func writeFindingMarkdown(ew *errWriter, n int, f rules.Finding) {
 	if len(f.Evidence) > 0 {
 		ew.print("Evidence:\n\n")
 		for _, e := range f.Evidence {
-			ew.printf("- %s", MarkdownCode(evidenceRef(e)))
-			if e.Time != nil {
-				ew.printf(" (%s)", utc(*e.Time))
-			}
-			if e.Text != "" {
-				ew.printf(": %s", MarkdownCode(e.Text))
-			}
-			ew.print("\n")
+			ew.printf("- %s\n", citeMarkdown(e))
 		}
 		ew.print("\n")
 	}
@@ -399,10 +514,10 @@ func writeGapsSection(ew *errWriter, r *correlate.Run, fs []rules.Finding, audit
 		}
 		switch {
 		case s.Format == "unknown":
-			ew.printf("- %s: format not recognised; its %s lines were not used\n", MarkdownCode(s.Path), rules.Thousands(s.Lines))
+			ew.printf("- %s: format not recognised; its %s lines were not used\n", MarkdownCode(s.Path), humanize.Thousands(s.Lines))
 			n++
 		case s.Unparsed > 0:
-			ew.printf("- %s: %s unparsed %s", MarkdownCode(s.Path), rules.Thousands(s.Unparsed), rules.Plural(s.Unparsed, "line", "lines"))
+			ew.printf("- %s: %s unparsed %s", MarkdownCode(s.Path), humanize.Thousands(s.Unparsed), humanize.Plural(s.Unparsed, "line", "lines"))
 			if len(s.UnparsedExamples) > 0 {
 				ex := s.UnparsedExamples[0]
 				ew.printf(", e.g. line %d: %s", ex.Line, MarkdownCode(ex.Text))
@@ -431,38 +546,8 @@ func writeWarningsMarkdown(ew *errWriter, heading string, warnings []string) {
 	}
 }
 
-func writeConclusion(ew *errWriter, r *correlate.Run, confirmed []rules.Finding, t rules.Targets) {
-	ew.print("\n## Conclusion\n\n")
-	var missed []string
-	for _, l := range metricLines(r, t) {
-		if l.status == "misses" {
-			missed = append(missed, l.name+" "+l.value+", target "+l.target)
-		}
-	}
-	switch {
-	case len(confirmed) == 0 && len(missed) == 0:
-		ew.print("No finding was confirmed and every metric with a target meets it.\n")
-	case len(confirmed) == 0:
-		ew.printf("No cause was confirmed from the evidence, but the run misses %s.\n", MarkdownText(strings.Join(missed, "; ")))
-	default:
-		top := confirmed[0]
-		ew.printf("The evidence supports: **%s** (%s, confidence %s). %s\n", MarkdownText(top.Title), MarkdownText(top.Severity),
-			conf(top.Confidence), MarkdownText(top.Summary))
-		if len(confirmed) > 1 {
-			var others []string
-			for _, f := range confirmed[1:] {
-				others = append(others, f.Title)
-			}
-			ew.printf("\nAlso confirmed: %s.\n", MarkdownText(strings.Join(others, "; ")))
-		}
-		if len(missed) > 0 {
-			ew.printf("\nTargets missed: %s.\n", MarkdownText(strings.Join(missed, "; ")))
-		}
-	}
-}
-
-// nextSteps are the findings' recommendations in severity order, unique,
-// then a request for the evidence that was missing.
+// nextSteps are the findings' recommendations in lead order, unique, then
+// a request for the evidence that was missing.
 func nextSteps(confirmed []rules.Finding, missing []string) []string {
 	seen := map[string]bool{}
 	var out []string

@@ -1,141 +1,17 @@
 package report
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
 )
 
-// RunParams are the parameters of a run that can be read without running
-// anything: from its name (the user encodes them there:
-// hasil_test_v19_100u_nolimit_pool140_no_export) and from Locust's own
-// record of its options (console log command line, HTML report meta).
-type RunParams struct {
-	Version  string `json:"version,omitempty"` // "v19"
-	Users    int64  `json:"users,omitempty"`   // "100u", or -u from the command line
-	Pool     int64  `json:"pool,omitempty"`    // "pool140"
-	NoExport bool   `json:"no_export,omitempty"`
-	NoAdmin  bool   `json:"no_admin,omitempty"`
-	NoLimit  bool   `json:"nolimit,omitempty"`
-	// Stamp is a name suffix _YYYYMMDD_HHMMSS: the load host's local wall
-	// clock at start, written "2026-01-11 11:42:25 (local)".
-	Stamp string `json:"stamp,omitempty"`
-	// Words are the name's other tokens ("pgbouncer", "redis", "multi").
-	Words []string `json:"words,omitempty"`
+// RunParams are a run's parameters read from its name and Locust's meta;
+// they moved to model (the rules read them too). The JSON names are
+// unchanged.
+type RunParams = model.RunParams
 
-	// From Locust's meta (console log or HTML report), when present.
-	CommandLine string `json:"command_line,omitempty"`
-	SpawnRate   string `json:"spawn_rate,omitempty"`
-	RunTime     string `json:"run_time,omitempty"`
-	Tags        string `json:"tags,omitempty"`
-	ExcludeTags string `json:"exclude_tags,omitempty"`
-	Host        string `json:"host,omitempty"`
-}
+// ParseRunName reads the parameters encoded in a run name (model.ParseRunName).
+func ParseRunName(name string) RunParams { return model.ParseRunName(name) }
 
-// ParseRunName reads the parameters encoded in a run name.
-func ParseRunName(name string) RunParams {
-	var p RunParams
-	toks := strings.Split(name, "_")
-	// The user's prefix "hasil_test" ("test result") carries nothing.
-	if len(toks) >= 2 && toks[0] == "hasil" && toks[1] == "test" {
-		toks = toks[2:]
-	}
-	for i := 0; i < len(toks); i++ {
-		t := toks[i]
-		low := strings.ToLower(t)
-		switch {
-		case t == "":
-		case isVersion(low):
-			p.Version = low
-		case strings.HasSuffix(low, "u") && isDigits(low[:len(low)-1]):
-			p.Users, _ = strconv.ParseInt(low[:len(low)-1], 10, 64)
-		case strings.HasPrefix(low, "pool") && isDigits(low[4:]):
-			p.Pool, _ = strconv.ParseInt(low[4:], 10, 64)
-		case low == "nolimit":
-			p.NoLimit = true
-		case low == "noexport":
-			p.NoExport = true
-		case low == "noadmin":
-			p.NoAdmin = true
-		case low == "no" && i+1 < len(toks) && strings.EqualFold(toks[i+1], "export"):
-			p.NoExport = true
-			i++
-		case low == "no" && i+1 < len(toks) && strings.EqualFold(toks[i+1], "admin"):
-			p.NoAdmin = true
-			i++
-		case len(t) == 8 && isDigits(t) && i+1 < len(toks) && len(toks[i+1]) == 6 && isDigits(toks[i+1]):
-			d, c := t, toks[i+1]
-			p.Stamp = d[:4] + "-" + d[4:6] + "-" + d[6:] + " " + c[:2] + ":" + c[2:4] + ":" + c[4:] + " (local)"
-			i++
-		default:
-			p.Words = append(p.Words, t)
-		}
-	}
-	return p
-}
-
-// ParamsOf reads a run's parameters from its name and its meta rows
-// (command line, spawn rate, tags...). Meta wins over the name for users.
-func ParamsOf(r *correlate.Run) RunParams {
-	p := ParseRunName(r.Name)
-	p.CommandLine = r.MetaValue("command_line")
-	p.SpawnRate = r.MetaValue("spawn_rate")
-	p.RunTime = r.MetaValue("run_time")
-	p.Tags = r.MetaValue("tags")
-	p.ExcludeTags = r.MetaValue("exclude_tags")
-	p.Host = r.MetaValue("host")
-	if u, err := strconv.ParseInt(r.MetaValue("users"), 10, 64); err == nil && u > 0 {
-		p.Users = u
-	}
-	return p
-}
-
-// Label is a short human form: "v19 · 100 users · pool 140 · no export".
-func (p RunParams) Label() string {
-	var parts []string
-	if p.Version != "" {
-		parts = append(parts, p.Version)
-	}
-	if p.Users > 0 {
-		parts = append(parts, strconv.FormatInt(p.Users, 10)+" users")
-	}
-	if p.Pool > 0 {
-		parts = append(parts, "pool "+strconv.FormatInt(p.Pool, 10))
-	}
-	if p.NoLimit {
-		parts = append(parts, "rate limits off")
-	}
-	if p.NoExport {
-		parts = append(parts, "no export")
-	}
-	if p.NoAdmin {
-		parts = append(parts, "no admin")
-	}
-	if len(p.Words) > 0 {
-		// The name's remaining words describe the run together
-		// ("pool exhaustion", "pgbouncer redis"), not one parameter each.
-		parts = append(parts, strings.Join(p.Words, " "))
-	}
-	if p.Tags != "" {
-		parts = append(parts, "tags "+p.Tags)
-	}
-	if p.ExcludeTags != "" {
-		parts = append(parts, "exclude-tags "+p.ExcludeTags)
-	}
-	return strings.Join(parts, " · ")
-}
-
-func isVersion(s string) bool { return len(s) >= 2 && s[0] == 'v' && isDigits(s[1:]) }
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+// ParamsOf reads a run's parameters from its name and meta (model.ParamsOf).
+func ParamsOf(r *correlate.Run) RunParams { return model.ParamsOf(r) }

@@ -15,10 +15,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
+	"github.com/logcorr/logcorr/internal/parquet"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -145,11 +143,8 @@ func writeArrowIPC(w io.Writer, _ string, rec arrow.RecordBatch) error {
 }
 
 func writeParquet(w io.Writer, _ string, rec arrow.RecordBatch) error {
-	props := parquet.NewWriterProperties(
-		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithCreatedBy("logcorr"), // no library version: same inputs, same bytes
-	)
-	fw, err := pqarrow.NewFileWriter(rec.Schema(), w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	// zstd, and no library version in created_by: same inputs, same bytes.
+	fw, err := parquet.NewWriter(w, rec.Schema(), parquet.Options{Codec: parquet.Zstd, CreatedBy: "logcorr"})
 	if err != nil {
 		return err
 	}

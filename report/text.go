@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -18,6 +20,9 @@ type TextOptions struct {
 	Targets rules.Targets
 	// Evidence is how many cited lines to print per finding (0: 2; <0: none).
 	Evidence int
+	// Checks are the rules' statuses per run (rules.RunResult.Checks),
+	// keyed by run name: what could not be checked, and why. Optional.
+	Checks map[string][]rules.CheckStatus
 }
 
 const (
@@ -61,8 +66,14 @@ func (o TextOptions) status(s string) string {
 	return s
 }
 
-// WriteText writes the terminal summary: per run, its headline figures
-// against the targets and its findings with their first cited lines. All
+// WriteText writes the terminal summary. With several runs it opens with
+// the overview (one row per run with its conclusion) and the findings that
+// hold for several runs, said once; then, per run: its conclusion (the
+// root cause or that it does not measure the application, why, impact,
+// what it is not, evidence, fix, caveats, the symptoms after them), its
+// headline figures against the targets, its findings in lead order with
+// the columns that matter, what could not be checked, the evidence
+// appendix (the cited lines as the files hold them) and its sources. All
 // log text is passed through SanitizeTerminal; colour codes are the only
 // escape sequences written, and only with opt.Color.
 func WriteText(w io.Writer, a *correlate.Analysis, findings map[string][]rules.Finding, opt TextOptions) error {
@@ -78,91 +89,169 @@ func WriteText(w io.Writer, a *correlate.Analysis, findings map[string][]rules.F
 	if len(a.Runs) == 0 {
 		ew.print("No Locust run found.\n")
 	}
-	for i, r := range a.Runs {
-		if i > 0 {
+	v := buildView(a, findings, opt.Checks, t)
+	if len(v.runs) > 1 {
+		if err := writeTextOverview(w, ew, v, opt); err != nil {
+			return err
+		}
+	}
+	for i, rv := range v.runs {
+		if i > 0 || len(v.runs) > 1 {
 			ew.print("\n")
 		}
-		ew.printf("%s\n", opt.paint(ansiBold, "Run "+SanitizeTerminal(r.Name)))
-		win := windowText(r)
-		if win == "" {
-			win = "window unknown"
+		if err := writeTextRun(w, ew, a, v, rv, t, nev, opt); err != nil {
+			return err
 		}
-		ew.printf("  %s, peak %d users", win, r.UsersMax)
-		if l := ParamsOf(r).Label(); l != "" {
-			ew.printf(", %s", SanitizeTerminal(l))
+	}
+	writeTextInput(ew, a)
+	return ew.err
+}
+
+// writeTextOverview opens a summary of several runs: the runs side by
+// side with their conclusions, then what holds for several of them.
+func writeTextOverview(w io.Writer, ew *errWriter, v *diagnosisView, opt TextOptions) error {
+	ew.printf("%s\n", opt.paint(ansiBold, fmt.Sprintf("%d runs, in time order", len(v.runs))))
+	if ew.err != nil {
+		return ew.err
+	}
+	tb := newTableN(w, len(overviewHeader), 2, 4, 5, 6, 7)
+	hdr := make([]any, len(overviewHeader))
+	for i, h := range overviewHeader {
+		hdr[i] = h
+	}
+	tb.Header(hdr...)
+	for _, row := range v.overview(90) {
+		cells := row.cells()
+		out := make([]any, len(cells))
+		for i, c := range cells {
+			out[i] = SanitizeTerminal(c)
 		}
-		ew.print("\n\n")
-		if rf := readFirst(findings[r.Name]); rf != "" {
-			ew.printf("  %s %s\n\n", opt.paint(ansiBold, "Read first:"), rf)
+		if err := tb.Append(out...); err != nil {
+			return err
 		}
-		if ew.err != nil {
-			return ew.err
+	}
+	if err := tb.Render(); err != nil {
+		return err
+	}
+	if len(v.across) > 0 {
+		ew.printf("\n%s\n", opt.paint(ansiBold, "Across runs (said once; each run below refers to it)"))
+		for _, af := range v.across {
+			ew.printf("  %s %s — %s; holds for %d runs: %s\n", opt.sev(SanitizeTerminal(af.severity)), opt.paint(ansiBold, SanitizeTerminal(af.id)),
+				SanitizeTerminal(af.headline), len(af.runs), SanitizeTerminal(runNames(af.runs, 8)))
 		}
-		if lines := metricLines(r, t); lines != nil {
-			tb := newTableN(w, 4, 1)
-			tb.Header("metric", "value", "target", "status")
-			for _, l := range lines {
-				target, st := l.target, l.status
-				if target == "" {
-					target, st = "-", "-"
-				}
-				if err := tb.Append(SanitizeTerminal(l.name), l.value, target, opt.status(st)); err != nil {
-					return err
-				}
+	}
+	return ew.err
+}
+
+func writeTextRun(w io.Writer, ew *errWriter, a *correlate.Analysis, v *diagnosisView, rv *runView, t rules.Targets, nev int, opt TextOptions) error {
+	r := rv.run
+	ew.printf("%s\n", opt.paint(ansiBold, "Run "+SanitizeTerminal(r.Name)))
+	win := windowText(r)
+	if win == "" {
+		win = "window unknown"
+	}
+	ew.printf("  %s, %s", win, peakUsers(UsersMaxOf(r)))
+	if l := ParamsOf(r).Label(); l != "" {
+		ew.printf(", %s", SanitizeTerminal(l))
+	}
+	ew.print("\n\n")
+	for _, l := range conclusionLines(rv.conclusion, citeNote) {
+		label := l.label
+		if label != "" {
+			label += ":"
+		}
+		ew.printf("  %s %s\n", opt.paint(ansiBold, padRight(label, 11)), SanitizeTerminal(l.text))
+	}
+	ew.print("\n")
+	if ew.err != nil {
+		return ew.err
+	}
+	if lines := metricLines(r, t); lines != nil {
+		tb := newTableN(w, 4, 1)
+		tb.Header("metric", "value", "target", "status")
+		for _, l := range lines {
+			target, st := l.target, l.status
+			if target == "" {
+				target, st = "-", "-"
 			}
-			if err := tb.Render(); err != nil {
-				return err
-			}
-		} else {
-			ew.print("  No Aggregated row: Locust's totals are missing.\n")
-		}
-		fs := sortedFindings(findings[r.Name])
-		if len(fs) == 0 {
-			ew.print("\nNo findings.\n")
-			if err := writeTextSources(w, ew, a, r); err != nil {
-				return err
-			}
-			continue
-		}
-		ew.print("\n")
-		if ew.err != nil {
-			return ew.err
-		}
-		tb := newTableN(w, 4, 3)
-		tb.Header("severity", "finding", "title", "confidence")
-		for _, f := range fs {
-			if err := tb.Append(opt.sev(SanitizeTerminal(f.Severity)), SanitizeTerminal(f.ID), SanitizeTerminal(f.Title), conf(f.Confidence)); err != nil {
+			if err := tb.Append(SanitizeTerminal(l.name), l.value, target, opt.status(st)); err != nil {
 				return err
 			}
 		}
 		if err := tb.Render(); err != nil {
 			return err
 		}
+		if eff := effectiveFailures(r, v.bodies.Of(r)); eff != "" {
+			ew.printf("  Effective failure rate: %s\n", SanitizeTerminal(eff))
+		}
+	} else {
+		ew.print("  No Aggregated row: Locust's totals are missing.\n")
+	}
+	fs := rv.findings
+	if len(fs) == 0 {
+		ew.print("\nNo findings.\n")
+	} else {
+		ew.print("\n")
+		if ew.err != nil {
+			return ew.err
+		}
+		tb := newTableN(w, 5, 4)
+		tb.Header("severity", "role", "finding", "title", "confidence")
 		for _, f := range fs {
-			if f.Summary == "" && (nev < 0 || len(f.Evidence) == 0) {
-				continue
-			}
-			ew.printf("\n%s %s\n", opt.sev(SanitizeTerminal(f.Severity)), opt.paint(ansiBold, SanitizeTerminal(f.ID)))
-			if f.Summary != "" {
-				ew.printf("  %s\n", SanitizeTerminal(f.Summary))
-			}
-			for j, e := range f.Evidence {
-				if nev < 0 || j == nev {
-					if more := len(f.Evidence) - j; nev >= 0 && more > 0 {
-						ew.printf("  %s\n", opt.paint(ansiDim, fmt.Sprintf("… %d more cited line(s) in the report", more)))
-					}
-					break
-				}
-				ref := SanitizeTerminal(evidenceRef(e))
-				ew.printf("  %s: %s\n", opt.paint(ansiCyan, ref), clipText(SanitizeTerminal(e.Text), 200))
+			if err := tb.Append(opt.sev(SanitizeTerminal(f.Severity)), SanitizeTerminal(f.Role), SanitizeTerminal(f.ID), SanitizeTerminal(f.Title), conf(f.Confidence)); err != nil {
+				return err
 			}
 		}
-		if err := writeTextSources(w, ew, a, r); err != nil {
+		if err := tb.Render(); err != nil {
 			return err
 		}
 	}
-	writeTextInput(ew, a)
-	return ew.err
+	for _, f := range fs {
+		if rv.repeated[findingKey(f)] {
+			ew.printf("\n%s %s: %s %s\n", opt.sev(SanitizeTerminal(f.Severity)), opt.paint(ansiBold, SanitizeTerminal(f.ID)),
+				SanitizeTerminal(rules.Headline(f)), opt.paint(ansiDim, "(also in other runs: see Across runs)"))
+			continue
+		}
+		if f.Summary == "" && (nev < 0 || len(f.Evidence) == 0) {
+			continue
+		}
+		ew.printf("\n%s %s\n", opt.sev(SanitizeTerminal(f.Severity)), opt.paint(ansiBold, SanitizeTerminal(f.ID)))
+		if f.Summary != "" {
+			ew.printf("  %s\n", SanitizeTerminal(f.Summary))
+		}
+		for j, e := range f.Evidence {
+			if nev < 0 || j == nev {
+				if more := len(f.Evidence) - j; nev >= 0 && more > 0 {
+					ew.printf("  %s\n", opt.paint(ansiDim, fmt.Sprintf("… %d more cited line(s) in the report", more)))
+				}
+				break
+			}
+			ew.printf("  %s\n", clipText(SanitizeTerminal(citeNote(e)), 400))
+		}
+	}
+	cannot, order, nothing := checkGroups(rv.checks)
+	if len(order) > 0 || len(nothing) > 0 {
+		ew.print("\n")
+	}
+	for _, k := range order {
+		ew.printf("  Cannot be checked without %s: %s\n", SanitizeTerminal(k), SanitizeTerminal(strings.Join(cannot[k], ", ")))
+	}
+	if len(nothing) > 0 {
+		ew.printf("  Checked, no finding: %s\n", SanitizeTerminal(strings.Join(nothing, ", ")))
+	}
+	if nev >= 0 {
+		entries, heads := appendix(fs, rv.conclusion)
+		if len(entries) > 0 {
+			ew.printf("\n%s\n", opt.paint(ansiBold, "Evidence appendix (the cited lines as the files hold them)"))
+			for _, h := range heads {
+				ew.printf("  %s\n", opt.paint(ansiDim, SanitizeTerminal(h)))
+			}
+			for _, e := range entries {
+				ew.printf("  %s: %s\n", opt.paint(ansiCyan, SanitizeTerminal(e.ref)), clipText(SanitizeTerminal(e.text), 400))
+			}
+		}
+	}
+	return writeTextSources(w, ew, a, r)
 }
 
 // writeTextInput ends the summary with what was read overall: how much of
@@ -174,7 +263,7 @@ func writeTextInput(ew *errWriter, a *correlate.Analysis) {
 	odd := map[string][]string{}
 	for _, s := range a.Sources {
 		lines += s.Lines
-		parsed += s.Records + s.Folded
+		parsed += s.Understood()
 		unparsed += s.Unparsed
 		switch s.Format {
 		case "unknown", "empty", "duplicate":
@@ -185,7 +274,7 @@ func writeTextInput(ew *errWriter, a *correlate.Analysis) {
 	if lines > 0 {
 		pct = 100 * float64(parsed) / float64(lines)
 	}
-	ew.printf("\nInput: %d file(s), %s lines, %s unparsed (%.2f %% understood)\n", len(a.Sources), rules.Thousands(lines), rules.Thousands(unparsed), pct)
+	ew.printf("\nInput: %d file(s), %s lines, %s unparsed (%.2f %% understood)\n", len(a.Sources), humanize.Thousands(lines), humanize.Thousands(unparsed), pct)
 	for _, k := range []string{"unknown", "empty", "duplicate"} {
 		if fs := odd[k]; len(fs) > 0 {
 			ew.printf("  %s: %s\n", k, SanitizeTerminal(strings.Join(fs, ", ")))
@@ -218,8 +307,8 @@ func writeTextSources(w io.Writer, ew *errWriter, a *correlate.Analysis, r *corr
 	tb.Header("file", "format", "lines", "parsed", "unparsed", "clock")
 	clocks := sourceClocks(audits, r.Clock, SanitizeTerminal, "-")
 	for i, s := range audits {
-		if err := tb.Append(SanitizeTerminal(s.Path), SanitizeTerminal(s.Format), rules.Thousands(s.Lines),
-			rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), clocks[i]); err != nil {
+		if err := tb.Append(SanitizeTerminal(s.Path), SanitizeTerminal(s.Format), humanize.Thousands(s.Lines),
+			humanize.Thousands(s.Records+s.Folded), humanize.Thousands(s.Unparsed), clocks[i]); err != nil {
 			return err
 		}
 	}
@@ -230,4 +319,21 @@ func writeTextSources(w io.Writer, ew *errWriter, a *correlate.Analysis, r *corr
 		ew.printf("Run name stamp read as local time: %s.\n", clockDesc(c, SanitizeTerminal))
 	}
 	return ew.err
+}
+
+// peakUsers says the peak user count, or that the files wrote none.
+func peakUsers(n *int64) string {
+	if n == nil {
+		return "peak users unknown (no user count in the files)"
+	}
+	return fmt.Sprintf("peak %d users", *n)
+}
+
+// padRight pads s with spaces to n runes (labels line up whether or not
+// they are painted).
+func padRight(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
 }

@@ -33,7 +33,7 @@ type TimelineRun struct {
 	Name         string            `json:"name"`
 	Start        *time.Time        `json:"start"`
 	End          *time.Time        `json:"end"`
-	UsersMax     int64             `json:"users_max"`
+	UsersMax     *int64            `json:"users_max"` // null when no user count was written
 	WindowSource string            `json:"window_source"`
 	Logs         []string          `json:"logs"`
 	Clock        []correlate.Clock `json:"clock"`
@@ -66,8 +66,8 @@ func BuildTimeline(a *correlate.Analysis) *TimelineDoc {
 	d := &TimelineDoc{Schema: TimelineSchema, Clocks: append([]correlate.Clock{}, a.Clocks...),
 		Runs: []TimelineRun{}, Messages: nonNil(a.Messages), Orphans: nonNil(a.Orphans), Warnings: InputWarnings(a.Sources)}
 	for _, r := range a.Runs {
-		rd := buildRun(r, nil)
-		tr := TimelineRun{Name: r.Name, Start: rd.Start, End: rd.End, UsersMax: r.UsersMax, WindowSource: rd.WindowSource,
+		rd := buildRun(r, nil, nil)
+		tr := TimelineRun{Name: r.Name, Start: rd.Start, End: rd.End, UsersMax: UsersMaxOf(r), WindowSource: rd.WindowSource,
 			Logs: rd.Logs, Clock: rd.Clock, LinkStats: rd.LinkStats, LinkedPct: linkedPct(r.LinkStats),
 			Incidents: rd.Incidents, Clusters: rd.Clusters, Buckets: []BucketDoc{}}
 		for _, b := range r.Timeline {
@@ -108,8 +108,8 @@ func WriteTimelineText(w io.Writer, d *TimelineDoc) error {
 		}
 		ew.printf("Run %s\n", SanitizeTerminal(r.Name))
 		if r.Start != nil && r.End != nil {
-			ew.printf("  window %s → %s (%s, from %s), peak %d users\n", r.Start.Format("2006-01-02 15:04:05Z"), r.End.Format("15:04:05Z"),
-				r.End.Sub(*r.Start).Round(time.Second), r.WindowSource, r.UsersMax)
+			ew.printf("  window %s → %s (%s, from %s), %s\n", r.Start.Format("2006-01-02 15:04:05Z"), r.End.Format("15:04:05Z"),
+				r.End.Sub(*r.Start).Round(time.Second), r.WindowSource, peakUsers(r.UsersMax))
 		} else {
 			ew.print("  window unknown (no history and no HTML start/end)\n")
 		}

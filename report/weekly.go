@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -33,9 +35,10 @@ var weeklyHeadings = map[string]map[string]string{
 
 // WriteWeekly writes a weekly report in the shape of the user's
 // WEEKLY_REPORT: summary, main changes, tests and validation per run (with
-// the command line when Locust recorded it), log evidence, metrics against
-// targets (of the last run at the highest user count: the week's main
-// load test), risks, and next week's plan. What the artifacts cannot know
+// the command line when Locust recorded it and each run's conclusion), log
+// evidence, metrics against targets (of the week's last valid full run:
+// not an auth-only run, not one whose figures are login pages; when every
+// full run is invalid it says so), risks, and next week's plan. What the artifacts cannot know
 // (completed tasks, code changes, plans) is left as a marked placeholder.
 func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules.Finding, opt WeeklyOptions) error {
 	h, ok := weeklyHeadings[opt.Lang]
@@ -95,7 +98,7 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 		}
 	}
 	for _, s := range top {
-		ew.printf("- Confirmed (%s): %s — in %d %s\n", MarkdownText(s.f.Severity), MarkdownText(s.f.Title), len(s.runs), rules.Plural(int64(len(s.runs)), "run", "runs"))
+		ew.printf("- Confirmed (%s): %s — in %d %s\n", MarkdownText(s.f.Severity), MarkdownText(s.f.Title), len(s.runs), humanize.Plural(int64(len(s.runs)), "run", "runs"))
 	}
 
 	// Main changes: the code is not in the artifacts; the run parameters are.
@@ -112,8 +115,8 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 	for _, cr := range doc.Runs {
 		r := byName[cr.Name]
 		var desc []string
-		if cr.UsersMax > 0 {
-			desc = append(desc, fmt.Sprintf("%d users", cr.UsersMax))
+		if cr.UsersMax != nil && *cr.UsersMax > 0 {
+			desc = append(desc, fmt.Sprintf("%d users", *cr.UsersMax))
 		}
 		if cr.DurationS != nil {
 			desc = append(desc, fmt.Sprintf("%.0fs", *cr.DurationS))
@@ -131,10 +134,19 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 			desc = append(desc, "exclude admin")
 		}
 		label := "Load test"
+		if r != nil && model.OnlyAuth(r) {
+			label = "Auth-only test"
+		}
 		if cr.Params.Version != "" {
 			label += " " + cr.Params.Version
 		}
+		if cr.Params.Attempt != "" {
+			label += " (attempt " + cr.Params.Attempt + ")"
+		}
 		ew.printf("- %s %s (%s)\n", MarkdownText(label), MarkdownCode(cr.Name), MarkdownText(strings.Join(desc, ", ")))
+		if c := cr.Conclusion; c.Verdict == rules.VerdictInvalid || c.Verdict == rules.VerdictCause {
+			ew.printf("  - Conclusion: %s\n", MarkdownText(c.Text))
+		}
 		if cr.Params.CommandLine != "" {
 			ew.printf("  - Command: %s\n", MarkdownCode(cr.Params.CommandLine))
 		} else {
@@ -142,13 +154,13 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 		}
 		if s := cr.Summary; s != nil {
 			ew.printf("  - Result (Aggregated): %s requests, %s failures (%s), median %s, p95 %s, p99 %s, RPS %s\n",
-				rules.Thousands(s.Requests), rules.Thousands(s.Failures), pct(s.FailurePct), millisP(s.MedianMS), millisP(s.P95MS), millisP(s.P99MS), rpsText(s.RPS))
+				humanize.Thousands(s.Requests), humanize.Thousands(s.Failures), pct(s.FailurePct), millisP(s.MedianMS), millisP(s.P95MS), millisP(s.P99MS), rpsText(s.RPS))
 		} else {
 			ew.print("  - Result: no Aggregated row\n")
 		}
 		if l := cr.Login; l != nil {
 			ew.printf("  - Auth login: %s requests, %s failures (%s), avg %s, p95 %s\n",
-				rules.Thousands(l.Requests), rules.Thousands(l.Failures), pct(l.FailurePct), millisP(l.AverageMS), millisP(l.P95MS))
+				humanize.Thousands(l.Requests), humanize.Thousands(l.Failures), pct(l.FailurePct), millisP(l.AverageMS), millisP(l.P95MS))
 		} else if r != nil && len(r.Stats) > 0 {
 			ew.print("  - Auth login: no login POST row recorded\n")
 		}
@@ -160,8 +172,8 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 			ew.printf("  - P95 hotspots: %s\n", strings.Join(hs, ", "))
 		}
 		for _, f := range sortedFindings(findings[cr.Name]) {
-			if sevRank(f.Severity) < int(rules.Medium) {
-				continue
+			if sevRank(f.Severity) < int(rules.Medium) || f.ID == cr.Conclusion.Lead && cr.Conclusion.Verdict != rules.VerdictSymptoms {
+				continue // the conclusion above says it
 			}
 			ew.printf("  - Finding (%s): %s\n", MarkdownText(f.Severity), MarkdownText(f.Summary))
 		}
@@ -191,19 +203,26 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 		ew.print("- No server log line was cited: see Risks for the logs that were missing\n")
 	}
 
-	// Metrics of the week's main load test.
+	// Metrics of the week's main load test: its last valid full run.
 	ew.printf("\n%s:\n", h["metrics"])
-	if main := mainRun(doc); main != nil {
+	main, valid := mainRun(doc, byName)
+	switch {
+	case main == nil:
+		ew.print("- No full run (one that requested more than the login) with Locust totals\n")
+	default:
 		r := byName[main.Name]
-		ew.printf("- Run: %s\n", MarkdownCode(main.Name))
+		if valid {
+			ew.printf("- Run: %s (the week's last valid full run)\n", MarkdownCode(main.Name))
+		} else {
+			ew.printf("- No run of the week measured the application: every full run is invalid. The last one, %s, is shown; its conclusion: %s\n",
+				MarkdownCode(main.Name), MarkdownText(main.Conclusion.Text))
+		}
 		for _, l := range metricLines(r, t) {
 			if l.target == "" {
 				continue
 			}
 			ew.printf("- %s: %s (target %s, %s)\n", MarkdownText(l.name), l.value, l.target, l.status)
 		}
-	} else {
-		ew.print("- No run with Locust totals\n")
 	}
 
 	// Risks.
@@ -240,17 +259,36 @@ func WriteWeekly(w io.Writer, a *correlate.Analysis, findings map[string][]rules
 }
 
 // mainRun is the week's main load test: the last run (in time order) at
-// the highest user count that has Locust totals.
-func mainRun(doc *CompareDoc) *CompareRun {
-	var best *CompareRun
-	for i := range doc.Runs {
-		r := &doc.Runs[i]
-		if r.Summary == nil {
-			continue
+// the highest user count among the full runs (more than the login
+// requested) with Locust totals whose conclusion does not void them. When
+// every full run is invalid, the last full run, with valid false.
+func mainRun(doc *CompareDoc, byName map[string]*correlate.Run) (*CompareRun, bool) {
+	pick := func(ok func(*CompareRun) bool) *CompareRun {
+		var best *CompareRun
+		for i := range doc.Runs {
+			r := &doc.Runs[i]
+			if r.Summary == nil || !ok(r) {
+				continue
+			}
+			if run := byName[r.Name]; run == nil || model.OnlyAuth(run) {
+				continue
+			}
+			if best == nil || deref64(r.UsersMax) >= deref64(best.UsersMax) {
+				best = r
+			}
 		}
-		if best == nil || r.UsersMax >= best.UsersMax {
-			best = r
-		}
+		return best
 	}
-	return best
+	if best := pick(func(r *CompareRun) bool { return r.Conclusion.Verdict != rules.VerdictInvalid }); best != nil {
+		return best, true
+	}
+	return pick(func(*CompareRun) bool { return true }), false
+}
+
+// deref64 is *p, 0 for nil (a run whose user count is unknown ranks last).
+func deref64(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

@@ -207,9 +207,10 @@ func TestAHSPMustShow(t *testing.T) {
 		}
 	})
 
-	// The ~120 s login latencies of these runs come from PgBouncer's queue
-	// timeout; only the CSVs exist, so confidence is lowered and the
-	// missing logs are named.
+	// The ~120 s login latencies of these runs match PgBouncer's default
+	// queue timeout, but only the CSVs exist: no pool finding (no cause
+	// without its evidence); the ceiling is said once, naming the logs that
+	// would confirm it.
 	var poolRuns []string
 	for name := range runs {
 		if name == "hasil_test_auth_only_50u_multi_nolimit_v2" || strings.HasPrefix(name, "hasil_test_v19_100u_nolimit_pool1") {
@@ -222,19 +223,11 @@ func TestAHSPMustShow(t *testing.T) {
 	}
 	for _, run := range poolRuns {
 		t.Run(run, func(t *testing.T) {
-			f, ok := findingByID(runs[run], "pgbouncer-pool-exhausted")
-			if !ok {
-				t.Fatalf("no pgbouncer-pool-exhausted: %v", findingIDs(runs[run]))
+			if f, ok := findingByID(runs[run], "pgbouncer-pool-exhausted"); ok {
+				t.Errorf("pool exhaustion claimed from the CSV alone: %s", f.Summary)
 			}
-			if f.Confidence >= 0.7 || len(f.Missing) == 0 {
-				t.Errorf("CSV-only attribution should have lowered confidence and name missing logs: %v %v", f.Confidence, f.Missing)
-			}
-			if !strings.Contains(f.Summary, "[AUTH] Login POST: ") || !strings.Contains(f.Summary, "CSV alone") {
-				t.Errorf("summary: %s", f.Summary)
-			}
-			line, text := csvLine(t, filepath.Join(dir, run+"_stats.csv"), "POST,[AUTH] Login POST,")
-			if ev := f.Evidence[0]; ev.Line != line || ev.Text != text {
-				t.Errorf("first evidence %d %q, want the login row %d %q", ev.Line, ev.Text, line, text)
+			if _, ok := findingByID(runs[run], "latency-ceiling"); !ok {
+				t.Errorf("no latency-ceiling: %v", findingIDs(runs[run]))
 			}
 		})
 	}

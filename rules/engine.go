@@ -1,38 +1,5 @@
 package rules
 
-// Adding a rule
-//
-// A built-in rule is three things, all named by its ID (kebab-case, e.g.
-// "pgbouncer-pool-exhausted"):
-//
-//  1. builtin/<ID>.yaml: id, title, severity, category, doc (what it means,
-//     how severity and confidence are decided), and either `match:` (the
-//     generic matcher of match.go: sources, kinds, levels, status, regexp2
-//     patterns, min_count, window, co_occurs_with, metrics) or
-//     `check: <name>` naming a Go check. Optional params: tunables the
-//     check reads with Rule.Float / Rule.String.
-//  2. For a Go check, a file <area>_<topic>.go (server_pool.go,
-//     validity_tags.go) with
-//
-//     func init() { RegisterCheck("<name>", checkFoo) }
-//     func checkFoo(ctx *Context) []Finding { ... }
-//
-//     The check reads ctx.Run (and ctx.Analysis for cross-run facts) and
-//     returns findings; empty ID/Severity/Title/Category are filled from
-//     the rule. Cite lines with EventEvidence, StatEvidence,
-//     FailureEvidence..., most important first: the engine keeps the first
-//     MaxEvidence distinct ones (PickEvidence spreads a long list of like
-//     lines over the run instead), so give counts in Summary. Set Confidence from the evidence actually
-//     present and list in Missing what would have made it certain.
-//  3. testdata/<ID>/: fixture cases, each a folder of small real excerpts
-//     (log lines, CSV rows) run through the real pipeline. A case folder
-//     named fire* must produce the rule's ID, one named quiet* must not; an
-//     optional want.json {"want": [...], "not": [...]} in a case folder
-//     names further IDs that must (not) appear. TestFixtures walks them all.
-//
-// User rules: the same YAML, loaded with Load(..., userPaths); they may only
-// use `match:` or a check that exists.
-
 import (
 	"embed"
 	"errors"
@@ -65,6 +32,9 @@ type Set struct {
 type RunResult struct {
 	Run      string
 	Findings []Finding
+	// Checks say, per rule, whether it found something, found nothing in
+	// the evidence it read, or could not be checked for lack of it.
+	Checks []CheckStatus
 	// Errors are rules that failed on this run (a regexp timeout, a
 	// check that panicked), as "rule-id: message".
 	Errors []string
@@ -127,7 +97,7 @@ func NewSet(rules []*Rule) (*Set, error) {
 			errs = append(errs, fmt.Errorf("%s: rule %q already defined in %s", r.Origin, r.ID, prev.Origin))
 			continue
 		}
-		for _, p := range lintRule(r) {
+		for _, p := range lintRule(r) { // compiles the check and its params
 			errs = append(errs, p)
 		}
 		s.byID[r.ID] = r
@@ -235,20 +205,22 @@ func (s *Set) Only(ids ...string) (*Set, error) {
 }
 
 // Evaluate runs every rule over every run of the analysis. Results follow
-// a.Runs' order; each run's findings are sorted by severity (highest
-// first), then ID, then summary, so output is deterministic.
+// a.Runs' order; each run's findings are in LeadOrder (the cause first,
+// symptoms after it), so output is deterministic.
 //
 // A match rule whose pattern runs out of its budget (MatchTimeout) on any
 // record of any run is disabled for the whole analysis: its findings are
-// dropped from every run, it is not run again, and one last RunResult,
-// with Run "", carries a message saying so. The message names the rule
-// and the pattern, not the record: which record is the first to run out
-// can depend on the machine's load, the outcome must not.
+// dropped from every run (its check status there is an error), it is not
+// run again, and one last RunResult, with Run "", carries a message
+// saying so. The message names the rule and the pattern, not the record:
+// which record is the first to run out can depend on the machine's load,
+// the outcome must not.
 func (s *Set) Evaluate(a *correlate.Analysis, t Targets) []RunResult {
 	out := make([]RunResult, 0, len(a.Runs))
+	all := &analysisFacts{}
 	disabled := map[string]string{} // rule ID → pattern
 	for _, run := range a.Runs {
-		out = append(out, s.evaluateRun(a, run, t, disabled))
+		out = append(out, s.evaluateRun(a, run, t, all, disabled))
 	}
 	if len(disabled) == 0 {
 		return out
@@ -258,42 +230,62 @@ func (s *Set) Evaluate(a *correlate.Analysis, t Targets) []RunResult {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	all := RunResult{}
+	off := RunResult{}
 	for _, id := range ids {
-		all.Errors = append(all.Errors, fmt.Sprintf("%s: disabled for the whole analysis: its pattern %q ran out of the matching budget (%v per match, at most %d bytes of input), so none of its findings is reported for any run",
+		off.Errors = append(off.Errors, fmt.Sprintf("%s: disabled for the whole analysis: its pattern %q ran out of the matching budget (%v per match, at most %d bytes of input), so none of its findings is reported for any run",
 			id, disabled[id], MatchTimeout, MaxMatchInput))
 	}
 	for i := range out {
 		kept := out[i].Findings[:0]
 		for _, f := range out[i].Findings {
-			if _, off := disabled[f.ID]; !off {
+			if _, gone := disabled[f.ID]; !gone {
 				kept = append(kept, f)
 			}
 		}
 		out[i].Findings = kept
+		for j := range out[i].Checks {
+			if _, gone := disabled[out[i].Checks[j].ID]; gone {
+				out[i].Checks[j].Status = StatusError
+			}
+		}
 	}
-	return append(out, all)
+	return append(out, off)
 }
 
 // EvaluateRun runs every rule over one run.
 func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) RunResult {
-	return s.evaluateRun(a, run, t, nil)
+	return s.evaluateRun(a, run, t, &analysisFacts{}, nil)
 }
 
 // evaluateRun runs every rule over one run. With disabled (Evaluate), a
 // rule running out of its matching budget is recorded there instead of
-// as this run's error, and rules recorded there are skipped.
-func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, disabled map[string]string) RunResult {
+// as this run's error, and rules recorded there are not run.
+func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts, disabled map[string]string) RunResult {
 	res := RunResult{Run: run.Name}
 	own := &ownFacts{}
+	base := &Context{Analysis: a, Run: run, Targets: t, own: own, all: all, set: s}
+	have := runSources(base)
 	for _, r := range s.rules {
+		st := CheckStatus{ID: r.ID, Title: r.Title, Needs: needWords(r.Needs())}
+		if st.Needs == nil {
+			st.Needs = []string{}
+		}
 		if _, off := disabled[r.ID]; off {
+			st.Status = StatusError
+			res.Checks = append(res.Checks, st)
 			continue
 		}
-		fs, err := s.evalRule(r, a, run, t, own)
+		if miss := unmet(r.Needs(), have); len(miss) > 0 {
+			st.Status, st.Missing = StatusCannotCheck, miss
+			res.Checks = append(res.Checks, st)
+			continue
+		}
+		fs, err := s.evalRule(r, a, run, t, own, all)
 		var budget *budgetError
 		if disabled != nil && errors.As(err, &budget) {
 			disabled[r.ID] = budget.pattern
+			st.Status = StatusError
+			res.Checks = append(res.Checks, st)
 			continue
 		}
 		if err != nil {
@@ -302,24 +294,34 @@ func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, 
 		for _, f := range fs {
 			res.Findings = append(res.Findings, finish(r, f))
 		}
+		switch {
+		case err != nil:
+			st.Status = StatusError
+		case len(fs) > 0:
+			st.Status = StatusFinding
+		default:
+			st.Status = StatusNoFinding
+		}
+		res.Checks = append(res.Checks, st)
 	}
 	SortFindings(res.Findings)
 	return res
 }
 
-func (s *Set) evalRule(r *Rule, a *correlate.Analysis, run *correlate.Run, t Targets, own *ownFacts) (out []Finding, err error) {
+func (s *Set) evalRule(r *Rule, a *correlate.Analysis, run *correlate.Run, t Targets, own *ownFacts, all *analysisFacts) (out []Finding, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	ctx := &Context{Analysis: a, Run: run, Rule: r, Targets: t, own: own}
+	ctx := &Context{Analysis: a, Run: run, Rule: r, Targets: t, own: own, all: all, set: s}
 	if r.Check != "" {
-		c, ok := checks[r.Check]
-		if !ok {
-			return nil, fmt.Errorf("unknown check %q", r.Check)
+		if r.impl == nil {
+			if err := r.compile(); err != nil {
+				return nil, err
+			}
 		}
-		return c(ctx), nil
+		return r.impl.run(ctx, r.params), nil
 	}
 	if cm := s.compiled[r.ID]; cm != nil {
 		return evalMatch(ctx, cm)
@@ -350,13 +352,25 @@ func finish(r *Rule, f Finding) Finding {
 		f.Evidence = []Evidence{}
 	}
 	f.Confidence = clamp01(round3(f.Confidence))
+	f.Role = roleOf(f)
+	if f.Key == "" {
+		f.Key = f.ID
+	}
 	return f
 }
 
-// SortFindings orders findings by severity (highest first), then ID, then
-// summary.
+// SortFindings puts findings in lead order: what makes the run's figures
+// meaningless first (a validity finding of high severity or more: "this
+// run does not measure the app"), then the causes, then the lesser
+// validity findings, then the symptoms (slo-breach, endpoint-hotspot),
+// then context; within each, by severity (highest first), then ID, then
+// summary. A report's first finding is therefore the root cause, never a
+// symptom of it.
 func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
+		if ri, rj := leadRank(fs[i]), leadRank(fs[j]); ri != rj {
+			return ri < rj
+		}
 		si, _ := ParseSeverity(fs[i].Severity)
 		sj, _ := ParseSeverity(fs[j].Severity)
 		if si != sj {
@@ -367,6 +381,41 @@ func SortFindings(fs []Finding) {
 		}
 		return fs[i].Summary < fs[j].Summary
 	})
+}
+
+// leadRank is a finding's place in the story (lower leads).
+func leadRank(f Finding) int {
+	sev, _ := ParseSeverity(f.Severity)
+	switch roleOf(f) {
+	case RoleValidity:
+		if sev >= High {
+			return 0
+		}
+		return 2
+	case RoleCause:
+		return 1
+	case RoleSymptom:
+		return 3
+	}
+	return 4
+}
+
+// roleOf is the finding's role, or the one its category and severity
+// imply when the rule did not say.
+func roleOf(f Finding) string {
+	if f.Role != "" {
+		return f.Role
+	}
+	sev, _ := ParseSeverity(f.Severity)
+	switch {
+	case f.Category == "metrics":
+		return RoleSymptom
+	case sev <= Low:
+		return RoleContext
+	case f.Category == "test-validity":
+		return RoleValidity
+	}
+	return RoleCause
 }
 
 // Analyzer turns files into an analysis (discover + parse + correlate);

@@ -166,7 +166,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad status", ruleHead + "match: {status: '5zz'}\n", "status"},
 		{"bad duration", ruleHead + "match: {sources: [django], window: soon}\n", "duration"},
 		{"bad template", ruleHead + "summary: '{{.Count'\nmatch: {sources: [django]}\n", "template"},
-		{"bad param pattern", ruleHead + "check: allauth-rate-limited\nparams:\n  texts: ['(unclosed']\n", "params.texts"},
+		{"bad param pattern", ruleHead + "check: allauth-rate-limited\nparams:\n  texts: ['(unclosed']\n", `pattern "(unclosed"`},
 		{"duplicate id", ruleHead + "match: {sources: [django]}\n---\n" + ruleHead + "match: {sources: [django]}\n", "already defined"},
 	}
 	for _, c := range cases {
@@ -222,14 +222,24 @@ func TestBuiltinLint(t *testing.T) {
 	}
 }
 
+// Lead order: what voids the run, then causes, then lesser validity
+// findings, then symptoms, then context; by severity within each.
 func TestSortFindings(t *testing.T) {
-	fs := []Finding{{ID: "b", Severity: "high"}, {ID: "a", Severity: "low"}, {ID: "c", Severity: "critical"}, {ID: "a", Severity: "high"}}
+	fs := []Finding{
+		{ID: "slo-breach", Severity: "critical", Category: "metrics"},
+		{ID: "b", Severity: "high", Category: "server"},
+		{ID: "a", Severity: "low", Category: "server"},
+		{ID: "c", Severity: "critical", Category: "server"},
+		{ID: "login-pages", Severity: "high", Category: "test-validity"},
+		{ID: "tags", Severity: "medium", Category: "test-validity"},
+		{ID: "hot", Severity: "high", Category: "metrics"},
+	}
 	SortFindings(fs)
 	var got []string
 	for _, f := range fs {
 		got = append(got, f.Severity+"/"+f.ID)
 	}
-	if strings.Join(got, " ") != "critical/c high/a high/b low/a" {
+	if strings.Join(got, " ") != "high/login-pages critical/c high/b medium/tags critical/slo-breach high/hot low/a" {
 		t.Fatal(got)
 	}
 }
@@ -281,6 +291,27 @@ func TestRunMetricLocustTablesOneSource(t *testing.T) {
 	} {
 		if got, ok := RunMetric(c.run, c.metric); !ok || got != c.want {
 			t.Errorf("%s: %s = %v, %v; want %v", c.name, c.metric, got, ok, c.want)
+		}
+	}
+}
+
+// Every built-in rule is one Go value in the file named by its ID, and
+// its YAML names that check: a newcomer finds where a rule fires in one
+// try.
+func TestBuiltinRuleLayout(t *testing.T) {
+	s, err := Load(true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range s.List() {
+		if r.Check != r.ID {
+			t.Errorf("builtin/%s.yaml: check %q, want the rule's ID", r.ID, r.Check)
+		}
+		if _, err := os.Stat(r.ID + ".go"); err != nil {
+			t.Errorf("rule %s: no %s.go holding its check", r.ID, r.ID)
+		}
+		if r.impl == nil || r.impl.checkID() != r.ID {
+			t.Errorf("rule %s: check not resolved to its own value", r.ID)
 		}
 	}
 }

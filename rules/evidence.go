@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -143,7 +145,9 @@ func StatEvidence(r *parsers.StatRow) Evidence {
 	if r.Source == "html" {
 		t = "requests_statistics: " + t
 	}
-	return Evidence{File: r.File, Line: r.Line, Text: clip(t)}
+	// The note names the row, so a report can show it without the 22
+	// columns; the line itself stays in Text.
+	return Evidence{File: r.File, Line: r.Line, Text: clip(t), Note: rowLabel(r)}
 }
 
 // FailureEvidence cites a Locust failures row.
@@ -191,7 +195,7 @@ func distinctEvidence(ev []Evidence) []Evidence {
 	seen := map[string]bool{}
 	var uniq []Evidence
 	for _, e := range ev {
-		k := e.File + ":" + strconv.FormatInt(e.Line, 10) + ":" + e.Text
+		k := e.File + ":" + strconv.FormatInt(e.Line, 10) + ":" + e.Text // the first note wins
 		if seen[k] {
 			continue
 		}
@@ -227,4 +231,60 @@ func PickEvidence(ev []Evidence, n int) []Evidence {
 		out = append(out, uniq[i*(len(uniq)-1)/(n-1)])
 	}
 	return out
+}
+
+// noted appends why a validity finding cites a line to the line's text.
+// The line's text stays the file's own; the note is kept apart.
+func noted(ev Evidence, note string) Evidence {
+	switch {
+	case note == "":
+	case ev.Note == "":
+		ev.Note = note
+	default:
+		ev.Note += ": " + note
+	}
+	return ev
+}
+
+// StatCols names the columns of a stats row that matter, as a note:
+// "Request Count 483, Failure Count 4, Average Content Size 13,923.97".
+func StatCols(r *parsers.StatRow, cols ...string) string {
+	var parts []string
+	for _, c := range cols {
+		switch c {
+		case "requests":
+			parts = append(parts, "Request Count "+humanize.Thousands(r.Requests))
+		case "failures":
+			parts = append(parts, "Failure Count "+humanize.Thousands(r.Failures))
+		case "size":
+			if r.AvgContentSize != nil {
+				parts = append(parts, "Average Content Size "+model.BytesText(*r.AvgContentSize))
+			}
+		case "median":
+			if r.Median != nil {
+				parts = append(parts, "Median "+humanize.Millis(*r.Median))
+			}
+		case "min":
+			if r.Min != nil {
+				parts = append(parts, "Min "+humanize.Millis(*r.Min))
+			}
+		case "max":
+			if r.Max != nil {
+				parts = append(parts, "Max "+humanize.Millis(*r.Max))
+			}
+		case "p95":
+			if r.P95 != nil {
+				parts = append(parts, "95% "+humanize.Millis(*r.P95))
+			}
+		case "p99":
+			if r.P99 != nil {
+				parts = append(parts, "99% "+humanize.Millis(*r.P99))
+			}
+		case "avg":
+			if r.Average != nil {
+				parts = append(parts, "Average "+humanize.Millis(*r.Average))
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
 }

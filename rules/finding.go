@@ -46,7 +46,7 @@ func ParseSeverity(s string) (Severity, bool) {
 }
 
 // Finding is one conclusion about one run. JSON names are part of the
-// logcorr.analysis/v1 contract.
+// logcorr.analysis/v1 contract (fields are only added).
 type Finding struct {
 	ID             string             `json:"id"`
 	Severity       string             `json:"severity"`
@@ -59,22 +59,47 @@ type Finding struct {
 	Evidence       []Evidence         `json:"evidence"`
 	Missing        []string           `json:"missing_evidence,omitempty"`
 	Metrics        map[string]float64 `json:"metrics,omitempty"`
+
+	// Additions.
+
+	// Role says where the finding stands in the story: RoleValidity (the
+	// run does not measure what it claims), RoleCause (why the run
+	// failed), RoleSymptom (what the failure looked like in the figures:
+	// slo-breach, endpoint-hotspot), RoleContext (worth knowing). Reports
+	// lead with validity and causes; symptoms come after them.
+	Role string `json:"role,omitempty"`
+	// Headline is the finding in one sentence, for the run's conclusion.
+	Headline string `json:"headline,omitempty"`
+	// Impact says what the finding does to the run's figures.
+	Impact string `json:"impact,omitempty"`
+	// RuledOut names what the evidence shows the cause is not.
+	RuledOut []string `json:"ruled_out,omitempty"`
+	// Key names the phenomenon (rule and what it is about), so a report
+	// over many runs can say a repeated finding once with the runs it
+	// holds for.
+	Key string `json:"key,omitempty"`
 }
+
+// Roles of a finding in the run's story.
+const (
+	RoleValidity = "validity"
+	RoleCause    = "cause"
+	RoleSymptom  = "symptom"
+	RoleContext  = "context"
+)
 
 // Evidence is a cited line: file path relative to the analysed folder, the
 // 1-based line (a CSV row's physical line; 0 for a whole-file or HTML-field
-// citation, named in Text), its UTC time when known, and its text.
+// citation, named in Text), its UTC time when known, and its text as the
+// file holds it. Note says why the line matters (the columns that matter,
+// the arithmetic), apart from the line itself.
 type Evidence struct {
 	File string     `json:"file"`
 	Line int64      `json:"line"`
 	Time *time.Time `json:"time,omitempty"`
 	Text string     `json:"text"`
+	Note string     `json:"note,omitempty"`
 }
-
-// Check is a rule condition written in Go. It reads the run (and the whole
-// analysis for cross-run facts) and returns zero or more findings; ID,
-// Severity, Title and Category are filled from the rule when left empty.
-type Check func(ctx *Context) []Finding
 
 // Context is what a check sees.
 type Context struct {
@@ -86,6 +111,13 @@ type Context struct {
 	// own is the run's own window and what lies in it, computed once per
 	// run and shared by every rule EvaluateRun runs over it.
 	own *ownFacts
+	// set is the rule set being evaluated (nil for a hand-built Context):
+	// a check reads another rule's parameters through paramsOf.
+	set *Set
+	// all holds the facts about the whole analysis (what the response
+	// bodies say, which runs are the same scenario), computed once and
+	// shared by every run's rules.
+	all *analysisFacts
 }
 
 // Targets are the metric targets findings compare against. Defaults come
@@ -99,14 +131,3 @@ type Targets struct {
 
 // DefaultTargets are the weekly report's targets.
 var DefaultTargets = Targets{AuthSuccessPct: 99, P95MS: 2000, P99MS: 2000, FailurePct: 1}
-
-var checks = map[string]Check{}
-
-// RegisterCheck makes a Go check available to rules by name; called from
-// init in the file that implements it.
-func RegisterCheck(name string, c Check) {
-	if _, dup := checks[name]; dup {
-		panic("rules: check registered twice: " + name)
-	}
-	checks[name] = c
-}

@@ -91,40 +91,8 @@ func lintRule(r *Rule) []LintError {
 	case r.Check != "" && r.Match != nil:
 		add("has both `check:` and `match:`; use one")
 	case r.Check != "":
-		if _, ok := checks[r.Check]; !ok {
-			add("check %q is not registered (RegisterCheck)", r.Check)
-		}
-	}
-	// Parameters that hold regexp2 patterns: *_name, *pattern*, and the
-	// lists texts / patterns.
-	keys := make([]string, 0, len(r.Params))
-	for k := range r.Params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		var pats []string
-		switch v := r.Params[k].(type) {
-		case string:
-			if strings.HasSuffix(k, "_name") || strings.Contains(k, "pattern") {
-				pats = []string{v}
-			}
-		case []any:
-			if k == "texts" || k == "patterns" {
-				for _, x := range v {
-					s, ok := x.(string)
-					if !ok {
-						add("params.%s: %v is not a string", k, x)
-						continue
-					}
-					pats = append(pats, s)
-				}
-			}
-		}
-		for _, p := range pats {
-			if _, err := CompilePattern(p); err != nil {
-				add("params.%s: %v", k, err)
-			}
+		if err := r.compile(); err != nil {
+			add("%v", err)
 		}
 	}
 	if r.Confidence < 0 || r.Confidence > 1 {

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
 )
 
 // Match is the generic matcher of a YAML rule. Every set field must hold
@@ -157,7 +158,9 @@ func CompilePattern(expr string) (*regexp2.Regexp, error) {
 // paramPatterns holds the patterns Go checks build from their rules'
 // params, by source text: a check asks for its pattern on every run, and
 // compiling it each time was most of LoginRows' cost.
-var paramPatterns sync.Map // string → *regexp2.Regexp
+var paramPatterns sync.Map
+
+// string → *regexp2.Regexp
 
 // cachedPattern is CompilePattern, compiled once per distinct expr
 // (regexp2 patterns are safe for concurrent use).
@@ -509,7 +512,7 @@ func buildRecords(ctx *Context) []record {
 			text: e.Message + "\n" + e.Traceback, exc: exc, status: e.Status, time: t,
 			count: 1 + e.Duplicates, ev: EventEvidence(e), field: eventField(e)})
 	}
-	for _, f := range FailureRows(run) {
+	for _, f := range model.FailureRows(run) {
 		out = append(out, record{source: "locust_failures", kind: "failure", method: f.Method, path: f.Name,
 			message: f.Error, text: f.Error, count: max(f.Occurrences, 1), ev: FailureEvidence(f),
 			field: func(k string) string {
@@ -519,7 +522,7 @@ func buildRecords(ctx *Context) []record {
 				return ""
 			}})
 	}
-	for _, x := range ExceptionRows(run) {
+	for _, x := range model.ExceptionRows(run) {
 		out = append(out, record{source: "locust_exceptions", kind: "exception",
 			message: firstLine(x.Message), text: x.Message + "\n" + x.Traceback, count: max(x.Count, 1),
 			ev: ExceptionEvidence(x), field: func(k string) string {

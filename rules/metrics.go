@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -36,7 +37,12 @@ var statFields = map[string]func(r *parsers.StatRow) *float64{
 
 // runFields are whole-run metrics.
 var runFields = map[string]func(r *correlate.Run) *float64{
-	"users_max": func(r *correlate.Run) *float64 { return f64(float64(r.UsersMax)) },
+	"users_max": func(r *correlate.Run) *float64 {
+		if r.UsersUnknown {
+			return nil // no user count was written
+		}
+		return f64(float64(r.UsersMax))
+	},
 	"duration_s": func(r *correlate.Run) *float64 {
 		if r.Start.IsZero() || r.End.IsZero() {
 			return nil
@@ -51,14 +57,14 @@ var runFields = map[string]func(r *correlate.Run) *float64{
 	// Locust's own tables, from the one source correlate chose.
 	"locust_failures": func(r *correlate.Run) *float64 {
 		var n int64
-		for _, f := range FailureRows(r) {
+		for _, f := range model.FailureRows(r) {
 			n += f.Occurrences
 		}
 		return f64(float64(n))
 	},
 	"locust_exceptions": func(r *correlate.Run) *float64 {
 		var n int64
-		for _, x := range ExceptionRows(r) {
+		for _, x := range model.ExceptionRows(r) {
 			n += x.Count
 		}
 		return f64(float64(n))
@@ -125,7 +131,7 @@ func RunMetric(run *correlate.Run, name string) (float64, bool) {
 			return 0, false
 		}
 		var best *float64
-		for _, r := range RequestRows(run) {
+		for _, r := range model.RequestRows(run) {
 			v := get(r)
 			if v == nil {
 				continue
@@ -145,18 +151,4 @@ func RunMetric(run *correlate.Run, name string) (float64, bool) {
 		}
 	}
 	return 0, false
-}
-
-// RequestRows returns the run's request rows: not the Aggregated total,
-// whether correlate picked it (run.Aggregated) or it reads as one.
-func RequestRows(run *correlate.Run) []*parsers.StatRow {
-	var out []*parsers.StatRow
-	for i := range run.Stats {
-		r := &run.Stats[i]
-		if r == run.Aggregated || isAggregated(r) {
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
 }

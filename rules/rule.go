@@ -1,5 +1,7 @@
 package rules
 
+import "fmt"
+
 // Rule is one rule as loaded from YAML.
 type Rule struct {
 	ID       string `yaml:"id"`
@@ -25,25 +27,36 @@ type Rule struct {
 	// Origin is where the rule was loaded from ("builtin/x.yaml" or a
 	// user path), for messages.
 	Origin string `yaml:"-"`
+
+	// impl is the Go check named by Check and params its typed
+	// parameters decoded from Params (compile sets both).
+	impl   checker
+	params any
 }
 
-// Float returns a numeric parameter, or def when absent or not a number.
-func (r *Rule) Float(name string, def float64) float64 {
-	switch v := r.Params[name].(type) {
-	case int:
-		return float64(v)
-	case int64:
-		return float64(v)
-	case float64:
-		return v
+// compile resolves the rule's Go check and decodes its parameters into the
+// check's typed params: strictly (an unknown key is an error), and for a
+// built-in rule completely (every parameter has its value in the YAML).
+func (r *Rule) compile() error {
+	if r.Check == "" {
+		return nil
 	}
-	return def
+	c, ok := checks[r.Check]
+	if !ok {
+		return fmt.Errorf("check %q is not registered", r.Check)
+	}
+	p, err := c.decode(r.Params, IsBuiltin(r))
+	if err != nil {
+		return err
+	}
+	r.impl, r.params = c, p
+	return nil
 }
 
-// String returns a string parameter, or def.
-func (r *Rule) String(name, def string) string {
-	if v, ok := r.Params[name].(string); ok {
-		return v
+// Needs are the prerequisites of the rule's check (none for a match rule).
+func (r *Rule) Needs() []Need {
+	if r.impl == nil {
+		return nil
 	}
-	return def
+	return r.impl.needs()
 }

@@ -48,7 +48,8 @@ func TestValidityAHSP(t *testing.T) {
 		{"hasil_test_auth_only_50u_multi_nolimit", "auth-only-run", false},
 		{"hasil_test_auth_only_50u_multi_nolimit_v3_pool100", "login-post-missing", false},
 		{"hasil_test_v19_100u_nolimit_pool140_no_export", "excluded-tag-ran", true},
-		{"hasil_test_v23_100u_pool140_no_export_no_admin", "excluded-tag-ran", true},
+		{"hasil_test_v21_100u_pool140_no_export", "excluded-tag-ran", true},
+		{"hasil_test_v23_100u_pool140_no_export_no_admin", "excluded-tag-ran", false}, // full export set, no command line: locust-tags-comma-separated infers it
 		{"hasil_test_v18_100u_pgbouncer_redis_20260111_114225", "excluded-tag-ran", false},
 		{"hasil_test_v19_100u_nolimit", "locust-tags-comma-separated", false},
 		{"hasil_test_v19_100u_nolimit_pool140_no_export", "responses-are-login-page", true},

@@ -11,9 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logcorr/logcorr/correlate"
-	"github.com/logcorr/logcorr/parsers"
 	"gopkg.in/yaml.v3"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/parsers"
 )
 
 // csvRun builds a run from real Locust CSV excerpts, for unit tests that
@@ -80,7 +82,7 @@ func (c csvRun) build(t *testing.T) *correlate.Run {
 			Percentiles: pcts(get)})
 	})
 	for i := range r.Stats {
-		if isAggregated(&r.Stats[i]) {
+		if model.IsAggregated(&r.Stats[i]) {
 			r.Aggregated = &r.Stats[i]
 		}
 	}
@@ -119,8 +121,11 @@ func loadRule(t *testing.T, id string) *Rule {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	var r Rule
+	r := Rule{Origin: "builtin/" + id + ".yaml"}
 	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("builtin/%s.yaml: %v", id, err)
+	}
+	if err := r.compile(); err != nil {
 		t.Fatalf("builtin/%s.yaml: %v", id, err)
 	}
 	return &r
@@ -132,14 +137,10 @@ func loadRule(t *testing.T, id string) *Rule {
 func runCheck(t *testing.T, id string, a *correlate.Analysis, r *correlate.Run) []Finding {
 	t.Helper()
 	rule := loadRule(t, id)
-	c, ok := checks[rule.Check]
-	if !ok {
-		t.Fatalf("rule %s: check %q not registered", id, rule.Check)
-	}
 	if a == nil {
 		a = &correlate.Analysis{Runs: []*correlate.Run{r}}
 	}
-	fs := c(&Context{Analysis: a, Run: r, Rule: rule, Targets: DefaultTargets})
+	fs := rule.impl.run(&Context{Analysis: a, Run: r, Rule: rule, Targets: DefaultTargets}, rule.params)
 	for i := range fs {
 		f := &fs[i]
 		if f.ID == "" {

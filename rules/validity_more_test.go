@@ -92,15 +92,15 @@ func TestValidityChecksCountOneSource(t *testing.T) {
 		},
 	}
 	for _, c := range []struct {
-		check  Check
+		id     string
 		metric string
 		want   float64
 	}{
-		{checkClientErrors, "failures", 12},
-		{checkServerUnreachable, "failures", 5},
-		{checkUserClassWithoutTasks, "exceptions", 40},
+		{"client-errors", "failures", 12},
+		{"server-unreachable", "failures", 5},
+		{"user-class-without-tasks", "exceptions", 40},
 	} {
-		fs := c.check(&Context{Run: run, Rule: &Rule{}})
+		fs := runCheck(t, c.id, nil, run)
 		if len(fs) != 1 {
 			t.Fatalf("%s: %d findings, want 1", c.metric, len(fs))
 		}

@@ -3,12 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
@@ -32,12 +33,13 @@ func inputFlags() []cli.Flag {
 // analysisFlags are the flags of analyze (and the diagnosis part of compare).
 func analysisFlags() []cli.Flag {
 	return append(inputFlags(),
-		&cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, markdown or json"},
-		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` instead of standard output"},
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, markdown, json or html (one self-contained page with the timeline chart)"},
+		&cli.StringFlag{Name: "out", Usage: "write the report to `FILE` instead of standard output; with --format markdown, the timeline chart goes beside it as FILE's base + .timeline.svg"},
 		&cli.StringSliceFlag{Name: "rules", Usage: "extra rule `FILE_OR_DIR` (YAML); repeatable"},
 		&cli.StringFlag{Name: "fail-on", Value: "critical", Usage: "exit 1 when a finding reaches this severity (info, low, medium, high, critical, none)"},
 		&cli.Float64Flag{Name: "min-parsed", Value: gates.DefaultMinParsed, Usage: "exit 3 when less than this percentage of input lines was understood"},
 		&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour in text output: auto (only on a terminal, not with NO_COLOR), always, never"},
+		quietFlag,
 	)
 }
 
@@ -50,6 +52,9 @@ func analyzeCommand() *cli.Command {
 		Action:    runAnalyze,
 	}
 }
+
+// quietFlag is shared by the commands that read artifacts.
+var quietFlag = &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors: no report on standard output (--out still writes it), no progress, no verdict line; the exit code is the verdict"}
 
 // pipeline is the result of discover → parse → correlate.
 type pipeline struct {
@@ -113,7 +118,10 @@ func load(c *cli.Context, paths []string) (*pipeline, error) {
 	if err := refuseInputs(c, targets); err != nil {
 		return nil, err
 	}
+	var done func()
+	popt.Progress, done = parseProgress(c.App.ErrWriter, targets, c.Bool("quiet"))
 	ds := parsers.ParseAll(targets, popt)
+	done()
 	ds.Messages = append(msgs, ds.Messages...)
 	a, err := correlate.Analyze(ds, copt)
 	if err != nil {
@@ -141,6 +149,9 @@ type diagnosis struct {
 	gates    []gates.Gate
 	targets  rules.Targets
 	findings map[string][]rules.Finding
+	// checks say per run which rules found nothing and which could not
+	// be checked for lack of evidence.
+	checks map[string][]rules.CheckStatus
 }
 
 // diagnose parses the gates and rules first (so a typo fails before any
@@ -159,9 +170,10 @@ func diagnose(c *cli.Context) (*diagnosis, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &diagnosis{pipeline: p, rules: set, gates: gs, targets: gates.Targets(gs, rules.DefaultTargets), findings: map[string][]rules.Finding{}}
+	d := &diagnosis{pipeline: p, rules: set, gates: gs, targets: gates.Targets(gs, rules.DefaultTargets), findings: map[string][]rules.Finding{}, checks: map[string][]rules.CheckStatus{}}
 	for _, rr := range set.Evaluate(p.analysis, d.targets) {
 		d.findings[rr.Run] = append(d.findings[rr.Run], rr.Findings...)
+		d.checks[rr.Run] = append(d.checks[rr.Run], rr.Checks...)
 		for _, e := range rr.Errors {
 			if rr.Run == "" { // about the whole analysis: a rule disabled
 				p.analysis.Messages = append(p.analysis.Messages, "rule error: "+e)
@@ -188,7 +200,11 @@ func formatFlag(c *cli.Context, allowed ...string) (string, error) {
 // to write is an input/output error (exit 2), and then the file under
 // --out keeps what it held before.
 func writeOut(c *cli.Context, write func(out *report.Output) error) error {
-	return writeFile(c.String("out"), "--out", c.App.Writer, write)
+	stdout := c.App.Writer
+	if c.Bool("quiet") {
+		stdout = io.Discard
+	}
+	return writeFile(c.String("out"), "--out", stdout, write)
 }
 
 // writeFile writes one output file (stdout for ""), all or nothing.
@@ -223,8 +239,11 @@ func refuseInputs(c *cli.Context, targets []parsers.Target) error {
 }
 
 func runAnalyze(c *cli.Context) error {
-	format, err := formatFlag(c, "text", "markdown", "json")
+	format, err := formatFlag(c, "text", "markdown", "json", "html")
 	if err != nil {
+		return err
+	}
+	if err := checkAnnotations(c, format); err != nil {
 		return err
 	}
 	failOn, err := parseFailOn(c.String("fail-on"))
@@ -236,33 +255,75 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	defer d.ds.Release()
+	results, err := evalGates(c, d.gates, d.analysis, d.findings)
+	if err != nil {
+		return err
+	}
+	chart := report.ChartOptions{RateLimitTexts: report.RateLimitTexts(d.rules)}
+	mdOpt := report.MarkdownOptions{Targets: d.targets, Rules: report.RuleInfos(d.rules.List()), Checks: d.checks}
+	if format == "markdown" {
+		if mdOpt.TimelineImage, err = writeTimelineSidecar(c, d.analysis, chart); err != nil {
+			return err
+		}
+	}
 	err = writeOut(c, func(out *report.Output) error {
 		switch format {
 		case "json":
-			return report.WriteAnalysisJSON(out, report.BuildAnalysis(d.analysis, d.findings))
+			doc := report.BuildAnalysis(d.analysis, d.findings).WithChecks(d.checks)
+			report.AddGates(doc, results)
+			return report.WriteAnalysisJSON(out, doc)
 		case "markdown":
-			return report.WriteMarkdown(out, d.analysis, d.findings, report.MarkdownOptions{Targets: d.targets, Rules: report.RuleInfos(d.rules.List())})
+			return report.WriteMarkdown(out, d.analysis, d.findings, mdOpt)
+		case "html":
+			return report.WriteHTML(out, d.analysis, d.findings, report.HTMLOptions{Targets: d.targets, FailOn: failOn, Gates: results, Chart: chart})
 		}
-		return report.WriteText(out, d.analysis, d.findings, report.TextOptions{Targets: d.targets, Color: useColor(c, out)})
+		return report.WriteText(out, d.analysis, d.findings, report.TextOptions{Targets: d.targets, Color: useColor(c, out), Checks: d.checks})
 	})
 	if err != nil {
 		return err
 	}
-	gateFailed, err := applyGates(c, d.gates, d.analysis, d.findings)
+	gateFailed, err := emitGates(c, results, d.analysis, d.findings)
 	if err != nil {
 		return err
 	}
-	return verdict(c, d.pipeline, d.findings, failOn, gateFailed)
+	return verdict(c, d.pipeline, d.findings, failOn, gateFailed, results)
+}
+
+// writeTimelineSidecar writes, for a markdown report going to --out
+// FILE.md, the runs' timeline charts as FILE.timeline.svg beside it, and
+// returns the link the document puts in ("" when there is no file or no
+// run with a known window).
+func writeTimelineSidecar(c *cli.Context, a *correlate.Analysis, chart report.ChartOptions) (string, error) {
+	path := c.String("out")
+	if path == "" || path == "-" {
+		return "", nil
+	}
+	svg := report.TimelinesSVG(a, chart)
+	if svg == "" {
+		return "", nil
+	}
+	side := strings.TrimSuffix(path, filepath.Ext(path)) + ".timeline.svg"
+	err := writeFile(side, "--out", nil, func(out *report.Output) error {
+		_, err := io.WriteString(out, svg)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return url.PathEscape(filepath.Base(side)), nil
 }
 
 // verdict turns the outcome into the exit code CI gates on. Precedence:
 // usage/input error (2) > coverage below --min-parsed (3) > a failed gate
-// or a finding at --fail-on (1) > pass (0).
-func verdict(c *cli.Context, p *pipeline, findings map[string][]rules.Finding, failOn *rules.Severity, gateFailed bool) error {
+// or a finding at --fail-on (1) > pass (0). A failing run is said in one
+// line on stderr (unless --quiet), naming the runs and why. Paths named on
+// the command line that could not be read are an input error (2), after
+// the report of the rest.
+func verdict(c *cli.Context, p *pipeline, findings map[string][]rules.Finding, failOn *rules.Severity, gateFailed bool, results []gates.Result) error {
 	if err := inputError(p.unreadable); err != nil {
 		return err
 	}
-	ds := p.ds
+	ds, a := p.ds, p.analysis
 	if !ds.Parsed() {
 		return cli.Exit("nothing in the input could be parsed; no diagnosis is possible", exitUsage)
 	}
@@ -271,19 +332,42 @@ func verdict(c *cli.Context, p *pipeline, findings map[string][]rules.Finding, f
 		pct := 100 * float64(parsed) / float64(total)
 		return cli.Exit(fmt.Sprintf("only %.2f%% of %d input lines were understood (--min-parsed %.2f%%); see the sources table for the unparsed files", pct, total, min), exitCoverage)
 	}
-	if gateFailed {
+	names := []string{}
+	for _, r := range a.Runs {
+		names = append(names, r.Name)
+	}
+	names = append(names, "") // findings about no single run
+	var failing []string
+	for _, name := range names {
+		v := report.RunVerdict(name, findings[name], failOn, results)
+		if !v.Fail {
+			continue
+		}
+		label := name
+		if label == "" {
+			label = "across runs"
+		}
+		failing = append(failing, label+" ("+strings.Join(v.Reasons, ", ")+")")
+	}
+	if len(failing) == 0 && !gateFailed {
+		return nil
+	}
+	if c.Bool("quiet") {
 		return cli.Exit("", exitGate)
 	}
-	if failOn != nil {
-		for _, fs := range findings {
-			for _, f := range fs {
-				if s, ok := rules.ParseSeverity(f.Severity); ok && s >= *failOn {
-					return cli.Exit("", exitGate)
-				}
-			}
-		}
+	line := fmt.Sprintf("FAIL (exit %d): ", exitGate)
+	if len(a.Runs) > 1 {
+		line += fmt.Sprintf("%d of %d runs: ", len(failing), len(a.Runs))
 	}
-	return nil
+	return cli.Exit(report.SanitizeTerminal(clipLine(line+strings.Join(failing, "; "), 300)), exitGate)
+}
+
+// clipLine keeps a verdict to one readable line.
+func clipLine(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 func parseFailOn(s string) (*rules.Severity, error) {
@@ -300,15 +384,17 @@ func parseFailOn(s string) (*rules.Severity, error) {
 // useColor: colour only on a terminal, never in a file, and never with
 // NO_COLOR set, unless --color always.
 func useColor(c *cli.Context, out *report.Output) bool {
-	switch c.String("color") {
+	return colorWanted(c.String("color"), out.IsFile(), isTerminal(c.App.Writer), os.Getenv("NO_COLOR"))
+}
+
+// colorWanted is useColor's decision (https://no-color.org: a non-empty
+// NO_COLOR turns colour off; an explicit --color always still wins).
+func colorWanted(flag string, toFile, stdoutTTY bool, noColor string) bool {
+	switch flag {
 	case "always":
 		return true
 	case "never":
 		return false
 	}
-	if out.IsFile() || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := c.App.Writer.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	return !toFile && noColor == "" && stdoutTTY
 }

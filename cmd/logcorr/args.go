@@ -12,8 +12,8 @@ import (
 // file name. Flags that take a value keep their value next to them;
 // everything after "--" stays a path.
 func interleave(app *cli.App, args []string) []string {
-	if len(args) < 2 {
-		return args
+	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
+		return args // shell completion reads the words as typed
 	}
 	cmds := app.Commands
 	i := 1

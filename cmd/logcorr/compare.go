@@ -15,19 +15,23 @@ func compareCommand() *cli.Command {
 		Usage:     "one row per run in time order (the weekly report's table) and what changed per endpoint between runs",
 		ArgsUsage: "RUN_OR_DIR...  (a folder, files, or a run's --csv prefix such as dir/hasil_test_v21)",
 		Flags: append(append(inputFlags(),
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, markdown or json"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, markdown, json or html (one self-contained page: the runs table and each run's timeline chart)"},
 			&cli.StringFlag{Name: "out", Usage: "write to `FILE` instead of standard output"},
 			&cli.StringSliceFlag{Name: "rules", Usage: "extra rule `FILE_OR_DIR` (YAML); repeatable"},
 			&cli.StringFlag{Name: "fail-on", Value: "none", Usage: "exit 1 when a finding reaches this severity (default none: compare reports, gates decide)"},
 			&cli.Float64Flag{Name: "min-parsed", Value: gates.DefaultMinParsed, Usage: "exit 3 when less than this percentage of input lines was understood"},
+			quietFlag,
 		), gateFlags()...),
 		Action: runCompare,
 	}
 }
 
 func runCompare(c *cli.Context) error {
-	format, err := formatFlag(c, "text", "markdown", "json")
+	format, err := formatFlag(c, "text", "markdown", "json", "html")
 	if err != nil {
+		return err
+	}
+	if err := checkAnnotations(c, format); err != nil {
 		return err
 	}
 	failOn, err := parseFailOn(c.String("fail-on"))
@@ -42,24 +46,32 @@ func runCompare(c *cli.Context) error {
 	if b := c.String("baseline"); b != "" && d.analysis.Run(b) == nil {
 		return cli.Exit(fmt.Sprintf("--baseline %q: no such run among the %d found", b, len(d.analysis.Runs)), exitUsage)
 	}
+	results, err := evalGates(c, d.gates, d.analysis, d.findings)
+	if err != nil {
+		return err
+	}
 	doc := report.CompareTargets(d.analysis.Runs, d.findings, c.String("baseline"), d.targets)
+	report.AddCompareGates(doc, results)
 	err = writeOut(c, func(out *report.Output) error {
 		switch format {
 		case "json":
 			return report.WriteCompareJSON(out, doc)
 		case "markdown":
 			return report.WriteCompareMarkdown(out, doc)
+		case "html":
+			return report.WriteCompareHTML(out, doc, d.analysis, d.findings, report.HTMLOptions{Targets: d.targets, FailOn: failOn, Gates: results,
+				Chart: report.ChartOptions{RateLimitTexts: report.RateLimitTexts(d.rules)}})
 		}
 		return report.WriteCompareText(out, doc)
 	})
 	if err != nil {
 		return err
 	}
-	gateFailed, err := applyGates(c, d.gates, d.analysis, d.findings)
+	gateFailed, err := emitGates(c, results, d.analysis, d.findings)
 	if err != nil {
 		return err
 	}
-	return verdict(c, d.pipeline, d.findings, failOn, gateFailed)
+	return verdict(c, d.pipeline, d.findings, failOn, gateFailed, results)
 }
 
 func reportCommand() *cli.Command {
@@ -76,6 +88,7 @@ func reportCommand() *cli.Command {
 				&cli.StringFlag{Name: "out", Usage: "write to `FILE` instead of standard output"},
 				&cli.StringSliceFlag{Name: "rules", Usage: "extra rule `FILE_OR_DIR` (YAML); repeatable"},
 				&cli.StringSliceFlag{Name: "slo", Usage: "targets, as for analyze: 'p95<2s', 'auth_success>99%'"},
+				quietFlag,
 			),
 			Action: runWeekly,
 		}},

@@ -17,7 +17,7 @@ func gateFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "slo", Usage: "a gate, k6 style, repeatable: 'p95<2s', 'auth_success>99%', 'failure_pct<1%', 'endpoint[\"[AUTH] Login POST\"].p95<1s', 'p95<2s over any 30s', 'no finding>=critical', 'no new exception cluster vs baseline'"},
 		&cli.StringFlag{Name: "baseline", Usage: "the run other runs are compared with (compare deltas, 'no new exception cluster vs baseline')"},
 		&cli.StringFlag{Name: "junit", Usage: "write one JUnit testcase per gate per run to `FILE`"},
-		&cli.StringFlag{Name: "annotations", Usage: "print CI annotations for failed gates and serious findings: github"},
+		&cli.StringFlag{Name: "annotations", Usage: "print CI annotations for failed gates and serious findings on standard output, where GitHub reads them: github (with a json or html report, give --out)"},
 	}
 }
 
@@ -35,20 +35,24 @@ func parseGates(c *cli.Context) ([]gates.Gate, error) {
 	return gs, nil
 }
 
-// applyGates evaluates the gates on every run, writes --junit and
-// --annotations, and reports whether any gate failed.
-func applyGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings map[string][]rules.Finding) (bool, error) {
+// evalGates evaluates the gates on every run; the results go into the
+// report (JSON, HTML) before emitGates writes --junit and --annotations.
+func evalGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings map[string][]rules.Finding) ([]gates.Result, error) {
 	var baseline *correlate.Run
 	if name := c.String("baseline"); name != "" {
 		if baseline = a.Run(name); baseline == nil {
-			return false, cli.Exit(fmt.Sprintf("--baseline %q: no such run among the %d analysed", name, len(a.Runs)), exitUsage)
+			return nil, cli.Exit(fmt.Sprintf("--baseline %q: no such run among the %d analysed", name, len(a.Runs)), exitUsage)
 		}
 	}
-	var names []string
-	for _, r := range a.Runs {
-		names = append(names, r.Name)
-	}
-	results := gates.EvaluateRuns(gs, a.Runs, findings, baseline)
+	// With no run at all, each gate fails as not evaluated: an input
+	// that held nothing to measure must not pass (gates.EvaluateRuns).
+	return gates.EvaluateRuns(gs, a.Runs, findings, baseline), nil
+}
+
+// emitGates writes --junit and --annotations and reports whether any
+// gate failed. GitHub reads workflow commands from standard output, so
+// the annotations go there, after the report.
+func emitGates(c *cli.Context, results []gates.Result, a *correlate.Analysis, findings map[string][]rules.Finding) (bool, error) {
 	if path := c.String("junit"); path != "" {
 		err := writeFile(path, "--junit", nil, func(out *report.Output) error { return gates.WriteJUnit(out, results) })
 		if err != nil {
@@ -56,7 +60,11 @@ func applyGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings
 		}
 	}
 	if c.String("annotations") == "github" {
-		if err := gates.WriteGitHub(c.App.ErrWriter, results, names, findings, rules.High); err != nil {
+		var names []string
+		for _, r := range a.Runs {
+			names = append(names, r.Name)
+		}
+		if err := gates.WriteGitHub(c.App.Writer, results, names, findings, rules.High); err != nil {
 			return false, cli.Exit(err.Error(), exitUsage)
 		}
 	}
@@ -64,8 +72,20 @@ func applyGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings
 	for _, r := range results {
 		if !r.Pass {
 			failed = true
-			fmt.Fprintf(c.App.ErrWriter, "gate failed: %s\n", report.SanitizeTerminal(r.Message))
+			if !c.Bool("quiet") {
+				fmt.Fprintf(c.App.ErrWriter, "gate failed: %s\n", report.SanitizeTerminal(r.Message))
+			}
 		}
 	}
 	return failed, nil
+}
+
+// checkAnnotations refuses --annotations github when the report itself
+// is a JSON or HTML document on standard output: the workflow commands
+// must go to stdout, and would corrupt it. --out FILE resolves it.
+func checkAnnotations(c *cli.Context, format string) error {
+	if c.String("annotations") == "github" && (format == "json" || format == "html") && (c.String("out") == "" || c.String("out") == "-") {
+		return cli.Exit(fmt.Sprintf("--annotations github prints workflow commands on standard output, which would corrupt the %s report there: give --out FILE", format), exitUsage)
+	}
+	return nil
 }

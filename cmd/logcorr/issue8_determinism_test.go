@@ -53,6 +53,7 @@ func TestDeterminismAcrossProcesses(t *testing.T) {
 			{"analyze", "--format", "json", "--fail-on", "none", "--min-parsed", "0"},
 			{"analyze", "--format", "markdown", "--fail-on", "none", "--min-parsed", "0"},
 			{"analyze", "--format", "text", "--fail-on", "none", "--min-parsed", "0"},
+			{"analyze", "--format", "html", "--fail-on", "none", "--min-parsed", "0"},
 		}
 		// The commands added later, when present.
 		later := map[string][]string{

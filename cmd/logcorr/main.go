@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -30,7 +31,9 @@ func main() {
 }
 
 // run executes one command line and returns its exit code; tests call it
-// in-process.
+// in-process. Help that was asked for (--help, `help CMD`) goes to stdout
+// with exit 0; everything else about usage — no command, an unknown
+// command or flag, a bad value — is a short message on stderr and exit 2.
 func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp()
 	app.Writer, app.ErrWriter = stdout, stderr
@@ -39,7 +42,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if ec, ok := err.(cli.ExitCoder); ok {
 			code = ec.ExitCode()
 		}
-		if msg := err.Error(); msg != "" {
+		msg := err.Error()
+		if topic, ok := strings.CutPrefix(msg, "No help topic for "); ok {
+			// urfave/cli's `help NOSUCH` exits 3, which is our coverage code
+			code, msg = exitUsage, "help: unknown command "+strings.ReplaceAll(topic, "'", "\"")+"; see: logcorr --help"
+		}
+		if msg != "" {
 			fmt.Fprintln(stderr, "logcorr:", msg)
 		}
 		return code
@@ -48,12 +56,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:  "logcorr",
 		Usage: "correlate load-test artifacts into a root-cause diagnosis",
 		Description: "logcorr reads Locust CSV/HTML output, Django, auth-debug, runserver and PgBouncer logs,\n" +
-			"puts them on one UTC clock, links the events that belong together and names the causes.",
-		HideHelpCommand: true,
+			"puts them on one UTC clock, links the events that belong together and names the causes.\n\n" +
+			"EXAMPLES:\n" +
+			"   logcorr analyze samples/pool-exhaustion\n" +
+			"   logcorr analyze --format html --out report.html ./loadtest-artifacts\n" +
+			"   logcorr compare samples/many-runs\n" +
+			"   logcorr help analyze\n\n" +
+			exitCodesHelp,
+		Version:              version(),
+		EnableBashCompletion: true,
 		Commands: []*cli.Command{
 			analyzeCommand(),
 			compareCommand(),
@@ -62,10 +77,18 @@ func newApp() *cli.App {
 			formatsCommand(),
 			rulesCommand(),
 			timelineCommand(),
+			completionCommand(),
+		},
+		// Without a command, or with one logcorr does not know.
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.Exit("give a command: "+strings.Join(subNames(c.App.Commands), ", ")+" (see: logcorr --help)", exitUsage)
+			}
+			return cli.Exit(unknownMessage("", c.Args().First(), subNames(c.App.Commands)), exitUsage)
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // main prints and exits
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return cli.Exit(err.Error(), exitUsage)
-		},
+		OnUsageError:   usageError(""),
 	}
+	decorate(app.Commands, "")
+	return app
 }

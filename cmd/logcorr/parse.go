@@ -15,7 +15,8 @@ func parseCommand() *cli.Command {
 		Usage:     "detect and parse files or folders into Arrow tables; print a per-file audit",
 		ArgsUsage: "PATH...",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "auto", Usage: "force a format (see: logcorr formats) instead of detecting it"},
+			&cli.StringFlag{Name: "input-format", Aliases: []string{"format"}, Value: "auto",
+				Usage: "force an input format (see: logcorr formats) instead of detecting it; --format is the old, deprecated name (analyze's --format is the output format)"},
 			&cli.StringFlag{Name: "tz", Usage: "zone of naive local timestamps, e.g. Asia/Jakarta or +07:00 (default: leave naive, read as UTC)"},
 			&cli.StringFlag{Name: "out", Usage: "write the tables to `FILE` (.arrow, .parquet or .jsonl; one file per table: FILE's base + .TABLE + ext)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the audit as JSON"},
@@ -82,10 +83,10 @@ func runParse(c *cli.Context) error {
 
 // parseOptions reads the flags shared by every command that parses.
 func parseOptions(c *cli.Context) (parsers.Options, error) {
-	opt := parsers.Options{Format: c.String("format"), FollowSymlinks: c.Bool("follow-symlinks"), NoRedact: c.Bool("no-redact")}
+	opt := parsers.Options{Format: c.String("input-format"), FollowSymlinks: c.Bool("follow-symlinks"), NoRedact: c.Bool("no-redact")}
 	if opt.Format != "" && opt.Format != "auto" {
 		if _, ok := parsers.Lookup(opt.Format); !ok {
-			return opt, cli.Exit(fmt.Sprintf("--format %q: unknown format (see: logcorr formats)", opt.Format), exitUsage)
+			return opt, cli.Exit(fmt.Sprintf("--input-format %q: unknown format (see: logcorr formats)", opt.Format), exitUsage)
 		}
 	}
 	if tz := c.String("tz"); tz != "" {

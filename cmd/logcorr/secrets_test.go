@@ -220,7 +220,7 @@ func TestSecretsNeverReachOutput(t *testing.T) {
 		base := filepath.Join(outDir, "tables"+ext)
 		add("parse --out "+ext, "parse", "--out", base, dir)
 	}
-	for _, f := range []string{"text", "markdown", "json"} {
+	for _, f := range []string{"text", "markdown", "json", "html"} {
 		add("analyze --format "+f, "analyze", "--format", f, "--min-parsed", "0", "--fail-on", "none", dir)
 		p := filepath.Join(outDir, "report."+f)
 		add("analyze --out "+f, "analyze", "--format", f, "--out", p, "--min-parsed", "0", "--fail-on", "none", dir)
@@ -255,7 +255,7 @@ func TestSecretsNeverReachOutput(t *testing.T) {
 		}
 		exts[filepath.Ext(p)] = true
 	}
-	for _, ext := range []string{".arrow", ".parquet", ".jsonl", ".text", ".markdown", ".json"} {
+	for _, ext := range []string{".arrow", ".parquet", ".jsonl", ".text", ".markdown", ".json", ".html", ".svg"} {
 		if !exts[ext] {
 			t.Errorf("no %s file was written to %s", ext, outDir)
 		}
@@ -302,6 +302,7 @@ func noRedactOutputs(t *testing.T, dir string) string {
 		{"parse", "--no-redact", "--json", "--out", out, dir},
 		{"analyze", "--no-redact", "--format", "json", "--min-parsed", "0", "--fail-on", "none", dir},
 		{"analyze", "--no-redact", "--format", "markdown", "--min-parsed", "0", "--fail-on", "none", dir},
+		{"analyze", "--no-redact", "--format", "html", "--min-parsed", "0", "--fail-on", "none", dir},
 		{"timeline", "--no-redact", "--format", "json", dir},
 	} {
 		stdout, stderr, _ := runCLI(args...)

@@ -14,6 +14,7 @@ func timelineCommand() *cli.Command {
 		Flags: append(inputFlags(),
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output: text or json"},
 			&cli.StringFlag{Name: "out", Usage: "write to `FILE` instead of standard output"},
+			quietFlag,
 		),
 		Action: func(c *cli.Context) error {
 			format, err := formatFlag(c, "text", "json")

@@ -1,0 +1,95 @@
+package model
+
+import (
+	"math"
+	"time"
+
+	"github.com/logcorr/logcorr/correlate"
+)
+
+// Two runs are the same scenario when a reader could compare their
+// figures: the same peak user count, run times within a factor of two
+// (a run stopped early is still its scenario), and mostly the same request names (at least half of the union of
+// names with requests). Parameters the user varies between runs (pool
+// size, an excluded tag) leave most names in place; a run that only logged
+// in, or one with five times the users, is another scenario. Facts the
+// files lack (no history: no user count or duration) are not held against
+// a pair.
+const (
+	scenarioDurationRatio = 2.0
+	scenarioMinShared     = 0.5
+)
+
+// SameScenario reports whether runs a and b are the same scenario.
+func SameScenario(a, b *correlate.Run) bool {
+	if a == b {
+		return false
+	}
+	if ua, ub := UsersMax(a), UsersMax(b); ua > 0 && ub > 0 && ua != ub {
+		return false
+	}
+	if da, db := Duration(a), Duration(b); da > 0 && db > 0 {
+		if math.Max(da.Seconds(), db.Seconds()) > scenarioDurationRatio*math.Min(da.Seconds(), db.Seconds()) {
+			return false
+		}
+	}
+	na, nb := requestNames(a), requestNames(b)
+	if len(na) == 0 || len(nb) == 0 {
+		return false
+	}
+	shared := 0
+	for k := range na {
+		if nb[k] {
+			shared++
+		}
+	}
+	union := len(na) + len(nb) - shared
+	return float64(shared) >= scenarioMinShared*float64(union)
+}
+
+// Siblings are the other runs of the analysis that are r's scenario, in
+// the analysis' order (start time).
+func Siblings(runs []*correlate.Run, r *correlate.Run) []*correlate.Run {
+	var out []*correlate.Run
+	for _, o := range runs {
+		if SameScenario(r, o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// PreviousSibling is the latest run before r (in runs' order) of r's
+// scenario, nil when r is the first of its scenario.
+func PreviousSibling(runs []*correlate.Run, r *correlate.Run) *correlate.Run {
+	idx := -1
+	for i, o := range runs {
+		if o == r {
+			idx = i
+		}
+	}
+	for i := idx - 1; i >= 0; i-- {
+		if SameScenario(r, runs[i]) {
+			return runs[i]
+		}
+	}
+	return nil
+}
+
+// Duration is the run's length from its window, 0 when unknown.
+func Duration(r *correlate.Run) time.Duration {
+	if r.Start.IsZero() || r.End.IsZero() {
+		return 0
+	}
+	return r.End.Sub(r.Start)
+}
+
+func requestNames(r *correlate.Run) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range RequestRows(r) {
+		if s.Requests > 0 {
+			out[s.Type+" "+s.Name] = true
+		}
+	}
+	return out
+}

@@ -1,0 +1,103 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/logcorr/logcorr/humanize"
+)
+
+// databaseUnreachable: PgBouncer or the app's driver could not reach
+// PostgreSQL.
+var databaseUnreachable = &Check[noParams]{
+	ID:    "database-unreachable",
+	Doc:   "PostgreSQL unreachable",
+	Needs: []Need{{SrcPgBouncer, SrcDjango, SrcRunserver}},
+	Run:   runDatabaseUnreachable,
+}
+
+func init() { register(databaseUnreachable) }
+
+// dbUnreachableRE: PostgreSQL refusing or not answering, as PgBouncer and
+// the drivers word it.
+var dbUnreachableRE = MustPattern(`no pg_hba\.conf entry|could not connect to server|connection to server at .{0,120}? failed|` +
+	`Connection refused|password authentication failed|server login (?:has been failing|failed)|` +
+	`database "[^"]{1,80}" does not exist|the database system is (?:starting up|shutting down|in recovery mode)|` +
+	`server conn crashed|pooler error: no server`)
+
+// dbUnreachableWords: every dbUnreachableRE match contains one of these.
+var dbUnreachableWords = []string{"pg_hba", "could not connect", "connection to server", "Connection refused",
+	"password authentication", "server login", "does not exist", "database system", "server conn crashed", "no server"}
+
+func runDatabaseUnreachable(ctx *Context, _ *noParams) []Finding {
+	run := ctx.Run
+	perFile := map[string]int64{}
+	kinds := map[string]int64{}
+	var evPool, evApp []Evidence
+	var pooler, app int64
+	for _, e := range ownEvents(ctx) {
+		if e.Source != "pgbouncer" && !serverSource(e) {
+			continue
+		}
+		blob := eventBlob(e)
+		if !containsAny(blob, dbUnreachableWords) {
+			continue // cheap filter before regexp2
+		}
+		m, err := dbUnreachableRE.FindStringMatch(blob)
+		if err != nil || m == nil {
+			continue
+		}
+		perFile[e.File] += 1 + e.Duplicates
+		kinds[m.String()] += 1 + e.Duplicates
+		if e.Source == "pgbouncer" {
+			pooler += 1 + e.Duplicates
+			evPool = append(evPool, EventEvidence(e))
+		} else {
+			evApp = append(evApp, EventEvidence(e))
+		}
+	}
+	if len(perFile) == 0 {
+		return nil
+	}
+	appPerFile := map[string]int64{}
+	for f, n := range perFile {
+		if !strings.Contains(f, "pgbouncer") {
+			appPerFile[f] = n
+		}
+	}
+	app, appFiles := maxPerFile(appPerFile)
+	var parts []string
+	if pooler > 0 {
+		parts = append(parts, fmt.Sprintf("PgBouncer logged %s", humanize.Thousands(pooler)))
+	}
+	if app > 0 {
+		parts = append(parts, fmt.Sprintf("the app logged %s (%s)", humanize.Thousands(app), strings.Join(appFiles, ", ")))
+	}
+	rows, n5xx := csv5xx(run)
+	var evCSV []Evidence
+	for _, r := range rows {
+		evCSV = append(evCSV, FailureEvidence(r))
+	}
+	sum := fmt.Sprintf("PostgreSQL could not be reached: %s connection failures: %s", strings.Join(parts, " and "), countBy(kinds, 4))
+	if n5xx > 0 {
+		sum += fmt.Sprintf("; Locust recorded %s 5xx failures", humanize.Thousands(n5xx))
+	}
+	conf := 0.8
+	if pooler > 0 && app > 0 {
+		conf = 0.92
+	}
+	ev := append(first(evPool), first(evApp)...)
+	ev = append(ev, first(evCSV)...)
+	ev = append(ev, evPool...)
+	ev = append(ev, evApp...)
+	return []Finding{{
+		Confidence: conf,
+		Summary:    sum + ".",
+		Interpretation: "The database refused or never answered the connection (access rules, credentials, a wrong host/port/name, " +
+			"or the server down or restarting). Every request that needs the database fails, whatever the load.",
+		Recommendation: "Check PostgreSQL is up and reachable from PgBouncer/Django (host, port, dbname), the pg_hba.conf entry and " +
+			"the credentials in PgBouncer's auth file and Django's DATABASES; rerun once a single request works.",
+		Evidence: ev,
+		Metrics:  map[string]float64{"pooler_lines": float64(pooler), "app_lines": float64(app), "locust_5xx_failures": float64(n5xx)},
+	}}
+}

@@ -1,0 +1,87 @@
+package rules
+
+import (
+	"sync"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model"
+)
+
+// analysisFacts are the facts about the whole analysis that the rules of
+// every run read, computed once per Evaluate on first use.
+type analysisFacts struct {
+	siblings map[*correlate.Run][]*correlate.Run
+	bodies   *model.Measurement
+}
+
+// measure is what the response bodies of every run say (model.Measure),
+// with the reference runs learned across the analysis.
+func (ctx *Context) measure() *model.Measurement {
+	if ctx.all == nil {
+		ctx.all = &analysisFacts{}
+	}
+	if ctx.all.bodies == nil {
+		ctx.all.bodies = model.Measure(ctx.Analysis)
+	}
+	return ctx.all.bodies
+}
+
+// bodies are the run's own (never nil: an empty Bodies when unknown).
+func (ctx *Context) bodies() *model.Bodies {
+	if b := ctx.measure().Of(ctx.Run); b != nil {
+		return b
+	}
+	return &model.Bodies{Run: ctx.Run}
+}
+
+// scenarioFacts answers which runs are a run's scenario (model.SameScenario).
+type scenarioFacts struct{ ctx *Context }
+
+func (ctx *Context) scenario() scenarioFacts {
+	if ctx.all == nil {
+		ctx.all = &analysisFacts{}
+	}
+	return scenarioFacts{ctx}
+}
+
+// siblings are the other runs of r's scenario, in the analysis' order.
+func (s scenarioFacts) siblings(r *correlate.Run) []*correlate.Run {
+	all := s.ctx.all
+	if all.siblings == nil {
+		all.siblings = map[*correlate.Run][]*correlate.Run{}
+	}
+	if sib, ok := all.siblings[r]; ok {
+		return sib
+	}
+	var runs []*correlate.Run
+	if s.ctx.Analysis != nil {
+		runs = s.ctx.Analysis.Runs
+	}
+	sib := model.Siblings(runs, r)
+	all.siblings[r] = sib
+	return sib
+}
+
+// paramsOf returns the typed parameters of rule id: those of the set being
+// evaluated, else the built-in rule's (a fact one rule computes with
+// another's parameters, as go/analysis passes one analyzer's result to
+// another). nil when no such rule exists.
+func (ctx *Context) paramsOf(id string) any {
+	if ctx.set != nil {
+		if r, ok := ctx.set.byID[id]; ok && r.params != nil {
+			return r.params
+		}
+	}
+	builtinOnce.Do(func() { builtinSet, _ = Load(true, nil) })
+	if builtinSet != nil {
+		if r, ok := builtinSet.byID[id]; ok {
+			return r.params
+		}
+	}
+	return nil
+}
+
+var (
+	builtinOnce sync.Once
+	builtinSet  *Set
+)
