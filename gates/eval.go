@@ -2,6 +2,7 @@ package gates
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,31 @@ type Result struct {
 	// the finding's first cited line) for annotations; empty when none.
 	File string
 	Line int64
+}
+
+// NoRun is the run name of the results EvaluateRuns gives when the input
+// held no Locust run.
+const NoRun = "(no run)"
+
+// EvaluateRuns checks every gate against every run (findings keyed by run
+// name). With no run at all, each gate fails as not evaluated: an input
+// that held nothing to measure must not pass a CI job.
+func EvaluateRuns(gates []Gate, runs []*correlate.Run, findings map[string][]rules.Finding, baseline *correlate.Run) []Result {
+	if len(gates) == 0 {
+		return nil
+	}
+	var out []Result
+	if len(runs) == 0 {
+		for _, g := range gates {
+			out = append(out, Result{Gate: g, Run: NoRun, Unknown: true, Actual: "N/A",
+				Message: fmt.Sprintf("%s: no Locust run found in the input (no stats CSV, stats history or HTML report could be read), so there is nothing to evaluate", g.Source)})
+		}
+		return out
+	}
+	for _, r := range runs {
+		out = append(out, Evaluate(gates, r, findings[r.Name], baseline)...)
+	}
+	return out
 }
 
 // Evaluate checks every gate against one run. findings are the run's;
@@ -182,13 +208,23 @@ func evalMetric(g Gate, run *correlate.Run) Result {
 			return unknown(run, "no Aggregated row")
 		}
 	}
+	if why := impossibleCounts(g.Metric, s); why != "" {
+		r := unknown(run, "%s cannot be computed: %s, an impossible figure; it is not compared with the target %s", g.subject(), why, g.want())
+		r.File, r.Line = s.File, s.Line
+		return r
+	}
 	v, why := statValue(g.Metric, s)
 	if v == nil {
 		if why == "" {
-			why = "Locust wrote N/A"
+			why = "Locust wrote N/A, or logcorr read an impossible figure there as null: see the input's messages"
 		}
 		r := unknown(run, "%s is not available (%s)", g.subject(), why)
 		r.File, r.Line = s.File, s.Line
+		return r
+	}
+	if why := impossible(g.Metric, *v); why != "" {
+		r := unknown(run, "%s is %s, an impossible figure (%s); it is not compared with the target %s", g.subject(), format(g.Metric, *v), why, g.want())
+		r.Actual, r.File, r.Line = format(g.Metric, *v), s.File, s.Line
 		return r
 	}
 	r := Result{Pass: compare(g.Op, *v, g.Value), Actual: format(g.Metric, *v), File: s.File, Line: s.Line}
@@ -201,6 +237,39 @@ func evalMetric(g Gate, run *correlate.Run) Result {
 	}
 	r.Message = fmt.Sprintf("%s: %s is %s, %s the target %s", run.Name, g.subject(), r.Actual, verdict, g.want())
 	return r
+}
+
+// impossible says why v cannot be a figure of a real run ("" when it
+// can): every metric a gate reads (times, rates, counts, percentages) is
+// finite and at least zero. The parsers read such cells as null already;
+// this guards figures that reach a gate another way.
+func impossible(metric string, v float64) string {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return format(metric, v) + " is not a finite number"
+	case v < 0:
+		return format(metric, v) + " is negative"
+	}
+	return ""
+}
+
+// impossibleCounts says why a row's request and failure counts cannot be
+// a real run's, for the metrics computed from them ("" when they can be).
+func impossibleCounts(metric string, s *parsers.StatRow) string {
+	switch metric {
+	case "requests", "failures", "failure_pct", "success", "auth_success":
+	default:
+		return ""
+	}
+	switch {
+	case s.Requests < 0:
+		return fmt.Sprintf("negative request count (%d)", s.Requests)
+	case s.Failures < 0:
+		return fmt.Sprintf("negative failure count (%d)", s.Failures)
+	case s.Failures > s.Requests:
+		return fmt.Sprintf("more failures (%d) than requests (%d)", s.Failures, s.Requests)
+	}
+	return ""
 }
 
 func historyValue(metric string, h *parsers.HistoryRow) *float64 {
@@ -252,6 +321,12 @@ func evalWindowed(g Gate, run *correlate.Run) Result {
 	for i := range run.History {
 		h := &run.History[i]
 		if v := historyValue(g.Metric, h); v != nil {
+			if why := impossible(g.Metric, *v); why != "" {
+				r := unknown(run, "%s in the stats history is %s, an impossible figure (%s); the gate is not compared with the target %s",
+					g.Metric, format(g.Metric, *v), why, g.want())
+				r.Actual, r.File, r.Line = format(g.Metric, *v), h.File, h.Line
+				return r
+			}
 			samples = append(samples, sample{h.Time, *v, h.Line, h.File})
 		}
 	}

@@ -1,10 +1,12 @@
 package gates
 
 import (
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -134,5 +136,56 @@ func TestEvaluateFindingsAndClusters(t *testing.T) {
 	res := Evaluate([]Gate{mustParse(t, "no finding>=critical")}, run, fs, nil)[0]
 	if res.File != "pgbouncer.log" || res.Line != 301 || !strings.Contains(res.Actual, "pool-exhaustion (critical)") {
 		t.Errorf("finding gate evidence: %+v", res)
+	}
+}
+
+// With no run to look at, every gate fails as not evaluated.
+func TestEvaluateRunsWithoutRuns(t *testing.T) {
+	gs := []Gate{mustParse(t, "p95<2s"), mustParse(t, "no finding>=critical")}
+	res := EvaluateRuns(gs, nil, nil, nil)
+	if len(res) != len(gs) {
+		t.Fatalf("%d results for %d gates", len(res), len(gs))
+	}
+	for i, r := range res {
+		if r.Pass || !r.Unknown || r.Run != NoRun || r.Gate.Source != gs[i].Source || !strings.Contains(r.Message, "no Locust run") {
+			t.Errorf("result %d: %+v", i, r)
+		}
+	}
+	if code := ExitCode(res, 10, 10, DefaultMinParsed); code != ExitFailed {
+		t.Errorf("exit %d, want %d", code, ExitFailed)
+	}
+	if EvaluateRuns(nil, nil, nil, nil) != nil {
+		t.Errorf("no gates, yet results")
+	}
+}
+
+// An impossible figure (a negative latency, NaN, Inf, more failures than
+// requests) is never compared with the target: the gate fails as not
+// evaluated and says why, however the comparison would have gone.
+func TestImpossibleFiguresAreNotCompared(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	row := func(p95 *float64, req, fail int64) *correlate.Run {
+		agg := parsers.StatRow{Name: "Aggregated", File: "x_stats.csv", Line: 3, Requests: req, Failures: fail, Percentiles: parsers.Percentiles{P95: p95}}
+		return &correlate.Run{Name: "r", Aggregated: &agg, Stats: []parsers.StatRow{agg},
+			History: []parsers.HistoryRow{{Name: "Aggregated", File: "x_stats_history.csv", Line: 2, Percentiles: parsers.Percentiles{P95: p95}}}}
+	}
+	cases := []struct {
+		gate string
+		run  *correlate.Run
+		why  string
+	}{
+		{"p95<2s", row(f(-9000), 10, 0), "-9000 ms is negative"},
+		{"p95<2s", row(f(math.NaN()), 10, 0), "NaN"},
+		{"p95<2s", row(f(math.Inf(1)), 10, 0), "+Inf"},
+		{"p95<2s over any 30s", row(f(-9000), 10, 0), "-9000 ms is negative"},
+		{"failure_pct<1%", row(f(100), 10, 20), "more failures (20) than requests (10)"},
+		{"failure_pct<1%", row(f(100), -5, 0), "negative request count"},
+		{"requests>1", row(f(100), -5, 0), "negative request count"},
+	}
+	for _, c := range cases {
+		res := Evaluate([]Gate{mustParse(t, c.gate)}, c.run, nil, nil)[0]
+		if res.Pass || !res.Unknown || !strings.Contains(res.Message, "impossible") || !strings.Contains(res.Message, c.why) {
+			t.Errorf("%s: %+v; want a not-evaluated failure naming an impossible figure (%s)", c.gate, res, c.why)
+		}
 	}
 }

@@ -32,7 +32,23 @@ type Audit struct {
 	ZoneReason         string           `json:"zone_reason"`
 	Tables             map[string]int64 `json:"tables"`
 	Messages           []string         `json:"messages"`
-	Error              string           `json:"error,omitempty"`
+	// Warnings are the messages that say the file was not read as it was
+	// written: a read error (a truncated gzip), the decompression cap,
+	// lines or CSV fields cut, rows left out for an implausible time,
+	// impossible figures read as null. Each is also in Messages; reports
+	// in every format show these.
+	Warnings []string `json:"warnings,omitempty"`
+	// Redacted counts the secret values masked in the file's records, by
+	// kind (password, token, jwt, url-userinfo, ...; see redact.Kind);
+	// absent when none was, or with --no-redact.
+	Redacted map[string]int64 `json:"redacted,omitempty"`
+	Error    string           `json:"error,omitempty"`
+}
+
+// warn adds msg to both the messages and the warnings.
+func (a *Audit) warn(msg string) {
+	a.Messages = append(a.Messages, msg)
+	a.Warnings = append(a.Warnings, msg)
 }
 
 // Example is an unparsed line kept for the audit.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -18,13 +17,12 @@ const fingerprintBytes = 64 << 10
 // first and last fingerprintBytes. ok is false when the file cannot be read
 // (parsing will report why).
 func fingerprint(path string) (fp string, ok bool) {
-	f, err := os.Open(path)
+	f, st, err := OpenRegular(path) // never blocks on a pipe swapped in after the walk
 	if err != nil {
 		return "", false
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
+	if st.Size() == 0 {
 		return "", false
 	}
 	h := fnv.New64a()

@@ -237,6 +237,14 @@ func (c *Context) Warnf(line int64, format string, args ...any) {
 	}
 }
 
+// Lossf is Warnf for what was not read as written (a field cut, a row
+// left out): the message is also one of the audit's warnings, which
+// every report shows.
+func (c *Context) Lossf(line int64, format string, args ...any) {
+	c.Warnf(line, format, args...)
+	c.audit.Warnings = append(c.audit.Warnings, c.audit.Messages[len(c.audit.Messages)-1])
+}
+
 // SetZone records how the file's times were read, for the audit.
 func (c *Context) SetZone(zone, reason string) {
 	c.audit.Zone, c.audit.ZoneReason = zone, reason

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"syscall"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
@@ -35,6 +37,9 @@ type Input struct {
 	Name     string // path shown in reports and evidence
 	Encoding string // e.g. "utf-8", "utf-16le+bom", "gzip/utf-8"
 	Notes    []string
+	// Losses are the notes that say lines were not read (a gzip header
+	// that cannot be read); they are also in Notes.
+	Losses []string
 
 	f      *os.File
 	gz     *gzip.Reader
@@ -75,23 +80,14 @@ func Open(path, name string) (*Input, error) {
 // Rewind starts reading the file again from its first line.
 func (in *Input) Rewind() error {
 	in.Close()
-	in.Notes = nil
+	in.Notes, in.Losses = nil, nil
 	return in.reset()
 }
 
 func (in *Input) reset() error {
-	f, err := os.Open(in.Path)
+	f, _, err := OpenRegular(in.Path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", in.Name, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", in.Name, err)
-	}
-	if st.IsDir() {
-		f.Close()
-		return fmt.Errorf("%s: is a directory", in.Name)
+		return fmt.Errorf("%s: %w", in.Name, unwrapPathErr(err))
 	}
 	in.f, in.n, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, nil, 0, 0, 0
 	in.BadUTF8Lines, in.FirstBadUTF8, in.checkUTF8, in.EncodingConfidence = 0, 0, false, 0
@@ -106,7 +102,8 @@ func (in *Input) reset() error {
 	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
 		gz, err := gzip.NewReader(f)
 		if err != nil {
-			in.Notes = append(in.Notes, fmt.Sprintf("%s: gzip header unreadable (%v); file read as empty", in.Name, err))
+			note := fmt.Sprintf("%s: gzip header unreadable (%v); file read as empty", in.Name, err)
+			in.Notes, in.Losses = append(in.Notes, note), append(in.Losses, note)
 			r = bytes.NewReader(nil)
 		} else {
 			in.gz = gz
@@ -129,6 +126,79 @@ func (in *Input) reset() error {
 	in.Encoding = enc + textEnc
 	in.br = br
 	return nil
+}
+
+// ErrNotRegular is the error for a path that is neither a regular file
+// nor a folder: a named pipe would block a read until some writer came,
+// a device such as /dev/zero or /dev/urandom never ends.
+var ErrNotRegular = errors.New("not a regular file")
+
+// OpenRegular opens path for reading if it is a regular file, and refuses
+// anything else without blocking: the file is opened non-blocking (a
+// named pipe opens at once even with no writer) and its type checked on
+// the open descriptor, so a file swapped for a pipe after a Stat is still
+// refused. The error names the kind: "not a regular file (a named pipe)".
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: NotRegularError(st.Mode())}
+	}
+	return f, st, nil
+}
+
+// NotRegularError is ErrNotRegular naming the kind of file mode is.
+func NotRegularError(mode fs.FileMode) error {
+	return fmt.Errorf("%w (%s); not read", ErrNotRegular, fileKind(mode))
+}
+
+// fileKind names a file type in words.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeIrregular != 0:
+		return "an irregular file"
+	}
+	return "not a plain file"
+}
+
+// ReadRegular reads a whole regular file of at most max bytes (rule files:
+// small, and read whole). Anything else, or a larger file, is an error
+// naming the path.
+func ReadRegular(path string, max int64) ([]byte, error) {
+	f, st, err := OpenRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st.Size() > max {
+		return nil, fmt.Errorf("%s: %d bytes, over the %d-byte limit", path, st.Size(), max)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: over the %d-byte limit", path, max)
+	}
+	return b, nil
 }
 
 // sniffEncoding tells the text encoding from a byte-order mark, or from the
@@ -275,6 +345,9 @@ func (in *Input) Err() error {
 	if in.err == nil || errors.Is(in.err, io.EOF) {
 		return nil
 	}
+	if in.capped != nil && errors.Is(in.err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s:%d: the gzip stream ends early (a truncated or half-copied file); lines from %d on were not read: %w", in.Name, in.n+1, in.n+1, in.err)
+	}
 	return fmt.Errorf("%s:%d: read error: %w", in.Name, in.n+1, in.err)
 }
 
@@ -307,9 +380,8 @@ func (in *Input) Sample(n int) ([]Line, error) {
 		l.Text = append([]byte(nil), l.Text...)
 		out = append(out, l)
 	}
-	if err := in.Err(); err != nil {
-		return out, err
-	}
+	// A read error (a truncated gzip) is not returned here: the parse
+	// reads the same lines again, meets the same error and reports it once.
 	return out, in.Rewind()
 }
 

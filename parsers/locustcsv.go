@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -276,10 +277,18 @@ func csvAggregated(typ, name string) (string, string) {
 
 // csvLineReader feeds the Context's lines to encoding/csv, one "\n" after
 // each, so that csv's line numbers are the file's physical line numbers.
+//
+// A line cut at the line limit may end inside a quoted field: fed as it
+// is, the open quote would swallow every row after it into one field. The
+// reader follows the quoting line by line (csvOpenQuote) and closes a
+// quote a cut left open, and remembers the cut lines so that the record
+// holding one is counted as unparsed.
 type csvLineReader struct {
-	c    *Context
-	rest []byte
-	done bool
+	c       *Context
+	rest    []byte
+	done    bool
+	inQuote bool
+	cuts    []int64 // physical lines that were cut, in order
 }
 
 func (r *csvLineReader) Read(p []byte) (int, error) {
@@ -293,6 +302,15 @@ func (r *csvLineReader) Read(p []byte) (int, error) {
 			if !ok {
 				r.done = true
 				break
+			}
+			r.inQuote = csvOpenQuote(l.Text, r.inQuote)
+			if l.Cut {
+				r.cuts = append(r.cuts, l.N)
+				if r.inQuote {
+					// Close the field the cut left open.
+					l.Text = append(l.Text, '"')
+					r.inQuote = false
+				}
 			}
 			// The line's bytes are only valid until the next call to Next:
 			// copy what does not fit now into a buffer of our own.
@@ -321,6 +339,56 @@ func (r *csvLineReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// csvOpenQuote reports whether, after line, encoding/csv (LazyQuotes) is
+// inside a quoted field, given whether it was at the line's start. A
+// quoted field starts with '"' at a field's start; inside it '""' is a
+// quote, '"' before ',' or the end of the line closes it, and any other
+// '"' is kept as text.
+func csvOpenQuote(line []byte, inQuote bool) bool {
+	if !inQuote && bytes.IndexByte(line, '"') < 0 {
+		return false // most lines: no quote at all
+	}
+	i := 0
+	for {
+		if !inQuote {
+			if i < len(line) && line[i] == '"' {
+				inQuote = true
+				i++
+				continue
+			}
+			j := bytes.IndexByte(line[i:], ',')
+			if j < 0 {
+				return false
+			}
+			i += j + 1
+			continue
+		}
+		j := bytes.IndexByte(line[i:], '"')
+		if j < 0 {
+			return true
+		}
+		i += j + 1
+		switch {
+		case i == len(line):
+			return false
+		case line[i] == '"':
+			i++
+		case line[i] == ',':
+			i++
+			inQuote = false
+		}
+	}
+}
+
+// cutIn reports whether a line in start..end was cut, dropping the cuts
+// before start.
+func (r *csvLineReader) cutIn(start, end int64) bool {
+	for len(r.cuts) > 0 && r.cuts[0] < start {
+		r.cuts = r.cuts[1:]
+	}
+	return len(r.cuts) > 0 && r.cuts[0] <= end
+}
+
 // csvMaxWarnings caps the messages one file can produce; the rest are
 // counted in a last message.
 const csvMaxWarnings = 20
@@ -346,7 +414,8 @@ func (p *csvParser) warnf(line int64, format string, args ...any) {
 }
 
 func (locustCSV) Parse(c *Context) error {
-	rd := csv.NewReader(&csvLineReader{c: c})
+	lines := &csvLineReader{c: c}
+	rd := csv.NewReader(lines)
 	rd.FieldsPerRecord = -1
 	rd.LazyQuotes = true
 	rd.ReuseRecord = true
@@ -393,6 +462,11 @@ func (locustCSV) Parse(c *Context) error {
 		end = max(end, start)
 		c.Fold(start - 1 - done)
 		done = end
+		if lines.cutIn(start, end) {
+			p.unparsedRec(rec, start, end, "a field was cut at the line limit")
+			c.Lossf(start, "a field is longer than %d bytes and was cut; the row is counted as unparsed", c.In.lineLimit())
+			continue
+		}
 		if p.kind == csvUnknown && p.hdrLn == 0 {
 			p.header(rec, start, end)
 			continue

@@ -19,9 +19,9 @@ import (
 type Options struct {
 	Format string         // "" or "auto" to detect; else a format name
 	Loc    *time.Location // --tz: zone of naive wall clocks; nil = leave naive
-	// FollowSymlinks lets folder walks follow symbolic links (loops are
-	// still detected). Off by default: a folder walk never leaves the
-	// folder named.
+	// FollowSymlinks lets folder walks follow symbolic links that lead to
+	// files and folders inside the folders given (loops are still
+	// detected). A walk never leaves the folders named, with or without.
 	FollowSymlinks bool
 	// NoRedact keeps secrets (passwords, session keys, CSRF tokens,
 	// Authorization/Cookie headers) in the tables; off by default.
@@ -174,13 +174,14 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		}
 	}
 	if err := in.Err(); err != nil {
-		a.Messages = append(a.Messages, err.Error())
+		a.warn(err.Error())
 	}
 	a.Messages = append(in.Notes, a.Messages...)
+	a.Warnings = append(in.Losses, a.Warnings...)
 	a.Lines = c.last
 	a.CutLines = in.CutN
 	if in.Capped() {
-		a.Messages = append(a.Messages, fmt.Sprintf("%s: decompressed size reached the cap of %d bytes; the rest of the file was not read (a gzip bomb, or a log larger than the cap)", name, MaxDecompressedBytes))
+		a.warn(fmt.Sprintf("%s: decompressed size reached the cap of %d bytes; the rest of the file was not read (a gzip bomb, or a log larger than the cap)", name, MaxDecompressedBytes))
 	}
 	if in.NULLines > 0 && f != nil {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
@@ -189,7 +190,7 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		a.Messages = append(a.Messages, note)
 	}
 	if in.CutN > 0 {
-		a.Messages = append(a.Messages, fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, in.lineLimit()))
+		a.warn(fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, in.lineLimit()))
 	}
 	if c.Run != "" && (len(res.Stats)+len(res.History)+len(res.Failures)+len(res.Exceptions)+len(res.Meta)+len(res.Tasks)+len(res.Distribution)) > 0 {
 		a.Run = c.Run
@@ -219,6 +220,8 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		}
 	}
 	checkTimes(res)
+	checkHistoryTimes(res)
+	checkFigures(res)
 	if !opt.NoRedact {
 		redactResult(res)
 	}
@@ -268,15 +271,37 @@ type Target struct {
 	Name string // display name: relative to the folder given, or as given
 }
 
-// Discover expands the paths given on the command line into files. Folders
-// are walked in lexical order; symbolic links are not followed unless
-// opt.FollowSymlinks, and then loops are cut. Problems become messages, and
-// the walk goes on.
+// Discovery is what DiscoverPaths found in the paths given.
+type Discovery struct {
+	Targets  []Target
+	Messages []string // about the walk: links not followed, files skipped, ...
+	// Unreadable are the paths named on the command line that could not
+	// be read at all, each with the reason ("x: no such file or
+	// directory"). The other paths are still read, but a named input
+	// that is missing is an input error: a CI job must not pass on half
+	// of what it was told to read.
+	Unreadable []string
+}
+
+// Discover expands the paths given on the command line into files; see
+// DiscoverPaths. Unreadable named paths are among the messages.
 func Discover(paths []string, opt Options) ([]Target, []string) {
-	var out []Target
-	var msgs []string
+	d := DiscoverPaths(paths, opt)
+	return d.Targets, d.Messages
+}
+
+// DiscoverPaths expands the paths given on the command line into files.
+// Folders are walked in lexical order; symbolic links are not followed
+// unless opt.FollowSymlinks, and then only to files and folders inside the
+// folders given (a link to /etc/shadow or to / is reported, not
+// followed), and loops are cut. Problems become messages, and the walk
+// goes on.
+func DiscoverPaths(paths []string, opt Options) Discovery {
+	var d Discovery
+	out, msgs := d.Targets, d.Messages
 	seen := map[string]bool{}
 	skipped := map[string]int{}
+	roots := walkRoots(paths)
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -284,10 +309,18 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 				out = append(out, run...)
 				continue
 			}
-			msgs = append(msgs, fmt.Sprintf("%s: %v", p, unwrapPathErr(err)))
+			msg := fmt.Sprintf("%s: %v", p, unwrapPathErr(err))
+			msgs = append(msgs, msg)
+			d.Unreadable = append(d.Unreadable, msg)
 			continue
 		}
 		if !st.IsDir() {
+			if !st.Mode().IsRegular() {
+				msg := fmt.Sprintf("%s: %v", p, NotRegularError(st.Mode()))
+				msgs = append(msgs, msg)
+				d.Unreadable = append(d.Unreadable, msg)
+				continue
+			}
 			out = append(out, Target{Path: p, Name: filepath.ToSlash(p)})
 			continue
 		}
@@ -324,6 +357,11 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 						msgs = append(msgs, fmt.Sprintf("%s: symbolic link not followed (use --follow-symlinks)", rel))
 						continue
 					}
+					target, err := filepath.EvalSymlinks(full)
+					if err == nil && !insideRoots(target, roots) {
+						msgs = append(msgs, fmt.Sprintf("%s: symbolic link to %s, outside the folders given; not followed", rel, target))
+						continue
+					}
 					st, err := os.Stat(full)
 					if err != nil {
 						msgs = append(msgs, fmt.Sprintf("%s: %v", rel, unwrapPathErr(err)))
@@ -345,7 +383,7 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 					}
 					out = append(out, Target{Path: full, Name: rel})
 				default:
-					msgs = append(msgs, fmt.Sprintf("%s: not a regular file; skipped", rel))
+					msgs = append(msgs, fmt.Sprintf("%s: not a regular file (%s); skipped", rel, fileKind(typ)))
 				}
 			}
 		}
@@ -364,7 +402,41 @@ func Discover(paths []string, opt Options) ([]Target, []string) {
 		sort.Strings(exts)
 		msgs = append(msgs, fmt.Sprintf("skipped %d file(s) whose names are not log, CSV or HTML artifacts (%s); name a file explicitly to read it", n, strings.Join(exts, ", ")))
 	}
-	return out, msgs
+	d.Targets, d.Messages = out, msgs
+	return d
+}
+
+// walkRoots are the real paths (links resolved, absolute) of the folders
+// given: the only places --follow-symlinks may lead a walk.
+func walkRoots(paths []string) []string {
+	var roots []string
+	for _, p := range paths {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			continue
+		}
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			continue
+		}
+		if abs, err := filepath.Abs(real); err == nil {
+			roots = append(roots, abs)
+		}
+	}
+	return roots
+}
+
+// insideRoots reports whether the real path target lies in one of roots.
+func insideRoots(target string, roots []string) bool {
+	abs, err := filepath.Abs(target)
+	if err != nil {
+		return false
+	}
+	for _, r := range roots {
+		if rel, err := filepath.Rel(r, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }
 
 // runFiles reads a path that names a Locust run by its --csv prefix

@@ -47,6 +47,33 @@ func checkTimes(r *Result) {
 	}
 }
 
+// checkHistoryTimes leaves out of the locust_history table the CSV rows
+// whose Timestamp is implausible (a corrupt epoch: year 10000): run
+// windows are cut from the history, and one such row would stretch a run
+// over millennia. Each is counted unparsed instead of as a record, and
+// the first is named in a message.
+func checkHistoryTimes(r *Result) {
+	kept := r.History[:0]
+	dropped := 0
+	var first string
+	for _, h := range r.History {
+		if y := h.Time.Year(); h.Source == "csv" && !h.Time.IsZero() && (y < 2000 || y > 2099) {
+			if dropped == 0 {
+				first = fmt.Sprintf("%s:%d: history timestamp is implausible (year %d); the row is left out of the run and counted as unparsed", r.Audit.Path, h.Line, y)
+			}
+			dropped++
+			r.Audit.Records--
+			r.Audit.Unparsed++
+			continue
+		}
+		kept = append(kept, h)
+	}
+	r.History = kept
+	if dropped > 0 {
+		r.Audit.warn(first + more(dropped))
+	}
+}
+
 func more(n int) string {
 	if n <= 1 {
 		return ""

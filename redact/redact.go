@@ -1,12 +1,26 @@
 // Package redact removes secrets from log text before it reaches any
-// output: passwords (TEST_USER_POOL=user:pass, password= fields, URLs with
-// credentials), Django session keys, CSRF tokens, and Authorization/Cookie
-// headers. Values are replaced by Mask; the key stays, so a reader still
-// sees that a password or a cookie was there.
+// output. It recognises a secret two ways:
 //
-// It runs on every text column the parsers produce, so it is written as a
-// byte scan with a cheap keyword pre-check: most log lines contain none of
-// the trigger words and cost one case-insensitive search.
+//   - by the shape of its key: the value after '=' or ':' of any key whose
+//     words include password, passwd, pwd, pass, secret, token, key, auth,
+//     credential, session or cookie, in snake, kebab, dotted, camel or
+//     upper case (access_token=, DB_PASSWORD=, PGPASSWORD=, SECRET_KEY=,
+//     aws_secret_access_key=, HTTP_AUTHORIZATION, X-Api-Key:, "password":),
+//     plus TEST_USER_POOL's user:password list;
+//   - by the shape of its value, wherever it stands: JSON Web Tokens
+//     (eyJ...), cloud keys (AKIA..., AIza...), VCS and package-registry
+//     tokens (ghp_..., github_pat_..., glpat-..., npm_..., pypi-...),
+//     payment and chat tokens (sk_live_..., xoxb-...), and the password of
+//     a URL's user:password@.
+//
+// Values are replaced by Mask; the key stays, so a reader still sees that
+// a password or a cookie was there. Counts says how many of each kind
+// were masked, never what.
+//
+// It runs on every text column the parsers produce, so it is a byte scan
+// with no regular expression: a pre-check looks for trigger words in one
+// pass (most log lines hold none), and lines that hold one are cut into
+// tokens once, each token tested against the key and value shapes.
 package redact
 
 import (
@@ -16,91 +30,175 @@ import (
 // Mask replaces a secret value.
 const Mask = "[REDACTED]"
 
-// keys whose value (after '=' or ':' and optional quotes/space) is secret.
-// Matched case-insensitively, at a word boundary.
-var secretKeys = []string{
-	"password", "passwd", "pwd", "pass", "secret", "token", "api_key", "apikey",
-	"sessionid", "session_key", "session", "csrftoken", "csrfmiddlewaretoken",
-	"csrf_token", "x-csrftoken", "authorization", "cookie", "set-cookie",
-	"test_user_pool",
+// Kind is the shape a masked secret was recognised by.
+type Kind uint8
+
+// The kinds, in the order Counts reports them.
+const (
+	KindPassword    Kind = iota // a key naming a password (password=, PGPASSWORD=, pwd:)
+	KindSecret                  // a key naming a secret or credential (client_secret=)
+	KindToken                   // a key naming a token (access_token=, csrfmiddlewaretoken=)
+	KindKey                     // a key naming a key (api_key=, X-Api-Key:, SECRET_KEY=)
+	KindAuth                    // an Authorization header or auth= value
+	KindSession                 // a session key (session=, sessionid=)
+	KindCookie                  // a Cookie header or cookie value
+	KindUserPool                // TEST_USER_POOL's user:password entries
+	KindURLUserinfo             // the password of scheme://user:password@host
+	KindJWT                     // a JSON Web Token, eyJ...
+	KindAWSKey                  // an AWS access key ID, AKIA... / ASIA...
+	KindGoogleKey               // a Google API key, AIza...
+	KindGitHubToken             // ghp_, gho_, ghu_, ghs_, ghr_, github_pat_
+	KindGitLabToken             // glpat-, gldt-, glrt-, glptt-, glcbt-
+	KindStripeKey               // sk_live_, sk_test_, rk_live_, rk_test_, whsec_
+	KindSlackToken              // xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-
+	KindNpmToken                // npm_
+	KindPyPIToken               // pypi-
+	numKinds
+)
+
+var kindNames = [numKinds]string{
+	"password", "secret", "token", "key", "authorization", "session", "cookie", "user-pool",
+	"url-userinfo", "jwt", "aws-access-key", "google-api-key", "github-token", "gitlab-token",
+	"stripe-key", "slack-token", "npm-token", "pypi-token",
 }
 
-// trigger is a cheap pre-check: a line without any of these bytes patterns
-// cannot hold a secret we recognise.
-var triggers = []string{"pass", "pwd", "secret", "token", "key", "session", "csrf", "authorization", "cookie", "user_pool", "://"}
+// String names the kind, as the audit counts it.
+func (k Kind) String() string {
+	if k < numKinds {
+		return kindNames[k]
+	}
+	return "unknown"
+}
 
-// triggerIndex holds the triggers by their first byte, so the pre-check
-// compares only the words that could start at a given byte.
-var triggerIndex = func() (idx [256][]string) {
-	for _, t := range triggers {
-		idx[t[0]] = append(idx[t[0]], t)
+// Kinds lists every kind, in report order.
+func Kinds() []Kind {
+	out := make([]Kind, numKinds)
+	for i := range out {
+		out[i] = Kind(i)
+	}
+	return out
+}
+
+// Counts is how many values of each kind were masked.
+type Counts [numKinds]int64
+
+// Total is the number of values masked.
+func (c *Counts) Total() int64 {
+	var n int64
+	for _, v := range c {
+		n += v
+	}
+	return n
+}
+
+// Map returns the non-zero counts by kind name (nil when none).
+func (c *Counts) Map() map[string]int64 {
+	var m map[string]int64
+	for k, v := range c {
+		if v > 0 {
+			if m == nil {
+				m = map[string]int64{}
+			}
+			m[Kind(k).String()] = v
+		}
+	}
+	return m
+}
+
+func (c *Counts) add(k Kind) {
+	if c != nil {
+		c[k]++
+	}
+}
+
+// String returns s with secrets masked.
+func String(s string) string { return Count(s, nil) }
+
+// Count is String that adds what it masked to c (c may be nil).
+func Count(s string, c *Counts) string {
+	if s == "" || !mayHold(s) {
+		return s
+	}
+	s = scan(s, c)
+	return maskPoolEntries(s, c)
+}
+
+// MayHold reports whether s could hold a secret logcorr masks. When it is
+// false for a line, every substring of that line is also free of secrets
+// (every shape needs one of the trigger words, and a substring holds no
+// word its line lacks), so callers can skip redacting the fields they cut
+// from it.
+func MayHold(s string) bool { return mayHold(s) }
+
+// foldTriggers are found ignoring case: every secret key word contains
+// one. caseTriggers are the value prefixes, which have one spelling.
+var (
+	foldTriggers = []string{"pass", "pwd", "secret", "token", "key", "auth", "credential", "cred", "session", "cookie", "user_pool", "://"}
+	caseTriggers = []string{"eyJ", "AKIA", "ASIA", "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+		"glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_",
+		"xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "npm_", "pypi-"}
+)
+
+// triggerIndex holds the triggers by their first byte (both cases for the
+// case-insensitive ones), so the pre-check compares only the words that
+// could start at a given byte.
+var triggerIndex = func() (idx [256][]trigger) {
+	for _, t := range foldTriggers {
+		idx[t[0]] = append(idx[t[0]], trigger{t, true})
 		if c := t[0]; c >= 'a' && c <= 'z' {
 			up := c - 'a' + 'A'
-			idx[up] = append(idx[up], t)
+			idx[up] = append(idx[up], trigger{t, true})
 		}
+	}
+	for _, t := range caseTriggers {
+		idx[t[0]] = append(idx[t[0]], trigger{t, false})
 	}
 	return idx
 }()
 
-// String returns s with secrets masked.
-func String(s string) string {
-	if s == "" || !mayHold(s) {
-		return s
-	}
-	s = maskURLCredentials(s)
-	s = maskKeyValues(s)
-	return maskPoolEntries(s)
+type trigger struct {
+	word string
+	fold bool
 }
 
-// maskPoolEntries handles the locustfile's warning about a malformed
-// TEST_USER_POOL entry ("invalid entry (missing ':password'): 'bob;pw'"):
-// the entry was meant to be user:password, so whatever follows a separator
-// inside the quotes is a password typed with the wrong separator.
-func maskPoolEntries(s string) string {
-	i := indexFold(s, "invalid entry")
-	if i < 0 {
-		return s
+// bigrams is a bit set of the first two bytes of every trigger (in both
+// cases for the case-insensitive ones): the pre-check looks a byte pair up
+// in it and compares whole triggers only on a hit, which few pairs of
+// ordinary log text are.
+var bigrams = func() (set [1 << 16 / 64]uint64) {
+	add := func(a, b byte) {
+		x := uint16(a)<<8 | uint16(b)
+		set[x>>6] |= 1 << (x & 63)
 	}
-	head, rest := s[:i], s[i:]
-	// The entry is the quoted text after "):" (the missing-part note is
-	// quoted too and must stay readable).
-	k := strings.Index(rest, "): '")
-	if k < 0 {
-		return s
+	cases := func(c byte) []byte {
+		if c >= 'a' && c <= 'z' {
+			return []byte{c, c - 'a' + 'A'}
+		}
+		return []byte{c}
 	}
-	start := k + 4
-	end := strings.IndexByte(rest[start:], '\'')
-	if end < 0 {
-		end = len(rest) - start
-	}
-	entry := rest[start : start+end]
-	if j := strings.IndexAny(entry, ":=;,| "); j >= 0 && j < len(entry)-1 && !strings.HasPrefix(entry[j+1:], Mask) {
-		entry = entry[:j+1] + Mask
-	}
-	return head + rest[:start] + entry + rest[start+end:]
-}
-
-// indexFold is strings.Index ignoring ASCII case, for a lower-case needle.
-func indexFold(s, needle string) int {
-	for i := 0; i+len(needle) <= len(s); i++ {
-		if hasPrefixFold(s[i:], needle) {
-			return i
+	for _, t := range foldTriggers {
+		for _, a := range cases(t[0]) {
+			for _, b := range cases(t[1]) {
+				add(a, b)
+			}
 		}
 	}
-	return -1
-}
+	for _, t := range caseTriggers {
+		add(t[0], t[1])
+	}
+	return set
+}()
 
-// MayHold reports whether s could hold a secret logcorr masks. When it is
-// false for a line, every substring of that line is also free of secrets,
-// so callers can skip redacting the fields they cut from it.
-func MayHold(s string) bool { return mayHold(s) }
-
-// mayHold is the per-line pre-check: one pass over the bytes, without
-// allocating, looking for any trigger word case-insensitively.
+// mayHold is the per-line pre-check: one pass over the byte pairs,
+// without allocating, looking for any trigger.
 func mayHold(s string) bool {
-	for i := 0; i < len(s); i++ {
+	for i := 0; i+1 < len(s); i++ {
+		x := uint16(s[i])<<8 | uint16(s[i+1])
+		if bigrams[x>>6]&(1<<(x&63)) == 0 {
+			continue
+		}
 		for _, t := range triggerIndex[s[i]] {
-			if hasPrefixFold(s[i:], t) {
+			if t.fold && hasPrefixFold(s[i:], t.word) || !t.fold && strings.HasPrefix(s[i:], t.word) {
 				return true
 			}
 		}
@@ -129,189 +227,333 @@ func hasPrefixFold(s, t string) bool {
 	return true
 }
 
-// suffixKeys are the secret keys that stay secret as the last word of a
-// longer key (db_password, refresh-token). Others do not: auth_debug's
-// csrf_cookie=True says whether a cookie was sent, and holds none.
-var suffixKeys = map[string]bool{"password": true, "passwd": true, "pwd": true, "secret": true, "token": true, "api_key": true, "apikey": true}
-
-// KeyValue returns the value of a key=value pair with secrets masked: the
-// whole value when the key names a secret, else whatever String masks in
-// it. It saves callers building "key=value" strings to redact.
-func KeyValue(key, value string) string {
-	if value == "" {
-		return value
-	}
-	lk := strings.ToLower(key)
-	for _, k := range secretKeys {
-		n := len(lk) - len(k)
-		compound := n > 0 && suffixKeys[k] && strings.HasSuffix(lk, k) && (lk[n-1] == '_' || lk[n-1] == '-')
-		if lk == k || compound {
-			if isHarmless(value) {
-				return value
-			}
-			if k == "test_user_pool" {
-				return maskPool(value)
-			}
-			return Mask
-		}
-	}
-	return String(value)
+func hasSuffixFold(s, t string) bool {
+	return len(s) >= len(t) && hasPrefixFold(s[len(s)-len(t):], t)
 }
 
-// maskURLCredentials turns scheme://user:pass@host into scheme://user:[REDACTED]@host.
-func maskURLCredentials(s string) string {
-	var b strings.Builder
-	rest := s
-	changed := false
-	for {
-		i := strings.Index(rest, "://")
-		if i < 0 {
-			break
+func equalFold(s, t string) bool { return len(s) == len(t) && hasPrefixFold(s, t) }
+
+// indexFold is strings.Index ignoring ASCII case, for a lower-case needle.
+func indexFold(s, needle string) int {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if hasPrefixFold(s[i:], needle) {
+			return i
 		}
-		start := i + 3
-		end := start
-		for end < len(rest) && !isURLStop(rest[end]) {
-			end++
-		}
-		auth := rest[start:end]
-		at := strings.LastIndexByte(auth, '@')
-		colon := strings.IndexByte(auth, ':')
-		if at > 0 && colon >= 0 && colon < at {
-			b.WriteString(rest[:start+colon+1])
-			b.WriteString(Mask)
-			b.WriteString(rest[start+at : end])
-			changed = true
-		} else {
-			b.WriteString(rest[:end])
-		}
-		rest = rest[end:]
 	}
-	if !changed {
-		return s
-	}
-	b.WriteString(rest)
-	return b.String()
+	return -1
 }
 
-func isURLStop(c byte) bool {
-	return c == '/' || c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '?' || c == '#' || c == '>' || c == '<'
+// byteClass marks the bytes of a token: the characters of a key
+// (letters, digits, '_', '-', '.') and of every token shape.
+var tokenByte = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	t['_'], t['-'], t['.'] = true, true, true
+	return t
+}()
+
+// masker builds the masked copy of s only once something is masked.
+type masker struct {
+	s    string
+	b    []byte
+	last int
 }
 
-// maskKeyValues masks the value after a secret key followed by '=' or ':'.
-func maskKeyValues(s string) string {
-	ls := strings.ToLower(s)
-	var b strings.Builder
-	last := 0
+// mask replaces s[i:j] by Mask.
+func (m *masker) mask(i, j int) {
+	if m.b == nil {
+		m.b = make([]byte, 0, len(m.s)+len(Mask))
+	}
+	m.b = append(m.b, m.s[m.last:i]...)
+	m.b = append(m.b, Mask...)
+	m.last = j
+}
+
+// replace replaces s[i:j] by r.
+func (m *masker) replace(i, j int, r string) {
+	if m.b == nil {
+		m.b = make([]byte, 0, len(m.s)+len(r))
+	}
+	m.b = append(m.b, m.s[m.last:i]...)
+	m.b = append(m.b, r...)
+	m.last = j
+}
+
+func (m *masker) result() string {
+	if m.b == nil {
+		return m.s
+	}
+	return string(append(m.b, m.s[m.last:]...))
+}
+
+// scan cuts s into tokens and masks what their shapes say is secret.
+func scan(s string, c *Counts) string {
+	m := masker{s: s}
 	i := 0
 	for i < len(s) {
-		key, ok := keyAt(ls, i)
-		if !ok {
+		if !tokenByte[s[i]] {
 			i++
 			continue
 		}
-		j := i + len(key)
-		// optional closing quote of a JSON key, spaces, then = or :
-		for j < len(s) && (s[j] == '"' || s[j] == '\'') {
+		j := i + 1
+		for j < len(s) && tokenByte[s[j]] {
 			j++
 		}
-		for j < len(s) && s[j] == ' ' {
-			j++
-		}
-		if j >= len(s) || (s[j] != '=' && s[j] != ':') {
-			i += len(key)
-			continue
-		}
-		j++
-		for j < len(s) && (s[j] == ' ' || s[j] == '"' || s[j] == '\'') {
-			j++
-		}
-		vstart := j
-		if strings.HasPrefix(s[vstart:], Mask) {
-			i = vstart + len(Mask)
-			continue
-		}
-		vend := valueEnd(s, key, vstart)
-		if vend <= vstart || isHarmless(s[vstart:vend]) {
+		tok := s[i:j]
+		if n, k, ok := valueShape(tok); ok {
+			m.mask(i, i+n)
+			c.add(k)
 			i = j
 			continue
 		}
-		b.WriteString(s[last:vstart])
-		if key == "test_user_pool" {
-			b.WriteString(maskPool(s[vstart:vend]))
-		} else {
-			b.WriteString(Mask)
+		if strings.HasPrefix(s[j:], "://") {
+			i = maskUserinfo(&m, s, j+3, c)
+			continue
 		}
-		last, i = vend, vend
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-// keyIndex holds the secret keys by first byte (they are lower case, and
-// keyAt reads a lower-cased string).
-var keyIndex = func() (idx [256][]string) {
-	for _, k := range secretKeys {
-		idx[k[0]] = append(idx[k[0]], k)
-	}
-	return idx
-}()
-
-// keyAt reports the secret key starting at i, at a word boundary.
-func keyAt(ls string, i int) (string, bool) {
-	if i > 0 && isWord(ls[i-1]) {
-		return "", false
-	}
-	for _, k := range keyIndex[ls[i]] {
-		if strings.HasPrefix(ls[i:], k) {
-			end := i + len(k)
-			if end < len(ls) && isWord(ls[end]) {
-				continue
+		if v, sep, q := valueStart(s, j); v >= 0 {
+			if k, strength, ok := keyShape(tok); ok {
+				end := valueEnd(s, k, strength, v, sep, q)
+				val := s[v:end]
+				if end > v && !strings.HasPrefix(s[v:], Mask) && secretValue(tok, val, k, strength) {
+					if k == KindUserPool {
+						m.replace(v, end, maskPool(val))
+					} else {
+						m.mask(v, end)
+					}
+					c.add(k)
+					i = end
+					continue
+				}
 			}
-			return k, true
 		}
+		i = j
 	}
-	return "", false
+	return m.result()
 }
 
-func isWord(c byte) bool {
-	return c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+// maskUserinfo masks the password of the URL authority starting at i
+// (just after "://") and returns where scanning goes on: at the
+// authority's start, so that tokens inside the URL (a token in its user
+// part, ?token= in its query) are still seen.
+func maskUserinfo(m *masker, s string, i int, c *Counts) int {
+	end := i
+	for end < len(s) && !isURLStop(s[end]) {
+		end++
+	}
+	auth := s[i:end]
+	at := strings.LastIndexByte(auth, '@')
+	if at <= 0 {
+		return i
+	}
+	colon := strings.IndexByte(auth[:at], ':')
+	if colon < 0 || colon == at-1 || auth[colon+1:at] == Mask {
+		return i
+	}
+	m.mask(i+colon+1, i+at)
+	c.add(KindURLUserinfo)
+	return i + at
 }
 
-// valueEnd finds where a secret value stops. Header values (Authorization,
-// Cookie) run to the end of the line or a quote; others stop at white space,
-// quotes, commas, ampersands, semicolons or closing brackets.
-func valueEnd(s, key string, i int) int {
-	header := key == "authorization" || key == "cookie" || key == "set-cookie"
-	pool := key == "test_user_pool"
-	for i < len(s) {
+func isURLStop(c byte) bool {
+	return c == '/' || c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '?' || c == '#' || c == '>' || c == '<' || c == '\n' || c == '\r'
+}
+
+// valueStart finds the value after a key ending at j: an optional closing
+// quote of a quoted key (escaped or not), spaces, then '=' or ':' (also
+// "==", "=>" and ":=", as code compares and assigns), spaces and an
+// optional opening quote. It returns -1 when no separator follows, else
+// the value's start, the separator and the opening quote (0 if none).
+func valueStart(s string, j int) (int, byte, byte) {
+	if j < len(s) && s[j] == '\\' && j+1 < len(s) && (s[j+1] == '"' || s[j+1] == '\'') {
+		j += 2
+	} else if j < len(s) && (s[j] == '"' || s[j] == '\'') {
+		j++
+	}
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	if j >= len(s) || (s[j] != '=' && s[j] != ':') {
+		return -1, 0, 0
+	}
+	sep := s[j]
+	if sep == ':' && (strings.HasPrefix(s[j:], "://") || strings.HasPrefix(s[j:], "::")) {
+		return -1, 0, 0
+	}
+	j++
+	if j < len(s) && (s[j] == '=' || s[j] == '>') {
+		j++
+	}
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	var q byte
+	if j+1 < len(s) && s[j] == '\\' && (s[j+1] == '"' || s[j+1] == '\'') {
+		j++
+	}
+	if j < len(s) && (s[j] == '"' || s[j] == '\'') {
+		q = s[j]
+		j++
+	}
+	return j, sep, q
+}
+
+// authSchemes precede the credential in an Authorization value.
+var authSchemes = []string{"bearer", "basic", "token", "digest", "negotiate", "ntlm", "apikey", "aws4-hmac-sha256"}
+
+// valueEnd finds where a secret value stops. A quoted value runs to its
+// closing quote. A header (Authorization: or Cookie: with a colon) runs to
+// the end of the line; a TEST_USER_POOL list to white space; others stop
+// at white space, quotes, commas, ampersands, semicolons or closing
+// brackets, except that an authorization scheme (Bearer, Basic, ...) takes
+// the credential after it along.
+func valueEnd(s string, k Kind, strong bool, i int, sep, q byte) int {
+	if q != 0 {
+		for j := i; j < len(s); j++ {
+			if s[j] == q || s[j] == '\n' || s[j] == '\r' || s[j] == '\\' && j+1 < len(s) && s[j+1] == q {
+				return j
+			}
+		}
+		return len(s)
+	}
+	header := sep == ':' && strong && (k == KindAuth || k == KindCookie)
+	start := i
+	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == '"' || c == '\'' || c == '\n' || c == '\r':
 			return i
 		case header:
-		case pool:
+		case k == KindUserPool:
 			if c == ' ' || c == '\t' {
 				return i
 			}
-		case c == ' ' || c == '\t' || c == '&' || c == ';' || c == ',' || c == ')' || c == ']' || c == '}' || c == '>':
+		case c == ' ' || c == '\t':
+			if isAuthScheme(s[start:i]) && i+1 < len(s) && s[i+1] != ' ' {
+				continue
+			}
+			return i
+		case c == '&' || c == ';' || c == ',' || c == ')' || c == ']' || c == '}' || c == '>' || c == '<':
 			return i
 		}
-		i++
 	}
 	return i
+}
+
+func isAuthScheme(w string) bool {
+	for _, a := range authSchemes {
+		if equalFold(w, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // isHarmless spares values that are not secrets: Django's "None", the
 // auth-debug booleans (csrf_cookie=True), "n/a", and empty markers.
 func isHarmless(v string) bool {
-	switch strings.ToLower(v) {
-	case "none", "null", "true", "false", "n/a", "-", "", "***", strings.ToLower(Mask):
-		return true
+	if len(v) > len(Mask) {
+		return false
+	}
+	for _, h := range harmless {
+		if equalFold(v, h) {
+			return true
+		}
 	}
 	return false
+}
+
+var harmless = []string{"none", "null", "nil", "true", "false", "n/a", "-", "", "***", "<redacted>", "[redacted]"}
+
+// secretValue decides whether the value of a secret-shaped key is to be
+// masked. Strong keys (password, token, secret, cookie, session, ...)
+// mask every value but the harmless ones. Weak ones (a bare "key" or
+// "auth", as in a sort key or a JavaScript bundle's React key:!0) mask
+// only values that look opaque. The shell's PWD and OLDPWD hold folders,
+// not passwords.
+func secretValue(key, v string, k Kind, strong bool) bool {
+	if isHarmless(v) {
+		return false
+	}
+	if (equalFold(key, "pwd") || equalFold(key, "oldpwd")) && (v[0] == '/' || v[0] == '~') {
+		return false
+	}
+	if codeExpr(v) || !hasAlnum(v) || v == key {
+		// Source code: a call, an attribute, or a keyword argument passed
+		// on by name (filter(session_key=session_key)).
+		return false
+	}
+	if k == KindSession || k == KindKey || k == KindAuth {
+		// session_count=3, key=42: a count or an index, not a secret.
+		if len(v) < 8 && allDigits(v) {
+			return false
+		}
+	}
+	if strong {
+		return true
+	}
+	return opaque(v)
+}
+
+// codeExpr reports whether v is Python source rather than a value, as a
+// traceback quotes it: a call or a self./cls. attribute
+// (self._session_cache = self.load()).
+func codeExpr(v string) bool {
+	call := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '(' && i > 0 {
+			call = true
+			break
+		}
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return call || strings.HasPrefix(v, "self.") || strings.HasPrefix(v, "cls.")
+}
+
+func hasAlnum(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+func allDigits(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return v != ""
+}
+
+// opaque reports whether v looks like a generated secret rather than a
+// word or a phrase: long and unbroken, or mixing letters and digits.
+func opaque(v string) bool {
+	if len(v) < 8 {
+		return false
+	}
+	var digit, letter, dot bool
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z':
+			letter = true
+		case c == '.':
+			dot = true // a dotted name (allauth.account.auth_backends...)
+		case c == ' ':
+			return false
+		}
+	}
+	return digit && letter || len(v) >= 24 && !dot
 }
 
 // maskPool keeps the user names of a TEST_USER_POOL value
@@ -324,4 +566,56 @@ func maskPool(v string) string {
 		}
 	}
 	return strings.Join(parts, ",")
+}
+
+// maskPoolEntries handles the locustfile's warning about a malformed
+// TEST_USER_POOL entry ("invalid entry (missing ':password'): 'bob;pw'"):
+// the entry was meant to be user:password, so whatever follows a separator
+// inside the quotes is a password typed with the wrong separator.
+func maskPoolEntries(s string, c *Counts) string {
+	if !strings.Contains(s, "): '") { // cheap, and the entry always follows it
+		return s
+	}
+	i := indexFold(s, "invalid entry")
+	if i < 0 {
+		return s
+	}
+	head, rest := s[:i], s[i:]
+	// The entry is the quoted text after "):" (the missing-part note is
+	// quoted too and must stay readable).
+	k := strings.Index(rest, "): '")
+	if k < 0 {
+		return s
+	}
+	start := k + 4
+	end := strings.IndexByte(rest[start:], '\'')
+	if end < 0 {
+		end = len(rest) - start
+	}
+	entry := rest[start : start+end]
+	if j := strings.IndexAny(entry, ":=;,| "); j >= 0 && j < len(entry)-1 && !strings.HasPrefix(entry[j+1:], Mask) {
+		entry = entry[:j+1] + Mask
+		c.add(KindUserPool)
+	}
+	return head + rest[:start] + entry + rest[start+end:]
+}
+
+// KeyValue returns the value of a key=value pair with secrets masked: the
+// whole value when the key names a secret, else whatever String masks in
+// it. It saves callers building "key=value" strings to redact.
+func KeyValue(key, value string) string { return KeyValueCount(key, value, nil) }
+
+// KeyValueCount is KeyValue that adds what it masked to c (c may be nil).
+func KeyValueCount(key, value string, c *Counts) string {
+	if value == "" {
+		return value
+	}
+	if k, strong, ok := keyShape(key); ok && !strings.HasPrefix(value, Mask) && secretValue(key, value, k, strong) {
+		c.add(k)
+		if k == KindUserPool {
+			return maskPool(value)
+		}
+		return Mask
+	}
+	return Count(value, c)
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -115,15 +114,6 @@ func WriteAuditJSON(w io.Writer, audits []parsers.Audit) error {
 // (unreadable folders, symbolic links not followed) under "messages".
 func WriteAuditJSONMessages(w io.Writer, audits []parsers.Audit, messages []string) error {
 	return writeJSON(w, auditDoc{Files: normAudits(audits), Messages: messages})
-}
-
-// writeJSON writes v indented, without HTML escaping (log lines stay
-// readable: "<" is not turned into \u003c), and a final newline.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
+	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -190,7 +191,7 @@ func inputSummary(a *correlate.Analysis) string {
 		pctOK = 100 * float64(parsed) / float64(lines)
 	}
 	return fmt.Sprintf("%d run(s) from %d file(s), %s lines, %.2f %% understood. Times are UTC.",
-		len(a.Runs), len(a.Sources), rules.Thousands(lines), pctOK)
+		len(a.Runs), len(a.Sources), humanize.Thousands(lines), pctOK)
 }
 
 func writeHTMLOverview(ew *errWriter, a *correlate.Analysis, findings map[string][]rules.Finding, opt HTMLOptions) {
@@ -198,7 +199,7 @@ func writeHTMLOverview(ew *errWriter, a *correlate.Analysis, findings map[string
 	ew.print("<section class=\"box\" id=\"overview\"><h2>Overview</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>run</th><th>verdict</th><th>root cause</th>")
 	ew.printf("<th>requests</th><th>failures<br><span class=\"muted small\">target &lt; %s</span></th>", xmlText(pct(t.FailurePct)))
 	ew.printf("<th>p95<br><span class=\"muted small\">&lt; %s</span></th><th>p99<br><span class=\"muted small\">&lt; %s</span></th>",
-		xmlText(rules.Millis(t.P95MS)), xmlText(rules.Millis(t.P99MS)))
+		xmlText(humanize.Millis(t.P95MS)), xmlText(humanize.Millis(t.P99MS)))
 	ew.printf("<th>auth success<br><span class=\"muted small\">&gt; %s</span></th><th>RPS</th><th>peak users</th></tr></thead>\n<tbody>\n", xmlText(pct(t.AuthSuccessPct)))
 	for _, r := range a.Runs {
 		fs := sortedFindings(findings[r.Name])
@@ -410,7 +411,7 @@ func writeHTMLSources(ew *errWriter, a *correlate.Analysis, r *correlate.Run) {
 	clocks := sourceClocks(audits, r.Clock, xmlText, "–")
 	for i, s := range audits {
 		ew.printf("<tr><td><code>%s</code></td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>%s</td></tr>\n",
-			xmlText(s.Path), xmlText(s.Format), rules.Thousands(s.Lines), rules.Thousands(s.Records+s.Folded), rules.Thousands(s.Unparsed), clocks[i])
+			xmlText(s.Path), xmlText(s.Format), humanize.Thousands(s.Lines), humanize.Thousands(s.Records+s.Folded), humanize.Thousands(s.Unparsed), clocks[i])
 	}
 	ew.print("</tbody></table>\n")
 	for _, c := range nameStamps(r.Clock, r) {

@@ -11,6 +11,7 @@ import (
 	"github.com/dlclark/regexp2/v2"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -322,7 +323,7 @@ func timelineChart(r *correlate.Run, opt ChartOptions) (string, int) {
 		for li, l := range lanes {
 			y := lanesTop + li*(laneH+laneGap)
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#f9fafb" stroke="#e5e7eb"/>`, plotLeft, y, plotRight-plotLeft, laneH)
-			label := l.class.label + " " + rules.Thousands(l.total)
+			label := l.class.label + " " + humanize.Thousands(l.total)
 			if l.noSource {
 				label = l.class.label
 				fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#6b7280" font-style="italic">no %s log in this run</text>`, plotLeft+6, y+13, xmlText(l.class.source))

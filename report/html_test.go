@@ -15,6 +15,7 @@ import (
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
+	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -179,7 +180,7 @@ func TestHTMLPoolExhaustion(t *testing.T) {
 	if want == 0 {
 		t.Fatal("sample has no pooler error lines")
 	}
-	if !strings.Contains(svg, ">pooler errors "+rules.Thousands(want)+"<") {
+	if !strings.Contains(svg, ">pooler errors "+humanize.Thousands(want)+"<") {
 		t.Errorf("pooler-error lane does not say %d; lanes: %v", want, regexp.MustCompile(`>[a-z5x -]+ [0-9,]+<`).FindAllString(svg, -1))
 	}
 	if !strings.Contains(svg, ">5xx responses ") || !strings.Contains(svg, "UTC, 2026-11-29") {
@@ -218,7 +219,7 @@ func TestHTMLRateLimitLane(t *testing.T) {
 	if console == 0 || rule == 0 {
 		t.Fatalf("sample: %d console lines, rule count %v; want both > 0", console, rule)
 	}
-	if m[1] != rules.Thousands(console) || float64(console) != rule {
+	if m[1] != humanize.Thousands(console) || float64(console) != rule {
 		t.Errorf("rate-limit lane says %s; Locust's console has %d such lines, the rule counts %v", m[1], console, rule)
 	}
 	if !strings.Contains(svg, ">5xx responses 0<") {

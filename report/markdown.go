@@ -74,19 +74,25 @@ func WriteMarkdown(w io.Writer, a *correlate.Analysis, findings map[string][]rul
 	if len(a.Runs) == 0 {
 		ew.print("# Diagnosis (evidence-based)\n\nNo Locust run was found in the files given: nothing to diagnose.\n")
 		writeSourcesSection(ew, a.Sources, a.Clocks, nil)
+		writeWarningsMarkdown(ew, "\n## Input warnings\n\n", InputWarnings(a.Sources))
 		return ew.err
 	}
 	v := buildView(a, findings, opt.Checks, opt.targets())
 	if len(v.runs) > 1 {
 		writeMarkdownOverview(ew, v)
 	}
+	shown := map[string]bool{}
 	for i, rv := range v.runs {
 		if i > 0 || len(v.runs) > 1 {
 			ew.print("\n---\n\n")
 		}
 		writeRunMarkdown(ew, a, v, rv, opt)
 		opt.TimelineImage = "" // one chart file holds every run
+		for _, s := range runAudits(a, rv.run) {
+			shown[s.Path] = true
+		}
 	}
+	writeWarningsMarkdown(ew, "\n---\n\n# Input warnings (files of no run)\n\n", warningsOutside(a.Sources, shown))
 	if fs := findings[""]; len(fs) > 0 {
 		ew.print("\n---\n\n# Findings across runs\n\n")
 		for i, f := range sortedFindings(fs) {
@@ -502,6 +508,10 @@ func writeGapsSection(ew *errWriter, r *correlate.Run, fs []rules.Finding, audit
 		n++
 	}
 	for _, s := range audits {
+		for _, w := range s.Warnings {
+			ew.printf("- **Warning:** %s\n", MarkdownText(w))
+			n++
+		}
 		switch {
 		case s.Format == "unknown":
 			ew.printf("- %s: format not recognised; its %s lines were not used\n", MarkdownCode(s.Path), humanize.Thousands(s.Lines))
@@ -522,6 +532,17 @@ func writeGapsSection(ew *errWriter, r *correlate.Run, fs []rules.Finding, audit
 	}
 	if n == 0 {
 		ew.print("None: every line of the run's files was parsed and every clock resolved.\n")
+	}
+}
+
+// writeWarningsMarkdown lists warnings under heading (nothing when none).
+func writeWarningsMarkdown(ew *errWriter, heading string, warnings []string) {
+	if len(warnings) == 0 {
+		return
+	}
+	ew.print(heading)
+	for _, w := range warnings {
+		ew.printf("- **Warning:** %s\n", MarkdownText(w))
 	}
 }
 

@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -58,7 +57,6 @@ func WriteTables(path string, ds *parsers.Dataset) ([]string, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s: %s is not a folder", path, dir)
 	}
-	base := strings.TrimSuffix(path, filepath.Ext(path))
 	var targets []string
 	var recs []arrow.RecordBatch
 	var names []string
@@ -67,7 +65,7 @@ func WriteTables(path string, ds *parsers.Dataset) ([]string, error) {
 		if rec == nil || rec.NumRows() == 0 {
 			continue
 		}
-		target := base + "." + name + ext
+		target := tablePath(path, name)
 		if err := checkTarget(target); err != nil {
 			return nil, err
 		}
@@ -85,58 +83,39 @@ func WriteTables(path string, ds *parsers.Dataset) ([]string, error) {
 	return written, nil
 }
 
-// checkTarget refuses a target that is a symbolic link or not a regular
-// file. os.Lstat does not follow the link.
-func checkTarget(target string) error {
-	fi, err := os.Lstat(target)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", target, err)
-	}
-	if fi.Mode()&os.ModeSymlink != 0 {
-		return fmt.Errorf("%s: is a symbolic link; refusing to write through it", target)
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: exists and is not a regular file", target)
-	}
-	return nil
+// tablePath is the file WriteTables writes table to for path.
+func tablePath(path, table string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "." + table + strings.ToLower(ext)
 }
 
-func writeFileAtomic(target string, fill func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp*")
+// TablePaths lists every file WriteTables may write for path, one per
+// table, so that a caller can check none of them is an input.
+func TablePaths(path string) []string {
+	out := make([]string, len(parsers.TableNames))
+	for i, name := range parsers.TableNames {
+		out[i] = tablePath(path, name)
+	}
+	return out
+}
+
+// writeFileAtomic writes target through an Output: a temporary file in
+// its folder, renamed into place once whole.
+func writeFileAtomic(target string, fill func(io.Writer) error) error {
+	out, err := createOutput(target)
 	if err != nil {
-		return fmt.Errorf("%s: %w", target, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err = fill(bw); err != nil {
-		return fmt.Errorf("%s: %w", target, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("%s: %w", target, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("%s: %w", target, err)
-	}
-	// CreateTemp makes the file 0600; tables are ordinary output files.
-	if err = os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("%s: %w", target, err)
-	}
-	if err = checkTarget(target); err != nil { // again, just before replacing it
 		return err
 	}
-	if err = os.Rename(tmp, target); err != nil {
+	bw := bufio.NewWriterSize(out, 1<<20)
+	if err := fill(bw); err != nil {
+		out.Discard()
 		return fmt.Errorf("%s: %w", target, err)
 	}
-	return nil
+	if err := bw.Flush(); err != nil {
+		out.Discard()
+		return fmt.Errorf("%s: %w", target, err)
+	}
+	return out.Close()
 }
 
 // recordFileWriter is what the Arrow IPC and Parquet file writers share.

@@ -283,6 +283,9 @@ func writeTextInput(ew *errWriter, a *correlate.Analysis) {
 	if len(a.Orphans) > 0 {
 		ew.printf("  outside every run window: %s\n", SanitizeTerminal(strings.Join(a.Orphans, ", ")))
 	}
+	for _, w := range InputWarnings(a.Sources) {
+		ew.printf("  warning: %s\n", SanitizeTerminal(w))
+	}
 	for _, m := range a.Messages {
 		ew.printf("  %s\n", SanitizeTerminal(m))
 	}

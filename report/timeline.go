@@ -23,6 +23,9 @@ type TimelineDoc struct {
 	Runs     []TimelineRun     `json:"runs"`
 	Messages []string          `json:"messages"`
 	Orphans  []string          `json:"orphans"`
+	// Warnings say what of the input was not read as written
+	// (InputWarnings); absent when nothing.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // TimelineRun is one run of the timeline document.
@@ -61,7 +64,7 @@ type BucketDoc struct {
 // BuildTimeline turns an analysis into the timeline document.
 func BuildTimeline(a *correlate.Analysis) *TimelineDoc {
 	d := &TimelineDoc{Schema: TimelineSchema, Clocks: append([]correlate.Clock{}, a.Clocks...),
-		Runs: []TimelineRun{}, Messages: nonNil(a.Messages), Orphans: nonNil(a.Orphans)}
+		Runs: []TimelineRun{}, Messages: nonNil(a.Messages), Orphans: nonNil(a.Orphans), Warnings: InputWarnings(a.Sources)}
 	for _, r := range a.Runs {
 		rd := buildRun(r, nil, nil)
 		tr := TimelineRun{Name: r.Name, Start: rd.Start, End: rd.End, UsersMax: UsersMaxOf(r), WindowSource: rd.WindowSource,
@@ -155,6 +158,12 @@ func WriteTimelineText(w io.Writer, d *TimelineDoc) error {
 	}
 	if len(d.Orphans) > 0 {
 		ew.printf("\nLog files outside every run window: %s\n", SanitizeTerminal(strings.Join(d.Orphans, ", ")))
+	}
+	if len(d.Warnings) > 0 {
+		ew.print("\nWarnings:\n")
+		for _, w := range d.Warnings {
+			ew.printf("  %s\n", SanitizeTerminal(w))
+		}
 	}
 	if len(d.Messages) > 0 {
 		ew.print("\nMessages:\n")

@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
 )
 
 //go:embed builtin/*.yaml
@@ -38,6 +39,10 @@ type RunResult struct {
 	// check that panicked), as "rule-id: message".
 	Errors []string
 }
+
+// MaxRuleFileBytes bounds a rule file: rules are a few KB of YAML, and a
+// file read whole must not be allowed to fill memory.
+const MaxRuleFileBytes = 1 << 20
 
 // Load reads the built-in rules (when builtin is true) and the user's rule
 // files or folders (every *.yaml / *.yml inside, recursively, in name
@@ -69,9 +74,9 @@ func Load(builtin bool, userPaths []string) (*Set, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			b, err := os.ReadFile(f)
+			b, err := parsers.ReadRegular(f, MaxRuleFileBytes)
 			if err != nil {
-				return nil, err
+				return nil, err // names the file
 			}
 			rs, err := ParseRules(b, f)
 			if err != nil {
@@ -144,6 +149,9 @@ func ruleFiles(p string) ([]string, error) {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
 	if !st.IsDir() {
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: %w", p, parsers.NotRegularError(st.Mode()))
+		}
 		return []string{p}, nil
 	}
 	var files []string
@@ -199,21 +207,60 @@ func (s *Set) Only(ids ...string) (*Set, error) {
 // Evaluate runs every rule over every run of the analysis. Results follow
 // a.Runs' order; each run's findings are in LeadOrder (the cause first,
 // symptoms after it), so output is deterministic.
+//
+// A match rule whose pattern runs out of its budget (MatchTimeout) on any
+// record of any run is disabled for the whole analysis: its findings are
+// dropped from every run (its check status there is an error), it is not
+// run again, and one last RunResult, with Run "", carries a message
+// saying so. The message names the rule and the pattern, not the record:
+// which record is the first to run out can depend on the machine's load,
+// the outcome must not.
 func (s *Set) Evaluate(a *correlate.Analysis, t Targets) []RunResult {
 	out := make([]RunResult, 0, len(a.Runs))
 	all := &analysisFacts{}
+	disabled := map[string]string{} // rule ID → pattern
 	for _, run := range a.Runs {
-		out = append(out, s.evaluateRun(a, run, t, all))
+		out = append(out, s.evaluateRun(a, run, t, all, disabled))
 	}
-	return out
+	if len(disabled) == 0 {
+		return out
+	}
+	ids := make([]string, 0, len(disabled))
+	for id := range disabled {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	off := RunResult{}
+	for _, id := range ids {
+		off.Errors = append(off.Errors, fmt.Sprintf("%s: disabled for the whole analysis: its pattern %q ran out of the matching budget (%v per match, at most %d bytes of input), so none of its findings is reported for any run",
+			id, disabled[id], MatchTimeout, MaxMatchInput))
+	}
+	for i := range out {
+		kept := out[i].Findings[:0]
+		for _, f := range out[i].Findings {
+			if _, gone := disabled[f.ID]; !gone {
+				kept = append(kept, f)
+			}
+		}
+		out[i].Findings = kept
+		for j := range out[i].Checks {
+			if _, gone := disabled[out[i].Checks[j].ID]; gone {
+				out[i].Checks[j].Status = StatusError
+			}
+		}
+	}
+	return append(out, off)
 }
 
 // EvaluateRun runs every rule over one run.
 func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) RunResult {
-	return s.evaluateRun(a, run, t, &analysisFacts{})
+	return s.evaluateRun(a, run, t, &analysisFacts{}, nil)
 }
 
-func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts) RunResult {
+// evaluateRun runs every rule over one run. With disabled (Evaluate), a
+// rule running out of its matching budget is recorded there instead of
+// as this run's error, and rules recorded there are not run.
+func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts, disabled map[string]string) RunResult {
 	res := RunResult{Run: run.Name}
 	own := &ownFacts{}
 	base := &Context{Analysis: a, Run: run, Targets: t, own: own, all: all, set: s}
@@ -223,12 +270,24 @@ func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, 
 		if st.Needs == nil {
 			st.Needs = []string{}
 		}
+		if _, off := disabled[r.ID]; off {
+			st.Status = StatusError
+			res.Checks = append(res.Checks, st)
+			continue
+		}
 		if miss := unmet(r.Needs(), have); len(miss) > 0 {
 			st.Status, st.Missing = StatusCannotCheck, miss
 			res.Checks = append(res.Checks, st)
 			continue
 		}
 		fs, err := s.evalRule(r, a, run, t, own, all)
+		var budget *budgetError
+		if disabled != nil && errors.As(err, &budget) {
+			disabled[r.ID] = budget.pattern
+			st.Status = StatusError
+			res.Checks = append(res.Checks, st)
+			continue
+		}
 		if err != nil {
 			res.Errors = append(res.Errors, r.ID+": "+err.Error())
 		}

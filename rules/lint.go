@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"text/template"
 )
 
 // kebab is the rule ID format: lowercase words joined by single hyphens.
@@ -103,8 +102,8 @@ func lintRule(r *Rule) []LintError {
 		if t == "" {
 			continue
 		}
-		if _, err := template.New(name).Parse(t); err != nil {
-			add("%s template: %v", name, err)
+		for _, p := range checkTemplate(t) {
+			add("%s template: %s", name, p)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Msg < out[j].Msg })

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"text/template"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dlclark/regexp2/v2"
 	"gopkg.in/yaml.v3"
@@ -18,8 +19,9 @@ import (
 
 // Match is the generic matcher of a YAML rule. Every set field must hold
 // (AND); list fields hold when any element matches (OR). Patterns are
-// regexp2 (lookarounds, named groups), each at most MaxPatternBytes and
-// each match bounded by MatchTimeout.
+// regexp2 (lookarounds, named groups), each at most MaxPatternBytes, each
+// match reading at most MaxMatchInput bytes of its field and bounded by
+// MatchTimeout.
 //
 // It selects records of the run: log events of the run's own window (5 s
 // before its start to 130 s after its end, cut at the neighbouring runs;
@@ -97,12 +99,47 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 // MarshalYAML implements yaml.Marshaler.
 func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
 
-// MaxPatternBytes caps a user pattern's size; MatchTimeout bounds each
-// match so a catastrophic pattern cannot stall an analysis.
+// MaxPatternBytes caps a user pattern's size; MaxMatchInput bounds the
+// text one match reads (a field is cut to it at a rune boundary: the same
+// input always gives the same cut).
 const (
 	MaxPatternBytes = 4096
-	MatchTimeout    = 100 * time.Millisecond
+	MaxMatchInput   = 64 << 10
 )
+
+// MatchTimeout bounds each match so a catastrophic pattern cannot stall an
+// analysis. regexp2 counts it in wall-clock time, the only budget it has,
+// so it is set far above what any pattern needs on MaxMatchInput bytes:
+// a pattern either finishes in milliseconds on any machine or backtracks
+// for ever. A match rule that runs out of it anywhere is disabled for the
+// whole analysis (Set.Evaluate), so its outcome never depends on which
+// record a busy machine happened to be slow on. Variable so tests can
+// lower it.
+var MatchTimeout = time.Second
+
+// boundInput cuts s to at most MaxMatchInput bytes, at a rune boundary.
+func boundInput(s string) string {
+	if len(s) <= MaxMatchInput {
+		return s
+	}
+	i := MaxMatchInput
+	for i > MaxMatchInput-utf8.UTFMax && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
+// budgetError is a match that ran out of its budget (MatchTimeout, or
+// regexp2's backtracking stack limit).
+type budgetError struct {
+	pattern string
+	at      string // file:line of the record
+	msg     string
+}
+
+func (e *budgetError) Error() string {
+	return fmt.Sprintf("%s: pattern %q: %s", e.at, e.pattern, e.msg)
+}
 
 // CompilePattern compiles a regexp2 pattern with the size cap and the match
 // timeout. Checks written in Go use it for the same guarantees.
@@ -414,7 +451,7 @@ func render(tmpl string, data MatchData) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
+	var b cappedBuilder // bounded whatever the template and the data (template.go)
 	if err := t.Execute(&b, data); err != nil {
 		return "", err
 	}
@@ -574,15 +611,15 @@ func (c *compiledMatch) accept(rc *record, groups map[string]string, keepGroups 
 		if p.re == nil {
 			continue
 		}
-		m, err := p.re.FindStringMatch(p.s)
+		m, err := p.re.FindStringMatch(boundInput(p.s))
 		if err != nil {
-			// regexp2's timeout error quotes the whole input, which may
-			// be a 10 MiB line: name the file and line instead.
+			// regexp2's timeout error quotes the whole input: name the
+			// file and line instead.
 			msg := err.Error()
 			if i := strings.Index(msg, " on input "); i >= 0 {
 				msg = msg[:i]
 			}
-			return false, fmt.Errorf("%s:%d: pattern %q: %s", rc.ev.File, rc.ev.Line, p.re.String(), msg)
+			return false, &budgetError{pattern: p.re.String(), at: fmt.Sprintf("%s:%d", rc.ev.File, rc.ev.Line), msg: msg}
 		}
 		if m == nil {
 			return false, nil

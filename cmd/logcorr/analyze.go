@@ -25,7 +25,7 @@ func inputFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "tz-source", Usage: "zone of one source: FILE_OR_FORMAT=ZONE, e.g. runserver=Asia/Makassar (repeatable)"},
 		&cli.StringFlag{Name: "run", Usage: "only runs whose name matches this glob, e.g. 'hasil_test_v19*'"},
 		&cli.StringFlag{Name: "input-format", Value: "auto", Usage: "force one input format for every file instead of detecting it"},
-		&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links when walking folders"},
+		&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links that stay inside the folders given when walking them"},
 		&cli.BoolFlag{Name: "no-redact", Usage: "keep passwords, session keys and CSRF tokens in the output"},
 	}
 }
@@ -60,6 +60,18 @@ var quietFlag = &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "pri
 type pipeline struct {
 	ds       *parsers.Dataset
 	analysis *correlate.Analysis
+	// unreadable are the paths named on the command line that could not
+	// be read: the run goes on without them, and exits 2.
+	unreadable []string
+}
+
+// inputError is the exit for paths named on the command line that could
+// not be read (nil when all were): after the report of the rest, exit 2.
+func inputError(unreadable []string) error {
+	if len(unreadable) == 0 {
+		return nil
+	}
+	return cli.Exit(fmt.Sprintf("input error: %s (the output covers only the paths that could be read)", strings.Join(unreadable, "; ")), exitUsage)
 }
 
 // load runs discovery, parsing and correlation for the paths given.
@@ -95,12 +107,16 @@ func load(c *cli.Context, paths []string) (*pipeline, error) {
 		}
 		copt.TZSource[k] = loc
 	}
-	targets, msgs := parsers.Discover(paths, popt)
+	disc := parsers.DiscoverPaths(paths, popt)
+	targets, msgs := disc.Targets, disc.Messages
 	if len(targets) == 0 {
 		for _, m := range msgs {
 			fmt.Fprintln(c.App.ErrWriter, "logcorr:", m)
 		}
 		return nil, cli.Exit("no readable files found", exitUsage)
+	}
+	if err := refuseInputs(c, targets); err != nil {
+		return nil, err
 	}
 	var done func()
 	popt.Progress, done = parseProgress(c.App.ErrWriter, targets, c.Bool("quiet"))
@@ -113,7 +129,7 @@ func load(c *cli.Context, paths []string) (*pipeline, error) {
 		return nil, cli.Exit(err.Error(), exitUsage)
 	}
 	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
-	return &pipeline{ds: ds, analysis: a}, nil
+	return &pipeline{ds: ds, analysis: a, unreadable: disc.Unreadable}, nil
 }
 
 func loadRules(c *cli.Context) (*rules.Set, error) {
@@ -159,6 +175,10 @@ func diagnose(c *cli.Context) (*diagnosis, error) {
 		d.findings[rr.Run] = append(d.findings[rr.Run], rr.Findings...)
 		d.checks[rr.Run] = append(d.checks[rr.Run], rr.Checks...)
 		for _, e := range rr.Errors {
+			if rr.Run == "" { // about the whole analysis: a rule disabled
+				p.analysis.Messages = append(p.analysis.Messages, "rule error: "+e)
+				continue
+			}
 			p.analysis.Messages = append(p.analysis.Messages, fmt.Sprintf("run %s: rule error: %s", rr.Run, e))
 		}
 	}
@@ -177,22 +197,43 @@ func formatFlag(c *cli.Context, allowed ...string) (string, error) {
 }
 
 // writeOut writes a document to --out (or standard output); any failure
-// to write is an input/output error (exit 2).
+// to write is an input/output error (exit 2), and then the file under
+// --out keeps what it held before.
 func writeOut(c *cli.Context, write func(out *report.Output) error) error {
 	stdout := c.App.Writer
 	if c.Bool("quiet") {
 		stdout = io.Discard
 	}
-	out, err := report.OpenOutput(c.String("out"), stdout)
+	return writeFile(c.String("out"), "--out", stdout, write)
+}
+
+// writeFile writes one output file (stdout for ""), all or nothing.
+func writeFile(path, flag string, stdout io.Writer, write func(out *report.Output) error) error {
+	out, err := report.OpenOutput(path, stdout)
 	if err != nil {
-		return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
+		return cli.Exit(fmt.Sprintf("%s: %v", flag, err), exitUsage)
 	}
-	err = write(out)
-	if cerr := out.Close(); err == nil {
-		err = cerr
+	if err := write(out); err != nil {
+		out.Discard()
+		return cli.Exit(fmt.Sprintf("%s: %v", flag, err), exitUsage)
 	}
-	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
+	if err := out.Close(); err != nil {
+		return cli.Exit(fmt.Sprintf("%s: %v", flag, err), exitUsage)
+	}
+	return nil
+}
+
+// refuseInputs stops before anything is read when --out or --junit names
+// one of the input files.
+func refuseInputs(c *cli.Context, targets []parsers.Target) error {
+	inputs := make([]string, len(targets))
+	for i, t := range targets {
+		inputs[i] = t.Path
+	}
+	for _, flag := range []string{"out", "junit"} {
+		if err := report.RefuseInputs("--"+flag, []string{c.String(flag)}, inputs); err != nil {
+			return cli.Exit(err.Error(), exitUsage)
+		}
 	}
 	return nil
 }
@@ -245,7 +286,7 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	return verdict(c, d.ds, d.analysis, d.findings, failOn, gateFailed, results)
+	return verdict(c, d.pipeline, d.findings, failOn, gateFailed, results)
 }
 
 // writeTimelineSidecar writes, for a markdown report going to --out
@@ -262,16 +303,12 @@ func writeTimelineSidecar(c *cli.Context, a *correlate.Analysis, chart report.Ch
 		return "", nil
 	}
 	side := strings.TrimSuffix(path, filepath.Ext(path)) + ".timeline.svg"
-	out, err := report.OpenOutput(side, nil)
+	err := writeFile(side, "--out", nil, func(out *report.Output) error {
+		_, err := io.WriteString(out, svg)
+		return err
+	})
 	if err != nil {
-		return "", cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
-	}
-	_, err = io.WriteString(out, svg)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", cli.Exit(fmt.Sprintf("%s: %v", side, err), exitUsage)
+		return "", err
 	}
 	return url.PathEscape(filepath.Base(side)), nil
 }
@@ -279,8 +316,14 @@ func writeTimelineSidecar(c *cli.Context, a *correlate.Analysis, chart report.Ch
 // verdict turns the outcome into the exit code CI gates on. Precedence:
 // usage/input error (2) > coverage below --min-parsed (3) > a failed gate
 // or a finding at --fail-on (1) > pass (0). A failing run is said in one
-// line on stderr (unless --quiet), naming the runs and why.
-func verdict(c *cli.Context, ds *parsers.Dataset, a *correlate.Analysis, findings map[string][]rules.Finding, failOn *rules.Severity, gateFailed bool, results []gates.Result) error {
+// line on stderr (unless --quiet), naming the runs and why. Paths named on
+// the command line that could not be read are an input error (2), after
+// the report of the rest.
+func verdict(c *cli.Context, p *pipeline, findings map[string][]rules.Finding, failOn *rules.Severity, gateFailed bool, results []gates.Result) error {
+	if err := inputError(p.unreadable); err != nil {
+		return err
+	}
+	ds, a := p.ds, p.analysis
 	if !ds.Parsed() {
 		return cli.Exit("nothing in the input could be parsed; no diagnosis is possible", exitUsage)
 	}

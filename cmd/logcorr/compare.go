@@ -71,7 +71,7 @@ func runCompare(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	return verdict(c, d.ds, d.analysis, d.findings, failOn, gateFailed, results)
+	return verdict(c, d.pipeline, d.findings, failOn, gateFailed, results)
 }
 
 func reportCommand() *cli.Command {
@@ -105,7 +105,11 @@ func runWeekly(c *cli.Context) error {
 		return err
 	}
 	defer d.ds.Release()
-	return writeOut(c, func(out *report.Output) error {
+	err = writeOut(c, func(out *report.Output) error {
 		return report.WriteWeekly(out, d.analysis, d.findings, report.WeeklyOptions{Lang: lang, Date: c.String("date"), Targets: d.targets})
 	})
+	if err != nil {
+		return err
+	}
+	return inputError(d.unreadable)
 }

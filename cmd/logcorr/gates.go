@@ -26,6 +26,9 @@ func parseGates(c *cli.Context) ([]gates.Gate, error) {
 	if err != nil {
 		return nil, cli.Exit("--slo: "+err.Error(), exitUsage)
 	}
+	if c.String("junit") != "" && len(gs) == 0 {
+		return nil, cli.Exit("--junit: no --slo gate given, so the JUnit file would hold no test (which CI reads as a pass); add --slo gates", exitUsage)
+	}
 	if a := c.String("annotations"); a != "" && a != "github" {
 		return nil, cli.Exit(fmt.Sprintf("--annotations %q: only github is supported", a), exitUsage)
 	}
@@ -41,14 +44,9 @@ func evalGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings 
 			return nil, cli.Exit(fmt.Sprintf("--baseline %q: no such run among the %d analysed", name, len(a.Runs)), exitUsage)
 		}
 	}
-	var results []gates.Result
-	if len(gs) == 0 {
-		return nil, nil
-	}
-	for _, r := range a.Runs {
-		results = append(results, gates.Evaluate(gs, r, findings[r.Name], baseline)...)
-	}
-	return results, nil
+	// With no run at all, each gate fails as not evaluated: an input
+	// that held nothing to measure must not pass (gates.EvaluateRuns).
+	return gates.EvaluateRuns(gs, a.Runs, findings, baseline), nil
 }
 
 // emitGates writes --junit and --annotations and reports whether any
@@ -56,16 +54,9 @@ func evalGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings 
 // the annotations go there, after the report.
 func emitGates(c *cli.Context, results []gates.Result, a *correlate.Analysis, findings map[string][]rules.Finding) (bool, error) {
 	if path := c.String("junit"); path != "" {
-		out, err := report.OpenOutput(path, nil)
+		err := writeFile(path, "--junit", nil, func(out *report.Output) error { return gates.WriteJUnit(out, results) })
 		if err != nil {
-			return false, cli.Exit(fmt.Sprintf("--junit: %v", err), exitUsage)
-		}
-		err = gates.WriteJUnit(out, results)
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return false, cli.Exit(fmt.Sprintf("--junit: %v", err), exitUsage)
+			return false, err
 		}
 	}
 	if c.String("annotations") == "github" {

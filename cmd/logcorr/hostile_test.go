@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/logcorr/logcorr/parsers"
@@ -36,10 +37,28 @@ var hostileCases = []hostileCase{
 	{"out_of_order_runserver.err.log", "out_of_order_runserver.err.log:2: time steps back", "runserver", exitOK},
 	{"bad_columns_stats.csv", "bad_columns_stats.csv:3: 5 fields where the header (line 1) has 22", "locust_csv", exitOK},
 	{"cut_json_report.html", "cut_json_report.html:5: window.templateArgs JSON is cut", "locust_html", exitOK},
+	{"year10000_stats_history.csv", "year10000_stats_history.csv:3: history timestamp is implausible (year 10000); the row is left out of the run", "locust_csv", exitOK},
+	{"year10000_stats.csv", "", "locust_csv", exitOK},
+	{"backtracking_failures.csv", "", "locust_csv", exitOK},
+	{"planted_secrets_runserver.err.log", "planted_secrets_runserver.err.log: 9 secret value(s) masked (authorization ×1, aws-access-key ×1, key ×1, password ×2, secret ×2, token ×1, url-userinfo ×1)", "runserver", exitOK},
+	{"cr_only_stats_history.csv", "", "locust_csv", exitUsage},
+	{"truncated_django_errors.log.gz", "truncated_django_errors.log.gz:197: the gzip stream ends early (a truncated or half-copied file); lines from 197 on were not read", "django", exitOK},
+	{"nonfinite_stats.csv", "nonfinite_stats.csv:2: median_ms = +Inf is not a finite number, an impossible figure; read as null", "locust_csv", exitOK},
+	{"negative_p95_stats.csv", "negative_p95_stats.csv:2: median_ms = -9000 is negative, an impossible figure; read as null", "locust_csv", exitOK},
 	// generated below: too large, or not storable in git
 	{"bomb.log.gz", "bomb.log.gz: decompressed size reached the cap", "", exitOK},
 	{"ten_mib_line.log", "ten_mib_line.log: 1 line(s) longer than", "", exitOK},
+	{"pipe.log", "pipe.log: not a regular file (a named pipe); skipped", "", exitUsage},
+	{"big_field_failures.csv", "big_field_failures.csv:11: a field is longer than 1048576 bytes and was cut; the row is counted as unparsed", "locust_csv", exitOK},
+	// Links leading out of the folder, walked with --follow-symlinks:
+	// reported, never followed (named alone, a link is followed: the user
+	// asked for that file).
+	{"etc_shadow.log", "etc_shadow.log: symbolic link to ", "", noSingleRun},
+	{"rootfs", "rootfs: symbolic link to /, outside the folders given; not followed", "", noSingleRun},
 }
+
+// noSingleRun marks a case checked only in the folder walk.
+const noSingleRun = -1
 
 // hostileDir copies testdata/hostile into a temporary folder and adds the
 // inputs that are generated: a gzip bomb (with the cap lowered so the test
@@ -79,6 +98,22 @@ func hostileDir(t *testing.T) string {
 	long := append([]byte("2026-01-11 12:59:17,100 ERROR django.request Internal Server Error: /a/\n"), bytes.Repeat([]byte("x"), 10<<20)...)
 	long = append(long, "\n2026-01-11 12:59:18,100 ERROR django.request Internal Server Error: /b/\n"...)
 	os.WriteFile(filepath.Join(dir, "ten_mib_line.log"), long, 0o644)
+
+	// A failures CSV whose tenth row holds a quoted field over the line
+	// limit: the cut must not swallow the 39 rows after it.
+	os.WriteFile(filepath.Join(dir, "big_field_failures.csv"), bigFieldFailures(), 0o644)
+
+	// A named pipe: a read would wait for a writer for ever.
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.log"), 0o644); err != nil {
+		t.Fatalf("mkfifo: %v", err)
+	}
+
+	// Links out of the folder: to a file standing in for /etc/shadow, and
+	// to the root of the file system.
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "shadow"), []byte("root:$6$plantedshadowhash:19000:0:99999:7:::\n"), 0o600)
+	os.Symlink(filepath.Join(outside, "shadow"), filepath.Join(dir, "etc_shadow.log"))
+	os.Symlink("/", filepath.Join(dir, "rootfs"))
 
 	os.MkdirAll(filepath.Join(dir, "loop"), 0o755)
 	os.Symlink(dir, filepath.Join(dir, "loop", "back"))
@@ -121,18 +156,28 @@ func TestHostileInputs(t *testing.T) {
 	if !strings.Contains(strings.Join(doc.Messages, "\n"), "already visited") {
 		t.Errorf("symbolic link loop not reported; messages: %q", doc.Messages)
 	}
+	if strings.Contains(out.String(), "plantedshadowhash") {
+		t.Errorf("a link led the walk out of the folder: the planted shadow line is in the output")
+	}
 
 	for _, c := range hostileCases {
 		t.Run(c.file, func(t *testing.T) {
 			f, ok := byPath[c.file]
 			if !ok {
-				t.Fatalf("%s missing from the folder audit", c.file)
+				// Files a walk does not read are named in its messages.
+				f.Messages = doc.Messages
+				if c.format != "" {
+					t.Fatalf("%s missing from the folder audit", c.file)
+				}
 			}
 			if c.format != "" && f.Format != c.format {
 				t.Errorf("format %q, want %q", f.Format, c.format)
 			}
 			if c.message != "" && !strings.Contains(strings.Join(f.Messages, "\n"), c.message) {
 				t.Errorf("messages %q lack %q", f.Messages, c.message)
+			}
+			if c.code == noSingleRun {
+				return
 			}
 			var o, e bytes.Buffer
 			got := run([]string{"logcorr", "parse", filepath.Join(dir, c.file)}, &o, &e)
@@ -175,8 +220,11 @@ func TestDanglingLinkNamedExplicitly(t *testing.T) {
 	os.WriteFile(good, []byte("2026-01-11 12:59:17,306 ERROR auth_debug auth_failure status=500 path=/accounts/login/\n"), 0o644)
 	var o, e bytes.Buffer
 	code := run([]string{"logcorr", "parse", link, good}, &o, &e)
-	if code != exitOK {
-		t.Errorf("exit %d: the good file should still be parsed; stderr %s", code, e.String())
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d: a named input could not be read; stderr %s", code, exitUsage, e.String())
+	}
+	if !strings.Contains(o.String(), "auth_debug.log") {
+		t.Errorf("the good file was not parsed:\n%s", o.String())
 	}
 	if !strings.Contains(o.String()+e.String(), "gone.log") {
 		t.Errorf("the unreadable file is not named:\n%s\n%s", o.String(), e.String())

@@ -309,7 +309,8 @@ func TestInjectionInOtherCommands(t *testing.T) {
 }
 
 // A user rule with catastrophic backtracking is stopped by the match
-// timeout and reported; an oversized pattern is rejected by lint.
+// budget, disabled for the whole analysis and reported; an oversized
+// pattern is rejected by lint.
 func TestHostileRulePatterns(t *testing.T) {
 	dir := t.TempDir()
 	logs := filepath.Join(dir, "logs")
@@ -356,11 +357,13 @@ match:
 				t.Errorf("%v: exit %d\n%s", args[:2], code, stderr)
 			}
 			all := stdout + stderr
-			if !strings.Contains(all, "catastrophic-backtracking") || !strings.Contains(strings.ToLower(all), "timeout") {
-				t.Errorf("%v: the match timeout is not reported:\nstdout: %.2000s\nstderr: %s", args[:2], stdout, stderr)
+			if !strings.Contains(all, "catastrophic-backtracking: disabled for the whole analysis") || !strings.Contains(all, "matching budget") {
+				t.Errorf("%v: the disabled rule is not reported:\nstdout: %.2000s\nstderr: %s", args[:2], stdout, stderr)
 			}
-			if !strings.Contains(all, "django_errors.log:2") {
-				t.Errorf("%v: the timeout message does not name the file and line:\n%.2000s", args[:2], all)
+			// The record that ran out first is not named: on a busy
+			// machine another could be, and the report must not change.
+			if strings.Contains(all, "django_errors.log:2: pattern") {
+				t.Errorf("%v: the message names a record:\n%.2000s", args[:2], all)
 			}
 			for _, line := range strings.Split(all, "\n") {
 				if strings.Contains(line, "catastrophic-backtracking") && strings.Contains(line, strings.Repeat("a", 1000)) {

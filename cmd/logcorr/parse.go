@@ -20,7 +20,8 @@ func parseCommand() *cli.Command {
 			&cli.StringFlag{Name: "tz", Usage: "zone of naive local timestamps, e.g. Asia/Jakarta or +07:00 (default: leave naive, read as UTC)"},
 			&cli.StringFlag{Name: "out", Usage: "write the tables to `FILE` (.arrow, .parquet or .jsonl; one file per table: FILE's base + .TABLE + ext)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the audit as JSON"},
-			&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links when walking folders"},
+			&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links that stay inside the folders given when walking them"},
+			&cli.BoolFlag{Name: "no-redact", Usage: "keep passwords, tokens, session keys and other secrets in the audit and the tables"},
 		},
 		Action: runParse,
 	}
@@ -34,12 +35,22 @@ func runParse(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	targets, msgs := parsers.Discover(c.Args().Slice(), opt)
+	disc := parsers.DiscoverPaths(c.Args().Slice(), opt)
+	targets, msgs := disc.Targets, disc.Messages
 	if len(targets) == 0 {
 		for _, m := range msgs {
 			fmt.Fprintln(c.App.ErrWriter, "logcorr:", m)
 		}
 		return cli.Exit("parse: no readable files found", exitUsage)
+	}
+	if out := c.String("out"); out != "" {
+		inputs := make([]string, len(targets))
+		for i, t := range targets {
+			inputs[i] = t.Path
+		}
+		if err := report.RefuseInputs("--out", report.TablePaths(out), inputs); err != nil {
+			return cli.Exit(err.Error(), exitUsage)
+		}
 	}
 	ds := parsers.ParseAll(targets, opt)
 	defer ds.Release()
@@ -61,6 +72,9 @@ func runParse(c *cli.Context) error {
 			fmt.Fprintln(c.App.ErrWriter, "wrote", w)
 		}
 	}
+	if err := inputError(disc.Unreadable); err != nil {
+		return err
+	}
 	if !ds.Parsed() {
 		return cli.Exit("parse: nothing could be parsed", exitUsage)
 	}
@@ -69,7 +83,7 @@ func runParse(c *cli.Context) error {
 
 // parseOptions reads the flags shared by every command that parses.
 func parseOptions(c *cli.Context) (parsers.Options, error) {
-	opt := parsers.Options{Format: c.String("input-format"), FollowSymlinks: c.Bool("follow-symlinks")}
+	opt := parsers.Options{Format: c.String("input-format"), FollowSymlinks: c.Bool("follow-symlinks"), NoRedact: c.Bool("no-redact")}
 	if opt.Format != "" && opt.Format != "auto" {
 		if _, ok := parsers.Lookup(opt.Format); !ok {
 			return opt, cli.Exit(fmt.Sprintf("--input-format %q: unknown format (see: logcorr formats)", opt.Format), exitUsage)

@@ -123,9 +123,16 @@ func runRulesTest(c *cli.Context) error {
 	}
 	w := c.App.Writer
 	sort.Slice(results, func(i, j int) bool { return results[i].Run < results[j].Run })
-	fired := 0
+	fired, runs := 0, 0
 	for _, rr := range results {
+		if rr.Run != "" {
+			runs++
+		}
 		for _, e := range rr.Errors {
+			if rr.Run == "" {
+				fmt.Fprintf(w, "error: %s\n", e)
+				continue
+			}
 			fmt.Fprintf(w, "run %s: error: %s\n", rr.Run, e)
 		}
 		for _, f := range rr.Findings {
@@ -141,7 +148,7 @@ func runRulesTest(c *cli.Context) error {
 		}
 	}
 	if fired == 0 {
-		fmt.Fprintf(w, "%s: no finding on %d run(s)\n", id, len(results))
+		fmt.Fprintf(w, "%s: no finding on %d run(s)\n", id, runs)
 	}
 	return nil
 }

@@ -27,12 +27,16 @@ func timelineCommand() *cli.Command {
 			}
 			defer p.ds.Release()
 			doc := report.BuildTimeline(p.analysis)
-			return writeOut(c, func(out *report.Output) error {
+			err = writeOut(c, func(out *report.Output) error {
 				if format == "json" {
 					return report.WriteTimelineJSON(out, doc)
 				}
 				return report.WriteTimelineText(out, doc)
 			})
+			if err != nil {
+				return err
+			}
+			return inputError(p.unreadable)
 		},
 	}
 }

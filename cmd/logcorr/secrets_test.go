@@ -16,24 +16,46 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-// plantedSecrets are the values planted in secretArtifacts, each with where
-// it sits. None may reach any output unless --no-redact.
-var plantedSecrets = []struct{ value, where string }{
-	{"S3cretPw!1", "TEST_USER_POOL in locust_login_failures.log and in locust.log's echoed environment"},
-	{"S3cretPw!2", "TEST_USER_POOL (second entry)"},
-	{"hunter2-planted", "password= field in locust_login_failures.log"},
-	{"plantedsessionkey0123456789abcdef", "session= in auth_debug.log"},
-	{"DbPassPlanted", "postgres:// URL with credentials in a runserver exception message"},
-	{"plantedcookie123", "Cookie: sessionid= in a runserver log record"},
-	{"plantedcsrf456", "Cookie: csrftoken= in a runserver log record"},
-	{"plantedbearertoken", "Authorization: Bearer in a runserver log record"},
-	{"plantedformtoken", "csrfmiddlewaretoken= in a runserver request line's query string"},
-	{"FailCsvPwPlanted", "password= in a Locust _failures.csv error"},
-	{"UrlPwPlanted", "user:password@ URL in a Locust _failures.csv error"},
-	{"ExcPwPlanted", "'password': in a Locust _exceptions.csv message and traceback"},
-	{"HostPwPlanted", "--host URL credentials on an echoed Locust command line"},
-	{"plantedstatstoken", "?token= in a Locust request name (stats, history, failures)"},
-	{"plantedapikey", "api_key= in a django_errors.log traceback frame's locals"},
+// plantedSecrets are the values planted in secretArtifacts, each with its
+// shape and where it sits. None may reach any output unless --no-redact.
+var plantedSecrets = []struct{ value, shape, where string }{
+	{"S3cretPw!1", "TEST_USER_POOL=user:password", "locust_login_failures.log and locust.log's echoed environment"},
+	{"S3cretPw!2", "TEST_USER_POOL=user:password (second entry)", "locust_login_failures.log, locust.log"},
+	{"hunter2-planted", "password=", "locust_login_failures.log"},
+	{"plantedsessionkey0123456789abcdef", "session=", "auth_debug.log"},
+	{"DbPassPlanted", "postgres://user:password@ (URL userinfo)", "a runserver exception message"},
+	{"plantedcookie123", "Cookie: sessionid=", "a runserver log record"},
+	{"plantedcsrf456", "Cookie: csrftoken=", "a runserver log record"},
+	{"plantedbearertoken", "Authorization: Bearer", "a runserver log record"},
+	{"plantedformtoken", "csrfmiddlewaretoken= (query string)", "a runserver request line"},
+	{"FailCsvPwPlanted", "password= in an error text", "a Locust _failures.csv error"},
+	{"UrlPwPlanted", "http://user:password@ (URL userinfo)", "a Locust _failures.csv error"},
+	{"ExcPwPlanted", "'password': (Python dict)", "a Locust _exceptions.csv message and traceback"},
+	{"HostPwPlanted", "--host URL userinfo", "an echoed Locust command line"},
+	{"plantedstatstoken", "?token= in a request name", "Locust stats, history and failures rows"},
+	{"plantedapikey", "api_key= (keyword argument)", "a django_errors.log traceback frame"},
+	{"PlantedAccessTok1", "access_token= (query string)", "a runserver request line"},
+	{"PlantedIdTok2", "id_token=", "a django_errors.log record"},
+	{"PlantedRefreshTok3", "refresh_token=", "a django_errors.log record"},
+	{"PlantedDbPw4", "DB_PASSWORD=", "env.txt (an unknown format: unparsed examples)"},
+	{"PlantedPgPw5", "PGPASSWORD=", "env.txt and locust.log"},
+	{"PlantedSecretKey6", "SECRET_KEY=", "env.txt"},
+	{"PlantedClientSecret7", "client_secret=", "a runserver Bad Request record"},
+	{"PlantedAwsSecret8", "aws_secret_access_key=", "env.txt"},
+	{"PlantedMetaBearer9", "'HTTP_AUTHORIZATION': (Django META)", "a django_errors.log traceback"},
+	{"PlantedXApiKey10", "X-Api-Key: (header)", "a runserver log record"},
+	{"PlantedCamelKey11", "apiKey= (camel case)", "a Locust _failures.csv error"},
+	{"PlantedCamelSecret12", "clientSecret: (camel case, JSON)", "a django_errors.log record"},
+	{"PlantedKebabTok13", "x-auth-token: (kebab case)", "a runserver log record"},
+	{"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJwbGFudGVkIn0.UGxhbnRlZEp3dFNpZ25hdHVyZTE0", "JWT (bare)", "a django_errors.log record"},
+	{"AKIAPLANTED15EXAMPLE", "AWS access key ID (bare)", "locust.log"},
+	{"ghp_Planted16aBcDeFgHiJkLmNoPqRsTuVwXyZ0123", "GitHub token (bare)", "locust.log"},
+	{"github_pat_11PLANTED17_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRST", "GitHub fine-grained token (bare)", "env.txt"},
+	{"glpat-Planted18xYz0123456789", "GitLab token (bare)", "locust.log"},
+	{"sk_live_Planted19aBcDeFgHiJkLmNo", "Stripe secret key (bare)", "a Locust _exceptions.csv message"},
+	{"xoxb-2026-Planted20-aBcDeFgHiJkL", "Slack token (bare)", "locust.log"},
+	{"AIzaPlanted21_aBcDeFgHiJkLmNoPqRsTuVwXyZ01", "Google API key (bare)", "a runserver log record"},
+	{"RedisPwPlanted22", "redis://:password@ (URL userinfo, no user)", "a django_errors.log record"},
 }
 
 // secretArtifacts writes a small but real-shaped artifact folder (one run,
@@ -70,17 +92,34 @@ Traceback (most recent call last):
     response = get_response(request)
 django.db.utils.OperationalError: could not connect to postgres://rabapp:DbPassPlanted@127.0.0.1:6432/rabdb: FATAL:  query_wait_timeout
 [29/Nov/2026 20:06:43] "GET /api/project/54/rekap-kebutuhan/ HTTP/1.1" 500 145
+[29/Nov/2026 20:06:44] "GET /api/export/?access_token=PlantedAccessTok1&page=2 HTTP/1.1" 200 88
+2026-11-29 20:06:44,100 WARNING django.request Bad Request: /oauth/token/ client_secret=PlantedClientSecret7 grant_type=client_credentials
+2026-11-29 20:06:44,101 WARNING django.request Bad Request: /api/v1/ X-Api-Key: PlantedXApiKey10
+2026-11-29 20:06:44,102 WARNING django.request Bad Request: /api/v2/ x-auth-token: PlantedKebabTok13
+2026-11-29 20:06:44,103 WARNING django.request Bad Request: /maps/ key AIzaPlanted21_aBcDeFgHiJkLmNoPqRsTuVwXyZ01 rejected
 `,
 		"logs/django_errors.log": `2026-11-29 20:06:43,388 ERROR django.request Internal Server Error: /api/project/54/rekap-kebutuhan/
 Traceback (most recent call last):
   File "/srv/app/views.py", line 12, in rekap
     client = Exporter(api_key=plantedapikey)
 django.db.utils.OperationalError: FATAL:  query_wait_timeout
+2026-11-29 20:06:45,001 ERROR django.request Internal Server Error: /api/sso/
+Traceback (most recent call last):
+  File "/srv/app/sso.py", line 30, in callback
+    claims = verify(request.META)  # {'HTTP_AUTHORIZATION': 'Bearer PlantedMetaBearer9', 'REMOTE_ADDR': '127.0.0.1'}
+ValueError: bad id_token=PlantedIdTok2 refresh_token=PlantedRefreshTok3
+2026-11-29 20:06:45,002 WARNING django.security sso config {"clientId": "abc", "clientSecret": "PlantedCamelSecret12"}
+2026-11-29 20:06:45,003 WARNING django.security rejected header eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJwbGFudGVkIn0.UGxhbnRlZEp3dFNpZ25hdHVyZTE0 from 127.0.0.1
+2026-11-29 20:06:45,004 ERROR django.cache cannot reach redis://:RedisPwPlanted22@127.0.0.1:6379/0
 `,
 		"locust.log": `TEST_USER_POOL=tester001:S3cretPw!1,tester002:S3cretPw!2
 Command: locust -f locustfile.py --headless -u 2 -r 1 -t 40s --host http://admin:HostPwPlanted@127.0.0.1:58000 --csv hasil_test_secret --html hasil_test_secret.html
 [2026-11-29 20:06:22,497] vm/INFO/locust.auth: Multi-user pool configured: 2 users (tester001, tester002) TEST_USER_POOL=tester001:S3cretPw!1,tester002:S3cretPw!2
 [2026-11-29 20:06:22,497] vm/INFO/locust.main: Run time limit set to 40 seconds
+[2026-11-29 20:06:22,498] vm/INFO/locust.main: environment PGPASSWORD=PlantedPgPw5
+[2026-11-29 20:06:22,498] vm/INFO/locust.main: signing requests as AKIAPLANTED15EXAMPLE
+[2026-11-29 20:06:22,499] vm/INFO/locust.main: cloning with ghp_Planted16aBcDeFgHiJkLmNoPqRsTuVwXyZ0123
+[2026-11-29 20:06:22,500] vm/INFO/locust.main: mirror token glpat-Planted18xYz0123456789 notify xoxb-2026-Planted20-aBcDeFgHiJkL
 [2026-11-29 20:06:50,792] vm/ERROR/locust.auth: login_server_error username=tester001 status=500 url=http://127.0.0.1:58000/accounts/login/ error=unknown password=hunter2-planted
 `,
 		"hasil_test_secret_stats.csv": `Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
@@ -95,14 +134,28 @@ GET,/api/reset/?token=plantedstatstoken,2,1,8900.0,8089.05,4690.79,9931.54,46.75
 `,
 		"hasil_test_secret_failures.csv": `Method,Name,Error,Occurrences
 POST,[AUTH] Login POST,CatchResponseError('login server error: 500 for tester001 password=FailCsvPwPlanted'),1
+GET,/api/maps/,HTTPError('403 Client Error: Forbidden for url: /api/maps/?apiKey=PlantedCamelKey11'),1
 GET,/api/reset/?token=plantedstatstoken,HTTPError('500 Server Error: Internal Server Error for url: http://tester001:UrlPwPlanted@127.0.0.1:58000/api/reset/'),1
 `,
 		"hasil_test_secret_exceptions.csv": `Count,Message,Traceback,Nodes
+1,"stripe.error.AuthenticationError: Invalid API Key provided: sk_live_Planted19aBcDeFgHiJkLmNo","Traceback (most recent call last):
+  File ""locustfile.py"", line 120, in pay
+    stripe.Charge.create(amount=100)
+stripe.error.AuthenticationError: Invalid API Key provided: sk_live_Planted19aBcDeFgHiJkLmNo
+",local
 1,"KeyError('next') data={'login': 'tester001', 'password': 'ExcPwPlanted'}","Traceback (most recent call last):
   File ""locustfile.py"", line 88, in login
     self.client.post(url, data={'login': 'tester001', 'password': 'ExcPwPlanted'})
 KeyError: 'next'
 ",local
+`,
+		// A file of no known format: its lines reach the audit's unparsed
+		// examples.
+		"env.txt": `DB_PASSWORD=PlantedDbPw4
+PGPASSWORD=PlantedPgPw5
+SECRET_KEY=PlantedSecretKey6
+aws_secret_access_key = PlantedAwsSecret8
+GH_PAT github_pat_11PLANTED17_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRST
 `,
 	}
 	for name, body := range files {
@@ -208,40 +261,66 @@ func TestSecretsNeverReachOutput(t *testing.T) {
 		}
 	}
 	masked := 0
+	var all strings.Builder
 	for _, o := range outputs {
 		masked += strings.Count(o.text, "[REDACTED]")
+		all.WriteString(o.text)
 		if leaks := leakedSecrets(o.text); len(leaks) > 0 {
 			t.Errorf("%s leaks %v", o.name, leaks)
 		}
 	}
-
 	if masked == 0 {
 		t.Errorf("no output shows a %q mask: the planted lines were not read", "[REDACTED]")
 	}
 
 	// The planted values are really in the data the outputs are made of:
-	// without redaction they show up, so the checks above can fail.
+	// without redaction each one shows up, so the checks above can fail.
+	shown := noRedactOutputs(t, dir)
+	t.Logf("| planted shape | where | redacted run | --no-redact |")
+	t.Logf("| --- | --- | --- | --- |")
+	for _, p := range plantedSecrets {
+		redacted := "found in no output"
+		if strings.Contains(all.String(), p.value) {
+			redacted = "LEAKED"
+		}
+		plain := "shown"
+		if !strings.Contains(shown, p.value) {
+			plain = "not shown"
+			t.Errorf("%s (%s): not in any --no-redact output, so its redaction proves nothing", p.value, p.shape)
+		}
+		t.Logf("| %s | %s | %s | %s |", p.shape, p.where, redacted, plain)
+	}
+}
+
+// noRedactOutputs is every output of the commands that take --no-redact,
+// with it: the tables (every record's text), the audit, and the reports.
+func noRedactOutputs(t *testing.T, dir string) string {
+	t.Helper()
 	var all strings.Builder
-	for _, f := range []string{"text", "markdown", "json", "html"} {
-		stdout, _, _ := runCLI("analyze", "--no-redact", "--format", f, "--min-parsed", "0", "--fail-on", "none", dir)
+	out := filepath.Join(t.TempDir(), "plain.jsonl")
+	for _, args := range [][]string{
+		{"parse", "--no-redact", "--json", "--out", out, dir},
+		{"analyze", "--no-redact", "--format", "json", "--min-parsed", "0", "--fail-on", "none", dir},
+		{"analyze", "--no-redact", "--format", "markdown", "--min-parsed", "0", "--fail-on", "none", dir},
+		{"analyze", "--no-redact", "--format", "html", "--min-parsed", "0", "--fail-on", "none", dir},
+		{"timeline", "--no-redact", "--format", "json", dir},
+	} {
+		stdout, stderr, _ := runCLI(args...)
 		all.WriteString(stdout)
+		all.WriteString(stderr)
 	}
-	if leaks := leakedSecrets(all.String()); len(leaks) == 0 {
-		t.Errorf("analyze --no-redact shows none of the planted secrets: the redaction checks above prove nothing")
-	} else {
-		t.Logf("with --no-redact, analyze shows %d of %d planted secrets: %v", len(leaks), len(plantedSecrets), leaks)
+	files, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "plain.*.jsonl"))
+	if len(files) == 0 {
+		t.Fatalf("parse --no-redact --out wrote no table")
 	}
-	// The same proof for each later command that shows log text.
-	for _, c := range laterCommands() {
-		if !commandsPresent()[c[0]] {
-			continue
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
 		}
-		args := append(append(append([]string(nil), c...), "--no-redact"), dir)
-		stdout, _, _ := runCLI(args...)
-		if leaks := leakedSecrets(stdout); len(leaks) > 0 {
-			t.Logf("%s --no-redact shows %v", strings.Join(c, " "), leaks)
-		}
+		all.Write(b)
 	}
+	return all.String()
 }
 
 // laterCommands are the command lines (without the folder) of commands
