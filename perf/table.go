@@ -1,0 +1,51 @@
+package perf
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// WriteTable prints the stats as the two tables `analyze --stats` puts on
+// standard error: stages, then formats, then the totals and peak RSS.
+func (s *Stats) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "stage\twall ms\tCPU ms\tallocated\tGC\tMB/s\t")
+	for _, st := range s.Stages {
+		rate := ""
+		if st.MBPerS > 0 {
+			rate = fmt.Sprintf("%.1f", st.MBPerS)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%s\t%d\t%s\t\n", st.Name, st.WallMS, st.CPUMS, Bytes(int64(st.AllocBytes)), st.GCCycles, rate)
+	}
+	fmt.Fprintf(tw, "total\t%.1f\t%.1f\t%s\t\t\t\n", s.WallMS, s.CPUMS, Bytes(int64(s.AllocBytes)))
+	fmt.Fprintln(tw, "\t\t\t\t\t\t")
+	fmt.Fprintln(tw, "format\tfiles\tbytes\tlines\trecords\tparse ms\tMB/s\t")
+	for _, f := range s.Formats {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\t%.1f\t%.1f\t\n", f.Format, f.Files, Bytes(f.Bytes), f.Lines, f.Records, f.WallMS, f.MBPerS)
+	}
+	fmt.Fprintf(tw, "input\t%d\t%s\t%d\t%d\t\t\t\n", s.Input.Files, Bytes(s.Input.Bytes), s.Input.Lines, s.Input.Records)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	ratio := ""
+	if s.Input.Bytes > 0 && s.PeakRSSBytes > 0 {
+		ratio = fmt.Sprintf(" (%.2fx the input)", float64(s.PeakRSSBytes)/float64(s.Input.Bytes))
+	}
+	_, err := fmt.Fprintf(w, "peak RSS %s%s, GOMAXPROCS %d\n", Bytes(s.PeakRSSBytes), ratio, s.GOMAXPROCS)
+	return err
+}
+
+// Bytes writes a byte count in binary units: 512 B, 1.5 KiB, 20.3 MiB.
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
