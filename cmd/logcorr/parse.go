@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/pipeline"
 	"github.com/logcorr/logcorr/report"
 )
 
@@ -35,34 +36,23 @@ func runParse(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	disc := parsers.DiscoverPaths(c.Args().Slice(), opt)
-	targets, msgs := disc.Targets, disc.Messages
-	if len(targets) == 0 {
-		for _, m := range msgs {
-			fmt.Fprintln(c.App.ErrWriter, "logcorr:", m)
-		}
-		return cli.Exit("parse: no readable files found", exitUsage)
-	}
+	req := pipeline.Request{Paths: c.Args().Slice(), Parse: opt, Until: pipeline.Parsed}
 	if out := c.String("out"); out != "" {
-		inputs := make([]string, len(targets))
-		for i, t := range targets {
-			inputs[i] = t.Path
-		}
-		if err := report.RefuseInputs("--out", report.TablePaths(out), inputs); err != nil {
-			return cli.Exit(err.Error(), exitUsage)
-		}
+		req.Outputs = []pipeline.Output{{Flag: "--out", Paths: report.TablePaths(out)}}
 	}
-	ds := parsers.ParseAll(targets, opt)
-	defer ds.Release()
-	ds.Messages = append(msgs, ds.Messages...)
-	if c.Bool("json") {
-		err = report.WriteAuditJSONMessages(c.App.Writer, ds.Audits, ds.Messages)
-	} else {
-		err = report.WriteAuditTable(c.App.Writer, ds.Audits, ds.Messages)
-	}
+	res, err := runPipeline(c, req)
 	if err != nil {
+		return err
+	}
+	defer res.Release()
+	format := "text"
+	if c.Bool("json") {
+		format = "json"
+	}
+	if err := res.Write(c.App.Writer, pipeline.Report{Document: pipeline.Audit, Format: format}); err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	ds := res.Dataset
 	if out := c.String("out"); out != "" {
 		written, err := report.WriteTables(out, ds)
 		if err != nil {
@@ -72,7 +62,7 @@ func runParse(c *cli.Context) error {
 			fmt.Fprintln(c.App.ErrWriter, "wrote", w)
 		}
 	}
-	if err := inputError(disc.Unreadable); err != nil {
+	if err := inputError(res.Unreadable); err != nil {
 		return err
 	}
 	if !ds.Parsed() {
