@@ -9,6 +9,7 @@
 package perf
 
 import (
+	"math"
 	"runtime"
 	"runtime/metrics"
 	"sort"
@@ -123,7 +124,7 @@ func (r *Recorder) Start(name string) {
 	}
 	r.End()
 	alloc, gc := r.read()
-	r.open = &openStage{name: name, start: time.Now(), cpu: cpuTime(), alloc: alloc, gc: gc}
+	r.open = &openStage{name: name, start: time.Now(), cpu: CPUTime(), alloc: alloc, gc: gc}
 }
 
 // End ends the open stage, if any.
@@ -137,7 +138,7 @@ func (r *Recorder) End() {
 	s := Stage{
 		Name:       o.name,
 		WallMS:     ms(time.Since(o.start)),
-		CPUMS:      ms(cpuTime() - o.cpu),
+		CPUMS:      ms(CPUTime() - o.cpu),
 		AllocBytes: alloc - o.alloc,
 		GCCycles:   gc - o.gc,
 	}
@@ -195,7 +196,7 @@ func (r *Recorder) Stats() *Stats {
 		}
 		return s.Formats[i].Format < s.Formats[j].Format
 	})
-	s.PeakRSSBytes = peakRSS()
+	s.PeakRSSBytes = PeakRSS()
 	return &s
 }
 
@@ -205,5 +206,5 @@ func mbPerS(bytes int64, wallMS float64) float64 {
 	if wallMS <= 0 {
 		return 0
 	}
-	return float64(bytes) / 1e6 / (wallMS / 1000)
+	return math.Round(float64(bytes)/1e3/wallMS*1000) / 1000
 }

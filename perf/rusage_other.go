@@ -4,8 +4,8 @@ package perf
 
 import "time"
 
-// cpuTime is unknown off unix: stages report 0 CPU.
-func cpuTime() time.Duration { return 0 }
+// CPUTime is unknown off unix: stages report 0 CPU.
+func CPUTime() time.Duration { return 0 }
 
-// peakRSS is unknown off unix.
-func peakRSS() int64 { return 0 }
+// PeakRSS is unknown off unix.
+func PeakRSS() int64 { return 0 }

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// cpuTime is the process's user + system CPU time so far.
-func cpuTime() time.Duration {
+// CPUTime is the process's user + system CPU time so far.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
@@ -17,9 +17,9 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// peakRSS is the process's peak resident set in bytes (ru_maxrss is in
+// PeakRSS is the process's peak resident set in bytes (ru_maxrss is in
 // KiB on Linux and the BSDs, in bytes on macOS).
-func peakRSS() int64 {
+func PeakRSS() int64 {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

@@ -6,25 +6,32 @@ import (
 	"text/tabwriter"
 )
 
-// WriteTable prints the stats as the two tables `analyze --stats` puts on
-// standard error: stages, then formats, then the totals and peak RSS.
+// WriteTable prints the stats as `analyze --stats` puts them on standard
+// error: the stages, the input formats, then the peak RSS.
 func (s *Stats) WriteTable(w io.Writer) error {
+	// Numbers align right; names are padded to one width first, so they
+	// read left-aligned.
+	width := len("discover")
+	for _, f := range s.Formats {
+		width = max(width, len(f.Format))
+	}
+	name := func(n string) string { return fmt.Sprintf("%-*s", width, n) }
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "stage\twall ms\tCPU ms\tallocated\tGC\tMB/s\t")
+	fmt.Fprintf(tw, "%s\twall ms\tCPU ms\tallocated\tGC\tMB/s\t\n", name("stage"))
 	for _, st := range s.Stages {
 		rate := ""
 		if st.MBPerS > 0 {
 			rate = fmt.Sprintf("%.1f", st.MBPerS)
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%s\t%d\t%s\t\n", st.Name, st.WallMS, st.CPUMS, Bytes(int64(st.AllocBytes)), st.GCCycles, rate)
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%s\t%d\t%s\t\n", name(st.Name), st.WallMS, st.CPUMS, Bytes(int64(st.AllocBytes)), st.GCCycles, rate)
 	}
-	fmt.Fprintf(tw, "total\t%.1f\t%.1f\t%s\t\t\t\n", s.WallMS, s.CPUMS, Bytes(int64(s.AllocBytes)))
+	fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%s\t\t\t\n", name("total"), s.WallMS, s.CPUMS, Bytes(int64(s.AllocBytes)))
 	fmt.Fprintln(tw, "\t\t\t\t\t\t")
-	fmt.Fprintln(tw, "format\tfiles\tbytes\tlines\trecords\tparse ms\tMB/s\t")
+	fmt.Fprintf(tw, "%s\tfiles\tbytes\tlines\trecords\tparse ms\tMB/s\t\n", name("format"))
 	for _, f := range s.Formats {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\t%.1f\t%.1f\t\n", f.Format, f.Files, Bytes(f.Bytes), f.Lines, f.Records, f.WallMS, f.MBPerS)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\t%.1f\t%.1f\t\n", name(f.Format), f.Files, Bytes(f.Bytes), f.Lines, f.Records, f.WallMS, f.MBPerS)
 	}
-	fmt.Fprintf(tw, "input\t%d\t%s\t%d\t%d\t\t\t\n", s.Input.Files, Bytes(s.Input.Bytes), s.Input.Lines, s.Input.Records)
+	fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\t\t\t\n", name("input"), s.Input.Files, Bytes(s.Input.Bytes), s.Input.Lines, s.Input.Records)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
