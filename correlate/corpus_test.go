@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/logcorr/logcorr/parsers"
 )
 
 // The real artifact sets live outside the repository (see the project
@@ -26,12 +24,14 @@ func corpusDir(t *testing.T, sub string) string {
 	return dir
 }
 
+// Pipeline is pipeline.Analyze: discover, parse and correlate the paths
+// with the CLI's defaults. pipeline_ext_test.go (package correlate_test)
+// sets it, since this package's own tests cannot import pipeline.
+var Pipeline func(opt Options, paths ...string) (*Analysis, error)
+
 func analyzeDir(t testing.TB, dir string, opt Options) *Analysis {
 	t.Helper()
-	targets, _ := parsers.Discover([]string{dir}, parsers.Options{})
-	ds := parsers.ParseAll(targets, parsers.Options{})
-	defer ds.Release()
-	a, err := Analyze(ds, opt)
+	a, err := Pipeline(opt, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
