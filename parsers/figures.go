@@ -67,7 +67,7 @@ func checkFigures(r *Result) {
 		if n > 1 {
 			msg += fmt.Sprintf(" (%d such values)", n)
 		}
-		r.Audit.warn(msg)
+		r.Audit.Warn(msg)
 	}
 }
 

@@ -95,6 +95,7 @@ type Context struct {
 	// after its continuation lines can still carry its first line's text.
 	recent    [recentLines][]byte
 	recentNum [recentLines]int64
+	recentOff [recentLines]int64
 	// like marks the lines that begin like a log record (recordStart), so
 	// that a record folding one of them can be told apart from a record
 	// folding its traceback.
@@ -114,6 +115,7 @@ func (c *Context) Next() (Line, bool) {
 		slot := l.N % recentLines
 		c.recent[slot] = append(c.recent[slot][:0], l.Text...)
 		c.recentNum[slot] = l.N
+		c.recentOff[slot] = l.Off
 		if recordStart(l.Text) {
 			c.like.set(l.N)
 		}
@@ -129,6 +131,16 @@ func (c *Context) lineText(n int64) string {
 		return ""
 	}
 	return string(c.recent[slot])
+}
+
+// lineOff returns the byte offset of a recently read line, 0 when it is
+// no longer held.
+func (c *Context) lineOff(n int64) int64 {
+	slot := n % recentLines
+	if n <= 0 || c.recentNum[slot] != n {
+		return 0
+	}
+	return c.recentOff[slot]
 }
 
 // Wall turns a naive wall-clock reading (its fields read as UTC) into the
@@ -151,6 +163,9 @@ func (c *Context) Event(e Event) {
 	}
 	if e.Text == "" {
 		e.Text = c.lineText(e.Line)
+	}
+	if e.Offset == 0 {
+		e.Offset = c.lineOff(e.Line)
 	}
 	c.audit.Records++
 	c.audit.Folded += e.EndLine - e.Line
@@ -255,25 +270,40 @@ func (c *Context) Merged(n int64) { c.audit.Merged += n }
 
 // Auth adds a row to the auth table (no line accounting: the same line is
 // also an Event).
-func (c *Context) Auth(r AuthRow) { r.File = c.File; c.res.Auth = append(c.res.Auth, r) }
+func (c *Context) Auth(r AuthRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	c.res.Auth = append(c.res.Auth, r)
+}
 
 // Stat adds a row to the locust_stats table.
-func (c *Context) Stat(r StatRow) { r.File = c.File; c.res.Stats = append(c.res.Stats, r) }
+func (c *Context) Stat(r StatRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	c.res.Stats = append(c.res.Stats, r)
+}
 
 // History adds a row to the locust_history table.
-func (c *Context) History(r HistoryRow) { r.File = c.File; c.res.History = append(c.res.History, r) }
+func (c *Context) History(r HistoryRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	c.res.History = append(c.res.History, r)
+}
 
 // Failure adds a row to the locust_failures table.
-func (c *Context) Failure(r FailureRow) { r.File = c.File; c.res.Failures = append(c.res.Failures, r) }
+func (c *Context) Failure(r FailureRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	c.res.Failures = append(c.res.Failures, r)
+}
 
 // Exception adds a row to the locust_exceptions table.
 func (c *Context) Exception(r ExceptionRow) {
-	r.File = c.File
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
 	c.res.Exceptions = append(c.res.Exceptions, r)
 }
 
 // Meta adds a row to the locust_meta table.
-func (c *Context) Meta(r MetaRow) { r.File = c.File; c.res.Meta = append(c.res.Meta, r) }
+func (c *Context) Meta(r MetaRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	c.res.Meta = append(c.res.Meta, r)
+}
 
 // Task adds a row to the locust_tasks table.
 func (c *Context) Task(r TaskRow) { r.File = c.File; c.res.Tasks = append(c.res.Tasks, r) }

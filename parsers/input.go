@@ -29,6 +29,10 @@ type Line struct {
 	N    int64  // 1-based line number in the decoded text
 	Text []byte // without the line terminator; valid until the next call to Next
 	Cut  bool   // the line was longer than MaxLineBytes and was cut
+	// Off is the byte offset of the line's first byte in the decoded
+	// stream (after gunzip and the text decoder): with N, the position a
+	// row cites and read-back finds the line at.
+	Off int64
 }
 
 // Input is a decoded, line-oriented view of one file.
@@ -47,6 +51,7 @@ type Input struct {
 	br     *bufio.Reader
 	buf    []byte
 	n      int64
+	off    int64 // decoded bytes consumed so far: the next line's offset
 	err    error
 	CutN   int64
 	crlf   bool
@@ -89,7 +94,7 @@ func (in *Input) reset() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.Name, unwrapPathErr(err))
 	}
-	in.f, in.n, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, nil, 0, 0, 0
+	in.f, in.n, in.off, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, 0, nil, 0, 0, 0
 	in.BadUTF8Lines, in.FirstBadUTF8, in.checkUTF8, in.EncodingConfidence = 0, 0, false, 0
 	var r io.Reader = f
 	enc := ""
@@ -276,8 +281,10 @@ func (in *Input) Next() (Line, bool) {
 	in.buf = in.buf[:0]
 	cut := false
 	limit := in.lineLimit()
+	start := in.off
 	for {
 		chunk, err := in.br.ReadSlice('\n')
+		in.off += int64(len(chunk))
 		if len(in.buf)+len(chunk) > limit {
 			room := limit - len(in.buf)
 			if room > 0 {
@@ -326,7 +333,7 @@ func (in *Input) Next() (Line, bool) {
 		}
 		in.BadUTF8Lines++
 	}
-	return Line{N: in.n, Text: text, Cut: cut}, true
+	return Line{N: in.n, Text: text, Cut: cut, Off: start}, true
 }
 
 // lineLimit is the longest line kept whole for this input.

@@ -174,14 +174,14 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		}
 	}
 	if err := in.Err(); err != nil {
-		a.warn(err.Error())
+		a.Warn(err.Error())
 	}
 	a.Messages = append(in.Notes, a.Messages...)
 	a.Warnings = append(in.Losses, a.Warnings...)
 	a.Lines = c.last
 	a.CutLines = in.CutN
 	if in.Capped() {
-		a.warn(fmt.Sprintf("%s: decompressed size reached the cap of %d bytes; the rest of the file was not read (a gzip bomb, or a log larger than the cap)", name, MaxDecompressedBytes))
+		a.Warn(fmt.Sprintf("%s: decompressed size reached the cap of %d bytes; the rest of the file was not read (a gzip bomb, or a log larger than the cap)", name, MaxDecompressedBytes))
 	}
 	if in.NULLines > 0 && f != nil {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
@@ -190,7 +190,7 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		a.Messages = append(a.Messages, note)
 	}
 	if in.CutN > 0 {
-		a.warn(fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, in.lineLimit()))
+		a.Warn(fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, in.lineLimit()))
 	}
 	if c.Run != "" && (len(res.Stats)+len(res.History)+len(res.Failures)+len(res.Exceptions)+len(res.Meta)+len(res.Tasks)+len(res.Distribution)) > 0 {
 		a.Run = c.Run

@@ -70,7 +70,7 @@ func checkHistoryTimes(r *Result) {
 	}
 	r.History = kept
 	if dropped > 0 {
-		r.Audit.warn(first + more(dropped))
+		r.Audit.Warn(first + more(dropped))
 	}
 }
 
