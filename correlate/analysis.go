@@ -1,7 +1,9 @@
 // Package correlate puts every parsed source on one UTC clock, cuts the logs
 // into Locust runs, and links the events that belong together.
 //
-// Input: the parse stage's *parsers.Dataset (Arrow tables plus audits).
+// Input: the parse stage's *schema.Dataset (the file table and the Arrow
+// record batches). The events are read where they are: a Run's Events are
+// row numbers of the one events Table, in UTC order.
 // Output: an *Analysis with one Run per Locust run found, each carrying the
 // clock decisions, the load curve, the log events inside its window, the
 // links between them, incidents and clusters. The rules stage reads only
@@ -38,6 +40,9 @@ type Analysis struct {
 	Messages []string        // plain statements about inputs: no overlap, one-row history, duplicates...
 	// Orphans are log files whose events fall in no run window.
 	Orphans []string
+	// Events is the events table with every row's UTC time and the order
+	// the runs' slices are cut from.
+	Events *Table
 }
 
 // Run is one Locust run and everything correlated with it.
@@ -76,8 +81,9 @@ type Run struct {
 	// "file-name-stamp" when the run's name carries a local start stamp.
 	Clock []Clock
 	// Events are the log events inside the window (with margin), on the
-	// UTC clock, sorted by time then file then line.
-	Events []Event
+	// UTC clock, sorted by time then file path then line: rows of
+	// Analysis.Events, shared by the runs, not copies.
+	Events Events
 	// Logs lists the log files that contributed events to this run.
 	Logs []string
 
@@ -120,18 +126,6 @@ type Clock struct {
 	// LeftOut is how many of the file's events have no UTC time (its
 	// offset is unknown, or it has no timestamps) and so are in no run.
 	LeftOut int64 `json:"events_left_out,omitempty"`
-}
-
-// Event is a parsed event on the UTC clock.
-type Event struct {
-	parsers.Event
-	// Resolved is false when the event's naive time could not be placed
-	// (its file's offset is unknown); Time then is the naive wall clock.
-	Resolved bool
-	// TimeFrom is the line whose time this event borrowed because its own
-	// line carried none (a bare traceback takes the next request line's
-	// time); 0 when the event has its own time.
-	TimeFrom int64
 }
 
 // Ref points at a line of evidence.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -26,44 +27,10 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// input is the dataset's tables read back into rows.
-type input struct {
-	events     []parsers.Event
-	stats      []parsers.StatRow
-	history    []parsers.HistoryRow
-	failures   []parsers.FailureRow
-	exceptions []parsers.ExceptionRow
-	meta       []parsers.MetaRow
-	tasks      []parsers.TaskRow
-}
-
-func readTable[T any](ds *parsers.Dataset, name string, dst *[]T) error {
-	rows, err := parsers.FromRecord[T](ds.Tables[name])
-	if err != nil {
-		return fmt.Errorf("correlate: table %s: %w", name, err)
-	}
-	*dst = rows
-	return nil
-}
-
-func load(ds *parsers.Dataset) (*input, error) {
-	in := &input{}
-	errs := []error{
-		readTable(ds, parsers.TableEvents, &in.events),
-		readTable(ds, parsers.TableStats, &in.stats),
-		readTable(ds, parsers.TableHistory, &in.history),
-		readTable(ds, parsers.TableFailures, &in.failures),
-		readTable(ds, parsers.TableExceptions, &in.exceptions),
-		readTable(ds, parsers.TableMeta, &in.meta),
-		readTable(ds, parsers.TableTasks, &in.tasks),
-	}
-	return in, errors.Join(errs...)
-}
-
 // Analyze puts every parsed source on one UTC clock, cuts the logs into
 // Locust runs and links the events that belong together. The output depends
 // only on ds and opt: everything is sorted, nothing reads the machine's zone.
-func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
+func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	if ds == nil {
 		return nil, errors.New("correlate: no dataset")
 	}
@@ -73,12 +40,12 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 			return nil, fmt.Errorf("correlate: run pattern %q: %w", opt.Runs, err)
 		}
 	}
-	in, err := load(ds)
+	in, err := readLocust(ds)
 	if err != nil {
 		return nil, err
 	}
-	a := &Analysis{Sources: append([]parsers.Audit(nil), ds.Audits...)}
-	sort.SliceStable(a.Sources, func(i, j int) bool { return a.Sources[i].Path < a.Sources[j].Path })
+	t := newTable(ds)
+	a := &Analysis{Sources: ds.Audits(), Events: t}
 
 	// Every run serves as clock evidence, selected or not.
 	all := buildRuns(in, &a.Messages)
@@ -86,7 +53,7 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 		a.Messages = append(a.Messages, noRunReasons(a.Sources)...)
 	}
 	attachRunFiles(all, a.Sources)
-	files := groupFiles(in.events)
+	files := groupFiles(t)
 	clocks := resolveClocks(files, all, opt, &a.Messages)
 	for _, f := range files {
 		a.Clocks = append(a.Clocks, clocks[f.name].Clock)
@@ -104,7 +71,7 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 			Evidence: fmt.Sprintf("no events parsed (format %s, %d lines)", au.Format, au.Lines)})
 	}
 	sort.SliceStable(a.Clocks, func(i, j int) bool { return a.Clocks[i].File < a.Clocks[j].File })
-	events, unresolved := placeEvents(files, clocks)
+	unresolved := placeEvents(t, files, clocks)
 	for _, f := range files {
 		if n := unresolved[f.name]; n > 0 {
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: %d event(s) have no UTC time (clock offset unknown; give --tz or --tz-source) and were left out of every run", f.name, n))
@@ -118,8 +85,8 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 		if r.Start.IsZero() {
 			continue
 		}
-		for _, e := range window(events, r.Start.Add(-opt.Margin), r.End.Add(opt.Margin)) {
-			reached[e.File] = true
+		for _, row := range t.window(r.Start.Add(-opt.Margin), r.End.Add(opt.Margin)) {
+			reached[t.Event(row).File()] = true
 		}
 	}
 	for _, f := range files {
@@ -143,7 +110,7 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 	}
 	bounds := sliceBounds(all, opt.Margin)
 	for _, r := range a.Runs {
-		fillRun(r, events, clocks, bounds[r], opt, &a.Messages)
+		fillRun(r, t, clocks, bounds[r], opt, &a.Messages)
 	}
 	return a, nil
 }
@@ -158,29 +125,47 @@ func (a *Analysis) Run(name string) *Run {
 	return nil
 }
 
-// window returns the events with lo <= Time <= hi; events is sorted by time.
-func window(events []Event, lo, hi time.Time) []Event {
-	i := sort.Search(len(events), func(i int) bool { return !events[i].Time.Before(lo) })
-	j := sort.Search(len(events), func(i int) bool { return events[i].Time.After(hi) })
+// window returns the placed rows with lo <= time <= hi, in order: a
+// binary search on the ordered time column.
+func (t *Table) window(lo, hi time.Time) []int32 {
+	l, h := ceilMicro(lo), floorMicro(hi)
+	i := sort.Search(len(t.order), func(i int) bool { return t.tim[t.order[i]] >= l })
+	j := sort.Search(len(t.order), func(i int) bool { return t.tim[t.order[i]] > h })
 	if j < i {
 		j = i
 	}
-	return events[i:j]
+	return t.order[i:j:j]
+}
+
+// ceilMicro and floorMicro round an instant to whole µs, up and down.
+func ceilMicro(t time.Time) int64 {
+	us := t.UnixMicro()
+	if time.UnixMicro(us).Before(t) {
+		us++
+	}
+	return us
+}
+
+func floorMicro(t time.Time) int64 {
+	us := t.UnixMicro()
+	if time.UnixMicro(us).After(t) {
+		us--
+	}
+	return us
 }
 
 // fillRun slices the events into the run and derives everything from them.
-func fillRun(r *Run, events []Event, clocks map[string]*fileClock, b [2]time.Time, opt Options, msgs *[]string) {
+func fillRun(r *Run, t *Table, clocks map[string]*fileClock, b [2]time.Time, opt Options, msgs *[]string) {
 	if r.Start.IsZero() {
 		*msgs = append(*msgs, fmt.Sprintf("run %s: no time window (no history epochs, no HTML start/end); logs cannot be matched to it", r.Name))
 		return
 	}
-	in := window(events, b[0], b[1])
-	// Runs share the sorted event array (read-only); the capped slice
-	// keeps an append on one run from writing into the next.
-	r.Events = in[:len(in):len(in)]
+	// Runs share the order (read-only); the capped slice keeps an append
+	// on one run from writing into the next.
+	r.Events = Events{t: t, rows: t.window(b[0], b[1])}
 	logs := map[string]bool{}
-	for _, e := range r.Events {
-		logs[e.File] = true
+	for _, e := range r.Events.All() {
+		logs[e.File()] = true
 	}
 	for f := range logs {
 		r.Logs = append(r.Logs, f)

@@ -75,7 +75,8 @@ func TestLeftOutMatchesPlacement(t *testing.T) {
 		{File: "notime.log", Line: 2, Source: "custom", Kind: parsers.KindLog},
 		{File: "zoned.log", Line: 1, Time: at("2026-01-11T03:00:00Z"), Zone: "UTC", Source: "pgbouncer", Kind: parsers.KindLog},
 	}
-	files := groupFiles(ev)
+	tab := tableOf(ev)
+	files := groupFiles(tab)
 	clocks := resolveClocks(files, nil, Options{}.withDefaults(), new([]string))
 	want := map[string]int64{"naive.log": 3, "notime.log": 2, "zoned.log": 0}
 	for name, n := range want {
@@ -83,7 +84,7 @@ func TestLeftOutMatchesPlacement(t *testing.T) {
 			t.Errorf("%s: LeftOut %d, want %d (%s)", name, got, n, clocks[name].Evidence)
 		}
 	}
-	_, unresolved := placeEvents(files, clocks)
+	unresolved := placeEvents(tab, files, clocks)
 	for name, n := range want {
 		if int64(unresolved[name]) != n {
 			t.Errorf("%s: placement left out %d, decision says %d", name, unresolved[name], n)

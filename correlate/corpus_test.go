@@ -298,15 +298,15 @@ func TestManyRunsSliceByRun(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for _, r := range a.Runs {
-		for _, e := range r.Events {
-			k := e.File + ":" + strconv.FormatInt(e.Line, 10)
+		for _, e := range r.Events.All() {
+			k := e.File() + ":" + strconv.FormatInt(e.Line(), 10)
 			if other, dup := seen[k]; dup {
 				t.Fatalf("%s is in %s and %s", k, other, r.Name)
 			}
 			seen[k] = r.Name
 		}
 		ls := r.LinkStats
-		t.Logf("%s: %d events, %d 5xx, %d pooler errors", r.Name, len(r.Events), ls.ServerErrors, ls.PoolerErrorTotal)
+		t.Logf("%s: %d events, %d 5xx, %d pooler errors", r.Name, r.Events.Len(), ls.ServerErrors, ls.PoolerErrorTotal)
 		clean := r.Name != "hasil_test_run3"
 		if clean != (ls.ServerErrors == 0 && ls.PoolerErrorTotal == 0) {
 			t.Errorf("%s: %d 5xx, %d pooler errors", r.Name, ls.ServerErrors, ls.PoolerErrorTotal)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/perf"
 	"github.com/logcorr/logcorr/report"
@@ -76,7 +77,7 @@ type Result struct {
 	// not be read (the run went on without them: an input error, exit 2).
 	Files      []parsers.Target
 	Unreadable []string
-	Dataset    *parsers.Dataset
+	Dataset    *schema.Dataset
 	Analysis   *correlate.Analysis
 	// Rules and Targets are the rule set evaluated and the targets the
 	// rules and reports measure against (the gates' where they name one).
@@ -143,13 +144,13 @@ func Run(req Request) (*Result, error) {
 	}
 	timer := newFileTimer(disc.Targets, popt.Progress)
 	popt.Progress = timer.done
-	ds := parsers.ParseAll(disc.Targets, popt)
+	ds := parsers.Parse(disc.Targets, popt)
 	if end != nil {
 		end()
 	}
 	ds.Messages = append(disc.Messages, ds.Messages...)
 	res.Dataset = ds
-	timer.record(rec, ds.Audits)
+	timer.record(rec, ds.Audits())
 	rec.End()
 	if req.Until == Parsed {
 		return res, nil
@@ -253,7 +254,7 @@ func (t *fileTimer) done(tg parsers.Target) {
 
 // record gives the recorder one entry per file: format, bytes, lines,
 // records and the time parsing it took.
-func (t *fileTimer) record(rec *perf.Recorder, audits []parsers.Audit) {
+func (t *fileTimer) record(rec *perf.Recorder, audits []schema.Audit) {
 	walls := t.walls(runtime.GOMAXPROCS(0))
 	for _, a := range audits {
 		if a.Format == "duplicate" {

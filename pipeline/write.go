@@ -51,9 +51,9 @@ func (r *Result) Write(w io.Writer, rep Report) error {
 	switch rep.Document {
 	case Audit:
 		if rep.Format == "json" {
-			return report.WriteAuditJSONMessages(w, r.Dataset.Audits, r.Dataset.Messages)
+			return report.WriteAuditJSONMessages(w, r.Dataset.Audits(), r.Dataset.Messages)
 		}
-		return report.WriteAuditTable(w, r.Dataset.Audits, r.Dataset.Messages)
+		return report.WriteAuditTable(w, r.Dataset.Audits(), r.Dataset.Messages)
 	case Timeline:
 		doc := report.BuildTimeline(a)
 		if rep.Format == "json" {

@@ -273,7 +273,7 @@ func runSources(ctx *Context) map[Source]bool {
 		}
 	}
 	for _, e := range ownEvents(ctx) {
-		if s, ok := formatSource[e.Source]; ok {
+		if s, ok := formatSource[e.Source().String()]; ok {
 			have[s] = true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // databaseUnreachable: PgBouncer or the app's driver could not reach
@@ -36,7 +37,7 @@ func runDatabaseUnreachable(ctx *Context, _ *noParams) []Finding {
 	var evPool, evApp []Evidence
 	var pooler, app int64
 	for _, e := range ownEvents(ctx) {
-		if e.Source != "pgbouncer" && !serverSource(e) {
+		if e.Source() != schema.SourcePgBouncer && !serverSource(e) {
 			continue
 		}
 		blob := eventBlob(e)
@@ -47,10 +48,10 @@ func runDatabaseUnreachable(ctx *Context, _ *noParams) []Finding {
 		if err != nil || m == nil {
 			continue
 		}
-		perFile[e.File] += 1 + e.Duplicates
-		kinds[m.String()] += 1 + e.Duplicates
-		if e.Source == "pgbouncer" {
-			pooler += 1 + e.Duplicates
+		perFile[e.File()] += 1 + e.Duplicates()
+		kinds[m.String()] += 1 + e.Duplicates()
+		if e.Source() == schema.SourcePgBouncer {
+			pooler += 1 + e.Duplicates()
 			evPool = append(evPool, EventEvidence(e))
 		} else {
 			evApp = append(evApp, EventEvidence(e))

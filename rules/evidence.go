@@ -42,21 +42,21 @@ func timePtr(t time.Time) *time.Time {
 // the file, or, when the parser could not keep it (a record longer than its
 // recall window), the first line of its message.
 func EventText(e *correlate.Event) string {
-	if t := strings.TrimSpace(e.Text); t != "" {
+	if t := strings.TrimSpace(e.Text()); t != "" {
 		return clip(t)
 	}
-	if m := strings.TrimSpace(firstLine(e.Message)); m != "" {
+	if m := strings.TrimSpace(firstLine(e.Message())); m != "" {
 		return clip(m)
 	}
 	var parts []string
-	if e.Method != "" || e.Path != "" {
-		parts = append(parts, strings.TrimSpace(e.Method+" "+e.Path))
+	if e.Method() != "" || e.Path() != "" {
+		parts = append(parts, strings.TrimSpace(e.Method()+" "+e.Path()))
 	}
-	if e.Status != nil {
-		parts = append(parts, strconv.FormatInt(*e.Status, 10))
+	if e.HasStatus() {
+		parts = append(parts, strconv.FormatInt(e.StatusOr0(), 10))
 	}
-	if e.ExcType != "" {
-		parts = append(parts, e.ExcType+": "+e.ExcMessage)
+	if e.ExcType() != "" {
+		parts = append(parts, e.ExcType()+": "+e.ExcMessage())
 	}
 	return clip(strings.Join(parts, " "))
 }
@@ -64,9 +64,9 @@ func EventText(e *correlate.Event) string {
 // EventEvidence cites an event's first line. An unresolved naive time is
 // not presented as UTC.
 func EventEvidence(e *correlate.Event) Evidence {
-	ev := Evidence{File: e.File, Line: e.Line, Text: EventText(e)}
-	if e.Resolved {
-		ev.Time = timePtr(e.Time)
+	ev := Evidence{File: e.File(), Line: e.Line(), Text: EventText(e)}
+	if e.Resolved() {
+		ev.Time = timePtr(e.Time())
 	}
 	return ev
 }

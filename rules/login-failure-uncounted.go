@@ -9,7 +9,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // loginFailureUncounted compares failed logins seen in the logs with the
@@ -34,10 +34,10 @@ func inRun(run *correlate.Run, e *correlate.Event) bool {
 	if run.Start.IsZero() || run.End.IsZero() {
 		return true
 	}
-	if !e.Resolved {
+	if !e.Resolved() {
 		return false
 	}
-	return !e.Time.Before(run.Start.Add(-time.Second)) && !e.Time.After(run.End.Add(time.Second))
+	return !e.Time().Before(run.Start.Add(-time.Second)) && !e.Time().After(run.End.Add(time.Second))
 }
 
 // loginPageReturnedRE is a failed login as the locustfile or Locust's
@@ -62,11 +62,11 @@ func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Fi
 			continue
 		}
 		switch {
-		case e.Kind == parsers.KindAuthResponse && strings.EqualFold(e.Method, "POST") && e.Status != nil && *e.Status == 200 && model.IsLoginName(e.Path):
-			serverPerFile[e.File] += 1 + e.Duplicates
+		case e.Kind() == schema.KindAuthResponse && strings.EqualFold(e.Method(), "POST") && e.HasStatus() && e.StatusOr0() == 200 && model.IsLoginName(e.Path()):
+			serverPerFile[e.File()] += 1 + e.Duplicates()
 			evServer = append(evServer, EventEvidence(e))
-		case (e.Source == "locust_auth" || e.Source == "locust_console") && matches(loginPageReturnedRE, e.Message):
-			clientPerFile[e.File]++
+		case (e.Source() == schema.SourceLocustAuth || e.Source() == schema.SourceLocustConsole) && matches(loginPageReturnedRE, e.Message()):
+			clientPerFile[e.File()]++
 			evClient = append(evClient, EventEvidence(e))
 		}
 	}

@@ -500,17 +500,21 @@ func buildRecords(ctx *Context) []record {
 	out := make([]record, 0, len(events)+len(run.Failures)+len(run.Exceptions))
 	for _, e := range events {
 		exc := ""
-		if e.ExcType != "" {
-			exc = e.ExcType + ": " + e.ExcMessage
+		if e.ExcType() != "" {
+			exc = e.ExcType() + ": " + e.ExcMessage()
 		}
-		t := e.Time
-		if !e.Resolved {
+		t := e.Time()
+		if !e.Resolved() {
 			t = time.Time{}
 		}
-		out = append(out, record{source: e.Source, kind: e.Kind, level: strings.ToLower(e.Level),
-			method: e.Method, path: e.Path, message: firstLine(e.Message),
-			text: e.Message + "\n" + e.Traceback, exc: exc, status: e.Status, time: t,
-			count: 1 + e.Duplicates, ev: EventEvidence(e), field: eventField(e)})
+		var status *int64
+		if s, ok := e.Status(); ok {
+			status = &s
+		}
+		out = append(out, record{source: e.Source().String(), kind: e.Kind().String(), level: strings.ToLower(e.Level().String()),
+			method: e.Method(), path: e.Path(), message: firstLine(e.Message()),
+			text: e.Message() + "\n" + e.Traceback(), exc: exc, status: status, time: t,
+			count: 1 + e.Duplicates(), ev: EventEvidence(e), field: eventField(e)})
 	}
 	for _, f := range model.FailureRows(run) {
 		out = append(out, record{source: "locust_failures", kind: "failure", method: f.Method, path: f.Name,
@@ -539,26 +543,26 @@ func eventField(e *correlate.Event) func(string) string {
 	return func(k string) string {
 		switch k {
 		case "logger":
-			return e.Logger
+			return e.Logger()
 		case "user":
-			return e.User
+			return e.User()
 		case "zone":
-			return e.Zone
+			return e.Zone()
 		case "exc_type":
-			return e.ExcType
+			return e.ExcType()
 		case "exc_frame":
-			return e.ExcFrame
+			return e.ExcFrame()
 		case "file":
-			return e.File
+			return e.File()
 		case "source":
-			return e.Source
+			return e.Source().String()
 		case "kind":
-			return e.Kind
+			return e.Kind().String()
 		case "level":
-			return e.Level
+			return e.Level().String()
 		}
 		if a, ok := strings.CutPrefix(k, "attrs."); ok {
-			return e.Attrs[a]
+			return e.Attr(a)
 		}
 		return ""
 	}

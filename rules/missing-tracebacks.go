@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/humanize"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // missingTracebacks finds "Internal Server Error" records that carry no
@@ -35,16 +35,16 @@ func runMissingTracebacks(ctx *Context, _ *noParams) []Finding {
 	paths := map[string]int64{}
 	var ev []Evidence
 	for _, e := range ownEvents(ctx) {
-		if e.Kind != parsers.KindServerError {
+		if e.Kind() != schema.KindServerError {
 			continue
 		}
-		totalPerFile[e.File] += 1 + e.Duplicates
-		if e.Traceback != "" || e.ExcType != "" || traced[refKey(e.File, e.Line)] {
+		totalPerFile[e.File()] += 1 + e.Duplicates()
+		if e.Traceback() != "" || e.ExcType() != "" || traced[refKey(e.File(), e.Line())] {
 			continue
 		}
-		perFile[e.File] += 1 + e.Duplicates
-		if e.Path != "" {
-			paths[templatePath(e.Path)] += 1 + e.Duplicates
+		perFile[e.File()] += 1 + e.Duplicates()
+		if e.Path() != "" {
+			paths[templatePath(e.Path())] += 1 + e.Duplicates()
 		}
 		ev = append(ev, EventEvidence(e))
 	}
@@ -55,7 +55,7 @@ func runMissingTracebacks(ctx *Context, _ *noParams) []Finding {
 	total, _ := maxPerFile(totalPerFile)
 	tbElsewhere := false
 	for _, e := range ownEvents(ctx) {
-		if (e.Kind == parsers.KindTraceback || e.Kind == parsers.KindUnhandled) && serverSource(e) {
+		if (e.Kind() == schema.KindTraceback || e.Kind() == schema.KindUnhandled) && serverSource(e) {
 			tbElsewhere = true
 			break
 		}

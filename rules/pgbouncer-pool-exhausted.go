@@ -12,6 +12,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -73,11 +74,11 @@ var pgbouncerVersionRE = regexp.MustCompile(`PgBouncer (\d+\.\d+(?:\.\d+)?)`)
 // isPoolDriverError reports whether an app-side event is the pool timeout
 // seen through the database driver; application-exception skips these.
 func isPoolDriverError(e *correlate.Event) bool {
-	if e.Source == "pgbouncer" {
+	if e.Source() == schema.SourcePgBouncer {
 		return false
 	}
-	if !strings.Contains(e.Message, "query_wait_timeout") && !strings.Contains(e.ExcMessage, "query_wait_timeout") &&
-		!strings.Contains(e.Traceback, "query_wait_timeout") && !strings.Contains(e.Traceback, "no more connections") {
+	if !strings.Contains(e.Message(), "query_wait_timeout") && !strings.Contains(e.ExcMessage(), "query_wait_timeout") &&
+		!strings.Contains(e.Traceback(), "query_wait_timeout") && !strings.Contains(e.Traceback(), "no more connections") {
 		return false // cheap filter before regexp2
 	}
 	return matches(driverPoolRE, eventBlob(e))
@@ -86,33 +87,33 @@ func isPoolDriverError(e *correlate.Event) bool {
 func gatherPool(ctx *Context) *poolFacts {
 	p := &poolFacts{driverByFile: map[string]int64{}}
 	for _, e := range ownEvents(ctx) {
-		if e.Source == "pgbouncer" {
-			switch e.Kind {
-			case parsers.KindPoolerError:
-				if matches(poolErrRE, e.Message+"\n"+e.ExcMessage) {
+		if e.Source() == schema.SourcePgBouncer {
+			switch e.Kind() {
+			case schema.KindPoolerError:
+				if matches(poolErrRE, e.Message()+"\n"+e.ExcMessage()) {
 					p.pooler = append(p.pooler, e)
 				}
-			case parsers.KindClosing:
-				if strings.Contains(e.Attrs["reason"]+e.Message, "query_wait_timeout") {
+			case schema.KindClosing:
+				if strings.Contains(e.Attr("reason")+e.Message(), "query_wait_timeout") {
 					p.closing = append(p.closing, e)
-					if a, err := strconv.ParseInt(e.Attrs["age_s"], 10, 64); err == nil {
+					if a, err := strconv.ParseInt(e.Attr("age_s"), 10, 64); err == nil {
 						p.ages = append(p.ages, a)
 					}
 				}
-			case parsers.KindBanner, parsers.KindLog:
-				if m := pgbouncerVersionRE.FindStringSubmatch(e.Message); m != nil && p.versionEv == nil && strings.Contains(e.Message, "process up") {
+			case schema.KindBanner, schema.KindLog:
+				if m := pgbouncerVersionRE.FindStringSubmatch(e.Message()); m != nil && p.versionEv == nil && strings.Contains(e.Message(), "process up") {
 					p.version, p.versionEv = m[1], e
 				}
-				if i := strings.Index(e.Message, "max_client_conn: "); i >= 0 && p.settingsEv == nil {
-					v := e.Message[i+len("max_client_conn: "):]
+				if i := strings.Index(e.Message(), "max_client_conn: "); i >= 0 && p.settingsEv == nil {
+					v := e.Message()[i+len("max_client_conn: "):]
 					if j := strings.IndexAny(v, ", "); j >= 0 {
 						v = v[:j]
 					}
 					p.settings = append(p.settings, "max_client_conn "+v)
 					p.settingsEv = e
 				}
-			case parsers.KindStats:
-				if w, err := strconv.ParseFloat(e.Attrs["wait_us"], 64); err == nil && w > p.maxWaitUS {
+			case schema.KindStats:
+				if w, err := strconv.ParseFloat(e.Attr("wait_us"), 64); err == nil && w > p.maxWaitUS {
 					p.maxWaitUS, p.maxWaitEv = w, e
 				}
 			}
@@ -122,13 +123,13 @@ func gatherPool(ctx *Context) *poolFacts {
 		// the exception; count records, whichever kind holds it.
 		if isPoolDriverError(e) {
 			p.driver = append(p.driver, e)
-			p.driverByFile[e.File] += 1 + e.Duplicates
+			p.driverByFile[e.File()] += 1 + e.Duplicates()
 		}
 	}
 	for _, es := range [][]*correlate.Event{p.pooler, p.closing, p.driver} {
 		for _, e := range es {
-			if e.Resolved && (p.first.IsZero() || e.Time.Before(p.first)) {
-				p.first = e.Time
+			if e.Resolved() && (p.first.IsZero() || e.Time().Before(p.first)) {
+				p.first = e.Time()
 			}
 		}
 	}
@@ -175,9 +176,9 @@ func linked5xx(ctx *Context, p *poolFacts) (int64, map[string]int64, []Evidence)
 		}
 	}
 	for _, e := range p.driver {
-		if e.File == file && e.Path != "" {
-			n += 1 + e.Duplicates
-			byPath[templatePath(e.Path)] += 1 + e.Duplicates
+		if e.File() == file && e.Path() != "" {
+			n += 1 + e.Duplicates()
+			byPath[templatePath(e.Path())] += 1 + e.Duplicates()
 		}
 	}
 	return n, byPath, nil
@@ -202,7 +203,7 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 		}
 		s := fmt.Sprintf("PgBouncer turned away %s waiting %s with `query_wait_timeout`", humanize.Thousands(n), humanize.Plural(n, "client", "clients"))
 		if f := firstOf(p.pooler, p.closing); f != nil {
-			s += " in " + f.File
+			s += " in " + f.File()
 			if !p.first.IsZero() {
 				s += " from " + fmtTime(p.first)
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -116,7 +117,7 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 // contributed events to the run.
 func hasServerLogs(ctx *Context) bool {
 	for _, e := range ownEvents(ctx) {
-		if serverSource(e) || e.Source == "pgbouncer" {
+		if serverSource(e) || e.Source() == schema.SourcePgBouncer {
 			return true
 		}
 	}

@@ -9,16 +9,13 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // serverSource reports whether an event comes from the application server
 // (not the load generator, not the pooler).
 func serverSource(e *correlate.Event) bool {
-	switch e.Source {
-	case "django", "runserver", "auth_debug":
-		return true
-	}
-	return false
+	return e.Source().Process() == schema.ProcessDjango
 }
 
 // Facts about a run's server side that several server checks read.
@@ -27,21 +24,21 @@ func serverSource(e *correlate.Event) bool {
 // traceback together.
 func eventBlob(e *correlate.Event) string {
 	var b strings.Builder
-	b.WriteString(e.Message)
-	if e.ExcType != "" || e.ExcMessage != "" {
-		b.WriteString("\n" + e.ExcType + ": " + e.ExcMessage)
+	b.WriteString(e.Message())
+	if e.ExcType() != "" || e.ExcMessage() != "" {
+		b.WriteString("\n" + e.ExcType() + ": " + e.ExcMessage())
 	}
-	if e.Traceback != "" {
-		b.WriteString("\n" + e.Traceback)
+	if e.Traceback() != "" {
+		b.WriteString("\n" + e.Traceback())
 	}
 	return b.String()
 }
 
 // hasSource reports whether any event of the run's own window came from
 // the format.
-func hasSource(ctx *Context, source string) bool {
+func hasSource(ctx *Context, source schema.SourceKind) bool {
 	for _, e := range ownEvents(ctx) {
-		if e.Source == source {
+		if e.Source() == source {
 			return true
 		}
 	}
@@ -86,13 +83,16 @@ func (ctx *Context) facts() *ownFacts {
 	o.done = true
 	o.from, o.to, o.windowed = computeOwnWindow(ctx)
 	run := ctx.Run
-	o.events = make([]*correlate.Event, 0, len(run.Events))
-	for i := range run.Events {
-		e := &run.Events[i]
-		if o.windowed && (!e.Resolved || !within(e.Time, o.from, o.to)) {
+	vals := make([]correlate.Event, 0, run.Events.Len())
+	for _, e := range run.Events.All() {
+		if o.windowed && (!e.Resolved() || !within(e.Time(), o.from, o.to)) {
 			continue
 		}
-		o.events = append(o.events, e)
+		vals = append(vals, e)
+	}
+	o.events = make([]*correlate.Event, len(vals))
+	for i := range vals {
+		o.events[i] = &vals[i]
 	}
 	o.events = o.events[:len(o.events):len(o.events)] // shared: an append must copy
 	for i := range run.Chains {

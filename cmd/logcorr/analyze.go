@@ -291,7 +291,7 @@ func verdict(c *cli.Context, p *pipeline.Result, failOn *rules.Severity, gateFai
 	if !ds.Parsed() {
 		return cli.Exit("nothing in the input could be parsed; no diagnosis is possible", exitUsage)
 	}
-	parsed, total := gates.Coverage(ds.Audits)
+	parsed, total := gates.Coverage(ds.Audits())
 	if min := c.Float64("min-parsed"); !gates.CoverageOK(parsed, total, min) {
 		pct := 100 * float64(parsed) / float64(total)
 		return cli.Exit(fmt.Sprintf("only %.2f%% of %d input lines were understood (--min-parsed %.2f%%); see the sources table for the unparsed files", pct, total, min), exitCoverage)

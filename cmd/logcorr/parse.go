@@ -36,7 +36,9 @@ func runParse(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	req := pipeline.Request{Paths: c.Args().Slice(), Parse: opt, Until: pipeline.Parsed}
+	// Correlation runs too: it is the one place zones are applied, and
+	// the tables' time_utc column is its decision.
+	req := pipeline.Request{Paths: c.Args().Slice(), Parse: opt, Until: pipeline.Correlated}
 	if out := c.String("out"); out != "" {
 		req.Outputs = []pipeline.Output{{Flag: "--out", Paths: report.TablePaths(out)}}
 	}
@@ -54,7 +56,7 @@ func runParse(c *cli.Context) error {
 	}
 	ds := res.Dataset
 	if out := c.String("out"); out != "" {
-		written, err := report.WriteTables(out, ds)
+		written, err := report.WriteTables(out, ds, res.Analysis.Events)
 		if err != nil {
 			return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
 		}
