@@ -55,6 +55,7 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	attachRunFiles(all, a.Sources)
 	files := groupFiles(t)
 	clocks := resolveClocks(files, all, opt, &a.Messages)
+	auditZones(ds, a.Sources, files, clocks)
 	for _, f := range files {
 		a.Clocks = append(a.Clocks, clocks[f.name].Clock)
 	}
@@ -113,6 +114,25 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 		fillRun(r, t, clocks, bounds[r], opt, &a.Messages)
 	}
 	return a, nil
+}
+
+// auditZones writes into the audits of the files whose naive clocks took
+// a zone the user gave (--tz, --tz-source) how their times were read:
+// correlation applies those zones, so the parse audit learns them here.
+func auditZones(ds *schema.Dataset, sources []parsers.Audit, files []*logFile, clocks map[string]*fileClock) {
+	for _, f := range files {
+		c := clocks[f.name]
+		if f.naive == 0 || (c.Method != "tz-flag" && c.Method != "tz-source") {
+			continue
+		}
+		zone, reason := c.Zone, "naive local time read in "+c.Evidence
+		ds.Files[f.id].Audit.Zone, ds.Files[f.id].Audit.ZoneReason = zone, reason
+		for i := range sources {
+			if sources[i].Path == f.name {
+				sources[i].Zone, sources[i].ZoneReason = zone, reason
+			}
+		}
+	}
 }
 
 // Run returns the run with the given name, nil when absent.

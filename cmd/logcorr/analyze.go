@@ -84,26 +84,8 @@ func request(c *cli.Context, paths []string) (pipeline.Request, error) {
 		}
 	}
 	req.Correlate = correlate.Options{Runs: c.String("run")}
-	if tz := c.String("tz"); tz != "" {
-		loc, err := parsers.LoadZone(tz)
-		if err != nil {
-			return req, cli.Exit(fmt.Sprintf("--tz %q: %v", tz, err), exitUsage)
-		}
-		req.Correlate.TZ = loc
-	}
-	for _, s := range c.StringSlice("tz-source") {
-		k, v, ok := strings.Cut(s, "=")
-		if !ok || k == "" {
-			return req, cli.Exit(fmt.Sprintf("--tz-source %q: want FILE_OR_FORMAT=ZONE", s), exitUsage)
-		}
-		loc, err := parsers.LoadZone(v)
-		if err != nil {
-			return req, cli.Exit(fmt.Sprintf("--tz-source %q: %v", s, err), exitUsage)
-		}
-		if req.Correlate.TZSource == nil {
-			req.Correlate.TZSource = map[string]*time.Location{}
-		}
-		req.Correlate.TZSource[k] = loc
+	if err := zoneFlags(c, &req.Correlate); err != nil {
+		return req, err
 	}
 	// --out and --junit must not name an input (a flag a command lacks
 	// reads as "", which names nothing).
@@ -115,6 +97,33 @@ func request(c *cli.Context, paths []string) (pipeline.Request, error) {
 		return parseProgress(c.App.ErrWriter, targets, quiet)
 	}
 	return req, nil
+}
+
+// zoneFlags reads --tz and --tz-source into the correlation options:
+// the one place zones are applied, for every command.
+func zoneFlags(c *cli.Context, opt *correlate.Options) error {
+	if tz := c.String("tz"); tz != "" {
+		loc, err := parsers.LoadZone(tz)
+		if err != nil {
+			return cli.Exit(fmt.Sprintf("--tz %q: %v", tz, err), exitUsage)
+		}
+		opt.TZ = loc
+	}
+	for _, s := range c.StringSlice("tz-source") {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return cli.Exit(fmt.Sprintf("--tz-source %q: want FILE_OR_FORMAT=ZONE", s), exitUsage)
+		}
+		loc, err := parsers.LoadZone(v)
+		if err != nil {
+			return cli.Exit(fmt.Sprintf("--tz-source %q: %v", s, err), exitUsage)
+		}
+		if opt.TZSource == nil {
+			opt.TZSource = map[string]*time.Location{}
+		}
+		opt.TZSource[k] = loc
+	}
+	return nil
 }
 
 // runPipeline runs the pipeline and turns its errors into exits: usage
