@@ -87,8 +87,11 @@ type Run struct {
 	// Logs lists the log files that contributed events to this run.
 	Logs []string
 
-	Timeline  []Bucket
-	Chains    []Chain
+	Timeline []Bucket
+	Chains   []Chain
+	// Own is the run's own stretch of the logs and the facts the rules
+	// read from it, computed once (ComputeOwn).
+	Own       Own
 	LinkStats LinkStats
 	Incidents []Incident
 	Clusters  []Cluster

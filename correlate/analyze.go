@@ -113,6 +113,9 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	for _, r := range a.Runs {
 		fillRun(r, t, clocks, bounds[r], opt, &a.Messages)
 	}
+	for _, r := range a.Runs {
+		ComputeOwn(r, a.Runs)
+	}
 	return a, nil
 }
 

@@ -22,6 +22,10 @@ const (
 
 // SameScenario reports whether runs a and b are the same scenario.
 func SameScenario(a, b *correlate.Run) bool {
+	return sameScenario(a, b, requestNames(a), requestNames(b))
+}
+
+func sameScenario(a, b *correlate.Run, na, nb map[string]bool) bool {
 	if a == b {
 		return false
 	}
@@ -33,7 +37,6 @@ func SameScenario(a, b *correlate.Run) bool {
 			return false
 		}
 	}
-	na, nb := requestNames(a), requestNames(b)
 	if len(na) == 0 || len(nb) == 0 {
 		return false
 	}
@@ -55,6 +58,26 @@ func Siblings(runs []*correlate.Run, r *correlate.Run) []*correlate.Run {
 		if SameScenario(r, o) {
 			out = append(out, o)
 		}
+	}
+	return out
+}
+
+// AllSiblings is Siblings of every run, each run's request names read
+// once (not once per pair).
+func AllSiblings(runs []*correlate.Run) map[*correlate.Run][]*correlate.Run {
+	names := make([]map[string]bool, len(runs))
+	for i, r := range runs {
+		names[i] = requestNames(r)
+	}
+	out := make(map[*correlate.Run][]*correlate.Run, len(runs))
+	for i, r := range runs {
+		var sib []*correlate.Run
+		for j, o := range runs {
+			if sameScenario(r, o, names[i], names[j]) {
+				sib = append(sib, o)
+			}
+		}
+		out[r] = sib
 	}
 	return out
 }

@@ -44,7 +44,7 @@ func rateLimitRE(texts []Pattern) (*regexp2.Regexp, error) {
 
 // authIP is the client address auth_debug logged for a login request (its
 // ip= field), "" for other events.
-func authIP(e *correlate.Event) string {
+func authIP(e correlate.Event) string {
 	if e.Kind() != schema.KindAuthRequest {
 		return ""
 	}
@@ -56,7 +56,7 @@ func authIP(e *correlate.Event) string {
 
 // mayCarryPageText reports whether an event can quote a page's error text:
 // not a request line, an auth_debug record, or the pooler's.
-func mayCarryPageText(e *correlate.Event) bool {
+func mayCarryPageText(e correlate.Event) bool {
 	switch e.Kind() {
 	case schema.KindRequest, schema.KindAuthRequest, schema.KindAuthResponse, schema.KindStats,
 		schema.KindLoginAttempt, schema.KindNewConnection, schema.KindClosing:
@@ -79,10 +79,10 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 	var text string
 	var n429 int64
 	seenIP := map[string]bool{}
-	limited := map[string]bool{}                   // accounts refused with the limit's text
-	failedOther := map[string][]*correlate.Event{} // failed logins with another answer, per account
-	var okLogins []*correlate.Event
-	for _, e := range ownEvents(ctx) {
+	limited := map[string]bool{}                  // accounts refused with the limit's text
+	failedOther := map[string][]correlate.Event{} // failed logins with another answer, per account
+	var okLogins []correlate.Event
+	for _, e := range ownEvents(ctx).All() {
 		if ip := authIP(e); ip != "" {
 			seenIP[ip] = true
 		}
@@ -115,7 +115,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 			limited[u] = true
 		}
 		if first == nil || e.Resolved() && e.Time().Before(first.Time()) {
-			first = e
+			first = &e
 		}
 		if text == "" {
 			text = m.String()
@@ -183,7 +183,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 			after[u] = true
 			afterN += 1 + e.Duplicates()
 			if afterEv == nil {
-				afterEv = e
+				afterEv = &e
 			}
 		}
 	}
@@ -208,13 +208,13 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 			if len(failedOther[u]) > 0 {
 				withPrior++
 				if priorEv == nil || failedOther[u][0].Line() < priorEv.Line() {
-					priorEv = failedOther[u][0]
+					priorEv = &failedOther[u][0]
 				}
 			}
 		}
 		if withPrior > 0 {
-			sum += fmt.Sprintf("; %d of the refused accounts had failed with another answer before the limit (%q)", withPrior, errorText(priorEv))
-			lead = append(lead, noted(EventEvidence(priorEv), "a refused account's earlier failed login, before the limit"))
+			sum += fmt.Sprintf("; %d of the refused accounts had failed with another answer before the limit (%q)", withPrior, errorText(*priorEv))
+			lead = append(lead, noted(EventEvidence(*priorEv), "a refused account's earlier failed login, before the limit"))
 		}
 		interp = "django-allauth counts failed logins per account: the accounts refused are those whose own logins kept failing, and past the limit allauth shows the form again with this message. The other accounts kept logging in from the same host, so the limiter did not stop the test as a whole: the refused accounts' credentials did."
 		rec = "Fix the passwords of the refused accounts in TEST_USER_POOL (or drop them from the pool); raise ACCOUNT_LOGIN_ATTEMPTS_LIMIT for load tests only if wrong passwords are part of the test; rerun."
@@ -240,10 +240,10 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 		missing = append(missing, "auth_debug.log (who logged in, from which address): whether the limit is per account or per IP is decided from which accounts kept logging in")
 	}
 	if afterEv != nil {
-		lead = append(lead, noted(EventEvidence(afterEv), "an account not refused logging in after the first refusal"))
+		lead = append(lead, noted(EventEvidence(*afterEv), "an account not refused logging in after the first refusal"))
 	}
 	if first != nil {
-		lead = append([]Evidence{noted(EventEvidence(first), "the first refusal")}, lead...)
+		lead = append([]Evidence{noted(EventEvidence(*first), "the first refusal")}, lead...)
 	}
 	return []Finding{{
 		Role:           RoleCause,
@@ -262,7 +262,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 
 // errorText is what a failed-login line quotes from the page (the
 // locustfile's error=, to the end of the line).
-func errorText(e *correlate.Event) string {
+func errorText(e correlate.Event) string {
 	if v := e.Attr("error"); v != "" {
 		return v
 	}
@@ -288,7 +288,7 @@ func rateLimitHeadline(n int64, limited map[string]bool, scope string) string {
 
 // loginUser is the account a login event names (the locustfile's
 // username=, or the event's user).
-func loginUser(e *correlate.Event) string {
+func loginUser(e correlate.Event) string {
 	if e.User() != "" && e.User() != "anon" {
 		return e.User()
 	}
@@ -300,7 +300,7 @@ func loginUser(e *correlate.Event) string {
 
 // loggedIn is the account of a login POST the server answered with a
 // redirect (auth_debug's auth_response 302/303), "" for other events.
-func loggedIn(e *correlate.Event) string {
+func loggedIn(e correlate.Event) string {
 	if e.Kind() != schema.KindAuthResponse || !strings.EqualFold(e.Method(), "POST") || !e.HasStatus() || (e.StatusOr0() != 302 && e.StatusOr0() != 303) {
 		return ""
 	}

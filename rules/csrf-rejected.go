@@ -29,7 +29,7 @@ func runCSRFRejected(ctx *Context, _ *noParams) []Finding {
 	reasons := map[string]int64{}
 	paths := map[string]int64{}
 	var ev []Evidence
-	for _, e := range ownEvents(ctx) {
+	for _, e := range ownEvents(ctx).All() {
 		if !serverSource(e) {
 			continue
 		}
@@ -61,7 +61,7 @@ func runCSRFRejected(ctx *Context, _ *noParams) []Finding {
 	n, _ := maxPerFile(perFile)
 	// 403s on the request lines and in Locust's failures back it up.
 	var n403 int64
-	for _, e := range ownEvents(ctx) {
+	for _, e := range ownEvents(ctx).All() {
 		if e.Kind() == schema.KindRequest && e.HasStatus() && e.StatusOr0() == 403 {
 			n403 += 1 + e.Duplicates()
 		}

@@ -41,7 +41,7 @@ func timePtr(t time.Time) *time.Time {
 // EventText is the text cited for an event: its first line as written in
 // the file, or, when the parser could not keep it (a record longer than its
 // recall window), the first line of its message.
-func EventText(e *correlate.Event) string {
+func EventText(e correlate.Event) string {
 	if t := strings.TrimSpace(e.Text()); t != "" {
 		return clip(t)
 	}
@@ -63,7 +63,7 @@ func EventText(e *correlate.Event) string {
 
 // EventEvidence cites an event's first line. An unresolved naive time is
 // not presented as UTC.
-func EventEvidence(e *correlate.Event) Evidence {
+func EventEvidence(e correlate.Event) Evidence {
 	ev := Evidence{File: e.File(), Line: e.Line(), Text: EventText(e)}
 	if e.Resolved() {
 		ev.Time = timePtr(e.Time())

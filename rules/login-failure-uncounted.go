@@ -57,8 +57,8 @@ func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Fi
 	// the locustfile writes each failure to its file and to Locust's
 	// console: count per file, keep the largest.
 	serverPerFile, clientPerFile := map[string]int64{}, map[string]int64{}
-	for _, e := range ownEvents(ctx) {
-		if !inRun(run, e) {
+	for _, e := range ownEvents(ctx).All() {
+		if !inRun(run, &e) {
 			continue
 		}
 		switch {

@@ -27,7 +27,7 @@ type loginPostMissingParams struct {
 
 // poolEvents returns the run's locust_auth pool messages that say the pool
 // is not what a multi-user test needs.
-func poolEvents(r *correlate.Run) (invalid, single []*correlate.Event) {
+func poolEvents(r *correlate.Run) (invalid, single []correlate.Event) {
 	for _, ev := range r.Events.All() {
 		e := &ev
 		if e.Kind() != schema.KindPoolConfig {
@@ -36,9 +36,9 @@ func poolEvents(r *correlate.Run) (invalid, single []*correlate.Event) {
 		m := strings.ToLower(e.Message())
 		switch {
 		case strings.Contains(m, "invalid entry"):
-			invalid = append(invalid, e)
+			invalid = append(invalid, *e)
 		case strings.Contains(m, "single_user_pool"):
-			single = append(single, e)
+			single = append(single, *e)
 		}
 	}
 	return invalid, single

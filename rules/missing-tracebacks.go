@@ -34,7 +34,7 @@ func runMissingTracebacks(ctx *Context, _ *noParams) []Finding {
 	totalPerFile := map[string]int64{}
 	paths := map[string]int64{}
 	var ev []Evidence
-	for _, e := range ownEvents(ctx) {
+	for _, e := range ownEvents(ctx).All() {
 		if e.Kind() != schema.KindServerError {
 			continue
 		}
@@ -54,7 +54,7 @@ func runMissingTracebacks(ctx *Context, _ *noParams) []Finding {
 	}
 	total, _ := maxPerFile(totalPerFile)
 	tbElsewhere := false
-	for _, e := range ownEvents(ctx) {
+	for _, e := range ownEvents(ctx).All() {
 		if (e.Kind() == schema.KindTraceback || e.Kind() == schema.KindUnhandled) && serverSource(e) {
 			tbElsewhere = true
 			break

@@ -98,7 +98,7 @@ func TestDriverPatterns(t *testing.T) {
 	}
 	for _, c := range cases {
 		e := correlate.EventsOf(parsers.Event{Source: "django", Message: c.text}).At(0)
-		if got := isPoolDriverError(&e); got != c.want {
+		if got := e.IsPoolDriverError(); got != c.want {
 			t.Errorf("%q: %v, want %v", c.text, got, c.want)
 		}
 	}

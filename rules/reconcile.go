@@ -39,7 +39,7 @@ func reconcile5xx(ctx *Context) string {
 		return c
 	}
 	var server, after int64
-	for _, e := range ownEvents(ctx) {
+	for _, e := range ownEvents(ctx).All() {
 		if e.Kind() != schema.KindRequest || !e.HasStatus() || e.StatusOr0() < 500 {
 			continue
 		}

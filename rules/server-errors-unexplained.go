@@ -116,7 +116,7 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 // hasServerLogs reports whether any application-server or pooler log
 // contributed events to the run.
 func hasServerLogs(ctx *Context) bool {
-	for _, e := range ownEvents(ctx) {
+	for _, e := range ownEvents(ctx).All() {
 		if serverSource(e) || e.Source() == schema.SourcePgBouncer {
 			return true
 		}

@@ -150,10 +150,10 @@ func minMax(xs []int64) (int64, int64) {
 	return s[0], s[len(s)-1]
 }
 
-func firstOf(lists ...[]*correlate.Event) *correlate.Event {
+func firstOf(lists ...[]correlate.Event) *correlate.Event {
 	for _, l := range lists {
 		if len(l) > 0 {
-			return l[0]
+			return &l[0]
 		}
 	}
 	return nil

@@ -23,7 +23,7 @@ func init() { register(userPoolMisconfigured) }
 // poolEntry names the rejected entry of an "invalid entry" warning: the
 // parser's attrs.entry, else the quoted text after "): " in the message
 // (the console log's parser does not split the message).
-func poolEntry(e *correlate.Event) string {
+func poolEntry(e correlate.Event) string {
 	if v := e.Attr("entry"); v != "" {
 		return v
 	}
