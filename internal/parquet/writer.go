@@ -21,6 +21,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -178,7 +179,7 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opt Options) (*Writer, error) 
 		}
 	}
 	if opt.Codec == Zstd {
-		enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+		enc, err := getEncoder()
 		if err != nil {
 			return nil, err
 		}
@@ -210,6 +211,19 @@ func physical(dt arrow.DataType) (int32, error) {
 }
 
 var magic = []byte("PAR1")
+
+// encoders are reused across writers: setting one up allocates its
+// tables (about a millisecond and megabytes each), which dominated
+// writing the dataset export's many small files. EncodeAll keeps no
+// history between calls, so a reused encoder gives the same bytes.
+var encoders sync.Pool
+
+func getEncoder() (*zstd.Encoder, error) {
+	if enc, ok := encoders.Get().(*zstd.Encoder); ok {
+		return enc, nil
+	}
+	return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+}
 
 // Write appends the batch's rows as one or more row groups.
 func (pw *Writer) Write(rec arrow.RecordBatch) error {
@@ -309,7 +323,7 @@ func (pw *Writer) Close() error {
 	}
 	pw.closed = true
 	if pw.enc != nil {
-		defer pw.enc.Close()
+		defer encoders.Put(pw.enc)
 	}
 	if err := pw.start(); err != nil {
 		return err
