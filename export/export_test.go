@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
 	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/report"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -57,16 +57,17 @@ func analyzePaths(t *testing.T, copt correlate.Options, slo []string, paths ...s
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings := map[string][]rules.Finding{}
+	findings, checks := map[string][]rules.Finding{}, map[string][]rules.CheckStatus{}
 	for _, rr := range set.Evaluate(a, gates.Targets(gs, rules.DefaultTargets)) {
 		findings[rr.Run] = append(findings[rr.Run], rr.Findings...)
+		checks[rr.Run] = append(checks[rr.Run], rr.Checks...)
 	}
 	var results []gates.Result
 	for _, r := range a.Runs {
 		results = append(results, gates.Evaluate(gs, r, findings[r.Name], nil)...)
 	}
 	crit := rules.Critical
-	return &analysis{ds: ds, in: Input{Analysis: a, Findings: findings, Gates: results, FailOn: &crit, Selected: copt.Runs}}
+	return &analysis{ds: ds, in: Input{Analysis: a, Findings: findings, Checks: checks, Gates: results, FailOn: &crit, Selected: copt.Runs}}
 }
 
 func samples(t *testing.T, names ...string) []string {
@@ -238,7 +239,8 @@ func TestExportSamples(t *testing.T) {
 	}
 	seen := map[eventKey]bool{}
 	var total int64
-	for _, r := range a.Runs {
+	doc := report.BuildAnalysis(a, an.in.Findings)
+	for ri, r := range a.Runs {
 		fs := an.in.Findings[r.Name]
 		evidence := 0
 		for _, f := range fs {
@@ -254,6 +256,7 @@ func TestExportSamples(t *testing.T) {
 			"runs": 1, "requests": len(r.Stats), "history": len(r.History), "failures": len(r.Failures),
 			"exceptions": len(r.Exceptions), "events": len(r.Events), "links": len(r.Chains), "clusters": len(r.Clusters),
 			"incidents": len(r.Incidents), "findings": len(fs), "evidence": evidence, "gates": gateRows, "clocks": len(r.Clock),
+			"checks": len(an.in.Checks[r.Name]),
 		}
 		for _, spec := range Tables() {
 			tbl := read(spec.Name, r.Name)
@@ -285,10 +288,13 @@ func TestExportSamples(t *testing.T) {
 			t.Errorf("run %s: %d pooler_error events, link stats say %d", r.Name, pooler, r.LinkStats.PoolerErrorTotal)
 		}
 		fids := texts(t, read("findings", r.Name), "id")
-		for i, f := range sortedByReport(fs) {
+		for i, f := range doc.Runs[ri].Findings {
 			if fids[i] != f.ID {
-				t.Errorf("run %s: finding %d is %s, want %s", r.Name, i, fids[i], f.ID)
+				t.Errorf("run %s: finding %d is %s, the JSON's is %s", r.Name, i, fids[i], f.ID)
 			}
+		}
+		if c := texts(t, runs, "conclusion"); c[0] != doc.Runs[ri].Conclusion.Verdict {
+			t.Errorf("run %s: conclusion %q, the JSON's %q", r.Name, c[0], doc.Runs[ri].Conclusion.Verdict)
 		}
 		src := texts(t, read("sources", r.Name), "file")
 		for _, f := range append(append([]string{}, r.Files...), r.Logs...) {
@@ -337,23 +343,6 @@ func TestExportSamples(t *testing.T) {
 		t.Errorf("summary says %d rows in %d runs, the files hold %d", sumRows, len(sum.Runs), total)
 	}
 	t.Logf("%d runs, %d files, %d bytes, %d rows; %d events", len(sum.Runs), sum.Files, sum.Bytes, total, len(evs))
-}
-
-// sortedByReport orders findings as the reports do.
-func sortedByReport(fs []rules.Finding) []rules.Finding {
-	out := append([]rules.Finding(nil), fs...)
-	sort.SliceStable(out, func(i, j int) bool {
-		si, _ := rules.ParseSeverity(out[i].Severity)
-		sj, _ := rules.ParseSeverity(out[j].Severity)
-		if si != sj {
-			return si > sj
-		}
-		if out[i].ID != out[j].ID {
-			return out[i].ID < out[j].ID
-		}
-		return out[i].Summary < out[j].Summary
-	})
-	return out
 }
 
 // tree maps every file under root (relative path) to its bytes.
@@ -687,5 +676,5 @@ func ExampleTables() {
 	for _, t := range Tables() {
 		fmt.Print(t.Name, " ")
 	}
-	// Output: requests history failures exceptions events links clusters incidents findings evidence gates clocks sources runs
+	// Output: requests history failures exceptions events links clusters incidents findings evidence checks gates clocks sources runs
 }

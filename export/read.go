@@ -21,8 +21,10 @@ type Input struct {
 	Analysis *correlate.Analysis // from correlate.Analyze with KeepOutside
 	// Findings by run name; key "" holds findings about no single run.
 	Findings map[string][]rules.Finding
-	Gates    []gates.Result  // --slo results (nil without --slo)
-	FailOn   *rules.Severity // --fail-on, for the runs' verdicts; nil = none
+	// Checks are the rules' statuses by run name (rules.RunResult.Checks).
+	Checks map[string][]rules.CheckStatus
+	Gates  []gates.Result  // --slo results (nil without --slo)
+	FailOn *rules.Severity // --fail-on, for the runs' verdicts; nil = none
 	// Selected is --run. With a selection only the matching runs'
 	// partitions are written; the run=__none__ partitions are not (their
 	// content does not depend on the selection, and a partial export must
@@ -41,7 +43,7 @@ type part struct {
 	verdict report.Verdict
 
 	events   []correlate.Event
-	findings []rules.Finding // in report order: severity, ID, summary
+	findings []rules.Finding // in the JSON's order
 	evidence []evidenceRow
 	clocks   []correlate.Clock
 	sources  []parsers.Audit
@@ -85,7 +87,7 @@ func evidenceOf(fs []rules.Finding) []evidenceRow {
 // order, then (without --run) the run=__none__ partition.
 func readParts(in Input, s *sink) ([]*part, error) {
 	a := in.Analysis
-	doc := report.BuildAnalysis(a, in.Findings)
+	doc := report.BuildAnalysis(a, in.Findings).WithChecks(in.Checks)
 	report.AddGates(doc, in.Gates)
 	audits := map[string]parsers.Audit{}
 	for _, au := range a.Sources {

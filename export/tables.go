@@ -18,7 +18,7 @@ import (
 var tableDefs = []tableDef{
 	requestsTable, historyTable, failuresTable, exceptionsTable,
 	eventsTable, linksTable, clustersTable, incidentsTable,
-	findingsTable, evidenceTable, gatesTable, clocksTable, sourcesTable,
+	findingsTable, evidenceTable, checksTable, gatesTable, clocksTable, sourcesTable,
 	runsTable, // last: a run's row appears once its other partitions are in place
 }
 
@@ -65,7 +65,7 @@ var runsTable = &table[part]{
 		optUTC("end", "last instant: the later of the last history row and the HTML report's end_time; null when unknown", func(p *part) time.Time { return p.r.End }),
 		optF64("duration_s", "s", "end minus start; null when either is unknown", func(p *part) *float64 { return p.doc.DurationS }),
 		str("window_source", "where start and end come from: `history`, `html`, `history+html`, or `none` (then no log event can be placed in the run)", func(p *part) string { return p.doc.WindowSource }),
-		i64("users_max", "users", "the highest user count in the stats history", func(p *part) int64 { return p.r.UsersMax }),
+		optI64("users_max", "users", "the highest user count in the stats history; null when the files wrote no user count (Locust 0.x)", func(p *part) *int64 { return p.doc.UsersMax }),
 		optI64("requests", "", "Locust's Aggregated row: requests; null when the run has no Aggregated row", func(p *part) *int64 {
 			if p.doc.Summary == nil {
 				return nil
@@ -107,12 +107,25 @@ var runsTable = &table[part]{
 			return "pass"
 		}),
 		strList("verdict_reasons", "why it fails, e.g. `critical finding pgbouncer-pool-exhausted`, `gate p95<2s failed`; empty when it passes", func(p *part) []string { return p.verdict.Reasons }),
+		str("conclusion", "the diagnosis's outcome: `cause` (a root cause is shown), `invalid` (the run does not measure what it claims), `symptoms-only` (targets missed, no cause in the evidence) or `clean`", func(p *part) string { return p.doc.Conclusion.Verdict }),
+		str("conclusion_text", "the conclusion in one sentence, as the reports lead with it", func(p *part) string { return p.doc.Conclusion.Text }),
+		optStr("root_cause", "the rule ID of the finding the conclusion rests on (the cause, or what makes the run invalid); null when none", func(p *part) string { return p.doc.Conclusion.Lead }),
+		optF64("root_cause_confidence", "0..1", "that finding's confidence", func(p *part) *float64 { return nonZero(p.doc.Conclusion.Confidence) }),
+		optStr("conclusion_why", "for an invalid run, the cause behind it", func(p *part) string { return p.doc.Conclusion.Why }),
+		optStr("conclusion_impact", "what the cause did to the run", func(p *part) string { return p.doc.Conclusion.Impact }),
+		optStr("conclusion_fix", "what to change", func(p *part) string { return p.doc.Conclusion.Fix }),
+		strList("ruled_out", "causes the evidence rules out", func(p *part) []string { return p.doc.Conclusion.RuledOut }),
+		strList("symptoms", "the symptom findings' headlines (missed targets, hotspots): consequences, not causes", func(p *part) []string { return p.doc.Conclusion.Symptoms }),
+		strList("caveats", "what limits the conclusion", func(p *part) []string { return p.doc.Conclusion.Caveats }),
 		i64("findings", "", "number of findings (rows in `findings` for this run)", func(p *part) int64 { return int64(len(p.findings)) }),
 		optStr("max_severity", "the highest severity among the findings (`info`, `low`, `medium`, `high`, `critical`); null without findings", func(p *part) string {
-			if len(p.findings) == 0 {
-				return ""
+			max, name := -1, ""
+			for _, f := range p.findings {
+				if s, ok := rules.ParseSeverity(f.Severity); ok && int(s) > max {
+					max, name = int(s), f.Severity
+				}
 			}
-			return p.findings[0].Severity // report order: highest first
+			return name
 		}),
 		i64("server_errors", "", "5xx responses in the run's request lines (runserver), each the anchor of a row in `links`", func(p *part) int64 { return p.r.LinkStats.ServerErrors }),
 		i64("with_traceback", "", "of those, linked to a traceback", func(p *part) int64 { return p.r.LinkStats.WithTraceback }),
@@ -203,7 +216,12 @@ var historyTable = &table[parsers.HistoryRow]{
 			str("file", "the file it was read from", func(r *parsers.HistoryRow) string { return r.File }),
 			i64("line", "", "its physical line (0 for an HTML report point)", func(r *parsers.HistoryRow) int64 { return r.Line }),
 			utc("time", "the row's instant (Locust's Unix epoch: UTC)", func(r *parsers.HistoryRow) time.Time { return r.Time }),
-			i64("user_count", "users", "users running at that instant", func(r *parsers.HistoryRow) int64 { return r.Users }),
+			optI64("user_count", "users", "users running at that instant; null when the file wrote no user count (Locust 0.13)", func(r *parsers.HistoryRow) *int64 {
+				if r.UsersUnknown {
+					return nil
+				}
+				return ptrI64(r.Users)
+			}),
 			str("name", "always `Aggregated` in this version", func(r *parsers.HistoryRow) string { return r.Name }),
 			optF64("rps", "per s", "requests per second in Locust's current window", func(r *parsers.HistoryRow) *float64 { return r.RPS }),
 			optF64("failures_per_s", "per s", "failures per second in Locust's current window", func(r *parsers.HistoryRow) *float64 { return r.FPS }),
@@ -285,7 +303,7 @@ var eventsTable = &table[correlate.Event]{
 		str("file", "its file, relative to the folder analysed", func(e *correlate.Event) string { return e.File }),
 		i64("line", "", "its first line (1-based)", func(e *correlate.Event) int64 { return e.Line }),
 		i64("end_line", "", "its last line (a traceback folded into its record spans several)", func(e *correlate.Event) int64 { return e.EndLine }),
-		str("kind", "what it is: `request`, `server_error`, `traceback`, `unhandled`, `forbidden`, `auth_request`, `auth_response`, `auth_failure`, `login_failure`, `pooler_error`, `closing`, `login_attempt`, `new_connection`, `stats`, `pool_config`, `banner`, `command_line`, `log`", func(e *correlate.Event) string { return e.Kind }),
+		str("kind", "what it is: `request`, `server_error`, `traceback`, `unhandled`, `forbidden`, `client_error`, `auth_request`, `auth_response`, `auth_failure`, `login_failure`, `pooler_error`, `closing`, `login_attempt`, `new_connection`, `stats`, `pool_config`, `banner`, `command_line`, `log`", func(e *correlate.Event) string { return e.Kind }),
 		optStr("level", "log level as written (`ERROR`, `WARNING`, `LOG`, ...)", func(e *correlate.Event) string { return e.Level }),
 		optStr("logger", "Python logger name (`django.request`)", func(e *correlate.Event) string { return e.Logger }),
 		optStr("method", "HTTP method of a request", func(e *correlate.Event) string { return e.Method }),
@@ -439,11 +457,11 @@ var incidentsTable = &table[ranked[report.IncidentDoc]]{
 var findingsTable = &table[ranked[rules.Finding]]{
 	name:    "findings",
 	outside: true,
-	doc: "The diagnosis: one row per finding of the run, in the reports' order (severity, then rule ID). Findings " +
-		"about no single run are in run=__none__. The lines each cites are in `evidence`.",
+	doc: "The diagnosis: one row per finding of the run, in the order the reports and the JSON give them (the cause " +
+		"first). Findings about no single run are in run=__none__. The lines each cites are in `evidence`.",
 	rows: func(p *part) []ranked[rules.Finding] { return rank(p.findings) },
 	cols: []column[ranked[rules.Finding]]{
-		i64("position", "", "its place in the run's findings (0 = the first the report shows)", func(f *ranked[rules.Finding]) int64 { return f.pos }),
+		i64("position", "", "its place in the run's findings (0 = the first the report shows, as in the JSON's runs[].findings)", func(f *ranked[rules.Finding]) int64 { return f.pos }),
 		str("id", "the rule ID (`pgbouncer-pool-exhausted`): stable, see `logcorr rules list`", func(f *ranked[rules.Finding]) string { return f.v.ID }),
 		str("severity", "`info`, `low`, `medium`, `high` or `critical`", func(f *ranked[rules.Finding]) string { return f.v.Severity }),
 		i64("severity_rank", "", "the severity as a number, 0 (info) to 4 (critical), for ordering and max()", func(f *ranked[rules.Finding]) int64 {
@@ -480,6 +498,26 @@ var evidenceTable = &table[evidenceRow]{
 			return *e.e.Time
 		}),
 		str("text", "the line as written (at most 400 bytes)", func(e *evidenceRow) string { return e.e.Text }),
+	},
+}
+
+var checksTable = &table[rules.CheckStatus]{
+	name: "checks",
+	doc: "What each rule made of the run: it found something, found nothing in the evidence it read, or could not " +
+		"check for lack of evidence (and which). Over months this says which nights a rule was blind (no PgBouncer " +
+		"log, no server log), not just which nights it fired.",
+	rows: func(p *part) []rules.CheckStatus {
+		if p.doc == nil {
+			return nil
+		}
+		return p.doc.Checks
+	},
+	cols: []column[rules.CheckStatus]{
+		str("id", "the rule ID", func(c *rules.CheckStatus) string { return c.ID }),
+		str("title", "the rule's title", func(c *rules.CheckStatus) string { return c.Title }),
+		str("status", "`finding`, `no-finding`, `cannot-check` or `error`", func(c *rules.CheckStatus) string { return c.Status }),
+		strList("needs", "what the rule reads before it can decide, in words", func(c *rules.CheckStatus) []string { return c.Needs }),
+		strList("missing", "what of that this run lacked", func(c *rules.CheckStatus) []string { return c.Missing }),
 	},
 }
 

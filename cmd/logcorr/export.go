@@ -14,7 +14,7 @@ func exportCommand() *cli.Command {
 		Usage:     "write a hive-partitioned Parquet dataset (OUT/<table>/run=<name>/part-0.parquet) for DuckDB, Spark or Trino",
 		ArgsUsage: "DIR_OR_FILE...",
 		Description: "Every run found becomes one partition of each table (runs, requests, history, failures, exceptions,\n" +
-			"events, links, clusters, incidents, findings, evidence, gates, clocks, sources; see docs/schema.md).\n" +
+			"events, links, clusters, incidents, findings, evidence, checks, gates, clocks, sources; see docs/schema.md).\n" +
 			"A run's partitions are replaced as a unit; other runs' partitions in OUT are left as they are, so\n" +
 			"nightly jobs can export into one shared dataset. Without --run, what belongs to no run (events outside\n" +
 			"every run's window or with no UTC time) goes to run=__none__.\n\n" +
@@ -67,7 +67,7 @@ func runExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	sum, err := export.Write(to, export.Input{Analysis: d.analysis, Findings: d.findings, Gates: results,
+	sum, err := export.Write(to, export.Input{Analysis: d.analysis, Findings: d.findings, Checks: d.checks, Gates: results,
 		FailOn: failOn, Selected: c.String("run")}, export.Options{NoRedact: c.Bool("no-redact")})
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("export: %v", err), exitUsage)
