@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/logcorr/logcorr/internal/parquet"
+	"github.com/logcorr/logcorr/report"
 )
 
 // Dataset names the dataset's contract, written into every file's footer
@@ -96,8 +97,14 @@ func CheckRoot(root string) error {
 }
 
 // writePart writes one partition of every table it has, then commits.
+// Each file goes through report.Output: written to a hidden temporary file
+// in the partition folder (".part-0.parquet.tmp…", which neither a
+// `*.parquet` glob nor Spark, which skips names starting with '.', ever
+// reads), then renamed over its final name by Close, after fsync; Discard
+// drops it and the final name keeps what it held. The run's files are all
+// written before the first Close, and runs is closed last.
 func writePart(root string, p *part, s *sink, sum *Summary) error {
-	var outs []*output
+	var outs []*report.Output
 	discard := func() {
 		for _, o := range outs {
 			o.Discard()
@@ -120,7 +127,7 @@ func writePart(root string, p *part, s *sink, sum *Summary) error {
 			discard()
 			return err
 		}
-		o, err := createOutput(filepath.Join(pdir, p.file))
+		o, err := report.OpenOutput(filepath.Join(pdir, p.file), nil)
 		if err != nil {
 			discard()
 			return err
@@ -185,4 +192,29 @@ func writeParquet(w io.Writer, table string, rec arrow.RecordBatch) (int64, erro
 		return 0, err
 	}
 	return cw.n, nil
+}
+
+// makeDir creates dir (a table or partition folder below the dataset
+// root) and refuses one that exists as a symbolic link or a file.
+func makeDir(dir string) error {
+	fi, err := os.Lstat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			return err
+		}
+		fi, err = os.Lstat(dir)
+		if err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s: is a symbolic link; refusing to write through it", dir)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s: exists and is not a folder", dir)
+	}
+	return nil
 }
