@@ -159,23 +159,11 @@ func writePart(root string, p *part, s *sink, sum *Summary) error {
 	return nil
 }
 
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.n += int64(n)
-	return n, err
-}
-
 // writeParquet writes one table's batch as one Parquet file: zstd, and
 // no library version or time in the footer, so the same rows give the
 // same bytes.
 func writeParquet(w io.Writer, table string, rec arrow.RecordBatch) (int64, error) {
-	cw := &countWriter{w: w}
-	bw := bufio.NewWriterSize(cw, 256<<10)
+	bw := bufio.NewWriterSize(w, 256<<10)
 	pw, err := parquet.NewWriter(bw, rec.Schema(), parquet.Options{Codec: parquet.Zstd, CreatedBy: "logcorr",
 		Metadata: [][2]string{{"logcorr.dataset", Dataset}, {"logcorr.table", table}}})
 	if err != nil {
@@ -191,7 +179,7 @@ func writeParquet(w io.Writer, table string, rec arrow.RecordBatch) (int64, erro
 	if err := bw.Flush(); err != nil {
 		return 0, err
 	}
-	return cw.n, nil
+	return pw.Size(), nil
 }
 
 // makeDir creates dir (a table or partition folder below the dataset

@@ -316,6 +316,9 @@ func (pw *Writer) writePage(p *pageBuf) (raw, zip int64, err error) {
 	return int64(len(hdr) + len(body)), int64(len(hdr) + len(out)), nil
 }
 
+// Size is the number of bytes written so far: the file's size after Close.
+func (pw *Writer) Size() int64 { return pw.w.n }
+
 // Close writes the footer. It does not close the underlying writer.
 func (pw *Writer) Close() error {
 	if pw.closed {
@@ -574,11 +577,55 @@ func (p *pageBuf) appendValue(col arrow.Array, i int) error {
 	return nil
 }
 
-// fillMap writes one leaf of a map column. With b = 1 for a nullable map
-// (0 otherwise): a null map is def 0, an empty map def b, an entry's key
-// def b+1, its value def b+2 (b+1 when the value is null). The first
-// entry of a row has rep 0, the others rep 1; null and empty maps are one
-// level entry with rep 0.
+// nested is what maps and lists share: a null per row, and each row's
+// range of entries.
+type nested interface {
+	IsNull(i int) bool
+	ValueOffsets(i int) (start, end int64)
+}
+
+// fillRepeated writes the levels of a map or list leaf. With b = 1 for a
+// nullable field (0 otherwise): a null row is def 0, an empty one def b,
+// each entry's def is entry's to set (b+1 or more). The first entry of a
+// row has rep 0, the others rep 1; null and empty rows are one level
+// entry with rep 0.
+func (p *pageBuf) fillRepeated(l *leaf, col nested, lo, hi int, entry func(i, j, b int) error) error {
+	b := 0
+	if l.nullable {
+		b = 1
+	}
+	for i := lo; i < hi; i++ {
+		if col.IsNull(i) {
+			if !l.nullable {
+				return fmt.Errorf("row %d is null but the field is not nullable", i)
+			}
+			p.rep, p.def = append(p.rep, 0), append(p.def, 0)
+			p.numValues++
+			continue
+		}
+		start, end := col.ValueOffsets(i)
+		if start == end {
+			p.rep, p.def = append(p.rep, 0), append(p.def, b)
+			p.numValues++
+			continue
+		}
+		for j := int(start); j < int(end); j++ {
+			r := 1
+			if j == int(start) {
+				r = 0
+			}
+			p.rep = append(p.rep, r)
+			p.numValues++
+			if err := entry(i, j, b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fillMap writes one leaf of a map column: an entry's key is def b+1,
+// its value def b+2 (b+1 when the value is null).
 func (p *pageBuf) fillMap(l *leaf, col arrow.Array, lo, hi int) error {
 	m, ok := col.(*array.Map)
 	if !ok {
@@ -589,102 +636,43 @@ func (p *pageBuf) fillMap(l *leaf, col arrow.Array, lo, hi int) error {
 		return fmt.Errorf("map of %s", m.DataType())
 	}
 	items := m.Items()
-	b := 0
-	if l.nullable {
-		b = 1
-	}
-	for i := lo; i < hi; i++ {
-		if m.IsNull(i) {
-			if !l.nullable {
-				return fmt.Errorf("row %d is null but the field is not nullable", i)
+	return p.fillRepeated(l, m, lo, hi, func(i, j, b int) error {
+		switch {
+		case l.kind == leafMapKey:
+			if keys.IsNull(j) {
+				return fmt.Errorf("row %d: a map key is null", i)
 			}
-			p.rep, p.def = append(p.rep, 0), append(p.def, 0)
-			p.numValues++
-			continue
+			p.def = append(p.def, b+1)
+			p.appendString(keys.Value(j))
+		case items.IsNull(j):
+			p.def = append(p.def, b+1)
+		default:
+			p.def = append(p.def, b+2)
+			return p.appendValue(items, j)
 		}
-		start, end := m.ValueOffsets(i)
-		if start == end {
-			p.rep, p.def = append(p.rep, 0), append(p.def, b)
-			p.numValues++
-			continue
-		}
-		for j := int(start); j < int(end); j++ {
-			r := 1
-			if j == int(start) {
-				r = 0
-			}
-			p.rep = append(p.rep, r)
-			p.numValues++
-			switch {
-			case l.kind == leafMapKey:
-				if keys.IsNull(j) {
-					return fmt.Errorf("row %d: a map key is null", i)
-				}
-				p.def = append(p.def, b+1)
-				p.appendString(keys.Value(j))
-			case items.IsNull(j):
-				p.def = append(p.def, b+1)
-			default:
-				p.def = append(p.def, b+2)
-				if err := p.appendValue(items, j); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// fillList writes a list column. With b = 1 for a nullable list (0
-// otherwise): a null list is def 0, an empty list def b, a null element
-// def b+1, an element def maxDef (b+2 when elements are nullable, else
-// b+1). The first element of a row has rep 0, the others rep 1.
+// fillList writes a list column: a null element is def b+1, an element
+// def maxDef (b+2 when elements are nullable, else b+1).
 func (p *pageBuf) fillList(l *leaf, col arrow.Array, lo, hi int) error {
 	lst, ok := col.(*array.List)
 	if !ok {
 		return fmt.Errorf("array %T is not a list", col)
 	}
 	vals := lst.ListValues()
-	b := 0
-	if l.nullable {
-		b = 1
-	}
-	for i := lo; i < hi; i++ {
-		if lst.IsNull(i) {
-			if !l.nullable {
-				return fmt.Errorf("row %d is null but the field is not nullable", i)
+	return p.fillRepeated(l, lst, lo, hi, func(i, j, b int) error {
+		if vals.IsNull(j) {
+			if !l.elemNullable {
+				return fmt.Errorf("row %d: a list element is null but elements are not nullable", i)
 			}
-			p.rep, p.def = append(p.rep, 0), append(p.def, 0)
-			p.numValues++
-			continue
+			p.def = append(p.def, b+1)
+			return nil
 		}
-		start, end := lst.ValueOffsets(i)
-		if start == end {
-			p.rep, p.def = append(p.rep, 0), append(p.def, b)
-			p.numValues++
-			continue
-		}
-		for j := int(start); j < int(end); j++ {
-			r := 1
-			if j == int(start) {
-				r = 0
-			}
-			p.rep = append(p.rep, r)
-			p.numValues++
-			if vals.IsNull(j) {
-				if !l.elemNullable {
-					return fmt.Errorf("row %d: a list element is null but elements are not nullable", i)
-				}
-				p.def = append(p.def, b+1)
-				continue
-			}
-			p.def = append(p.def, l.maxDef)
-			if err := p.appendValue(vals, j); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+		p.def = append(p.def, l.maxDef)
+		return p.appendValue(vals, j)
+	})
 }
 
 func (p *pageBuf) appendString(s string) {
