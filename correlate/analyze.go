@@ -104,7 +104,12 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 			Evidence: fmt.Sprintf("no events parsed (format %s, %d lines)", au.Format, au.Lines)})
 	}
 	sort.SliceStable(a.Clocks, func(i, j int) bool { return a.Clocks[i].File < a.Clocks[j].File })
-	events, unresolved := placeEvents(files, clocks)
+	var unplaced []Event
+	keep := &unplaced
+	if !opt.KeepOutside {
+		keep = nil
+	}
+	events, unresolved := placeEventsKeeping(files, clocks, keep)
 	for _, f := range files {
 		if n := unresolved[f.name]; n > 0 {
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: %d event(s) have no UTC time (clock offset unknown; give --tz or --tz-source) and were left out of every run", f.name, n))
@@ -145,7 +150,36 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 	for _, r := range a.Runs {
 		fillRun(r, events, clocks, bounds[r], opt, &a.Messages)
 	}
+	if opt.KeepOutside {
+		a.Outside = append(outside(events, bounds), unplaced...)
+	}
 	return a, nil
+}
+
+// outside returns the events (sorted by time) that no run's slice holds.
+func outside(events []Event, bounds map[*Run][2]time.Time) []Event {
+	spans := make([][2]time.Time, 0, len(bounds))
+	for _, b := range bounds {
+		spans = append(spans, b)
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0].Before(spans[j][0]) })
+	var out []Event
+	k := 0
+	var reach time.Time // the latest end of the spans that start before the event
+	for i := range events {
+		t := events[i].Time
+		for k < len(spans) && !spans[k][0].After(t) {
+			if spans[k][1].After(reach) {
+				reach = spans[k][1]
+			}
+			k++
+		}
+		if k > 0 && !t.After(reach) {
+			continue // inside a span: lo <= t <= hi, as window() slices
+		}
+		out = append(out, events[i])
+	}
+	return out
 }
 
 // Run returns the run with the given name, nil when absent.

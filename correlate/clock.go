@@ -305,6 +305,13 @@ func zoneOffsetAt(loc *time.Location, t time.Time) int64 {
 // events are nearly always in time order already, so the files are sorted
 // on their own (cheaply when ordered) and merged: linear in the events.
 func placeEvents(files []*logFile, clocks map[string]*fileClock) ([]Event, map[string]int) {
+	return placeEventsKeeping(files, clocks, nil)
+}
+
+// placeEventsKeeping is placeEvents that also appends the events it
+// cannot place to *unplaced (when not nil), in file then line order, with
+// Resolved false and their naive time (zero when they had none).
+func placeEventsKeeping(files []*logFile, clocks map[string]*fileClock, unplaced *[]Event) ([]Event, map[string]int) {
 	unresolved := map[string]int{}
 	var parts [][]Event
 	total := 0
@@ -316,12 +323,18 @@ func placeEvents(files []*logFile, clocks map[string]*fileClock) ([]Event, map[s
 			e := &f.events[i]
 			if e.Time.IsZero() {
 				unresolved[f.name]++
+				if unplaced != nil {
+					*unplaced = append(*unplaced, *e)
+				}
 				continue
 			}
 			if e.Naive {
 				t, ok := c.utc(e.Time)
 				if !ok {
 					unresolved[f.name]++
+					if unplaced != nil {
+						*unplaced = append(*unplaced, *e)
+					}
 					continue
 				}
 				e.Time = t

@@ -74,8 +74,17 @@ func inputError(unreadable []string) error {
 	return cli.Exit(fmt.Sprintf("input error: %s (the output covers only the paths that could be read)", strings.Join(unreadable, "; ")), exitUsage)
 }
 
+// loadOptions are what a command asks of the pipeline beyond its flags.
+type loadOptions struct {
+	keepOutside bool // export: keep the events no run holds (correlate.Options.KeepOutside)
+}
+
 // load runs discovery, parsing and correlation for the paths given.
 func load(c *cli.Context, paths []string) (*pipeline, error) {
+	return loadWith(c, paths, loadOptions{})
+}
+
+func loadWith(c *cli.Context, paths []string, lo loadOptions) (*pipeline, error) {
 	if len(paths) == 0 {
 		return nil, cli.Exit(c.Command.Name+": give a folder or files (try: logcorr "+c.Command.Name+" samples/pool-exhaustion)", exitUsage)
 	}
@@ -85,7 +94,7 @@ func load(c *cli.Context, paths []string) (*pipeline, error) {
 			return nil, cli.Exit(fmt.Sprintf("--input-format %q: unknown format (see: logcorr formats)", popt.Format), exitUsage)
 		}
 	}
-	copt := correlate.Options{Runs: c.String("run")}
+	copt := correlate.Options{Runs: c.String("run"), KeepOutside: lo.keepOutside}
 	if tz := c.String("tz"); tz != "" {
 		loc, err := parsers.LoadZone(tz)
 		if err != nil {
@@ -158,6 +167,10 @@ type diagnosis struct {
 // file is read), then runs the pipeline and the rules. Rules that failed
 // on a run become messages of the analysis.
 func diagnose(c *cli.Context) (*diagnosis, error) {
+	return diagnoseWith(c, loadOptions{})
+}
+
+func diagnoseWith(c *cli.Context, lo loadOptions) (*diagnosis, error) {
 	gs, err := parseGates(c)
 	if err != nil {
 		return nil, err
@@ -166,7 +179,7 @@ func diagnose(c *cli.Context) (*diagnosis, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := load(c, c.Args().Slice())
+	p, err := loadWith(c, c.Args().Slice(), lo)
 	if err != nil {
 		return nil, err
 	}
