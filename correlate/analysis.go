@@ -30,6 +30,9 @@ type Options struct {
 	// LinkTolerance is how far apart two events may be and still be linked
 	// (default 3 s, after clock resolution).
 	LinkTolerance time.Duration
+	// KeepOutside fills Analysis.Outside. Only the dataset export needs
+	// those events, so the other commands do not hold them.
+	KeepOutside bool
 }
 
 // Analysis is the correlation stage's output.
@@ -43,6 +46,12 @@ type Analysis struct {
 	// Events is the events table with every row's UTC time and the order
 	// the runs' slices are cut from.
 	Events *Table
+	// Outside (with Options.KeepOutside) are the log events no run's slice
+	// holds, whatever --run selected: first those on the UTC clock that
+	// fall outside every run found (time, file, line order), then those
+	// with no UTC time (Resolved false: their file's clock is unknown, or
+	// the record carried no time; file, line order).
+	Outside Events
 }
 
 // Run is one Locust run and everything correlated with it.

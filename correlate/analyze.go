@@ -72,7 +72,12 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 			Evidence: fmt.Sprintf("no events parsed (format %s, %d lines)", au.Format, au.Lines)})
 	}
 	sort.SliceStable(a.Clocks, func(i, j int) bool { return a.Clocks[i].File < a.Clocks[j].File })
-	unresolved := placeEvents(t, files, clocks)
+	var unplaced []int32
+	keep := &unplaced
+	if !opt.KeepOutside {
+		keep = nil
+	}
+	unresolved := placeEvents(t, files, clocks, keep)
 	for _, f := range files {
 		if n := unresolved[f.name]; n > 0 {
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: %d event(s) have no UTC time (clock offset unknown; give --tz or --tz-source) and were left out of every run", f.name, n))
@@ -116,6 +121,9 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	for _, r := range a.Runs {
 		ComputeOwn(r, a.Runs)
 	}
+	if opt.KeepOutside {
+		a.Outside = Events{t: t, rows: append(t.outside(bounds), unplaced...)}
+	}
 	return a, nil
 }
 
@@ -136,6 +144,30 @@ func auditZones(ds *schema.Dataset, sources []parsers.Audit, files []*logFile, c
 			}
 		}
 	}
+}
+
+// outside returns the placed rows (in order) that no run's slice holds.
+func (t *Table) outside(bounds map[*Run][2]time.Time) []int32 {
+	spans := make([][2]int64, 0, len(bounds))
+	for _, b := range bounds {
+		spans = append(spans, [2]int64{ceilMicro(b[0]), floorMicro(b[1])})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var out []int32
+	k := 0
+	reach := int64(noTime) // the latest end of the spans that start before the event
+	for _, r := range t.order {
+		us := t.tim[r]
+		for k < len(spans) && spans[k][0] <= us {
+			reach = max(reach, spans[k][1])
+			k++
+		}
+		if k > 0 && us <= reach {
+			continue // inside a span: lo <= t <= hi, as window() slices
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // Run returns the run with the given name, nil when absent.

@@ -275,7 +275,7 @@ func TestZoneAppliedAtEventTime(t *testing.T) {
 	}}}))
 	files := groupFiles(tab)
 	clocks := resolveClocks(files, nil, Options{TZSource: map[string]*time.Location{"dst.log": ny}}.withDefaults(), new([]string))
-	unresolved := placeEvents(tab, files, clocks)
+	unresolved := placeEvents(tab, files, clocks, nil)
 	if len(tab.order) != 2 || len(unresolved) != 0 {
 		t.Fatalf("placed %d, unresolved %v", len(tab.order), unresolved)
 	}

@@ -323,7 +323,9 @@ func zoneOffsetAt(loc *time.Location, t time.Time) int64 {
 // how many rows could not be placed. Each file's rows are nearly always in
 // time order already, so the files are sorted on their own (cheaply when
 // ordered) and merged: the order moves 4-byte row numbers, never events.
-func placeEvents(t *Table, files []*logFile, clocks map[string]*fileClock) map[string]int {
+// The rows it cannot place are appended to *unplaced (when not nil), in
+// file then line order.
+func placeEvents(t *Table, files []*logFile, clocks map[string]*fileClock, unplaced *[]int32) map[string]int {
 	unresolved := map[string]int{}
 	var parts [][]int32
 	total := 0
@@ -334,12 +336,18 @@ func placeEvents(t *Table, files []*logFile, clocks map[string]*fileClock) map[s
 			us := t.tim[r]
 			if us == noTime {
 				unresolved[f.name]++
+				if unplaced != nil {
+					*unplaced = append(*unplaced, r)
+				}
 				continue
 			}
 			if t.Event(r).Naive() {
 				u, ok := c.utcMicro(us)
 				if !ok {
 					unresolved[f.name]++
+					if unplaced != nil {
+						*unplaced = append(*unplaced, r)
+					}
 					continue
 				}
 				t.tim[r] = u

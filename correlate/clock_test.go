@@ -84,7 +84,7 @@ func TestLeftOutMatchesPlacement(t *testing.T) {
 			t.Errorf("%s: LeftOut %d, want %d (%s)", name, got, n, clocks[name].Evidence)
 		}
 	}
-	unresolved := placeEvents(tab, files, clocks)
+	unresolved := placeEvents(tab, files, clocks, nil)
 	for name, n := range want {
 		if int64(unresolved[name]) != n {
 			t.Errorf("%s: placement left out %d, decision says %d", name, unresolved[name], n)

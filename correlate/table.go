@@ -412,6 +412,15 @@ func (es Events) All() iter.Seq2[int, Event] {
 // Slice is events i to j-1.
 func (es Events) Slice(i, j int) Events { return Events{t: es.t, rows: es.rows[i:j:j]} }
 
+// List is the events as a slice (for writers that index rows).
+func (es Events) List() []Event {
+	out := make([]Event, len(es.rows))
+	for i, r := range es.rows {
+		out[i] = es.t.Event(r)
+	}
+	return out
+}
+
 // Rows are the events' row numbers in their Table.
 func (es Events) Rows() []int32 { return es.rows }
 

@@ -165,7 +165,11 @@ func loadRules(c *cli.Context) (*rules.Set, error) {
 // diagnose parses the gates and rules first (so a typo fails before any
 // file is read), then runs the whole pipeline: findings per run, gate
 // results. Rules that failed on a run are messages of the analysis.
-func diagnose(c *cli.Context) (*pipeline.Result, error) {
+func diagnose(c *cli.Context) (*pipeline.Result, error) { return diagnoseWith(c, nil) }
+
+// diagnoseWith is diagnose with the request changed by edit (nil: as the
+// flags say), for a command that asks more of the pipeline (export).
+func diagnoseWith(c *cli.Context, edit func(*pipeline.Request)) (*pipeline.Result, error) {
 	gs, err := parseGates(c)
 	if err != nil {
 		return nil, err
@@ -179,6 +183,9 @@ func diagnose(c *cli.Context) (*pipeline.Result, error) {
 		return nil, err
 	}
 	req.Rules, req.Gates, req.Baseline = set, gs, c.String("baseline")
+	if edit != nil {
+		edit(&req)
+	}
 	return runPipeline(c, req)
 }
 

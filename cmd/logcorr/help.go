@@ -42,6 +42,11 @@ var examples = map[string][]string{
 		"logcorr parse --input-format pgbouncer --json pgbouncer.log",
 		"logcorr parse --out out/run.parquet samples/pool-exhaustion   # out/run.events.parquet, ...",
 	},
+	"export": {
+		"logcorr export --to dataset samples/many-runs",
+		"logcorr export --run 'hasil_test_v19*' --to /mnt/lake/logcorr ./artifacts   # replaces only the v19 runs' partitions",
+		"duckdb -c \"SELECT run, failures FROM read_parquet('dataset/runs/*/*.parquet', hive_partitioning=true)\"",
+	},
 	"formats":    {"logcorr formats"},
 	"rules":      {"logcorr rules list", "logcorr rules show pgbouncer-pool-exhausted"},
 	"rules list": {"logcorr rules list --rules ./my-rules"},

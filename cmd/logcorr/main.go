@@ -77,6 +77,7 @@ func newApp() *cli.App {
 			formatsCommand(),
 			rulesCommand(),
 			timelineCommand(),
+			exportCommand(),
 			completionCommand(),
 		},
 		// Without a command, or with one logcorr does not know.

@@ -1,10 +1,10 @@
 // Package parquet writes Apache Parquet files from Arrow record batches.
 //
 // It covers what logcorr's tables hold — flat records of utf8, int64,
-// float64, bool and timestamp columns, nullable or not, and
-// map<utf8, utf8> — with PLAIN values, RLE levels, version-1 data pages
-// and zstd compression: the subset every Parquet reader (arrow, DuckDB,
-// Spark, pandas) reads.
+// float64, bool and timestamp columns, nullable or not, maps with utf8
+// keys and values of one of those types, and lists of them — with PLAIN
+// values, RLE levels, version-1 data pages and zstd compression: the
+// subset every Parquet reader (arrow, DuckDB, Spark, pandas) reads.
 //
 // Why not arrow-go's parquet packages: every one of them imports
 // arrow/compute (its kernels alone are ~20 s of compile on this 2-core
@@ -21,6 +21,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -40,6 +41,7 @@ const (
 
 	convUTF8            = 0
 	convMap             = 1
+	convList            = 3
 	convTimestampMillis = 9
 	convTimestampMicros = 10
 
@@ -72,15 +74,30 @@ type Options struct {
 	Metadata [][2]string
 }
 
-// leaf is one column chunk's worth of a field: a primitive field is one
-// leaf; a map is two, its keys and its values.
+// leafKind says where a leaf sits: a flat column, or inside a map or a
+// list (which have repetition levels).
+type leafKind uint8
+
+const (
+	leafFlat leafKind = iota
+	leafMapKey
+	leafMapValue
+	leafListElem
+)
+
+// leaf is one column chunk's worth of a field: a primitive field or a list
+// is one leaf; a map is two, its keys and its values.
 type leaf struct {
 	field  int // index in the schema
 	path   []string
 	ptype  int32
 	maxDef int
 	maxRep int
-	part   int // map leaves: 0 keys, 1 values
+	kind   leafKind
+	// nullable is the field's own nullability (a list's or map's: the
+	// container); elemNullable that of list elements.
+	nullable     bool
+	elemNullable bool
 }
 
 // Writer writes record batches of one schema to one Parquet file.
@@ -128,34 +145,41 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opt Options) (*Writer, error) 
 			def = 1
 		}
 		switch t := f.Type.(type) {
-		case *arrow.StringType:
-			pw.leaves = append(pw.leaves, leaf{field: i, path: []string{f.Name}, ptype: typeByteArray, maxDef: def})
-		case *arrow.Int64Type:
-			pw.leaves = append(pw.leaves, leaf{field: i, path: []string{f.Name}, ptype: typeInt64, maxDef: def})
-		case *arrow.Float64Type:
-			pw.leaves = append(pw.leaves, leaf{field: i, path: []string{f.Name}, ptype: typeDouble, maxDef: def})
-		case *arrow.BooleanType:
-			pw.leaves = append(pw.leaves, leaf{field: i, path: []string{f.Name}, ptype: typeBoolean, maxDef: def})
-		case *arrow.TimestampType:
-			if t.Unit != arrow.Millisecond && t.Unit != arrow.Microsecond && t.Unit != arrow.Nanosecond {
-				return nil, fmt.Errorf("parquet: column %s: timestamp unit %s not supported (want ms, us or ns)", f.Name, t.Unit)
-			}
-			pw.leaves = append(pw.leaves, leaf{field: i, path: []string{f.Name}, ptype: typeInt64, maxDef: def})
 		case *arrow.MapType:
-			if !arrow.TypeEqual(t.KeyType(), arrow.BinaryTypes.String) || !arrow.TypeEqual(t.ItemType(), arrow.BinaryTypes.String) {
-				return nil, fmt.Errorf("parquet: column %s: only map<utf8, utf8> is supported, not %s", f.Name, t)
+			if !arrow.TypeEqual(t.KeyType(), arrow.BinaryTypes.String) {
+				return nil, fmt.Errorf("parquet: column %s: only maps with utf8 keys are supported, not %s", f.Name, t)
+			}
+			vt, err := physical(t.ItemType())
+			if err != nil {
+				return nil, fmt.Errorf("parquet: column %s: map values: %w", f.Name, err)
 			}
 			kp := []string{f.Name, "key_value", "key"}
 			vp := []string{f.Name, "key_value", "value"}
 			pw.leaves = append(pw.leaves,
-				leaf{field: i, path: kp, ptype: typeByteArray, maxDef: def + 1, maxRep: 1, part: 0},
-				leaf{field: i, path: vp, ptype: typeByteArray, maxDef: def + 2, maxRep: 1, part: 1})
+				leaf{field: i, path: kp, ptype: typeByteArray, maxDef: def + 1, maxRep: 1, kind: leafMapKey, nullable: f.Nullable},
+				leaf{field: i, path: vp, ptype: vt, maxDef: def + 2, maxRep: 1, kind: leafMapValue, nullable: f.Nullable, elemNullable: true})
+		case *arrow.ListType:
+			et, err := physical(t.Elem())
+			if err != nil {
+				return nil, fmt.Errorf("parquet: column %s: list elements: %w", f.Name, err)
+			}
+			en := t.ElemField().Nullable
+			maxDef := def + 1
+			if en {
+				maxDef++
+			}
+			pw.leaves = append(pw.leaves, leaf{field: i, path: []string{f.Name, "list", "element"}, ptype: et,
+				maxDef: maxDef, maxRep: 1, kind: leafListElem, nullable: f.Nullable, elemNullable: en})
 		default:
-			return nil, fmt.Errorf("parquet: column %s: type %s not supported", f.Name, f.Type)
+			pt, err := physical(f.Type)
+			if err != nil {
+				return nil, fmt.Errorf("parquet: column %s: %w", f.Name, err)
+			}
+			pw.leaves = append(pw.leaves, leaf{field: i, path: []string{f.Name}, ptype: pt, maxDef: def, nullable: f.Nullable})
 		}
 	}
 	if opt.Codec == Zstd {
-		enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+		enc, err := getEncoder()
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +190,40 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opt Options) (*Writer, error) 
 	return pw, nil
 }
 
+// physical is the Parquet physical type of a primitive Arrow type.
+func physical(dt arrow.DataType) (int32, error) {
+	switch t := dt.(type) {
+	case *arrow.StringType:
+		return typeByteArray, nil
+	case *arrow.Int64Type:
+		return typeInt64, nil
+	case *arrow.Float64Type:
+		return typeDouble, nil
+	case *arrow.BooleanType:
+		return typeBoolean, nil
+	case *arrow.TimestampType:
+		if t.Unit != arrow.Millisecond && t.Unit != arrow.Microsecond && t.Unit != arrow.Nanosecond {
+			return 0, fmt.Errorf("timestamp unit %s not supported (want ms, us or ns)", t.Unit)
+		}
+		return typeInt64, nil
+	}
+	return 0, fmt.Errorf("type %s not supported", dt)
+}
+
 var magic = []byte("PAR1")
+
+// encoders are reused across writers: setting one up allocates its
+// tables (about a millisecond and megabytes each), which dominated
+// writing the dataset export's many small files. EncodeAll keeps no
+// history between calls, so a reused encoder gives the same bytes.
+var encoders sync.Pool
+
+func getEncoder() (*zstd.Encoder, error) {
+	if enc, ok := encoders.Get().(*zstd.Encoder); ok {
+		return enc, nil
+	}
+	return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+}
 
 // Write appends the batch's rows as one or more row groups.
 func (pw *Writer) Write(rec arrow.RecordBatch) error {
@@ -259,6 +316,9 @@ func (pw *Writer) writePage(p *pageBuf) (raw, zip int64, err error) {
 	return int64(len(hdr) + len(body)), int64(len(hdr) + len(out)), nil
 }
 
+// Size is the number of bytes written so far: the file's size after Close.
+func (pw *Writer) Size() int64 { return pw.w.n }
+
 // Close writes the footer. It does not close the underlying writer.
 func (pw *Writer) Close() error {
 	if pw.closed {
@@ -266,7 +326,7 @@ func (pw *Writer) Close() error {
 	}
 	pw.closed = true
 	if pw.enc != nil {
-		defer pw.enc.Close()
+		defer encoders.Put(pw.enc)
 	}
 	if err := pw.start(); err != nil {
 		return err
@@ -337,8 +397,11 @@ func (pw *Writer) schemaElements(t *thriftWriter) {
 	n := 1
 	for _, f := range fields {
 		n++
-		if f.Type.ID() == arrow.MAP {
+		switch f.Type.ID() {
+		case arrow.MAP:
 			n += 3
+		case arrow.LIST:
+			n += 2
 		}
 	}
 	t.list(2, tStruct, n)
@@ -353,68 +416,91 @@ func (pw *Writer) schemaElements(t *thriftWriter) {
 		}
 		switch ft := f.Type.(type) {
 		case *arrow.MapType:
-			t.elem()
-			t.i32(3, rep)
-			t.str(4, f.Name)
-			t.i32(5, 1)
-			t.i32(6, convMap)
-			t.begin(10)
-			t.begin(2) // MapType
-			t.end()
-			t.end()
-			t.end()
+			groupElement(t, f.Name, rep, convMap, 2)
 			t.elem()
 			t.i32(3, repRepeated)
 			t.str(4, "key_value")
 			t.i32(5, 2)
 			t.end()
 			stringElement(t, "key", repRequired)
-			stringElement(t, "value", repOptional)
-		case *arrow.StringType:
-			stringElement(t, f.Name, rep)
-		case *arrow.TimestampType:
+			primitiveElement(t, "value", repOptional, ft.ItemType())
+		case *arrow.ListType:
+			// The standard three-level list: optional group NAME (LIST)
+			// { repeated group list { required|optional TYPE element } }.
+			groupElement(t, f.Name, rep, convList, 3)
 			t.elem()
-			t.i32(1, typeInt64)
-			t.i32(3, rep)
-			t.str(4, f.Name)
-			utc := ft.TimeZone != ""
-			switch {
-			case utc && ft.Unit == arrow.Millisecond:
-				t.i32(6, convTimestampMillis)
-			case utc && ft.Unit == arrow.Microsecond:
-				t.i32(6, convTimestampMicros)
+			t.i32(3, repRepeated)
+			t.str(4, "list")
+			t.i32(5, 1)
+			t.end()
+			erep := int32(repRequired)
+			if ft.ElemField().Nullable {
+				erep = repOptional
 			}
-			t.begin(10)
-			t.begin(8) // TimestampType
-			t.boolean(1, utc)
-			t.begin(2) // TimeUnit
-			switch ft.Unit {
-			case arrow.Millisecond:
-				t.begin(1)
-			case arrow.Microsecond:
-				t.begin(2)
-			default:
-				t.begin(3)
-			}
-			t.end()
-			t.end()
-			t.end()
-			t.end()
-			t.end()
+			primitiveElement(t, "element", erep, ft.Elem())
 		default:
-			ptype := int32(typeInt64)
-			switch f.Type.ID() {
-			case arrow.FLOAT64:
-				ptype = typeDouble
-			case arrow.BOOL:
-				ptype = typeBoolean
-			}
-			t.elem()
-			t.i32(1, ptype)
-			t.i32(3, rep)
-			t.str(4, f.Name)
-			t.end()
+			primitiveElement(t, f.Name, rep, f.Type)
 		}
+	}
+}
+
+// groupElement writes a MAP or LIST group with one child: its converted
+// type and its logical type (the LogicalType union's field id: 2 MAP,
+// 3 LIST; both are empty structs).
+func groupElement(t *thriftWriter, name string, rep, converted int32, logical int16) {
+	t.elem()
+	t.i32(3, rep)
+	t.str(4, name)
+	t.i32(5, 1)
+	t.i32(6, converted)
+	t.begin(10)
+	t.begin(logical)
+	t.end()
+	t.end()
+	t.end()
+}
+
+// primitiveElement writes a leaf's schema element with its logical type.
+func primitiveElement(t *thriftWriter, name string, rep int32, dt arrow.DataType) {
+	switch ft := dt.(type) {
+	case *arrow.StringType:
+		stringElement(t, name, rep)
+	case *arrow.TimestampType:
+		t.elem()
+		t.i32(1, typeInt64)
+		t.i32(3, rep)
+		t.str(4, name)
+		utc := ft.TimeZone != ""
+		switch {
+		case utc && ft.Unit == arrow.Millisecond:
+			t.i32(6, convTimestampMillis)
+		case utc && ft.Unit == arrow.Microsecond:
+			t.i32(6, convTimestampMicros)
+		}
+		t.begin(10)
+		t.begin(8) // TimestampType
+		t.boolean(1, utc)
+		t.begin(2) // TimeUnit
+		switch ft.Unit {
+		case arrow.Millisecond:
+			t.begin(1)
+		case arrow.Microsecond:
+			t.begin(2)
+		default:
+			t.begin(3)
+		}
+		t.end()
+		t.end()
+		t.end()
+		t.end()
+		t.end()
+	default:
+		ptype, _ := physical(dt) // checked by NewWriter
+		t.elem()
+		t.i32(1, ptype)
+		t.i32(3, rep)
+		t.str(4, name)
+		t.end()
 	}
 }
 
@@ -449,8 +535,11 @@ func (p *pageBuf) reset() {
 // fill encodes rows [lo, hi) of col for leaf l.
 func (p *pageBuf) fill(l *leaf, col arrow.Array, lo, hi int) error {
 	p.maxRep, p.maxDef = l.maxRep, l.maxDef
-	if l.maxRep > 0 {
+	switch l.kind {
+	case leafMapKey, leafMapValue:
 		return p.fillMap(l, col, lo, hi)
+	case leafListElem:
+		return p.fillList(l, col, lo, hi)
 	}
 	for i := lo; i < hi; i++ {
 		p.numValues++
@@ -462,52 +551,61 @@ func (p *pageBuf) fill(l *leaf, col arrow.Array, lo, hi int) error {
 			continue
 		}
 		p.def = append(p.def, l.maxDef)
-		switch c := col.(type) {
-		case *array.String:
-			p.appendString(c.Value(i))
-		case *array.Int64:
-			p.values = binary.LittleEndian.AppendUint64(p.values, uint64(c.Value(i)))
-		case *array.Timestamp:
-			p.values = binary.LittleEndian.AppendUint64(p.values, uint64(c.Value(i)))
-		case *array.Float64:
-			p.values = binary.LittleEndian.AppendUint64(p.values, math.Float64bits(c.Value(i)))
-		case *array.Boolean:
-			p.bools = append(p.bools, c.Value(i))
-		default:
-			return fmt.Errorf("array %T not supported", col)
+		if err := p.appendValue(col, i); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// fillMap writes one leaf of a map column. With b = 1 for a nullable map
-// (0 otherwise): a null map is def 0, an empty map def b, an entry's key
-// def b+1, its value def b+2 (b+1 when the value is null). The first
-// entry of a row has rep 0, the others rep 1; null and empty maps are one
-// level entry with rep 0.
-func (p *pageBuf) fillMap(l *leaf, col arrow.Array, lo, hi int) error {
-	m, ok := col.(*array.Map)
-	if !ok {
-		return fmt.Errorf("array %T is not a map", col)
+// appendValue appends value i of a primitive array, PLAIN encoded.
+func (p *pageBuf) appendValue(col arrow.Array, i int) error {
+	switch c := col.(type) {
+	case *array.String:
+		p.appendString(c.Value(i))
+	case *array.Int64:
+		p.values = binary.LittleEndian.AppendUint64(p.values, uint64(c.Value(i)))
+	case *array.Timestamp:
+		p.values = binary.LittleEndian.AppendUint64(p.values, uint64(c.Value(i)))
+	case *array.Float64:
+		p.values = binary.LittleEndian.AppendUint64(p.values, math.Float64bits(c.Value(i)))
+	case *array.Boolean:
+		p.bools = append(p.bools, c.Value(i))
+	default:
+		return fmt.Errorf("array %T not supported", col)
 	}
-	keys, ok1 := m.Keys().(*array.String)
-	items, ok2 := m.Items().(*array.String)
-	if !ok1 || !ok2 {
-		return fmt.Errorf("map of %s", m.DataType())
-	}
-	keyDef := l.maxDef
-	if l.part == 1 {
-		keyDef = l.maxDef - 1
+	return nil
+}
+
+// nested is what maps and lists share: a null per row, and each row's
+// range of entries.
+type nested interface {
+	IsNull(i int) bool
+	ValueOffsets(i int) (start, end int64)
+}
+
+// fillRepeated writes the levels of a map or list leaf. With b = 1 for a
+// nullable field (0 otherwise): a null row is def 0, an empty one def b,
+// each entry's def is entry's to set (b+1 or more). The first entry of a
+// row has rep 0, the others rep 1; null and empty rows are one level
+// entry with rep 0.
+func (p *pageBuf) fillRepeated(l *leaf, col nested, lo, hi int, entry func(i, j, b int) error) error {
+	b := 0
+	if l.nullable {
+		b = 1
 	}
 	for i := lo; i < hi; i++ {
-		if m.IsNull(i) {
+		if col.IsNull(i) {
+			if !l.nullable {
+				return fmt.Errorf("row %d is null but the field is not nullable", i)
+			}
 			p.rep, p.def = append(p.rep, 0), append(p.def, 0)
 			p.numValues++
 			continue
 		}
-		start, end := m.ValueOffsets(i)
+		start, end := col.ValueOffsets(i)
 		if start == end {
-			p.rep, p.def = append(p.rep, 0), append(p.def, keyDef-1)
+			p.rep, p.def = append(p.rep, 0), append(p.def, b)
 			p.numValues++
 			continue
 		}
@@ -518,19 +616,63 @@ func (p *pageBuf) fillMap(l *leaf, col arrow.Array, lo, hi int) error {
 			}
 			p.rep = append(p.rep, r)
 			p.numValues++
-			switch {
-			case l.part == 0:
-				p.def = append(p.def, keyDef)
-				p.appendString(keys.Value(j))
-			case items.IsNull(j):
-				p.def = append(p.def, keyDef)
-			default:
-				p.def = append(p.def, l.maxDef)
-				p.appendString(items.Value(j))
+			if err := entry(i, j, b); err != nil {
+				return err
 			}
 		}
 	}
 	return nil
+}
+
+// fillMap writes one leaf of a map column: an entry's key is def b+1,
+// its value def b+2 (b+1 when the value is null).
+func (p *pageBuf) fillMap(l *leaf, col arrow.Array, lo, hi int) error {
+	m, ok := col.(*array.Map)
+	if !ok {
+		return fmt.Errorf("array %T is not a map", col)
+	}
+	keys, ok := m.Keys().(*array.String)
+	if !ok {
+		return fmt.Errorf("map of %s", m.DataType())
+	}
+	items := m.Items()
+	return p.fillRepeated(l, m, lo, hi, func(i, j, b int) error {
+		switch {
+		case l.kind == leafMapKey:
+			if keys.IsNull(j) {
+				return fmt.Errorf("row %d: a map key is null", i)
+			}
+			p.def = append(p.def, b+1)
+			p.appendString(keys.Value(j))
+		case items.IsNull(j):
+			p.def = append(p.def, b+1)
+		default:
+			p.def = append(p.def, b+2)
+			return p.appendValue(items, j)
+		}
+		return nil
+	})
+}
+
+// fillList writes a list column: a null element is def b+1, an element
+// def maxDef (b+2 when elements are nullable, else b+1).
+func (p *pageBuf) fillList(l *leaf, col arrow.Array, lo, hi int) error {
+	lst, ok := col.(*array.List)
+	if !ok {
+		return fmt.Errorf("array %T is not a list", col)
+	}
+	vals := lst.ListValues()
+	return p.fillRepeated(l, lst, lo, hi, func(i, j, b int) error {
+		if vals.IsNull(j) {
+			if !l.elemNullable {
+				return fmt.Errorf("row %d: a list element is null but elements are not nullable", i)
+			}
+			p.def = append(p.def, b+1)
+			return nil
+		}
+		p.def = append(p.def, l.maxDef)
+		return p.appendValue(vals, j)
+	})
 }
 
 func (p *pageBuf) appendString(s string) {

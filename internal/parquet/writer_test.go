@@ -22,7 +22,9 @@ import (
 // Parquet implementation (test-only, so the CLI does not link it).
 
 // mixed is a batch with every supported type, nulls, empty and null maps,
-// null map values, and strings that need more than one byte per rune.
+// null map values, maps of numbers, lists (null, empty, with null
+// elements, of strings and numbers), and strings that need more than one
+// byte per rune.
 func mixed(t *testing.T, n int) arrow.RecordBatch {
 	t.Helper()
 	ts := &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
@@ -39,10 +41,61 @@ func mixed(t *testing.T, n int) arrow.RecordBatch {
 		{Name: "t", Type: ts, Nullable: true},
 		{Name: "t_ms", Type: tsMS},
 		{Name: "attrs", Type: mt, Nullable: true},
+		{Name: "counts", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int64)},
+		{Name: "metrics", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float64), Nullable: true},
+		{Name: "tags", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
+		{Name: "lines", Type: arrow.ListOfNonNullable(arrow.PrimitiveTypes.Int64)},
+		{Name: "ratios", Type: arrow.ListOf(arrow.PrimitiveTypes.Float64)},
 	}, nil)
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
 	for r := 0; r < n; r++ {
+		cb := b.Field(10).(*array.MapBuilder)
+		cb.Append(true)
+		for k := 0; k < r%3; k++ {
+			cb.KeyBuilder().(*array.StringBuilder).Append("phase" + string(rune('a'+k)))
+			cb.ItemBuilder().(*array.Int64Builder).Append(int64(r*k) - 7)
+		}
+		fb := b.Field(11).(*array.MapBuilder)
+		if r%5 == 3 {
+			fb.AppendNull()
+		} else {
+			fb.Append(true)
+			for k := 0; k < r%4; k++ {
+				fb.KeyBuilder().(*array.StringBuilder).Append("m" + string(rune('a'+k)))
+				if k == 2 {
+					fb.ItemBuilder().AppendNull()
+				} else {
+					fb.ItemBuilder().(*array.Float64Builder).Append(float64(r) / float64(k+3))
+				}
+			}
+		}
+		tb := b.Field(12).(*array.ListBuilder)
+		switch r % 5 {
+		case 0:
+			tb.AppendNull()
+		case 1:
+			tb.Append(true) // empty list
+		default:
+			tb.Append(true)
+			for k := 0; k < r%5; k++ {
+				if k == 1 {
+					tb.ValueBuilder().AppendNull()
+				} else {
+					tb.ValueBuilder().(*array.StringBuilder).Append(strings.Repeat("ü", k) + "t")
+				}
+			}
+		}
+		lb := b.Field(13).(*array.ListBuilder)
+		lb.Append(true)
+		for k := 0; k < r%4; k++ {
+			lb.ValueBuilder().(*array.Int64Builder).Append(int64(r*100 + k))
+		}
+		rb := b.Field(14).(*array.ListBuilder)
+		rb.Append(true)
+		for k := 0; k < r%2; k++ {
+			rb.ValueBuilder().(*array.Float64Builder).Append(float64(k) + 0.25)
+		}
 		b.Field(0).(*array.StringBuilder).Append(strings.Repeat("ü", r%5) + "line")
 		if r%3 == 0 {
 			b.Field(1).AppendNull()
@@ -179,7 +232,7 @@ func TestWriterRoundTrip(t *testing.T) {
 				if got.Name != f.Name || got.Nullable != f.Nullable {
 					t.Errorf("field %d read as %s (nullable %v), want %s (nullable %v)", i, got.Name, got.Nullable, f.Name, f.Nullable)
 				}
-				if f.Type.ID() != arrow.MAP && !arrow.TypeEqual(got.Type, f.Type) {
+				if f.Type.ID() != arrow.MAP && f.Type.ID() != arrow.LIST && !arrow.TypeEqual(got.Type, f.Type) {
 					t.Errorf("field %s read as %s, want %s", f.Name, got.Type, f.Type)
 				}
 				if w, g := columnJSON(t, rec.Column(i)), chunkJSON(t, tbl.Column(i).Data()); w != g {
@@ -238,9 +291,11 @@ func TestWriterRefuses(t *testing.T) {
 		f    arrow.Field
 		want string
 	}{
-		{"list", arrow.Field{Name: "l", Type: arrow.ListOf(arrow.PrimitiveTypes.Int64)}, "not supported"},
+		{"list of lists", arrow.Field{Name: "l", Type: arrow.ListOf(arrow.ListOf(arrow.PrimitiveTypes.Int64))}, "list elements: type"},
+		{"int32", arrow.Field{Name: "i", Type: arrow.PrimitiveTypes.Int32}, "not supported"},
 		{"seconds", arrow.Field{Name: "t", Type: &arrow.TimestampType{Unit: arrow.Second}}, "unit"},
-		{"int map", arrow.Field{Name: "m", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int64)}, "map<utf8, utf8>"},
+		{"int keys", arrow.Field{Name: "m", Type: arrow.MapOf(arrow.PrimitiveTypes.Int64, arrow.BinaryTypes.String)}, "utf8 keys"},
+		{"map of lists", arrow.Field{Name: "m", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.ListOf(arrow.BinaryTypes.String))}, "map values"},
 	}
 	for _, tc := range cases {
 		_, err := parquet.NewWriter(&bytes.Buffer{}, arrow.NewSchema([]arrow.Field{tc.f}, nil), parquet.Options{})
@@ -254,24 +309,52 @@ func TestWriterRefuses(t *testing.T) {
 // required Parquet column; the writer says so instead of writing a file
 // no reader can read.
 func TestWriterRefusesNullInRequired(t *testing.T) {
-	schema := arrow.NewSchema([]arrow.Field{{Name: "t", Type: arrow.PrimitiveTypes.Int64}}, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
-	defer b.Release()
-	b.Field(0).(*array.Int64Builder).Append(1)
-	b.Field(0).AppendNull()
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	w, err := parquet.NewWriter(&bytes.Buffer{}, schema, parquet.Options{})
-	if err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		name string
+		typ  arrow.DataType
+		want string
+	}{
+		{"int64", arrow.PrimitiveTypes.Int64, "column t: row 1 is null"},
+		{"list", arrow.ListOf(arrow.BinaryTypes.String), "column t: row 1 is null"},
+		{"map", arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String), "column t: row 1 is null"},
+		{"list element", arrow.ListOfNonNullable(arrow.PrimitiveTypes.Int64), "column t: row 1: a list element is null"},
 	}
-	if err := w.Write(rec); err == nil || !strings.Contains(err.Error(), "column t: row 1 is null") {
-		t.Fatalf("error %v, want one naming column t, row 1", err)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			schema := arrow.NewSchema([]arrow.Field{{Name: "t", Type: tc.typ}}, nil)
+			b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+			defer b.Release()
+			switch fb := b.Field(0).(type) {
+			case *array.Int64Builder:
+				fb.Append(1)
+				fb.AppendNull()
+			case *array.ListBuilder:
+				fb.Append(true)
+				if tc.name == "list element" {
+					fb.Append(true)
+					fb.ValueBuilder().AppendNull()
+				} else {
+					fb.AppendNull()
+				}
+			case *array.MapBuilder:
+				fb.Append(true)
+				fb.AppendNull()
+			}
+			rec := b.NewRecordBatch()
+			defer rec.Release()
+			w, err := parquet.NewWriter(&bytes.Buffer{}, schema, parquet.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Write(rec); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one saying %q", err, tc.want)
+			}
+		})
 	}
 }
 
 // FuzzWriterRoundTrip writes batches built from fuzzed strings, numbers,
-// null patterns and map sizes, split into fuzzed page and row-group sizes,
+// null patterns and map and list sizes, split into fuzzed page and row-group sizes,
 // and reads them back with arrow-go: every value must survive.
 func FuzzWriterRoundTrip(f *testing.F) {
 	f.Add("a\x00b", int64(-3), 2.5, uint16(0x5a5a), uint8(3), uint8(2), uint8(5))
@@ -285,16 +368,34 @@ func FuzzWriterRoundTrip(f *testing.F) {
 			{Name: "i", Type: arrow.PrimitiveTypes.Int64},
 			{Name: "f", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 			{Name: "m", Type: mt, Nullable: true},
+			{Name: "l", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
+			{Name: "n", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float64)},
 		}, nil)
 		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 		defer b.Release()
 		for r := 0; r < n; r++ {
 			null := nulls>>(r%16)&1 == 1
+			nb := b.Field(5).(*array.MapBuilder)
+			nb.Append(true)
+			for k := 0; k < (int(mapN)+2*r)%4; k++ {
+				nb.KeyBuilder().(*array.StringBuilder).Append(s + string(rune('k'+k)))
+				nb.ItemBuilder().(*array.Float64Builder).Append(fl + float64(k))
+			}
 			if null {
 				b.Field(0).AppendNull()
 				b.Field(2).AppendNull()
 				b.Field(3).AppendNull()
+				b.Field(4).AppendNull()
 			} else {
+				lb := b.Field(4).(*array.ListBuilder)
+				lb.Append(true)
+				for k := 0; k < (int(mapN)+r)%4; k++ {
+					if k%3 == 1 {
+						lb.ValueBuilder().AppendNull()
+					} else {
+						lb.ValueBuilder().(*array.StringBuilder).Append(s[:len(s)*k/4])
+					}
+				}
 				b.Field(0).(*array.StringBuilder).Append(s[:len(s)*r/n])
 				b.Field(2).(*array.Float64Builder).Append(fl * float64(r))
 				mb := b.Field(3).(*array.MapBuilder)

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/logcorr/logcorr/export"
+	"github.com/logcorr/logcorr/pipeline"
+)
+
+func exportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "write a hive-partitioned Parquet dataset (OUT/<table>/run=<name>/part-0.parquet) for DuckDB, Spark or Trino",
+		ArgsUsage: "DIR_OR_FILE...",
+		Description: "Every run found becomes one partition of each table (runs, requests, history, failures, exceptions,\n" +
+			"events, links, clusters, incidents, findings, evidence, checks, gates, clocks, sources; see docs/schema.md).\n" +
+			"A run's partitions are replaced as a unit; other runs' partitions in OUT are left as they are, so\n" +
+			"nightly jobs can export into one shared dataset. Without --run, what belongs to no run (events outside\n" +
+			"every run's window or with no UTC time) goes to run=__none__.\n\n" +
+			"EXIT CODES:\n" +
+			"   0  the dataset was written (findings and gates are in it, not in the exit code)\n" +
+			"   2  usage or input/output error: bad flag or value, nothing readable or parsed, a write failed",
+		Flags: append(append(append(inputFlags(),
+			&cli.StringFlag{Name: "to", Usage: "the dataset folder `OUT` (created when missing)"},
+			&cli.StringFlag{Name: "fail-on", Value: "critical", Usage: "a run's verdict (runs.verdict) is fail when a finding reaches this severity (info, low, medium, high, critical, none)"},
+		), flagsNamed(analysisFlags(), "rules")...), append(flagsNamed(gateFlags(), "slo", "baseline"), quietFlag)...),
+		Action: runExport,
+	}
+}
+
+// flagsNamed picks flags from a shared set, so a command that takes only
+// some of them declares each once.
+func flagsNamed(fs []cli.Flag, names ...string) []cli.Flag {
+	var out []cli.Flag
+	for _, n := range names {
+		for _, f := range fs {
+			if f.Names()[0] == n {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+func runExport(c *cli.Context) error {
+	to := c.String("to")
+	if to == "" {
+		return cli.Exit("export: give the dataset folder with --to OUT (try: logcorr export --to dataset samples/pool-exhaustion)", exitUsage)
+	}
+	if err := export.CheckRoot(to); err != nil {
+		return cli.Exit("--to: "+err.Error(), exitUsage)
+	}
+	failOn, err := parseFailOn(c.String("fail-on"))
+	if err != nil {
+		return err
+	}
+	d, err := diagnoseWith(c, func(req *pipeline.Request) { req.Correlate.KeepOutside = true })
+	if err != nil {
+		return err
+	}
+	defer d.Release()
+	if !d.Dataset.Parsed() {
+		return cli.Exit("nothing in the input could be parsed; nothing was exported", exitUsage)
+	}
+	sum, err := export.Write(to, export.Input{Analysis: d.Analysis, Findings: d.Findings, Checks: d.Checks, Gates: d.Gates,
+		FailOn: failOn, Selected: c.String("run")}, export.Options{NoRedact: c.Bool("no-redact")})
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("export: %v", err), exitUsage)
+	}
+	if !c.Bool("quiet") {
+		fmt.Fprintf(c.App.ErrWriter, "logcorr: exported %d run(s) to %s: %d files, %d bytes\n", len(sum.Runs), to, sum.Files, sum.Bytes)
+		switch {
+		case sum.OutsideFile != "":
+			fmt.Fprintf(c.App.ErrWriter, "logcorr: %d event(s) outside every run are in %s\n", sum.Outside, sum.OutsideFile)
+		case sum.Outside > 0:
+			fmt.Fprintf(c.App.ErrWriter, "logcorr: --run given: %d event(s) outside every run were left out (export without --run writes them to run=%s)\n", sum.Outside, export.NoRun)
+		}
+	}
+	return nil
+}

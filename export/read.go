@@ -1,0 +1,143 @@
+package export
+
+import (
+	"sort"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/gates"
+	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/report"
+	"github.com/logcorr/logcorr/rules"
+)
+
+// This file is the one place that reads the analysis: it cuts it into
+// partitions (one per run, and run=__none__ for what no run holds). The
+// tables (tables.go) read only a part; when the analysis changes shape,
+// this file and the tables' getters are what change.
+
+// Input is what an export writes: the analysis, the findings and gate
+// results decided about it, and how they were decided.
+type Input struct {
+	Analysis *correlate.Analysis // from correlate.Analyze with KeepOutside
+	// Findings by run name; key "" holds findings about no single run.
+	Findings map[string][]rules.Finding
+	// Checks are the rules' statuses by run name (rules.RunResult.Checks).
+	Checks map[string][]rules.CheckStatus
+	Gates  []gates.Result  // --slo results (nil without --slo)
+	FailOn *rules.Severity // --fail-on, for the runs' verdicts; nil = none
+	// Selected is --run. With a selection only the matching runs'
+	// partitions are written; the run=__none__ partitions are not (their
+	// content does not depend on the selection, and a partial export must
+	// not replace what a full export wrote), and the events they would
+	// hold are counted in Summary.LeftOut instead.
+	Selected string
+}
+
+// part is one partition's rows, table by table.
+type part struct {
+	run  string // partition value and run column: the cleaned run name, or NoRun
+	file string // the Parquet file's name in the partition folder
+
+	doc     *report.RunDoc // nil in the run=__none__ partition
+	r       *correlate.Run // nil in the run=__none__ partition
+	verdict report.Verdict
+
+	events   []correlate.Event
+	findings []rules.Finding // in the JSON's order
+	evidence []evidenceRow
+	clocks   []correlate.Clock
+	sources  []parsers.Audit
+}
+
+// ranked is a row that keeps its position among its run's rows (the order
+// the reports show them in), since a Parquet reader may return rows in
+// any order.
+type ranked[T any] struct {
+	pos int64
+	v   *T
+}
+
+func rank[T any](vs []T) []ranked[T] {
+	out := make([]ranked[T], len(vs))
+	for i := range vs {
+		out[i] = ranked[T]{int64(i), &vs[i]}
+	}
+	return out
+}
+
+// evidenceRow is one line a finding cites.
+type evidenceRow struct {
+	finding    *rules.Finding
+	findingPos int64
+	pos        int64
+	e          *rules.Evidence
+}
+
+func evidenceOf(fs []rules.Finding) []evidenceRow {
+	var out []evidenceRow
+	for i := range fs {
+		for j := range fs[i].Evidence {
+			out = append(out, evidenceRow{&fs[i], int64(i), int64(j), &fs[i].Evidence[j]})
+		}
+	}
+	return out
+}
+
+// readParts cuts the input into partitions: the runs in the analysis's
+// order, then (without --run) the run=__none__ partition.
+func readParts(in Input, s *sink) ([]*part, error) {
+	a := in.Analysis
+	doc := report.BuildAnalysis(a, in.Findings).WithChecks(in.Checks)
+	report.AddGates(doc, in.Gates)
+	audits := map[string]parsers.Audit{}
+	for _, au := range a.Sources {
+		audits[au.Path] = au
+	}
+	usedFile, usedClock := map[string]bool{}, map[string]bool{}
+	var parts []*part
+	for i, r := range a.Runs {
+		d := &doc.Runs[i]
+		p := &part{run: s.text(r.Name), file: runFile, doc: d, r: r,
+			events: r.Events.List(), findings: d.Findings, evidence: evidenceOf(d.Findings), clocks: d.Clock,
+			verdict: report.RunVerdict(r.Name, in.Findings[r.Name], in.FailOn, in.Gates)}
+		// The run's sources: its Locust files, the logs that gave it
+		// events, and the logs whose unknown clock may have hidden some.
+		files := map[string]bool{}
+		for _, f := range append(append([]string{}, r.Files...), r.Logs...) {
+			files[f] = true
+		}
+		for _, c := range r.Clock {
+			usedClock[c.File] = true
+			if _, ok := audits[c.File]; ok {
+				files[c.File] = true
+			}
+		}
+		for _, f := range sortedKeys(files) {
+			if au, ok := audits[f]; ok {
+				p.sources = append(p.sources, au)
+			}
+			usedFile[f] = true
+		}
+		parts = append(parts, p)
+	}
+	if err := checkRunNames(parts); err != nil {
+		return nil, err
+	}
+	if in.Selected != "" {
+		return parts, nil
+	}
+	none := &part{run: NoRun, file: outsideFile(a.Sources), events: a.Outside.List(),
+		findings: doc.Findings, evidence: evidenceOf(doc.Findings)}
+	for _, c := range a.Clocks {
+		if !usedClock[c.File] {
+			none.clocks = append(none.clocks, c)
+		}
+	}
+	for _, au := range a.Sources {
+		if !usedFile[au.Path] {
+			none.sources = append(none.sources, au)
+		}
+	}
+	sort.SliceStable(none.sources, func(i, j int) bool { return none.sources[i].Path < none.sources[j].Path })
+	return append(parts, none), nil
+}
