@@ -84,6 +84,13 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 		}
 	}
 
+	bounds := sliceBounds(all, opt.Margin)
+	us := make(map[*Run]timeBounds, len(bounds))
+	for r, b := range bounds {
+		us[r] = timeBounds{ceilMicro(b[0]), floorMicro(b[1])}
+	}
+	assignConsoleMeta(t, all, us, &a.Messages)
+
 	// Which files reach any run window (all runs, so that --run does not
 	// turn the other runs' logs into orphans).
 	reached := map[string]bool{}
@@ -114,7 +121,6 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	if opt.Runs != "" && len(a.Runs) == 0 {
 		a.Messages = append(a.Messages, fmt.Sprintf("no run matches %q (%d run(s) found)", opt.Runs, len(all)))
 	}
-	bounds := sliceBounds(all, opt.Margin)
 	for _, r := range a.Runs {
 		fillRun(r, t, clocks, bounds[r], opt, &a.Messages)
 	}
