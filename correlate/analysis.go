@@ -100,7 +100,11 @@ type Run struct {
 	Chains   []Chain
 	// Own is the run's own stretch of the logs and the facts the rules
 	// read from it, computed once (ComputeOwn).
-	Own       Own
+	Own Own
+
+	// roots are the folder trees the run's Locust files were found
+	// under: a log feeds only the runs of its own tree (Table.feeds).
+	roots     map[string]bool
 	LinkStats LinkStats
 	Incidents []Incident
 	Clusters  []Cluster

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/logcorr/logcorr/model/schema"
@@ -55,13 +56,17 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	attachRunFiles(all, a.Sources)
 	files := groupFiles(t)
 	clocks := resolveClocks(files, all, opt, &a.Messages)
-	auditZones(ds, a.Sources, files, clocks)
+	auditZones(ds, files, clocks)
 	for _, f := range files {
-		a.Clocks = append(a.Clocks, clocks[f.name].Clock)
+		a.Clocks = append(a.Clocks, clocks[f.id].Clock)
 	}
 	// A log file that yielded no event still gets its (empty) decision.
+	decided := map[string]bool{}
+	for _, f := range files {
+		decided[f.name] = true
+	}
 	for _, au := range a.Sources {
-		if au.Path == "" || au.Run != "" || au.Tables[parsers.TableEvents] > 0 || clocks[au.Path] != nil {
+		if au.Path == "" || au.Run != "" || au.Tables[parsers.TableEvents] > 0 || decided[au.Path] {
 			continue
 		}
 		switch au.Format {
@@ -79,7 +84,7 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	}
 	unresolved := placeEvents(t, files, clocks, keep)
 	for _, f := range files {
-		if n := unresolved[f.name]; n > 0 {
+		if n := unresolved[f.id]; n > 0 {
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: %d event(s) have no UTC time (clock offset unknown; give --tz or --tz-source) and were left out of every run", f.name, n))
 		}
 	}
@@ -93,17 +98,17 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 
 	// Which files reach any run window (all runs, so that --run does not
 	// turn the other runs' logs into orphans).
-	reached := map[string]bool{}
+	reached := map[schema.FileID]bool{}
 	for _, r := range all {
 		if r.Start.IsZero() {
 			continue
 		}
-		for _, row := range t.window(r.Start.Add(-opt.Margin), r.End.Add(opt.Margin)) {
-			reached[t.Event(row).File()] = true
+		for _, row := range t.slice(t.window(r.Start.Add(-opt.Margin), r.End.Add(opt.Margin)), r, nil) {
+			reached[t.batches[t.bat[row]].file] = true
 		}
 	}
 	for _, f := range files {
-		if unresolved[f.name] == f.timed+f.untimed || reached[f.name] {
+		if unresolved[f.id] == f.timed+f.untimed || reached[f.id] {
 			continue
 		}
 		a.Orphans = append(a.Orphans, f.name)
@@ -121,9 +126,12 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	if opt.Runs != "" && len(a.Runs) == 0 {
 		a.Messages = append(a.Messages, fmt.Sprintf("no run matches %q (%d run(s) found)", opt.Runs, len(all)))
 	}
+	withheld := map[schema.FileID]map[*Run]int{}
 	for _, r := range a.Runs {
-		fillRun(r, t, clocks, bounds[r], opt, &a.Messages)
+		fillRun(r, t, clocks, bounds[r], opt, withheld, &a.Messages)
 	}
+	foreignEvents(ds, a, withheld)
+	a.Sources = ds.Audits() // with what correlation told the audits
 	for _, r := range a.Runs {
 		ComputeOwn(r, a.Runs)
 	}
@@ -133,22 +141,47 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	return a, nil
 }
 
+// foreignEvents says, in the analysis' messages and in each file's audit,
+// which events of a log fell inside the window of a run found under
+// another folder, and were not given to it (Table.feeds).
+func foreignEvents(ds *schema.Dataset, a *Analysis, withheld map[schema.FileID]map[*Run]int) {
+	ids := make([]schema.FileID, 0, len(withheld))
+	for id := range withheld {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return a.Events.rank[ids[i]] < a.Events.rank[ids[j]] })
+	var total int
+	for _, id := range ids {
+		var names []string
+		n := 0
+		for _, r := range a.Runs {
+			if k := withheld[id][r]; k > 0 {
+				names = append(names, r.Name)
+				n = max(n, k)
+			}
+		}
+		total += n
+		f := ds.Files[id]
+		ds.Files[id].Audit.Messages = append(ds.Files[id].Audit.Messages,
+			fmt.Sprintf("%s: %d event(s) fell inside the windows of %d run(s) found under other folders (%s) and were not given to them: a log found under %s feeds only the runs found there",
+				f.Path, n, len(names), strings.Join(names, ", "), rootOf(f)))
+	}
+	if len(ids) > 0 {
+		a.Messages = append(a.Messages, fmt.Sprintf("%d event(s) of %d log file(s) fell inside the windows of runs found under other folders and were not given to them (each log feeds only the runs found in its own folder; the sources' messages say which)", total, len(ids)))
+	}
+}
+
 // auditZones writes into the audits of the files whose naive clocks took
 // a zone the user gave (--tz, --tz-source) how their times were read:
 // correlation applies those zones, so the parse audit learns them here.
-func auditZones(ds *schema.Dataset, sources []parsers.Audit, files []*logFile, clocks map[string]*fileClock) {
+func auditZones(ds *schema.Dataset, files []*logFile, clocks map[schema.FileID]*fileClock) {
 	for _, f := range files {
-		c := clocks[f.name]
+		c := clocks[f.id]
 		if f.naive == 0 || (c.Method != "tz-flag" && c.Method != "tz-source") {
 			continue
 		}
 		zone, reason := c.Zone, "naive local time read in "+c.Evidence
 		ds.Files[f.id].Audit.Zone, ds.Files[f.id].Audit.ZoneReason = zone, reason
-		for i := range sources {
-			if sources[i].Path == f.name {
-				sources[i].Zone, sources[i].ZoneReason = zone, reason
-			}
-		}
 	}
 }
 
@@ -216,25 +249,34 @@ func floorMicro(t time.Time) int64 {
 }
 
 // fillRun slices the events into the run and derives everything from them.
-func fillRun(r *Run, t *Table, clocks map[string]*fileClock, b [2]time.Time, opt Options, msgs *[]string) {
+func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Time, opt Options, withheld map[schema.FileID]map[*Run]int, msgs *[]string) {
 	if r.Start.IsZero() {
 		*msgs = append(*msgs, fmt.Sprintf("run %s: no time window (no history epochs, no HTML start/end); logs cannot be matched to it", r.Name))
 		return
 	}
 	// Runs share the order (read-only); the capped slice keeps an append
 	// on one run from writing into the next.
-	r.Events = Events{t: t, rows: t.window(b[0], b[1])}
-	logs := map[string]bool{}
-	for _, e := range r.Events.All() {
-		logs[e.File()] = true
+	other := map[schema.FileID]int{}
+	r.Events = Events{t: t, rows: t.slice(t.window(b[0], b[1]), r, other)}
+	for id, n := range other {
+		if withheld[id] == nil {
+			withheld[id] = map[*Run]int{}
+		}
+		withheld[id][r] = n
 	}
-	for f := range logs {
-		r.Logs = append(r.Logs, f)
+	logs := map[schema.FileID]bool{}
+	for _, row := range r.Events.rows {
+		logs[t.batches[t.bat[row]].file] = true
 	}
-	sort.Strings(r.Logs)
+	ids := make([]schema.FileID, 0, len(logs))
+	for id := range logs {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return t.rank[ids[i]] < t.rank[ids[j]] })
 	var cl []Clock
-	for _, f := range r.Logs {
-		cl = append(cl, clocks[f].Clock)
+	for _, id := range ids {
+		r.Logs = append(r.Logs, t.files[id].Path)
+		cl = append(cl, clocks[id].Clock)
 	}
 	cl = append(cl, unplacedClocks(clocks, r, opt.Margin)...)
 	r.Clock = append(cl, r.Clock...) // the stamp entry, when any, was set by buildRuns
@@ -260,22 +302,34 @@ func sliceBounds(runs []*Run, margin time.Duration) map[*Run][2]time.Time {
 			timed = append(timed, r)
 		}
 	}
-	// runs are sorted by start already.
+	// runs are sorted by start already. The neighbours are the previous
+	// and next runs of the same folder tree (runs of another folder share
+	// no log with this one).
 	for i, r := range timed {
 		lo, hi := r.Start.Add(-margin), r.End.Add(margin)
-		if i > 0 {
-			if p := timed[i-1]; p.End.Before(r.Start) {
+		for j := i - 1; j >= 0; j-- {
+			p := timed[j]
+			if !sameTree(p, r) {
+				continue
+			}
+			if p.End.Before(r.Start) {
 				if mid := p.End.Add(r.Start.Sub(p.End) / 2); mid.After(lo) {
 					lo = mid
 				}
 			}
+			break
 		}
-		if i+1 < len(timed) {
-			if n := timed[i+1]; r.End.Before(n.Start) {
+		for j := i + 1; j < len(timed); j++ {
+			n := timed[j]
+			if !sameTree(n, r) {
+				continue
+			}
+			if r.End.Before(n.Start) {
 				if mid := r.End.Add(n.Start.Sub(r.End) / 2); mid.Before(hi) {
 					hi = mid
 				}
 			}
+			break
 		}
 		out[r] = [2]time.Time{lo, hi}
 	}

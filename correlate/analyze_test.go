@@ -283,7 +283,7 @@ func TestZoneAppliedAtEventTime(t *testing.T) {
 	if !ev0.Time().Equal(at("2026-01-15T17:00:00Z")) || !ev1.Time().Equal(at("2026-07-15T16:00:00Z")) {
 		t.Errorf("DST not applied per event: %s, %s", ev0.Time(), ev1.Time())
 	}
-	if c := clocks["dst.log"]; c.Method != "tz-source" || c.OffsetS != -5*3600 {
+	if c := clocks[files[0].id]; c.Method != "tz-source" || c.OffsetS != -5*3600 {
 		t.Errorf("clock %+v", c.Clock)
 	}
 }

@@ -151,12 +151,12 @@ func process(source schema.SourceKind) string {
 // resolveClocks decides every file's clock: explicit zones, --tz-source,
 // --tz, then inference (cross-correlation, siblings of the same process,
 // the load host's name stamp), and says "unknown" when nothing holds.
-func resolveClocks(files []*logFile, runs []*Run, opt Options, msgs *[]string) map[string]*fileClock {
-	out := map[string]*fileClock{}
+func resolveClocks(files []*logFile, runs []*Run, opt Options, msgs *[]string) map[schema.FileID]*fileClock {
+	out := map[schema.FileID]*fileClock{}
 	var toInfer []*logFile
 	for _, f := range files {
 		c := &fileClock{Clock: Clock{File: f.name}}
-		out[f.name] = c
+		out[f.id] = c
 		switch {
 		case f.timed == 0:
 			c.Zone, c.Method, c.Evidence = "unknown", "unknown", "no timestamps in the file"
@@ -180,7 +180,7 @@ func resolveClocks(files []*logFile, runs []*Run, opt Options, msgs *[]string) m
 		inferClocks(toInfer, files, out, runs, opt, msgs)
 	}
 	for _, f := range files {
-		leftOut(f, out[f.name])
+		leftOut(f, out[f.id])
 	}
 	return out
 }
@@ -212,7 +212,7 @@ func leftOut(f *logFile, c *fileClock) {
 // offset from −12 h to +14 h, reach r's window (a file with no times could
 // belong to any run). A run shows them so that no output is silent about
 // evidence it may lack.
-func unplacedClocks(clocks map[string]*fileClock, r *Run, margin time.Duration) []Clock {
+func unplacedClocks(clocks map[schema.FileID]*fileClock, r *Run, margin time.Duration) []Clock {
 	var out []Clock
 	lo, hi := r.Start.Add(-margin), r.End.Add(margin)
 	for _, c := range clocks {
@@ -325,17 +325,17 @@ func zoneOffsetAt(loc *time.Location, t time.Time) int64 {
 // ordered) and merged: the order moves 4-byte row numbers, never events.
 // The rows it cannot place are appended to *unplaced (when not nil), in
 // file then line order.
-func placeEvents(t *Table, files []*logFile, clocks map[string]*fileClock, unplaced *[]int32) map[string]int {
-	unresolved := map[string]int{}
+func placeEvents(t *Table, files []*logFile, clocks map[schema.FileID]*fileClock, unplaced *[]int32) map[schema.FileID]int {
+	unresolved := map[schema.FileID]int{}
 	var parts [][]int32
 	total := 0
 	for _, f := range files {
-		c := clocks[f.name]
+		c := clocks[f.id]
 		part := make([]int32, 0, f.hi-f.lo)
 		for r := f.lo; r < f.hi; r++ {
 			us := t.tim[r]
 			if us == noTime {
-				unresolved[f.name]++
+				unresolved[f.id]++
 				if unplaced != nil {
 					*unplaced = append(*unplaced, r)
 				}
@@ -344,7 +344,7 @@ func placeEvents(t *Table, files []*logFile, clocks map[string]*fileClock, unpla
 			if t.Event(r).Naive() {
 				u, ok := c.utcMicro(us)
 				if !ok {
-					unresolved[f.name]++
+					unresolved[f.id]++
 					if unplaced != nil {
 						*unplaced = append(*unplaced, r)
 					}

@@ -204,7 +204,7 @@ func ownWindow(run *Run, runs []*Run) (from, to time.Time, ok bool) {
 	}
 	from, to = run.Start.Add(-ownLead), run.End.Add(ownTail)
 	for _, o := range runs {
-		if o == run || o.Start.IsZero() || o.End.IsZero() {
+		if o == run || o.Start.IsZero() || o.End.IsZero() || !sameTree(o, run) {
 			continue
 		}
 		if !o.Start.Before(run.Start) && o.Start.Before(to) {

@@ -192,16 +192,16 @@ func targetSeries(c naiveColumns) map[string]Series {
 }
 
 // inferClocks estimates the offsets of the files with naive times.
-func inferClocks(toInfer, files []*logFile, clocks map[string]*fileClock, runs []*Run, opt Options, msgs *[]string) {
+func inferClocks(toInfer, files []*logFile, clocks map[schema.FileID]*fileClock, runs []*Run, opt Options, msgs *[]string) {
 	refs := locustReferences(runs)
 	for _, f := range files {
-		c := clocks[f.name]
+		c := clocks[f.id]
 		if c.Method == "explicit" || c.Method == "tz-flag" || c.Method == "tz-source" {
 			refs = append(refs, fileReferences(f, c)...)
 		}
 	}
 	for _, f := range toInfer {
-		c := clocks[f.name]
+		c := clocks[f.id]
 		cols := naiveTimes(f)
 		tgt := targetSeries(cols)
 		var best OffsetEstimate
@@ -250,13 +250,13 @@ func inferClocks(toInfer, files []*logFile, clocks map[string]*fileClock, runs [
 		byProc[process(f.source)] = append(byProc[process(f.source)], f)
 	}
 	for _, f := range toInfer {
-		c := clocks[f.name]
+		c := clocks[f.id]
 		if c.Method != "unknown" {
 			continue
 		}
 		var donor *fileClock
 		for _, g := range byProc[process(f.source)] {
-			d := clocks[g.name]
+			d := clocks[g.id]
 			if g == f || d.Method != "cross-correlation" {
 				continue
 			}
@@ -284,7 +284,7 @@ func inferClocks(toInfer, files []*logFile, clocks map[string]*fileClock, runs [
 	for _, p := range procs {
 		var seen []*fileClock
 		for _, f := range byProc[p] {
-			c := clocks[f.name]
+			c := clocks[f.id]
 			if c.Method == "unknown" || c.Method == "explicit" {
 				continue
 			}

@@ -92,9 +92,9 @@ func BenchmarkInferClocks(b *testing.B) {
 			cpu0 := cpuNanos()
 			for b.Loop() {
 				clocks := resolveClocks(files, runs, opt, &msgs)
-				for name, c := range clocks {
+				for _, c := range clocks {
 					if c.OffsetS != 7*3600 || c.Method == "unknown" {
-						b.Fatalf("%s: clock %+v", name, c.Clock)
+						b.Fatalf("%s: clock %+v", c.File, c.Clock)
 					}
 				}
 			}

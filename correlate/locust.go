@@ -24,6 +24,9 @@ type locustInput struct {
 	exceptions []parsers.ExceptionRow
 	meta       []parsers.MetaRow
 	tasks      []parsers.TaskRow
+	// runRoots are, per run name, the folder trees (rootOf) its Locust
+	// files were found under.
+	runRoots map[string]map[string]bool
 }
 
 // cols gives typed access to one batch's columns.
@@ -65,7 +68,7 @@ func percentilesAt(c cols, first, r int) parsers.Percentiles {
 
 // readLocust reads the run-level tables of ds.
 func readLocust(ds *schema.Dataset) (*locustInput, error) {
-	in := &locustInput{}
+	in := &locustInput{runRoots: map[string]map[string]bool{}}
 	check := func(t schema.Table, want int) error {
 		for _, b := range ds.Tables[t] {
 			if int(b.NumCols()) != want {
@@ -82,6 +85,33 @@ func readLocust(ds *schema.Dataset) (*locustInput, error) {
 		{schema.TableMeta, schema.NumMetaColumns}, {schema.TableTasks, schema.NumTaskColumns}, {schema.TableEvents, schema.NumEventColumns}} {
 		if err := check(c.t, c.n); err != nil {
 			return nil, err
+		}
+	}
+	for t := range schema.NumTables {
+		if t == schema.TableEvents || t == schema.TableAuth {
+			continue
+		}
+		runCol, fileCol := schema.RowRun, schema.RowFile
+		switch t {
+		case schema.TableMeta:
+			runCol, fileCol = schema.MeRun, schema.MeFile
+		case schema.TableTasks:
+			runCol, fileCol = schema.TaRun, schema.TaFile
+		}
+		for _, b := range ds.Tables[t] {
+			if b.NumRows() == 0 {
+				continue
+			}
+			c := cols{b.Columns()}
+			run, file := c.dict(runCol), c.dict(fileCol)
+			root := rootOf(ds.Files[file.idx.Value(0)])
+			for r := range int32(b.NumRows()) {
+				name := run.at(r)
+				if in.runRoots[name] == nil {
+					in.runRoots[name] = map[string]bool{}
+				}
+				in.runRoots[name][root] = true
+			}
 		}
 	}
 	head := func(c cols) (run dictCol, src []int8, file dictCol, line []int64) {

@@ -58,7 +58,7 @@ func assignConsoleMeta(t *Table, runs []*Run, bounds map[*Run]timeBounds, msgs *
 		}
 		var to *Run
 		for _, r := range timed {
-			if b := bounds[r]; us >= b.lo && us <= b.hi {
+			if b := bounds[r]; us >= b.lo && us <= b.hi && t.feeds(id, r) {
 				to = r
 				break
 			}

@@ -128,6 +128,7 @@ func buildRuns(in *locustInput, msgs *[]string) []*Run {
 			}
 			return r.History[i].Line < r.History[j].Line
 		})
+		r.roots = in.runRoots[r.Name]
 		runWindow(r, msgs)
 		if c, ok := stampClock(r); ok {
 			r.Clock = append(r.Clock, c)

@@ -3,8 +3,10 @@ package correlate
 import (
 	"iter"
 	"math"
+	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -42,6 +44,10 @@ type Table struct {
 	// order is the placed rows sorted by (UTC time, file path, line):
 	// what every run's slice of the logs is cut from.
 	order []int32
+	// root is each file's folder tree (rootOf), by FileID; roots counts
+	// the distinct ones.
+	root  []string
+	roots int
 }
 
 // evBatch holds one batch's columns, typed once. A batch holds one file's
@@ -150,6 +156,13 @@ func newTable(ds *schema.Dataset) *Table {
 	for r, id := range byPath {
 		t.rank[id] = int32(r)
 	}
+	t.root = make([]string, len(ds.Files))
+	seen := map[string]bool{}
+	for i, f := range ds.Files {
+		t.root[i] = rootOf(f)
+		seen[t.root[i]] = true
+	}
+	t.roots = len(seen)
 	return t
 }
 
@@ -434,4 +447,61 @@ func (e Event) statusKey() string {
 		k += "/" + strconv.FormatInt(s, 10)
 	}
 	return k
+}
+
+// rootOf is the folder a file was found under (as given on the command
+// line, slashes), "" for a file named on the command line itself.
+func rootOf(f schema.File) string {
+	open := filepath.ToSlash(f.Open)
+	if f.Path == "" || open == f.Path || !strings.HasSuffix(open, "/"+f.Path) {
+		return ""
+	}
+	return strings.TrimSuffix(open, "/"+f.Path)
+}
+
+// feeds reports whether file id's events may belong to run r: a log feeds
+// only the runs whose Locust files were found under its own folder tree
+// (the folder given on the command line), so that two folders analysed
+// together do not lend each other events whose times happen to overlap.
+// A file named on the command line itself, and a run built by hand, go
+// with any.
+func (t *Table) feeds(id schema.FileID, r *Run) bool {
+	root := t.root[id]
+	return root == "" || r.roots == nil || r.roots[""] || r.roots[root]
+}
+
+// slice is run r's rows of the ordered window rows: all of them when one
+// folder tree was given, else those of files that feed r (withheld counts
+// the others per file).
+func (t *Table) slice(rows []int32, r *Run, withheld map[schema.FileID]int) []int32 {
+	if t.roots < 2 {
+		return rows
+	}
+	out := rows[:0:0]
+	for _, row := range rows {
+		id := t.batches[t.bat[row]].file
+		if t.feeds(id, r) {
+			out = append(out, row)
+		} else if withheld != nil {
+			withheld[id]++
+		}
+	}
+	if len(out) == len(rows) {
+		return rows
+	}
+	return out
+}
+
+// sameTree reports whether runs a and b were found under one folder tree
+// (or either under none in particular).
+func sameTree(a, b *Run) bool {
+	if a.roots == nil || b.roots == nil || a.roots[""] || b.roots[""] {
+		return true
+	}
+	for r := range a.roots {
+		if b.roots[r] {
+			return true
+		}
+	}
+	return false
 }
