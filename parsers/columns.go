@@ -49,6 +49,13 @@ type interner struct {
 	vals []string
 }
 
+func (in *interner) id(b []byte) int32 {
+	if id, ok := in.ids[string(b)]; ok {
+		return id
+	}
+	return in.add(string(b))
+}
+
 func (in *interner) idString(s string) int32 {
 	if id, ok := in.ids[s]; ok {
 		return id
@@ -137,6 +144,8 @@ func (w *tableWriter) enum(c int) *array.Int8Builder    { return w.b.Field(c).(*
 func (w *tableWriter) idx(c int) *array.Int32Builder    { return w.b.Field(c).(*array.Int32Builder) }
 func (w *tableWriter) attrs(c int) *array.MapBuilder    { return w.b.Field(c).(*array.MapBuilder) }
 func (w *tableWriter) dict(c int, s string)             { w.idx(c).Append(w.dicts[c].idString(s)) }
+func (w *tableWriter) dictBytes(c int, b []byte)        { w.idx(c).Append(w.dicts[c].id(b)) }
+func (w *tableWriter) strBytes(c int, b []byte) int     { w.str(c).BinaryBuilder.Append(b); return len(b) }
 func (w *tableWriter) fileCol(c int)                    { w.idx(c).Append(int32(w.file)) }
 func (w *tableWriter) optF64(c int, v *float64)         { optAppend(w.f64(c), v) }
 func (w *tableWriter) optI64(c int, v *int64)           { optAppend(w.i64(c), v) }

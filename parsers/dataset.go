@@ -62,9 +62,9 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res := ParseFile(t.Path, t.Name, opt)
-			outs[i] = writeResult(res, id)
-			results[i] = res
+			out := &fileTables{}
+			results[i] = parseFile(t.Path, t.Name, id, opt, out)
+			outs[i] = out
 			if opt.Progress != nil {
 				opt.Progress(t)
 			}
@@ -86,57 +86,6 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 	ds.Files = files
 	assemble(ds, outs)
 	return ds
-}
-
-// writeResult writes a file's rows, all but the stats rows (which
-// mergeDistributions may still complete from another file), into its
-// tables, and drops them from res.
-func writeResult(res *Result, id schema.FileID) *fileTables {
-	out := &fileTables{}
-	if len(res.Events) > 0 {
-		w := out.writer(schema.TableEvents, id)
-		for i := range res.Events {
-			writeEvent(w, &res.Events[i], res.Events[i].Offset)
-		}
-	}
-	if len(res.Auth) > 0 {
-		w := out.writer(schema.TableAuth, id)
-		for i := range res.Auth {
-			writeAuth(w, &res.Auth[i], res.Auth[i].Offset)
-		}
-	}
-	if len(res.History) > 0 {
-		w := out.writer(schema.TableHistory, id)
-		for i := range res.History {
-			writeHistory(w, &res.History[i], res.History[i].Offset)
-		}
-	}
-	if len(res.Failures) > 0 {
-		w := out.writer(schema.TableFailures, id)
-		for i := range res.Failures {
-			writeFailure(w, &res.Failures[i], res.Failures[i].Offset)
-		}
-	}
-	if len(res.Exceptions) > 0 {
-		w := out.writer(schema.TableExceptions, id)
-		for i := range res.Exceptions {
-			writeException(w, &res.Exceptions[i], res.Exceptions[i].Offset)
-		}
-	}
-	if len(res.Meta) > 0 {
-		w := out.writer(schema.TableMeta, id)
-		for i := range res.Meta {
-			writeMeta(w, &res.Meta[i], res.Meta[i].Offset)
-		}
-	}
-	if len(res.Tasks) > 0 {
-		w := out.writer(schema.TableTasks, id)
-		for i := range res.Tasks {
-			writeTask(w, &res.Tasks[i])
-		}
-	}
-	res.Events, res.Auth, res.History, res.Failures, res.Exceptions, res.Meta, res.Tasks = nil, nil, nil, nil, nil, nil, nil
-	return out
 }
 
 // assemble turns the files' physical batches into ds.Tables: each Dict
