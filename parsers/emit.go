@@ -81,6 +81,23 @@ func (c *Context) emitAuth(r *AuthRow) {
 	c.res.Auth = append(c.res.Auth, *r)
 }
 
+// emitAuthRow is emitAuth for the byte path.
+func (c *Context) emitAuthRow(r *authRow) {
+	if !c.noRedact {
+		if len(r.Session) > 0 && string(r.Session) != "None" {
+			r.Session = sbytes(redact.Mask)
+		}
+		r.Path, r.User = redacted(r.Path, nil), redacted(r.User, nil)
+		redactKVs(&r.Attrs)
+	}
+	c.rows[schema.TableAuth]++
+	if c.tables != nil {
+		writeAuthRow(c.tables.writer(schema.TableAuth, c.fileID), r)
+		return
+	}
+	c.res.Auth = append(c.res.Auth, r.toAuthRow(c.File))
+}
+
 // emitStat keeps the row as a struct in both modes: mergeDistributions may
 // complete it from another file before it is written.
 func (c *Context) emitStat(r *StatRow) {

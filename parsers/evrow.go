@@ -6,6 +6,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
+
 	"github.com/logcorr/logcorr/model/schema"
 )
 
@@ -88,6 +90,33 @@ func (r *evRow) reset() {
 	kv := r.Attrs.kv[:0]
 	*r = evRow{}
 	r.Attrs.kv = kv
+}
+
+// rebase re-points every field of r that points into from at the same
+// bytes of to (a copy of from), so r outlives from.
+func (r *evRow) rebase(from, to []byte) {
+	for _, f := range []*[]byte{&r.Zone, &r.Logger, &r.Method, &r.Path, &r.User, &r.ExcType, &r.ExcMessage,
+		&r.ExcFrame, &r.Message, &r.Traceback, &r.Text} {
+		*f = rebased(*f, from, to)
+	}
+	for i := range r.Attrs.kv {
+		r.Attrs.kv[i].Key = rebased(r.Attrs.kv[i].Key, from, to)
+		r.Attrs.kv[i].Val = rebased(r.Attrs.kv[i].Val, from, to)
+	}
+}
+
+// rebased is b re-pointed from from to to when b lies within from.
+func rebased(b, from, to []byte) []byte {
+	if len(b) == 0 || len(from) == 0 {
+		return b
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(from)))
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	if p < start || p+uintptr(len(b)) > start+uintptr(len(from)) {
+		return b
+	}
+	off := int(p - start)
+	return to[off : off+len(b) : off+len(b)]
 }
 
 // sbytes views a string as bytes without copying; the bytes must not be
@@ -199,19 +228,7 @@ func writeRow(w *tableWriter, r *evRow) {
 	n := w.strBytes(schema.EvExcMessage, r.ExcMessage)
 	w.dictBytes(schema.EvExcFrame, r.ExcFrame)
 	n += w.strBytes(schema.EvMessage, r.Message)
-	mb := w.attrs(schema.EvAttrs)
-	if !r.Attrs.Set {
-		mb.AppendNull()
-	} else {
-		r.Attrs.sorted()
-		mb.Append(true)
-		kb, ib := mb.KeyBuilder().(*arrowString), mb.ItemBuilder().(*arrowString)
-		for _, p := range r.Attrs.kv {
-			kb.BinaryBuilder.Append(p.Key)
-			ib.BinaryBuilder.Append(p.Val)
-			n += len(p.Key) + len(p.Val)
-		}
-	}
+	n += writeKVs(w.attrs(schema.EvAttrs), &r.Attrs)
 	w.i64(schema.EvDuplicates).Append(r.Duplicates)
 	w.i64(schema.EvOffset).Append(r.Offset)
 	n += w.strBytes(schema.EvTraceback, r.Traceback)
@@ -225,4 +242,102 @@ func optValue[T any](b appender[T], v T, ok bool) {
 		return
 	}
 	b.Append(v)
+}
+
+// optBool is a nullable bool.
+type optBool struct{ v, ok bool }
+
+// authRow is an auth-table row on the byte path (see evRow).
+type authRow struct {
+	Time                        int64
+	HasTime, Naive              bool
+	Line, Offset                int64
+	Level                       schema.Level
+	Kind                        schema.EventKind
+	Method, Path, User, Session []byte
+	IP                          []byte
+	CSRFCookie, CSRFHeader      optBool
+	FormCSRF                    optBool
+	Status, DBQueries           int64
+	HasStatus, HasDBQueries     bool
+	DurationMS, DBTimeMS        float64
+	HasDuration, HasDBTime      bool
+	Attrs                       kvList
+}
+
+func (r *authRow) reset() {
+	kv := r.Attrs.kv[:0]
+	*r = authRow{}
+	r.Attrs.kv = kv
+}
+
+func optPtr[T any](v T, ok bool) *T {
+	if !ok {
+		return nil
+	}
+	return &v
+}
+
+// toAuthRow copies r into an AuthRow (the struct path).
+func (r *authRow) toAuthRow(file string) AuthRow {
+	a := AuthRow{Naive: r.Naive, File: file, Line: r.Line, Offset: r.Offset, Level: r.Level.String(), Kind: r.Kind.String(),
+		Method: string(r.Method), Path: string(r.Path), User: string(r.User), Session: string(r.Session), IP: string(r.IP),
+		CSRFCookie: optPtr(r.CSRFCookie.v, r.CSRFCookie.ok), CSRFHeader: optPtr(r.CSRFHeader.v, r.CSRFHeader.ok),
+		FormCSRF: optPtr(r.FormCSRF.v, r.FormCSRF.ok), Status: optPtr(r.Status, r.HasStatus),
+		DurationMS: optPtr(r.DurationMS, r.HasDuration), DBQueries: optPtr(r.DBQueries, r.HasDBQueries),
+		DBTimeMS: optPtr(r.DBTimeMS, r.HasDBTime)}
+	if r.HasTime {
+		a.Time = time.UnixMicro(r.Time).UTC()
+	}
+	if r.Attrs.Set {
+		a.Attrs = make(map[string]string, len(r.Attrs.kv))
+		for _, p := range r.Attrs.kv {
+			a.Attrs[string(p.Key)] = string(p.Val)
+		}
+	}
+	return a
+}
+
+// writeAuthRow appends r to the auth table.
+func writeAuthRow(w *tableWriter, r *authRow) {
+	w.time(schema.AuTime, r.Time, r.HasTime)
+	w.bln(schema.AuNaive).Append(r.Naive)
+	w.fileCol(schema.AuFile)
+	w.i64(schema.AuLine).Append(r.Line)
+	w.enumVal(schema.AuLevel, uint8(r.Level))
+	w.enumVal(schema.AuKind, uint8(r.Kind))
+	w.dictBytes(schema.AuMethod, r.Method)
+	w.dictBytes(schema.AuPath, r.Path)
+	w.dictBytes(schema.AuUser, r.User)
+	n := w.strBytes(schema.AuSession, r.Session)
+	w.dictBytes(schema.AuIP, r.IP)
+	optValue(w.bln(schema.AuCSRFCookie), r.CSRFCookie.v, r.CSRFCookie.ok)
+	optValue(w.bln(schema.AuCSRFHeader), r.CSRFHeader.v, r.CSRFHeader.ok)
+	optValue(w.bln(schema.AuFormCSRF), r.FormCSRF.v, r.FormCSRF.ok)
+	optValue(w.i64(schema.AuStatus), r.Status, r.HasStatus)
+	optValue(w.f64(schema.AuDurationMS), r.DurationMS, r.HasDuration)
+	optValue(w.i64(schema.AuDBQueries), r.DBQueries, r.HasDBQueries)
+	optValue(w.f64(schema.AuDBTimeMS), r.DBTimeMS, r.HasDBTime)
+	n += writeKVs(w.attrs(schema.AuAttrs), &r.Attrs)
+	w.i64(schema.AuOffset).Append(r.Offset)
+	w.row(n)
+}
+
+// writeKVs appends a key=value list to a map column (keys sorted), null
+// when unset; it returns the bytes written.
+func writeKVs(mb *array.MapBuilder, l *kvList) int {
+	if !l.Set {
+		mb.AppendNull()
+		return 0
+	}
+	l.sorted()
+	mb.Append(true)
+	kb, ib := mb.KeyBuilder().(*arrowString), mb.ItemBuilder().(*arrowString)
+	n := 0
+	for _, p := range l.kv {
+		kb.BinaryBuilder.Append(p.Key)
+		ib.BinaryBuilder.Append(p.Val)
+		n += len(p.Key) + len(p.Val)
+	}
+	return n
 }

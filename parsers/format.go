@@ -352,6 +352,16 @@ func (c *Context) Auth(r AuthRow) {
 	c.emitAuth(&r)
 }
 
+// AuthRow is Auth for a row filled on the byte path.
+func (c *Context) AuthRow(r *authRow) {
+	r.Offset = c.lineOff(r.Line)
+	if c.hold {
+		c.res.Auth = append(c.res.Auth, r.toAuthRow(c.File))
+		return
+	}
+	c.emitAuthRow(r)
+}
+
 // Stat adds a row to the locust_stats table.
 func (c *Context) Stat(r StatRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
