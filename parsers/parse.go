@@ -198,6 +198,9 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 	if in.NULLines > 0 && f != nil {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
 	}
+	if in.LoneCR > 0 {
+		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: %d line(s) end with a CR alone (old Mac line ends, or newlines turned into CRs); each is read as a line end", name, in.FirstLoneCR, in.LoneCR))
+	}
 	if note := in.UTF8Note(); note != "" {
 		a.Messages = append(a.Messages, note)
 	}
