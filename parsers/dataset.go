@@ -13,23 +13,28 @@ import (
 	"github.com/logcorr/logcorr/model/schema"
 )
 
-// fileTables is what parsing one file wrote: one writer per table, nil
-// for a table the file has no rows of.
+// fileTables is what parsing one file wrote: per table, its writers in
+// row order (one, or one per chunk of a file parsed in chunks), none for a
+// table the file has no rows of.
 type fileTables struct {
-	w [schema.NumTables]*tableWriter
+	w [schema.NumTables][]*tableWriter
 }
 
 func (f *fileTables) writer(t schema.Table, id schema.FileID) *tableWriter {
-	if f.w[t] == nil {
-		f.w[t] = newTableWriter(t, id)
+	if n := len(f.w[t]); n > 0 {
+		return f.w[t][n-1]
 	}
-	return f.w[t]
+	w := newTableWriter(t, id)
+	f.w[t] = append(f.w[t], w)
+	return w
 }
 
 func (f *fileTables) finish() {
-	for _, w := range f.w {
-		if w != nil {
-			w.finish()
+	for _, ws := range f.w {
+		for _, w := range ws {
+			if w.b != nil {
+				w.finish()
+			}
 		}
 	}
 }
@@ -117,9 +122,8 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 		var batches []pending
 		var row int64
 		for i, o := range outs {
-			w := o.w[t]
 			start := row
-			if w != nil {
+			for _, w := range o.w[t] {
 				remap := make([][]int32, nc)
 				for c, g := range global {
 					if g == nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -114,6 +115,18 @@ type Context struct {
 	locName  []byte // Loc's name, as the zone column writes it
 	checks   rowChecks
 	rows     [schema.NumTables]int64 // rows added per table
+	zones    []zoneNote
+	once     map[string]bool // warnOnce keys said
+	onceAt   map[int]string  // index in audit.Messages → its warnOnce key
+
+	// A chunk of a file (chunks.go): lines up to its first record start
+	// belong to the chunk before (skipLead), and it stops at the first
+	// record start after stopAfter (0: reads to the end).
+	starts       func([]byte) bool
+	skipLead     bool
+	stopAfter    int64
+	stopped      bool
+	carriesState bool // the format learnt something later lines depend on
 }
 
 // recentLines is how far back an event's first line can be recalled: a
@@ -126,7 +139,24 @@ const recentSlotBytes = 256
 
 // Next returns the next line of the input.
 func (c *Context) Next() (Line, bool) {
+	if c.stopped {
+		return Line{}, false
+	}
 	l, ok := c.In.Next()
+	for ok && c.starts != nil {
+		if c.skipLead && !c.starts(l.Text) {
+			c.In.uncount(l) // the chunk before has it
+			l, ok = c.In.Next()
+			continue
+		}
+		c.skipLead = false
+		if c.stopAfter > 0 && l.N > c.stopAfter && c.starts(l.Text) {
+			c.In.uncount(l) // the chunk after begins here
+			c.stopped = true
+			return Line{}, false
+		}
+		break
+	}
 	if ok {
 		c.last = l.N
 		slot := l.N % recentLines
@@ -331,6 +361,51 @@ func (c *Context) Warnf(line int64, format string, args ...any) {
 func (c *Context) Lossf(line int64, format string, args ...any) {
 	c.Warnf(line, format, args...)
 	c.audit.Warnings = append(c.audit.Warnings, c.audit.Messages[len(c.audit.Messages)-1])
+}
+
+// noteZone notes a zone the file's lines printed and how it was read; the
+// audit's zone lists them in the order first seen, each with its last
+// reason.
+func (c *Context) noteZone(name, reason string) {
+	for i := range c.zones {
+		if c.zones[i].name == name {
+			c.zones[i].reason = reason
+			return
+		}
+	}
+	c.zones = append(c.zones, zoneNote{name, reason})
+}
+
+// zoneNote is a zone a file printed and how it was read.
+type zoneNote struct{ name, reason string }
+
+// finishZones sets the audit's zone from the notes.
+func (c *Context) finishZones() {
+	if len(c.zones) == 0 {
+		return
+	}
+	names, reasons := make([]string, len(c.zones)), make([]string, len(c.zones))
+	for i, z := range c.zones {
+		names[i], reasons[i] = z.name, z.reason
+	}
+	c.SetZone(strings.Join(names, ","), "printed in each line: "+strings.Join(reasons, "; "))
+}
+
+// warnOnce is Warnf for a message said once per file and key (the first
+// time a zone is met).
+func (c *Context) warnOnce(key string, line int64, format string, args ...any) {
+	if c.once[key] {
+		return
+	}
+	if c.once == nil {
+		c.once = map[string]bool{}
+	}
+	c.once[key] = true
+	c.Warnf(line, format, args...)
+	if c.onceAt == nil {
+		c.onceAt = map[int]string{}
+	}
+	c.onceAt[len(c.audit.Messages)-1] = key
 }
 
 // SetZone records how the file's times were read, for the audit.

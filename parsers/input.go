@@ -33,6 +33,9 @@ type Line struct {
 	// stream (after gunzip and the text decoder): with N, the position a
 	// row cites and read-back finds the line at.
 	Off int64
+	// What the line added to the Input's counts, so that a chunk can
+	// give back a line that is the next chunk's (uncount).
+	nul, badUTF8, loneCR bool
 }
 
 // Input is a decoded, line-oriented view of one file.
@@ -74,6 +77,7 @@ type Input struct {
 	BadUTF8Lines, FirstBadUTF8 int64
 	checkUTF8                  bool
 	guess                      codePageGuess
+	lastLoneCR                 bool // the line being read ended with a CR alone
 }
 
 // Open opens path and sniffs its compression and text encoding. name is
@@ -354,6 +358,8 @@ func (in *Input) Next() (Line, bool) {
 	}
 	text := in.buf
 	in.n++
+	l := Line{N: in.n, Text: text, Cut: cut, Off: start, loneCR: in.lastLoneCR}
+	in.lastLoneCR = false
 	if cut {
 		in.CutN++
 	}
@@ -362,14 +368,16 @@ func (in *Input) Next() (Line, bool) {
 			in.FirstNUL = in.n
 		}
 		in.NULLines++
+		l.nul = true
 	}
 	if in.checkUTF8 && !utf8.Valid(text) {
 		if in.BadUTF8Lines == 0 {
 			in.FirstBadUTF8 = in.n
 		}
 		in.BadUTF8Lines++
+		l.badUTF8 = true
 	}
-	return Line{N: in.n, Text: text, Cut: cut, Off: start}, true
+	return l, true
 }
 
 // buffered returns the bytes buffered, reading more when there are none.
@@ -404,6 +412,24 @@ func (in *Input) loneCR() {
 		in.FirstLoneCR = in.n + 1
 	}
 	in.LoneCR++
+	in.lastLoneCR = true
+}
+
+// uncount takes back what line l added to the counts: the line is another
+// chunk's to count.
+func (in *Input) uncount(l Line) {
+	if l.Cut {
+		in.CutN--
+	}
+	if l.nul {
+		in.NULLines--
+	}
+	if l.badUTF8 {
+		in.BadUTF8Lines--
+	}
+	if l.loneCR {
+		in.LoneCR--
+	}
 }
 
 // lineLimit is the longest line kept whole for this input.

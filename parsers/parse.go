@@ -28,6 +28,10 @@ type Options struct {
 	// NoRedact keeps secrets (passwords, session keys, CSRF tokens,
 	// Authorization/Cookie headers) in the tables; off by default.
 	NoRedact bool
+	// Chunks, when above 1, splits every file whose format allows it into
+	// that many chunks parsed in parallel (tests force it; 0 lets files
+	// of 64 MiB and more be split into 2×GOMAXPROCS).
+	Chunks int
 	// Progress, when set, is called as each file of ParseAll is done
 	// (from the parsing goroutines, possibly at once): the CLI's progress
 	// bar. It must not block.
@@ -171,6 +175,8 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 		default:
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: format not recognised (best guess %s at %.2f, below %.2f); lines counted as unparsed", name, orNone(a.RunnerUp), a.RunnerUpConfidence, MinConfidence))
 		}
+	} else if plan := chunkPlan(in, f, opt.Chunks); len(plan) > 1 && parseChunks(c, f, plan) {
+		// Parsed in chunks, merged into c.
 	} else {
 		if err := f.Parse(c); err != nil {
 			a.Messages = append(a.Messages, err.Error())
@@ -185,6 +191,7 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 		}
 		c.flushHeld()
 	}
+	c.finishZones()
 	if err := in.Err(); err != nil {
 		a.Warn(err.Error())
 	}

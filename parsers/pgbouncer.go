@@ -186,16 +186,13 @@ func (pgbouncer) NameHint(base string) bool {
 }
 
 // pgbZoneState resolves zone abbreviations line by line (a restart after a
-// TZ change mixes zones in one file), caching the last one seen, and
-// remembers what to tell the audit.
+// TZ change mixes zones in one file), caching the last one seen; what to
+// tell the audit goes to the Context (noteZone, warnOnce).
 type pgbZoneState struct {
 	c        *Context
 	last     string
 	lastOff  int
 	lastOK   bool
-	seen     []string
-	reasons  []string
-	warned   map[string]bool
 	inferred map[string]int // offsets pinned by docker -t times
 	// pinned is set once a zoneless line's offset came from its docker
 	// time, pinnedOff that offset.
@@ -217,15 +214,11 @@ func (z *pgbZoneState) resolve(zone []byte, line int64) (string, int, bool) {
 		off, ok = o, true
 		reason = fmt.Sprintf("%s = UTC%s (from the docker -t times)", name, pgbFormatOffset(off))
 	}
-	if !ok && !z.warned[name] && z.c.Loc == nil {
-		if z.warned == nil {
-			z.warned = map[string]bool{}
-		}
-		z.warned[name] = true
+	if !ok && z.c.Loc == nil {
 		if amb != "" {
-			z.c.Warnf(line, "zone abbreviation %s is ambiguous (%s); times left naive — give --tz", name, amb)
+			z.c.warnOnce("zone "+name, line, "zone abbreviation %s is ambiguous (%s); times left naive — give --tz", name, amb)
 		} else {
-			z.c.Warnf(line, "zone abbreviation %s is not known; times left naive — give --tz", name)
+			z.c.warnOnce("zone "+name, line, "zone abbreviation %s is not known; times left naive — give --tz", name)
 		}
 	}
 	if !ok {
@@ -235,7 +228,7 @@ func (z *pgbZoneState) resolve(zone []byte, line int64) (string, int, bool) {
 			reason = fmt.Sprintf("%s not known or ambiguous: naive", name)
 		}
 	}
-	z.note(name, reason)
+	z.c.noteZone(name, reason)
 	z.last, z.lastOff, z.lastOK = name, off, ok
 	return name, off, ok
 }
@@ -259,6 +252,9 @@ func (z *pgbZoneState) infer(zone []byte, wall, docker time.Time) {
 		z.inferred = map[string]int{}
 	}
 	z.inferred[name] = int(q / time.Second)
+	// Later lines read this zone as known: a chunk of the file that
+	// learnt it cannot be parsed apart from the chunks after it.
+	z.c.carriesState = true
 	if z.last == name {
 		z.last = ""
 	}
@@ -283,25 +279,7 @@ func (z *pgbZoneState) noteOnce(name string, off time.Duration) {
 		return
 	}
 	z.pinned, z.pinnedOff = true, off
-	z.note(name, fmt.Sprintf("no zone in the lines; UTC%s from the container's UTC times", pgbFormatOffset(int(off/time.Second))))
-}
-
-func (z *pgbZoneState) note(name, reason string) {
-	for i, s := range z.seen {
-		if s == name {
-			z.reasons[i] = reason
-			return
-		}
-	}
-	z.seen = append(z.seen, name)
-	z.reasons = append(z.reasons, reason)
-}
-
-func (z *pgbZoneState) finish() {
-	if len(z.seen) == 0 {
-		return
-	}
-	z.c.SetZone(strings.Join(z.seen, ","), "printed in each line: "+strings.Join(z.reasons, "; "))
+	z.c.noteZone(name, fmt.Sprintf("no zone in the lines; UTC%s from the container's UTC times", pgbFormatOffset(int(off/time.Second))))
 }
 
 func pgbFormatOffset(off int) string {
@@ -321,7 +299,6 @@ var pgbBanners = [][]byte{
 
 func (pgbouncer) Parse(c *Context) error {
 	z := &pgbZoneState{c: c}
-	defer z.finish()
 	var r evRow
 	var docker []byte // the docker -t time as the attrs column keeps it
 	for {

@@ -22,10 +22,15 @@ var (
 type rowChecks struct {
 	prev, prevLine int64 // last plausible event time (µs) and its line
 	hasPrev        bool
-	backs, odd     int
-	firstBack      string
-	firstOdd       string
-	naive          bool // some event's time is a naive wall clock
+	// The first plausible event (time, line) and the file's name: what a
+	// chunk before this one compares its last time with (merge).
+	first, firstLine int64
+	hasFirst         bool
+	file             string
+	backs, odd       int
+	firstBack        string
+	firstOdd         string
+	naive            bool // some event's time is a naive wall clock
 
 	histDropped int
 	firstHist   string
@@ -51,14 +56,25 @@ func (c *Context) checkEvent(r *evRow) {
 		k.odd++
 		return
 	}
-	if k.hasPrev && k.prev-r.Time > int64(backJumpTolerance/time.Microsecond) {
+	if !k.hasFirst {
+		k.first, k.firstLine, k.hasFirst, k.file = r.Time, r.Line, true, c.File
+	}
+	if k.hasPrev && k.prev-r.Time > int64(backJumpTolerance/microsecond) {
 		if k.backs == 0 {
-			d := time.Duration(k.prev-r.Time) * time.Microsecond
-			k.firstBack = fmt.Sprintf("%s:%d: time steps back %s from line %d (DST change, clock reset, or files concatenated out of order)", c.File, r.Line, d.Round(time.Second), k.prevLine)
+			k.firstBack = backMessage(c.File, r.Line, k.prev-r.Time, k.prevLine)
 		}
 		k.backs++
 	}
 	k.prev, k.prevLine, k.hasPrev = r.Time, r.Line, true
+}
+
+const microsecond = time.Microsecond
+
+// backMessage says that the time at line stepped back by us µs from the
+// time at line from.
+func backMessage(file string, line, us, from int64) string {
+	d := time.Duration(us) * time.Microsecond
+	return fmt.Sprintf("%s:%d: time steps back %s from line %d (DST change, clock reset, or files concatenated out of order)", file, line, d.Round(time.Second), from)
 }
 
 // historyPlausible is checkHistoryTimes for one row: a CSV row whose
