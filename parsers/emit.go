@@ -57,6 +57,9 @@ func (c *Context) emit(r *evRow) {
 	if !c.noRedact {
 		c.redactRow(r)
 	}
+	if c.omitText {
+		r.Text, r.Traceback = nil, nil
+	}
 	c.rows[schema.TableEvents]++
 	if c.tables != nil {
 		writeRow(c.tables.writer(schema.TableEvents, c.fileID), r)

@@ -111,6 +111,7 @@ type Context struct {
 	// hold keeps the rows of a revisiting format in res until it returns.
 	hold     bool
 	noRedact bool
+	omitText bool
 	row      evRow  // Event → row scratch
 	locName  []byte // Loc's name, as the zone column writes it
 	checks   rowChecks

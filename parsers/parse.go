@@ -28,6 +28,12 @@ type Options struct {
 	// NoRedact keeps secrets (passwords, session keys, CSRF tokens,
 	// Authorization/Cookie headers) in the tables; off by default.
 	NoRedact bool
+	// OmitText leaves the events' text and traceback columns empty: the
+	// records are cited by position (file, line, end_line, offset) and
+	// read back with ReadLines when a report quotes them, so the stages
+	// after parsing need not hold every line twice. Redaction still counts
+	// the secrets those columns held, so the audit is the same.
+	OmitText bool
 	// Chunks, when above 1, splits every file whose format allows it into
 	// that many chunks parsed in parallel (tests force it; 0 lets files
 	// of 64 MiB and more be split into 2×GOMAXPROCS).
@@ -155,7 +161,7 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 		}
 	}
 	c := &Context{In: in, File: name, Run: runName(filepath.Base(name)), Loc: opt.Loc, audit: a, res: res,
-		tables: tables, fileID: id, noRedact: opt.NoRedact}
+		tables: tables, fileID: id, noRedact: opt.NoRedact, omitText: opt.OmitText}
 	c.prepare(f)
 	if f == nil {
 		// Unknown: every line is unparsed, and the audit says so.
