@@ -49,6 +49,13 @@ type interner struct {
 	vals []string
 }
 
+func (in *interner) id(b []byte) int32 {
+	if id, ok := in.ids[string(b)]; ok {
+		return id
+	}
+	return in.add(string(b))
+}
+
 func (in *interner) idString(s string) int32 {
 	if id, ok := in.ids[s]; ok {
 		return id
@@ -103,8 +110,81 @@ func (w *tableWriter) cut() {
 	if w.rows == 0 {
 		return
 	}
-	w.done = append(w.done, w.b.NewRecordBatch())
+	w.done = append(w.done, compactBatch(w.b.NewRecordBatch()))
 	w.rows, w.bytes = 0, 0
+}
+
+// compactBatch returns rec with every buffer that its builder left much
+// larger than its content (builders double their buffers as they grow)
+// copied to its exact size: a batch is kept for the whole run, its slack
+// would be too. rec is released when a copy is made.
+func compactBatch(rec arrow.RecordBatch) arrow.RecordBatch {
+	cols := rec.Columns()
+	out := make([]arrow.Array, len(cols))
+	changed := false
+	for i, c := range cols {
+		d, ok := compactData(c.Data())
+		if ok {
+			out[i] = array.MakeFromData(d)
+			d.Release()
+			changed = true
+			continue
+		}
+		c.Retain()
+		out[i] = c
+	}
+	if !changed {
+		for _, c := range out {
+			c.Release()
+		}
+		return rec
+	}
+	nrec := array.NewRecordBatch(rec.Schema(), out, rec.NumRows())
+	for _, c := range out {
+		c.Release()
+	}
+	rec.Release()
+	return nrec
+}
+
+// compactData copies d's oversized buffers (children's too); ok is false
+// when nothing needed it.
+func compactData(d arrow.ArrayData) (arrow.ArrayData, bool) {
+	bufs := d.Buffers()
+	nb := make([]*memory.Buffer, len(bufs))
+	changed := false
+	for i, b := range bufs {
+		nb[i] = b
+		if b != nil && b.Cap()-b.Len() > 4<<10 && b.Cap()-b.Len() > b.Cap()/8 {
+			nb[i] = memory.NewBufferBytes(append([]byte(nil), b.Bytes()...))
+			changed = true
+		}
+	}
+	kids := d.Children()
+	nk := make([]arrow.ArrayData, len(kids))
+	for i, k := range kids {
+		if c, ok := compactData(k); ok {
+			nk[i] = c
+			changed = true
+		} else {
+			nk[i] = k
+		}
+	}
+	if !changed {
+		return nil, false
+	}
+	nd := array.NewData(d.DataType(), d.Len(), nb, nk, d.NullN(), d.Offset())
+	for i, b := range nb {
+		if b != bufs[i] {
+			b.Release() // nd holds it
+		}
+	}
+	for i, k := range nk {
+		if k != kids[i] {
+			k.Release()
+		}
+	}
+	return nd, true
 }
 
 // finish cuts the last batch and frees the builder.
@@ -137,6 +217,8 @@ func (w *tableWriter) enum(c int) *array.Int8Builder    { return w.b.Field(c).(*
 func (w *tableWriter) idx(c int) *array.Int32Builder    { return w.b.Field(c).(*array.Int32Builder) }
 func (w *tableWriter) attrs(c int) *array.MapBuilder    { return w.b.Field(c).(*array.MapBuilder) }
 func (w *tableWriter) dict(c int, s string)             { w.idx(c).Append(w.dicts[c].idString(s)) }
+func (w *tableWriter) dictBytes(c int, b []byte)        { w.idx(c).Append(w.dicts[c].id(b)) }
+func (w *tableWriter) strBytes(c int, b []byte) int     { w.str(c).BinaryBuilder.Append(b); return len(b) }
 func (w *tableWriter) fileCol(c int)                    { w.idx(c).Append(int32(w.file)) }
 func (w *tableWriter) optF64(c int, v *float64)         { optAppend(w.f64(c), v) }
 func (w *tableWriter) optI64(c int, v *int64)           { optAppend(w.i64(c), v) }

@@ -13,23 +13,28 @@ import (
 	"github.com/logcorr/logcorr/model/schema"
 )
 
-// fileTables is what parsing one file wrote: one writer per table, nil
-// for a table the file has no rows of.
+// fileTables is what parsing one file wrote: per table, its writers in
+// row order (one, or one per chunk of a file parsed in chunks), none for a
+// table the file has no rows of.
 type fileTables struct {
-	w [schema.NumTables]*tableWriter
+	w [schema.NumTables][]*tableWriter
 }
 
 func (f *fileTables) writer(t schema.Table, id schema.FileID) *tableWriter {
-	if f.w[t] == nil {
-		f.w[t] = newTableWriter(t, id)
+	if n := len(f.w[t]); n > 0 {
+		return f.w[t][n-1]
 	}
-	return f.w[t]
+	w := newTableWriter(t, id)
+	f.w[t] = append(f.w[t], w)
+	return w
 }
 
 func (f *fileTables) finish() {
-	for _, w := range f.w {
-		if w != nil {
-			w.finish()
+	for _, ws := range f.w {
+		for _, w := range ws {
+			if w.b != nil {
+				w.finish()
+			}
 		}
 	}
 }
@@ -62,9 +67,9 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res := ParseFile(t.Path, t.Name, opt)
-			outs[i] = writeResult(res, id)
-			results[i] = res
+			out := &fileTables{}
+			results[i] = parseFile(t.Path, t.Name, id, opt, out)
+			outs[i] = out
 			if opt.Progress != nil {
 				opt.Progress(t)
 			}
@@ -86,57 +91,6 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 	ds.Files = files
 	assemble(ds, outs)
 	return ds
-}
-
-// writeResult writes a file's rows, all but the stats rows (which
-// mergeDistributions may still complete from another file), into its
-// tables, and drops them from res.
-func writeResult(res *Result, id schema.FileID) *fileTables {
-	out := &fileTables{}
-	if len(res.Events) > 0 {
-		w := out.writer(schema.TableEvents, id)
-		for i := range res.Events {
-			writeEvent(w, &res.Events[i], res.Events[i].Offset)
-		}
-	}
-	if len(res.Auth) > 0 {
-		w := out.writer(schema.TableAuth, id)
-		for i := range res.Auth {
-			writeAuth(w, &res.Auth[i], res.Auth[i].Offset)
-		}
-	}
-	if len(res.History) > 0 {
-		w := out.writer(schema.TableHistory, id)
-		for i := range res.History {
-			writeHistory(w, &res.History[i], res.History[i].Offset)
-		}
-	}
-	if len(res.Failures) > 0 {
-		w := out.writer(schema.TableFailures, id)
-		for i := range res.Failures {
-			writeFailure(w, &res.Failures[i], res.Failures[i].Offset)
-		}
-	}
-	if len(res.Exceptions) > 0 {
-		w := out.writer(schema.TableExceptions, id)
-		for i := range res.Exceptions {
-			writeException(w, &res.Exceptions[i], res.Exceptions[i].Offset)
-		}
-	}
-	if len(res.Meta) > 0 {
-		w := out.writer(schema.TableMeta, id)
-		for i := range res.Meta {
-			writeMeta(w, &res.Meta[i], res.Meta[i].Offset)
-		}
-	}
-	if len(res.Tasks) > 0 {
-		w := out.writer(schema.TableTasks, id)
-		for i := range res.Tasks {
-			writeTask(w, &res.Tasks[i])
-		}
-	}
-	res.Events, res.Auth, res.History, res.Failures, res.Exceptions, res.Meta, res.Tasks = nil, nil, nil, nil, nil, nil, nil
-	return out
 }
 
 // assemble turns the files' physical batches into ds.Tables: each Dict
@@ -168,9 +122,8 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 		var batches []pending
 		var row int64
 		for i, o := range outs {
-			w := o.w[t]
 			start := row
-			if w != nil {
+			for _, w := range o.w[t] {
 				remap := make([][]int32, nc)
 				for c, g := range global {
 					if g == nil {

@@ -57,38 +57,6 @@ func appendAttrs(w *tableWriter, c int, m map[string]string) int {
 	return n
 }
 
-// writeEvent appends an Event struct (offset: the byte offset of its first
-// line).
-func writeEvent(w *tableWriter, e *Event, offset int64) {
-	us, ok := timeUS(e.Time)
-	w.time(schema.EvTime, us, ok)
-	w.bln(schema.EvNaive).Append(e.Naive)
-	w.dict(schema.EvZone, e.Zone)
-	w.enumVal(schema.EvSource, uint8(sourceOf(e.Source)))
-	w.fileCol(schema.EvFile)
-	w.i64(schema.EvLine).Append(e.Line)
-	w.i64(schema.EvEndLine).Append(e.EndLine)
-	w.enumVal(schema.EvLevel, uint8(levelOf(e.Level)))
-	w.dict(schema.EvLogger, e.Logger)
-	w.enumVal(schema.EvKind, uint8(kindOf(e.Kind)))
-	w.dict(schema.EvMethod, e.Method)
-	w.dict(schema.EvPath, e.Path)
-	w.optI64(schema.EvStatus, e.Status)
-	w.optI64(schema.EvSize, e.Size)
-	w.dict(schema.EvUser, e.User)
-	w.optF64(schema.EvDurationMS, e.DurationMS)
-	w.dict(schema.EvExcType, e.ExcType)
-	n := w.strVal(schema.EvExcMessage, e.ExcMessage)
-	w.dict(schema.EvExcFrame, e.ExcFrame)
-	n += w.strVal(schema.EvMessage, e.Message)
-	n += appendAttrs(w, schema.EvAttrs, e.Attrs)
-	w.i64(schema.EvDuplicates).Append(e.Duplicates)
-	w.i64(schema.EvOffset).Append(offset)
-	n += w.strVal(schema.EvTraceback, e.Traceback)
-	n += w.strVal(schema.EvText, e.Text)
-	w.row(n)
-}
-
 func writeAuth(w *tableWriter, r *AuthRow, offset int64) {
 	us, ok := timeUS(r.Time)
 	w.time(schema.AuTime, us, ok)

@@ -170,8 +170,8 @@ func TestParseRequest(t *testing.T) {
 			continue
 		}
 		size := ""
-		if r.size != nil {
-			size = fmt.Sprint(*r.size)
+		if r.hasSize {
+			size = fmt.Sprint(r.size)
 		}
 		if string(r.method) != tt.method || string(r.path) != tt.path || string(r.proto) != tt.proto || r.status != tt.status || size != tt.size {
 			t.Errorf("%s: got %+v size %q", tt.in, r, size)
