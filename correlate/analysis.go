@@ -13,6 +13,7 @@ package correlate
 import (
 	"time"
 
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -150,6 +151,10 @@ type Ref struct {
 	Line int64     `json:"line"`
 	Time time.Time `json:"time"`
 	Text string    `json:"text"`
+	// At is the line's position when Text is to be the file's own line,
+	// read back when a report is written (nil when Text is a rendering:
+	// a traceback's exception).
+	At *schema.Ref `json:"-"`
 }
 
 // Chain is the set of events linked to one server error (or, when no

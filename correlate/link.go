@@ -109,7 +109,9 @@ func reqPath(p string) string {
 }
 
 func refOf(e Event) *Ref {
-	return &Ref{File: e.File(), Line: e.Line(), Time: e.Time(), Text: eventText(e)}
+	at := e.Ref()
+	at.End = at.Line
+	return &Ref{File: e.File(), Line: e.Line(), Time: e.Time(), Text: eventText(e), At: &at}
 }
 
 func eventText(e Event) string {
@@ -120,10 +122,24 @@ func eventText(e Event) string {
 	if t == "" && e.ExcType() != "" {
 		t = e.ExcType() + ": " + e.ExcMessage()
 	}
+	return RefText(t)
+}
+
+// RefText is a line as a Ref quotes it: at most 300 bytes, then "…".
+func RefText(t string) string {
 	if len(t) > 300 {
 		t = t[:300] + "…"
 	}
 	return t
+}
+
+// Quote sets the ref's text from its line as read back from the file (At):
+// the line itself, cut as a Ref's text is. An empty line keeps the text
+// it had.
+func (r *Ref) Quote(line string) {
+	if line != "" {
+		r.Text = RefText(line)
+	}
 }
 
 // link builds one chain per server error: the runserver 5xx request line

@@ -90,7 +90,9 @@ type Result struct {
 	Gates    []gates.Result
 	Baseline string
 
-	perf *perf.Recorder
+	perf     *perf.Recorder
+	noRedact bool // --no-redact: quotes keep secrets
+	quoted   bool // Quote has run
 }
 
 // Release frees the tables' memory.
@@ -122,7 +124,7 @@ func Run(req Request) (*Result, error) {
 		return nil, ErrNoPaths
 	}
 	rec := perf.New()
-	res := &Result{perf: rec, Rules: req.Rules, Baseline: req.Baseline}
+	res := &Result{perf: rec, Rules: req.Rules, Baseline: req.Baseline, noRedact: req.Parse.NoRedact}
 
 	rec.Start(perf.Discover)
 	disc := parsers.DiscoverPaths(req.Paths, req.Parse)

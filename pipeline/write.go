@@ -47,6 +47,7 @@ type Report struct {
 func (r *Result) Write(w io.Writer, rep Report) error {
 	r.perf.Start(perf.Report)
 	defer r.perf.End()
+	r.Quote()
 	a := r.Analysis
 	switch rep.Document {
 	case Audit:
