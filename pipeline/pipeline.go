@@ -93,6 +93,8 @@ type Result struct {
 	perf     *perf.Recorder
 	noRedact bool // --no-redact: quotes keep secrets
 	quoted   bool // Quote has run
+	// linksQuoted: QuoteLinks has run
+	linksQuoted bool
 }
 
 // Release frees the tables' memory.

@@ -2,20 +2,30 @@ package pipeline
 
 import (
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/report"
 	"github.com/logcorr/logcorr/report/quote"
 )
 
-// Quote reads every cited line back from its file, by position: the
-// findings' evidence, the runs' links and their clusters' examples. It is
-// the first step of the report stage (Write calls it; a writer of its own,
-// as export is, calls it before writing); later calls do nothing.
-func (r *Result) Quote() {
-	if r.quoted || r.Dataset == nil {
+// Quote reads every cited line the reports show back from its file, by
+// position: the findings' evidence and the top clusters' examples. It is the
+// first step of the report stage (Write calls it); later calls do nothing.
+func (r *Result) Quote() { r.quote(false) }
+
+// QuoteLinks is Quote and the lines of every link and every cluster of
+// every run too (the dataset export writes them all).
+func (r *Result) QuoteLinks() { r.quote(true) }
+
+func (r *Result) quote(links bool) {
+	if r.Dataset == nil || r.quoted && (r.linksQuoted || !links) {
 		return
 	}
-	r.quoted = true
+	first := !r.quoted
+	r.quoted, r.linksQuoted = true, r.linksQuoted || links
 	var reqs []quote.Request
 	for _, fs := range r.Findings {
+		if !first {
+			break
+		}
 		for i := range fs {
 			for j := range fs[i].Evidence {
 				ev := &fs[i].Evidence[j]
@@ -34,12 +44,20 @@ func (r *Result) Quote() {
 	if r.Analysis != nil {
 		for _, run := range r.Analysis.Runs {
 			for i := range run.Chains {
+				if !links {
+					break
+				}
 				c := &run.Chains[i]
 				for _, x := range []*correlate.Ref{&c.Anchor, c.Locust, c.AuthResponse, c.ServerError, c.Traceback, c.Pooler} {
 					ref(x)
 				}
 			}
+			// The reports show the top clusters' examples; the export
+			// writes every cluster's.
 			for i := range run.Clusters {
+				if top := i < report.TopClusters; top && !first || !top && !links {
+					continue
+				}
 				for j := range run.Clusters[i].Examples {
 					ref(&run.Clusters[i].Examples[j])
 				}

@@ -31,6 +31,8 @@ var dbUnreachableRE = MustPattern(`no pg_hba\.conf entry|could not connect to se
 var dbUnreachableWords = []string{"pg_hba", "could not connect", "connection to server", "Connection refused",
 	"password authentication", "server login", "does not exist", "database system", "server conn crashed", "no server"}
 
+var dbUnreachableSet = newWordSet(dbUnreachableWords)
+
 // dbUnreachableMatch is the first text of the record that dbUnreachableRE
 // matches, "" when none. It reads the record's columns as they are, in
 // the order the file wrote them (message, exception, traceback), and runs
@@ -41,7 +43,7 @@ func dbUnreachableMatch(e correlate.Event) string {
 		exc = e.ExcType() + ": " + e.ExcMessage()
 	}
 	for _, s := range [...]string{e.Message(), exc, e.Traceback()} {
-		if !containsAny(s, dbUnreachableWords) {
+		if !dbUnreachableSet.in(s) {
 			continue // cheap filter before regexp2
 		}
 		if m, err := dbUnreachableRE.FindStringMatch(s); err == nil && m != nil {
