@@ -32,7 +32,12 @@ func sameScenario(a, b *correlate.Run, na, nb map[string]bool) bool {
 	if ua, ub := UsersMax(a), UsersMax(b); ua > 0 && ub > 0 && ua != ub {
 		return false
 	}
-	if da, db := Duration(a), Duration(b); da > 0 && db > 0 {
+	return sameScenarioOf(Duration(a), Duration(b), na, nb)
+}
+
+// sameScenarioOf is sameScenario past the user counts.
+func sameScenarioOf(da, db time.Duration, na, nb map[string]bool) bool {
+	if da > 0 && db > 0 {
 		if math.Max(da.Seconds(), db.Seconds()) > scenarioDurationRatio*math.Min(da.Seconds(), db.Seconds()) {
 			return false
 		}
@@ -62,18 +67,30 @@ func Siblings(runs []*correlate.Run, r *correlate.Run) []*correlate.Run {
 	return out
 }
 
-// AllSiblings is Siblings of every run, each run's request names read
-// once (not once per pair).
+// AllSiblings is Siblings of every run, each run's facts (peak users,
+// duration, request names) read once, not once per pair.
 func AllSiblings(runs []*correlate.Run) map[*correlate.Run][]*correlate.Run {
-	names := make([]map[string]bool, len(runs))
+	type facts struct {
+		users int64
+		dur   time.Duration
+		names map[string]bool
+	}
+	fs := make([]facts, len(runs))
 	for i, r := range runs {
-		names[i] = requestNames(r)
+		fs[i] = facts{UsersMax(r), Duration(r), requestNames(r)}
 	}
 	out := make(map[*correlate.Run][]*correlate.Run, len(runs))
 	for i, r := range runs {
 		var sib []*correlate.Run
 		for j, o := range runs {
-			if sameScenario(r, o, names[i], names[j]) {
+			if i == j {
+				continue
+			}
+			a, b := fs[i], fs[j]
+			if a.users > 0 && b.users > 0 && a.users != b.users {
+				continue // what sameScenario would decide first, without the call
+			}
+			if sameScenarioOf(a.dur, b.dur, a.names, b.names) {
 				sib = append(sib, o)
 			}
 		}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"reflect"
 	"sync"
 
 	"github.com/logcorr/logcorr/correlate"
@@ -14,6 +15,34 @@ type analysisFacts struct {
 	bodies   *model.Measurement
 	// formatOf is each input's format, by path.
 	formatOf map[string]string
+	// kindRows counts, per run and excluded kind, its request names of
+	// that kind (kindCount), for the checks that compare a run with every
+	// sibling.
+	kindRows map[kindKey]int
+}
+
+type kindKey struct {
+	run      *correlate.Run
+	kind     string
+	patterns uintptr // the rule's kind_patterns (its map's identity; 0: none)
+}
+
+// kindCount is len(kindRows(patterns, r, kind)), counted once per
+// analysis.
+func (ctx *Context) kindCount(patterns map[string]string, r *correlate.Run, kind string) int {
+	if ctx.all == nil {
+		ctx.all = &analysisFacts{}
+	}
+	if ctx.all.kindRows == nil {
+		ctx.all.kindRows = map[kindKey]int{}
+	}
+	k := kindKey{r, kind, reflect.ValueOf(patterns).Pointer()}
+	n, ok := ctx.all.kindRows[k]
+	if !ok {
+		n = len(kindRows(patterns, r, kind))
+		ctx.all.kindRows[k] = n
+	}
+	return n
 }
 
 // measure is what the response bodies of every run say (model.Measure),
