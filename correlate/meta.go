@@ -2,6 +2,8 @@ package correlate
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/logcorr/logcorr/model/schema"
@@ -100,7 +102,7 @@ func assignConsoleMeta(t *Table, runs []*Run, bounds map[*Run]timeBounds, msgs *
 			}
 		}
 	}
-	for _, f := range sortedKeys(lost) {
+	for _, f := range slices.Sorted(maps.Keys(lost)) {
 		*msgs = append(*msgs, fmt.Sprintf("%s: %d Locust setting(s) printed outside every run's window (their Locust run left no CSV or report): given to no run", f, lost[f]))
 	}
 }
@@ -126,14 +128,5 @@ func removeString(s []string, v string) []string {
 			out = append(out, x)
 		}
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -7,6 +7,8 @@ package quote
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/logcorr/logcorr/model/schema"
@@ -97,17 +99,8 @@ func Resolve(files []schema.File, noRedact bool, reqs []Request) []string {
 			}
 		}
 	}
-	for _, p := range sortedKeys(ambiguous) {
+	for _, p := range slices.Sorted(maps.Keys(ambiguous)) {
 		msgs = append(msgs, fmt.Sprintf("%s: several inputs share this name; its cited lines are quoted as parsed", p))
 	}
 	return msgs
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
