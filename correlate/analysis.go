@@ -1,7 +1,9 @@
 // Package correlate puts every parsed source on one UTC clock, cuts the logs
 // into Locust runs, and links the events that belong together.
 //
-// Input: the parse stage's *parsers.Dataset (Arrow tables plus audits).
+// Input: the parse stage's *schema.Dataset (the file table and the Arrow
+// record batches). The events are read where they are: a Run's Events are
+// row numbers of the one events Table, in UTC order.
 // Output: an *Analysis with one Run per Locust run found, each carrying the
 // clock decisions, the load curve, the log events inside its window, the
 // links between them, incidents and clusters. The rules stage reads only
@@ -11,6 +13,7 @@ package correlate
 import (
 	"time"
 
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -41,12 +44,15 @@ type Analysis struct {
 	Messages []string        // plain statements about inputs: no overlap, one-row history, duplicates...
 	// Orphans are log files whose events fall in no run window.
 	Orphans []string
+	// Events is the events table with every row's UTC time and the order
+	// the runs' slices are cut from.
+	Events *Table
 	// Outside (with Options.KeepOutside) are the log events no run's slice
 	// holds, whatever --run selected: first those on the UTC clock that
 	// fall outside every run found (time, file, line order), then those
 	// with no UTC time (Resolved false: their file's clock is unknown, or
 	// the record carried no time; file, line order).
-	Outside []Event
+	Outside Events
 }
 
 // Run is one Locust run and everything correlated with it.
@@ -85,13 +91,21 @@ type Run struct {
 	// "file-name-stamp" when the run's name carries a local start stamp.
 	Clock []Clock
 	// Events are the log events inside the window (with margin), on the
-	// UTC clock, sorted by time then file then line.
-	Events []Event
+	// UTC clock, sorted by time then file path then line: rows of
+	// Analysis.Events, shared by the runs, not copies.
+	Events Events
 	// Logs lists the log files that contributed events to this run.
 	Logs []string
 
-	Timeline  []Bucket
-	Chains    []Chain
+	Timeline []Bucket
+	Chains   []Chain
+	// Own is the run's own stretch of the logs and the facts the rules
+	// read from it, computed once (ComputeOwn).
+	Own Own
+
+	// roots are the folder trees the run's Locust files were found
+	// under: a log feeds only the runs of its own tree (Table.feeds).
+	roots     map[string]bool
 	LinkStats LinkStats
 	Incidents []Incident
 	Clusters  []Cluster
@@ -131,24 +145,16 @@ type Clock struct {
 	LeftOut int64 `json:"events_left_out,omitempty"`
 }
 
-// Event is a parsed event on the UTC clock.
-type Event struct {
-	parsers.Event
-	// Resolved is false when the event's naive time could not be placed
-	// (its file's offset is unknown); Time then is the naive wall clock.
-	Resolved bool
-	// TimeFrom is the line whose time this event borrowed because its own
-	// line carried none (a bare traceback takes the next request line's
-	// time); 0 when the event has its own time.
-	TimeFrom int64
-}
-
 // Ref points at a line of evidence.
 type Ref struct {
 	File string    `json:"file"`
 	Line int64     `json:"line"`
 	Time time.Time `json:"time"`
 	Text string    `json:"text"`
+	// At is the line's position when Text is to be the file's own line,
+	// read back when a report is written (nil when Text is a rendering:
+	// a traceback's exception).
+	At *schema.Ref `json:"-"`
 }
 
 // Chain is the set of events linked to one server error (or, when no

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -26,44 +28,10 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// input is the dataset's tables read back into rows.
-type input struct {
-	events     []parsers.Event
-	stats      []parsers.StatRow
-	history    []parsers.HistoryRow
-	failures   []parsers.FailureRow
-	exceptions []parsers.ExceptionRow
-	meta       []parsers.MetaRow
-	tasks      []parsers.TaskRow
-}
-
-func readTable[T any](ds *parsers.Dataset, name string, dst *[]T) error {
-	rows, err := parsers.FromRecord[T](ds.Tables[name])
-	if err != nil {
-		return fmt.Errorf("correlate: table %s: %w", name, err)
-	}
-	*dst = rows
-	return nil
-}
-
-func load(ds *parsers.Dataset) (*input, error) {
-	in := &input{}
-	errs := []error{
-		readTable(ds, parsers.TableEvents, &in.events),
-		readTable(ds, parsers.TableStats, &in.stats),
-		readTable(ds, parsers.TableHistory, &in.history),
-		readTable(ds, parsers.TableFailures, &in.failures),
-		readTable(ds, parsers.TableExceptions, &in.exceptions),
-		readTable(ds, parsers.TableMeta, &in.meta),
-		readTable(ds, parsers.TableTasks, &in.tasks),
-	}
-	return in, errors.Join(errs...)
-}
-
 // Analyze puts every parsed source on one UTC clock, cuts the logs into
 // Locust runs and links the events that belong together. The output depends
 // only on ds and opt: everything is sorted, nothing reads the machine's zone.
-func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
+func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	if ds == nil {
 		return nil, errors.New("correlate: no dataset")
 	}
@@ -73,12 +41,12 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 			return nil, fmt.Errorf("correlate: run pattern %q: %w", opt.Runs, err)
 		}
 	}
-	in, err := load(ds)
+	in, err := readLocust(ds)
 	if err != nil {
 		return nil, err
 	}
-	a := &Analysis{Sources: append([]parsers.Audit(nil), ds.Audits...)}
-	sort.SliceStable(a.Sources, func(i, j int) bool { return a.Sources[i].Path < a.Sources[j].Path })
+	t := newTable(ds)
+	a := &Analysis{Sources: ds.Audits(), Events: t}
 
 	// Every run serves as clock evidence, selected or not.
 	all := buildRuns(in, &a.Messages)
@@ -86,14 +54,19 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 		a.Messages = append(a.Messages, noRunReasons(a.Sources)...)
 	}
 	attachRunFiles(all, a.Sources)
-	files := groupFiles(in.events)
+	files := groupFiles(t)
 	clocks := resolveClocks(files, all, opt, &a.Messages)
+	auditZones(ds, files, clocks)
 	for _, f := range files {
-		a.Clocks = append(a.Clocks, clocks[f.name].Clock)
+		a.Clocks = append(a.Clocks, clocks[f.id].Clock)
 	}
 	// A log file that yielded no event still gets its (empty) decision.
+	decided := map[string]bool{}
+	for _, f := range files {
+		decided[f.name] = true
+	}
 	for _, au := range a.Sources {
-		if au.Path == "" || au.Run != "" || au.Tables[parsers.TableEvents] > 0 || clocks[au.Path] != nil {
+		if au.Path == "" || au.Run != "" || au.Tables[parsers.TableEvents] > 0 || decided[au.Path] {
 			continue
 		}
 		switch au.Format {
@@ -104,31 +77,38 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 			Evidence: fmt.Sprintf("no events parsed (format %s, %d lines)", au.Format, au.Lines)})
 	}
 	sort.SliceStable(a.Clocks, func(i, j int) bool { return a.Clocks[i].File < a.Clocks[j].File })
-	var unplaced []Event
+	var unplaced []int32
 	keep := &unplaced
 	if !opt.KeepOutside {
 		keep = nil
 	}
-	events, unresolved := placeEventsKeeping(files, clocks, keep)
+	unresolved := placeEvents(t, files, clocks, keep)
 	for _, f := range files {
-		if n := unresolved[f.name]; n > 0 {
+		if n := unresolved[f.id]; n > 0 {
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: %d event(s) have no UTC time (clock offset unknown; give --tz or --tz-source) and were left out of every run", f.name, n))
 		}
 	}
 
+	bounds := sliceBounds(all, opt.Margin)
+	us := make(map[*Run]timeBounds, len(bounds))
+	for r, b := range bounds {
+		us[r] = timeBounds{ceilMicro(b[0]), floorMicro(b[1])}
+	}
+	assignConsoleMeta(t, all, us, &a.Messages)
+
 	// Which files reach any run window (all runs, so that --run does not
 	// turn the other runs' logs into orphans).
-	reached := map[string]bool{}
+	reached := map[schema.FileID]bool{}
 	for _, r := range all {
 		if r.Start.IsZero() {
 			continue
 		}
-		for _, e := range window(events, r.Start.Add(-opt.Margin), r.End.Add(opt.Margin)) {
-			reached[e.File] = true
+		for _, row := range t.slice(t.window(r.Start.Add(-opt.Margin), r.End.Add(opt.Margin)), r, nil) {
+			reached[t.batches[t.bat[row]].file] = true
 		}
 	}
 	for _, f := range files {
-		if unresolved[f.name] == f.timed+f.untimed || reached[f.name] {
+		if unresolved[f.id] == f.timed+f.untimed || reached[f.id] {
 			continue
 		}
 		a.Orphans = append(a.Orphans, f.name)
@@ -146,38 +126,85 @@ func Analyze(ds *parsers.Dataset, opt Options) (*Analysis, error) {
 	if opt.Runs != "" && len(a.Runs) == 0 {
 		a.Messages = append(a.Messages, fmt.Sprintf("no run matches %q (%d run(s) found)", opt.Runs, len(all)))
 	}
-	bounds := sliceBounds(all, opt.Margin)
+	withheld := map[schema.FileID]map[*Run]int{}
 	for _, r := range a.Runs {
-		fillRun(r, events, clocks, bounds[r], opt, &a.Messages)
+		fillRun(r, t, clocks, bounds[r], opt, withheld, &a.Messages)
+	}
+	foreignEvents(ds, a, withheld)
+	a.Sources = ds.Audits() // with what correlation told the audits
+	for _, r := range a.Runs {
+		ComputeOwn(r, a.Runs)
 	}
 	if opt.KeepOutside {
-		a.Outside = append(outside(events, bounds), unplaced...)
+		a.Outside = Events{t: t, rows: append(t.outside(bounds), unplaced...)}
 	}
 	return a, nil
 }
 
-// outside returns the events (sorted by time) that no run's slice holds.
-func outside(events []Event, bounds map[*Run][2]time.Time) []Event {
-	spans := make([][2]time.Time, 0, len(bounds))
-	for _, b := range bounds {
-		spans = append(spans, b)
+// foreignEvents says, in the analysis' messages and in each file's audit,
+// which events of a log fell inside the window of a run found under
+// another folder, and were not given to it (Table.feeds).
+func foreignEvents(ds *schema.Dataset, a *Analysis, withheld map[schema.FileID]map[*Run]int) {
+	ids := make([]schema.FileID, 0, len(withheld))
+	for id := range withheld {
+		ids = append(ids, id)
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i][0].Before(spans[j][0]) })
-	var out []Event
-	k := 0
-	var reach time.Time // the latest end of the spans that start before the event
-	for i := range events {
-		t := events[i].Time
-		for k < len(spans) && !spans[k][0].After(t) {
-			if spans[k][1].After(reach) {
-				reach = spans[k][1]
+	sort.Slice(ids, func(i, j int) bool { return a.Events.rank[ids[i]] < a.Events.rank[ids[j]] })
+	var total int
+	for _, id := range ids {
+		var names []string
+		n := 0
+		for _, r := range a.Runs {
+			if k := withheld[id][r]; k > 0 {
+				names = append(names, r.Name)
+				n = max(n, k)
 			}
+		}
+		total += n
+		f := ds.Files[id]
+		ds.Files[id].Audit.Messages = append(ds.Files[id].Audit.Messages,
+			fmt.Sprintf("%s: %d event(s) fell inside the windows of %d run(s) found under other folders (%s) and were not given to them: a log found under %s feeds only the runs found there",
+				f.Path, n, len(names), strings.Join(names, ", "), rootOf(f)))
+	}
+	if len(ids) > 0 {
+		a.Messages = append(a.Messages, fmt.Sprintf("%d event(s) of %d log file(s) fell inside the windows of runs found under other folders and were not given to them (each log feeds only the runs found in its own folder; the sources' messages say which)", total, len(ids)))
+	}
+}
+
+// auditZones writes into the audits of the files whose naive clocks took
+// a zone the user gave (--tz, --tz-source) how their times were read:
+// correlation applies those zones, so the parse audit learns them here.
+func auditZones(ds *schema.Dataset, files []*logFile, clocks map[schema.FileID]*fileClock) {
+	for _, f := range files {
+		c := clocks[f.id]
+		if f.naive == 0 || (c.Method != "tz-flag" && c.Method != "tz-source") {
+			continue
+		}
+		zone, reason := c.Zone, "naive local time read in "+c.Evidence
+		ds.Files[f.id].Audit.Zone, ds.Files[f.id].Audit.ZoneReason = zone, reason
+	}
+}
+
+// outside returns the placed rows (in order) that no run's slice holds.
+func (t *Table) outside(bounds map[*Run][2]time.Time) []int32 {
+	spans := make([][2]int64, 0, len(bounds))
+	for _, b := range bounds {
+		spans = append(spans, [2]int64{ceilMicro(b[0]), floorMicro(b[1])})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var out []int32
+	k := 0
+	reach := int64(noTime) // the latest end of the spans that start before the event
+	for _, r := range t.order {
+		us := t.tim[r]
+		for k < len(spans) && spans[k][0] <= us {
+			reach = max(reach, spans[k][1])
 			k++
 		}
-		if k > 0 && !t.After(reach) {
+		if k > 0 && us <= reach {
 			continue // inside a span: lo <= t <= hi, as window() slices
 		}
-		out = append(out, events[i])
+		out = append(out, r)
 	}
 	return out
 }
@@ -192,37 +219,64 @@ func (a *Analysis) Run(name string) *Run {
 	return nil
 }
 
-// window returns the events with lo <= Time <= hi; events is sorted by time.
-func window(events []Event, lo, hi time.Time) []Event {
-	i := sort.Search(len(events), func(i int) bool { return !events[i].Time.Before(lo) })
-	j := sort.Search(len(events), func(i int) bool { return events[i].Time.After(hi) })
+// window returns the placed rows with lo <= time <= hi, in order: a
+// binary search on the ordered time column.
+func (t *Table) window(lo, hi time.Time) []int32 {
+	l, h := ceilMicro(lo), floorMicro(hi)
+	i := sort.Search(len(t.order), func(i int) bool { return t.tim[t.order[i]] >= l })
+	j := sort.Search(len(t.order), func(i int) bool { return t.tim[t.order[i]] > h })
 	if j < i {
 		j = i
 	}
-	return events[i:j]
+	return t.order[i:j:j]
+}
+
+// ceilMicro and floorMicro round an instant to whole µs, up and down.
+func ceilMicro(t time.Time) int64 {
+	us := t.UnixMicro()
+	if time.UnixMicro(us).Before(t) {
+		us++
+	}
+	return us
+}
+
+func floorMicro(t time.Time) int64 {
+	us := t.UnixMicro()
+	if time.UnixMicro(us).After(t) {
+		us--
+	}
+	return us
 }
 
 // fillRun slices the events into the run and derives everything from them.
-func fillRun(r *Run, events []Event, clocks map[string]*fileClock, b [2]time.Time, opt Options, msgs *[]string) {
+func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Time, opt Options, withheld map[schema.FileID]map[*Run]int, msgs *[]string) {
 	if r.Start.IsZero() {
 		*msgs = append(*msgs, fmt.Sprintf("run %s: no time window (no history epochs, no HTML start/end); logs cannot be matched to it", r.Name))
 		return
 	}
-	in := window(events, b[0], b[1])
-	// Runs share the sorted event array (read-only); the capped slice
-	// keeps an append on one run from writing into the next.
-	r.Events = in[:len(in):len(in)]
-	logs := map[string]bool{}
-	for _, e := range r.Events {
-		logs[e.File] = true
+	// Runs share the order (read-only); the capped slice keeps an append
+	// on one run from writing into the next.
+	other := map[schema.FileID]int{}
+	r.Events = Events{t: t, rows: t.slice(t.window(b[0], b[1]), r, other)}
+	for id, n := range other {
+		if withheld[id] == nil {
+			withheld[id] = map[*Run]int{}
+		}
+		withheld[id][r] = n
 	}
-	for f := range logs {
-		r.Logs = append(r.Logs, f)
+	logs := map[schema.FileID]bool{}
+	for _, row := range r.Events.rows {
+		logs[t.batches[t.bat[row]].file] = true
 	}
-	sort.Strings(r.Logs)
+	ids := make([]schema.FileID, 0, len(logs))
+	for id := range logs {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return t.rank[ids[i]] < t.rank[ids[j]] })
 	var cl []Clock
-	for _, f := range r.Logs {
-		cl = append(cl, clocks[f].Clock)
+	for _, id := range ids {
+		r.Logs = append(r.Logs, t.files[id].Path)
+		cl = append(cl, clocks[id].Clock)
 	}
 	cl = append(cl, unplacedClocks(clocks, r, opt.Margin)...)
 	r.Clock = append(cl, r.Clock...) // the stamp entry, when any, was set by buildRuns
@@ -248,22 +302,34 @@ func sliceBounds(runs []*Run, margin time.Duration) map[*Run][2]time.Time {
 			timed = append(timed, r)
 		}
 	}
-	// runs are sorted by start already.
+	// runs are sorted by start already. The neighbours are the previous
+	// and next runs of the same folder tree (runs of another folder share
+	// no log with this one).
 	for i, r := range timed {
 		lo, hi := r.Start.Add(-margin), r.End.Add(margin)
-		if i > 0 {
-			if p := timed[i-1]; p.End.Before(r.Start) {
+		for j := i - 1; j >= 0; j-- {
+			p := timed[j]
+			if !sameTree(p, r) {
+				continue
+			}
+			if p.End.Before(r.Start) {
 				if mid := p.End.Add(r.Start.Sub(p.End) / 2); mid.After(lo) {
 					lo = mid
 				}
 			}
+			break
 		}
-		if i+1 < len(timed) {
-			if n := timed[i+1]; r.End.Before(n.Start) {
+		for j := i + 1; j < len(timed); j++ {
+			n := timed[j]
+			if !sameTree(n, r) {
+				continue
+			}
+			if r.End.Before(n.Start) {
 				if mid := r.End.Add(n.Start.Sub(r.End) / 2); mid.Before(hi) {
 					hi = mid
 				}
 			}
+			break
 		}
 		out[r] = [2]time.Time{lo, hi}
 	}

@@ -3,10 +3,12 @@ package correlate
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -21,7 +23,7 @@ const synthRun = "hasil_test_x_20260111_114225"
 // Django process on UTC+8 (naive), PgBouncer printing WIB, the locustfile's
 // log on UTC+8, a day-long runserver log, an orphan and a file of unknown
 // clock. fails lists the seconds (from the start) that had a login 500.
-func synthDataset(t *testing.T, loc int64) (*parsers.Dataset, []int) {
+func synthDataset(t *testing.T, loc int64) (*schema.Dataset, []int) {
 	t.Helper()
 	start := at("2026-01-11T03:42:27Z")
 	rng := rand.New(rand.NewPCG(11, 12))
@@ -81,14 +83,7 @@ func synthDataset(t *testing.T, loc int64) (*parsers.Dataset, []int) {
 		return ev
 	}
 	sortByTime := func(ev []parsers.Event) []parsers.Event {
-		s := make([]Event, len(ev))
-		for i := range ev {
-			s[i].Event = ev[i]
-		}
-		sortEvents(s)
-		for i := range s {
-			ev[i] = s[i].Event
-		}
+		sort.SliceStable(ev, func(i, j int) bool { return ev[i].Time.Before(ev[j].Time) })
 		return ev
 	}
 	orphan := []parsers.Event{{Time: at("2026-01-09T10:00:00Z"), Zone: "UTC", Source: "pgbouncer", Kind: parsers.KindLog, Message: "process up"}}
@@ -103,7 +98,7 @@ func synthDataset(t *testing.T, loc int64) (*parsers.Dataset, []int) {
 		{Audit: parsers.Audit{Path: "old/pgbouncer.log", Format: "pgbouncer"}, Events: number("old/pgbouncer.log", orphan)},
 		{Audit: parsers.Audit{Path: "mystery.log", Format: "custom"}, Events: number("mystery.log", mystery)},
 	}
-	return parsers.Assemble(res), fails
+	return DatasetOf(res), fails
 }
 
 func clockOf(a *Analysis, file string) Clock {
@@ -172,8 +167,8 @@ func TestAnalyzeSynthetic(t *testing.T) {
 	}
 	// Slicing: the day-long log contributes only the window ± margin.
 	lo, hi := r.Start.Add(-DefaultMargin), r.End.Add(DefaultMargin)
-	for _, e := range r.Events {
-		if e.Time.Before(lo) || e.Time.After(hi) || !e.Resolved {
+	for _, e := range r.Events.All() {
+		if e.Time().Before(lo) || e.Time().After(hi) || !e.Resolved() {
 			t.Fatalf("event outside window: %+v", e)
 		}
 	}
@@ -274,19 +269,21 @@ func TestZoneAppliedAtEventTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &logFile{name: "dst.log", source: "django", events: []Event{
-		{Event: parsers.Event{Time: at("2026-01-15T12:00:00Z"), Naive: true, File: "dst.log", Line: 1}},
-		{Event: parsers.Event{Time: at("2026-07-15T12:00:00Z"), Naive: true, File: "dst.log", Line: 2}},
-	}, naive: 2, timed: 2}
-	clocks := resolveClocks([]*logFile{f}, nil, Options{TZSource: map[string]*time.Location{"dst.log": ny}}.withDefaults(), new([]string))
-	ev, unresolved := placeEvents([]*logFile{f}, clocks)
-	if len(ev) != 2 || len(unresolved) != 0 {
-		t.Fatalf("placed %d, unresolved %v", len(ev), unresolved)
+	tab := newTable(DatasetOf([]*parsers.Result{{Audit: parsers.Audit{Path: "dst.log", Format: "django"}, Events: []parsers.Event{
+		{Time: at("2026-01-15T12:00:00Z"), Naive: true, Source: "django", File: "dst.log", Line: 1},
+		{Time: at("2026-07-15T12:00:00Z"), Naive: true, Source: "django", File: "dst.log", Line: 2},
+	}}}))
+	files := groupFiles(tab)
+	clocks := resolveClocks(files, nil, Options{TZSource: map[string]*time.Location{"dst.log": ny}}.withDefaults(), new([]string))
+	unresolved := placeEvents(tab, files, clocks, nil)
+	if len(tab.order) != 2 || len(unresolved) != 0 {
+		t.Fatalf("placed %d, unresolved %v", len(tab.order), unresolved)
 	}
-	if !ev[0].Time.Equal(at("2026-01-15T17:00:00Z")) || !ev[1].Time.Equal(at("2026-07-15T16:00:00Z")) {
-		t.Errorf("DST not applied per event: %s, %s", ev[0].Time, ev[1].Time)
+	ev0, ev1 := tab.Event(tab.order[0]), tab.Event(tab.order[1])
+	if !ev0.Time().Equal(at("2026-01-15T17:00:00Z")) || !ev1.Time().Equal(at("2026-07-15T16:00:00Z")) {
+		t.Errorf("DST not applied per event: %s, %s", ev0.Time(), ev1.Time())
 	}
-	if c := clocks["dst.log"]; c.Method != "tz-source" || c.OffsetS != -5*3600 {
+	if c := clocks[files[0].id]; c.Method != "tz-source" || c.OffsetS != -5*3600 {
 		t.Errorf("clock %+v", c.Clock)
 	}
 }
@@ -345,7 +342,7 @@ func TestAnalyzeWithoutRequestLines(t *testing.T) {
 		{Time: start.Add(10*time.Second - 5*time.Millisecond), Zone: "UTC", Source: "pgbouncer", File: "pgbouncer.log", Line: 1, Kind: parsers.KindPoolerError},
 	}
 	meta := []parsers.MetaRow{{Run: "r", Key: "start_time", Value: "2026-01-11T02:59:59Z"}, {Run: "r", Key: "end_time", Value: "2026-01-11T03:01:30Z"}}
-	ds := parsers.Assemble([]*parsers.Result{{History: hist, Meta: meta}, {Events: ev}})
+	ds := DatasetOf([]*parsers.Result{{History: hist, Meta: meta}, {Events: ev}})
 	defer ds.Release()
 	a, err := Analyze(ds, Options{})
 	if err != nil {
@@ -438,7 +435,7 @@ func TestBareTracebackLinksToNextRequestLine(t *testing.T) {
 		{Time: req, Zone: "UTC", Source: "runserver", File: "err.log", Line: 5, Kind: parsers.KindRequest, Method: "GET", Path: "/dashboard/", Status: i64(500)},
 		{Time: req.Add(-3 * time.Second), Zone: "UTC", Source: "runserver", File: "err.log", Line: 6, Kind: parsers.KindRequest, Method: "GET", Path: "/", Status: i64(200)},
 	}
-	ds := parsers.Assemble([]*parsers.Result{{History: hist}, {Events: ev}})
+	ds := DatasetOf([]*parsers.Result{{History: hist}, {Events: ev}})
 	defer ds.Release()
 	a, err := Analyze(ds, Options{})
 	if err != nil {
@@ -448,9 +445,9 @@ func TestBareTracebackLinksToNextRequestLine(t *testing.T) {
 	if len(r.Chains) != 1 || r.Chains[0].Traceback == nil || r.Chains[0].Traceback.Line != 4 || r.Chains[0].ExcMessage != "query_wait_timeout" {
 		t.Fatalf("chains %+v", r.Chains)
 	}
-	for _, e := range r.Events {
-		if e.Line == 1 && (e.TimeFrom != 5 || !e.Time.Equal(req)) {
-			t.Errorf("bare record placed at %s from line %d", e.Time, e.TimeFrom)
+	for _, e := range r.Events.All() {
+		if e.Line() == 1 && (e.TimeFrom() != 5 || !e.Time().Equal(req)) {
+			t.Errorf("bare record placed at %s from line %d", e.Time(), e.TimeFrom())
 		}
 	}
 }

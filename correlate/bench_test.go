@@ -3,9 +3,11 @@ package correlate
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"testing"
 	"time"
 
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -13,7 +15,7 @@ import (
 // request lines and django.request errors on a naive UTC+7 clock, PgBouncer
 // pooler errors with their zone, and 20 runs' history. scale multiplies
 // the request rate; at 1 it makes about 200k events.
-func dayLong(scale int) (*parsers.Dataset, int) {
+func dayLong(scale int) (*schema.Dataset, int) {
 	const off = 7 * 3600
 	rng := rand.New(rand.NewPCG(42, uint64(scale)))
 	day := at("2026-01-11T00:00:00Z")
@@ -51,19 +53,14 @@ func dayLong(scale int) (*parsers.Dataset, int) {
 		rs = append(rs, parsers.Event{Time: wall(day.Add(time.Duration(s)*time.Second), off), Naive: true, Source: "runserver", Kind: parsers.KindRequest, Method: "GET", Path: "/", Status: i64(200)})
 	}
 	number := func(file string, ev []parsers.Event) []parsers.Event {
-		s := make([]Event, len(ev))
+		sort.SliceStable(ev, func(i, j int) bool { return ev[i].Time.Before(ev[j].Time) })
 		for i := range ev {
-			s[i].Event = ev[i]
-		}
-		sortEvents(s)
-		for i := range s {
-			ev[i] = s[i].Event
 			ev[i].File, ev[i].Line = file, int64(i+1)
 		}
 		return ev
 	}
 	n := len(rs) + len(dj) + len(pg)
-	return parsers.Assemble([]*parsers.Result{
+	return DatasetOf([]*parsers.Result{
 		{History: hist},
 		{Events: number("runserver.log", rs)},
 		{Events: number("django_errors.log", dj)},

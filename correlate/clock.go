@@ -1,7 +1,9 @@
 package correlate
 
 import (
+	"container/heap"
 	"fmt"
+	"iter"
 	"path"
 	"slices"
 	"sort"
@@ -9,80 +11,86 @@ import (
 	"time"
 	_ "time/tzdata" // zone names resolve the same on every machine
 
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
-// logFile is one log file's events in line order.
+// logFile is one log file's rows of the events table.
 type logFile struct {
+	t       *Table
+	id      schema.FileID
 	name    string
-	source  string // the most common event source (format)
-	events  []Event
-	naive   int // timed events with a naive wall clock
+	source  schema.SourceKind // the most common event source (format)
+	lo, hi  int32             // its rows, in line order
+	naive   int               // timed events with a naive wall clock
 	timed   int
 	untimed int // events that borrowed no time at all
 }
 
-// groupFiles splits the events table by file. An event without a time (a
-// bare traceback under a line with none) borrows the time of the next timed
-// line of its file (the request line written when the response finished),
-// else of the previous one; TimeFrom says which line lent it.
-func groupFiles(events []parsers.Event) []*logFile {
-	count := map[string]int{}
-	for i := range events {
-		count[events[i].File]++
+// rows yields the file's events in line order.
+func (f *logFile) rows() iter.Seq[Event] {
+	return func(yield func(Event) bool) {
+		for r := f.lo; r < f.hi; r++ {
+			if !yield(f.t.Event(r)) {
+				return
+			}
+		}
 	}
-	by := make(map[string]*logFile, len(count))
-	for name, n := range count {
-		by[name] = &logFile{name: name, events: make([]Event, 0, n)}
-	}
-	for i := range events {
-		f := by[events[i].File]
-		f.events = append(f.events, Event{Event: events[i]})
-	}
-	files := make([]*logFile, 0, len(by))
-	for _, f := range by {
-		files = append(files, f)
+}
+
+// groupFiles lists the files that have events, sorted by path. An event
+// without a time (a bare traceback under a line with none) borrows the
+// time of the next timed line of its file (the request line written when
+// the response finished), else of the previous one (Table.lender says
+// which line lent it).
+func groupFiles(t *Table) []*logFile {
+	var files []*logFile
+	for id := range t.files {
+		lo, hi := t.fileRows(schema.FileID(id))
+		if hi > lo {
+			files = append(files, &logFile{t: t, id: schema.FileID(id), name: t.files[id].Path, lo: lo, hi: hi})
+		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 	for _, f := range files {
-		byLine := func(i, j int) bool { return f.events[i].Line < f.events[j].Line }
-		if !sort.SliceIsSorted(f.events, byLine) { // the table is in line order already
-			sort.SliceStable(f.events, byLine)
-		}
-		src := map[string]int{}
-		next := -1
-		for i := len(f.events) - 1; i >= 0; i-- {
-			e := &f.events[i]
-			src[e.Source]++
-			if !e.Time.IsZero() {
-				next = i
+		var src [256]int
+		next := int32(-1)
+		for r := f.hi - 1; r >= f.lo; r-- {
+			e := t.Event(r)
+			src[e.Source()]++
+			if t.tim[r] != noTime {
+				next = r
 				continue
 			}
 			if next >= 0 {
-				n := f.events[next]
-				e.Time, e.Naive, e.Zone, e.TimeFrom = n.Time, n.Naive, n.Zone, n.Line
+				t.lend(r, next)
 			}
 		}
-		prev := -1
-		for i := range f.events {
-			e := &f.events[i]
-			if e.Time.IsZero() && prev >= 0 {
-				p := f.events[prev]
-				e.Time, e.Naive, e.Zone, e.TimeFrom = p.Time, p.Naive, p.Zone, p.Line
+		prev := int32(-1)
+		for r := f.lo; r < f.hi; r++ {
+			if t.tim[r] == noTime && prev >= 0 {
+				t.lend(r, prev)
 			}
-			if e.Time.IsZero() {
+			if t.tim[r] == noTime {
 				f.untimed++
 				continue
 			}
-			if e.TimeFrom == 0 {
-				prev = i
+			e := t.Event(r)
+			if !e.Borrowed() {
+				prev = r
 			}
 			f.timed++
-			if e.Naive {
+			if e.Naive() {
 				f.naive++
 			}
 		}
-		f.source = mostCommon(src)
+		best := -1
+		for k, n := range src {
+			if n > 0 && (best < 0 || n > src[best] || (n == src[best] && schema.SourceKind(k).String() < schema.SourceKind(best).String())) {
+				best = k
+			}
+		}
+		f.source = schema.SourceKind(best)
 	}
 	return files
 }
@@ -118,27 +126,37 @@ func (c *fileClock) utc(t time.Time) (time.Time, bool) {
 	return t, false
 }
 
-// process names the process that writes a source's files: files of one
-// process share a clock.
-func process(source string) string {
-	switch source {
-	case "django", "auth_debug", "runserver":
-		return "django"
-	case "locust_auth", "locust_console":
-		return "locust"
+// utcMicro is utc over µs since the epoch.
+func (c *fileClock) utcMicro(us int64) (int64, bool) {
+	switch {
+	case c.fixed:
+		return us - c.OffsetS*1e6, true
+	case c.loc != nil:
+		t, _ := c.utc(time.UnixMicro(us).UTC())
+		return t.UnixMicro(), true
 	}
-	return source
+	return us, false
+}
+
+// process names the process that writes a source's files: files of one
+// process share a clock. Files of the same format that is no process's
+// (a CSV read as events) share one too.
+func process(source schema.SourceKind) string {
+	if p := source.Process(); p != schema.ProcessNone {
+		return p.String()
+	}
+	return source.String()
 }
 
 // resolveClocks decides every file's clock: explicit zones, --tz-source,
 // --tz, then inference (cross-correlation, siblings of the same process,
 // the load host's name stamp), and says "unknown" when nothing holds.
-func resolveClocks(files []*logFile, runs []*Run, opt Options, msgs *[]string) map[string]*fileClock {
-	out := map[string]*fileClock{}
+func resolveClocks(files []*logFile, runs []*Run, opt Options, msgs *[]string) map[schema.FileID]*fileClock {
+	out := map[schema.FileID]*fileClock{}
 	var toInfer []*logFile
 	for _, f := range files {
 		c := &fileClock{Clock: Clock{File: f.name}}
-		out[f.name] = c
+		out[f.id] = c
 		switch {
 		case f.timed == 0:
 			c.Zone, c.Method, c.Evidence = "unknown", "unknown", "no timestamps in the file"
@@ -162,7 +180,7 @@ func resolveClocks(files []*logFile, runs []*Run, opt Options, msgs *[]string) m
 		inferClocks(toInfer, files, out, runs, opt, msgs)
 	}
 	for _, f := range files {
-		leftOut(f, out[f.name])
+		leftOut(f, out[f.id])
 	}
 	return out
 }
@@ -174,13 +192,13 @@ func leftOut(f *logFile, c *fileClock) {
 	if c.loc == nil && !c.fixed { // placeEvents cannot convert its naive times
 		c.LeftOut += int64(f.naive)
 	}
-	for i := range f.events {
-		if e := &f.events[i]; e.Naive && !e.Time.IsZero() {
-			if c.wallLo.IsZero() || e.Time.Before(c.wallLo) {
-				c.wallLo = e.Time
+	for e := range f.rows() {
+		if e.Naive() && f.t.tim[e.row] != noTime {
+			if t := e.Time(); c.wallLo.IsZero() || t.Before(c.wallLo) {
+				c.wallLo = t
 			}
-			if e.Time.After(c.wallHi) {
-				c.wallHi = e.Time
+			if t := e.Time(); t.After(c.wallHi) {
+				c.wallHi = t
 			}
 		}
 	}
@@ -194,7 +212,7 @@ func leftOut(f *logFile, c *fileClock) {
 // offset from −12 h to +14 h, reach r's window (a file with no times could
 // belong to any run). A run shows them so that no output is silent about
 // evidence it may lack.
-func unplacedClocks(clocks map[string]*fileClock, r *Run, margin time.Duration) []Clock {
+func unplacedClocks(clocks map[schema.FileID]*fileClock, r *Run, margin time.Duration) []Clock {
 	var out []Clock
 	lo, hi := r.Start.Add(-margin), r.End.Add(margin)
 	for _, c := range clocks {
@@ -215,16 +233,16 @@ func unplacedClocks(clocks map[string]*fileClock, r *Run, margin time.Duration) 
 }
 
 func firstNaive(f *logFile) time.Time {
-	for _, e := range f.events {
-		if e.Naive && !e.Time.IsZero() {
-			return e.Time
+	for e := range f.rows() {
+		if e.Naive() && f.t.tim[e.row] != noTime {
+			return e.Time()
 		}
 	}
 	return time.Time{}
 }
 
 func tzSourceFor(f *logFile, opt Options) (*time.Location, string) {
-	for _, k := range []string{f.name, path.Base(f.name), f.source} {
+	for _, k := range []string{f.name, path.Base(f.name), f.source.String()} {
 		if loc := opt.TZSource[k]; loc != nil && k != "" {
 			return loc, k
 		}
@@ -237,11 +255,11 @@ func tzSourceFor(f *logFile, opt Options) (*time.Location, string) {
 func explicitClock(c *fileClock, f *logFile, opt Options) {
 	zones := map[string]int{}
 	var at time.Time
-	for _, e := range f.events {
-		if !e.Time.IsZero() {
-			zones[e.Zone]++
+	for e := range f.rows() {
+		if f.t.tim[e.row] != noTime {
+			zones[e.Zone()]++
 			if at.IsZero() {
-				at = e.Time
+				at = e.Time()
 			}
 		}
 	}
@@ -300,82 +318,110 @@ func zoneOffsetAt(loc *time.Location, t time.Time) int64 {
 	return int64(off)
 }
 
-// placeEvents applies the clocks and returns the resolved events sorted by
-// time, file, line, and per file how many could not be placed. Each file's
-// events are nearly always in time order already, so the files are sorted
-// on their own (cheaply when ordered) and merged: linear in the events.
-func placeEvents(files []*logFile, clocks map[string]*fileClock) ([]Event, map[string]int) {
-	return placeEventsKeeping(files, clocks, nil)
-}
-
-// placeEventsKeeping is placeEvents that also appends the events it
-// cannot place to *unplaced (when not nil), in file then line order, with
-// Resolved false and their naive time (zero when they had none).
-func placeEventsKeeping(files []*logFile, clocks map[string]*fileClock, unplaced *[]Event) ([]Event, map[string]int) {
-	unresolved := map[string]int{}
-	var parts [][]Event
+// placeEvents applies the clocks to the time column (into UTC, in place)
+// and orders the placed rows by time, file path, line; it returns per file
+// how many rows could not be placed. Each file's rows are nearly always in
+// time order already, so the files are sorted on their own (cheaply when
+// ordered) and merged: the order moves 4-byte row numbers, never events.
+// The rows it cannot place are appended to *unplaced (when not nil), in
+// file then line order.
+func placeEvents(t *Table, files []*logFile, clocks map[schema.FileID]*fileClock, unplaced *[]int32) map[schema.FileID]int {
+	unresolved := map[schema.FileID]int{}
+	var parts [][]int32
 	total := 0
 	for _, f := range files {
-		c := clocks[f.name]
-		// In place: the file's events are not needed naive afterwards.
-		part := f.events[:0]
-		for i := range f.events {
-			e := &f.events[i]
-			if e.Time.IsZero() {
-				unresolved[f.name]++
+		c := clocks[f.id]
+		part := make([]int32, 0, f.hi-f.lo)
+		for r := f.lo; r < f.hi; r++ {
+			us := t.tim[r]
+			if us == noTime {
+				unresolved[f.id]++
 				if unplaced != nil {
-					*unplaced = append(*unplaced, *e)
+					*unplaced = append(*unplaced, r)
 				}
 				continue
 			}
-			if e.Naive {
-				t, ok := c.utc(e.Time)
+			if t.Event(r).Naive() {
+				u, ok := c.utcMicro(us)
 				if !ok {
-					unresolved[f.name]++
+					unresolved[f.id]++
 					if unplaced != nil {
-						*unplaced = append(*unplaced, *e)
+						*unplaced = append(*unplaced, r)
 					}
 					continue
 				}
-				e.Time = t
+				t.tim[r] = u
 			}
-			e.Resolved = true
-			part = append(part, *e)
+			t.placed[r] = true
+			part = append(part, r)
 		}
-		f.events = nil
-		if !sort.SliceIsSorted(part, func(i, j int) bool { return eventLess(&part[i], &part[j]) }) {
-			sortEvents(part)
+		if !slices.IsSortedFunc(part, t.cmp) {
+			slices.SortStableFunc(part, t.cmp)
 		}
 		parts = append(parts, part)
 		total += len(part)
 	}
-	// files are sorted by name, so among equal times the earlier part wins.
-	out := make([]Event, 0, total)
-	heads := make([]int, len(parts))
-	for len(out) < total {
-		best := -1
-		for p, part := range parts {
-			if heads[p] < len(part) && (best < 0 || part[heads[p]].Time.Before(parts[best][heads[best]].Time)) {
-				best = p
-			}
-		}
-		out = append(out, parts[best][heads[best]])
-		heads[best]++
-	}
-	return out, unresolved
+	t.order = mergeParts(t, parts, total)
+	return unresolved
 }
 
-// sortEvents sorts by time, file, line. It orders indices and moves each
-// (large) event once.
-func sortEvents(ev []Event) {
-	idx := make([]int32, len(ev))
-	for i := range idx {
-		idx[i] = int32(i)
+// cmp is less as a three-way comparison.
+func (t *Table) cmp(a, b int32) int {
+	switch {
+	case t.less(a, b):
+		return -1
+	case t.less(b, a):
+		return 1
 	}
-	sort.SliceStable(idx, func(i, j int) bool { return eventLess(&ev[idx[i]], &ev[idx[j]]) })
-	tmp := make([]Event, len(ev))
-	for i, k := range idx {
-		tmp[i] = ev[k]
+	return 0
+}
+
+// mergeParts merges the files' sorted row lists (given in path order) into
+// one, by time; among equal times the earlier part wins.
+func mergeParts(t *Table, parts [][]int32, total int) []int32 {
+	out := make([]int32, 0, total)
+	h := make(partHeap, 0, len(parts))
+	for p, part := range parts {
+		if len(part) > 0 {
+			h = append(h, partHead{t.tim[part[0]], p, 0})
+		}
 	}
-	copy(ev, tmp)
+	heap.Init(&h)
+	for len(h) > 0 {
+		top := &h[0]
+		part := parts[top.part]
+		out = append(out, part[top.next])
+		top.next++
+		if top.next < len(part) {
+			top.us = t.tim[part[top.next]]
+			heap.Fix(&h, 0)
+		} else {
+			heap.Pop(&h)
+		}
+	}
+	return out
+}
+
+type partHead struct {
+	us   int64
+	part int
+	next int
+}
+
+type partHeap []partHead
+
+func (h partHeap) Len() int { return len(h) }
+func (h partHeap) Less(i, j int) bool {
+	if h[i].us != h[j].us {
+		return h[i].us < h[j].us
+	}
+	return h[i].part < h[j].part
+}
+func (h partHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *partHeap) Push(x any)   { *h = append(*h, x.(partHead)) }
+func (h *partHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -57,7 +58,7 @@ func TestUnplacedClocks(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.clock
-			got := unplacedClocks(map[string]*fileClock{c.File: &c}, run, DefaultMargin)
+			got := unplacedClocks(map[schema.FileID]*fileClock{0: &c}, run, DefaultMargin)
 			if (len(got) == 1) != tc.listed {
 				t.Errorf("listed %v, want %v", got, tc.listed)
 			}
@@ -75,18 +76,23 @@ func TestLeftOutMatchesPlacement(t *testing.T) {
 		{File: "notime.log", Line: 2, Source: "custom", Kind: parsers.KindLog},
 		{File: "zoned.log", Line: 1, Time: at("2026-01-11T03:00:00Z"), Zone: "UTC", Source: "pgbouncer", Kind: parsers.KindLog},
 	}
-	files := groupFiles(ev)
+	tab := tableOf(ev)
+	files := groupFiles(tab)
 	clocks := resolveClocks(files, nil, Options{}.withDefaults(), new([]string))
 	want := map[string]int64{"naive.log": 3, "notime.log": 2, "zoned.log": 0}
+	id := map[string]schema.FileID{}
+	for _, f := range files {
+		id[f.name] = f.id
+	}
 	for name, n := range want {
-		if got := clocks[name].LeftOut; got != n {
-			t.Errorf("%s: LeftOut %d, want %d (%s)", name, got, n, clocks[name].Evidence)
+		if got := clocks[id[name]].LeftOut; got != n {
+			t.Errorf("%s: LeftOut %d, want %d (%s)", name, got, n, clocks[id[name]].Evidence)
 		}
 	}
-	_, unresolved := placeEvents(files, clocks)
+	unresolved := placeEvents(tab, files, clocks, nil)
 	for name, n := range want {
-		if int64(unresolved[name]) != n {
-			t.Errorf("%s: placement left out %d, decision says %d", name, unresolved[name], n)
+		if int64(unresolved[id[name]]) != n {
+			t.Errorf("%s: placement left out %d, decision says %d", name, unresolved[id[name]], n)
 		}
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // maskText replaces every word holding a digit (numbers, ids, hex
@@ -90,9 +90,12 @@ func (p phaser) phase(t time.Time) string {
 
 // messageKinds are left out of message clustering: routine traffic the
 // timeline counts already.
-var messageKinds = map[string]bool{
-	parsers.KindRequest: true, parsers.KindStats: true,
-	parsers.KindAuthRequest: true, parsers.KindAuthResponse: true,
+func messageKind(k schema.EventKind) bool {
+	switch k {
+	case schema.KindRequest, schema.KindStats, schema.KindAuthRequest, schema.KindAuthResponse:
+		return false
+	}
+	return true
 }
 
 type clusterAcc struct {
@@ -101,20 +104,20 @@ type clusterAcc struct {
 	sources map[string]bool
 }
 
-func (a *clusterAcc) add(e *Event, ph string) {
+func (a *clusterAcc) add(e Event, t time.Time, ph string) {
 	c := &a.c
 	c.Count++
-	if c.First.IsZero() || e.Time.Before(c.First) {
-		c.First = e.Time
+	if c.First.IsZero() || t.Before(c.First) {
+		c.First = t
 	}
-	if e.Time.After(c.Last) {
-		c.Last = e.Time
+	if t.After(c.Last) {
+		c.Last = t
 	}
 	c.PerPhase[ph]++
-	if p := reqPath(e.Path); p != "" {
+	if p := reqPath(e.Path()); p != "" {
 		a.eps[maskText(p)] = true
 	}
-	a.sources[e.Source] = true
+	a.sources[e.Source().String()] = true
 	if len(c.Examples) < 3 {
 		c.Examples = append(c.Examples, *refOf(e))
 	}
@@ -147,39 +150,40 @@ func buildClusters(r *Run) []Cluster {
 	var excKeys []string
 	d := NewDrain()
 	msg := map[int]*clusterAcc{}
-	for i := range r.Events {
-		e := &r.Events[i]
-		if e.ExcType == "" && (messageKinds[e.Kind] || strings.TrimSpace(e.Message) == "") {
+	for _, e := range r.Events.All() {
+		excType := e.ExcType()
+		if excType == "" && (!messageKind(e.Kind()) || strings.TrimSpace(e.Message()) == "") {
 			continue
 		}
 		if dd.dup(e) {
 			continue
 		}
-		if e.ExcType != "" {
+		t := e.Time()
+		if excType != "" {
 			// The parser picked the innermost in-app frame already
 			// (parsers.pyPickFrame), chained tracebacks and Windows paths
 			// included.
-			frame := e.ExcFrame
-			masked := maskText(firstLine(e.ExcMessage))
-			key := e.ExcType + "|" + frame + "|" + masked
+			frame := e.ExcFrame()
+			masked := maskText(firstLine(e.ExcMessage()))
+			key := excType + "|" + frame + "|" + masked
 			a := exc[key]
 			if a == nil {
 				a = newAcc()
-				a.c.Kind, a.c.Key, a.c.ExcType, a.c.Frame, a.c.Template = "exception", key, e.ExcType, frame, masked
+				a.c.Kind, a.c.Key, a.c.ExcType, a.c.Frame, a.c.Template = "exception", key, excType, frame, masked
 				exc[key] = a
 				excKeys = append(excKeys, key)
 			}
-			a.add(e, ph.phase(e.Time))
+			a.add(e, t, ph.phase(t))
 			continue
 		}
-		c := d.Add(maskText(e.Message))
+		c := d.Add(maskText(e.Message()))
 		a := msg[c.ID]
 		if a == nil {
 			a = newAcc()
 			a.c.Kind = "message"
 			msg[c.ID] = a
 		}
-		a.add(e, ph.phase(e.Time))
+		a.add(e, t, ph.phase(t))
 	}
 	var out []Cluster
 	for _, k := range excKeys {

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/logcorr/logcorr/parsers"
 )
 
 // The real artifact sets live outside the repository (see the project
@@ -26,12 +24,14 @@ func corpusDir(t *testing.T, sub string) string {
 	return dir
 }
 
+// Pipeline is pipeline.Analyze: discover, parse and correlate the paths
+// with the CLI's defaults. pipeline_ext_test.go (package correlate_test)
+// sets it, since this package's own tests cannot import pipeline.
+var Pipeline func(opt Options, paths ...string) (*Analysis, error)
+
 func analyzeDir(t testing.TB, dir string, opt Options) *Analysis {
 	t.Helper()
-	targets, _ := parsers.Discover([]string{dir}, parsers.Options{})
-	ds := parsers.ParseAll(targets, parsers.Options{})
-	defer ds.Release()
-	a, err := Analyze(ds, opt)
+	a, err := Pipeline(opt, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,15 +298,15 @@ func TestManyRunsSliceByRun(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for _, r := range a.Runs {
-		for _, e := range r.Events {
-			k := e.File + ":" + strconv.FormatInt(e.Line, 10)
+		for _, e := range r.Events.All() {
+			k := e.File() + ":" + strconv.FormatInt(e.Line(), 10)
 			if other, dup := seen[k]; dup {
 				t.Fatalf("%s is in %s and %s", k, other, r.Name)
 			}
 			seen[k] = r.Name
 		}
 		ls := r.LinkStats
-		t.Logf("%s: %d events, %d 5xx, %d pooler errors", r.Name, len(r.Events), ls.ServerErrors, ls.PoolerErrorTotal)
+		t.Logf("%s: %d events, %d 5xx, %d pooler errors", r.Name, r.Events.Len(), ls.ServerErrors, ls.PoolerErrorTotal)
 		clean := r.Name != "hasil_test_run3"
 		if clean != (ls.ServerErrors == 0 && ls.PoolerErrorTotal == 0) {
 			t.Errorf("%s: %d 5xx, %d pooler errors", r.Name, ls.ServerErrors, ls.PoolerErrorTotal)

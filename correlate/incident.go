@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // Incident detection: per bucket, each source's error count (Locust
@@ -52,14 +52,13 @@ func findIncidents(r *Run) []Incident {
 	for i := 1; i < len(r.History); i++ {
 		add("locust", r.History[i].Time.Add(endOfSecond), float64(r.History[i].TotalFailures-r.History[i-1].TotalFailures))
 	}
-	for j := range r.Events {
-		e := &r.Events[j]
-		if isError(&e.Event) {
-			t := e.Time
-			if e.Kind == parsers.KindRequest && t.Nanosecond() == 0 {
+	for _, e := range r.Events.All() {
+		if e.IsError() {
+			t := e.Time()
+			if e.Kind() == schema.KindRequest && t.Nanosecond() == 0 {
 				t = t.Add(endOfSecond)
 			}
-			add(e.Source, t, 1)
+			add(e.Source().String(), t, 1)
 		}
 	}
 	total := make([]float64, n)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // Event series used to infer clocks. "traffic" counts requests as each
@@ -20,23 +20,27 @@ const (
 	seriesLifecycle = "lifecycle"
 )
 
-func isTraffic(e *parsers.Event) bool {
-	switch e.Kind {
-	case parsers.KindRequest, parsers.KindAuthRequest, parsers.KindLoginAttempt:
+// isTraffic: a request as one side sees it.
+func isTraffic(k schema.EventKind) bool {
+	switch k {
+	case schema.KindRequest, schema.KindAuthRequest, schema.KindLoginAttempt:
 		return true
 	}
 	return false
 }
 
-func isError(e *parsers.Event) bool {
-	switch e.Kind {
-	case parsers.KindServerError, parsers.KindUnhandled, parsers.KindAuthFailure,
-		parsers.KindLoginFailure, parsers.KindPoolerError:
+// IsError reports whether an event is a failure as its source sees it: a
+// server error or traceback, an auth or login failure, a pooler error, a
+// 5xx request line. Incidents, clock inference and the timeline count the
+// same events through it.
+func (e Event) IsError() bool {
+	switch e.Kind() {
+	case schema.KindServerError, schema.KindUnhandled, schema.KindAuthFailure,
+		schema.KindLoginFailure, schema.KindPoolerError, schema.KindTraceback:
 		return true
-	case parsers.KindTraceback:
-		return true
-	case parsers.KindRequest:
-		return e.Status != nil && *e.Status >= 500
+	case schema.KindRequest:
+		s, ok := e.Status()
+		return ok && s >= 500
 	}
 	return false
 }
@@ -113,23 +117,23 @@ func locustReferences(runs []*Run) []reference {
 // already settled (explicit zone or given), on UTC.
 func fileReferences(f *logFile, c *fileClock) []reference {
 	var traffic, errs []int64
-	for i := range f.events {
-		e := &f.events[i]
-		if e.Time.IsZero() {
+	for e := range f.rows() {
+		us := f.t.tim[e.row]
+		if us == noTime {
 			continue
 		}
-		t := e.Time
-		if e.Naive {
+		if e.Naive() {
 			var ok bool
-			if t, ok = c.utc(t); !ok {
+			if us, ok = c.utcMicro(us); !ok {
 				continue
 			}
 		}
-		if isTraffic(&e.Event) {
-			traffic = append(traffic, t.Unix())
+		sec := floorDiv(us, 1e6)
+		if isTraffic(e.Kind()) {
+			traffic = append(traffic, sec)
 		}
-		if isError(&e.Event) {
-			errs = append(errs, t.Unix())
+		if e.IsError() {
+			errs = append(errs, sec)
 		}
 	}
 	var out []reference
@@ -150,17 +154,17 @@ type naiveColumns struct{ all, traffic, errors []int64 }
 
 func naiveTimes(f *logFile) naiveColumns {
 	var c naiveColumns
-	for i := range f.events {
-		e := &f.events[i]
-		if e.Time.IsZero() || !e.Naive || e.TimeFrom != 0 {
+	for e := range f.rows() {
+		us := f.t.tim[e.row]
+		if us == noTime || e.Borrowed() || !e.Naive() {
 			continue
 		}
-		sec := e.Time.Unix()
+		sec := floorDiv(us, 1e6)
 		c.all = append(c.all, sec)
-		if isTraffic(&e.Event) {
+		if isTraffic(e.Kind()) {
 			c.traffic = append(c.traffic, sec)
 		}
-		if isError(&e.Event) {
+		if e.IsError() {
 			c.errors = append(c.errors, sec)
 		}
 	}
@@ -188,16 +192,16 @@ func targetSeries(c naiveColumns) map[string]Series {
 }
 
 // inferClocks estimates the offsets of the files with naive times.
-func inferClocks(toInfer, files []*logFile, clocks map[string]*fileClock, runs []*Run, opt Options, msgs *[]string) {
+func inferClocks(toInfer, files []*logFile, clocks map[schema.FileID]*fileClock, runs []*Run, opt Options, msgs *[]string) {
 	refs := locustReferences(runs)
 	for _, f := range files {
-		c := clocks[f.name]
+		c := clocks[f.id]
 		if c.Method == "explicit" || c.Method == "tz-flag" || c.Method == "tz-source" {
 			refs = append(refs, fileReferences(f, c)...)
 		}
 	}
 	for _, f := range toInfer {
-		c := clocks[f.name]
+		c := clocks[f.id]
 		cols := naiveTimes(f)
 		tgt := targetSeries(cols)
 		var best OffsetEstimate
@@ -246,13 +250,13 @@ func inferClocks(toInfer, files []*logFile, clocks map[string]*fileClock, runs [
 		byProc[process(f.source)] = append(byProc[process(f.source)], f)
 	}
 	for _, f := range toInfer {
-		c := clocks[f.name]
+		c := clocks[f.id]
 		if c.Method != "unknown" {
 			continue
 		}
 		var donor *fileClock
 		for _, g := range byProc[process(f.source)] {
-			d := clocks[g.name]
+			d := clocks[g.id]
 			if g == f || d.Method != "cross-correlation" {
 				continue
 			}
@@ -280,7 +284,7 @@ func inferClocks(toInfer, files []*logFile, clocks map[string]*fileClock, runs [
 	for _, p := range procs {
 		var seen []*fileClock
 		for _, f := range byProc[p] {
-			c := clocks[f.name]
+			c := clocks[f.id]
 			if c.Method == "unknown" || c.Method == "explicit" {
 				continue
 			}
@@ -312,9 +316,9 @@ func better(name string, d, cur *fileClock, target string) bool {
 // search on the file's sorted wall-clock times, not by a scan per run.
 func stampDonor(f *logFile, c *fileClock, runs []*Run, opt Options) {
 	var wall []int64 // Unix ns of the naive wall clocks read as UTC
-	for i := range f.events {
-		if e := &f.events[i]; e.Naive && !e.Time.IsZero() {
-			wall = append(wall, e.Time.UnixNano())
+	for e := range f.rows() {
+		if us := f.t.tim[e.row]; us != noTime && e.Naive() {
+			wall = append(wall, us*1000)
 		}
 	}
 	if !slices.IsSorted(wall) {

@@ -77,23 +77,24 @@ func BenchmarkInferClocks(b *testing.B) {
 	for _, nights := range []int{1, 60, 600} {
 		dir := nightsFolder(b, scale.Options{Nights: nights, KeepEvery: 16})
 		targets, _ := parsers.Discover([]string{dir}, parsers.Options{})
-		ds := parsers.ParseAll(targets, parsers.Options{})
-		in, err := load(ds)
+		ds := parsers.Parse(targets, parsers.Options{})
+		in, err := readLocust(ds)
 		if err != nil {
 			b.Fatal(err)
 		}
 		var msgs []string
 		runs := buildRuns(in, &msgs)
-		files := groupFiles(in.events)
-		events := len(in.events)
+		tab := newTable(ds)
+		files := groupFiles(tab)
+		events := tab.Len()
 		b.Run(fmt.Sprintf("nights=%d", nights), func(b *testing.B) {
 			opt := Options{}.withDefaults()
 			cpu0 := cpuNanos()
 			for b.Loop() {
 				clocks := resolveClocks(files, runs, opt, &msgs)
-				for name, c := range clocks {
+				for _, c := range clocks {
 					if c.OffsetS != 7*3600 || c.Method == "unknown" {
-						b.Fatalf("%s: clock %+v", name, c.Clock)
+						b.Fatalf("%s: clock %+v", c.File, c.Clock)
 					}
 				}
 			}

@@ -6,14 +6,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // candidate is an event that may join a chain, with its preference rank
 // (lower wins: the dedicated log file before a copy of the same record in
 // runserver's stderr).
 type candidate struct {
-	e    *Event
+	e    Event
+	us   int64 // e's UTC time in µs
 	rank int
 	used bool
 	// twins are copies of the same record in other files (one logger,
@@ -25,31 +26,32 @@ type pool []*candidate
 
 // pick takes the unused candidate in [lo, hi] that passes ok and has the
 // lowest (rank, cost); ties go to the earlier time, then file, then line.
-func (p pool) pick(lo, hi time.Time, ok func(*Event) bool, cost func(*Event) float64) *Event {
+func (p pool) pick(lo, hi time.Time, ok func(Event) bool, cost func(Event) float64) (Event, bool) {
 	var best *candidate
 	var bestCost float64
 	// Pools are in time order (the run's events are): search, then scan.
-	start := sort.Search(len(p), func(i int) bool { return !p[i].e.Time.Before(lo) })
+	l, h := ceilMicro(lo), floorMicro(hi)
+	start := sort.Search(len(p), func(i int) bool { return p[i].us >= l })
 	for _, c := range p[start:] {
-		if c.e.Time.After(hi) {
+		if c.us > h {
 			break
 		}
 		if c.used || (ok != nil && !ok(c.e)) {
 			continue
 		}
 		k := cost(c.e)
-		if best == nil || c.rank < best.rank || (c.rank == best.rank && (k < bestCost || (k == bestCost && eventLess(c.e, best.e)))) {
+		if best == nil || c.rank < best.rank || (c.rank == best.rank && (k < bestCost || (k == bestCost && c.e.t.less(c.e.row, best.e.row)))) {
 			best, bestCost = c, k
 		}
 	}
 	if best == nil {
-		return nil
+		return Event{}, false
 	}
 	best.used = true
 	for _, t := range best.twins {
 		t.used = true
 	}
-	return best.e
+	return best.e, true
 }
 
 // pairTwins links each candidate to its copies in other files: same
@@ -71,11 +73,11 @@ func (p pool) pairTwins() {
 		}
 		// The n-th record of the key in one file pairs with the n-th in
 		// each other file.
-		nth := map[string]int{}
+		nth := map[schema.FileID]int{}
 		rows := map[int][]*candidate{}
 		for _, c := range group {
-			i := nth[c.e.File]
-			nth[c.e.File]++
+			i := nth[c.e.FileID()]
+			nth[c.e.FileID()]++
 			rows[i] = append(rows[i], c)
 		}
 		for _, row := range rows {
@@ -88,16 +90,6 @@ func (p pool) pairTwins() {
 			}
 		}
 	}
-}
-
-func eventLess(a, b *Event) bool {
-	if !a.Time.Equal(b.Time) {
-		return a.Time.Before(b.Time)
-	}
-	if a.File != b.File {
-		return a.File < b.File
-	}
-	return a.Line < b.Line
 }
 
 // reqPath reduces a request path or URL to its path without query.
@@ -116,29 +108,38 @@ func reqPath(p string) string {
 	return p
 }
 
-func refOf(e *Event) *Ref {
-	return &Ref{File: e.File, Line: e.Line, Time: e.Time, Text: eventText(e)}
+func refOf(e Event) *Ref {
+	at := e.Ref()
+	at.End = at.Line
+	return &Ref{File: e.File(), Line: e.Line(), Time: e.Time(), Text: eventText(e), At: &at}
 }
 
-func eventText(e *Event) string {
-	t := e.Text
+func eventText(e Event) string {
+	t := e.Text()
 	if t == "" {
-		t = e.Message
+		t = e.Message()
 	}
-	if t == "" && e.ExcType != "" {
-		t = e.ExcType + ": " + e.ExcMessage
+	if t == "" && e.ExcType() != "" {
+		t = e.ExcType() + ": " + e.ExcMessage()
 	}
+	return RefText(t)
+}
+
+// RefText is a line as a Ref quotes it: at most 300 bytes, then "…".
+func RefText(t string) string {
 	if len(t) > 300 {
 		t = t[:300] + "…"
 	}
 	return t
 }
 
-func status(e *Event) int64 {
-	if e.Status == nil {
-		return 0
+// Quote sets the ref's text from its line as read back from the file (At):
+// the line itself, cut as a Ref's text is. An empty line keeps the text
+// it had.
+func (r *Ref) Quote(line string) {
+	if line != "" {
+		r.Text = RefText(line)
 	}
-	return *e.Status
 }
 
 // link builds one chain per server error: the runserver 5xx request line
@@ -147,50 +148,51 @@ func status(e *Event) int64 {
 // time first.
 func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 	var st LinkStats
-	var anchors []*Event
+	var anchors []Event
 	var serverErr, bare, auth, locust, pooler pool
 	hasRequests := false
-	locustSrc := ""
-	for i := range r.Events {
-		e := &r.Events[i]
-		switch e.Kind {
-		case parsers.KindRequest:
+	locustSrc, haveLocustSrc := schema.SourceUnknown, false
+	t := r.Events.Table()
+	for _, e := range r.Events.All() {
+		cand := func(rank int) *candidate { return &candidate{e: e, us: t.tim[e.row], rank: rank} }
+		switch e.Kind() {
+		case schema.KindRequest:
 			hasRequests = true
-			if status(e) >= 500 {
+			if e.StatusOr0() >= 500 {
 				anchors = append(anchors, e)
 			}
-		case parsers.KindServerError:
+		case schema.KindServerError:
 			rank := 1
-			if e.Source == "django" {
+			if e.Source() == schema.SourceDjango {
 				rank = 0
 			}
-			serverErr = append(serverErr, &candidate{e: e, rank: rank})
-		case parsers.KindTraceback, parsers.KindUnhandled:
-			bare = append(bare, &candidate{e: e})
-		case parsers.KindAuthResponse, parsers.KindAuthFailure:
+			serverErr = append(serverErr, cand(rank))
+		case schema.KindTraceback, schema.KindUnhandled:
+			bare = append(bare, cand(0))
+		case schema.KindAuthResponse, schema.KindAuthFailure:
 			rank := 0
-			if e.Kind == parsers.KindAuthFailure {
+			if e.Kind() == schema.KindAuthFailure {
 				rank = 2
 			}
-			if e.Source != "auth_debug" {
+			if e.Source() != schema.SourceAuthDebug {
 				rank++
 			}
-			auth = append(auth, &candidate{e: e, rank: rank})
-		case parsers.KindLoginFailure:
+			auth = append(auth, cand(rank))
+		case schema.KindLoginFailure:
 			rank := 1
-			if e.Source == "locust_auth" {
-				rank, locustSrc = 0, "locust_auth"
+			if e.Source() == schema.SourceLocustAuth {
+				rank, locustSrc, haveLocustSrc = 0, schema.SourceLocustAuth, true
 			}
-			locust = append(locust, &candidate{e: e, rank: rank})
-		case parsers.KindPoolerError:
-			pooler = append(pooler, &candidate{e: e})
+			locust = append(locust, cand(rank))
+		case schema.KindPoolerError:
+			pooler = append(pooler, cand(0))
 		}
 	}
 	for _, p := range []pool{serverErr, bare, auth, locust} {
 		p.pairTwins()
 	}
-	if locustSrc == "" && len(locust) > 0 {
-		locustSrc = locust[0].e.Source
+	if !haveLocustSrc && len(locust) > 0 {
+		locustSrc = locust[0].e.Source()
 	}
 	st.PoolerErrorTotal = int64(len(pooler))
 	st.TracebacksTotal = countTracebacks(serverErr, bare)
@@ -213,77 +215,80 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 
 	var chains []Chain
 	for _, a := range anchors {
-		ch := Chain{Anchor: *refOf(a), Method: a.Method, Path: reqPath(a.Path), Status: status(a), Deltas: map[string]int64{}}
+		at := a.Time()
+		ch := Chain{Anchor: *refOf(a), Method: a.Method(), Path: reqPath(a.Path()), Status: a.StatusOr0(), Deltas: map[string]int64{}}
 		// A request line has second resolution and is written when the
 		// response is done: the events lie within that second ± tol.
-		lo, hi := a.Time.Add(-tol), a.Time.Add(time.Second+tol)
-		centre := a.Time.Add(500 * time.Millisecond)
-		var se *Event
+		lo, hi := at.Add(-tol), at.Add(time.Second+tol)
+		centre := at.Add(500 * time.Millisecond)
+		var se Event
+		var haveSE bool
 		if fromServerErr {
 			// The anchor is its own server error; serverErr is not picked
 			// from in this mode, so nothing needs marking used.
-			se, centre, hi = a, a.Time, a.Time.Add(tol)
+			se, haveSE, centre, hi = a, true, at, at.Add(tol)
 			ch.Status = 500
 		} else {
-			se = serverErr.pick(lo, hi, func(e *Event) bool { return reqPath(e.Path) == ch.Path }, near(centre))
+			se, haveSE = serverErr.pick(lo, hi, func(e Event) bool { return reqPath(e.Path()) == ch.Path }, near(centre))
 		}
-		if se != nil {
+		if haveSE {
 			ch.ServerError = refOf(se)
-			if se.Traceback != "" || se.ExcType != "" {
-				ch.Traceback = &Ref{File: se.File, Line: se.EndLine, Time: se.Time, Text: excText(se)}
-				ch.ExcType, ch.ExcMessage = se.ExcType, se.ExcMessage
+			if se.Traceback() != "" || se.ExcType() != "" {
+				ch.Traceback = &Ref{File: se.File(), Line: se.EndLine(), Time: se.Time(), Text: excText(se)}
+				ch.ExcType, ch.ExcMessage = se.ExcType(), se.ExcMessage()
 			}
 		}
 		if ch.Traceback == nil {
 			// A bare traceback or "Unhandled exception" record printed just
 			// before the request line (same file), else nearest in time.
-			tb := bare.pick(lo, hi, func(e *Event) bool { return e.File == a.File && e.Line < a.Line }, func(e *Event) float64 { return float64(a.Line - e.Line) })
-			if tb == nil {
-				tb = bare.pick(lo, hi, nil, near(centre))
+			tb, ok := bare.pick(lo, hi, func(e Event) bool { return e.FileID() == a.FileID() && e.Line() < a.Line() }, func(e Event) float64 { return float64(a.Line() - e.Line()) })
+			if !ok {
+				tb, ok = bare.pick(lo, hi, nil, near(centre))
 			}
-			if tb != nil {
-				ch.Traceback = &Ref{File: tb.File, Line: tb.EndLine, Time: tb.Time, Text: excText(tb)}
-				ch.ExcType, ch.ExcMessage = tb.ExcType, tb.ExcMessage
-				if tb.Path != "" && ch.Path == "" {
-					ch.Path = reqPath(tb.Path)
+			if ok {
+				ch.Traceback = &Ref{File: tb.File(), Line: tb.EndLine(), Time: tb.Time(), Text: excText(tb)}
+				ch.ExcType, ch.ExcMessage = tb.ExcType(), tb.ExcMessage()
+				if tb.Path() != "" && ch.Path == "" {
+					ch.Path = reqPath(tb.Path())
 				}
 			}
 		}
 		ref := centre
-		if se != nil {
-			ref = se.Time
+		if haveSE {
+			ref = se.Time()
 		}
-		if au := auth.pick(lo, hi, func(e *Event) bool {
-			return (e.Status == nil || ch.Status == 0 || status(e) == ch.Status) && (e.Path == "" || reqPath(e.Path) == ch.Path)
-		}, near(ref)); au != nil {
+		if au, ok := auth.pick(lo, hi, func(e Event) bool {
+			s, has := e.Status()
+			return (!has || ch.Status == 0 || s == ch.Status) && (e.Path() == "" || reqPath(e.Path()) == ch.Path)
+		}, near(ref)); ok {
 			ch.AuthResponse = refOf(au)
 		}
 		// The Locust side hears of the failure after the response.
-		if lf := locust.pick(lo, hi.Add(tol), func(e *Event) bool {
-			if e.Status != nil && status(e) != ch.Status {
+		if lf, ok := locust.pick(lo, hi.Add(tol), func(e Event) bool {
+			if s, has := e.Status(); has && s != ch.Status {
 				return false
 			}
 			if p := locustPath(e); p != "" {
 				return p == ch.Path
 			}
 			return strings.Contains(ch.Path, "login")
-		}, near(ref)); lf != nil {
+		}, near(ref)); ok {
 			ch.Locust = refOf(lf)
 		}
 		// PgBouncer's pooler error comes shortly before the server error:
 		// the driver raises when PgBouncer closes the client.
-		if pe := pooler.pick(ref.Add(-tol), ref.Add(200*time.Millisecond), nil, func(e *Event) float64 {
-			d := ref.Sub(e.Time).Seconds()
+		if pe, ok := pooler.pick(ref.Add(-tol), ref.Add(200*time.Millisecond), nil, func(e Event) float64 {
+			d := ref.Sub(e.Time()).Seconds()
 			if d < 0 {
 				return 10 - d // after the error: only when nothing came before
 			}
 			return d
-		}); pe != nil {
+		}); ok {
 			ch.Pooler = refOf(pe)
 		}
 		for name, m := range map[string]*Ref{"locust": ch.Locust, "auth": ch.AuthResponse, "server_error": ch.ServerError, "traceback": ch.Traceback, "pooler": ch.Pooler} {
 			if m != nil {
-				ch.Deltas[name] = m.Time.Sub(a.Time).Milliseconds()
+				ch.Deltas[name] = m.Time.Sub(at).Milliseconds()
 			}
 		}
 		st.ServerErrors++
@@ -305,7 +310,7 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 		chains = append(chains, ch)
 	}
 	for _, c := range locust {
-		if c.e.Source == locustSrc {
+		if c.e.Source() == locustSrc {
 			st.LocustFailures++
 			if !c.used {
 				st.LocustUnmatched++
@@ -315,28 +320,28 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 	return chains, st
 }
 
-func near(t time.Time) func(*Event) float64 {
-	return func(e *Event) float64 { return math.Abs(e.Time.Sub(t).Seconds()) }
+func near(t time.Time) func(Event) float64 {
+	return func(e Event) float64 { return math.Abs(e.Time().Sub(t).Seconds()) }
 }
 
-func excText(e *Event) string {
-	if e.ExcType == "" {
+func excText(e Event) string {
+	if e.ExcType() == "" {
 		return eventText(e)
 	}
-	t := e.ExcType
-	if e.ExcMessage != "" {
-		t += ": " + e.ExcMessage
+	t := e.ExcType()
+	if m := e.ExcMessage(); m != "" {
+		t += ": " + m
 	}
 	return t
 }
 
 // locustPath is the request path a Locust-side failure names (its path, or
 // the path of its url=...), "" when none.
-func locustPath(e *Event) string {
-	if e.Path != "" {
-		return reqPath(e.Path)
+func locustPath(e Event) string {
+	if p := e.Path(); p != "" {
+		return reqPath(p)
 	}
-	if u := e.Attrs["url"]; u != "" {
+	if u := e.Attr("url"); u != "" {
 		return reqPath(u)
 	}
 	return ""
@@ -345,15 +350,15 @@ func locustPath(e *Event) string {
 // countTracebacks counts distinct exceptions: the same record written to
 // two files (django_errors.log and runserver's stderr) counts once.
 func countTracebacks(serverErr, bare pool) int64 {
-	var evs []*Event
+	var evs []Event
 	for _, p := range []pool{serverErr, bare} {
 		for _, c := range p {
-			if c.e.Traceback != "" || c.e.ExcType != "" {
+			if c.e.Traceback() != "" || c.e.ExcType() != "" {
 				evs = append(evs, c.e)
 			}
 		}
 	}
-	sort.SliceStable(evs, func(i, j int) bool { return eventLess(evs[i], evs[j]) })
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].t.less(evs[i].row, evs[j].row) })
 	d := newDeduper()
 	n := int64(0)
 	for _, e := range evs {
@@ -370,26 +375,27 @@ func countTracebacks(serverErr, bare pool) int64 {
 // is a copy when its file has already shown that key no more often than
 // another file has. Feed events in time order.
 type deduper struct {
-	perFile map[dedupK]map[string]int
+	perFile map[dedupK]map[schema.FileID]int
 	most    map[dedupK]int
 }
 
 func newDeduper() *deduper {
-	return &deduper{perFile: map[dedupK]map[string]int{}, most: map[dedupK]int{}}
+	return &deduper{perFile: map[dedupK]map[schema.FileID]int{}, most: map[dedupK]int{}}
 }
 
-func (d *deduper) dup(e *Event) bool {
+func (d *deduper) dup(e Event) bool {
 	k := dedupKey(e)
 	m := d.perFile[k]
 	if m == nil {
-		m = map[string]int{}
+		m = map[schema.FileID]int{}
 		d.perFile[k] = m
 	}
-	m[e.File]++
-	if m[e.File] <= d.most[k] {
+	f := e.FileID()
+	m[f]++
+	if m[f] <= d.most[k] {
 		return true
 	}
-	d.most[k] = m[e.File]
+	d.most[k] = m[f]
 	return false
 }
 
@@ -397,10 +403,11 @@ func (d *deduper) dup(e *Event) bool {
 // output (same millisecond, kind, message, exception). A struct key: it is
 // built for every clustered event, and needs no formatting or joining.
 type dedupK struct {
-	ms                             int64 // Unix milliseconds
-	kind, msg, excType, excMessage string
+	ms                       int64 // Unix milliseconds
+	kind                     schema.EventKind
+	msg, excType, excMessage string
 }
 
-func dedupKey(e *Event) dedupK {
-	return dedupK{e.Time.UnixMilli(), e.Kind, e.Message, e.ExcType, e.ExcMessage}
+func dedupKey(e Event) dedupK {
+	return dedupK{floorDiv(e.t.tim[e.row], 1000), e.Kind(), e.Message(), e.ExcType(), e.ExcMessage()}
 }

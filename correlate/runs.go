@@ -12,7 +12,7 @@ import (
 
 // buildRuns groups the Locust tables by run name and derives each run's
 // window. Runs come back sorted by start time (unknown last), then name.
-func buildRuns(in *input, msgs *[]string) []*Run {
+func buildRuns(in *locustInput, msgs *[]string) []*Run {
 	byName := map[string]*Run{}
 	get := func(name string) *Run {
 		r := byName[name]
@@ -128,6 +128,7 @@ func buildRuns(in *input, msgs *[]string) []*Run {
 			}
 			return r.History[i].Line < r.History[j].Line
 		})
+		r.roots = in.runRoots[r.Name]
 		runWindow(r, msgs)
 		if c, ok := stampClock(r); ok {
 			r.Clock = append(r.Clock, c)

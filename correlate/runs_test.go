@@ -16,7 +16,7 @@ func TestLocust0xRun(t *testing.T) {
 	for _, f := range []string{"es_prechaos_requests.csv", "es_prechaos_distribution.csv"} {
 		targets = append(targets, parsers.Target{Path: filepath.Join("..", "parsers", "testdata", "public", f), Name: f})
 	}
-	ds := parsers.ParseAll(targets, parsers.Options{})
+	ds := parsers.Parse(targets, parsers.Options{})
 	defer ds.Release()
 	a, err := Analyze(ds, Options{})
 	if err != nil {

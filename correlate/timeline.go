@@ -3,6 +3,8 @@ package correlate
 import (
 	"strconv"
 	"time"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // MaxBuckets is about how many steps a timeline has at most.
@@ -18,16 +20,6 @@ func bucketWidth(d time.Duration) time.Duration {
 		}
 	}
 	return d/MaxBuckets + time.Second
-}
-
-// countKey is "source/kind/status", or "source/kind" when there is no
-// status.
-func countKey(e *Event) string {
-	k := e.Source + "/" + e.Kind
-	if e.Status != nil {
-		k += "/" + strconv.FormatInt(*e.Status, 10)
-	}
-	return k
 }
 
 // bucketIndex is the index of the bucket of n, each w wide from start,
@@ -75,14 +67,13 @@ func buildTimeline(r *Run) []Bucket {
 			out[i].Users = out[i-1].Users
 		}
 	}
-	for j := range r.Events {
-		e := &r.Events[j]
-		i := bucketIndex(e.Time, start, w, n)
+	for _, e := range r.Events.All() {
+		i := bucketIndex(e.Time(), start, w, n)
 		if i < 0 {
 			continue
 		}
-		out[i].Counts[countKey(e)]++
-		if e.Kind == "stats" && e.Source == "pgbouncer" {
+		out[i].Counts[e.statusKey()]++
+		if e.Kind() == schema.KindStats && e.Source() == schema.SourcePgBouncer {
 			b := &out[i]
 			b.PgWaitUS = attrFloat(e, "wait_us", b.PgWaitUS)
 			b.PgXactUS = attrFloat(e, "xact_us", b.PgXactUS)
@@ -99,8 +90,8 @@ func deref(p *float64) float64 {
 	return *p
 }
 
-func attrFloat(e *Event, key string, old *float64) *float64 {
-	v, ok := e.Attrs[key]
+func attrFloat(e Event, key string, old *float64) *float64 {
+	v, ok := e.LookupAttr(key)
 	if !ok {
 		return old
 	}

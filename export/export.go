@@ -67,7 +67,7 @@ func Write(root string, in Input, opt Options) (*Summary, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
 	}
-	sum := &Summary{Rows: map[string]int64{}, Outside: int64(len(in.Analysis.Outside))}
+	sum := &Summary{Rows: map[string]int64{}, Outside: int64(in.Analysis.Outside.Len())}
 	for _, p := range parts {
 		if err := writePart(root, p, s, sum); err != nil {
 			return sum, err

@@ -98,7 +98,7 @@ func readParts(in Input, s *sink) ([]*part, error) {
 	for i, r := range a.Runs {
 		d := &doc.Runs[i]
 		p := &part{run: s.text(r.Name), file: runFile, doc: d, r: r,
-			events: r.Events, findings: d.Findings, evidence: evidenceOf(d.Findings), clocks: d.Clock,
+			events: r.Events.List(), findings: d.Findings, evidence: evidenceOf(d.Findings), clocks: d.Clock,
 			verdict: report.RunVerdict(r.Name, in.Findings[r.Name], in.FailOn, in.Gates)}
 		// The run's sources: its Locust files, the logs that gave it
 		// events, and the logs whose unknown clock may have hidden some.
@@ -126,7 +126,7 @@ func readParts(in Input, s *sink) ([]*part, error) {
 	if in.Selected != "" {
 		return parts, nil
 	}
-	none := &part{run: NoRun, file: outsideFile(a.Sources), events: a.Outside,
+	none := &part{run: NoRun, file: outsideFile(a.Sources), events: a.Outside.List(),
 		findings: doc.Findings, evidence: evidenceOf(doc.Findings)}
 	for _, c := range a.Clocks {
 		if !usedClock[c.File] {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -219,15 +220,15 @@ func loginPageSize(r *correlate.Run) *Size {
 	}
 	var sizes []int64
 	var first *correlate.Event
-	for i := range r.Events {
-		e := &r.Events[i]
-		if e.Kind != parsers.KindRequest || e.Method != "GET" || e.Status == nil || *e.Status != 200 || e.Size == nil {
+	for _, e := range r.Events.All() {
+		size, hasSize := e.Size()
+		if e.Kind() != schema.KindRequest || e.Method() != "GET" || e.StatusOr0() != 200 || !hasSize {
 			continue
 		}
-		if p := e.Path; strings.HasSuffix(strings.SplitN(p, "?", 2)[0], "/login/") {
-			sizes = append(sizes, *e.Size)
+		if p := e.Path(); strings.HasSuffix(strings.SplitN(p, "?", 2)[0], "/login/") {
+			sizes = append(sizes, size)
 			if first == nil {
-				first = e
+				first = &e
 			}
 		}
 	}
@@ -299,12 +300,11 @@ func references(runs []*correlate.Run, own map[*correlate.Run]*Size) []*correlat
 // a failed login for the run (a run with those is no reference even when
 // Locust counted every login as a success).
 func loginFailuresLogged(r *correlate.Run) bool {
-	for i := range r.Events {
-		e := &r.Events[i]
-		if e.Kind == parsers.KindLoginFailure {
+	for _, e := range r.Events.All() {
+		if e.Kind() == schema.KindLoginFailure {
 			return true
 		}
-		if e.Kind == parsers.KindAuthResponse && strings.EqualFold(e.Method, "POST") && e.Status != nil && *e.Status == 200 {
+		if e.Kind() == schema.KindAuthResponse && strings.EqualFold(e.Method(), "POST") && e.StatusOr0() == 200 {
 			return true
 		}
 	}

@@ -7,10 +7,13 @@ import (
 	"testing"
 
 	"github.com/logcorr/logcorr/correlate"
-	"github.com/logcorr/logcorr/parsers"
 )
 
 const ahspCorpus = "../../shared/corpus/ahsp"
+
+// Pipeline is pipeline.Analyze (set by pipeline_ext_test.go, package
+// model_test: this package's own tests cannot import pipeline).
+var Pipeline func(opt correlate.Options, paths ...string) (*correlate.Analysis, error)
 
 // ahsp analyses the user's real runs through the real parse and correlate
 // stages; the test is skipped when the corpus is not beside the checkout.
@@ -19,10 +22,7 @@ func ahsp(t *testing.T) *correlate.Analysis {
 	if _, err := os.Stat(ahspCorpus); err != nil {
 		t.Skipf("corpus %s absent: real-run assertions not checked", ahspCorpus)
 	}
-	targets, _ := parsers.Discover([]string{ahspCorpus}, parsers.Options{})
-	ds := parsers.ParseAll(targets, parsers.Options{})
-	defer ds.Release()
-	a, err := correlate.Analyze(ds, correlate.Options{})
+	a, err := Pipeline(correlate.Options{}, ahspCorpus)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,18 +22,26 @@ const (
 
 // SameScenario reports whether runs a and b are the same scenario.
 func SameScenario(a, b *correlate.Run) bool {
+	return sameScenario(a, b, requestNames(a), requestNames(b))
+}
+
+func sameScenario(a, b *correlate.Run, na, nb map[string]bool) bool {
 	if a == b {
 		return false
 	}
 	if ua, ub := UsersMax(a), UsersMax(b); ua > 0 && ub > 0 && ua != ub {
 		return false
 	}
-	if da, db := Duration(a), Duration(b); da > 0 && db > 0 {
+	return sameScenarioOf(Duration(a), Duration(b), na, nb)
+}
+
+// sameScenarioOf is sameScenario past the user counts.
+func sameScenarioOf(da, db time.Duration, na, nb map[string]bool) bool {
+	if da > 0 && db > 0 {
 		if math.Max(da.Seconds(), db.Seconds()) > scenarioDurationRatio*math.Min(da.Seconds(), db.Seconds()) {
 			return false
 		}
 	}
-	na, nb := requestNames(a), requestNames(b)
 	if len(na) == 0 || len(nb) == 0 {
 		return false
 	}
@@ -55,6 +63,38 @@ func Siblings(runs []*correlate.Run, r *correlate.Run) []*correlate.Run {
 		if SameScenario(r, o) {
 			out = append(out, o)
 		}
+	}
+	return out
+}
+
+// AllSiblings is Siblings of every run, each run's facts (peak users,
+// duration, request names) read once, not once per pair.
+func AllSiblings(runs []*correlate.Run) map[*correlate.Run][]*correlate.Run {
+	type facts struct {
+		users int64
+		dur   time.Duration
+		names map[string]bool
+	}
+	fs := make([]facts, len(runs))
+	for i, r := range runs {
+		fs[i] = facts{UsersMax(r), Duration(r), requestNames(r)}
+	}
+	out := make(map[*correlate.Run][]*correlate.Run, len(runs))
+	for i, r := range runs {
+		var sib []*correlate.Run
+		for j, o := range runs {
+			if i == j {
+				continue
+			}
+			a, b := fs[i], fs[j]
+			if a.users > 0 && b.users > 0 && a.users != b.users {
+				continue // what sameScenario would decide first, without the call
+			}
+			if sameScenarioOf(a.dur, b.dur, a.names, b.names) {
+				sib = append(sib, o)
+			}
+		}
+		out[r] = sib
 	}
 	return out
 }

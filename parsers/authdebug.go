@@ -1,6 +1,10 @@
 package parsers
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/logcorr/logcorr/model/schema"
+)
 
 // authDebug reads auth_debug.log: the user's middleware logs, for every
 // request to a path ending /accounts/login/, an auth_request line before the
@@ -42,7 +46,7 @@ func (authDebug) Sniff(sample []Line) float64 {
 }
 
 func (f authDebug) Parse(c *Context) error {
-	pyRecords(c, f.Name(), true, func(p *pyPending, l Line) {
+	pyRecords(c, schema.SourceAuthDebug, true, func(p *pyPending, l Line) {
 		switch {
 		case p.active:
 			p.add(l)
@@ -70,62 +74,75 @@ func authKind(msg []byte) string {
 	return ""
 }
 
-// authEvent turns one record into an event; for auth messages it types the
-// keys into the event and, when withRow, adds the auth row. kvs is scratch
-// space, returned for reuse.
-func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, in *pyIntern, withRow bool) (Event, []pyKV) {
-	ev := Event{Source: source, Line: l.N, Level: rec.Level, Logger: in.get(rec.Logger), Message: string(rec.Msg), Kind: KindLog}
-	pySetWall(c, &ev, rec.T)
+// authKindOf is authKind as the vocabulary's kind.
+func authKindOf(msg []byte) (schema.EventKind, bool) {
+	w, _ := pyWord(msg)
+	switch string(w) {
+	case "auth_request":
+		return schema.KindAuthRequest, true
+	case "auth_response":
+		return schema.KindAuthResponse, true
+	case "auth_failure":
+		return schema.KindAuthFailure, true
+	}
+	return schema.KindLog, false
+}
+
+// authEvent fills r from one record; for auth messages it types the keys
+// into the row and, when withRow, adds the auth row (built in ar). The
+// fields borrow the line's bytes. kvs is scratch space, returned for
+// reuse.
+func authEvent(c *Context, source schema.SourceKind, l Line, rec pyRecord, kvs []pyKV, r *evRow, ar *authRow, withRow bool) []pyKV {
+	r.Source, r.Line, r.Level, r.Logger, r.Message, r.Kind = source, l.N, levelOf(rec.Level), rec.Logger, rec.Msg, schema.KindLog
+	rowWall(c, r, rec.T)
 	if rec.Process != nil {
-		ev.Attrs = map[string]string{"process": in.get(rec.Process), "thread": in.get(rec.Thread)}
+		r.Attrs.setString("process", rec.Process)
+		r.Attrs.setString("thread", rec.Thread)
 	}
-	kind := authKind(rec.Msg)
-	if kind == "" {
-		return ev, kvs
+	kind, ok := authKindOf(rec.Msg)
+	if !ok {
+		return kvs
 	}
-	ev.Kind = kind
+	r.Kind = kind
 	_, rest := pyWord(rec.Msg)
 	kvs = pyParseKV(rest, kvs[:0])
-	row := AuthRow{Time: ev.Time, Naive: ev.Naive, Line: l.N, Level: rec.Level, Kind: kind}
+	ar.reset()
+	ar.Time, ar.HasTime, ar.Naive, ar.Line, ar.Level, ar.Kind = r.Time, r.HasTime, r.Naive, l.N, r.Level, kind
 	for _, p := range kvs {
-		k, v := in.get(p.Key), p.Val
+		k, v := bstring(p.Key), p.Val
 		na := string(v) == "n/a"
 		typed := true
 		switch k {
 		case "method":
-			row.Method = in.get(v)
-			ev.Method = row.Method
+			ar.Method, r.Method = v, v
 		case "path":
-			row.Path = in.get(v)
-			ev.Path = row.Path
+			ar.Path, r.Path = v, v
 		case "user":
-			row.User = in.get(v)
-			ev.User = row.User
+			ar.User, r.User = v, v
 		case "session":
-			row.Session = in.get(v)
+			ar.Session = v
 		case "ip":
-			row.IP = in.get(v)
+			ar.IP = v
 		case "csrf_cookie", "csrf_header", "form_csrf":
-			var dst **bool
+			dst := &ar.FormCSRF
 			switch k {
 			case "csrf_cookie":
-				dst = &row.CSRFCookie
+				dst = &ar.CSRFCookie
 			case "csrf_header":
-				dst = &row.CSRFHeader
-			default:
-				dst = &row.FormCSRF
+				dst = &ar.CSRFHeader
 			}
 			if b, ok := pyBool(v); ok {
-				*dst = &b
+				*dst = optBool{b, true}
 			} else if !na {
 				typed = false
 			}
 		case "status", "db_queries":
 			if n, ok := pyAtoi(v); ok {
 				if k == "status" {
-					row.Status, ev.Status = &n, &n
+					ar.Status, ar.HasStatus = n, true
+					r.Status, r.HasStatus = n, true
 				} else {
-					row.DBQueries = &n
+					ar.DBQueries, ar.HasDBQueries = n, true
 				}
 			} else if !na {
 				typed = false
@@ -133,9 +150,10 @@ func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, in *
 		case "duration_ms", "db_time_ms":
 			if x, ok := pyAtof(v); ok {
 				if k == "duration_ms" {
-					row.DurationMS, ev.DurationMS = &x, &x
+					ar.DurationMS, ar.HasDuration = x, true
+					r.DurationMS, r.HasDuration = x, true
 				} else {
-					row.DBTimeMS = &x
+					ar.DBTimeMS, ar.HasDBTime = x, true
 				}
 			} else if !na {
 				typed = false
@@ -152,28 +170,19 @@ func authEvent(c *Context, source string, l Line, rec pyRecord, kvs []pyKV, in *
 			evAttr = !typed
 		}
 		if typed && !evAttr {
-			// A typed value needs no text: interning it would fill the
-			// table with durations and counts.
 			continue
 		}
-		sv := in.get(v)
 		if !typed {
-			if row.Attrs == nil {
-				row.Attrs = map[string]string{}
-			}
-			row.Attrs[k] = sv
+			ar.Attrs.set(p.Key, v)
 		}
 		if evAttr {
-			if ev.Attrs == nil {
-				ev.Attrs = make(map[string]string, 8)
-			}
-			ev.Attrs[k] = sv
+			r.Attrs.set(p.Key, v)
 		}
 	}
 	if withRow {
-		c.Auth(row)
+		c.AuthRow(ar)
 	}
-	return ev, kvs
+	return kvs
 }
 
 // pyBool reads Python's str(bool), and the usual spellings of it.

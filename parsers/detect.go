@@ -110,7 +110,8 @@ func trialFolds(f Format, sample []Line, path string) (folded int64, first int64
 	}
 	in := &Input{Path: path, Name: path, Encoding: "sample", br: bufio.NewReader(&buf)}
 	a := &Audit{}
-	c := &Context{In: in, File: path, audit: a, res: &Result{}}
+	c := &Context{In: in, File: path, audit: a, res: &Result{}, noRedact: true}
+	c.prepare(f)
 	func() {
 		defer func() { _ = recover() }() // a panic is the real parse's to report
 		_ = f.Parse(c)

@@ -3,6 +3,8 @@ package parsers
 import (
 	"bytes"
 	"strings"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // django reads django_errors.log: records of the django.request and
@@ -53,18 +55,19 @@ func (django) Sniff(sample []Line) float64 {
 }
 
 func (f django) Parse(c *Context) error {
-	pyRecords(c, f.Name(), false, func(p *pyPending, l Line) {
-		if ev, ok := djangoConsoleRecord(f.Name(), l); ok {
+	var r evRow
+	pyRecords(c, schema.SourceDjango, false, func(p *pyPending, l Line) {
+		if djangoConsoleRecord(schema.SourceDjango, l, &r) {
 			// Django's default handler writes no time:
 			// "Internal Server Error: /x" and its traceback.
 			p.flush(c)
-			p.start(ev, false)
+			p.start(&r, l.Text, false)
 			return
 		}
 		switch {
 		case p.newTraceback(l.Text):
 			p.flush(c)
-			p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
+			p.startTraceback(schema.SourceDjango, l)
 			p.add(l)
 		case p.active:
 			p.add(l)
@@ -73,12 +76,12 @@ func (f django) Parse(c *Context) error {
 		case pyIsTracebackLine(l.Text, true):
 			// A traceback whose record is not in the file (cut by
 			// rotation): its own record, without a time.
-			p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
+			p.startTraceback(schema.SourceDjango, l)
 			p.add(l)
 		default:
 			c.Unparsed(l, "not a log record and no record above to fold into")
 		}
-	}, func(ev *Event, rec pyRecord) { djangoMessage(ev, rec.Msg) })
+	}, func(r *evRow, rec pyRecord) { djangoMessage(r, rec.Msg) })
 	return nil
 }
 
@@ -139,51 +142,50 @@ func djangoReason(msg []byte) (djangoReasonMsg, int, bool) {
 // djangoMessage types Django's request-failure messages: 5xx as
 // server_error, "Forbidden (reason)" as forbidden with attrs.reason, other
 // 4xx as client_error; path and status are set.
-func djangoMessage(ev *Event, msg []byte) {
+func djangoMessage(r *evRow, msg []byte) {
 	m, _, ok := djangoReason(msg)
 	if !ok {
 		return
 	}
-	st := m.status
-	ev.Status = &st
-	ev.Path = string(m.path)
+	r.Status, r.HasStatus = m.status, true
+	r.Path = m.path
 	switch {
-	case st >= 500:
-		ev.Kind = KindServerError
-	case st == 403 && m.detail != nil:
-		ev.Kind = KindForbidden
-		if ev.Attrs == nil {
-			ev.Attrs = map[string]string{}
-		}
-		ev.Attrs["reason"] = string(m.detail)
+	case m.status >= 500:
+		r.Kind = schema.KindServerError
+	case m.status == 403 && m.detail != nil:
+		r.Kind = schema.KindForbidden
+		r.Attrs.setString("reason", m.detail)
 	default:
-		ev.Kind = KindClientError
+		r.Kind = schema.KindClientError
 		if m.detail != nil {
-			if ev.Attrs == nil {
-				ev.Attrs = map[string]string{}
-			}
-			ev.Attrs["detail"] = string(m.detail)
+			r.Attrs.setString("detail", m.detail)
 		}
 	}
 }
 
-// djangoConsoleRecord reads a request-failure line Django's default console
-// handler writes without any prefix ("Not Found: /favicon.ico",
+var (
+	loggerRequest = []byte("django.request")
+	loggerCSRF    = []byte("django.security.csrf")
+)
+
+// djangoConsoleRecord reads into r a request-failure line Django's default
+// console handler writes without any prefix ("Not Found: /favicon.ico",
 // "Internal Server Error: /" with the traceback under it): a record of its
 // own, without a time (none is invented), level and logger as Django logs
 // them.
-func djangoConsoleRecord(source string, l Line) (Event, bool) {
+func djangoConsoleRecord(source schema.SourceKind, l Line, r *evRow) bool {
 	if _, _, ok := djangoReason(l.Text); !ok {
-		return Event{}, false
+		return false
 	}
-	ev := Event{Source: source, Line: l.N, Kind: KindLog, Logger: "django.request", Message: string(l.Text)}
-	djangoMessage(&ev, l.Text)
-	if ev.Kind == KindForbidden && strings.Contains(ev.Attrs["reason"], "CSRF") {
-		ev.Logger = "django.security.csrf"
+	r.reset()
+	r.Source, r.Line, r.Kind, r.Logger, r.Message = source, l.N, schema.KindLog, loggerRequest, l.Text
+	djangoMessage(r, l.Text)
+	if r.Kind == schema.KindForbidden && bytes.Contains(r.Attrs.get("reason"), []byte("CSRF")) {
+		r.Logger = loggerCSRF
 	}
-	ev.Level = "WARNING"
-	if *ev.Status >= 500 {
-		ev.Level = "ERROR"
+	r.Level = schema.LevelWarning
+	if r.Status >= 500 {
+		r.Level = schema.LevelError
 	}
-	return ev, true
+	return true
 }

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // Format is one artifact format. Implementations live one per file.
@@ -95,10 +98,36 @@ type Context struct {
 	// after its continuation lines can still carry its first line's text.
 	recent    [recentLines][]byte
 	recentNum [recentLines]int64
+	recentOff [recentLines]int64
+	arena     []byte // where new ring slots are carved from
 	// like marks the lines that begin like a log record (recordStart), so
 	// that a record folding one of them can be told apart from a record
 	// folding its traceback.
 	like likeBits
+
+	// tables receives the rows (Parse); nil sends them to res (ParseFile).
+	tables *fileTables
+	fileID schema.FileID
+	// hold keeps the rows of a revisiting format in res until it returns.
+	hold     bool
+	noRedact bool
+	omitText bool
+	row      evRow  // Event → row scratch
+	locName  []byte // Loc's name, as the zone column writes it
+	checks   rowChecks
+	rows     [schema.NumTables]int64 // rows added per table
+	zones    []zoneNote
+	once     map[string]bool // warnOnce keys said
+	onceAt   map[int]string  // index in audit.Messages → its warnOnce key
+
+	// A chunk of a file (chunks.go): lines up to its first record start
+	// belong to the chunk before (skipLead), and it stops at the first
+	// record start after stopAfter (0: reads to the end).
+	starts       func([]byte) bool
+	skipLead     bool
+	stopAfter    int64
+	stopped      bool
+	carriesState bool // the format learnt something later lines depend on
 }
 
 // recentLines is how far back an event's first line can be recalled: a
@@ -106,14 +135,44 @@ type Context struct {
 // its message.
 const recentLines = 4096
 
+// recentSlotBytes is a ring slot's first capacity.
+const recentSlotBytes = 256
+
 // Next returns the next line of the input.
 func (c *Context) Next() (Line, bool) {
+	if c.stopped {
+		return Line{}, false
+	}
 	l, ok := c.In.Next()
+	for ok && c.starts != nil {
+		if c.skipLead && !c.starts(l.Text) {
+			c.In.uncount(l) // the chunk before has it
+			l, ok = c.In.Next()
+			continue
+		}
+		c.skipLead = false
+		if c.stopAfter > 0 && l.N > c.stopAfter && c.starts(l.Text) {
+			c.In.uncount(l) // the chunk after begins here
+			c.stopped = true
+			return Line{}, false
+		}
+		break
+	}
 	if ok {
 		c.last = l.N
 		slot := l.N % recentLines
+		if c.recent[slot] == nil {
+			// Slots are carved from a shared arena, so filling the ring
+			// costs an allocation per 64 lines, not per line; a longer
+			// line grows its slot once.
+			if len(c.arena) < recentSlotBytes {
+				c.arena = make([]byte, 64*recentSlotBytes)
+			}
+			c.recent[slot], c.arena = c.arena[:0:recentSlotBytes], c.arena[recentSlotBytes:]
+		}
 		c.recent[slot] = append(c.recent[slot][:0], l.Text...)
 		c.recentNum[slot] = l.N
+		c.recentOff[slot] = l.Off
 		if recordStart(l.Text) {
 			c.like.set(l.N)
 		}
@@ -131,6 +190,26 @@ func (c *Context) lineText(n int64) string {
 	return string(c.recent[slot])
 }
 
+// lineBytes returns the bytes of a recently read line, nil when it is no
+// longer held; they are valid until that slot is read again.
+func (c *Context) lineBytes(n int64) []byte {
+	slot := n % recentLines
+	if n <= 0 || c.recentNum[slot] != n {
+		return nil
+	}
+	return c.recent[slot]
+}
+
+// lineOff returns the byte offset of a recently read line, 0 when it is
+// no longer held.
+func (c *Context) lineOff(n int64) int64 {
+	slot := n % recentLines
+	if n <= 0 || c.recentNum[slot] != n {
+		return 0
+	}
+	return c.recentOff[slot]
+}
+
 // Wall turns a naive wall-clock reading (its fields read as UTC) into the
 // time stored in rows: with --tz the zone is applied and the result is real
 // UTC; without, the wall clock is kept and marked naive.
@@ -140,6 +219,19 @@ func (c *Context) Wall(t time.Time) (utc time.Time, naive bool, zone string) {
 	}
 	local := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.Loc)
 	return local.UTC(), false, c.Loc.String()
+}
+
+// wallUS is Wall for the byte path: the time in Unix µs, and the zone
+// applied as bytes (nil when none).
+func (c *Context) wallUS(t time.Time) (us int64, naive bool, zone []byte) {
+	if c.Loc == nil {
+		return t.UnixMicro(), true, nil
+	}
+	utc, _, _ := c.Wall(t)
+	if c.locName == nil {
+		c.locName = []byte(c.Loc.String())
+	}
+	return utc.UnixMicro(), false, c.locName
 }
 
 // Event adds a row to the events table and accounts for its lines: one
@@ -152,10 +244,37 @@ func (c *Context) Event(e Event) {
 	if e.Text == "" {
 		e.Text = c.lineText(e.Line)
 	}
+	if e.Offset == 0 {
+		e.Offset = c.lineOff(e.Line)
+	}
 	c.audit.Records++
 	c.audit.Folded += e.EndLine - e.Line
 	c.foldedRecordLike(e.Line, e.EndLine)
-	c.res.Events = append(c.res.Events, e)
+	if c.hold {
+		c.res.Events = append(c.res.Events, e)
+		return
+	}
+	c.row.fromEvent(&e)
+	c.emit(&c.row)
+}
+
+// Emit is Event for a row filled on the byte path: its text and offset
+// come from the line it starts on when left empty. r's bytes need only
+// live until Emit returns.
+func (c *Context) Emit(r *evRow) {
+	if r.EndLine < r.Line {
+		r.EndLine = r.Line
+	}
+	if len(r.Text) == 0 {
+		r.Text = c.lineBytes(r.Line)
+	}
+	if r.Offset == 0 {
+		r.Offset = c.lineOff(r.Line)
+	}
+	c.audit.Records++
+	c.audit.Folded += r.EndLine - r.Line
+	c.foldedRecordLike(r.Line, r.EndLine)
+	c.emit(r)
 }
 
 // Record accounts for a non-event record (a CSV row, a JSON document)
@@ -245,6 +364,51 @@ func (c *Context) Lossf(line int64, format string, args ...any) {
 	c.audit.Warnings = append(c.audit.Warnings, c.audit.Messages[len(c.audit.Messages)-1])
 }
 
+// noteZone notes a zone the file's lines printed and how it was read; the
+// audit's zone lists them in the order first seen, each with its last
+// reason.
+func (c *Context) noteZone(name, reason string) {
+	for i := range c.zones {
+		if c.zones[i].name == name {
+			c.zones[i].reason = reason
+			return
+		}
+	}
+	c.zones = append(c.zones, zoneNote{name, reason})
+}
+
+// zoneNote is a zone a file printed and how it was read.
+type zoneNote struct{ name, reason string }
+
+// finishZones sets the audit's zone from the notes.
+func (c *Context) finishZones() {
+	if len(c.zones) == 0 {
+		return
+	}
+	names, reasons := make([]string, len(c.zones)), make([]string, len(c.zones))
+	for i, z := range c.zones {
+		names[i], reasons[i] = z.name, z.reason
+	}
+	c.SetZone(strings.Join(names, ","), "printed in each line: "+strings.Join(reasons, "; "))
+}
+
+// warnOnce is Warnf for a message said once per file and key (the first
+// time a zone is met).
+func (c *Context) warnOnce(key string, line int64, format string, args ...any) {
+	if c.once[key] {
+		return
+	}
+	if c.once == nil {
+		c.once = map[string]bool{}
+	}
+	c.once[key] = true
+	c.Warnf(line, format, args...)
+	if c.onceAt == nil {
+		c.onceAt = map[int]string{}
+	}
+	c.onceAt[len(c.audit.Messages)-1] = key
+}
+
 // SetZone records how the file's times were read, for the audit.
 func (c *Context) SetZone(zone, reason string) {
 	c.audit.Zone, c.audit.ZoneReason = zone, reason
@@ -255,29 +419,91 @@ func (c *Context) Merged(n int64) { c.audit.Merged += n }
 
 // Auth adds a row to the auth table (no line accounting: the same line is
 // also an Event).
-func (c *Context) Auth(r AuthRow) { r.File = c.File; c.res.Auth = append(c.res.Auth, r) }
+func (c *Context) Auth(r AuthRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	if c.hold {
+		c.res.Auth = append(c.res.Auth, r)
+		return
+	}
+	c.emitAuth(&r)
+}
+
+// AuthRow is Auth for a row filled on the byte path.
+func (c *Context) AuthRow(r *authRow) {
+	r.Offset = c.lineOff(r.Line)
+	if c.hold {
+		c.res.Auth = append(c.res.Auth, r.toAuthRow(c.File))
+		return
+	}
+	c.emitAuthRow(r)
+}
 
 // Stat adds a row to the locust_stats table.
-func (c *Context) Stat(r StatRow) { r.File = c.File; c.res.Stats = append(c.res.Stats, r) }
+func (c *Context) Stat(r StatRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	if c.hold {
+		c.res.Stats = append(c.res.Stats, r)
+		return
+	}
+	c.emitStat(&r)
+}
 
 // History adds a row to the locust_history table.
-func (c *Context) History(r HistoryRow) { r.File = c.File; c.res.History = append(c.res.History, r) }
+func (c *Context) History(r HistoryRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	if c.hold {
+		c.res.History = append(c.res.History, r)
+		return
+	}
+	c.emitHistory(&r)
+}
 
 // Failure adds a row to the locust_failures table.
-func (c *Context) Failure(r FailureRow) { r.File = c.File; c.res.Failures = append(c.res.Failures, r) }
+func (c *Context) Failure(r FailureRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	if c.hold {
+		c.res.Failures = append(c.res.Failures, r)
+		return
+	}
+	c.emitFailure(&r)
+}
 
 // Exception adds a row to the locust_exceptions table.
 func (c *Context) Exception(r ExceptionRow) {
-	r.File = c.File
-	c.res.Exceptions = append(c.res.Exceptions, r)
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	if c.hold {
+		c.res.Exceptions = append(c.res.Exceptions, r)
+		return
+	}
+	c.emitException(&r)
 }
 
 // Meta adds a row to the locust_meta table.
-func (c *Context) Meta(r MetaRow) { r.File = c.File; c.res.Meta = append(c.res.Meta, r) }
+func (c *Context) Meta(r MetaRow) {
+	r.File, r.Offset = c.File, c.lineOff(r.Line)
+	if c.hold {
+		c.res.Meta = append(c.res.Meta, r)
+		return
+	}
+	c.emitMeta(&r)
+}
 
 // Task adds a row to the locust_tasks table.
-func (c *Context) Task(r TaskRow) { r.File = c.File; c.res.Tasks = append(c.res.Tasks, r) }
+func (c *Context) Task(r TaskRow) {
+	r.File = c.File
+	if c.hold {
+		c.res.Tasks = append(c.res.Tasks, r)
+		return
+	}
+	c.emitTask(&r)
+}
 
-// Events returns the events added so far (for formats that merge duplicates
-// or fold later lines into an earlier event).
-func (c *Context) Events() []Event { return c.res.Events }
+// Events returns the events added so far, for formats that merge
+// duplicates or fold later lines into an earlier event (revisiters: their
+// rows are held until they return).
+func (c *Context) Events() []Event {
+	if !c.hold {
+		panic("parsers: Events() of a format that does not revisit its rows")
+	}
+	return c.res.Events
+}

@@ -83,7 +83,7 @@ func TestHeadlineEqualsTotalRow(t *testing.T) {
 			for _, f := range tt.files {
 				targets = append(targets, parsers.Target{Path: filepath.Join("testdata", "public", f), Name: f})
 			}
-			ds := parsers.ParseAll(targets, parsers.Options{})
+			ds := parsers.Parse(targets, parsers.Options{})
 			defer ds.Release()
 			a, err := correlate.Analyze(ds, correlate.Options{})
 			if err != nil {

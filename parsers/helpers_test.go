@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -59,4 +60,22 @@ func sampleFile(t testing.TB, path string) []Line {
 		t.Fatal(err)
 	}
 	return sample
+}
+
+// lineStart is the byte offset of line n (1-based) of a plain file.
+func lineStart(t testing.TB, path string, n int64) int64 {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var off int64
+	for k := int64(1); k < n; k++ {
+		i := bytes.IndexByte(raw[off:], '\n')
+		if i < 0 {
+			t.Fatalf("%s has no line %d", path, n)
+		}
+		off += int64(i) + 1
+	}
+	return off
 }

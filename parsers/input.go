@@ -29,6 +29,13 @@ type Line struct {
 	N    int64  // 1-based line number in the decoded text
 	Text []byte // without the line terminator; valid until the next call to Next
 	Cut  bool   // the line was longer than MaxLineBytes and was cut
+	// Off is the byte offset of the line's first byte in the decoded
+	// stream (after gunzip and the text decoder): with N, the position a
+	// row cites and read-back finds the line at.
+	Off int64
+	// What the line added to the Input's counts, so that a chunk can
+	// give back a line that is the next chunk's (uncount).
+	nul, badUTF8, loneCR bool
 }
 
 // Input is a decoded, line-oriented view of one file.
@@ -47,6 +54,7 @@ type Input struct {
 	br     *bufio.Reader
 	buf    []byte
 	n      int64
+	off    int64 // decoded bytes consumed so far: the next line's offset
 	err    error
 	CutN   int64
 	crlf   bool
@@ -56,6 +64,10 @@ type Input struct {
 	MaxLine int
 	// NULLines counts lines holding NUL bytes, and FirstNUL is the first.
 	NULLines, FirstNUL int64
+	// LoneCR counts lines ended by a CR with no LF after it (classic Mac
+	// OS line ends, or a file passed through tr '\n' '\r'): each is a line
+	// end, as for every text tool. FirstLoneCR is the first such line.
+	LoneCR, FirstLoneCR int64
 	// EncodingConfidence is how sure a guessed code page is (codepage.go);
 	// 0 when the encoding was not guessed.
 	EncodingConfidence float64
@@ -65,6 +77,7 @@ type Input struct {
 	BadUTF8Lines, FirstBadUTF8 int64
 	checkUTF8                  bool
 	guess                      codePageGuess
+	lastLoneCR                 bool // the line being read ended with a CR alone
 }
 
 // Open opens path and sniffs its compression and text encoding. name is
@@ -89,8 +102,9 @@ func (in *Input) reset() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.Name, unwrapPathErr(err))
 	}
-	in.f, in.n, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, nil, 0, 0, 0
+	in.f, in.n, in.off, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, 0, nil, 0, 0, 0
 	in.BadUTF8Lines, in.FirstBadUTF8, in.checkUTF8, in.EncodingConfidence = 0, 0, false, 0
+	in.LoneCR, in.FirstLoneCR = 0, 0
 	var r io.Reader = f
 	enc := ""
 	head := make([]byte, 4)
@@ -276,41 +290,76 @@ func (in *Input) Next() (Line, bool) {
 	in.buf = in.buf[:0]
 	cut := false
 	limit := in.lineLimit()
-	for {
-		chunk, err := in.br.ReadSlice('\n')
-		if len(in.buf)+len(chunk) > limit {
-			room := limit - len(in.buf)
-			if room > 0 {
-				in.buf = append(in.buf, chunk[:room]...)
+	start := in.off
+	read := false // some byte of this line was read
+	keep := func(b []byte) {
+		if len(in.buf)+len(b) > limit {
+			if room := limit - len(in.buf); room > 0 {
+				in.buf = append(in.buf, b[:room]...)
 			}
 			cut = true
-		} else {
-			in.buf = append(in.buf, chunk...)
+			return
 		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				in.err = err
-			} else {
+		in.buf = append(in.buf, b...)
+	}
+	consume := func(n int) {
+		in.br.Discard(n)
+		in.off += int64(n)
+		read = true
+	}
+	for {
+		data, err := in.buffered()
+		if len(data) == 0 {
+			if errors.Is(err, io.EOF) {
 				in.err = io.EOF
+			} else {
+				in.err = err
 			}
-			if len(in.buf) == 0 && !cut {
+			if !read {
 				return Line{}, false
 			}
+			break
+		}
+		i := lineEnd(data)
+		if i < 0 {
+			keep(data)
+			consume(len(data))
+			continue
+		}
+		keep(data[:i])
+		if data[i] == '\n' {
+			consume(i + 1)
+			break
+		}
+		// CR: with LF after it a CRLF line end, alone an old Mac one.
+		if i+1 < len(data) {
+			if data[i+1] == '\n' {
+				consume(i + 2)
+				in.crlf = true
+			} else {
+				consume(i + 1)
+				in.loneCR()
+			}
+			break
+		}
+		consume(i + 1)
+		switch next, _ := in.br.Peek(1); {
+		case len(next) == 1 && next[0] == '\n':
+			consume(1)
+			in.crlf = true
+		case len(next) == 1:
+			in.loneCR()
+		case in.crlf:
+			// A CRLF file whose last line lost its LF.
+		default:
+			in.loneCR()
 		}
 		break
 	}
 	text := in.buf
-	if n := len(text); n > 0 && text[n-1] == '\n' {
-		text = text[:n-1]
-	}
-	if n := len(text); n > 0 && text[n-1] == '\r' {
-		text = text[:n-1]
-		in.crlf = true
-	}
 	in.n++
+	l := Line{N: in.n, Text: text, Cut: cut, Off: start, loneCR: in.lastLoneCR}
+	in.lastLoneCR = false
 	if cut {
 		in.CutN++
 	}
@@ -319,14 +368,68 @@ func (in *Input) Next() (Line, bool) {
 			in.FirstNUL = in.n
 		}
 		in.NULLines++
+		l.nul = true
 	}
 	if in.checkUTF8 && !utf8.Valid(text) {
 		if in.BadUTF8Lines == 0 {
 			in.FirstBadUTF8 = in.n
 		}
 		in.BadUTF8Lines++
+		l.badUTF8 = true
 	}
-	return Line{N: in.n, Text: text, Cut: cut}, true
+	return l, true
+}
+
+// buffered returns the bytes buffered, reading more when there are none.
+func (in *Input) buffered() ([]byte, error) {
+	if in.br.Buffered() == 0 {
+		if _, err := in.br.Peek(1); err != nil && in.br.Buffered() == 0 {
+			return nil, err
+		}
+	}
+	b, _ := in.br.Peek(in.br.Buffered())
+	return b, nil
+}
+
+// lineEnd is the index of the first CR or LF of b, -1 when none.
+func lineEnd(b []byte) int {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		i = len(b)
+	}
+	if j := bytes.IndexByte(b[:i], '\r'); j >= 0 {
+		return j
+	}
+	if i == len(b) {
+		return -1
+	}
+	return i
+}
+
+// loneCR counts a line ended by a CR alone.
+func (in *Input) loneCR() {
+	if in.LoneCR == 0 {
+		in.FirstLoneCR = in.n + 1
+	}
+	in.LoneCR++
+	in.lastLoneCR = true
+}
+
+// uncount takes back what line l added to the counts: the line is another
+// chunk's to count.
+func (in *Input) uncount(l Line) {
+	if l.Cut {
+		in.CutN--
+	}
+	if l.nul {
+		in.NULLines--
+	}
+	if l.badUTF8 {
+		in.BadUTF8Lines--
+	}
+	if l.loneCR {
+		in.LoneCR--
+	}
 }
 
 // lineLimit is the longest line kept whole for this input.

@@ -264,6 +264,7 @@ func TestLocustCSVRealRows(t *testing.T) {
 				}
 				w := *c.fail
 				w.Run, w.Source, w.File, w.Line = strings.TrimSuffix(c.file, "_failures.csv"), "csv", c.file, c.line
+				w.Offset = lineStart(t, filepath.Join(dir, c.file), c.line)
 				if *got != w {
 					t.Errorf("got %+v\nwant %+v", *got, w)
 				}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // Options steer parsing.
@@ -26,6 +28,16 @@ type Options struct {
 	// NoRedact keeps secrets (passwords, session keys, CSRF tokens,
 	// Authorization/Cookie headers) in the tables; off by default.
 	NoRedact bool
+	// OmitText leaves the events' text and traceback columns empty: the
+	// records are cited by position (file, line, end_line, offset) and
+	// read back with ReadLines when a report quotes them, so the stages
+	// after parsing need not hold every line twice. Redaction still counts
+	// the secrets those columns held, so the audit is the same.
+	OmitText bool
+	// Chunks, when above 1, splits every file whose format allows it into
+	// that many chunks parsed in parallel (tests force it; 0 lets files
+	// of 64 MiB and more be split into 2×GOMAXPROCS).
+	Chunks int
 	// Progress, when set, is called as each file of ParseAll is done
 	// (from the parsing goroutines, possibly at once): the CLI's progress
 	// bar. It must not block.
@@ -93,6 +105,13 @@ func runName(base string) string {
 // it. name is the path shown in rows and messages. It never panics on bad
 // input: failures land in Audit.Error and Audit.Messages.
 func ParseFile(path, name string, opt Options) (res *Result) {
+	return parseFile(path, name, 0, opt, nil)
+}
+
+// parseFile is ParseFile writing the rows into tables when it is not nil:
+// the Result then holds the audit and the rows that are completed across
+// files (stats and distribution rows); else every row is in the Result.
+func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTables) (res *Result) {
 	res = &Result{Audit: Audit{Path: name, Format: "unknown", Tables: map[string]int64{}}}
 	a := &res.Audit
 	defer func() {
@@ -141,7 +160,9 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 			}
 		}
 	}
-	c := &Context{In: in, File: name, Run: runName(filepath.Base(name)), Loc: opt.Loc, audit: a, res: res}
+	c := &Context{In: in, File: name, Run: runName(filepath.Base(name)), Loc: opt.Loc, audit: a, res: res,
+		tables: tables, fileID: id, noRedact: opt.NoRedact, omitText: opt.OmitText}
+	c.prepare(f)
 	if f == nil {
 		// Unknown: every line is unparsed, and the audit says so.
 		for {
@@ -160,6 +181,8 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 		default:
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: format not recognised (best guess %s at %.2f, below %.2f); lines counted as unparsed", name, orNone(a.RunnerUp), a.RunnerUpConfidence, MinConfidence))
 		}
+	} else if plan := chunkPlan(in, f, opt.Chunks); len(plan) > 1 && parseChunks(c, f, plan) {
+		// Parsed in chunks, merged into c.
 	} else {
 		if err := f.Parse(c); err != nil {
 			a.Messages = append(a.Messages, err.Error())
@@ -172,27 +195,34 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 			}
 			c.Unparsed(l, "not read by the "+f.Name()+" parser")
 		}
+		c.flushHeld()
 	}
+	c.finishZones()
 	if err := in.Err(); err != nil {
-		a.warn(err.Error())
+		a.Warn(err.Error())
 	}
 	a.Messages = append(in.Notes, a.Messages...)
 	a.Warnings = append(in.Losses, a.Warnings...)
 	a.Lines = c.last
 	a.CutLines = in.CutN
 	if in.Capped() {
-		a.warn(fmt.Sprintf("%s: decompressed size reached the cap of %d bytes; the rest of the file was not read (a gzip bomb, or a log larger than the cap)", name, MaxDecompressedBytes))
+		a.Warn(fmt.Sprintf("%s: decompressed size reached the cap of %d bytes; the rest of the file was not read (a gzip bomb, or a log larger than the cap)", name, MaxDecompressedBytes))
 	}
 	if in.NULLines > 0 && f != nil {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: NUL bytes in %d line(s) (a file copied while being written, or corrupted)", name, in.FirstNUL, in.NULLines))
+	}
+	if in.LoneCR > 0 {
+		a.Messages = append(a.Messages, fmt.Sprintf("%s:%d: %d line(s) end with a CR alone (old Mac line ends, or newlines turned into CRs); each is read as a line end", name, in.FirstLoneCR, in.LoneCR))
 	}
 	if note := in.UTF8Note(); note != "" {
 		a.Messages = append(a.Messages, note)
 	}
 	if in.CutN > 0 {
-		a.warn(fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, in.lineLimit()))
+		a.Warn(fmt.Sprintf("%s: %d line(s) longer than %d bytes were cut", name, in.CutN, in.lineLimit()))
 	}
-	if c.Run != "" && (len(res.Stats)+len(res.History)+len(res.Failures)+len(res.Exceptions)+len(res.Meta)+len(res.Tasks)+len(res.Distribution)) > 0 {
+	locustRows := c.rows[schema.TableStats] + c.rows[schema.TableHistory] + c.rows[schema.TableFailures] +
+		c.rows[schema.TableExceptions] + c.rows[schema.TableMeta] + c.rows[schema.TableTasks] + int64(len(res.Distribution))
+	if c.Run != "" && locustRows > 0 {
 		a.Run = c.Run
 	}
 	if a.RecordLikeFolded > 0 {
@@ -207,43 +237,22 @@ func ParseFile(path, name string, opt Options) (res *Result) {
 	if !a.Balanced() {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s: line accounting does not add up: %d lines, %d records + %d folded + %d unparsed (a logcorr bug; please report)", name, a.Lines, a.Records, a.Folded, a.Unparsed))
 	}
-	if a.Zone == "" && len(res.Events) > 0 {
-		naive := false
-		for i := range res.Events {
-			if res.Events[i].Naive {
-				naive = true
-				break
-			}
-		}
-		if naive {
-			a.Zone, a.ZoneReason = "UTC?", "naive local time, no zone in the lines and no --tz: read as UTC until correlation infers the offset"
-		}
+	if a.Zone == "" && c.rows[schema.TableEvents] > 0 && c.checks.naive {
+		a.Zone, a.ZoneReason = "UTC?", "naive local time, no zone in the lines and no --tz: read as UTC until correlation infers the offset"
 	}
-	checkTimes(res)
-	checkHistoryTimes(res)
-	checkFigures(res)
+	c.finishChecks()
 	if !opt.NoRedact {
-		redactResult(res)
+		c.finishRedaction()
 	}
-	res.count()
-	return res
-}
-
-func (r *Result) count() {
-	set := func(name string, n int) {
+	for t, n := range c.rows {
 		if n > 0 {
-			r.Audit.Tables[name] = int64(n)
+			a.Tables[schema.Table(t).String()] = n
 		}
 	}
-	set(TableEvents, len(r.Events))
-	set(TableAuth, len(r.Auth))
-	set(TableStats, len(r.Stats))
-	set(TableHistory, len(r.History))
-	set(TableFailures, len(r.Failures))
-	set(TableExceptions, len(r.Exceptions))
-	set(TableMeta, len(r.Meta))
-	set(TableTasks, len(r.Tasks))
-	set(TableStats+"_percentiles", len(r.Distribution))
+	if n := len(res.Distribution); n > 0 {
+		a.Tables[TableStats+"_percentiles"] = int64(n)
+	}
+	return res
 }
 
 func orNone(s string) string {

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // pgbouncer reads PgBouncer's log, as written to its logfile or to a
@@ -62,7 +65,7 @@ type pgbLine struct {
 	hasWall   bool
 	zone      []byte
 	pid       []byte
-	level     string
+	level     schema.Level
 	msg       []byte
 }
 
@@ -100,14 +103,14 @@ func pgbSplit(b []byte) (p pgbLine, ok bool) {
 		return p, false
 	}
 	lv, msg := pyWord(after)
-	level := ""
+	level := schema.LevelNone
 	for _, l := range pgbLevels {
 		if string(lv) == l {
-			level = l
+			level, _ = schema.LevelOf(lv)
 			break
 		}
 	}
-	if level == "" {
+	if level == schema.LevelNone {
 		return p, false
 	}
 	p.wall, p.hasWall, p.zone, p.pid, p.level, p.msg = t, true, zone, pid, level, msg
@@ -183,17 +186,18 @@ func (pgbouncer) NameHint(base string) bool {
 }
 
 // pgbZoneState resolves zone abbreviations line by line (a restart after a
-// TZ change mixes zones in one file), caching the last one seen, and
-// remembers what to tell the audit.
+// TZ change mixes zones in one file), caching the last one seen; what to
+// tell the audit goes to the Context (noteZone, warnOnce).
 type pgbZoneState struct {
 	c        *Context
 	last     string
 	lastOff  int
 	lastOK   bool
-	seen     []string
-	reasons  []string
-	warned   map[string]bool
 	inferred map[string]int // offsets pinned by docker -t times
+	// pinned is set once a zoneless line's offset came from its docker
+	// time, pinnedOff that offset.
+	pinned    bool
+	pinnedOff time.Duration
 }
 
 // resolve returns the zone text and, when known, the offset in seconds.
@@ -210,15 +214,11 @@ func (z *pgbZoneState) resolve(zone []byte, line int64) (string, int, bool) {
 		off, ok = o, true
 		reason = fmt.Sprintf("%s = UTC%s (from the docker -t times)", name, pgbFormatOffset(off))
 	}
-	if !ok && !z.warned[name] && z.c.Loc == nil {
-		if z.warned == nil {
-			z.warned = map[string]bool{}
-		}
-		z.warned[name] = true
+	if !ok && z.c.Loc == nil {
 		if amb != "" {
-			z.c.Warnf(line, "zone abbreviation %s is ambiguous (%s); times left naive — give --tz", name, amb)
+			z.c.warnOnce("zone "+name, line, "zone abbreviation %s is ambiguous (%s); times left naive — give --tz", name, amb)
 		} else {
-			z.c.Warnf(line, "zone abbreviation %s is not known; times left naive — give --tz", name)
+			z.c.warnOnce("zone "+name, line, "zone abbreviation %s is not known; times left naive — give --tz", name)
 		}
 	}
 	if !ok {
@@ -228,7 +228,7 @@ func (z *pgbZoneState) resolve(zone []byte, line int64) (string, int, bool) {
 			reason = fmt.Sprintf("%s not known or ambiguous: naive", name)
 		}
 	}
-	z.note(name, reason)
+	z.c.noteZone(name, reason)
 	z.last, z.lastOff, z.lastOK = name, off, ok
 	return name, off, ok
 }
@@ -252,6 +252,9 @@ func (z *pgbZoneState) infer(zone []byte, wall, docker time.Time) {
 		z.inferred = map[string]int{}
 	}
 	z.inferred[name] = int(q / time.Second)
+	// Later lines read this zone as known: a chunk of the file that
+	// learnt it cannot be parsed apart from the chunks after it.
+	z.c.carriesState = true
 	if z.last == name {
 		z.last = ""
 	}
@@ -269,22 +272,14 @@ func dockerOffset(wall, docker time.Time) (time.Duration, bool) {
 	return q, true
 }
 
-func (z *pgbZoneState) note(name, reason string) {
-	for i, s := range z.seen {
-		if s == name {
-			z.reasons[i] = reason
-			return
-		}
-	}
-	z.seen = append(z.seen, name)
-	z.reasons = append(z.reasons, reason)
-}
-
-func (z *pgbZoneState) finish() {
-	if len(z.seen) == 0 {
+// noteOnce notes a zone pinned by the container's times, formatting the
+// reason only when the offset changes (every line of such a file has it).
+func (z *pgbZoneState) noteOnce(name string, off time.Duration) {
+	if z.pinned && z.pinnedOff == off {
 		return
 	}
-	z.c.SetZone(strings.Join(z.seen, ","), "printed in each line: "+strings.Join(z.reasons, "; "))
+	z.pinned, z.pinnedOff = true, off
+	z.c.noteZone(name, fmt.Sprintf("no zone in the lines; UTC%s from the container's UTC times", pgbFormatOffset(int(off/time.Second))))
 }
 
 func pgbFormatOffset(off int) string {
@@ -296,15 +291,16 @@ func pgbFormatOffset(off int) string {
 }
 
 // pgbBanners start the messages PgBouncer prints when it starts or stops.
-var pgbBanners = []string{
-	"process up:", "listening on ", "kernel file descriptor limit", "File descriptor limit",
-	"got SIGTERM", "got SIGINT", "got SIGQUIT", "got SIGHUP", "got SIGUSR", "server lifetime over",
-	"shutting down", "shutdown", "PgBouncer", "unix socket", "Unix socket", "RESUME", "PAUSE", "SUSPEND",
+var pgbBanners = [][]byte{
+	[]byte("process up:"), []byte("listening on "), []byte("kernel file descriptor limit"), []byte("File descriptor limit"),
+	[]byte("got SIGTERM"), []byte("got SIGINT"), []byte("got SIGQUIT"), []byte("got SIGHUP"), []byte("got SIGUSR"), []byte("server lifetime over"),
+	[]byte("shutting down"), []byte("shutdown"), []byte("PgBouncer"), []byte("unix socket"), []byte("Unix socket"), []byte("RESUME"), []byte("PAUSE"), []byte("SUSPEND"),
 }
 
 func (pgbouncer) Parse(c *Context) error {
 	z := &pgbZoneState{c: c}
-	defer z.finish()
+	var r evRow
+	var docker []byte // the docker -t time as the attrs column keeps it
 	for {
 		l, ok := c.Next()
 		if !ok {
@@ -316,21 +312,27 @@ func (pgbouncer) Parse(c *Context) error {
 			continue
 		}
 		p, ok := pgbSplit(b)
+		r.reset()
+		r.Source, r.Line, r.Kind = schema.SourcePgBouncer, l.N, schema.KindLog
+		r.Message = p.msg
+		if p.hasDocker {
+			docker = p.docker.AppendFormat(docker[:0], time.RFC3339Nano)
+		}
 		if !ok {
 			if p.hasDocker {
 				// Output of the container's entrypoint, not PgBouncer's.
-				c.Event(Event{Time: p.docker, Zone: "UTC", Source: "pgbouncer", Line: l.N, Kind: KindLog,
-					Message: string(p.msg), Attrs: map[string]string{"docker_time": p.docker.Format(time.RFC3339Nano)}})
+				r.Time, r.HasTime, r.Zone = p.docker.UnixMicro(), true, zoneUTC
+				r.Attrs.setString("docker_time", docker)
+				c.Emit(&r)
 				continue
 			}
 			c.Unparsed(l, "no PgBouncer prefix (time [pid] LEVEL)")
 			continue
 		}
-		e := Event{Source: "pgbouncer", Line: l.N, Level: p.level, Kind: KindLog, Message: string(p.msg)}
-		attrs := make(map[string]string, 8)
-		attrs["pid"] = string(p.pid)
+		r.Level = p.level
+		r.Attrs.setString("pid", p.pid)
 		if p.hasDocker {
-			attrs["docker_time"] = p.docker.Format(time.RFC3339Nano)
+			r.Attrs.setString("docker_time", docker)
 		}
 		switch {
 		case len(p.zone) > 0:
@@ -338,51 +340,63 @@ func (pgbouncer) Parse(c *Context) error {
 				z.infer(p.zone, p.wall, p.docker)
 			}
 			name, off, known := z.resolve(p.zone, l.N)
-			e.Zone = name
+			r.Zone = sbytes(name)
 			if known {
-				e.Time = p.wall.Add(-time.Duration(off) * time.Second)
+				r.Time, r.HasTime = p.wall.Add(-time.Duration(off)*time.Second).UnixMicro(), true
 			} else {
-				e.Time, e.Naive, _ = c.Wall(p.wall)
+				r.Time, r.Naive, _ = c.wallUS(p.wall)
+				r.HasTime = true
 			}
 		case p.hasDocker && c.Loc == nil:
 			// No zone printed (PgBouncer 1.7 and older), but the
 			// container's UTC time pins the process clock's offset.
 			if off, ok := dockerOffset(p.wall, p.docker); ok {
-				e.Time = p.wall.Add(-off)
-				z.note("(none)", fmt.Sprintf("no zone in the lines; UTC%s from the container's UTC times", pgbFormatOffset(int(off/time.Second))))
+				r.Time, r.HasTime = p.wall.Add(-off).UnixMicro(), true
+				z.noteOnce("(none)", off)
 			} else {
-				e.Time, e.Naive, e.Zone = c.Wall(p.wall)
+				r.Time, r.Naive, r.Zone = c.wallUS(p.wall)
+				r.HasTime = true
 			}
 		default:
-			e.Time, e.Naive, e.Zone = c.Wall(p.wall)
+			r.Time, r.Naive, r.Zone = c.wallUS(p.wall)
+			r.HasTime = true
 		}
-		pgbMessage(&e, attrs, p.msg)
-		e.Attrs = attrs
-		c.Event(e)
+		pgbMessage(&r, p.msg)
+		c.Emit(&r)
 	}
 }
 
-// pgbMessage classifies a message and pulls out its fields.
-func pgbMessage(e *Event, attrs map[string]string, msg []byte) {
+// zoneUTC is the zone column's text for times read from a UTC clock.
+var zoneUTC = []byte("UTC")
+
+var (
+	pgbClient = []byte("client")
+	pgbServer = []byte("server")
+	pgbPoolEv = []byte("reserve_pool")
+)
+
+// pgbMessage classifies a message and pulls out its fields; the attrs
+// borrow msg's bytes.
+func pgbMessage(r *evRow, msg []byte) {
 	rest := msg
 	conn := false
 	if len(rest) > 4 && (rest[0] == 'C' || rest[0] == 'S') && rest[1] == '-' && rest[2] == '0' && rest[3] == 'x' {
 		if i := bytes.IndexByte(rest, ':'); i > 0 {
 			conn = true
-			attrs["conn"] = string(rest[:i])
-			side := "client"
+			r.Attrs.setString("conn", rest[:i])
+			side := pgbClient
 			if rest[0] == 'S' {
-				side = "server"
+				side = pgbServer
 			}
-			attrs["side"] = side
+			r.Attrs.setString("side", side)
 			rest = bytes.TrimLeft(rest[i+1:], " ")
 			// db/user@addr, as in "rabdb/rabapp@127.0.0.1:44202".
 			tok, after := pyWord(rest)
 			if at := bytes.LastIndexByte(tok, '@'); at > 0 {
 				if sl := bytes.IndexByte(tok[:at], '/'); sl >= 0 {
-					attrs["db"] = string(tok[:sl])
-					attrs["user"] = string(tok[sl+1 : at])
-					attrs[side] = string(tok[at+1:])
+					r.Attrs.setString("db", tok[:sl])
+					r.Attrs.setString("user", tok[sl+1:at])
+					r.Attrs.set(side, tok[at+1:])
 					rest = after
 				}
 			}
@@ -391,53 +405,53 @@ func pgbMessage(e *Event, attrs map[string]string, msg []byte) {
 	switch {
 	case bytes.HasPrefix(rest, []byte("pooler error: ")) || bytes.HasPrefix(rest, []byte("Pooler Error: ")):
 		// PgBouncer 1.7 and older capitalised it.
-		e.Kind = KindPoolerError
-		v := string(bytes.TrimSpace(rest[len("pooler error: "):]))
-		attrs["error"] = v
-		e.ExcMessage = v
+		r.Kind = schema.KindPoolerError
+		v := bytes.TrimSpace(rest[len("pooler error: "):])
+		r.Attrs.setString("error", v)
+		r.ExcMessage = v
 	case bytes.HasPrefix(rest, []byte("closing because: ")):
-		e.Kind = KindClosing
-		r := bytes.TrimSpace(rest[len("closing because: "):])
-		if i := bytes.LastIndex(r, []byte(" (age=")); i >= 0 && r[len(r)-1] == ')' {
-			age := r[i+len(" (age=") : len(r)-1]
+		r.Kind = schema.KindClosing
+		rs := bytes.TrimSpace(rest[len("closing because: "):])
+		if i := bytes.LastIndex(rs, []byte(" (age=")); i >= 0 && rs[len(rs)-1] == ')' {
+			age := rs[i+len(" (age=") : len(rs)-1]
 			age = bytes.TrimSuffix(age, []byte("s"))
 			if pgbDigits(age) {
-				attrs["age_s"] = string(age)
+				r.Attrs.setString("age_s", age)
 			}
-			r = r[:i]
+			rs = rs[:i]
 		}
-		attrs["reason"] = string(r)
+		r.Attrs.setString("reason", rs)
 	case bytes.HasPrefix(rest, []byte("login attempt: ")):
-		e.Kind = KindLoginAttempt
+		r.Kind = schema.KindLoginAttempt
 		kv := rest[len("login attempt: "):]
 		for len(kv) > 0 {
 			var tok []byte
 			tok, kv = pyWord(kv)
 			if eq := bytes.IndexByte(tok, '='); eq > 0 {
-				attrs[string(tok[:eq])] = string(tok[eq+1:])
+				r.Attrs.set(tok[:eq], tok[eq+1:])
 			}
 		}
 	case bytes.HasPrefix(rest, []byte("new connection to server")):
-		e.Kind = KindNewConnection
-		r := rest[len("new connection to server"):]
-		if i := bytes.Index(r, []byte("(from ")); i >= 0 && len(r) > 0 && r[len(r)-1] == ')' {
-			attrs["local"] = string(r[i+len("(from ") : len(r)-1])
+		r.Kind = schema.KindNewConnection
+		rs := rest[len("new connection to server"):]
+		if i := bytes.Index(rs, []byte("(from ")); i >= 0 && len(rs) > 0 && rs[len(rs)-1] == ')' {
+			r.Attrs.setString("local", rs[i+len("(from "):len(rs)-1])
 		}
 	case bytes.HasPrefix(rest, []byte("taking connection from reserve_pool")):
-		attrs["event"] = "reserve_pool"
+		r.Attrs.setString("event", pgbPoolEv)
 	case !conn && (bytes.HasPrefix(rest, []byte("stats: ")) || bytes.HasPrefix(rest, []byte("Stats: "))):
-		e.Kind = KindStats
-		pgbStats(attrs, rest[len("stats: "):])
+		r.Kind = schema.KindStats
+		pgbStats(&r.Attrs, rest[len("stats: "):])
 	case !conn:
 		for _, bn := range pgbBanners {
-			if bytes.HasPrefix(rest, []byte(bn)) {
-				e.Kind = KindBanner
+			if bytes.HasPrefix(rest, bn) {
+				r.Kind = schema.KindBanner
 				break
 			}
 		}
 	}
-	if u := attrs["user"]; u != "" {
-		e.User = u
+	if u := r.Attrs.get("user"); len(u) > 0 {
+		r.User = u
 	}
 }
 
@@ -447,7 +461,8 @@ func pgbMessage(e *Event, attrs map[string]string, msg []byte) {
 // "client parses/s ...") lands in the same columns:
 // "21 xacts/s" → xacts_per_s, "in 4772 B/s" → in_bytes_per_s,
 // "xact 219145 us" → xact_us.
-func pgbStats(attrs map[string]string, b []byte) {
+func pgbStats(attrs *kvList, b []byte) {
+	var buf [16][]byte
 	for len(b) > 0 {
 		var part []byte
 		if i := bytes.IndexByte(b, ','); i >= 0 {
@@ -455,7 +470,7 @@ func pgbStats(attrs map[string]string, b []byte) {
 		} else {
 			part, b = b, nil
 		}
-		fields := bytes.Fields(part)
+		fields := pgbFields(buf[:0], part)
 		at := -1
 		for i, f := range fields {
 			if pgbNumber(f) {
@@ -474,10 +489,32 @@ func pgbStats(attrs map[string]string, b []byte) {
 		}
 		key := pgbStatKey(name, unit)
 		if key != "" {
-			attrs[key] = string(fields[at])
+			attrs.setString(key, fields[at])
 		}
 	}
 }
+
+// pgbFields is bytes.Fields (space-separated) into dst, without allocating
+// for the few words a stats part has.
+func pgbFields(dst [][]byte, b []byte) [][]byte {
+	for {
+		for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+			b = b[1:]
+		}
+		if len(b) == 0 {
+			return dst
+		}
+		i := 0
+		for i < len(b) && b[i] != ' ' && b[i] != '\t' {
+			i++
+		}
+		dst, b = append(dst, b[:i]), b[i:]
+	}
+}
+
+// pgbStatKeys interns the normalised stats keys: a file prints the same
+// dozen on every stats line.
+var pgbStatKeys sync.Map // raw words → key
 
 func pgbNumber(b []byte) bool {
 	if len(b) == 0 {
@@ -497,6 +534,24 @@ func pgbNumber(b []byte) bool {
 }
 
 func pgbStatKey(name, unit [][]byte) string {
+	var raw [128]byte
+	r := raw[:0]
+	for _, w := range name {
+		r = append(append(r, w...), ' ')
+	}
+	r = append(r, '|')
+	for _, w := range unit {
+		r = append(append(r, w...), ' ')
+	}
+	if k, ok := pgbStatKeys.Load(string(r)); ok {
+		return k.(string)
+	}
+	key := pgbBuildStatKey(name, unit)
+	pgbStatKeys.Store(string(r), key)
+	return key
+}
+
+func pgbBuildStatKey(name, unit [][]byte) string {
 	var sb strings.Builder
 	for i, w := range name {
 		if i > 0 {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 	"time"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // Readers shared by the formats written through Python's logging module
@@ -69,14 +71,15 @@ type pyRecord struct {
 
 // pyRecords is the read loop of a file of Django-formatter records
 // (auth_debug.log, django_errors.log): a record line ends the pending
-// record and starts the next, its event built by authEvent (with the auth
+// record and starts the next, its row built by authEvent (with the auth
 // row when withRow) and refined by record when set; every other line goes
 // to other, which folds it into the pending record, starts a record of its
 // own, or reports it unparsed.
-func pyRecords(c *Context, source string, withRow bool, other func(p *pyPending, l Line), record func(ev *Event, rec pyRecord)) {
+func pyRecords(c *Context, source schema.SourceKind, withRow bool, other func(p *pyPending, l Line), record func(r *evRow, rec pyRecord)) {
 	var p pyPending
 	var kvs []pyKV
-	var in pyIntern
+	var r evRow
+	var ar authRow
 	for {
 		l, ok := c.Next()
 		if !ok {
@@ -88,12 +91,12 @@ func pyRecords(c *Context, source string, withRow bool, other func(p *pyPending,
 			continue
 		}
 		p.flush(c)
-		var ev Event
-		ev, kvs = authEvent(c, source, l, rec, kvs, &in, withRow)
-		p.start(ev, false)
+		r.reset()
+		kvs = authEvent(c, source, l, rec, kvs, &r, &ar, withRow)
 		if record != nil {
-			record(&p.ev, rec) // on p's copy: a pointer to ev would move it to the heap
+			record(&r, rec)
 		}
+		p.start(&r, l.Text, false)
 	}
 	p.flush(c)
 }
@@ -233,15 +236,39 @@ type pyTBInfo struct {
 // without its "Traceback" header (as quoted after the user's "Unhandled
 // exception" lines).
 func pyAnalyzeTraceback(text []byte) pyTBInfo {
-	var info pyTBInfo
-	var frames [][]byte  // "  File ..." lines of the current section
-	var earlier [][]byte // frames of the chain's earlier sections
-	var msg []byte       // message of the exception being read
+	var sc tbScratch
+	b := sc.analyze(text)
+	return pyTBInfo{Type: string(b.Type), Message: string(b.Message), Frame: string(b.Frame), Cut: b.Cut}
+}
+
+// tbInfo is pyTBInfo with its text borrowed from the traceback and the
+// scratch that analysed it: valid until the scratch is used again.
+type tbInfo struct {
+	Type, Message, Frame []byte
+	Cut                  bool
+}
+
+// tbScratch is the working space of a traceback's analysis, reused from
+// one traceback to the next.
+type tbScratch struct {
+	frames  [][]byte // "  File ..." lines of the current section
+	earlier [][]byte // frames of the chain's earlier sections
+	msg     []byte   // message of the exception being read
+	done    []byte   // message of the last exception read
+	frame   []byte   // the chosen frame, formatted
+}
+
+func (sc *tbScratch) analyze(text []byte) tbInfo {
+	var info tbInfo
+	frames, earlier, msg := sc.frames[:0], sc.earlier[:0], sc.msg[:0]
+	defer func() { sc.frames, sc.earlier, sc.msg = frames, earlier, msg }()
+	var frame []byte // the frame line the exception's Frame is cut from
 	inExc := false
 	open := false // a traceback section whose exception line has not come
 	finish := func() {
 		if inExc {
-			info.Message = string(bytes.TrimRight(msg, " \t"))
+			sc.done = append(sc.done[:0], bytes.TrimRight(msg, " \t")...)
+			info.Message = sc.done
 		}
 		inExc = false
 	}
@@ -259,7 +286,7 @@ func pyAnalyzeTraceback(text []byte) pyTBInfo {
 			finish()
 			open = true
 			earlier = append(earlier, frames...)
-			frames = nil
+			frames = frames[:0]
 		case bytes.HasPrefix(l, tbDuring), bytes.HasPrefix(l, tbDirectCause):
 			finish()
 		case bytes.HasPrefix(l, tbFile):
@@ -282,27 +309,31 @@ func pyAnalyzeTraceback(text []byte) pyTBInfo {
 			typ, m := pySplitException(l)
 			info.Type = typ
 			msg = append(msg[:0], m...)
-			info.Frame = pyPickFrame(frames, earlier)
+			frame = pyPickFrame(frames, earlier)
 		}
 	}
 	finish()
 	info.Cut = open
+	if frame != nil {
+		sc.frame = pyAppendFrame(sc.frame[:0], frame)
+		info.Frame = sc.frame
+	}
 	return info
 }
 
 // pySplitException splits "pkg.Error: message" into type and message. A line
 // that does not start with an exception name is all message.
-func pySplitException(l []byte) (string, []byte) {
+func pySplitException(l []byte) ([]byte, []byte) {
 	if i := bytes.Index(l, []byte(": ")); i > 0 && pyExceptionHead(l[:i]) {
-		return string(l[:i]), l[i+2:]
+		return l[:i], l[i+2:]
 	}
 	if l[len(l)-1] == ':' && pyExceptionHead(l[:len(l)-1]) {
-		return string(l[:len(l)-1]), nil
+		return l[:len(l)-1], nil
 	}
 	if pyExceptionHead(l) && bytes.IndexByte(l, ' ') < 0 {
-		return string(l), nil
+		return l, nil
 	}
-	return "", l
+	return nil, l
 }
 
 // pyPickFrame returns, as "file:line in func", the innermost frame outside
@@ -310,44 +341,53 @@ func pySplitException(l []byte) (string, []byte) {
 // own frames, else from the chain's earlier tracebacks (the application
 // call that led to a library failure); when every frame is library code, the
 // innermost frame of the final exception.
-func pyPickFrame(frames, earlier [][]byte) string {
-	for _, fs := range [][][]byte{frames, earlier} {
+func pyPickFrame(frames, earlier [][]byte) []byte {
+	for _, fs := range [2][][]byte{frames, earlier} {
 		for i := len(fs) - 1; i >= 0; i-- {
-			if f, path, ok := pyFormatFrame(fs[i]); ok && pyInApp(path) {
-				return f
+			if path, ok := pyFramePath(fs[i]); ok && pyInApp(path) {
+				return fs[i]
 			}
 		}
 	}
 	for i := len(frames) - 1; i >= 0; i-- {
-		if f, _, ok := pyFormatFrame(frames[i]); ok {
-			return f
+		if _, ok := pyFramePath(frames[i]); ok {
+			return frames[i]
 		}
 	}
-	return ""
+	return nil
 }
 
-// pyFormatFrame turns `  File "p", line 12, in f` into "p:12 in f".
-func pyFormatFrame(l []byte) (frame string, path []byte, ok bool) {
+// pyFramePath is the file of a `  File "p", line 12, in f` line.
+func pyFramePath(l []byte) ([]byte, bool) {
 	rest := l[len(tbFile):]
 	q := bytes.IndexByte(rest, '"')
 	if q < 0 {
-		return "", nil, false
+		return nil, false
 	}
-	path, rest = rest[:q], rest[q+1:]
+	return rest[:q], true
+}
+
+// pyAppendFrame appends `  File "p", line 12, in f` as "p:12 in f".
+func pyAppendFrame(dst, l []byte) []byte {
+	rest := l[len(tbFile):]
+	q := bytes.IndexByte(rest, '"')
+	if q < 0 {
+		return dst
+	}
+	path, rest := rest[:q], rest[q+1:]
 	if !bytes.HasPrefix(rest, []byte(", line ")) {
-		return string(path), path, true
+		return append(dst, path...)
 	}
 	rest = rest[len(", line "):]
 	j := 0
 	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
 		j++
 	}
-	out := make([]byte, 0, len(path)+j+16)
-	out = append(append(append(out, path...), ':'), rest[:j]...)
+	dst = append(append(append(dst, path...), ':'), rest[:j]...)
 	if k := bytes.Index(rest[j:], []byte(", in ")); k >= 0 {
-		out = append(append(out, " in "...), rest[j+k+len(", in "):]...)
+		dst = append(append(dst, " in "...), rest[j+k+len(", in "):]...)
 	}
-	return string(out), path, true
+	return dst
 }
 
 // pyInApp reports whether a frame's file is the application's own code rather
@@ -366,26 +406,45 @@ func pyInApp(path []byte) bool {
 
 // pyPending is a record being built: its first line is known, and lines
 // that continue it (a multi-line message, a traceback, blank separators)
-// are folded into it until the next record starts.
+// are folded into it until the next record starts. It owns a copy of the
+// first line, which its row's fields point into, so the row survives the
+// reads of the lines it folds.
 type pyPending struct {
 	active bool
-	ev     Event
+	ev     evRow
+	line   []byte // the first line: ev's fields borrow from it
 	msg    []byte // multi-line message continuation, before any traceback
 	tb     []byte // traceback text
 	inTB   bool   // continuation lines go to tb
 	blanks int64  // blank lines after EndLine, not yet inside the record
 	chain  bool   // the last non-blank line joined a chain ("During handling...")
+	full   []byte // the message with its continuation, built at flush
+	tbs    tbScratch
 }
 
-// start begins a record; flush the previous one first.
-func (p *pyPending) start(ev Event, tbOnly bool) {
+// start begins the record r read from line (flush the previous one
+// first): r is copied, and its fields that pointed into line point into
+// the record's own copy of it.
+func (p *pyPending) start(r *evRow, line []byte, tbOnly bool) {
 	p.active = true
-	p.ev = ev
+	p.line = append(p.line[:0], line...)
+	kv := p.ev.Attrs.kv[:0]
+	p.ev = *r
+	p.ev.Attrs.kv = append(kv, r.Attrs.kv...)
+	p.ev.rebase(line, p.line)
 	p.msg = p.msg[:0]
 	p.tb = p.tb[:0]
 	p.inTB = tbOnly
 	p.blanks = 0
 	p.chain = false
+}
+
+// startTraceback begins a record that is a traceback on its own (no log
+// prefix, no time).
+func (p *pyPending) startTraceback(source schema.SourceKind, l Line) {
+	var r evRow
+	r.Source, r.Line, r.Kind = source, l.N, schema.KindTraceback
+	p.start(&r, nil, true)
 }
 
 // newTraceback reports whether l starts a traceback of its own rather than
@@ -429,17 +488,18 @@ func (p *pyPending) flush(c *Context) {
 		return
 	}
 	if len(p.msg) > 0 {
-		p.ev.Message += string(p.msg)
+		p.full = append(append(p.full[:0], p.ev.Message...), p.msg...)
+		p.ev.Message = p.full
 	}
 	if len(p.tb) > 0 {
-		info := pyAnalyzeTraceback(p.tb)
+		info := p.tbs.analyze(p.tb)
 		p.ev.ExcType, p.ev.ExcMessage, p.ev.ExcFrame = info.Type, info.Message, info.Frame
-		p.ev.Traceback = string(p.tb)
+		p.ev.Traceback = p.tb
 		if info.Cut {
 			c.Warnf(p.ev.EndLine, "traceback of the record at line %d ends without its exception line (file cut short or lines lost); kept as far as it goes", p.ev.Line)
 		}
 	}
-	c.Event(p.ev)
+	c.Emit(&p.ev)
 	c.Fold(p.blanks)
 	p.active = false
 	p.blanks = 0
@@ -451,6 +511,12 @@ func pyIsBlank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
 // pySetWall fills an event's time from a naive wall clock.
 func pySetWall(c *Context, e *Event, t time.Time) {
 	e.Time, e.Naive, e.Zone = c.Wall(t)
+}
+
+// rowWall fills a row's time from a naive wall clock.
+func rowWall(c *Context, r *evRow, t time.Time) {
+	r.Time, r.Naive, r.Zone = c.wallUS(t)
+	r.HasTime = true
 }
 
 // pyKV is one key=value pair of a message.
@@ -508,13 +574,44 @@ func pyAtoi(b []byte) (int64, bool) {
 	return v, true
 }
 
-// pyAtof parses a decimal number.
+// pyAtof parses a decimal number. What strconv.ParseFloat would refuse
+// is refused before calling it (its error allocates): a value such as
+// "n/a" costs nothing.
 func pyAtof(b []byte) (float64, bool) {
-	if len(b) == 0 {
+	if !pyFloatShape(b) {
 		return 0, false
 	}
-	f, err := strconv.ParseFloat(string(b), 64)
+	f, err := strconv.ParseFloat(bstring(b), 64)
 	return f, err == nil
+}
+
+// pyFloatShape reports whether b can be a float ParseFloat reads: a sign,
+// then a digit or a point, or inf, infinity or nan in any case.
+func pyFloatShape(b []byte) bool {
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		b = b[1:]
+	}
+	if len(b) == 0 {
+		return false
+	}
+	if c := b[0]; c >= '0' && c <= '9' || c == '.' {
+		return true
+	}
+	if len(b) > 8 {
+		return false
+	}
+	var low [8]byte
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	switch string(low[:len(b)]) {
+	case "inf", "infinity", "nan":
+		return true
+	}
+	return false
 }
 
 // pySniff is the classification of a detection sample's lines that the
@@ -602,29 +699,6 @@ func pyClassify(sample []Line) pySniff {
 			s.tb++
 			inTB = true
 		}
-	}
-	return s
-}
-
-// pyIntern shares the strings a log repeats on every line (loggers,
-// methods, paths, user names, flag values), so that a file of a hundred
-// thousand records does not hold a hundred thousand copies of "anon".
-// Lookups by []byte do not allocate.
-type pyIntern map[string]string
-
-// maxIntern bounds the table: values past it (unique ids, say) are copied.
-const maxIntern = 4096
-
-func (m *pyIntern) get(b []byte) string {
-	if s, ok := (*m)[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if *m == nil {
-		*m = pyIntern{}
-	}
-	if len(*m) < maxIntern && len(b) <= 64 {
-		(*m)[s] = s
 	}
 	return s
 }

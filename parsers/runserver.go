@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"time"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // runserver reads the redirected stderr of `manage.py runserver`: request
@@ -61,13 +63,21 @@ func (runserver) Sniff(sample []Line) float64 {
 	return score
 }
 
+var (
+	loggerServer   = []byte("django.server")
+	loggerChannels = []byte("django.channels.server")
+	loggerWarnings = []byte("py.warnings")
+)
+
 func (f runserver) Parse(c *Context) error {
+	const src = schema.SourceRunserver
 	var p pyPending
 	var kvs []pyKV
-	var in pyIntern
+	var r evRow
+	var ar authRow
 	// owns reports whether the pending record can take a traceback: log
 	// records and tracebacks can, request and banner lines cannot.
-	owns := func() bool { return p.active && p.ev.Kind != KindRequest && p.ev.Kind != KindBanner }
+	owns := func() bool { return p.active && p.ev.Kind != schema.KindRequest && p.ev.Kind != schema.KindBanner }
 	for {
 		l, ok := c.Next()
 		if !ok {
@@ -86,76 +96,80 @@ func (f runserver) Parse(c *Context) error {
 		}
 		if rec, ok := parsePyRecord(b); ok {
 			p.flush(c)
-			var ev Event
-			ev, kvs = authEvent(c, f.Name(), l, rec, kvs, &in, false)
-			if ev.Kind == KindLog {
-				if r, ok := parseRequest(rec.Msg); ok {
-					r.apply(&ev, &in)
-				} else if !unhandledMessage(&ev, rec.Msg) {
-					djangoMessage(&ev, rec.Msg)
+			r.reset()
+			kvs = authEvent(c, src, l, rec, kvs, &r, &ar, false)
+			if r.Kind == schema.KindLog {
+				if q, ok := parseRequest(rec.Msg); ok {
+					q.apply(&r)
+				} else if !unhandledMessage(&r, rec.Msg) {
+					djangoMessage(&r, rec.Msg)
 				}
 			}
-			p.start(ev, false)
+			p.start(&r, b, false)
 			continue
 		}
 		if t, rest, ok := parseServerTime(b); ok {
 			p.flush(c)
-			ev := Event{Source: f.Name(), Line: l.N, Kind: KindLog, Logger: "django.server", Message: string(rest)}
-			pySetWall(c, &ev, t)
-			if r, ok := parseRequest(rest); ok {
-				r.apply(&ev, &in)
-			} else if r, ok := parseChannels(rest); ok {
-				r.apply(&ev, &in)
+			r.reset()
+			r.Source, r.Line, r.Kind, r.Logger, r.Message = src, l.N, schema.KindLog, loggerServer, rest
+			rowWall(c, &r, t)
+			if q, ok := parseRequest(rest); ok {
+				q.apply(&r)
+			} else if q, ok := parseChannels(rest); ok {
+				q.apply(&r)
 			}
-			p.start(ev, false)
+			p.start(&r, b, false)
 			continue
 		}
-		if r, ok := parseChannels(b); ok {
+		if q, ok := parseChannels(b); ok {
 			// channels' and daphne's runserver print their request lines
 			// without a time.
 			p.flush(c)
-			ev := Event{Source: f.Name(), Line: l.N, Kind: KindLog, Logger: "django.channels.server", Message: string(b)}
-			r.apply(&ev, &in)
-			p.start(ev, false)
+			r.reset()
+			r.Source, r.Line, r.Kind, r.Logger, r.Message = src, l.N, schema.KindLog, loggerChannels, b
+			q.apply(&r)
+			p.start(&r, b, false)
 			continue
 		}
-		if lv, r, ok := parseSimpleRequest(b); ok {
+		if lv, q, ok := parseSimpleRequest(b); ok {
 			// django.server through a formatter without a time:
 			// `WARNING basehttp "GET /x HTTP/1.1" 404 2001`.
 			p.flush(c)
-			ev := Event{Source: f.Name(), Line: l.N, Kind: KindLog, Level: lv, Message: string(b)}
-			r.apply(&ev, &in)
-			p.start(ev, false)
+			r.reset()
+			r.Source, r.Line, r.Kind, r.Level, r.Message = src, l.N, schema.KindLog, levelOf(lv), b
+			q.apply(&r)
+			p.start(&r, b, false)
 			continue
 		}
 		if kind := consoleKind(b); kind != "" {
 			p.flush(c)
-			ev := Event{Source: f.Name(), Line: l.N, Kind: kind, Message: string(b)}
+			r.reset()
+			r.Source, r.Line, r.Kind, r.Message = src, l.N, kindOf(kind), b
 			switch kind {
 			case KindBanner:
 				if t, ok := parseBannerDate(b); ok {
-					pySetWall(c, &ev, t)
+					rowWall(c, &r, t)
 				}
 			case KindUnhandled:
-				unhandledMessage(&ev, b)
+				unhandledMessage(&r, b)
 			case consoleReason:
-				ev, _ = djangoConsoleRecord(f.Name(), l)
+				djangoConsoleRecord(src, l, &r)
 			case KindLog:
 				if isWarningLine(b) {
-					ev.Level, ev.Logger = "WARNING", "py.warnings"
+					r.Level, r.Logger = schema.LevelWarning, loggerWarnings
 				}
 			}
-			p.start(ev, kind == KindUnhandled)
+			p.start(&r, b, kind == KindUnhandled)
 			continue
 		}
 		switch {
-		case p.active && p.ev.Kind == KindBanner && !pyIsBlank(b) && !pyIsTracebackLine(b, false):
+		case p.active && p.ev.Kind == schema.KindBanner && !pyIsBlank(b) && !pyIsTracebackLine(b, false):
 			// The system check's findings ("?: (staticfiles.W004) ...")
 			// continue the banner line above them.
 			p.add(l)
 		case p.newTraceback(b):
 			p.flush(c)
-			p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
+			p.startTraceback(src, l)
 			p.add(l)
 		case owns():
 			p.add(l)
@@ -169,7 +183,7 @@ func (f runserver) Parse(c *Context) error {
 			// A traceback printed on its own (no log record above it):
 			// its record has no time; none is invented.
 			p.flush(c)
-			p.start(Event{Source: f.Name(), Line: l.N, Kind: KindTraceback}, true)
+			p.startTraceback(src, l)
 			p.add(l)
 		default:
 			c.Unparsed(l, "not a runserver line: no request, log record, banner or traceback")
@@ -183,23 +197,20 @@ func (f runserver) Parse(c *Context) error {
 type request struct {
 	method, path, proto []byte
 	status              int64
-	size                *int64
+	size                int64
+	hasSize             bool
 }
 
-func (r request) apply(ev *Event, in *pyIntern) {
-	ev.Kind = KindRequest
-	ev.Method, ev.Path = in.get(r.method), in.get(r.path)
-	st := r.status
-	ev.Status = &st
-	ev.Size = r.size
-	if len(r.proto) > 0 {
-		if ev.Attrs == nil {
-			ev.Attrs = map[string]string{}
-		}
-		ev.Attrs["protocol"] = in.get(r.proto)
+func (q request) apply(r *evRow) {
+	r.Kind = schema.KindRequest
+	r.Method, r.Path = q.method, q.path
+	r.Status, r.HasStatus = q.status, true
+	r.Size, r.HasSize = q.size, q.hasSize
+	if len(q.proto) > 0 {
+		r.Attrs.setString("protocol", q.proto)
 	}
-	if ev.Logger == "" {
-		ev.Logger = "django.server"
+	if len(r.Logger) == 0 {
+		r.Logger = loggerServer
 	}
 }
 
@@ -233,7 +244,7 @@ func parseRequest(b []byte) (request, bool) {
 	r.status = st
 	szB = bytes.TrimSpace(szB)
 	if n, ok := pyAtoi(szB); ok {
-		r.size = &n
+		r.size, r.hasSize = n, true
 	} else if len(szB) > 0 && string(szB) != "-" {
 		return r, false
 	}
@@ -398,7 +409,7 @@ func isWarningLine(b []byte) bool {
 }
 
 // unhandledMessage reads the user's "Unhandled exception [ID]: msg".
-func unhandledMessage(ev *Event, msg []byte) bool {
+func unhandledMessage(r *evRow, msg []byte) bool {
 	if !bytes.HasPrefix(msg, unhandledPrefix) {
 		return false
 	}
@@ -407,11 +418,8 @@ func unhandledMessage(ev *Event, msg []byte) bool {
 	if end < 0 {
 		return false
 	}
-	ev.Kind = KindUnhandled
-	if ev.Attrs == nil {
-		ev.Attrs = map[string]string{}
-	}
-	ev.Attrs["id"] = string(rest[:end])
+	r.Kind = schema.KindUnhandled
+	r.Attrs.setString("id", rest[:end])
 	return true
 }
 
@@ -531,23 +539,18 @@ func parseChannels(b []byte) (channelsReq, bool) {
 	return r, true
 }
 
-func (r channelsReq) apply(ev *Event, in *pyIntern) {
-	if ev.Attrs == nil {
-		ev.Attrs = map[string]string{}
-	}
-	ev.Attrs["client"] = in.get(r.client)
-	ev.Path = in.get(r.path)
-	if r.ws != nil {
-		ev.Attrs["websocket"] = in.get(r.ws)
+func (q channelsReq) apply(r *evRow) {
+	r.Attrs.setString("client", q.client)
+	r.Path = q.path
+	if q.ws != nil {
+		r.Attrs.setString("websocket", q.ws)
 		return
 	}
-	ev.Kind = KindRequest
-	ev.Method = in.get(r.method)
-	st := r.status
-	ev.Status = &st
-	if r.timed {
-		ms := r.seconds * 1000
-		ev.DurationMS = &ms
+	r.Kind = schema.KindRequest
+	r.Method = q.method
+	r.Status, r.HasStatus = q.status, true
+	if q.timed {
+		r.DurationMS, r.HasDuration = q.seconds*1000, true
 	}
 }
 

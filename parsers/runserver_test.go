@@ -170,8 +170,8 @@ func TestParseRequest(t *testing.T) {
 			continue
 		}
 		size := ""
-		if r.size != nil {
-			size = fmt.Sprint(*r.size)
+		if r.hasSize {
+			size = fmt.Sprint(r.size)
 		}
 		if string(r.method) != tt.method || string(r.path) != tt.path || string(r.proto) != tt.proto || r.status != tt.status || size != tt.size {
 			t.Errorf("%s: got %+v size %q", tt.in, r, size)
@@ -237,7 +237,7 @@ func FuzzRunserver(f *testing.F) {
 	f.Add([]byte(runserverSample))
 	f.Add([]byte("[29/Nov/2026 18:57:27] \"GET /dashboard/ HTTP/1.1\" 500 145\r\n[29/Nov/2026 18:57:27] - Broken pipe from ('127.0.0.1', 5)\n"))
 	f.Add([]byte("Unhandled exception [X]: y\n\nTraceback (most recent call last):\nTraceback (most recent call last):\n"))
-	f.Add([]byte("January 1, 2026 - 00:00:00\n/srv/x.py:3: RuntimeWarning: naive\n  warnings.warn(\n"))
+	f.Add([]byte("January 1, 2026 - 00:00:00\n/srv/x.py:3: RuntimeWarning: naive\n  warnings.Warn(\n"))
 	for _, b := range publicSeeds(f, "runserver") {
 		f.Add(b)
 	}

@@ -3,6 +3,8 @@ package parsers
 import (
 	"fmt"
 	"time"
+
+	"github.com/logcorr/logcorr/redact"
 )
 
 // backJumpTolerance is how far a time may step back between consecutive
@@ -10,68 +12,84 @@ import (
 // log writes by milliseconds, a DST change or a clock reset moves by hours.
 const backJumpTolerance = 2 * time.Second
 
-// checkTimes reports, once per kind, timestamps that cannot be right (before
-// 2000 or after 2099) and times that step back, naming the first line of
-// each. The rows are kept: the correlation stage decides what to do with
-// them, and the audit says what was seen.
-func checkTimes(r *Result) {
-	var prev time.Time
-	var prevLine int64
-	backs, odd := 0, 0
-	var firstBack, firstOdd string
-	for i := range r.Events {
-		e := &r.Events[i]
-		if e.Time.IsZero() {
-			continue
-		}
-		if y := e.Time.Year(); y < 2000 || y > 2099 {
-			if odd == 0 {
-				firstOdd = fmt.Sprintf("%s:%d: timestamp %s is implausible (year %d); kept, but no run window will contain it", r.Audit.Path, e.Line, e.Time.Format(time.RFC3339), y)
-			}
-			odd++
-			continue
-		}
-		if !prev.IsZero() && prev.Sub(e.Time) > backJumpTolerance {
-			if backs == 0 {
-				firstBack = fmt.Sprintf("%s:%d: time steps back %s from line %d (DST change, clock reset, or files concatenated out of order)", r.Audit.Path, e.Line, prev.Sub(e.Time).Round(time.Second), prevLine)
-			}
-			backs++
-		}
-		prev, prevLine = e.Time, e.Line
-	}
-	if odd > 0 {
-		r.Audit.Messages = append(r.Audit.Messages, firstOdd+more(odd))
-	}
-	if backs > 0 {
-		r.Audit.Messages = append(r.Audit.Messages, firstBack+more(backs))
-	}
+// Years outside [2000, 2100) are implausible for a load test's logs.
+var (
+	plausibleFrom = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	plausibleTo   = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+)
+
+// rowChecks is the state of the per-row checks of one file.
+type rowChecks struct {
+	prev, prevLine int64 // last plausible event time (µs) and its line
+	hasPrev        bool
+	// The first plausible event (time, line) and the file's name: what a
+	// chunk before this one compares its last time with (merge).
+	first, firstLine int64
+	hasFirst         bool
+	file             string
+	backs, odd       int
+	firstBack        string
+	firstOdd         string
+	naive            bool // some event's time is a naive wall clock
+
+	histDropped int
+	firstHist   string
+
+	figStat, figHist       int
+	firstFigStat, firstFig string
+
+	counts redact.Counts
 }
 
-// checkHistoryTimes leaves out of the locust_history table the CSV rows
-// whose Timestamp is implausible (a corrupt epoch: year 10000): run
-// windows are cut from the history, and one such row would stretch a run
-// over millennia. Each is counted unparsed instead of as a record, and
-// the first is named in a message.
-func checkHistoryTimes(r *Result) {
-	kept := r.History[:0]
-	dropped := 0
-	var first string
-	for _, h := range r.History {
-		if y := h.Time.Year(); h.Source == "csv" && !h.Time.IsZero() && (y < 2000 || y > 2099) {
-			if dropped == 0 {
-				first = fmt.Sprintf("%s:%d: history timestamp is implausible (year %d); the row is left out of the run and counted as unparsed", r.Audit.Path, h.Line, y)
-			}
-			dropped++
-			r.Audit.Records--
-			r.Audit.Unparsed++
-			continue
+// checkEvent is checkTimes for one event.
+func (c *Context) checkEvent(r *evRow) {
+	k := &c.checks
+	k.naive = k.naive || r.Naive
+	if !r.HasTime {
+		return
+	}
+	if r.Time < plausibleFrom || r.Time >= plausibleTo {
+		if k.odd == 0 {
+			t := time.UnixMicro(r.Time).UTC()
+			k.firstOdd = fmt.Sprintf("%s:%d: timestamp %s is implausible (year %d); kept, but no run window will contain it", c.File, r.Line, t.Format(time.RFC3339), t.Year())
 		}
-		kept = append(kept, h)
+		k.odd++
+		return
 	}
-	r.History = kept
-	if dropped > 0 {
-		r.Audit.warn(first + more(dropped))
+	if !k.hasFirst {
+		k.first, k.firstLine, k.hasFirst, k.file = r.Time, r.Line, true, c.File
 	}
+	if k.hasPrev && k.prev-r.Time > int64(backJumpTolerance/microsecond) {
+		if k.backs == 0 {
+			k.firstBack = backMessage(c.File, r.Line, k.prev-r.Time, k.prevLine)
+		}
+		k.backs++
+	}
+	k.prev, k.prevLine, k.hasPrev = r.Time, r.Line, true
+}
+
+const microsecond = time.Microsecond
+
+// backMessage says that the time at line stepped back by us µs from the
+// time at line from.
+func backMessage(file string, line, us, from int64) string {
+	d := time.Duration(us) * time.Microsecond
+	return fmt.Sprintf("%s:%d: time steps back %s from line %d (DST change, clock reset, or files concatenated out of order)", file, line, d.Round(time.Second), from)
+}
+
+// historyPlausible is checkHistoryTimes for one row: a CSV row whose
+// Timestamp is implausible is left out and counted unparsed.
+func (c *Context) historyPlausible(h *HistoryRow) bool {
+	if y := h.Time.Year(); h.Source == "csv" && !h.Time.IsZero() && (y < 2000 || y > 2099) {
+		if c.checks.histDropped == 0 {
+			c.checks.firstHist = fmt.Sprintf("%s:%d: history timestamp is implausible (year %d); the row is left out of the run and counted as unparsed", c.File, h.Line, y)
+		}
+		c.checks.histDropped++
+		c.audit.Records--
+		c.audit.Unparsed++
+		return false
+	}
+	return true
 }
 
 func more(n int) string {

@@ -54,6 +54,9 @@ type Event struct {
 	Attrs      map[string]string `arrow:"attrs"`
 	Duplicates int64             `arrow:"duplicates"`
 	Text       string            `arrow:"text"`
+	// Offset is the byte offset of line Line in the decoded stream (see
+	// Line.Off): where read-back finds the record.
+	Offset int64 `arrow:"offset"`
 }
 
 // Event kinds. A parser may add kinds of its own; these are the ones the
@@ -102,6 +105,7 @@ type AuthRow struct {
 	DBQueries  *int64            `arrow:"db_queries"`
 	DBTimeMS   *float64          `arrow:"db_time_ms"`
 	Attrs      map[string]string `arrow:"attrs"`
+	Offset     int64             `arrow:"offset"`
 }
 
 // Percentiles holds Locust's percentile columns, in milliseconds, null when
@@ -151,6 +155,7 @@ type StatRow struct {
 	RPS            *float64 `arrow:"rps"`
 	FPS            *float64 `arrow:"failures_per_s"`
 	Percentiles
+	Offset int64 `arrow:"offset"`
 }
 
 // HistoryRow is a row of the locust_history table: one line of
@@ -179,7 +184,8 @@ type HistoryRow struct {
 	// UsersUnknown is set when the file wrote no user count (Locust 0.13's
 	// history has no such column, a report's chart no user series): Users
 	// is then 0 by absence, not a measurement.
-	UsersUnknown bool `arrow:"user_count_unknown"`
+	UsersUnknown bool  `arrow:"user_count_unknown"`
+	Offset       int64 `arrow:"offset"`
 }
 
 // FailureRow is a row of the locust_failures table (PREFIX_failures.csv or
@@ -193,6 +199,7 @@ type FailureRow struct {
 	Name        string `arrow:"name"`
 	Error       string `arrow:"error"`
 	Occurrences int64  `arrow:"occurrences"`
+	Offset      int64  `arrow:"offset"`
 }
 
 // ExceptionRow is a row of the locust_exceptions table
@@ -206,6 +213,7 @@ type ExceptionRow struct {
 	Message   string `arrow:"message"`
 	Traceback string `arrow:"traceback"`
 	Nodes     string `arrow:"nodes"`
+	Offset    int64  `arrow:"offset"`
 }
 
 // MetaRow is a row of the locust_meta table: one fact about a run, from the
@@ -214,11 +222,12 @@ type ExceptionRow struct {
 // tags, exclude_tags, locust_version, exit_code...). Time-valued keys
 // (start_time, end_time) are RFC 3339 UTC.
 type MetaRow struct {
-	Run   string `arrow:"run"`
-	File  string `arrow:"file"`
-	Line  int64  `arrow:"line"`
-	Key   string `arrow:"key"`
-	Value string `arrow:"value"`
+	Run    string `arrow:"run"`
+	File   string `arrow:"file"`
+	Line   int64  `arrow:"line"`
+	Key    string `arrow:"key"`
+	Value  string `arrow:"value"`
+	Offset int64  `arrow:"offset"`
 }
 
 // TaskRow is a row of the locust_tasks table: the HTML report's tasks per

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/logcorr/logcorr/correlate"
-	"github.com/logcorr/logcorr/parsers"
 )
 
 const (
@@ -23,18 +22,19 @@ var (
 	ahspErr  error
 )
 
-// ahspAnalysis runs the real pipeline (Discover, ParseAll, Analyze) over
-// the user's Locust runs once per test binary.
+// Pipeline is pipeline.Analyze (set by pipeline_ext_test.go, package
+// report_test: this package's own tests cannot import pipeline).
+var Pipeline func(opt correlate.Options, paths ...string) (*correlate.Analysis, error)
+
+// ahspAnalysis runs the real pipeline over the user's Locust runs once per
+// test binary.
 func ahspAnalysis(t *testing.T) *correlate.Analysis {
 	t.Helper()
 	if _, err := os.Stat(ahspDir); err != nil {
 		t.Skipf("corpus not available at %s: %v", ahspDir, err)
 	}
 	ahspOnce.Do(func() {
-		targets, _ := parsers.Discover([]string{ahspDir}, parsers.Options{})
-		ds := parsers.ParseAll(targets, parsers.Options{})
-		defer ds.Release()
-		ahsp, ahspErr = correlate.Analyze(ds, correlate.Options{})
+		ahsp, ahspErr = Pipeline(correlate.Options{}, ahspDir)
 	})
 	if ahspErr != nil {
 		t.Fatal(ahspErr)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -43,8 +44,8 @@ func v18Result() *parsers.Result {
 	}
 }
 
-func v18Dataset() *parsers.Dataset {
-	return parsers.Assemble([]*parsers.Result{v18Result()})
+func v18Dataset() *schema.Dataset {
+	return correlate.DatasetOf([]*parsers.Result{v18Result()})
 }
 
 func tp(t time.Time) *time.Time { return &t }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -62,7 +62,7 @@ type laneClass struct {
 	match func(e *correlate.Event) int64
 }
 
-func lines(e *correlate.Event) int64 { return 1 + e.Duplicates }
+func lines(e *correlate.Event) int64 { return 1 + e.Duplicates() }
 
 func laneClasses(opt ChartOptions) []laneClass {
 	var rl *regexp2.Regexp
@@ -74,40 +74,40 @@ func laneClasses(opt ChartOptions) []laneClass {
 		}
 	}
 	status := func(e *correlate.Event) int64 {
-		if e.Status == nil {
+		if !e.HasStatus() {
 			return 0
 		}
-		return *e.Status
+		return e.StatusOr0()
 	}
-	login := func(e *correlate.Event) bool { return strings.Contains(strings.ToLower(e.Path), "login") }
+	login := func(e *correlate.Event) bool { return strings.Contains(strings.ToLower(e.Path()), "login") }
 	return []laneClass{
 		{"5xx responses", "#b91c1c", "runserver", func(e *correlate.Event) int64 {
-			if e.Kind == parsers.KindRequest && status(e) >= 500 {
+			if e.Kind() == schema.KindRequest && status(e) >= 500 {
 				return lines(e)
 			}
 			return 0
 		}},
 		{"pooler errors", "#7c2d12", "pgbouncer", func(e *correlate.Event) int64 {
-			if e.Source == "pgbouncer" && e.Kind == parsers.KindPoolerError {
+			if e.Source() == schema.SourcePgBouncer && e.Kind() == schema.KindPoolerError {
 				return lines(e)
 			}
 			return 0
 		}},
 		{"rate-limit hits", "#a16207", "", func(e *correlate.Event) int64 {
-			if e.Kind == parsers.KindRequest && status(e) == 429 && login(e) {
+			if e.Kind() == schema.KindRequest && status(e) == 429 && login(e) {
 				return lines(e)
 			}
-			if rl == nil || e.Source == "pgbouncer" || e.Kind == parsers.KindRequest || e.Kind == parsers.KindAuthRequest {
+			if rl == nil || e.Source() == schema.SourcePgBouncer || e.Kind() == schema.KindRequest || e.Kind() == schema.KindAuthRequest {
 				return 0
 			}
-			if ok, err := rl.MatchString(e.Message); err == nil && ok {
+			if ok, err := rl.MatchString(e.Message()); err == nil && ok {
 				return 1
 			}
 			return 0
 		}},
 		{"login page again", "#6d28d9", "auth_debug", func(e *correlate.Event) int64 {
 			// a login POST answered 200 is the form shown again: a failed login
-			if e.Kind == parsers.KindAuthResponse && strings.EqualFold(e.Method, "POST") && status(e) == 200 && login(e) {
+			if e.Kind() == schema.KindAuthResponse && strings.EqualFold(e.Method(), "POST") && status(e) == 200 && login(e) {
 				return lines(e)
 			}
 			return 0
@@ -138,13 +138,13 @@ func buildLanes(r *correlate.Run, opt ChartOptions) []lane {
 	for i := range perFile {
 		perFile[i] = map[string][]int64{}
 	}
-	for j := range r.Events {
-		e := &r.Events[j]
-		sources[e.Source] = true
-		if !e.Resolved || e.Time.Before(start) {
+	for _, ev := range r.Events.All() {
+		e := &ev
+		sources[e.Source().String()] = true
+		if !e.Resolved() || e.Time().Before(start) {
 			continue
 		}
-		b := int(e.Time.Sub(start) / w)
+		b := int(e.Time().Sub(start) / w)
 		if b >= n {
 			continue
 		}
@@ -153,10 +153,10 @@ func buildLanes(r *correlate.Run, opt ChartOptions) []lane {
 			if k == 0 {
 				continue
 			}
-			cs := perFile[ci][e.File]
+			cs := perFile[ci][e.File()]
 			if cs == nil {
 				cs = make([]int64, n)
-				perFile[ci][e.File] = cs
+				perFile[ci][e.File()] = cs
 			}
 			cs[b] += k
 		}

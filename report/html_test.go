@@ -16,7 +16,6 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
 	"github.com/logcorr/logcorr/humanize"
-	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -24,13 +23,7 @@ import (
 // captured sample.
 func sampleDiagnosis(t *testing.T, dir string) (*correlate.Analysis, map[string][]rules.Finding, *rules.Set) {
 	t.Helper()
-	targets, _ := parsers.Discover([]string{dir}, parsers.Options{})
-	if len(targets) == 0 {
-		t.Fatalf("%s: no files", dir)
-	}
-	ds := parsers.ParseAll(targets, parsers.Options{})
-	t.Cleanup(ds.Release)
-	a, err := correlate.Analyze(ds, correlate.Options{})
+	a, err := Pipeline(correlate.Options{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/perf"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -30,6 +31,10 @@ type AnalysisDoc struct {
 	Findings []rules.Finding `json:"findings,omitempty"`
 	Messages []string        `json:"messages,omitempty"`
 	Orphans  []string        `json:"orphans,omitempty"`
+	// Perf is what each stage cost (analyze --stats only: it differs from
+	// run to run, so it is absent by default and the document stays the
+	// same for the same input).
+	Perf *perf.Stats `json:"perf,omitempty"`
 }
 
 // RunDoc is one run of the analysis document.

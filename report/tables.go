@@ -15,9 +15,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/internal/parquet"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // TableExts are the extensions WriteTables understands.
@@ -29,14 +31,20 @@ var TableExts = []string{".arrow", ".parquet", ".jsonl"}
 // tables, so each non-empty one goes to its own file, <base>.<table>.<ext>,
 // next to path (out/run.parquet → out/run.events.parquet,
 // out/run.locust_stats.parquet, ...). It returns the files written, in
-// parsers.TableNames order.
+// table order.
+//
+// The columns are those `parse --out` has always written, in the same
+// order and types (repeated strings as plain strings, not dictionaries),
+// then the added ones: offset, and in events time_utc — the row's time on
+// the UTC clock as correlation decided it (from events, which may be nil:
+// then time_utc is null), where time stays the file's own clock.
 //
 // It refuses a path whose folder does not exist, and a target that exists
 // as a symbolic link or anything but a regular file: a symbolic link at
 // the target is never followed. Each file is written to a temporary file
 // in the same folder and renamed into place, so a failed write leaves no
 // half file and the rename replaces a link-free directory entry.
-func WriteTables(path string, ds *parsers.Dataset) ([]string, error) {
+func WriteTables(path string, ds *schema.Dataset, events *correlate.Table) ([]string, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	var write func(io.Writer, string, arrow.RecordBatch) error
 	switch ext {
@@ -58,29 +66,141 @@ func WriteTables(path string, ds *parsers.Dataset) ([]string, error) {
 		return nil, fmt.Errorf("%s: %s is not a folder", path, dir)
 	}
 	var targets []string
-	var recs []arrow.RecordBatch
-	var names []string
-	for _, name := range parsers.TableNames {
-		rec := ds.Tables[name]
-		if rec == nil || rec.NumRows() == 0 {
+	var tables []schema.Table
+	for t := range schema.NumTables {
+		if ds.Rows(t) == 0 {
 			continue
 		}
-		target := tablePath(path, name)
+		target := tablePath(path, t.String())
 		if err := checkTarget(target); err != nil {
 			return nil, err
 		}
 		targets = append(targets, target)
-		recs = append(recs, rec)
-		names = append(names, name)
+		tables = append(tables, t)
 	}
 	var written []string
 	for i, target := range targets {
-		if err := writeFileAtomic(target, func(w io.Writer) error { return write(w, names[i], recs[i]) }); err != nil {
+		rec, err := plainTable(ds, tables[i], events)
+		if err != nil {
+			return written, err
+		}
+		err = writeFileAtomic(target, func(w io.Writer) error { return write(w, tables[i].String(), rec) })
+		rec.Release()
+		if err != nil {
 			return written, err
 		}
 		written = append(written, target)
 	}
 	return written, nil
+}
+
+// outColumns is the column order of a written table: the events table's
+// first columns as they have always been written (traceback before
+// message, text after duplicates), then offset and time_utc; the other
+// tables in their schema's order.
+func outColumns(t schema.Table) []string {
+	sch := t.Schema()
+	if t != schema.TableEvents {
+		names := make([]string, sch.NumFields())
+		for i, f := range sch.Fields() {
+			names[i] = f.Name
+		}
+		return names
+	}
+	return []string{"time", "time_naive", "zone", "source", "file", "line", "end_line", "level", "logger", "kind",
+		"method", "path", "status", "size", "user", "duration_ms", "exc_type", "exc_message", "exc_frame",
+		"traceback", "message", "attrs", "duplicates", "text", "offset", schema.TimeUTC.Name}
+}
+
+// plainTable is one record of table t over all its batches, with
+// dictionary columns decoded to plain strings and the columns in
+// outColumns order.
+func plainTable(ds *schema.Dataset, t schema.Table, events *correlate.Table) (arrow.RecordBatch, error) {
+	sch := t.Schema()
+	batches := ds.Tables[t]
+	var fields []arrow.Field
+	var cols []arrow.Array
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	for _, name := range outColumns(t) {
+		if name == schema.TimeUTC.Name {
+			fields = append(fields, schema.TimeUTC)
+			cols = append(cols, timeUTCColumn(ds, events))
+			continue
+		}
+		idx := sch.FieldIndices(name)
+		if len(idx) == 0 {
+			return nil, fmt.Errorf("table %s: no column %s", t, name)
+		}
+		f := sch.Field(idx[0])
+		parts := make([]arrow.Array, 0, len(batches))
+		for _, b := range batches {
+			parts = append(parts, b.Column(idx[0]))
+		}
+		if _, ok := f.Type.(*arrow.DictionaryType); ok {
+			f.Type = arrow.BinaryTypes.String
+			cols = append(cols, decodeDictionaries(parts))
+		} else {
+			c, err := concat(f.Type, parts)
+			if err != nil {
+				return nil, fmt.Errorf("table %s column %s: %w", t, name, err)
+			}
+			cols = append(cols, c)
+		}
+		fields = append(fields, f)
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, ds.Rows(t))
+	return rec, nil
+}
+
+func concat(typ arrow.DataType, parts []arrow.Array) (arrow.Array, error) {
+	if len(parts) == 0 {
+		return array.MakeArrayOfNull(memory.DefaultAllocator, typ, 0), nil
+	}
+	return array.Concatenate(parts, memory.DefaultAllocator)
+}
+
+// decodeDictionaries writes dictionary<int, utf8> columns as one utf8
+// column.
+func decodeDictionaries(parts []arrow.Array) arrow.Array {
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	for _, p := range parts {
+		d := p.(*array.Dictionary)
+		vals := d.Dictionary().(*array.String)
+		for i := 0; i < d.Len(); i++ {
+			if d.IsNull(i) {
+				b.AppendNull()
+				continue
+			}
+			b.Append(vals.Value(d.GetValueIndex(i)))
+		}
+	}
+	return b.NewArray()
+}
+
+// timeUTCColumn is every event row's UTC time (null where correlation
+// could not place it, and everywhere without an events table).
+func timeUTCColumn(ds *schema.Dataset, events *correlate.Table) arrow.Array {
+	b := array.NewTimestampBuilder(memory.DefaultAllocator, schema.Timestamp)
+	defer b.Release()
+	n := ds.Rows(schema.TableEvents)
+	b.Reserve(int(n))
+	for r := int32(0); int64(r) < n; r++ {
+		if events == nil {
+			b.AppendNull()
+			continue
+		}
+		if us, ok := events.UTC(r); ok {
+			b.Append(arrow.Timestamp(us))
+		} else {
+			b.AppendNull()
+		}
+	}
+	return b.NewArray()
 }
 
 // tablePath is the file WriteTables writes table to for path.
@@ -92,9 +212,9 @@ func tablePath(path, table string) string {
 // TablePaths lists every file WriteTables may write for path, one per
 // table, so that a caller can check none of them is an input.
 func TablePaths(path string) []string {
-	out := make([]string, len(parsers.TableNames))
-	for i, name := range parsers.TableNames {
-		out[i] = tablePath(path, name)
+	out := make([]string, 0, schema.NumTables)
+	for t := range schema.NumTables {
+		out = append(out, tablePath(path, t.String()))
 	}
 	return out
 }

@@ -23,7 +23,7 @@ func TestWriteTablesRoundTrip(t *testing.T) {
 	for _, ext := range []string{".arrow", ".parquet"} {
 		t.Run(ext, func(t *testing.T) {
 			dir := t.TempDir()
-			files, err := WriteTables(filepath.Join(dir, "out"+ext), ds)
+			files, err := WriteTables(filepath.Join(dir, "out"+ext), ds, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +102,7 @@ func TestWriteTablesJSONL(t *testing.T) {
 	ds := v18Dataset()
 	defer ds.Release()
 	dir := t.TempDir()
-	files, err := WriteTables(filepath.Join(dir, "t.jsonl"), ds)
+	files, err := WriteTables(filepath.Join(dir, "t.jsonl"), ds, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestWriteTablesRefuses(t *testing.T) {
 		{filepath.Join(dir, "o.arrow"), "symbolic link"},
 	}
 	for _, c := range cases {
-		files, err := WriteTables(c.path, ds)
+		files, err := WriteTables(c.path, ds, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("WriteTables(%s) = %v, %v; want error containing %q", c.path, files, err, c.want)
 		}

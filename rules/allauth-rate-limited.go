@@ -11,7 +11,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // allauthRateLimited reads allauth's "too many failed login attempts"
@@ -44,25 +44,25 @@ func rateLimitRE(texts []Pattern) (*regexp2.Regexp, error) {
 
 // authIP is the client address auth_debug logged for a login request (its
 // ip= field), "" for other events.
-func authIP(e *correlate.Event) string {
-	if e.Kind != parsers.KindAuthRequest {
+func authIP(e correlate.Event) string {
+	if e.Kind() != schema.KindAuthRequest {
 		return ""
 	}
-	if ip := e.Attrs["ip"]; ip != "" {
+	if ip := e.Attr("ip"); ip != "" {
 		return ip
 	}
-	return messageValue(e.Message, "ip") // the auth table types it; the event keeps the text
+	return messageValue(e.Message(), "ip") // the auth table types it; the event keeps the text
 }
 
 // mayCarryPageText reports whether an event can quote a page's error text:
 // not a request line, an auth_debug record, or the pooler's.
-func mayCarryPageText(e *correlate.Event) bool {
-	switch e.Kind {
-	case parsers.KindRequest, parsers.KindAuthRequest, parsers.KindAuthResponse, parsers.KindStats,
-		parsers.KindLoginAttempt, parsers.KindNewConnection, parsers.KindClosing:
+func mayCarryPageText(e correlate.Event) bool {
+	switch e.Kind() {
+	case schema.KindRequest, schema.KindAuthRequest, schema.KindAuthResponse, schema.KindStats,
+		schema.KindLoginAttempt, schema.KindNewConnection, schema.KindClosing:
 		return false
 	}
-	return e.Source != "pgbouncer"
+	return e.Source() != schema.SourcePgBouncer
 }
 
 func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding {
@@ -79,26 +79,26 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 	var text string
 	var n429 int64
 	seenIP := map[string]bool{}
-	limited := map[string]bool{}                   // accounts refused with the limit's text
-	failedOther := map[string][]*correlate.Event{} // failed logins with another answer, per account
-	var okLogins []*correlate.Event
-	for _, e := range ownEvents(ctx) {
+	limited := map[string]bool{}                  // accounts refused with the limit's text
+	failedOther := map[string][]correlate.Event{} // failed logins with another answer, per account
+	var okLogins []correlate.Event
+	for _, e := range ownEvents(ctx).All() {
 		if ip := authIP(e); ip != "" {
 			seenIP[ip] = true
 		}
 		if u := loggedIn(e); u != "" {
 			okLogins = append(okLogins, e)
 		}
-		if e.Kind == parsers.KindRequest && e.Status != nil && *e.Status == 429 && model.IsLoginName(e.Path) {
-			n429 += 1 + e.Duplicates
+		if e.Kind() == schema.KindRequest && e.HasStatus() && e.StatusOr0() == 429 && model.IsLoginName(e.Path()) {
+			n429 += 1 + e.Duplicates()
 			ev429 = append(ev429, EventEvidence(e))
 		}
 		if !mayCarryPageText(e) {
 			continue
 		}
-		m, err := re.FindStringMatch(e.Message)
+		m, err := re.FindStringMatch(e.Message())
 		if err != nil || m == nil {
-			if e.Kind == parsers.KindLoginFailure {
+			if e.Kind() == schema.KindLoginFailure {
 				if u := loginUser(e); u != "" {
 					failedOther[u] = append(failedOther[u], e)
 				}
@@ -109,13 +109,13 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 		// line and raw isoformat line, merged by the parser into one
 		// event, so Duplicates is not added) and once to Locust's
 		// console: count events per file, take the largest, never the sum.
-		perFile[e.File]++
+		perFile[e.File()]++
 		ev = append(ev, EventEvidence(e))
 		if u := loginUser(e); u != "" {
 			limited[u] = true
 		}
-		if first == nil || e.Resolved && e.Time.Before(first.Time) {
-			first = e
+		if first == nil || e.Resolved() && e.Time().Before(first.Time()) {
+			first = &e
 		}
 		if text == "" {
 			text = m.String()
@@ -154,9 +154,9 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 		sum += fmt.Sprintf(" %q", text)
 	}
 	sum += fmt.Sprintf(": %s login %s (%s)", humanize.Thousands(n), humanize.Plural(n, "attempt", "attempts"), strings.Join(sources, "; "))
-	if first != nil && first.Resolved {
-		sum += ", first at " + fmtTime(first.Time)
-		if u, h := usersAt(run, first.Time); h != nil && u > 0 {
+	if first != nil && first.Resolved() {
+		sum += ", first at " + fmtTime(first.Time())
+		if u, h := usersAt(run, first.Time()); h != nil && u > 0 {
 			sum += fmt.Sprintf(" with %d users running", u)
 		}
 	}
@@ -175,15 +175,15 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 	var afterN int64
 	var afterEv *correlate.Event
 	for _, e := range okLogins {
-		if first != nil && first.Resolved && e.Resolved && !e.Time.After(first.Time) {
+		if first != nil && first.Resolved() && e.Resolved() && !e.Time().After(first.Time()) {
 			continue
 		}
 		u := loggedIn(e)
 		if !limited[u] {
 			after[u] = true
-			afterN += 1 + e.Duplicates
+			afterN += 1 + e.Duplicates()
 			if afterEv == nil {
-				afterEv = e
+				afterEv = &e
 			}
 		}
 	}
@@ -207,14 +207,14 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 		for u := range limited {
 			if len(failedOther[u]) > 0 {
 				withPrior++
-				if priorEv == nil || failedOther[u][0].Line < priorEv.Line {
-					priorEv = failedOther[u][0]
+				if priorEv == nil || failedOther[u][0].Line() < priorEv.Line() {
+					priorEv = &failedOther[u][0]
 				}
 			}
 		}
 		if withPrior > 0 {
-			sum += fmt.Sprintf("; %d of the refused accounts had failed with another answer before the limit (%q)", withPrior, errorText(priorEv))
-			lead = append(lead, noted(EventEvidence(priorEv), "a refused account's earlier failed login, before the limit"))
+			sum += fmt.Sprintf("; %d of the refused accounts had failed with another answer before the limit (%q)", withPrior, errorText(*priorEv))
+			lead = append(lead, noted(EventEvidence(*priorEv), "a refused account's earlier failed login, before the limit"))
 		}
 		interp = "django-allauth counts failed logins per account: the accounts refused are those whose own logins kept failing, and past the limit allauth shows the form again with this message. The other accounts kept logging in from the same host, so the limiter did not stop the test as a whole: the refused accounts' credentials did."
 		rec = "Fix the passwords of the refused accounts in TEST_USER_POOL (or drop them from the pool); raise ACCOUNT_LOGIN_ATTEMPTS_LIMIT for load tests only if wrong passwords are part of the test; rerun."
@@ -240,10 +240,10 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 		missing = append(missing, "auth_debug.log (who logged in, from which address): whether the limit is per account or per IP is decided from which accounts kept logging in")
 	}
 	if afterEv != nil {
-		lead = append(lead, noted(EventEvidence(afterEv), "an account not refused logging in after the first refusal"))
+		lead = append(lead, noted(EventEvidence(*afterEv), "an account not refused logging in after the first refusal"))
 	}
 	if first != nil {
-		lead = append([]Evidence{noted(EventEvidence(first), "the first refusal")}, lead...)
+		lead = append([]Evidence{noted(EventEvidence(*first), "the first refusal")}, lead...)
 	}
 	return []Finding{{
 		Role:           RoleCause,
@@ -262,14 +262,14 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 
 // errorText is what a failed-login line quotes from the page (the
 // locustfile's error=, to the end of the line).
-func errorText(e *correlate.Event) string {
-	if v := e.Attrs["error"]; v != "" {
+func errorText(e correlate.Event) string {
+	if v := e.Attr("error"); v != "" {
 		return v
 	}
-	if _, v, ok := strings.Cut(e.Message, "error="); ok {
+	if _, v, ok := strings.Cut(e.Message(), "error="); ok {
 		return v
 	}
-	return firstLine(e.Message)
+	return firstLine(e.Message())
 }
 
 func rateLimitHeadline(n int64, limited map[string]bool, scope string) string {
@@ -288,26 +288,26 @@ func rateLimitHeadline(n int64, limited map[string]bool, scope string) string {
 
 // loginUser is the account a login event names (the locustfile's
 // username=, or the event's user).
-func loginUser(e *correlate.Event) string {
-	if e.User != "" && e.User != "anon" {
-		return e.User
+func loginUser(e correlate.Event) string {
+	if e.User() != "" && e.User() != "anon" {
+		return e.User()
 	}
-	if u := e.Attrs["username"]; u != "" {
+	if u := e.Attr("username"); u != "" {
 		return u
 	}
-	return messageValue(e.Message, "username")
+	return messageValue(e.Message(), "username")
 }
 
 // loggedIn is the account of a login POST the server answered with a
 // redirect (auth_debug's auth_response 302/303), "" for other events.
-func loggedIn(e *correlate.Event) string {
-	if e.Kind != parsers.KindAuthResponse || !strings.EqualFold(e.Method, "POST") || e.Status == nil || (*e.Status != 302 && *e.Status != 303) {
+func loggedIn(e correlate.Event) string {
+	if e.Kind() != schema.KindAuthResponse || !strings.EqualFold(e.Method(), "POST") || !e.HasStatus() || (e.StatusOr0() != 302 && e.StatusOr0() != 303) {
 		return ""
 	}
-	if e.User == "" || e.User == "anon" {
+	if e.User() == "" || e.User() == "anon" {
 		return ""
 	}
-	return e.User
+	return e.User()
 }
 
 // compactNames writes a set of account names sorted, runs of numbered

@@ -254,10 +254,9 @@ func runSources(ctx *Context) map[Source]bool {
 	// A header-only _failures.csv is evidence too: Locust wrote it and it
 	// says nothing failed. Files belong to the run by name or by the
 	// audit's run.
-	formatOf := map[string]string{}
+	formatOf := ctx.formats()
 	if ctx.Analysis != nil {
 		for _, s := range ctx.Analysis.Sources {
-			formatOf[s.Path] = s.Format
 			if s.Run != run.Name || s.Run == "" {
 				continue
 			}
@@ -272,8 +271,8 @@ func runSources(ctx *Context) map[Source]bool {
 			have[s] = true
 		}
 	}
-	for _, e := range ownEvents(ctx) {
-		if s, ok := formatSource[e.Source]; ok {
+	for src := range ctx.facts().sources {
+		if s, ok := formatSource[src.String()]; ok {
 			have[s] = true
 		}
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // csrfRejected: Django's CSRF middleware refused requests before the view.
@@ -29,41 +29,41 @@ func runCSRFRejected(ctx *Context, _ *noParams) []Finding {
 	reasons := map[string]int64{}
 	paths := map[string]int64{}
 	var ev []Evidence
-	for _, e := range ownEvents(ctx) {
+	for _, e := range ownEvents(ctx).All() {
 		if !serverSource(e) {
 			continue
 		}
-		isCSRF := e.Kind == parsers.KindForbidden || strings.HasPrefix(e.Logger, "django.security.csrf") ||
-			(e.Kind != parsers.KindRequest && containsAny(e.Message, csrfWords) && matches(csrfRE, e.Message))
+		isCSRF := e.Kind() == schema.KindForbidden || strings.HasPrefix(e.Logger(), "django.security.csrf") ||
+			(e.Kind() != schema.KindRequest && containsAny(e.Message(), csrfWords) && matches(csrfRE, e.Message()))
 		if !isCSRF {
 			continue
 		}
-		perFile[e.File] += 1 + e.Duplicates
+		perFile[e.File()] += 1 + e.Duplicates()
 		ev = append(ev, EventEvidence(e))
-		msg := firstLine(e.Message)
+		msg := firstLine(e.Message())
 		reason := msg
 		if i := strings.Index(msg, "("); i >= 0 {
 			if j := strings.Index(msg[i:], ")"); j > 0 {
 				reason = msg[i+1 : i+j]
 			}
 		}
-		reasons[reason] += 1 + e.Duplicates
-		p := e.Path
+		reasons[reason] += 1 + e.Duplicates()
+		p := e.Path()
 		if p == "" {
 			if i := strings.LastIndex(msg, ": "); i >= 0 {
 				p = strings.TrimSpace(msg[i+2:])
 			}
 		}
 		if p != "" {
-			paths[templatePath(p)] += 1 + e.Duplicates
+			paths[templatePath(p)] += 1 + e.Duplicates()
 		}
 	}
 	n, _ := maxPerFile(perFile)
 	// 403s on the request lines and in Locust's failures back it up.
 	var n403 int64
-	for _, e := range ownEvents(ctx) {
-		if e.Kind == parsers.KindRequest && e.Status != nil && *e.Status == 403 {
-			n403 += 1 + e.Duplicates
+	for _, e := range ownEvents(ctx).All() {
+		if e.Kind() == schema.KindRequest && e.HasStatus() && e.StatusOr0() == 403 {
+			n403 += 1 + e.Duplicates()
 		}
 	}
 	var csv403 int64

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // databaseUnreachable: PgBouncer or the app's driver could not reach
@@ -29,28 +31,46 @@ var dbUnreachableRE = MustPattern(`no pg_hba\.conf entry|could not connect to se
 var dbUnreachableWords = []string{"pg_hba", "could not connect", "connection to server", "Connection refused",
 	"password authentication", "server login", "does not exist", "database system", "server conn crashed", "no server"}
 
+var dbUnreachableSet = newWordSet(dbUnreachableWords)
+
+// dbUnreachableMatch is the first text of the record that dbUnreachableRE
+// matches, "" when none. It reads the record's columns as they are, in
+// the order the file wrote them (message, exception, traceback), and runs
+// the pattern only on a column that holds one of dbUnreachableWords.
+func dbUnreachableMatch(e correlate.Event) string {
+	exc := ""
+	if e.ExcType() != "" || e.ExcMessage() != "" {
+		exc = e.ExcType() + ": " + e.ExcMessage()
+	}
+	for _, s := range [...]string{e.Message(), exc, e.Traceback()} {
+		if !dbUnreachableSet.in(s) {
+			continue // cheap filter before regexp2
+		}
+		if m, err := dbUnreachableRE.FindStringMatch(s); err == nil && m != nil {
+			return m.String()
+		}
+	}
+	return ""
+}
+
 func runDatabaseUnreachable(ctx *Context, _ *noParams) []Finding {
 	run := ctx.Run
 	perFile := map[string]int64{}
 	kinds := map[string]int64{}
 	var evPool, evApp []Evidence
 	var pooler, app int64
-	for _, e := range ownEvents(ctx) {
-		if e.Source != "pgbouncer" && !serverSource(e) {
+	for _, e := range ownEvents(ctx).All() {
+		if e.Source() != schema.SourcePgBouncer && !serverSource(e) {
 			continue
 		}
-		blob := eventBlob(e)
-		if !containsAny(blob, dbUnreachableWords) {
-			continue // cheap filter before regexp2
-		}
-		m, err := dbUnreachableRE.FindStringMatch(blob)
-		if err != nil || m == nil {
+		kind := dbUnreachableMatch(e)
+		if kind == "" {
 			continue
 		}
-		perFile[e.File] += 1 + e.Duplicates
-		kinds[m.String()] += 1 + e.Duplicates
-		if e.Source == "pgbouncer" {
-			pooler += 1 + e.Duplicates
+		perFile[e.File()] += 1 + e.Duplicates()
+		kinds[kind] += 1 + e.Duplicates()
+		if e.Source() == schema.SourcePgBouncer {
+			pooler += 1 + e.Duplicates()
 			evPool = append(evPool, EventEvidence(e))
 		} else {
 			evApp = append(evApp, EventEvidence(e))

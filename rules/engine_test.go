@@ -26,26 +26,31 @@ func wib(s string) time.Time {
 
 func i64(n int64) *int64 { return &n }
 
-func ev(e parsers.Event) correlate.Event { return correlate.Event{Event: e, Resolved: true} }
+func ev(e parsers.Event) parsers.Event { return e }
+
+// poolRows are the log rows of poolRun, for tests that change one.
+func poolRows() []parsers.Event {
+	return []parsers.Event{
+		ev(parsers.Event{Time: wib("2026-11-29 18:57:27.303"), Source: "pgbouncer", File: "pgbouncer.log", Line: 300, Level: "LOG", Kind: parsers.KindClosing,
+			Message: "C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 closing because: query_wait_timeout (age=5s)"}),
+		ev(parsers.Event{Time: wib("2026-11-29 18:57:27.303"), Source: "pgbouncer", File: "pgbouncer.log", Line: 301, Level: "WARNING", Kind: parsers.KindPoolerError,
+			Message: "C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 pooler error: query_wait_timeout", ExcMessage: "query_wait_timeout"}),
+		ev(parsers.Event{Time: wib("2026-11-29 18:57:27.305"), Source: "django", File: "logs/django_errors.log", Line: 1, EndLine: 40, Level: "ERROR", Logger: "django.request",
+			Kind: parsers.KindServerError, Path: "/dashboard/", Message: "Internal Server Error: /dashboard/",
+			ExcType: "psycopg2.OperationalError", ExcMessage: "FATAL:  query_wait_timeout"}),
+		ev(parsers.Event{Time: wib("2026-11-29 18:57:27.000"), Source: "runserver", File: "logs/runserver_8000.err.log", Line: 12, Kind: parsers.KindRequest,
+			Method: "GET", Path: "/dashboard/", Status: i64(500), Message: `"GET /dashboard/ HTTP/1.1" 500 145`}),
+		ev(parsers.Event{Time: wib("2026-11-29 18:57:27.000"), Source: "runserver", File: "logs/runserver_8000.err.log", Line: 14, Kind: parsers.KindRequest,
+			Method: "POST", Path: "/accounts/login/", Status: i64(500), Message: `"POST /accounts/login/ HTTP/1.1" 500 145`}),
+		ev(parsers.Event{Time: wib("2026-11-29 18:59:00.000"), Source: "runserver", File: "logs/runserver_8000.err.log", Line: 90, Kind: parsers.KindRequest,
+			Method: "GET", Path: "/dashboard/", Status: i64(200), Message: `"GET /dashboard/ HTTP/1.1" 200 5120`}),
+	}
+}
 
 func poolRun() *correlate.Run {
 	return &correlate.Run{
-		Name: "hasil_test_pool_exhaustion",
-		Events: []correlate.Event{
-			ev(parsers.Event{Time: wib("2026-11-29 18:57:27.303"), Source: "pgbouncer", File: "pgbouncer.log", Line: 300, Level: "LOG", Kind: parsers.KindClosing,
-				Message: "C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 closing because: query_wait_timeout (age=5s)"}),
-			ev(parsers.Event{Time: wib("2026-11-29 18:57:27.303"), Source: "pgbouncer", File: "pgbouncer.log", Line: 301, Level: "WARNING", Kind: parsers.KindPoolerError,
-				Message: "C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 pooler error: query_wait_timeout", ExcMessage: "query_wait_timeout"}),
-			ev(parsers.Event{Time: wib("2026-11-29 18:57:27.305"), Source: "django", File: "logs/django_errors.log", Line: 1, EndLine: 40, Level: "ERROR", Logger: "django.request",
-				Kind: parsers.KindServerError, Path: "/dashboard/", Message: "Internal Server Error: /dashboard/",
-				ExcType: "psycopg2.OperationalError", ExcMessage: "FATAL:  query_wait_timeout"}),
-			ev(parsers.Event{Time: wib("2026-11-29 18:57:27.000"), Source: "runserver", File: "logs/runserver_8000.err.log", Line: 12, Kind: parsers.KindRequest,
-				Method: "GET", Path: "/dashboard/", Status: i64(500), Message: `"GET /dashboard/ HTTP/1.1" 500 145`}),
-			ev(parsers.Event{Time: wib("2026-11-29 18:57:27.000"), Source: "runserver", File: "logs/runserver_8000.err.log", Line: 14, Kind: parsers.KindRequest,
-				Method: "POST", Path: "/accounts/login/", Status: i64(500), Message: `"POST /accounts/login/ HTTP/1.1" 500 145`}),
-			ev(parsers.Event{Time: wib("2026-11-29 18:59:00.000"), Source: "runserver", File: "logs/runserver_8000.err.log", Line: 90, Kind: parsers.KindRequest,
-				Method: "GET", Path: "/dashboard/", Status: i64(200), Message: `"GET /dashboard/ HTTP/1.1" 200 5120`}),
-		},
+		Name:   "hasil_test_pool_exhaustion",
+		Events: correlate.EventsOf(poolRows()...),
 		Failures: []parsers.FailureRow{
 			{Run: "hasil_test_pool_exhaustion", Source: "csv", File: "hasil_test_pool_exhaustion_failures.csv", Line: 5, Method: "POST", Name: "[AUTH] Login POST", Error: "CatchResponseError('login server error: 500')", Occurrences: 20},
 		},

@@ -10,6 +10,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -113,13 +114,13 @@ func nameSharedBody(ctx *Context, size int64, names map[string]bool, known map[i
 	}
 	status := map[int64]int64{}
 	var first *correlate.Event
-	for _, e := range ownEvents(ctx) {
-		if e.Kind != parsers.KindRequest || e.Size == nil || *e.Size != size || e.Status == nil {
+	for _, e := range ownEvents(ctx).All() {
+		if sz, ok := e.Size(); e.Kind() != schema.KindRequest || !ok || sz != size || !e.HasStatus() {
 			continue
 		}
-		status[*e.Status] += 1 + e.Duplicates
+		status[e.StatusOr0()] += 1 + e.Duplicates()
 		if first == nil {
-			first = e
+			first = &e
 		}
 	}
 	if first == nil {
@@ -132,14 +133,14 @@ func nameSharedBody(ctx *Context, size int64, names map[string]bool, known map[i
 	sort.Strings(codes)
 	what := fmt.Sprintf("the server's answer with status %s and %s bytes (runserver's request lines)", strings.Join(codes, ", "), humanize.Thousands(size))
 	if status[403] > 0 {
-		for _, e := range ownEvents(ctx) {
-			if e.Kind == parsers.KindForbidden && strings.Contains(e.Message, "CSRF") {
-				what = fmt.Sprintf("Django's CSRF rejection (403, %s bytes): runserver answered them 403 and logged %q", humanize.Thousands(size), firstLine(e.Message))
+		for _, e := range ownEvents(ctx).All() {
+			if e.Kind() == schema.KindForbidden && strings.Contains(e.Message(), "CSRF") {
+				what = fmt.Sprintf("Django's CSRF rejection (403, %s bytes): runserver answered them 403 and logged %q", humanize.Thousands(size), firstLine(e.Message()))
 				break
 			}
 		}
 	}
-	ev := noted(EventEvidence(first), fmt.Sprintf("a request answered %d with %s bytes", *first.Status, humanize.Thousands(size)))
+	ev := noted(EventEvidence(*first), fmt.Sprintf("a request answered %d with %s bytes", first.StatusOr0(), humanize.Thousands(size)))
 	return what, &ev
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -41,39 +42,55 @@ func timePtr(t time.Time) *time.Time {
 // EventText is the text cited for an event: its first line as written in
 // the file, or, when the parser could not keep it (a record longer than its
 // recall window), the first line of its message.
-func EventText(e *correlate.Event) string {
-	if t := strings.TrimSpace(e.Text); t != "" {
+func EventText(e correlate.Event) string {
+	if t := strings.TrimSpace(e.Text()); t != "" {
 		return clip(t)
 	}
-	if m := strings.TrimSpace(firstLine(e.Message)); m != "" {
+	if m := strings.TrimSpace(firstLine(e.Message())); m != "" {
 		return clip(m)
 	}
 	var parts []string
-	if e.Method != "" || e.Path != "" {
-		parts = append(parts, strings.TrimSpace(e.Method+" "+e.Path))
+	if e.Method() != "" || e.Path() != "" {
+		parts = append(parts, strings.TrimSpace(e.Method()+" "+e.Path()))
 	}
-	if e.Status != nil {
-		parts = append(parts, strconv.FormatInt(*e.Status, 10))
+	if e.HasStatus() {
+		parts = append(parts, strconv.FormatInt(e.StatusOr0(), 10))
 	}
-	if e.ExcType != "" {
-		parts = append(parts, e.ExcType+": "+e.ExcMessage)
+	if e.ExcType() != "" {
+		parts = append(parts, e.ExcType()+": "+e.ExcMessage())
 	}
 	return clip(strings.Join(parts, " "))
 }
 
 // EventEvidence cites an event's first line. An unresolved naive time is
 // not presented as UTC.
-func EventEvidence(e *correlate.Event) Evidence {
-	ev := Evidence{File: e.File, Line: e.Line, Text: EventText(e)}
-	if e.Resolved {
-		ev.Time = timePtr(e.Time)
+func EventEvidence(e correlate.Event) Evidence {
+	pos := e.Ref()
+	pos.End = pos.Line
+	ev := Evidence{File: e.File(), Line: e.Line(), Text: EventText(e), At: &Cite{Pos: pos}}
+	if e.Resolved() {
+		ev.Time = timePtr(e.Time())
 	}
 	return ev
 }
 
 // RefEvidence cites a correlate.Ref.
 func RefEvidence(r *correlate.Ref) Evidence {
-	return Evidence{File: r.File, Line: r.Line, Time: timePtr(r.Time), Text: clip(r.Text)}
+	ev := Evidence{File: r.File, Line: r.Line, Time: timePtr(r.Time), Text: clip(r.Text)}
+	if r.At != nil {
+		ev.At = &Cite{Pos: *r.At, ref: true}
+	}
+	return ev
+}
+
+// rowCite is the position of a Locust row's own line: a CSV row's, or a
+// console record's; nil for an HTML report's entries, which have none (their
+// quote names where they came from instead).
+func rowCite(source string, line, offset int64) *Cite {
+	if source == "html" || line <= 0 {
+		return nil
+	}
+	return &Cite{Pos: schema.Ref{Line: line, End: line, Offset: offset}, ByPath: true}
 }
 
 // pyFloat writes a float as Python's repr does for the magnitudes Locust
@@ -147,7 +164,7 @@ func StatEvidence(r *parsers.StatRow) Evidence {
 	}
 	// The note names the row, so a report can show it without the 22
 	// columns; the line itself stays in Text.
-	return Evidence{File: r.File, Line: r.Line, Text: clip(t), Note: rowLabel(r)}
+	return Evidence{File: r.File, Line: r.Line, Text: clip(t), Note: rowLabel(r), At: rowCite(r.Source, r.Line, r.Offset)}
 }
 
 // FailureEvidence cites a Locust failures row.
@@ -156,7 +173,7 @@ func FailureEvidence(f *parsers.FailureRow) Evidence {
 	if f.Source == "html" {
 		t = "failures_statistics: " + t
 	}
-	return Evidence{File: f.File, Line: f.Line, Text: clip(t)}
+	return Evidence{File: f.File, Line: f.Line, Text: clip(t), At: rowCite(f.Source, f.Line, f.Offset)}
 }
 
 // ExceptionEvidence cites a Locust exceptions row (CSV line, or the HTML
@@ -166,7 +183,7 @@ func ExceptionEvidence(x *parsers.ExceptionRow) Evidence {
 	if x.Source == "html" {
 		t = "exceptions_statistics: " + t
 	}
-	return Evidence{File: x.File, Line: x.Line, Text: clip(t)}
+	return Evidence{File: x.File, Line: x.Line, Text: clip(t), At: rowCite(x.Source, x.Line, x.Offset)}
 }
 
 // HistoryEvidence cites a stats_history row (its time is the row's epoch),
@@ -181,7 +198,7 @@ func HistoryEvidence(h *parsers.HistoryRow) Evidence {
 	if h.Source == "html" {
 		t = "history: " + t // the HTML report holds no such line; name where it came from
 	}
-	return Evidence{File: h.File, Line: h.Line, Time: timePtr(h.Time), Text: clip(t)}
+	return Evidence{File: h.File, Line: h.Line, Time: timePtr(h.Time), Text: clip(t), At: rowCite(h.Source, h.Line, h.Offset)}
 }
 
 // MetaEvidence cites a meta fact.

@@ -113,7 +113,7 @@ func runExcludedTagRan(ctx *Context, p *excludedTagRanParams) []Finding {
 		// kind: how many there are when nothing excludes them.
 		ref, refRun := 0, ""
 		for _, o := range ctx.scenario().siblings(r) {
-			if n := len(kindRows(p.KindPatterns, o, kind)); n > ref {
+			if n := ctx.kindCount(p.KindPatterns, o, kind); n > ref {
 				ref, refRun = n, o.Name
 			}
 		}

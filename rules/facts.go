@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"reflect"
 	"sync"
 
 	"github.com/logcorr/logcorr/correlate"
@@ -12,6 +13,36 @@ import (
 type analysisFacts struct {
 	siblings map[*correlate.Run][]*correlate.Run
 	bodies   *model.Measurement
+	// formatOf is each input's format, by path.
+	formatOf map[string]string
+	// kindRows counts, per run and excluded kind, its request names of
+	// that kind (kindCount), for the checks that compare a run with every
+	// sibling.
+	kindRows map[kindKey]int
+}
+
+type kindKey struct {
+	run      *correlate.Run
+	kind     string
+	patterns uintptr // the rule's kind_patterns (its map's identity; 0: none)
+}
+
+// kindCount is len(kindRows(patterns, r, kind)), counted once per
+// analysis.
+func (ctx *Context) kindCount(patterns map[string]string, r *correlate.Run, kind string) int {
+	if ctx.all == nil {
+		ctx.all = &analysisFacts{}
+	}
+	if ctx.all.kindRows == nil {
+		ctx.all.kindRows = map[kindKey]int{}
+	}
+	k := kindKey{r, kind, reflect.ValueOf(patterns).Pointer()}
+	n, ok := ctx.all.kindRows[k]
+	if !ok {
+		n = len(kindRows(patterns, r, kind))
+		ctx.all.kindRows[k] = n
+	}
+	return n
 }
 
 // measure is what the response bodies of every run say (model.Measure),
@@ -24,6 +55,22 @@ func (ctx *Context) measure() *model.Measurement {
 		ctx.all.bodies = model.Measure(ctx.Analysis)
 	}
 	return ctx.all.bodies
+}
+
+// formats is each input's format by path, read once per analysis.
+func (ctx *Context) formats() map[string]string {
+	if ctx.all == nil {
+		ctx.all = &analysisFacts{}
+	}
+	if ctx.all.formatOf == nil {
+		ctx.all.formatOf = map[string]string{}
+		if ctx.Analysis != nil {
+			for _, s := range ctx.Analysis.Sources {
+				ctx.all.formatOf[s.Path] = s.Format
+			}
+		}
+	}
+	return ctx.all.formatOf
 }
 
 // bodies are the run's own (never nil: an empty Bodies when unknown).
@@ -48,11 +95,16 @@ func (ctx *Context) scenario() scenarioFacts {
 func (s scenarioFacts) siblings(r *correlate.Run) []*correlate.Run {
 	all := s.ctx.all
 	if all.siblings == nil {
-		all.siblings = map[*correlate.Run][]*correlate.Run{}
+		var runs []*correlate.Run
+		if s.ctx.Analysis != nil {
+			runs = s.ctx.Analysis.Runs
+		}
+		all.siblings = model.AllSiblings(runs)
 	}
 	if sib, ok := all.siblings[r]; ok {
 		return sib
 	}
+	// A run outside the analysis (a test's hand-built one).
 	var runs []*correlate.Run
 	if s.ctx.Analysis != nil {
 		runs = s.ctx.Analysis.Runs

@@ -10,9 +10,11 @@
 package rules
 
 import (
+	"strings"
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // Severity orders findings; the zero value is Info.
@@ -99,6 +101,37 @@ type Evidence struct {
 	Time *time.Time `json:"time,omitempty"`
 	Text string     `json:"text"`
 	Note string     `json:"note,omitempty"`
+	// At is where the cited line is, when Text is to be the file's own
+	// line: the report stage reads it back (Cite). At.File is the FileID
+	// when known (an event's), else the line is found by File's path.
+	At *Cite `json:"-"`
+}
+
+// Cite is the position of a cited line.
+type Cite struct {
+	Pos schema.Ref
+	// ByPath is set when Pos.File is not known (a Locust row knows its
+	// file by path only): the reader looks the path up.
+	ByPath bool
+	// ref: the evidence quotes a correlate.Ref (cut as the Ref cuts).
+	ref bool
+}
+
+// Quote sets the evidence's text from its line as read back from the file
+// (Cite): the line itself, clipped as every quote is. An empty line keeps
+// the text it had.
+func (e *Evidence) Quote(line string) {
+	switch {
+	case e.At != nil && e.At.ref:
+		if line == "" {
+			return
+		}
+		e.Text = clip(correlate.RefText(line))
+	default:
+		if t := strings.TrimSpace(line); t != "" {
+			e.Text = clip(t)
+		}
+	}
 }
 
 // Context is what a check sees.

@@ -11,9 +11,13 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 )
 
-// pipeline turns files into an analysis through the real stages (set in
-// pipeline_test.go: parsers.Discover → ParseAll → correlate.Analyze).
+// pipeline turns files into an analysis through the real stages: it is
+// pipeline.Analyze, set by pipeline_ext_test.go (package rules_test, which
+// may import pipeline; this package's own tests may not).
 var pipeline Analyzer
+
+// SetPipeline is how pipeline_ext_test.go sets pipeline.
+func SetPipeline(a Analyzer) { pipeline = a }
 
 // caseWant is a fixture case's optional want.json.
 type caseWant struct {

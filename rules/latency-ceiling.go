@@ -10,6 +10,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -258,7 +259,7 @@ func runLatencyCeiling(ctx *Context, p *latencyCeilingParams) []Finding {
 	}
 	pgKnown := strings.Contains(strings.ToLower(c.Known), "pgbouncer")
 	switch {
-	case hasSource(ctx, "pgbouncer") && pgKnown:
+	case hasSource(ctx, schema.SourcePgBouncer) && pgKnown:
 		ruledOut = append(ruledOut, "PgBouncer's query_wait_timeout: its log for this window has no such error")
 		sum.WriteString(" PgBouncer's log for this window has no query_wait_timeout, so the limit is another one (a proxy, the client, the app).")
 	case pgKnown:

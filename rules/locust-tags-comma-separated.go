@@ -126,7 +126,7 @@ func inferExcludeComma(ctx *Context) (Finding, bool) {
 			if o == r || excludes(o, kind) {
 				continue
 			}
-			if n := len(kindRows(nil, o, kind)); n > ref {
+			if n := ctx.kindCount(nil, o, kind); n > ref {
 				ref, refRun = n, o.Name
 			}
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // loginFailureUncounted compares failed logins seen in the logs with the
@@ -34,10 +34,10 @@ func inRun(run *correlate.Run, e *correlate.Event) bool {
 	if run.Start.IsZero() || run.End.IsZero() {
 		return true
 	}
-	if !e.Resolved {
+	if !e.Resolved() {
 		return false
 	}
-	return !e.Time.Before(run.Start.Add(-time.Second)) && !e.Time.After(run.End.Add(time.Second))
+	return !e.Time().Before(run.Start.Add(-time.Second)) && !e.Time().After(run.End.Add(time.Second))
 }
 
 // loginPageReturnedRE is a failed login as the locustfile or Locust's
@@ -57,16 +57,16 @@ func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Fi
 	// the locustfile writes each failure to its file and to Locust's
 	// console: count per file, keep the largest.
 	serverPerFile, clientPerFile := map[string]int64{}, map[string]int64{}
-	for _, e := range ownEvents(ctx) {
-		if !inRun(run, e) {
+	for _, e := range ownEvents(ctx).All() {
+		if !inRun(run, &e) {
 			continue
 		}
 		switch {
-		case e.Kind == parsers.KindAuthResponse && strings.EqualFold(e.Method, "POST") && e.Status != nil && *e.Status == 200 && model.IsLoginName(e.Path):
-			serverPerFile[e.File] += 1 + e.Duplicates
+		case e.Kind() == schema.KindAuthResponse && strings.EqualFold(e.Method(), "POST") && e.HasStatus() && e.StatusOr0() == 200 && model.IsLoginName(e.Path()):
+			serverPerFile[e.File()] += 1 + e.Duplicates()
 			evServer = append(evServer, EventEvidence(e))
-		case (e.Source == "locust_auth" || e.Source == "locust_console") && matches(loginPageReturnedRE, e.Message):
-			clientPerFile[e.File]++
+		case (e.Source() == schema.SourceLocustAuth || e.Source() == schema.SourceLocustConsole) && matches(loginPageReturnedRE, e.Message()):
+			clientPerFile[e.File()]++
 			evClient = append(evClient, EventEvidence(e))
 		}
 	}

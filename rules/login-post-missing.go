@@ -7,7 +7,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // loginPostMissing: the login page was fetched but the credentials were
@@ -27,18 +27,18 @@ type loginPostMissingParams struct {
 
 // poolEvents returns the run's locust_auth pool messages that say the pool
 // is not what a multi-user test needs.
-func poolEvents(r *correlate.Run) (invalid, single []*correlate.Event) {
-	for i := range r.Events {
-		e := &r.Events[i]
-		if e.Kind != parsers.KindPoolConfig {
+func poolEvents(r *correlate.Run) (invalid, single []correlate.Event) {
+	for _, ev := range r.Events.All() {
+		e := &ev
+		if e.Kind() != schema.KindPoolConfig {
 			continue
 		}
-		m := strings.ToLower(e.Message)
+		m := strings.ToLower(e.Message())
 		switch {
 		case strings.Contains(m, "invalid entry"):
-			invalid = append(invalid, e)
+			invalid = append(invalid, *e)
 		case strings.Contains(m, "single_user_pool"):
-			single = append(single, e)
+			single = append(single, *e)
 		}
 	}
 	return invalid, single
@@ -122,7 +122,7 @@ func runLoginPostMissing(ctx *Context, p *loginPostMissingParams) []Finding {
 		if posts > 0 {
 			f.Headline = fmt.Sprintf("%s of %s logins have no login POST: the login figures describe %s of them", humanize.Thousands(missing), humanize.Thousands(gets), humanize.Thousands(posts))
 		}
-		if len(r.Events) == 0 {
+		if r.Events.Len() == 0 {
 			f.Missing = append(f.Missing, "locust_login_failures.log or Locust's console log (whether the locustfile skipped the POST: TEST_USER_POOL messages)")
 		}
 		if wait == 0 {

@@ -404,7 +404,7 @@ func evalMatch(ctx *Context, c *compiledMatch) ([]Finding, error) {
 			if rc.path != "" {
 				paths[rc.path] = true
 			}
-			ev = append(ev, rc.ev)
+			ev = append(ev, rc.Evidence())
 		}
 		if total < min {
 			return nil, nil
@@ -472,14 +472,76 @@ func joinSorted(m map[string]bool, max int) string {
 	return strings.Join(ks, ", ") + more
 }
 
-// record is one matchable row of a run.
+// record is one matchable row of a run: a log event of its own stretch,
+// read from the event's columns when a matcher asks (nothing is rendered
+// for a record no matcher selects), or a Locust failure or exception row.
 type record struct {
-	source, kind, level, method, path, message, text, exc string
-	status                                                *int64
-	time                                                  time.Time
-	count                                                 int64
-	field                                                 func(string) string
-	ev                                                    Evidence
+	event   *correlate.Event // nil for a Locust row
+	source  string           // the format, or locust_failures / locust_exceptions
+	kind    string
+	level   string
+	method  string
+	path    string
+	message string // the first line
+	status  *int64
+	time    time.Time
+	count   int64
+	// A Locust row's text and exception, its field lookup and evidence
+	// (an event's come from its columns).
+	text, exc string
+	file      string
+	row       func() Evidence
+}
+
+// Text is what a text pattern reads: the message and the traceback.
+func (rc *record) Text() string {
+	if rc.event != nil {
+		if tb := rc.event.Traceback(); tb != "" {
+			return rc.event.Message() + "\n" + tb
+		}
+		return rc.event.Message() + "\n"
+	}
+	return rc.text
+}
+
+// Exc is what an exception pattern reads: "Type: message".
+func (rc *record) Exc() string {
+	if rc.event != nil {
+		if rc.event.ExcType() == "" {
+			return ""
+		}
+		return rc.event.ExcType() + ": " + rc.event.ExcMessage()
+	}
+	return rc.exc
+}
+
+// Field is the named column of the record ("logger", "attrs.url"), ""
+// when it has none.
+func (rc *record) Field(k string) string {
+	if rc.event == nil {
+		if k == "file" {
+			return rc.file
+		}
+		return ""
+	}
+	return eventField(*rc.event, k)
+}
+
+// Evidence cites the record.
+func (rc *record) Evidence() Evidence {
+	if rc.event != nil {
+		return EventEvidence(*rc.event)
+	}
+	return rc.row()
+}
+
+// at names the record's place, for messages.
+func (rc *record) at() string {
+	if rc.event != nil {
+		return fmt.Sprintf("%s:%d", rc.event.File(), rc.event.Line())
+	}
+	ev := rc.row()
+	return fmt.Sprintf("%s:%d", ev.File, ev.Line)
 }
 
 // runRecords lists the run's records: the log events of its own window
@@ -497,71 +559,61 @@ func runRecords(ctx *Context) []record {
 func buildRecords(ctx *Context) []record {
 	run := ctx.Run
 	events := ownEvents(ctx)
-	out := make([]record, 0, len(events)+len(run.Failures)+len(run.Exceptions))
-	for _, e := range events {
-		exc := ""
-		if e.ExcType != "" {
-			exc = e.ExcType + ": " + e.ExcMessage
-		}
-		t := e.Time
-		if !e.Resolved {
+	failures, exceptions := model.FailureRows(run), model.ExceptionRows(run)
+	out := make([]record, 0, events.Len()+len(failures)+len(exceptions))
+	handles := make([]correlate.Event, events.Len())
+	for i, e := range events.All() {
+		handles[i] = e
+		t := e.Time()
+		if !e.Resolved() {
 			t = time.Time{}
 		}
-		out = append(out, record{source: e.Source, kind: e.Kind, level: strings.ToLower(e.Level),
-			method: e.Method, path: e.Path, message: firstLine(e.Message),
-			text: e.Message + "\n" + e.Traceback, exc: exc, status: e.Status, time: t,
-			count: 1 + e.Duplicates, ev: EventEvidence(e), field: eventField(e)})
+		var status *int64
+		if s, ok := e.Status(); ok {
+			status = &s
+		}
+		out = append(out, record{event: &handles[i], source: e.Source().String(), kind: e.Kind().String(),
+			level: strings.ToLower(e.Level().String()), method: e.Method(), path: e.Path(),
+			message: firstLine(e.Message()), status: status, time: t, count: 1 + e.Duplicates()})
 	}
-	for _, f := range model.FailureRows(run) {
+	for _, f := range failures {
 		out = append(out, record{source: "locust_failures", kind: "failure", method: f.Method, path: f.Name,
-			message: f.Error, text: f.Error, count: max(f.Occurrences, 1), ev: FailureEvidence(f),
-			field: func(k string) string {
-				if k == "file" {
-					return f.File
-				}
-				return ""
-			}})
+			message: f.Error, text: f.Error, count: max(f.Occurrences, 1), file: f.File,
+			row: func() Evidence { return FailureEvidence(f) }})
 	}
-	for _, x := range model.ExceptionRows(run) {
+	for _, x := range exceptions {
 		out = append(out, record{source: "locust_exceptions", kind: "exception",
-			message: firstLine(x.Message), text: x.Message + "\n" + x.Traceback, count: max(x.Count, 1),
-			ev: ExceptionEvidence(x), field: func(k string) string {
-				if k == "file" {
-					return x.File
-				}
-				return ""
-			}})
+			message: firstLine(x.Message), text: x.Message + "\n" + x.Traceback, count: max(x.Count, 1), file: x.File,
+			row: func() Evidence { return ExceptionEvidence(x) }})
 	}
 	return out
 }
 
-func eventField(e *correlate.Event) func(string) string {
-	return func(k string) string {
-		switch k {
-		case "logger":
-			return e.Logger
-		case "user":
-			return e.User
-		case "zone":
-			return e.Zone
-		case "exc_type":
-			return e.ExcType
-		case "exc_frame":
-			return e.ExcFrame
-		case "file":
-			return e.File
-		case "source":
-			return e.Source
-		case "kind":
-			return e.Kind
-		case "level":
-			return e.Level
-		}
-		if a, ok := strings.CutPrefix(k, "attrs."); ok {
-			return e.Attrs[a]
-		}
-		return ""
+func eventField(e correlate.Event, k string) string {
+	switch k {
+	case "logger":
+		return e.Logger()
+	case "user":
+		return e.User()
+	case "zone":
+		return e.Zone()
+	case "exc_type":
+		return e.ExcType()
+	case "exc_frame":
+		return e.ExcFrame()
+	case "file":
+		return e.File()
+	case "source":
+		return e.Source().String()
+	case "kind":
+		return e.Kind().String()
+	case "level":
+		return e.Level().String()
 	}
+	if a, ok := strings.CutPrefix(k, "attrs."); ok {
+		return e.Attr(a)
+	}
+	return ""
 }
 
 func firstLine(s string) string {
@@ -602,9 +654,17 @@ func (c *compiledMatch) accept(rc *record, groups map[string]string, keepGroups 
 		re *regexp2.Regexp
 		s  string
 	}
-	pats := []pat{{c.path, rc.path}, {c.message, rc.message}, {c.exc, rc.exc}, {c.text, rc.text}}
+	// Only the columns a pattern reads are read (a text or exception
+	// pattern joins two of them).
+	pats := []pat{{c.path, rc.path}, {c.message, rc.message}}
+	if c.exc != nil {
+		pats = append(pats, pat{c.exc, rc.Exc()})
+	}
+	if c.text != nil {
+		pats = append(pats, pat{c.text, rc.Text()})
+	}
 	for _, k := range c.fieldNames {
-		pats = append(pats, pat{c.fields[k], rc.field(k)})
+		pats = append(pats, pat{c.fields[k], rc.Field(k)})
 	}
 	var got []*regexp2.Match
 	for _, p := range pats {
@@ -619,7 +679,7 @@ func (c *compiledMatch) accept(rc *record, groups map[string]string, keepGroups 
 			if i := strings.Index(msg, " on input "); i >= 0 {
 				msg = msg[:i]
 			}
-			return false, &budgetError{pattern: p.re.String(), at: fmt.Sprintf("%s:%d", rc.ev.File, rc.ev.Line), msg: msg}
+			return false, &budgetError{pattern: p.re.String(), at: rc.at(), msg: msg}
 		}
 		if m == nil {
 			return false, nil

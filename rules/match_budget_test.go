@@ -22,11 +22,11 @@ func TestBudgetDisablesRuleEverywhere(t *testing.T) {
 	MatchTimeout = 20 * time.Millisecond
 	t.Cleanup(func() { MatchTimeout = old })
 	s := mustRules(t, ruleHead+"match:\n  message: '^(a+)+$'\n")
-	good := &correlate.Run{Name: "first", Events: []correlate.Event{ev(parsers.Event{Source: "django", File: "a.log", Line: 1, Message: "aaaa"})}}
-	bad := &correlate.Run{Name: "second", Events: []correlate.Event{
+	good := &correlate.Run{Name: "first", Events: correlate.EventsOf(ev(parsers.Event{Source: "django", File: "a.log", Line: 1, Message: "aaaa"}))}
+	bad := &correlate.Run{Name: "second", Events: correlate.EventsOf(
 		ev(parsers.Event{Source: "django", File: "b.log", Line: 1, Message: "aaaa"}),
 		ev(parsers.Event{Source: "django", File: "b.log", Line: 2, Message: strings.Repeat("a", 5000) + "b"}),
-	}}
+	)}
 	a := &correlate.Analysis{Runs: []*correlate.Run{good, bad}}
 	var first []RunResult
 	for i := 0; i < 3; i++ {
@@ -53,7 +53,7 @@ func TestBudgetDisablesRuleEverywhere(t *testing.T) {
 		}
 	}
 	// Without a pattern out of budget, the same rule fires on both runs.
-	fine := &correlate.Run{Name: "second", Events: bad.Events[:1]}
+	fine := &correlate.Run{Name: "second", Events: bad.Events.Slice(0, 1)}
 	res := s.Evaluate(&correlate.Analysis{Runs: []*correlate.Run{good, fine}}, DefaultTargets)
 	if len(res) != 2 || len(res[0].Findings) != 1 || len(res[1].Findings) != 1 {
 		t.Errorf("healthy evaluation: %+v", res)
@@ -70,7 +70,7 @@ func TestMatchInputBounded(t *testing.T) {
 		fires   bool
 	}{{"^start", true}, {"needle-at-the-end", false}} {
 		s := mustRules(t, ruleHead+fmt.Sprintf("match:\n  message: '%s'\n", c.pattern))
-		run := &correlate.Run{Name: "r", Events: []correlate.Event{ev(parsers.Event{Source: "django", File: "x.log", Line: 1, Message: long})}}
+		run := &correlate.Run{Name: "r", Events: correlate.EventsOf(ev(parsers.Event{Source: "django", File: "x.log", Line: 1, Message: long}))}
 		res := s.EvaluateRun(&correlate.Analysis{}, run, DefaultTargets)
 		if got := len(res.Findings) == 1; got != c.fires || len(res.Errors) > 0 {
 			t.Errorf("%s on a %d-byte message: fired %v, errors %v; want fired %v", c.pattern, len(long), got, res.Errors, c.fires)

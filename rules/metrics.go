@@ -49,7 +49,7 @@ var runFields = map[string]func(r *correlate.Run) *float64{
 		}
 		return f64(r.End.Sub(r.Start).Seconds())
 	},
-	"events":        func(r *correlate.Run) *float64 { return f64(float64(len(r.Events))) },
+	"events":        func(r *correlate.Run) *float64 { return f64(float64(r.Events.Len())) },
 	"server_errors": func(r *correlate.Run) *float64 { return f64(float64(r.LinkStats.ServerErrors)) },
 	"unlinked":      func(r *correlate.Run) *float64 { return f64(float64(r.LinkStats.Unlinked)) },
 	"tracebacks":    func(r *correlate.Run) *float64 { return f64(float64(r.LinkStats.TracebacksTotal)) },

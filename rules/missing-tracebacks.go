@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/humanize"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // missingTracebacks finds "Internal Server Error" records that carry no
@@ -34,17 +34,17 @@ func runMissingTracebacks(ctx *Context, _ *noParams) []Finding {
 	totalPerFile := map[string]int64{}
 	paths := map[string]int64{}
 	var ev []Evidence
-	for _, e := range ownEvents(ctx) {
-		if e.Kind != parsers.KindServerError {
+	for _, e := range ownEvents(ctx).All() {
+		if e.Kind() != schema.KindServerError {
 			continue
 		}
-		totalPerFile[e.File] += 1 + e.Duplicates
-		if e.Traceback != "" || e.ExcType != "" || traced[refKey(e.File, e.Line)] {
+		totalPerFile[e.File()] += 1 + e.Duplicates()
+		if e.Traceback() != "" || e.ExcType() != "" || traced[refKey(e.File(), e.Line())] {
 			continue
 		}
-		perFile[e.File] += 1 + e.Duplicates
-		if e.Path != "" {
-			paths[templatePath(e.Path)] += 1 + e.Duplicates
+		perFile[e.File()] += 1 + e.Duplicates()
+		if e.Path() != "" {
+			paths[templatePath(e.Path())] += 1 + e.Duplicates()
 		}
 		ev = append(ev, EventEvidence(e))
 	}
@@ -54,8 +54,8 @@ func runMissingTracebacks(ctx *Context, _ *noParams) []Finding {
 	}
 	total, _ := maxPerFile(totalPerFile)
 	tbElsewhere := false
-	for _, e := range ownEvents(ctx) {
-		if (e.Kind == parsers.KindTraceback || e.Kind == parsers.KindUnhandled) && serverSource(e) {
+	for _, e := range ownEvents(ctx).All() {
+		if (e.Kind() == schema.KindTraceback || e.Kind() == schema.KindUnhandled) && serverSource(e) {
 			tbElsewhere = true
 			break
 		}

@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,21 +36,13 @@ type pgbouncerPoolExhaustedParams struct {
 	WaitMeaningfulSince string `yaml:"wait_meaningful_since"`
 }
 
-var (
-	// poolErrRE: the pooler's own words when a client waited too long for
-	// a server connection, or found no slot at all.
-	poolErrRE = MustPattern(`query_wait_timeout|no more connections allowed`)
-	// driverPoolRE: the same failure seen by the app, as psycopg 3
-	// (ProtocolViolation), psycopg2 ("FATAL:  query_wait_timeout", two
-	// spaces), Django's wrapper, or the user's middleware line.
-	driverPoolRE = MustPattern(`(?:ProtocolViolation|OperationalError|InterfaceError|DatabaseError)\b[^\n]*?(?:query_wait_timeout|no more connections allowed)|Unhandled exception \[[^\]\n]*\]:\s*query_wait_timeout`)
-)
-
-// poolFacts is what the run's logs say about the pool.
+// poolFacts is what the run's logs say about the pool: correlate's
+// classification of the run's own stretch (correlate.PoolFacts), as the
+// pool checks read it.
 type poolFacts struct {
-	pooler       []*correlate.Event // pgbouncer pooler errors
-	closing      []*correlate.Event // pgbouncer closing because: query_wait_timeout
-	driver       []*correlate.Event // app-side records naming the timeout
+	pooler       []correlate.Event // pgbouncer pooler errors
+	closing      []correlate.Event // pgbouncer closing because: query_wait_timeout
+	driver       []correlate.Event // app-side records naming the timeout
 	driverByFile map[string]int64
 	ages         []int64 // closing ages, seconds
 	maxWaitUS    float64 // highest "wait N us" of the stats lines
@@ -67,72 +58,18 @@ type poolFacts struct {
 	versionEv *correlate.Event
 }
 
-// pgbouncerVersionRE reads the version from PgBouncer's start-up line.
-var pgbouncerVersionRE = regexp.MustCompile(`PgBouncer (\d+\.\d+(?:\.\d+)?)`)
-
-// isPoolDriverError reports whether an app-side event is the pool timeout
-// seen through the database driver; application-exception skips these.
-func isPoolDriverError(e *correlate.Event) bool {
-	if e.Source == "pgbouncer" {
-		return false
-	}
-	if !strings.Contains(e.Message, "query_wait_timeout") && !strings.Contains(e.ExcMessage, "query_wait_timeout") &&
-		!strings.Contains(e.Traceback, "query_wait_timeout") && !strings.Contains(e.Traceback, "no more connections") {
-		return false // cheap filter before regexp2
-	}
-	return matches(driverPoolRE, eventBlob(e))
-}
-
+// gatherPool reads the run's pool facts, classified once by correlate
+// (correlate.ComputeOwn); the checks that read them share this copy.
 func gatherPool(ctx *Context) *poolFacts {
-	p := &poolFacts{driverByFile: map[string]int64{}}
-	for _, e := range ownEvents(ctx) {
-		if e.Source == "pgbouncer" {
-			switch e.Kind {
-			case parsers.KindPoolerError:
-				if matches(poolErrRE, e.Message+"\n"+e.ExcMessage) {
-					p.pooler = append(p.pooler, e)
-				}
-			case parsers.KindClosing:
-				if strings.Contains(e.Attrs["reason"]+e.Message, "query_wait_timeout") {
-					p.closing = append(p.closing, e)
-					if a, err := strconv.ParseInt(e.Attrs["age_s"], 10, 64); err == nil {
-						p.ages = append(p.ages, a)
-					}
-				}
-			case parsers.KindBanner, parsers.KindLog:
-				if m := pgbouncerVersionRE.FindStringSubmatch(e.Message); m != nil && p.versionEv == nil && strings.Contains(e.Message, "process up") {
-					p.version, p.versionEv = m[1], e
-				}
-				if i := strings.Index(e.Message, "max_client_conn: "); i >= 0 && p.settingsEv == nil {
-					v := e.Message[i+len("max_client_conn: "):]
-					if j := strings.IndexAny(v, ", "); j >= 0 {
-						v = v[:j]
-					}
-					p.settings = append(p.settings, "max_client_conn "+v)
-					p.settingsEv = e
-				}
-			case parsers.KindStats:
-				if w, err := strconv.ParseFloat(e.Attrs["wait_us"], 64); err == nil && w > p.maxWaitUS {
-					p.maxWaitUS, p.maxWaitEv = w, e
-				}
-			}
-			continue
-		}
-		// Bare tracebacks and "Internal Server Error" records both carry
-		// the exception; count records, whichever kind holds it.
-		if isPoolDriverError(e) {
-			p.driver = append(p.driver, e)
-			p.driverByFile[e.File] += 1 + e.Duplicates
-		}
+	o := ctx.facts()
+	if o.pool == nil {
+		ctx.facts()
+		p := &ctx.Run.Own.Pool
+		o.pool = &poolFacts{pooler: p.Pooler, closing: p.Closing, driver: p.Driver, driverByFile: p.DriverByFile, ages: p.Ages,
+			maxWaitUS: p.MaxWaitUS, maxWaitEv: p.MaxWait, first: p.First, settings: p.Settings, settingsEv: p.SettingsAt,
+			version: p.Version, versionEv: p.VersionAt}
 	}
-	for _, es := range [][]*correlate.Event{p.pooler, p.closing, p.driver} {
-		for _, e := range es {
-			if e.Resolved && (p.first.IsZero() || e.Time.Before(p.first)) {
-				p.first = e.Time
-			}
-		}
-	}
-	return p
+	return o.pool
 }
 
 func (p *poolFacts) found() bool { return len(p.pooler)+len(p.closing)+len(p.driver) > 0 }
@@ -175,9 +112,9 @@ func linked5xx(ctx *Context, p *poolFacts) (int64, map[string]int64, []Evidence)
 		}
 	}
 	for _, e := range p.driver {
-		if e.File == file && e.Path != "" {
-			n += 1 + e.Duplicates
-			byPath[templatePath(e.Path)] += 1 + e.Duplicates
+		if e.File() == file && e.Path() != "" {
+			n += 1 + e.Duplicates()
+			byPath[templatePath(e.Path())] += 1 + e.Duplicates()
 		}
 	}
 	return n, byPath, nil
@@ -202,7 +139,7 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 		}
 		s := fmt.Sprintf("PgBouncer turned away %s waiting %s with `query_wait_timeout`", humanize.Thousands(n), humanize.Plural(n, "client", "clients"))
 		if f := firstOf(p.pooler, p.closing); f != nil {
-			s += " in " + f.File
+			s += " in " + f.File()
 			if !p.first.IsZero() {
 				s += " from " + fmtTime(p.first)
 			}
@@ -215,7 +152,7 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 			s += fmt.Sprintf(" (youngest client cut off: %d s old, so query_wait_timeout ≈ %d s)", lo, lo)
 		}
 		sentences = append(sentences, s)
-		for _, e := range append(append([]*correlate.Event{}, p.pooler...), p.closing...) {
+		for _, e := range append(append([]correlate.Event{}, p.pooler...), p.closing...) {
 			evPooler = append(evPooler, EventEvidence(e))
 		}
 	}
@@ -256,7 +193,7 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 	if len(p.settings) > 0 {
 		sentences = append(sentences, "PgBouncer's own settings in the log: "+strings.Join(p.settings, ", ")+
 			" (default_pool_size is not logged; the pool is smaller than the load needed)")
-		evPooler = append(evPooler, EventEvidence(p.settingsEv))
+		evPooler = append(evPooler, EventEvidence(*p.settingsEv))
 	}
 	timeoutMS := cp.CeilingMS
 	if t, ok := m["query_wait_timeout_s"]; ok {
@@ -309,14 +246,14 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 	if p.maxWaitEv != nil {
 		w, note, meaningful := statsWait(p, pp.WaitMeaningfulSince)
 		summary += " " + w
-		ev = append(ev, noted(EventEvidence(p.maxWaitEv), note))
+		ev = append(ev, noted(EventEvidence(*p.maxWaitEv), note))
 		if meaningful {
 			m["max_avg_wait_s"] = round3(p.maxWaitUS / 1e6)
 		} else {
 			m["max_clients_waiting"] = round3(p.maxWaitUS / 1e6)
 		}
 		if p.versionEv != nil {
-			ev = append(ev, noted(EventEvidence(p.versionEv), "PgBouncer's version, which decides what its stats' wait means"))
+			ev = append(ev, noted(EventEvidence(*p.versionEv), "PgBouncer's version, which decides what its stats' wait means"))
 		}
 	}
 	f := Finding{

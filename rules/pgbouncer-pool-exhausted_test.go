@@ -48,9 +48,9 @@ func TestPoolNotFromCSVAlone(t *testing.T) {
 
 	// With a PgBouncer log that holds no pool error: checked, nothing.
 	run := v2Run()
-	run.Events = []correlate.Event{ev(parsers.Event{Source: "pgbouncer", File: "pgbouncer.log", Line: 5, Kind: parsers.KindClosing,
+	run.Events = correlate.EventsOf(ev(parsers.Event{Source: "pgbouncer", File: "pgbouncer.log", Line: 5, Kind: parsers.KindClosing,
 		Message: "C-0x55df629d16d0: rabdb/rabapp@127.0.0.1:57102 closing because: client close request (age=0s)",
-		Attrs:   map[string]string{"reason": "client close request", "age_s": "0"}})}
+		Attrs:   map[string]string{"reason": "client close request", "age_s": "0"}}))
 	res = builtinOnly(t, "pgbouncer-pool-exhausted").EvaluateRun(&correlate.Analysis{}, run, DefaultTargets)
 	if len(res.Findings) != 0 || res.Checks[0].Status != StatusNoFinding {
 		t.Errorf("with a clean PgBouncer log: findings %+v checks %+v", res.Findings, res.Checks)
@@ -59,7 +59,9 @@ func TestPoolNotFromCSVAlone(t *testing.T) {
 
 func TestPoolFromLogs(t *testing.T) {
 	run := poolRun()
-	run.Events[0].Attrs = map[string]string{"reason": "query_wait_timeout", "age_s": "5"}
+	rows := poolRows()
+	rows[0].Attrs = map[string]string{"reason": "query_wait_timeout", "age_s": "5"}
+	run.Events = correlate.EventsOf(rows...)
 	run.History = []parsers.HistoryRow{{File: "h.csv", Line: 27, Time: wib("2026-11-29 18:57:26.000"), Users: 60, Name: "Aggregated"}}
 	res := builtinOnly(t, "pgbouncer-pool-exhausted").EvaluateRun(&correlate.Analysis{}, run, DefaultTargets)
 	if len(res.Findings) != 1 {
@@ -95,8 +97,8 @@ func TestDriverPatterns(t *testing.T) {
 		{"django.db.utils.OperationalError: FATAL:  no pg_hba.conf entry for host", false},
 	}
 	for _, c := range cases {
-		e := &correlate.Event{Event: parsers.Event{Source: "django", Message: c.text}}
-		if got := isPoolDriverError(e); got != c.want {
+		e := correlate.EventsOf(parsers.Event{Source: "django", Message: c.text}).At(0)
+		if got := e.IsPoolDriverError(); got != c.want {
 			t.Errorf("%q: %v, want %v", c.text, got, c.want)
 		}
 	}

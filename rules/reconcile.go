@@ -7,6 +7,7 @@ import (
 
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -38,14 +39,14 @@ func reconcile5xx(ctx *Context) string {
 		return c
 	}
 	var server, after int64
-	for _, e := range ownEvents(ctx) {
-		if e.Kind != parsers.KindRequest || e.Status == nil || *e.Status < 500 {
+	for _, e := range ownEvents(ctx).All() {
+		if e.Kind() != schema.KindRequest || !e.HasStatus() || e.StatusOr0() < 500 {
 			continue
 		}
-		n := 1 + e.Duplicates
+		n := 1 + e.Duplicates()
 		server += n
-		get(e.Method + " " + templatePath(e.Path)).server += n
-		if !run.End.IsZero() && e.Resolved && e.Time.After(run.End) {
+		get(e.Method() + " " + templatePath(e.Path())).server += n
+		if !run.End.IsZero() && e.Resolved() && e.Time().After(run.End) {
 			after += n
 		}
 	}

@@ -131,7 +131,7 @@ func runResponsesAreLoginPage(ctx *Context, p *responsesAreLoginPageParams) []Fi
 	if b.LoginPage.Row != nil {
 		f.Evidence = append(f.Evidence, noted(StatEvidence(b.LoginPage.Row), "the login page: "+StatCols(b.LoginPage.Row, "requests", "failures", "size")))
 	} else if b.LoginPage.Line != nil {
-		f.Evidence = append(f.Evidence, noted(EventEvidence(b.LoginPage.Line), b.LoginPage.From))
+		f.Evidence = append(f.Evidence, noted(EventEvidence(*b.LoginPage.Line), b.LoginPage.From))
 	}
 	shown := 0
 	for _, s := range rows {

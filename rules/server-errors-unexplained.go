@@ -7,6 +7,7 @@ import (
 
 	"github.com/logcorr/logcorr/humanize"
 	"github.com/logcorr/logcorr/model"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -115,8 +116,8 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 // hasServerLogs reports whether any application-server or pooler log
 // contributed events to the run.
 func hasServerLogs(ctx *Context) bool {
-	for _, e := range ownEvents(ctx) {
-		if serverSource(e) || e.Source == "pgbouncer" {
+	for _, e := range ownEvents(ctx).All() {
+		if serverSource(e) || e.Source() == schema.SourcePgBouncer {
 			return true
 		}
 	}

@@ -150,10 +150,10 @@ func minMax(xs []int64) (int64, int64) {
 	return s[0], s[len(s)-1]
 }
 
-func firstOf(lists ...[]*correlate.Event) *correlate.Event {
+func firstOf(lists ...[]correlate.Event) *correlate.Event {
 	for _, l := range lists {
 		if len(l) > 0 {
-			return l[0]
+			return &l[0]
 		}
 	}
 	return nil
@@ -259,4 +259,43 @@ func loginsAffected(r *correlate.Run, byName map[string]int64) bool {
 		return false
 	}
 	return byName[post.Name]*10 >= post.Requests
+}
+
+// wordSet finds whether a text holds any of a few words in one pass: it
+// looks a word up only where the text's next two bytes begin one, where
+// calling strings.Contains once per word reads the text once per word.
+type wordSet struct {
+	first [1 << 16]bool // the words' first two bytes
+	words []string
+	short bool // a word of one byte: no two-byte start to look for
+}
+
+func newWordSet(words []string) *wordSet {
+	ws := &wordSet{words: words}
+	for _, w := range words {
+		if len(w) < 2 {
+			ws.short = true
+			continue
+		}
+		ws.first[int(w[0])<<8|int(w[1])] = true
+	}
+	return ws
+}
+
+// in reports whether s holds one of the words (as containsAny would).
+func (ws *wordSet) in(s string) bool {
+	if ws.short {
+		return containsAny(s, ws.words)
+	}
+	for i := 0; i+1 < len(s); i++ {
+		if !ws.first[int(s[i])<<8|int(s[i+1])] {
+			continue
+		}
+		for _, w := range ws.words {
+			if strings.HasPrefix(s[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
 }

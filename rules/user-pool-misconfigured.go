@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/logcorr/logcorr/correlate"
-	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // userPoolMisconfigured reads the locustfile's own messages about its
@@ -23,16 +23,16 @@ func init() { register(userPoolMisconfigured) }
 // poolEntry names the rejected entry of an "invalid entry" warning: the
 // parser's attrs.entry, else the quoted text after "): " in the message
 // (the console log's parser does not split the message).
-func poolEntry(e *correlate.Event) string {
-	if v := e.Attrs["entry"]; v != "" {
+func poolEntry(e correlate.Event) string {
+	if v := e.Attr("entry"); v != "" {
 		return v
 	}
-	if _, after, ok := strings.Cut(e.Message, "): '"); ok {
+	if _, after, ok := strings.Cut(e.Message(), "): '"); ok {
 		if v, _, ok := strings.Cut(after, "'"); ok {
 			return v
 		}
 	}
-	return e.Message
+	return e.Message()
 }
 
 func runUserPoolMisconfigured(ctx *Context, _ *noParams) []Finding {
@@ -50,10 +50,9 @@ func runUserPoolMisconfigured(ctx *Context, _ *noParams) []Finding {
 		// configured: N users" line. Most of the pool lost (or none left)
 		// voids a multi-user test; one entry of many is a defect to fix.
 		configured := -1
-		for i := range r.Events {
-			e := &r.Events[i]
-			if e.Kind == parsers.KindPoolConfig && e.Attrs["users_count"] != "" {
-				if n, err := strconv.Atoi(e.Attrs["users_count"]); err == nil {
+		for _, e := range r.Events.All() {
+			if e.Kind() == schema.KindPoolConfig && e.Attr("users_count") != "" {
+				if n, err := strconv.Atoi(e.Attr("users_count")); err == nil {
 					configured = n
 				}
 			}

@@ -85,8 +85,8 @@ func TestUserRuleThroughPipeline(t *testing.T) {
 // reported as the rule's error, not a hang.
 func TestMatchTimeout(t *testing.T) {
 	s := mustRules(t, ruleHead+"match:\n  message: '^(a+)+$'\n")
-	run := &correlate.Run{Name: "r", Events: []correlate.Event{ev(parsers.Event{Source: "django", File: "x.log", Line: 1,
-		Message: strings.Repeat("a", 5000) + "b"})}}
+	run := &correlate.Run{Name: "r", Events: correlate.EventsOf(ev(parsers.Event{Source: "django", File: "x.log", Line: 1,
+		Message: strings.Repeat("a", 5000) + "b"}))}
 	start := time.Now()
 	res := s.EvaluateRun(&correlate.Analysis{}, run, DefaultTargets)
 	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0], "x.log") {

@@ -67,8 +67,8 @@ func TestLoginPageArithmetic(t *testing.T) {
 
 func TestUserPoolMisconfigured(t *testing.T) {
 	at := time.Date(2026, 1, 11, 6, 42, 56, 0, time.UTC)
-	ev := func(msg string) correlate.Event {
-		return correlate.Event{Event: parsers.Event{Time: at, File: "logs/locust_login_failures.log", Line: 1, Kind: parsers.KindPoolConfig, Message: msg}, Resolved: true}
+	ev := func(msg string) parsers.Event {
+		return parsers.Event{Time: at, File: "logs/locust_login_failures.log", Line: 1, Kind: parsers.KindPoolConfig, Message: msg}
 	}
 	tests := []struct {
 		name string
@@ -82,10 +82,11 @@ func TestUserPoolMisconfigured(t *testing.T) {
 		{"hasil_test_x", []string{"TEST_USER_POOL invalid entry (missing ':password'): 'bob;[REDACTED]' - skipped", "single_user_pool active username=bob"}, 2},
 	}
 	for _, tc := range tests {
-		r := &correlate.Run{Name: tc.name}
+		var rows []parsers.Event
 		for _, m := range tc.msgs {
-			r.Events = append(r.Events, ev(m))
+			rows = append(rows, ev(m))
 		}
+		r := &correlate.Run{Name: tc.name, Events: correlate.EventsOf(rows...)}
 		fs := runCheck(t, "user-pool-misconfigured", nil, r)
 		if len(fs) != tc.want {
 			t.Errorf("%s %v: %d findings, want %d", tc.name, tc.msgs, len(fs), tc.want)

@@ -5,56 +5,23 @@ package rules
 // rules claim only the run's own window.
 
 import (
-	"strings"
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // serverSource reports whether an event comes from the application server
 // (not the load generator, not the pooler).
-func serverSource(e *correlate.Event) bool {
-	switch e.Source {
-	case "django", "runserver", "auth_debug":
-		return true
-	}
-	return false
+func serverSource(e correlate.Event) bool {
+	return e.Source().Process() == schema.ProcessDjango
 }
 
 // Facts about a run's server side that several server checks read.
 
-// eventBlob is an event's searchable text: message, exception and
-// traceback together.
-func eventBlob(e *correlate.Event) string {
-	var b strings.Builder
-	b.WriteString(e.Message)
-	if e.ExcType != "" || e.ExcMessage != "" {
-		b.WriteString("\n" + e.ExcType + ": " + e.ExcMessage)
-	}
-	if e.Traceback != "" {
-		b.WriteString("\n" + e.Traceback)
-	}
-	return b.String()
-}
-
 // hasSource reports whether any event of the run's own window came from
 // the format.
-func hasSource(ctx *Context, source string) bool {
-	for _, e := range ownEvents(ctx) {
-		if e.Source == source {
-			return true
-		}
-	}
-	return false
-}
-
-// Run.Events spans the run's window plus the correlation margin, so the
-// logs of back-to-back runs overlap. The server checks claim only the
-// run's own stretch of time.
-const (
-	ownLead = 5 * time.Second   // clock lag left after correlation
-	ownTail = 130 * time.Second // requests still queued at the stop (PgBouncer's 120 s timeout + slack)
-)
+func hasSource(ctx *Context, source schema.SourceKind) bool { return ctx.facts().sources[source] }
 
 // ownFacts is the run's own window and the events, chains and matcher
 // records inside it. Every server check and match rule reads them, so
@@ -63,8 +30,10 @@ type ownFacts struct {
 	done     bool
 	from, to time.Time
 	windowed bool
-	events   []*correlate.Event
+	events   correlate.Events
 	chains   []*correlate.Chain
+	sources  map[schema.SourceKind]bool
+	pool     *poolFacts
 
 	recordsDone bool
 	records     []record
@@ -84,64 +53,28 @@ func (ctx *Context) facts() *ownFacts {
 		return o
 	}
 	o.done = true
-	o.from, o.to, o.windowed = computeOwnWindow(ctx)
-	run := ctx.Run
-	o.events = make([]*correlate.Event, 0, len(run.Events))
-	for i := range run.Events {
-		e := &run.Events[i]
-		if o.windowed && (!e.Resolved || !within(e.Time, o.from, o.to)) {
-			continue
-		}
-		o.events = append(o.events, e)
+	var runs []*correlate.Run
+	if ctx.Analysis != nil {
+		runs = ctx.Analysis.Runs
 	}
-	o.events = o.events[:len(o.events):len(o.events)] // shared: an append must copy
-	for i := range run.Chains {
-		c := &run.Chains[i]
-		if o.windowed && !c.Anchor.Time.IsZero() && !within(c.Anchor.Time, o.from, o.to) {
-			continue
-		}
-		o.chains = append(o.chains, c)
-	}
-	o.chains = o.chains[:len(o.chains):len(o.chains)]
+	own := correlate.OwnIn(ctx.Run, runs)
+	o.from, o.to, o.windowed = own.From, own.To, own.Windowed
+	o.events, o.chains, o.sources = own.Events, own.Chains, own.Sources
 	return o
 }
 
-// ownWindow is [start - ownLead, end + ownTail], cut at the start of the
-// next run and the end of the previous one; ok is false when the run's
-// window is unknown (then every event counts).
+// ownWindow is the run's own stretch (correlate.Own: [start - 5 s,
+// end + 130 s], cut at its neighbours); ok is false when the run's window
+// is unknown (then every event counts).
 func ownWindow(ctx *Context) (from, to time.Time, ok bool) {
 	o := ctx.facts()
 	return o.from, o.to, o.windowed
 }
 
-func computeOwnWindow(ctx *Context) (from, to time.Time, ok bool) {
-	run := ctx.Run
-	if run.Start.IsZero() || run.End.IsZero() {
-		return time.Time{}, time.Time{}, false
-	}
-	from, to = run.Start.Add(-ownLead), run.End.Add(ownTail)
-	if ctx.Analysis != nil {
-		for _, o := range ctx.Analysis.Runs {
-			if o == run || o.Start.IsZero() || o.End.IsZero() {
-				continue
-			}
-			if !o.Start.Before(run.Start) && o.Start.Before(to) {
-				to = o.Start
-			}
-			if o.Start.Before(run.Start) && o.End.After(from) && o.End.Before(run.Start) {
-				from = o.End
-			}
-		}
-	}
-	return from, to, true
-}
-
-func within(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
-
-// ownEvents returns the run's events inside ownWindow (unresolved times
-// cannot be placed and are left out when the window is known). The slice
-// is shared by the run's rules: read it, do not modify it.
-func ownEvents(ctx *Context) []*correlate.Event { return ctx.facts().events }
+// ownEvents returns the run's events inside ownWindow (correlate.Own:
+// unresolved times cannot be placed and are left out when the window is
+// known).
+func ownEvents(ctx *Context) correlate.Events { return ctx.facts().events }
 
 // ownChains returns the run's chains whose anchor lies in ownWindow
 // (shared, like ownEvents).

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
 	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/pipeline"
 	"github.com/logcorr/logcorr/report"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -43,27 +45,21 @@ func analysisFlags() []cli.Flag {
 	)
 }
 
+// statsFlag is analyze's --stats.
+var statsFlag = &cli.BoolFlag{Name: "stats", Usage: "print what each stage cost on standard error: wall and CPU time, allocations, MB/s per input format, peak RSS; with --format json also as the document's perf block"}
+
 func analyzeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "analyze",
 		Usage:     "diagnose every Locust run in a folder: clocks, links, findings with file:line evidence",
 		ArgsUsage: "DIR_OR_FILE...",
-		Flags:     append(analysisFlags(), gateFlags()...),
+		Flags:     append(append(analysisFlags(), gateFlags()...), statsFlag),
 		Action:    runAnalyze,
 	}
 }
 
 // quietFlag is shared by the commands that read artifacts.
 var quietFlag = &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors: no report on standard output (--out still writes it), no progress, no verdict line; the exit code is the verdict"}
-
-// pipeline is the result of discover → parse → correlate.
-type pipeline struct {
-	ds       *parsers.Dataset
-	analysis *correlate.Analysis
-	// unreadable are the paths named on the command line that could not
-	// be read: the run goes on without them, and exits 2.
-	unreadable []string
-}
 
 // inputError is the exit for paths named on the command line that could
 // not be read (nil when all were): after the report of the rest, exit 2.
@@ -74,71 +70,88 @@ func inputError(unreadable []string) error {
 	return cli.Exit(fmt.Sprintf("input error: %s (the output covers only the paths that could be read)", strings.Join(unreadable, "; ")), exitUsage)
 }
 
-// loadOptions are what a command asks of the pipeline beyond its flags.
-type loadOptions struct {
-	keepOutside bool // export: keep the events no run holds (correlate.Options.KeepOutside)
-}
-
-// load runs discovery, parsing and correlation for the paths given.
-func load(c *cli.Context, paths []string) (*pipeline, error) {
-	return loadWith(c, paths, loadOptions{})
-}
-
-func loadWith(c *cli.Context, paths []string, lo loadOptions) (*pipeline, error) {
+// request reads the input flags shared by every command that reads
+// artifacts into a pipeline request for the paths given.
+func request(c *cli.Context, paths []string) (pipeline.Request, error) {
+	req := pipeline.Request{Paths: paths}
 	if len(paths) == 0 {
-		return nil, cli.Exit(c.Command.Name+": give a folder or files (try: logcorr "+c.Command.Name+" samples/pool-exhaustion)", exitUsage)
+		return req, cli.Exit(c.Command.Name+": give a folder or files (try: logcorr "+c.Command.Name+" samples/pool-exhaustion)", exitUsage)
 	}
-	popt := parsers.Options{Format: c.String("input-format"), FollowSymlinks: c.Bool("follow-symlinks"), NoRedact: c.Bool("no-redact")}
-	if popt.Format != "auto" {
-		if _, ok := parsers.Lookup(popt.Format); !ok {
-			return nil, cli.Exit(fmt.Sprintf("--input-format %q: unknown format (see: logcorr formats)", popt.Format), exitUsage)
+	req.Parse = parsers.Options{Format: c.String("input-format"), FollowSymlinks: c.Bool("follow-symlinks"), NoRedact: c.Bool("no-redact")}
+	if f := req.Parse.Format; f != "" && f != "auto" {
+		if _, ok := parsers.Lookup(f); !ok {
+			return req, cli.Exit(fmt.Sprintf("--input-format %q: unknown format (see: logcorr formats)", f), exitUsage)
 		}
 	}
-	copt := correlate.Options{Runs: c.String("run"), KeepOutside: lo.keepOutside}
+	req.Correlate = correlate.Options{Runs: c.String("run")}
+	if err := zoneFlags(c, &req.Correlate); err != nil {
+		return req, err
+	}
+	// --out and --junit must not name an input (a flag a command lacks
+	// reads as "", which names nothing).
+	for _, flag := range []string{"out", "junit"} {
+		req.Outputs = append(req.Outputs, pipeline.Output{Flag: "--" + flag, Paths: []string{c.String(flag)}})
+	}
+	quiet := c.Bool("quiet")
+	req.Progress = func(targets []parsers.Target) (func(parsers.Target), func()) {
+		return parseProgress(c.App.ErrWriter, targets, quiet)
+	}
+	return req, nil
+}
+
+// zoneFlags reads --tz and --tz-source into the correlation options:
+// the one place zones are applied, for every command.
+func zoneFlags(c *cli.Context, opt *correlate.Options) error {
 	if tz := c.String("tz"); tz != "" {
 		loc, err := parsers.LoadZone(tz)
 		if err != nil {
-			return nil, cli.Exit(fmt.Sprintf("--tz %q: %v", tz, err), exitUsage)
+			return cli.Exit(fmt.Sprintf("--tz %q: %v", tz, err), exitUsage)
 		}
-		copt.TZ = loc
+		opt.TZ = loc
 	}
 	for _, s := range c.StringSlice("tz-source") {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || k == "" {
-			return nil, cli.Exit(fmt.Sprintf("--tz-source %q: want FILE_OR_FORMAT=ZONE", s), exitUsage)
+			return cli.Exit(fmt.Sprintf("--tz-source %q: want FILE_OR_FORMAT=ZONE", s), exitUsage)
 		}
 		loc, err := parsers.LoadZone(v)
 		if err != nil {
-			return nil, cli.Exit(fmt.Sprintf("--tz-source %q: %v", s, err), exitUsage)
+			return cli.Exit(fmt.Sprintf("--tz-source %q: %v", s, err), exitUsage)
 		}
-		if copt.TZSource == nil {
-			copt.TZSource = map[string]*time.Location{}
+		if opt.TZSource == nil {
+			opt.TZSource = map[string]*time.Location{}
 		}
-		copt.TZSource[k] = loc
+		opt.TZSource[k] = loc
 	}
-	disc := parsers.DiscoverPaths(paths, popt)
-	targets, msgs := disc.Targets, disc.Messages
-	if len(targets) == 0 {
-		for _, m := range msgs {
+	return nil
+}
+
+// runPipeline runs the pipeline and turns its errors into exits: usage
+// or input errors (exit 2), the paths' problems printed first when none
+// could be read.
+func runPipeline(c *cli.Context, req pipeline.Request) (*pipeline.Result, error) {
+	res, err := pipeline.Run(req)
+	var none *pipeline.NoInputError
+	switch {
+	case errors.As(err, &none):
+		for _, m := range none.Messages {
 			fmt.Fprintln(c.App.ErrWriter, "logcorr:", m)
 		}
-		return nil, cli.Exit("no readable files found", exitUsage)
-	}
-	if err := refuseInputs(c, targets); err != nil {
-		return nil, err
-	}
-	var done func()
-	popt.Progress, done = parseProgress(c.App.ErrWriter, targets, c.Bool("quiet"))
-	ds := parsers.ParseAll(targets, popt)
-	done()
-	ds.Messages = append(msgs, ds.Messages...)
-	a, err := correlate.Analyze(ds, copt)
-	if err != nil {
-		ds.Release()
+		return nil, cli.Exit(c.Command.Name+": "+none.Error(), exitUsage)
+	case err != nil:
 		return nil, cli.Exit(err.Error(), exitUsage)
 	}
-	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
-	return &pipeline{ds: ds, analysis: a, unreadable: disc.Unreadable}, nil
+	return res, nil
+}
+
+// load runs discovery, parsing and correlation for the paths given.
+func load(c *cli.Context, paths []string) (*pipeline.Result, error) {
+	req, err := request(c, paths)
+	if err != nil {
+		return nil, err
+	}
+	req.Until = pipeline.Correlated
+	return runPipeline(c, req)
 }
 
 func loadRules(c *cli.Context) (*rules.Set, error) {
@@ -149,28 +162,14 @@ func loadRules(c *cli.Context) (*rules.Set, error) {
 	return set, nil
 }
 
-// diagnosis is what analyze, compare and report weekly share: the
-// pipeline's output, the gates and targets, and the rules' findings keyed
-// by run name.
-type diagnosis struct {
-	*pipeline
-	rules    *rules.Set
-	gates    []gates.Gate
-	targets  rules.Targets
-	findings map[string][]rules.Finding
-	// checks say per run which rules found nothing and which could not
-	// be checked for lack of evidence.
-	checks map[string][]rules.CheckStatus
-}
-
 // diagnose parses the gates and rules first (so a typo fails before any
-// file is read), then runs the pipeline and the rules. Rules that failed
-// on a run become messages of the analysis.
-func diagnose(c *cli.Context) (*diagnosis, error) {
-	return diagnoseWith(c, loadOptions{})
-}
+// file is read), then runs the whole pipeline: findings per run, gate
+// results. Rules that failed on a run are messages of the analysis.
+func diagnose(c *cli.Context) (*pipeline.Result, error) { return diagnoseWith(c, nil) }
 
-func diagnoseWith(c *cli.Context, lo loadOptions) (*diagnosis, error) {
+// diagnoseWith is diagnose with the request changed by edit (nil: as the
+// flags say), for a command that asks more of the pipeline (export).
+func diagnoseWith(c *cli.Context, edit func(*pipeline.Request)) (*pipeline.Result, error) {
 	gs, err := parseGates(c)
 	if err != nil {
 		return nil, err
@@ -179,23 +178,15 @@ func diagnoseWith(c *cli.Context, lo loadOptions) (*diagnosis, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := loadWith(c, c.Args().Slice(), lo)
+	req, err := request(c, c.Args().Slice())
 	if err != nil {
 		return nil, err
 	}
-	d := &diagnosis{pipeline: p, rules: set, gates: gs, targets: gates.Targets(gs, rules.DefaultTargets), findings: map[string][]rules.Finding{}, checks: map[string][]rules.CheckStatus{}}
-	for _, rr := range set.Evaluate(p.analysis, d.targets) {
-		d.findings[rr.Run] = append(d.findings[rr.Run], rr.Findings...)
-		d.checks[rr.Run] = append(d.checks[rr.Run], rr.Checks...)
-		for _, e := range rr.Errors {
-			if rr.Run == "" { // about the whole analysis: a rule disabled
-				p.analysis.Messages = append(p.analysis.Messages, "rule error: "+e)
-				continue
-			}
-			p.analysis.Messages = append(p.analysis.Messages, fmt.Sprintf("run %s: rule error: %s", rr.Run, e))
-		}
+	req.Rules, req.Gates, req.Baseline = set, gs, c.String("baseline")
+	if edit != nil {
+		edit(&req)
 	}
-	return d, nil
+	return runPipeline(c, req)
 }
 
 // formatFlag reads --format and checks it is one of allowed.
@@ -236,21 +227,6 @@ func writeFile(path, flag string, stdout io.Writer, write func(out *report.Outpu
 	return nil
 }
 
-// refuseInputs stops before anything is read when --out or --junit names
-// one of the input files.
-func refuseInputs(c *cli.Context, targets []parsers.Target) error {
-	inputs := make([]string, len(targets))
-	for i, t := range targets {
-		inputs[i] = t.Path
-	}
-	for _, flag := range []string{"out", "junit"} {
-		if err := report.RefuseInputs("--"+flag, []string{c.String(flag)}, inputs); err != nil {
-			return cli.Exit(err.Error(), exitUsage)
-		}
-	}
-	return nil
-}
-
 func runAnalyze(c *cli.Context) error {
 	format, err := formatFlag(c, "text", "markdown", "json", "html")
 	if err != nil {
@@ -267,51 +243,42 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer d.ds.Release()
-	results, err := evalGates(c, d.gates, d.analysis, d.findings)
-	if err != nil {
-		return err
-	}
-	chart := report.ChartOptions{RateLimitTexts: report.RateLimitTexts(d.rules)}
-	mdOpt := report.MarkdownOptions{Targets: d.targets, Rules: report.RuleInfos(d.rules.List()), Checks: d.checks}
+	defer d.Release()
+	rep := pipeline.Report{Document: pipeline.Analysis, Format: format, FailOn: failOn, Perf: c.Bool("stats")}
 	if format == "markdown" {
-		if mdOpt.TimelineImage, err = writeTimelineSidecar(c, d.analysis, chart); err != nil {
+		if rep.TimelineImage, err = writeTimelineSidecar(c, d); err != nil {
 			return err
 		}
 	}
 	err = writeOut(c, func(out *report.Output) error {
-		switch format {
-		case "json":
-			doc := report.BuildAnalysis(d.analysis, d.findings).WithChecks(d.checks)
-			report.AddGates(doc, results)
-			return report.WriteAnalysisJSON(out, doc)
-		case "markdown":
-			return report.WriteMarkdown(out, d.analysis, d.findings, mdOpt)
-		case "html":
-			return report.WriteHTML(out, d.analysis, d.findings, report.HTMLOptions{Targets: d.targets, FailOn: failOn, Gates: results, Chart: chart})
-		}
-		return report.WriteText(out, d.analysis, d.findings, report.TextOptions{Targets: d.targets, Color: useColor(c, out), Checks: d.checks})
+		rep.Color = useColor(c, out)
+		return d.Write(out, rep)
 	})
 	if err != nil {
 		return err
 	}
-	gateFailed, err := emitGates(c, results, d.analysis, d.findings)
+	if c.Bool("stats") {
+		if err := d.Stats().WriteTable(c.App.ErrWriter); err != nil {
+			return cli.Exit(err.Error(), exitUsage)
+		}
+	}
+	gateFailed, err := emitGates(c, d)
 	if err != nil {
 		return err
 	}
-	return verdict(c, d.pipeline, d.findings, failOn, gateFailed, results)
+	return verdict(c, d, failOn, gateFailed)
 }
 
 // writeTimelineSidecar writes, for a markdown report going to --out
 // FILE.md, the runs' timeline charts as FILE.timeline.svg beside it, and
 // returns the link the document puts in ("" when there is no file or no
 // run with a known window).
-func writeTimelineSidecar(c *cli.Context, a *correlate.Analysis, chart report.ChartOptions) (string, error) {
+func writeTimelineSidecar(c *cli.Context, d *pipeline.Result) (string, error) {
 	path := c.String("out")
 	if path == "" || path == "-" {
 		return "", nil
 	}
-	svg := report.TimelinesSVG(a, chart)
+	svg := d.TimelinesSVG()
 	if svg == "" {
 		return "", nil
 	}
@@ -332,15 +299,15 @@ func writeTimelineSidecar(c *cli.Context, a *correlate.Analysis, chart report.Ch
 // line on stderr (unless --quiet), naming the runs and why. Paths named on
 // the command line that could not be read are an input error (2), after
 // the report of the rest.
-func verdict(c *cli.Context, p *pipeline, findings map[string][]rules.Finding, failOn *rules.Severity, gateFailed bool, results []gates.Result) error {
-	if err := inputError(p.unreadable); err != nil {
+func verdict(c *cli.Context, p *pipeline.Result, failOn *rules.Severity, gateFailed bool) error {
+	if err := inputError(p.Unreadable); err != nil {
 		return err
 	}
-	ds, a := p.ds, p.analysis
+	ds, a, findings, results := p.Dataset, p.Analysis, p.Findings, p.Gates
 	if !ds.Parsed() {
 		return cli.Exit("nothing in the input could be parsed; no diagnosis is possible", exitUsage)
 	}
-	parsed, total := gates.Coverage(ds.Audits)
+	parsed, total := gates.Coverage(ds.Audits())
 	if min := c.Float64("min-parsed"); !gates.CoverageOK(parsed, total, min) {
 		pct := 100 * float64(parsed) / float64(total)
 		return cli.Exit(fmt.Sprintf("only %.2f%% of %d input lines were understood (--min-parsed %.2f%%); see the sources table for the unparsed files", pct, total, min), exitCoverage)

@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/logcorr/logcorr/gates"
+	"github.com/logcorr/logcorr/pipeline"
 	"github.com/logcorr/logcorr/report"
 )
 
@@ -42,36 +43,18 @@ func runCompare(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer d.ds.Release()
-	if b := c.String("baseline"); b != "" && d.analysis.Run(b) == nil {
-		return cli.Exit(fmt.Sprintf("--baseline %q: no such run among the %d found", b, len(d.analysis.Runs)), exitUsage)
-	}
-	results, err := evalGates(c, d.gates, d.analysis, d.findings)
-	if err != nil {
-		return err
-	}
-	doc := report.CompareTargets(d.analysis.Runs, d.findings, c.String("baseline"), d.targets)
-	report.AddCompareGates(doc, results)
+	defer d.Release()
 	err = writeOut(c, func(out *report.Output) error {
-		switch format {
-		case "json":
-			return report.WriteCompareJSON(out, doc)
-		case "markdown":
-			return report.WriteCompareMarkdown(out, doc)
-		case "html":
-			return report.WriteCompareHTML(out, doc, d.analysis, d.findings, report.HTMLOptions{Targets: d.targets, FailOn: failOn, Gates: results,
-				Chart: report.ChartOptions{RateLimitTexts: report.RateLimitTexts(d.rules)}})
-		}
-		return report.WriteCompareText(out, doc)
+		return d.Write(out, pipeline.Report{Document: pipeline.Compare, Format: format, FailOn: failOn})
 	})
 	if err != nil {
 		return err
 	}
-	gateFailed, err := emitGates(c, results, d.analysis, d.findings)
+	gateFailed, err := emitGates(c, d)
 	if err != nil {
 		return err
 	}
-	return verdict(c, d.pipeline, d.findings, failOn, gateFailed, results)
+	return verdict(c, d, failOn, gateFailed)
 }
 
 func reportCommand() *cli.Command {
@@ -104,12 +87,12 @@ func runWeekly(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer d.ds.Release()
+	defer d.Release()
 	err = writeOut(c, func(out *report.Output) error {
-		return report.WriteWeekly(out, d.analysis, d.findings, report.WeeklyOptions{Lang: lang, Date: c.String("date"), Targets: d.targets})
+		return d.Write(out, pipeline.Report{Document: pipeline.Weekly, Lang: lang, Date: c.String("date")})
 	})
 	if err != nil {
 		return err
 	}
-	return inputError(d.unreadable)
+	return inputError(d.Unreadable)
 }

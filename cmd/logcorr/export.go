@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/logcorr/logcorr/export"
+	"github.com/logcorr/logcorr/pipeline"
 )
 
 func exportCommand() *cli.Command {
@@ -55,19 +56,16 @@ func runExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := diagnoseWith(c, loadOptions{keepOutside: true})
+	d, err := diagnoseWith(c, func(req *pipeline.Request) { req.Correlate.KeepOutside = true })
 	if err != nil {
 		return err
 	}
-	defer d.ds.Release()
-	if !d.ds.Parsed() {
+	defer d.Release()
+	if !d.Dataset.Parsed() {
 		return cli.Exit("nothing in the input could be parsed; nothing was exported", exitUsage)
 	}
-	results, err := evalGates(c, d.gates, d.analysis, d.findings)
-	if err != nil {
-		return err
-	}
-	sum, err := export.Write(to, export.Input{Analysis: d.analysis, Findings: d.findings, Checks: d.checks, Gates: results,
+	d.QuoteLinks()
+	sum, err := export.Write(to, export.Input{Analysis: d.Analysis, Findings: d.Findings, Checks: d.Checks, Gates: d.Gates,
 		FailOn: failOn, Selected: c.String("run")}, export.Options{NoRedact: c.Bool("no-redact")})
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("export: %v", err), exitUsage)

@@ -5,8 +5,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
+	"github.com/logcorr/logcorr/pipeline"
 	"github.com/logcorr/logcorr/report"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -35,24 +35,11 @@ func parseGates(c *cli.Context) ([]gates.Gate, error) {
 	return gs, nil
 }
 
-// evalGates evaluates the gates on every run; the results go into the
-// report (JSON, HTML) before emitGates writes --junit and --annotations.
-func evalGates(c *cli.Context, gs []gates.Gate, a *correlate.Analysis, findings map[string][]rules.Finding) ([]gates.Result, error) {
-	var baseline *correlate.Run
-	if name := c.String("baseline"); name != "" {
-		if baseline = a.Run(name); baseline == nil {
-			return nil, cli.Exit(fmt.Sprintf("--baseline %q: no such run among the %d analysed", name, len(a.Runs)), exitUsage)
-		}
-	}
-	// With no run at all, each gate fails as not evaluated: an input
-	// that held nothing to measure must not pass (gates.EvaluateRuns).
-	return gates.EvaluateRuns(gs, a.Runs, findings, baseline), nil
-}
-
 // emitGates writes --junit and --annotations and reports whether any
 // gate failed. GitHub reads workflow commands from standard output, so
 // the annotations go there, after the report.
-func emitGates(c *cli.Context, results []gates.Result, a *correlate.Analysis, findings map[string][]rules.Finding) (bool, error) {
+func emitGates(c *cli.Context, d *pipeline.Result) (bool, error) {
+	results, a, findings := d.Gates, d.Analysis, d.Findings
 	if path := c.String("junit"); path != "" {
 		err := writeFile(path, "--junit", nil, func(out *report.Output) error { return gates.WriteJUnit(out, results) })
 		if err != nil {

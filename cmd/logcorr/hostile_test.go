@@ -41,7 +41,7 @@ var hostileCases = []hostileCase{
 	{"year10000_stats.csv", "", "locust_csv", exitOK},
 	{"backtracking_failures.csv", "", "locust_csv", exitOK},
 	{"planted_secrets_runserver.err.log", "planted_secrets_runserver.err.log: 9 secret value(s) masked (authorization ×1, aws-access-key ×1, key ×1, password ×2, secret ×2, token ×1, url-userinfo ×1)", "runserver", exitOK},
-	{"cr_only_stats_history.csv", "", "locust_csv", exitUsage},
+	{"cr_only_stats_history.csv", "cr_only_stats_history.csv:1: 3 line(s) end with a CR alone", "locust_csv", exitOK},
 	{"truncated_django_errors.log.gz", "truncated_django_errors.log.gz:197: the gzip stream ends early (a truncated or half-copied file); lines from 197 on were not read", "django", exitOK},
 	{"nonfinite_stats.csv", "nonfinite_stats.csv:2: median_ms = +Inf is not a finite number, an impossible figure; read as null", "locust_csv", exitOK},
 	{"negative_p95_stats.csv", "negative_p95_stats.csv:2: median_ms = -9000 is negative, an impossible figure; read as null", "locust_csv", exitOK},

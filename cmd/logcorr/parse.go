@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/pipeline"
 	"github.com/logcorr/logcorr/report"
 )
 
@@ -17,7 +18,8 @@ func parseCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "input-format", Aliases: []string{"format"}, Value: "auto",
 				Usage: "force an input format (see: logcorr formats) instead of detecting it; --format is the old, deprecated name (analyze's --format is the output format)"},
-			&cli.StringFlag{Name: "tz", Usage: "zone of naive local timestamps, e.g. Asia/Jakarta or +07:00 (default: leave naive, read as UTC)"},
+			&cli.StringFlag{Name: "tz", Usage: "zone of naive local timestamps, e.g. Asia/Jakarta or +07:00 (default: inferred per file, as analyze does); the tables' time_utc column holds the UTC times, time keeps each file's own clock"},
+			&cli.StringSliceFlag{Name: "tz-source", Usage: "zone of one source: FILE_OR_FORMAT=ZONE, e.g. runserver=Asia/Makassar (repeatable)"},
 			&cli.StringFlag{Name: "out", Usage: "write the tables to `FILE` (.arrow, .parquet or .jsonl; one file per table: FILE's base + .TABLE + ext)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the audit as JSON"},
 			&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links that stay inside the folders given when walking them"},
@@ -35,36 +37,33 @@ func runParse(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	disc := parsers.DiscoverPaths(c.Args().Slice(), opt)
-	targets, msgs := disc.Targets, disc.Messages
-	if len(targets) == 0 {
-		for _, m := range msgs {
-			fmt.Fprintln(c.App.ErrWriter, "logcorr:", m)
-		}
-		return cli.Exit("parse: no readable files found", exitUsage)
+	req := pipeline.Request{Paths: c.Args().Slice(), Parse: opt, Until: pipeline.Parsed}
+	if err := zoneFlags(c, &req.Correlate); err != nil {
+		return err
+	}
+	if c.String("out") != "" || req.Correlate.TZ != nil || req.Correlate.TZSource != nil {
+		// Correlation runs too: it is the one place zones are applied,
+		// the tables' time_utc column and the audit's zone are its.
+		req.Until = pipeline.Correlated
 	}
 	if out := c.String("out"); out != "" {
-		inputs := make([]string, len(targets))
-		for i, t := range targets {
-			inputs[i] = t.Path
-		}
-		if err := report.RefuseInputs("--out", report.TablePaths(out), inputs); err != nil {
-			return cli.Exit(err.Error(), exitUsage)
-		}
+		req.Outputs = []pipeline.Output{{Flag: "--out", Paths: report.TablePaths(out)}}
 	}
-	ds := parsers.ParseAll(targets, opt)
-	defer ds.Release()
-	ds.Messages = append(msgs, ds.Messages...)
-	if c.Bool("json") {
-		err = report.WriteAuditJSONMessages(c.App.Writer, ds.Audits, ds.Messages)
-	} else {
-		err = report.WriteAuditTable(c.App.Writer, ds.Audits, ds.Messages)
-	}
+	res, err := runPipeline(c, req)
 	if err != nil {
+		return err
+	}
+	defer res.Release()
+	format := "text"
+	if c.Bool("json") {
+		format = "json"
+	}
+	if err := res.Write(c.App.Writer, pipeline.Report{Document: pipeline.Audit, Format: format}); err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	ds := res.Dataset
 	if out := c.String("out"); out != "" {
-		written, err := report.WriteTables(out, ds)
+		written, err := report.WriteTables(out, ds, res.Analysis.Events)
 		if err != nil {
 			return cli.Exit(fmt.Sprintf("--out: %v", err), exitUsage)
 		}
@@ -72,7 +71,7 @@ func runParse(c *cli.Context) error {
 			fmt.Fprintln(c.App.ErrWriter, "wrote", w)
 		}
 	}
-	if err := inputError(disc.Unreadable); err != nil {
+	if err := inputError(res.Unreadable); err != nil {
 		return err
 	}
 	if !ds.Parsed() {
@@ -88,13 +87,6 @@ func parseOptions(c *cli.Context) (parsers.Options, error) {
 		if _, ok := parsers.Lookup(opt.Format); !ok {
 			return opt, cli.Exit(fmt.Sprintf("--input-format %q: unknown format (see: logcorr formats)", opt.Format), exitUsage)
 		}
-	}
-	if tz := c.String("tz"); tz != "" {
-		loc, err := parsers.LoadZone(tz)
-		if err != nil {
-			return opt, cli.Exit(fmt.Sprintf("--tz %q: %v", tz, err), exitUsage)
-		}
-		opt.Loc = loc
 	}
 	return opt, nil
 }

@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/pipeline"
 	"github.com/logcorr/logcorr/report"
 	"github.com/logcorr/logcorr/rules"
 )
@@ -102,18 +103,18 @@ func runRulesTest(c *cli.Context) error {
 		return err
 	}
 	id := c.Args().First()
-	var p *pipeline
+	var p *pipeline.Result
 	analyze := func(paths []string) (*correlate.Analysis, error) {
 		var err error
 		p, err = load(c, paths)
 		if err != nil {
 			return nil, err
 		}
-		return p.analysis, nil
+		return p.Analysis, nil
 	}
 	results, err := set.Test(id, analyze, rules.DefaultTargets, c.Args().Tail()...)
 	if p != nil {
-		defer p.ds.Release()
+		defer p.Release()
 	}
 	if err != nil {
 		if _, ok := err.(cli.ExitCoder); ok {

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/logcorr/logcorr/pipeline"
 	"github.com/logcorr/logcorr/report"
 )
 
@@ -25,18 +26,14 @@ func timelineCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			defer p.ds.Release()
-			doc := report.BuildTimeline(p.analysis)
+			defer p.Release()
 			err = writeOut(c, func(out *report.Output) error {
-				if format == "json" {
-					return report.WriteTimelineJSON(out, doc)
-				}
-				return report.WriteTimelineText(out, doc)
+				return p.Write(out, pipeline.Report{Document: pipeline.Timeline, Format: format})
 			})
 			if err != nil {
 				return err
 			}
-			return inputError(p.unreadable)
+			return inputError(p.Unreadable)
 		},
 	}
 }

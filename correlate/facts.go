@@ -1,0 +1,250 @@
+package correlate
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logcorr/logcorr/model/schema"
+)
+
+// A run's Events span its window plus the slicing margin, so the logs of
+// back-to-back runs overlap. What the rules judge a run by is its own
+// stretch of time, computed here once per run (Own), with the facts every
+// server check reads (the sources present, PgBouncer's story).
+const (
+	ownLead = 5 * time.Second   // clock lag left after correlation
+	ownTail = 130 * time.Second // requests still queued at the stop (PgBouncer's 120 s timeout + slack)
+)
+
+// Own is a run's own stretch of the logs and what it holds.
+type Own struct {
+	// Done is set once the facts are computed (ComputeOwn).
+	Done bool
+	// From and To bound the stretch: [Start - 5 s, End + 130 s), cut at
+	// the start of the next run and the end of the previous one.
+	// Windowed is false when the run's window is unknown: then every
+	// event counts.
+	From, To time.Time
+	Windowed bool
+	// Events are the run's events inside [From, To), in time order (a
+	// slice of Run.Events, not a copy).
+	Events Events
+	// Chains are the run's chains whose anchor lies inside it.
+	Chains []*Chain
+	// Sources are the formats that have an event inside it.
+	Sources map[schema.SourceKind]bool
+	// Pool is what the pooler and the app say of PgBouncer's pool.
+	Pool PoolFacts
+
+	// what the facts were computed from: the run's events and its
+	// neighbours (OwnIn recomputes for others).
+	events Events
+	runs   []*Run
+}
+
+// PoolFacts is PgBouncer's story in a run's own stretch, classified once:
+// the pooler's errors and closings for query_wait_timeout, the app's
+// records of the same failure through the database driver, and what the
+// pooler says of itself.
+type PoolFacts struct {
+	Pooler  []Event // pooler errors naming query_wait_timeout or no free slot
+	Closing []Event // "closing because: query_wait_timeout"
+	Driver  []Event // app-side records naming the timeout (the driver's error)
+	// DriverByFile counts Driver records (with merged duplicates) per file.
+	DriverByFile map[string]int64
+	Ages         []int64 // the closings' client ages, seconds
+	// MaxWaitUS is the highest "wait N us" of the stats lines, MaxWait the
+	// line.
+	MaxWaitUS float64
+	MaxWait   *Event
+	// First is the earliest placed time among Pooler, Closing and Driver.
+	First time.Time
+	// Settings are those PgBouncer printed itself ("max_client_conn 500"),
+	// SettingsAt the line; Version is its "process up: PgBouncer X.Y.Z".
+	Settings   []string
+	SettingsAt *Event
+	Version    string
+	VersionAt  *Event
+}
+
+// Found reports whether any line tells of the pool's exhaustion.
+func (p *PoolFacts) Found() bool { return len(p.Pooler)+len(p.Closing)+len(p.Driver) > 0 }
+
+var (
+	// pgbouncerVersionRE reads the version from PgBouncer's start-up line.
+	pgbouncerVersionRE = regexp.MustCompile(`PgBouncer (\d+\.\d+(?:\.\d+)?)`)
+	// driverPoolRE: the pool timeout seen by the app, as psycopg 3
+	// (ProtocolViolation), psycopg2 ("FATAL:  query_wait_timeout", two
+	// spaces), Django's wrapper, or the user's middleware line.
+	driverPoolRE = regexp.MustCompile(`(?:ProtocolViolation|OperationalError|InterfaceError|DatabaseError)\b[^\n]*?(?:query_wait_timeout|no more connections allowed)|Unhandled exception \[[^\]\n]*\]:\s*query_wait_timeout`)
+)
+
+// IsPoolDriverError reports whether an app-side event is PgBouncer's pool
+// timeout seen through the database driver. It reads the message,
+// exception and traceback columns; only a record that names the timeout
+// is matched against the driver's words.
+func (e Event) IsPoolDriverError() bool {
+	if e.Source() == schema.SourcePgBouncer {
+		return false
+	}
+	msg, exc, tb := e.Message(), e.ExcMessage(), e.Traceback()
+	if !strings.Contains(msg, "query_wait_timeout") && !strings.Contains(exc, "query_wait_timeout") &&
+		!strings.Contains(tb, "query_wait_timeout") && !strings.Contains(tb, "no more connections") {
+		return false
+	}
+	for _, s := range []string{msg, e.ExcType() + ": " + exc, tb} {
+		if driverPoolRE.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// OwnIn is r's own stretch among runs: the facts Analyze computed, or,
+// for a run built by hand or changed since, computed now.
+func OwnIn(r *Run, runs []*Run) *Own {
+	o := &r.Own
+	if !o.Done || !sameEvents(o.events, r.Events) || !sameRuns(o.runs, runs) {
+		ComputeOwn(r, runs)
+	}
+	return o
+}
+
+func sameEvents(a, b Events) bool {
+	return a.t == b.t && len(a.rows) == len(b.rows) && (len(a.rows) == 0 || &a.rows[0] == &b.rows[0])
+}
+
+func sameRuns(a, b []*Run) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// ComputeOwn sets r.Own from r's events and chains; runs are the analysis'
+// runs (the neighbours that cut r's stretch). Analyze calls it for every
+// run it returns.
+func ComputeOwn(r *Run, runs []*Run) {
+	o := &r.Own
+	*o = Own{Done: true, Sources: map[schema.SourceKind]bool{}, events: r.Events, runs: runs}
+	o.From, o.To, o.Windowed = ownWindow(r, runs)
+	o.Events = r.Events.within(o.From, o.To, o.Windowed)
+	for i := range r.Chains {
+		c := &r.Chains[i]
+		if o.Windowed && !c.Anchor.Time.IsZero() && !within(c.Anchor.Time, o.From, o.To) {
+			continue
+		}
+		o.Chains = append(o.Chains, c)
+	}
+	o.Pool.DriverByFile = map[string]int64{}
+	for _, e := range o.Events.All() {
+		o.Sources[e.Source()] = true
+		o.Pool.add(e)
+	}
+	p := &o.Pool
+	for _, es := range [][]Event{p.Pooler, p.Closing, p.Driver} {
+		for _, e := range es {
+			if e.Resolved() && (p.First.IsZero() || e.Time().Before(p.First)) {
+				p.First = e.Time()
+			}
+		}
+	}
+}
+
+func (p *PoolFacts) add(e Event) {
+	if e.Source() == schema.SourcePgBouncer {
+		switch e.Kind() {
+		case schema.KindPoolerError:
+			if m := e.Message() + "\n" + e.ExcMessage(); strings.Contains(m, "query_wait_timeout") || strings.Contains(m, "no more connections allowed") {
+				p.Pooler = append(p.Pooler, e)
+			}
+		case schema.KindClosing:
+			if strings.Contains(e.Attr("reason")+e.Message(), "query_wait_timeout") {
+				p.Closing = append(p.Closing, e)
+				if a, err := strconv.ParseInt(e.Attr("age_s"), 10, 64); err == nil {
+					p.Ages = append(p.Ages, a)
+				}
+			}
+		case schema.KindBanner, schema.KindLog:
+			msg := e.Message()
+			if p.VersionAt == nil && strings.Contains(msg, "process up") {
+				if m := pgbouncerVersionRE.FindStringSubmatch(msg); m != nil {
+					p.Version, p.VersionAt = m[1], &e
+				}
+			}
+			if i := strings.Index(msg, "max_client_conn: "); i >= 0 && p.SettingsAt == nil {
+				v := msg[i+len("max_client_conn: "):]
+				if j := strings.IndexAny(v, ", "); j >= 0 {
+					v = v[:j]
+				}
+				p.Settings = append(p.Settings, "max_client_conn "+v)
+				p.SettingsAt = &e
+			}
+		case schema.KindStats:
+			if w, err := strconv.ParseFloat(e.Attr("wait_us"), 64); err == nil && w > p.MaxWaitUS {
+				p.MaxWaitUS, p.MaxWait = w, &e
+			}
+		}
+		return
+	}
+	// Bare tracebacks and "Internal Server Error" records both carry the
+	// exception; count records, whichever kind holds it.
+	if e.IsPoolDriverError() {
+		p.Driver = append(p.Driver, e)
+		p.DriverByFile[e.File()] += 1 + e.Duplicates()
+	}
+}
+
+// ownWindow is [start - ownLead, end + ownTail], cut at the start of the
+// next run and the end of the previous one; ok is false when the run's
+// window is unknown.
+func ownWindow(run *Run, runs []*Run) (from, to time.Time, ok bool) {
+	if run.Start.IsZero() || run.End.IsZero() {
+		return time.Time{}, time.Time{}, false
+	}
+	from, to = run.Start.Add(-ownLead), run.End.Add(ownTail)
+	for _, o := range runs {
+		if o == run || o.Start.IsZero() || o.End.IsZero() || !sameTree(o, run) {
+			continue
+		}
+		if !o.Start.Before(run.Start) && o.Start.Before(to) {
+			to = o.Start
+		}
+		if o.Start.Before(run.Start) && o.End.After(from) && o.End.Before(run.Start) {
+			from = o.End
+		}
+	}
+	return from, to, true
+}
+
+func within(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
+
+// within is the events with from <= time < to (all of them when !windowed;
+// unplaced events never are): a binary search when the events are in
+// time order, as a run's are; a scan otherwise (a list built by hand).
+func (es Events) within(from, to time.Time, windowed bool) Events {
+	if !windowed || es.t == nil {
+		return es
+	}
+	t := es.t
+	lo, hi := ceilMicro(from), ceilMicro(to) // [lo, hi) in whole µs
+	sorted := true
+	for i, r := range es.rows {
+		if !t.placed[r] || i > 0 && t.tim[r] < t.tim[es.rows[i-1]] {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		i := sort.Search(len(es.rows), func(i int) bool { return t.tim[es.rows[i]] >= lo })
+		j := sort.Search(len(es.rows), func(i int) bool { return t.tim[es.rows[i]] >= hi })
+		return es.Slice(i, max(i, j))
+	}
+	var rows []int32
+	for _, r := range es.rows {
+		if t.placed[r] && t.tim[r] >= lo && t.tim[r] < hi {
+			rows = append(rows, r)
+		}
+	}
+	return Events{t: t, rows: rows}
+}

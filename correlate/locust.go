@@ -1,0 +1,187 @@
+package correlate
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/logcorr/logcorr/model/schema"
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// Locust's tables are small (a row per request name, per second of
+// history, per distinct failure): the run facts the rules measure are
+// read from them into rows once, by column index, here. The events table,
+// a thousand times larger, is never copied (Table).
+
+// locustInput is the run-level tables of the dataset.
+type locustInput struct {
+	stats      []parsers.StatRow
+	history    []parsers.HistoryRow
+	failures   []parsers.FailureRow
+	exceptions []parsers.ExceptionRow
+	meta       []parsers.MetaRow
+	tasks      []parsers.TaskRow
+	// runRoots are, per run name, the folder trees (rootOf) its Locust
+	// files were found under.
+	runRoots map[string]map[string]bool
+}
+
+// cols gives typed access to one batch's columns.
+type cols struct{ c []arrow.Array }
+
+func (c cols) str(i int) *array.String { return c.c[i].(*array.String) }
+func (c cols) i64(i int) []int64       { return c.c[i].(*array.Int64).Int64Values() }
+func (c cols) dict(i int) dictCol      { return newDictCol(c.c[i]) }
+func (c cols) enum(i int) []int8       { return enumValues(c.c[i]) }
+
+func (c cols) optF64(i, r int) *float64 {
+	a := c.c[i].(*array.Float64)
+	if a.IsNull(r) {
+		return nil
+	}
+	v := a.Value(r)
+	return &v
+}
+
+func (c cols) f64(i, r int) float64 { return c.c[i].(*array.Float64).Value(r) }
+
+func (c cols) ts(i, r int) time.Time {
+	a := c.c[i].(*array.Timestamp)
+	if a.IsNull(r) {
+		return time.Time{}
+	}
+	return time.UnixMicro(int64(a.Value(r))).UTC()
+}
+
+func (c cols) bool(i, r int) bool { return c.c[i].(*array.Boolean).Value(r) }
+
+func percentilesAt(c cols, first, r int) parsers.Percentiles {
+	var p parsers.Percentiles
+	for k, dst := range p.Ptrs() {
+		*dst = c.optF64(first+k, r)
+	}
+	return p
+}
+
+// readLocust reads the run-level tables of ds.
+func readLocust(ds *schema.Dataset) (*locustInput, error) {
+	in := &locustInput{runRoots: map[string]map[string]bool{}}
+	check := func(t schema.Table, want int) error {
+		for _, b := range ds.Tables[t] {
+			if int(b.NumCols()) != want {
+				return fmt.Errorf("correlate: table %s has %d columns, want %d", t, b.NumCols(), want)
+			}
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		t schema.Table
+		n int
+	}{{schema.TableStats, schema.NumStatsColumns}, {schema.TableHistory, schema.NumHistoryColumns},
+		{schema.TableFailures, schema.NumFailureColumns}, {schema.TableExceptions, schema.NumExceptionColumns},
+		{schema.TableMeta, schema.NumMetaColumns}, {schema.TableTasks, schema.NumTaskColumns}, {schema.TableEvents, schema.NumEventColumns}} {
+		if err := check(c.t, c.n); err != nil {
+			return nil, err
+		}
+	}
+	for t := range schema.NumTables {
+		if t == schema.TableEvents || t == schema.TableAuth {
+			continue
+		}
+		runCol, fileCol := schema.RowRun, schema.RowFile
+		switch t {
+		case schema.TableMeta:
+			runCol, fileCol = schema.MeRun, schema.MeFile
+		case schema.TableTasks:
+			runCol, fileCol = schema.TaRun, schema.TaFile
+		}
+		for _, b := range ds.Tables[t] {
+			if b.NumRows() == 0 {
+				continue
+			}
+			c := cols{b.Columns()}
+			run, file := c.dict(runCol), c.dict(fileCol)
+			root := rootOf(ds.Files[file.idx.Value(0)])
+			for r := range int32(b.NumRows()) {
+				name := run.at(r)
+				if in.runRoots[name] == nil {
+					in.runRoots[name] = map[string]bool{}
+				}
+				in.runRoots[name][root] = true
+			}
+		}
+	}
+	head := func(c cols) (run dictCol, src []int8, file dictCol, line []int64) {
+		return c.dict(schema.RowRun), c.enum(schema.RowSource), c.dict(schema.RowFile), c.i64(schema.RowLine)
+	}
+	for _, b := range ds.Tables[schema.TableStats] {
+		c := cols{b.Columns()}
+		run, src, file, line := head(c)
+		typ, name, req, fail, off := c.dict(schema.StType), c.dict(schema.StName), c.i64(schema.StRequests), c.i64(schema.StFailures), c.i64(schema.StOffset)
+		for r := range int(b.NumRows()) {
+			i := int32(r)
+			in.stats = append(in.stats, parsers.StatRow{Run: run.at(i), Source: schema.Origin(src[r]).String(), File: file.at(i), Line: line[r],
+				Type: typ.at(i), Name: name.at(i), Requests: req[r], Failures: fail[r],
+				Median: c.optF64(schema.StMedian, r), Average: c.optF64(schema.StAverage, r), Min: c.optF64(schema.StMin, r), Max: c.optF64(schema.StMax, r),
+				AvgContentSize: c.optF64(schema.StAvgContentSize, r), RPS: c.optF64(schema.StRPS, r), FPS: c.optF64(schema.StFPS, r),
+				Percentiles: percentilesAt(c, schema.StP50, r), Offset: off[r]})
+		}
+	}
+	for _, b := range ds.Tables[schema.TableHistory] {
+		c := cols{b.Columns()}
+		run, src, file, line := head(c)
+		users, typ, name, off := c.i64(schema.HiUsers), c.dict(schema.HiType), c.dict(schema.HiName), c.i64(schema.HiOffset)
+		treq, tfail := c.i64(schema.HiTotalRequests), c.i64(schema.HiTotalFailures)
+		for r := range int(b.NumRows()) {
+			i := int32(r)
+			in.history = append(in.history, parsers.HistoryRow{Run: run.at(i), Source: schema.Origin(src[r]).String(), File: file.at(i), Line: line[r],
+				Time: c.ts(schema.HiTime, r), Users: users[r], Type: typ.at(i), Name: name.at(i),
+				RPS: c.optF64(schema.HiRPS, r), FPS: c.optF64(schema.HiFPS, r), Percentiles: percentilesAt(c, schema.HiP50, r),
+				TotalRequests: treq[r], TotalFailures: tfail[r],
+				TotalMedian: c.optF64(schema.HiTotalMedian, r), TotalAverage: c.optF64(schema.HiTotalAverage, r),
+				TotalMin: c.optF64(schema.HiTotalMin, r), TotalMax: c.optF64(schema.HiTotalMax, r),
+				TotalAvgContentSize: c.optF64(schema.HiTotalAvgContentSize, r), UsersUnknown: c.bool(schema.HiUsersUnknown, r), Offset: off[r]})
+		}
+	}
+	for _, b := range ds.Tables[schema.TableFailures] {
+		c := cols{b.Columns()}
+		run, src, file, line := head(c)
+		method, name, errs, occ, off := c.dict(schema.FaMethod), c.dict(schema.FaName), c.str(schema.FaError), c.i64(schema.FaOccurrences), c.i64(schema.FaOffset)
+		for r := range int(b.NumRows()) {
+			i := int32(r)
+			in.failures = append(in.failures, parsers.FailureRow{Run: run.at(i), Source: schema.Origin(src[r]).String(), File: file.at(i), Line: line[r],
+				Method: method.at(i), Name: name.at(i), Error: errs.Value(r), Occurrences: occ[r], Offset: off[r]})
+		}
+	}
+	for _, b := range ds.Tables[schema.TableExceptions] {
+		c := cols{b.Columns()}
+		run, src, file, line := head(c)
+		count, msg, tb, nodes, off := c.i64(schema.ExCount), c.str(schema.ExMessage), c.str(schema.ExTraceback), c.str(schema.ExNodes), c.i64(schema.ExOffset)
+		for r := range int(b.NumRows()) {
+			i := int32(r)
+			in.exceptions = append(in.exceptions, parsers.ExceptionRow{Run: run.at(i), Source: schema.Origin(src[r]).String(), File: file.at(i), Line: line[r],
+				Count: count[r], Message: msg.Value(r), Traceback: tb.Value(r), Nodes: nodes.Value(r), Offset: off[r]})
+		}
+	}
+	for _, b := range ds.Tables[schema.TableMeta] {
+		c := cols{b.Columns()}
+		run, file, line, key, val, off := c.dict(schema.MeRun), c.dict(schema.MeFile), c.i64(schema.MeLine), c.dict(schema.MeKey), c.str(schema.MeValue), c.i64(schema.MeOffset)
+		for r := range int(b.NumRows()) {
+			i := int32(r)
+			in.meta = append(in.meta, parsers.MetaRow{Run: run.at(i), File: file.at(i), Line: line[r], Key: key.at(i), Value: val.Value(r), Offset: off[r]})
+		}
+	}
+	for _, b := range ds.Tables[schema.TableTasks] {
+		c := cols{b.Columns()}
+		run, file, class, task := c.dict(schema.TaRun), c.dict(schema.TaFile), c.dict(schema.TaUserClass), c.dict(schema.TaTask)
+		for r := range int(b.NumRows()) {
+			i := int32(r)
+			in.tasks = append(in.tasks, parsers.TaskRow{Run: run.at(i), File: file.at(i), UserClass: class.at(i), ClassRatio: c.f64(schema.TaClassRatio, r),
+				Task: task.at(i), Ratio: c.f64(schema.TaRatio, r), TotalRatio: c.f64(schema.TaTotalRatio, r)})
+		}
+	}
+	return in, nil
+}

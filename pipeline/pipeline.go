@@ -1,0 +1,292 @@
+// Package pipeline wires logcorr's stages: discover → parse → correlate →
+// rules (and gates) → report. It is the one place the stages are put
+// together: the CLI builds a Request from its flags, calls Run, and writes
+// the Result with Write; every package's end-to-end tests do the same.
+//
+// Each stage takes only the previous stage's output: parsers.Discovery,
+// *parsers.Dataset, *correlate.Analysis, the rules' findings. Run records
+// what every stage cost (perf.Stats), at no cost worth measuring, so that
+// `analyze --stats` and the JSON `perf` block can show it.
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/gates"
+	"github.com/logcorr/logcorr/model/schema"
+	"github.com/logcorr/logcorr/parsers"
+	"github.com/logcorr/logcorr/perf"
+	"github.com/logcorr/logcorr/report"
+	"github.com/logcorr/logcorr/rules"
+)
+
+// Stage is how far Run goes.
+type Stage int
+
+// Stages, in order. Run stops after Request.Until (the zero value runs
+// everything).
+const (
+	All        Stage = iota // discover, parse, correlate, rules and gates
+	Parsed                  // stop after parsing: `logcorr parse`
+	Correlated              // stop after correlation: `logcorr timeline`
+)
+
+// Request is what to read and how: the CLI's flags, parsed.
+type Request struct {
+	// Paths are the files, folders and run prefixes given.
+	Paths []string
+	// Parse: input format, symbolic links, redaction (and, for now,
+	// `parse --tz`).
+	Parse parsers.Options
+	// Correlate: --tz, --tz-source, --run.
+	Correlate correlate.Options
+	// Rules are the rule set to evaluate; nil evaluates none (the
+	// analysis then has no findings).
+	Rules *rules.Set
+	// Gates are the --slo gates; Baseline the run they (and compare's
+	// deltas) compare with.
+	Gates    []gates.Gate
+	Baseline string
+	// Outputs are the files this run will write (--out, --junit, the
+	// tables of parse --out): an input that is one of them is refused
+	// before anything is read.
+	Outputs []Output
+	// Progress, when set, is given the files found and returns the hook
+	// parsing calls as each file is done and the function that ends the
+	// display (the CLI's progress bar).
+	Progress func([]parsers.Target) (done func(parsers.Target), end func())
+	// Until stops after a stage (Parsed, Correlated); All runs them all.
+	Until Stage
+}
+
+// Output names the files a flag will write.
+type Output struct {
+	Flag  string // "--out"
+	Paths []string
+}
+
+// Result is everything the stages made.
+type Result struct {
+	// Files are the inputs found; Unreadable the paths named that could
+	// not be read (the run went on without them: an input error, exit 2).
+	Files      []parsers.Target
+	Unreadable []string
+	Dataset    *schema.Dataset
+	Analysis   *correlate.Analysis
+	// Rules and Targets are the rule set evaluated and the targets the
+	// rules and reports measure against (the gates' where they name one).
+	Rules   *rules.Set
+	Targets rules.Targets
+	// Findings and Checks are keyed by run name ("" holds what concerns
+	// no single run).
+	Findings map[string][]rules.Finding
+	Checks   map[string][]rules.CheckStatus
+	Gates    []gates.Result
+	Baseline string
+
+	perf     *perf.Recorder
+	noRedact bool // --no-redact: quotes keep secrets
+	quoted   bool // Quote has run
+	// linksQuoted: QuoteLinks has run
+	linksQuoted bool
+}
+
+// Release frees the tables' memory.
+func (r *Result) Release() {
+	if r != nil && r.Dataset != nil {
+		r.Dataset.Release()
+	}
+}
+
+// Stats is what the stages cost so far.
+func (r *Result) Stats() *perf.Stats { return r.perf.Stats() }
+
+// NoInputError is returned when the paths given hold no file to read;
+// Messages say why (each path's problem).
+type NoInputError struct{ Messages []string }
+
+func (e *NoInputError) Error() string { return "no readable files found" }
+
+// ErrNoPaths is returned for a request without paths.
+var ErrNoPaths = errors.New("no input paths given")
+
+// Run discovers the inputs, parses them, correlates them, evaluates the
+// rules and gates, up to req.Until. An error means nothing could be
+// reported (no paths, no readable file, an input that is also an output,
+// a bad --run or --baseline); problems with single files are messages of
+// the result instead, and the run goes on.
+func Run(req Request) (*Result, error) {
+	if len(req.Paths) == 0 {
+		return nil, ErrNoPaths
+	}
+	rec := perf.New()
+	res := &Result{perf: rec, Rules: req.Rules, Baseline: req.Baseline, noRedact: req.Parse.NoRedact}
+
+	rec.Start(perf.Discover)
+	disc := parsers.DiscoverPaths(req.Paths, req.Parse)
+	res.Files, res.Unreadable = disc.Targets, disc.Unreadable
+	if len(disc.Targets) == 0 {
+		rec.End()
+		return nil, &NoInputError{Messages: disc.Messages}
+	}
+	if err := refuse(req.Outputs, disc.Targets); err != nil {
+		rec.End()
+		return nil, err
+	}
+
+	rec.Start(perf.Parse)
+	popt := req.Parse
+	var end func()
+	if req.Progress != nil {
+		popt.Progress, end = req.Progress(disc.Targets)
+	}
+	timer := newFileTimer(disc.Targets, popt.Progress)
+	popt.Progress = timer.done
+	ds := parsers.Parse(disc.Targets, popt)
+	if end != nil {
+		end()
+	}
+	ds.Messages = append(disc.Messages, ds.Messages...)
+	res.Dataset = ds
+	timer.record(rec, ds.Audits())
+	rec.End()
+	if req.Until == Parsed {
+		return res, nil
+	}
+
+	rec.Start(perf.Correlate)
+	a, err := correlate.Analyze(ds, req.Correlate)
+	rec.End()
+	if err != nil {
+		ds.Release()
+		return nil, err
+	}
+	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
+	res.Analysis = a
+	if req.Until == Correlated {
+		return res, nil
+	}
+
+	rec.Start(perf.Rules)
+	defer rec.End()
+	res.Targets = gates.Targets(req.Gates, rules.DefaultTargets)
+	res.Findings = map[string][]rules.Finding{}
+	res.Checks = map[string][]rules.CheckStatus{}
+	if req.Rules != nil {
+		for _, rr := range req.Rules.Evaluate(a, res.Targets) {
+			res.Findings[rr.Run] = append(res.Findings[rr.Run], rr.Findings...)
+			res.Checks[rr.Run] = append(res.Checks[rr.Run], rr.Checks...)
+			for _, e := range rr.Errors {
+				if rr.Run == "" { // about the whole analysis: a rule disabled
+					a.Messages = append(a.Messages, "rule error: "+e)
+					continue
+				}
+				a.Messages = append(a.Messages, fmt.Sprintf("run %s: rule error: %s", rr.Run, e))
+			}
+		}
+	}
+	var baseline *correlate.Run
+	if req.Baseline != "" {
+		if baseline = a.Run(req.Baseline); baseline == nil {
+			ds.Release()
+			return nil, fmt.Errorf("--baseline %q: no such run among the %d analysed", req.Baseline, len(a.Runs))
+		}
+	}
+	// With no run at all, each gate fails as not evaluated: an input that
+	// held nothing to measure must not pass (gates.EvaluateRuns).
+	res.Gates = gates.EvaluateRuns(req.Gates, a.Runs, res.Findings, baseline)
+	return res, nil
+}
+
+// refuse stops a run whose outputs name one of its inputs.
+func refuse(outs []Output, targets []parsers.Target) error {
+	inputs := make([]string, len(targets))
+	for i, t := range targets {
+		inputs[i] = t.Path
+	}
+	for _, o := range outs {
+		if err := report.RefuseInputs(o.Flag, o.Paths, inputs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fileTimer measures each file's parse time from the progress hook.
+// ParseAll starts files in target order, at most GOMAXPROCS at once, each
+// as soon as one before it ends; so the file n-th in that order (n ≥ k
+// slots) started when the (n-k+1)-th file ended, and its time is its end
+// minus that. (parsers could hand the durations over instead: see
+// /work/brief/REQUESTS.md; until then this keeps --stats' per-format
+// MB/s honest to within the scheduling of a goroutine.)
+type fileTimer struct {
+	mu      sync.Mutex
+	start   time.Time
+	next    func(parsers.Target)
+	targets []parsers.Target
+	ends    map[string]time.Time // Target.Name → when it was done
+	order   []time.Time          // ends, in the order they happened
+	size    map[string]int64
+}
+
+func newFileTimer(targets []parsers.Target, next func(parsers.Target)) *fileTimer {
+	t := &fileTimer{start: time.Now(), next: next, targets: targets, ends: map[string]time.Time{}, size: map[string]int64{}}
+	for _, tg := range targets {
+		if st, err := os.Stat(tg.Path); err == nil {
+			t.size[tg.Name] = st.Size()
+		}
+	}
+	return t
+}
+
+func (t *fileTimer) done(tg parsers.Target) {
+	now := time.Now()
+	t.mu.Lock()
+	t.ends[tg.Name] = now
+	t.order = append(t.order, now)
+	t.mu.Unlock()
+	if t.next != nil {
+		t.next(tg)
+	}
+}
+
+// record gives the recorder one entry per file: format, bytes, lines,
+// records and the time parsing it took.
+func (t *fileTimer) record(rec *perf.Recorder, audits []schema.Audit) {
+	walls := t.walls(runtime.GOMAXPROCS(0))
+	for _, a := range audits {
+		if a.Format == "duplicate" {
+			continue
+		}
+		rec.File(a.Format, t.size[a.Path], a.Lines, a.Records, walls[a.Path])
+	}
+}
+
+func (t *fileTimer) walls(slots int) map[string]time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	slots = max(1, slots)
+	out := map[string]time.Duration{}
+	n := 0
+	for _, tg := range t.targets {
+		end, ok := t.ends[tg.Name]
+		if !ok { // a duplicate, never parsed
+			continue
+		}
+		begin := t.start
+		if n >= slots && n-slots < len(t.order) {
+			begin = t.order[n-slots]
+		}
+		if end.After(begin) {
+			out[tg.Name] = end.Sub(begin)
+		}
+		n++
+	}
+	return out
+}
