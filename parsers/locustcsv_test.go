@@ -605,3 +605,26 @@ func statString(r StatRow) string {
 	}
 	return s
 }
+
+// A _failures.csv or _exceptions.csv that holds only its header says the
+// run had no failures or exceptions: it belongs to its run, so the rules
+// count it as evidence read, not as a file that is missing.
+func TestHeaderOnlyLocustCSVBelongsToItsRun(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct{ base, header, wantRun string }{
+		{"hasil_test_x_failures.csv", "Method,Name,Error,Occurrences\n", "hasil_test_x"},
+		{"hasil_test_x_exceptions.csv", "Count,Message,Traceback,Nodes\n", "hasil_test_x"},
+		// Not a Locust header: nothing ties the file to a run.
+		{"hasil_test_y_failures.csv", "a,b\n", ""},
+	}
+	for _, tc := range cases {
+		p := filepath.Join(dir, tc.base)
+		if err := os.WriteFile(p, []byte(tc.header), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		a := ParseFile(p, tc.base, Options{}).Audit
+		if a.Run != tc.wantRun {
+			t.Errorf("%s (%s, %d lines, %d folded, %d unparsed): run %q, want %q", tc.base, a.Format, a.Lines, a.Folded, a.Unparsed, a.Run, tc.wantRun)
+		}
+	}
+}

@@ -285,9 +285,11 @@ func appendix(fs []rules.Finding, c rules.Conclusion) ([]appendixEntry, []string
 var locustColumns = map[string]string{
 	"_stats.csv": "Type, Name, Request Count, Failure Count, Median Response Time, Average Response Time, Min Response Time, " +
 		"Max Response Time, Average Content Size, Requests/s, Failures/s, 50%, 66%, 75%, 80%, 90%, 95%, 98%, 99%, 99.9%, 99.99%, 100%",
-	"_stats_history.csv": "Timestamp, User Count, Type, Name, Requests/s, Failures/s, 50% … 100%, Total Request Count, Total Failure Count (the columns the citation keeps)",
-	"_failures.csv":      "Method, Name, Error, Occurrences",
-	"_exceptions.csv":    "Count, Message (the traceback is in the file)",
+	"_stats_history.csv": "Timestamp, User Count, Type, Name, Requests/s, Failures/s, 50%, 66%, 75%, 80%, 90%, 95%, 98%, 99%, 99.9%, 99.99%, 100%, " +
+		"Total Request Count, Total Failure Count, Total Median Response Time, Total Average Response Time, Total Min Response Time, " +
+		"Total Max Response Time, Total Average Content Size",
+	"_failures.csv":   "Method, Name, Error, Occurrences",
+	"_exceptions.csv": "Count, Message, Traceback, Nodes (a quoted traceback spans lines: the row's first line is cited)",
 }
 
 // checkGroups splits a run's check statuses for the "what was checked"
