@@ -7,7 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
 	"golang.org/x/term"
 
 	"github.com/logcorr/logcorr/parsers"
@@ -46,35 +47,24 @@ func parseProgress(stderr io.Writer, targets []parsers.Target, quiet bool) (func
 	if !wantProgress(total, isTerminal(stderr), quiet, os.Getenv("CI")) {
 		return nil, func() {}
 	}
-	bar := progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription(fmt.Sprintf("parsing %d files", len(targets))),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionSetRenderBlankState(true),
-		progressbar.OptionClearOnFinish(),
+	// The bar redraws itself (elapsed time included) every 150 ms while a
+	// large file is still being read, and is removed when parsing ends.
+	p := mpb.New(mpb.WithOutput(stderr), mpb.WithAutoRefresh(), mpb.WithWidth(30), mpb.WithRefreshRate(150*time.Millisecond))
+	bar := p.AddBar(total,
+		mpb.PrependDecorators(decor.Name(fmt.Sprintf("parsing %d files ", len(targets))), decor.CountersKibiByte("% .1f / % .1f")),
+		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO)),
+		mpb.BarRemoveOnComplete(),
 	)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(500 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				_ = bar.RenderBlank() // redraw the elapsed time
-			}
-		}
-	}()
-	done := func(t parsers.Target) { _ = bar.Add64(size[t.Path]) }
+	var mu sync.Mutex
+	done := func(t parsers.Target) {
+		mu.Lock()
+		defer mu.Unlock()
+		bar.IncrInt64(size[t.Path])
+	}
 	return done, func() {
-		close(stop)
-		wg.Wait()
-		_ = bar.Finish()
+		// Files that could not be sized (or were skipped) never advanced
+		// the bar: complete it so it is removed, then wait for the redraw.
+		bar.SetTotal(-1, true)
+		p.Wait()
 	}
 }
