@@ -61,9 +61,18 @@ func (runserver) StartsRecord(b []byte) bool {
 	return consoleKind(b) != ""
 }
 
-// splitMinBytes is the size from which a file is split without being
-// asked (Options.Chunks): below it, files in parallel keep the cores busy.
-const splitMinBytes = 64 << 20
+// A file of splitMinBytes or more is split without being asked
+// (Options.Chunks), into chunks of at least splitChunkBytes, at most
+// 2×GOMAXPROCS of them: a folder's files already run in parallel, but one
+// large file would keep one core busy while the others wait. Smaller
+// files are not worth it: each chunk's builders grow from nothing and its
+// dictionaries are remapped (measured on a 17 MB PgBouncer log on the
+// shared 2-core machine: 4 chunks cost 1.6x the CPU of one pass, for no
+// gain in wall time under load).
+const (
+	splitMinBytes   = 64 << 20
+	splitChunkBytes = 16 << 20
+)
 
 // chunk is a byte range of a file and its first line's number.
 type chunk struct {
@@ -85,7 +94,7 @@ func chunkPlan(in *Input, f Format, n int) []chunk {
 	}
 	size := st.Size()
 	if n == 0 && size >= splitMinBytes {
-		n = 2 * runtime.GOMAXPROCS(0)
+		n = int(min(int64(2*runtime.GOMAXPROCS(0)), size/splitChunkBytes))
 	}
 	if n <= 1 || size == 0 {
 		return nil

@@ -47,13 +47,24 @@ func init() {
 type interner struct {
 	ids  map[string]int32
 	vals []string
+	// last is the value looked up last and its id: a column often repeats
+	// a value row after row (the zone, an empty logger), which then costs
+	// a comparison, not a hash.
+	last    string
+	lastID  int32
+	hasLast bool
 }
 
 func (in *interner) id(b []byte) int32 {
-	if id, ok := in.ids[string(b)]; ok {
-		return id
+	if in.hasLast && string(b) == in.last {
+		return in.lastID
 	}
-	return in.add(string(b))
+	id, ok := in.ids[string(b)]
+	if !ok {
+		id = in.add(string(b))
+	}
+	in.last, in.lastID, in.hasLast = in.vals[id], id, true
+	return id
 }
 
 func (in *interner) idString(s string) int32 {
@@ -83,6 +94,10 @@ type tableWriter struct {
 	rows  int
 	bytes int
 	done  []arrow.RecordBatch // physical batches, in row order
+	// The size of the batch cut last, for the next one (begin).
+	sizes    []colSize
+	nextRows int
+	reserve  bool
 }
 
 func newTableWriter(t schema.Table, file schema.FileID) *tableWriter {
@@ -110,8 +125,55 @@ func (w *tableWriter) cut() {
 	if w.rows == 0 {
 		return
 	}
+	// The next batch will likely be as large: its builders are sized
+	// once, when its first row comes, instead of doubling their way up.
+	if w.sizes == nil {
+		w.sizes = make([]colSize, len(w.b.Fields()))
+	}
+	for i, f := range w.b.Fields() {
+		w.sizes[i] = sizeOf(f)
+	}
+	w.nextRows, w.reserve = w.rows, true
 	w.done = append(w.done, compactBatch(w.b.NewRecordBatch()))
 	w.rows, w.bytes = 0, 0
+}
+
+// colSize is how much a column's builder held: data bytes, and for a map
+// its pairs and their key and value bytes.
+type colSize struct{ data, pairs, keys, items int }
+
+func sizeOf(b array.Builder) colSize {
+	switch b := b.(type) {
+	case *array.StringBuilder:
+		return colSize{data: b.DataLen()}
+	case *array.MapBuilder:
+		kb, ib := b.KeyBuilder().(*array.StringBuilder), b.ItemBuilder().(*array.StringBuilder)
+		return colSize{pairs: kb.Len(), keys: kb.DataLen(), items: ib.DataLen()}
+	}
+	return colSize{}
+}
+
+// begin starts a row: the first of a batch after a full one sizes the
+// builders like that one.
+func (w *tableWriter) begin() {
+	if !w.reserve {
+		return
+	}
+	w.reserve = false
+	w.b.Reserve(w.nextRows)
+	for i, f := range w.b.Fields() {
+		sz := w.sizes[i]
+		switch b := f.(type) {
+		case *array.StringBuilder:
+			b.ReserveData(sz.data + sz.data/16)
+		case *array.MapBuilder:
+			kb, ib := b.KeyBuilder().(*array.StringBuilder), b.ItemBuilder().(*array.StringBuilder)
+			kb.Reserve(sz.pairs + sz.pairs/16)
+			ib.Reserve(sz.pairs + sz.pairs/16)
+			kb.ReserveData(sz.keys + sz.keys/16)
+			ib.ReserveData(sz.items + sz.items/16)
+		}
+	}
 }
 
 // compactBatch returns rec with every buffer that its builder left much

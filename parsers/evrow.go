@@ -2,7 +2,6 @@ package parsers
 
 import (
 	"bytes"
-	"slices"
 	"time"
 	"unsafe"
 
@@ -80,9 +79,15 @@ func (l *kvList) get(key string) []byte {
 	return nil
 }
 
-// sorted orders the pairs by key, as the attrs column stores them.
+// sorted orders the pairs by key, as the attrs column stores them: an
+// insertion sort, stable, for the handful of pairs a row has.
 func (l *kvList) sorted() {
-	slices.SortStableFunc(l.kv, func(a, b pyKV) int { return bytes.Compare(a.Key, b.Key) })
+	kv := l.kv
+	for i := 1; i < len(kv); i++ {
+		for j := i; j > 0 && bstring(kv[j].Key) < bstring(kv[j-1].Key); j-- {
+			kv[j], kv[j-1] = kv[j-1], kv[j]
+		}
+	}
 }
 
 // reset clears a row for reuse, keeping the attrs' capacity.
@@ -208,6 +213,7 @@ func (r *evRow) toEvent(file string) Event {
 
 // writeRow appends r to the events table (attrs sorted first).
 func writeRow(w *tableWriter, r *evRow) {
+	w.begin()
 	w.time(schema.EvTime, r.Time, r.HasTime)
 	w.bln(schema.EvNaive).Append(r.Naive)
 	w.dictBytes(schema.EvZone, r.Zone)
@@ -300,6 +306,7 @@ func (r *authRow) toAuthRow(file string) AuthRow {
 
 // writeAuthRow appends r to the auth table.
 func writeAuthRow(w *tableWriter, r *authRow) {
+	w.begin()
 	w.time(schema.AuTime, r.Time, r.HasTime)
 	w.bln(schema.AuNaive).Append(r.Naive)
 	w.fileCol(schema.AuFile)

@@ -35,8 +35,8 @@ type Options struct {
 	// the secrets those columns held, so the audit is the same.
 	OmitText bool
 	// Chunks, when above 1, splits every file whose format allows it into
-	// that many chunks parsed in parallel (tests force it; 0 lets files
-	// of 64 MiB and more be split into 2×GOMAXPROCS).
+	// that many chunks parsed in parallel (tests force it); 0 lets files
+	// of 8 MiB and more be split (chunks.go); 1 parses every file whole.
 	Chunks int
 	// Progress, when set, is called as each file of ParseAll is done
 	// (from the parsing goroutines, possibly at once): the CLI's progress

@@ -58,6 +58,7 @@ func appendAttrs(w *tableWriter, c int, m map[string]string) int {
 }
 
 func writeAuth(w *tableWriter, r *AuthRow, offset int64) {
+	w.begin()
 	us, ok := timeUS(r.Time)
 	w.time(schema.AuTime, us, ok)
 	w.bln(schema.AuNaive).Append(r.Naive)
@@ -90,6 +91,7 @@ func writeRowHead(w *tableWriter, run, source string, line int64) {
 }
 
 func writeStat(w *tableWriter, r *StatRow, offset int64) {
+	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.dict(schema.StType, r.Type)
 	w.dict(schema.StName, r.Name)
@@ -108,6 +110,7 @@ func writeStat(w *tableWriter, r *StatRow, offset int64) {
 }
 
 func writeHistory(w *tableWriter, r *HistoryRow, offset int64) {
+	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	us, ok := timeUS(r.Time)
 	w.time(schema.HiTime, us, ok)
@@ -130,6 +133,7 @@ func writeHistory(w *tableWriter, r *HistoryRow, offset int64) {
 }
 
 func writeFailure(w *tableWriter, r *FailureRow, offset int64) {
+	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.dict(schema.FaMethod, r.Method)
 	w.dict(schema.FaName, r.Name)
@@ -140,6 +144,7 @@ func writeFailure(w *tableWriter, r *FailureRow, offset int64) {
 }
 
 func writeException(w *tableWriter, r *ExceptionRow, offset int64) {
+	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.i64(schema.ExCount).Append(r.Count)
 	n := w.strVal(schema.ExMessage, r.Message)
@@ -150,6 +155,7 @@ func writeException(w *tableWriter, r *ExceptionRow, offset int64) {
 }
 
 func writeMeta(w *tableWriter, r *MetaRow, offset int64) {
+	w.begin()
 	w.dict(schema.MeRun, r.Run)
 	w.fileCol(schema.MeFile)
 	w.i64(schema.MeLine).Append(r.Line)
@@ -160,6 +166,7 @@ func writeMeta(w *tableWriter, r *MetaRow, offset int64) {
 }
 
 func writeTask(w *tableWriter, r *TaskRow) {
+	w.begin()
 	w.dict(schema.TaRun, r.Run)
 	w.fileCol(schema.TaFile)
 	w.dict(schema.TaUserClass, r.UserClass)
