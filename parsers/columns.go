@@ -217,7 +217,9 @@ func compactData(d arrow.ArrayData) (arrow.ArrayData, bool) {
 	changed := false
 	for i, b := range bufs {
 		nb[i] = b
-		if b != nil && b.Cap()-b.Len() > 4<<10 && b.Cap()-b.Len() > b.Cap()/8 {
+		// cap, not Cap: a builder's final shrink keeps the grown
+		// backing array behind a shorter slice.
+		if b != nil && cap(b.Buf())-b.Len() > 4<<10 && cap(b.Buf())-b.Len() > cap(b.Buf())/8 {
 			nb[i] = memory.NewBufferBytes(append([]byte(nil), b.Bytes()...))
 			changed = true
 		}

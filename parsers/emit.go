@@ -60,6 +60,9 @@ func (c *Context) emit(r *evRow) {
 	if c.omitText {
 		r.Text, r.Traceback = nil, nil
 	}
+	if c.omitRoutine && routine[r.Kind] {
+		r.Message = nil
+	}
 	c.rows[schema.TableEvents]++
 	if c.tables != nil {
 		writeRow(c.tables.writer(schema.TableEvents, c.fileID), r)
@@ -173,6 +176,10 @@ func (c *Context) emitTask(r *TaskRow) {
 	}
 	c.res.Tasks = append(c.res.Tasks, *r)
 }
+
+// routine are the kinds whose message OmitRoutineMessages drops.
+var routine = [256]bool{schema.KindRequest: true, schema.KindAuthRequest: true, schema.KindAuthResponse: true,
+	schema.KindLoginAttempt: true, schema.KindClosing: true, schema.KindNewConnection: true, schema.KindStats: true}
 
 // prepare readies c for a format's Parse: a revisiter's rows are held.
 func (c *Context) prepare(f Format) {

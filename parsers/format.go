@@ -109,16 +109,17 @@ type Context struct {
 	tables *fileTables
 	fileID schema.FileID
 	// hold keeps the rows of a revisiting format in res until it returns.
-	hold     bool
-	noRedact bool
-	omitText bool
-	row      evRow  // Event → row scratch
-	locName  []byte // Loc's name, as the zone column writes it
-	checks   rowChecks
-	rows     [schema.NumTables]int64 // rows added per table
-	zones    []zoneNote
-	once     map[string]bool // warnOnce keys said
-	onceAt   map[int]string  // index in audit.Messages → its warnOnce key
+	hold        bool
+	noRedact    bool
+	omitText    bool
+	omitRoutine bool
+	row         evRow  // Event → row scratch
+	locName     []byte // Loc's name, as the zone column writes it
+	checks      rowChecks
+	rows        [schema.NumTables]int64 // rows added per table
+	zones       []zoneNote
+	once        map[string]bool // warnOnce keys said
+	onceAt      map[int]string  // index in audit.Messages → its warnOnce key
 
 	// A chunk of a file (chunks.go): lines up to its first record start
 	// belong to the chunk before (skipLead), and it stops at the first

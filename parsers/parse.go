@@ -34,6 +34,12 @@ type Options struct {
 	// after parsing need not hold every line twice. Redaction still counts
 	// the secrets those columns held, so the audit is the same.
 	OmitText bool
+	// OmitRoutineMessages leaves the message column empty for the rows
+	// whose typed columns and attrs hold all the line says (request lines,
+	// auth_request and auth_response records, PgBouncer's login attempts,
+	// closings, new connections and stats): the line itself is read back
+	// by position when a report quotes it.
+	OmitRoutineMessages bool
 	// Chunks, when above 1, splits every file whose format allows it into
 	// that many chunks parsed in parallel (tests force it); 0 lets files
 	// of 8 MiB and more be split (chunks.go); 1 parses every file whole.
@@ -161,7 +167,8 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 		}
 	}
 	c := &Context{In: in, File: name, Run: runName(filepath.Base(name)), Loc: opt.Loc, audit: a, res: res,
-		tables: tables, fileID: id, noRedact: opt.NoRedact, omitText: opt.OmitText}
+		tables: tables, fileID: id, noRedact: opt.NoRedact, omitText: opt.OmitText,
+		omitRoutine: opt.OmitRoutineMessages}
 	c.prepare(f)
 	if f == nil {
 		// Unknown: every line is unparsed, and the audit says so.
