@@ -145,3 +145,33 @@ func containsPrefix(ms []string, prefix string) bool {
 	}
 	return false
 }
+
+// Any bytes, parsed whole and in 3 chunks as each splittable format, give
+// the same rows and audit.
+func FuzzChunkedParse(f *testing.F) {
+	f.Add([]byte("2026-11-29 18:57:27,305 ERROR django.request Internal Server Error: /x/\nTraceback (most recent call last):\n  File \"/a.py\", line 9, in f\n    g()\nValueError: v\n\n2026-11-29 18:57:28,000 INFO django.server \"GET / HTTP/1.1\" 200 1\n"))
+	f.Add([]byte("[29/Nov/2026 18:57:27] \"GET / HTTP/1.1\" 200 1\r[29/Nov/2026 18:57:20] \"GET / HTTP/1.1\" 200 1\r\n\n\nx\n"))
+	f.Add([]byte("2026-11-29T11:57:27.303Z 2026-11-29 18:57:27.303 XYZ [1] LOG a\n2026-11-29 18:57:28.303 XYZ [1] LOG b\n2026-11-29 18:57:29.303 XYZ [1] LOG c\n"))
+	f.Add([]byte("2026-11-29 18:57:01,605 DEBUG auth_debug auth_request method=POST path=/accounts/login/ session=None\n\n2026-11-29 18:57:01,700 INFO auth_debug auth_response status=200\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "x.log")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		tg := Target{Path: path, Name: "x.log"}
+		for _, format := range []string{"django", "auth_debug", "runserver", "pgbouncer"} {
+			whole := Parse([]Target{tg}, Options{Format: format, Chunks: 1})
+			got := Parse([]Target{tg}, Options{Format: format, Chunks: 3})
+			if !reflect.DeepEqual(got.Files[0].Audit, whole.Files[0].Audit) {
+				t.Fatalf("%s: audit in chunks\n%+v\nwhole\n%+v", format, got.Files[0].Audit, whole.Files[0].Audit)
+			}
+			for tb := range schema.NumTables {
+				if g, w := rowsJSON(t, got.Tables[tb]...), rowsJSON(t, whole.Tables[tb]...); !reflect.DeepEqual(g, w) {
+					t.Fatalf("%s: %s differs in chunks", format, tb)
+				}
+			}
+			whole.Release()
+			got.Release()
+		}
+	})
+}
