@@ -1,10 +1,7 @@
 package parsers
 
 import (
-	"fmt"
 	"os"
-	"runtime"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -47,40 +44,22 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 	files := make([]schema.File, len(targets))
 	outs := make([]*fileTables, len(targets))
 	results := make([]*Result, len(targets))
-	dup := duplicateOf(targets)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	for i, t := range targets {
-		id := schema.FileID(i)
-		files[i] = schema.File{ID: id, Path: t.Name, Open: t.Path}
+		files[i] = schema.File{ID: schema.FileID(i), Path: t.Name, Open: t.Path}
 		if st, err := os.Stat(t.Path); err == nil {
 			files[i].Size, files[i].ModTime = st.Size(), st.ModTime()
 		}
-		if j := dup[i]; j >= 0 {
-			msg := fmt.Sprintf("%s: same content as %s; skipped so its records are not counted twice", t.Name, targets[j].Name)
-			results[i] = &Result{Audit: Audit{Path: t.Name, Format: "duplicate", Messages: []string{msg}, Tables: map[string]int64{}}}
-			outs[i] = &fileTables{}
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			out := &fileTables{}
-			results[i] = parseFile(t.Path, t.Name, id, opt, out)
-			outs[i] = out
-			if opt.Progress != nil {
-				opt.Progress(t)
-			}
-		}()
 	}
-	wg.Wait()
+	eachTarget(targets, opt, func(i int, r *Result) { results[i], outs[i] = r, &fileTables{} }, func(i int, t Target) {
+		out := &fileTables{}
+		results[i] = parseFile(t.Path, t.Name, schema.FileID(i), opt, out)
+		outs[i] = out
+	})
 	ds := &schema.Dataset{Messages: mergeDistributions(results)}
 	for i, r := range results {
 		w := outs[i].writer(schema.TableStats, schema.FileID(i))
 		for j := range r.Stats {
-			writeStat(w, &r.Stats[j], r.Stats[j].Offset)
+			writeStat(w, &r.Stats[j])
 		}
 		r.Stats = nil
 		outs[i].finish()

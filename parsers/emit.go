@@ -79,12 +79,18 @@ func (c *Context) emitAuth(r *AuthRow) {
 		r.Path, r.User = redact.String(r.Path), redact.String(r.User)
 		redactMap(r.Attrs)
 	}
-	c.rows[schema.TableAuth]++
+	sink(c, schema.TableAuth, r, writeAuth, &c.res.Auth)
+}
+
+// sink counts row r of table t and writes it to the file's tables, or
+// appends it to the Result's rows (the struct path).
+func sink[T any](c *Context, t schema.Table, r *T, write func(*tableWriter, *T), rows *[]T) {
+	c.rows[t]++
 	if c.tables != nil {
-		writeAuth(c.tables.writer(schema.TableAuth, c.fileID), r, r.Offset)
+		write(c.tables.writer(t, c.fileID), r)
 		return
 	}
-	c.res.Auth = append(c.res.Auth, *r)
+	*rows = append(*rows, *r)
 }
 
 // emitAuthRow is emitAuth for the byte path.
@@ -123,24 +129,14 @@ func (c *Context) emitHistory(r *HistoryRow) {
 	if !c.noRedact {
 		r.Name = redact.Count(r.Name, &c.checks.counts)
 	}
-	c.rows[schema.TableHistory]++
-	if c.tables != nil {
-		writeHistory(c.tables.writer(schema.TableHistory, c.fileID), r, r.Offset)
-		return
-	}
-	c.res.History = append(c.res.History, *r)
+	sink(c, schema.TableHistory, r, writeHistory, &c.res.History)
 }
 
 func (c *Context) emitFailure(r *FailureRow) {
 	if !c.noRedact {
 		r.Error, r.Name = redact.Count(r.Error, &c.checks.counts), redact.Count(r.Name, &c.checks.counts)
 	}
-	c.rows[schema.TableFailures]++
-	if c.tables != nil {
-		writeFailure(c.tables.writer(schema.TableFailures, c.fileID), r, r.Offset)
-		return
-	}
-	c.res.Failures = append(c.res.Failures, *r)
+	sink(c, schema.TableFailures, r, writeFailure, &c.res.Failures)
 }
 
 func (c *Context) emitException(r *ExceptionRow) {
@@ -148,33 +144,18 @@ func (c *Context) emitException(r *ExceptionRow) {
 		n := &c.checks.counts
 		r.Message, r.Traceback, r.Nodes = redact.Count(r.Message, n), redact.Count(r.Traceback, n), redact.Count(r.Nodes, n)
 	}
-	c.rows[schema.TableExceptions]++
-	if c.tables != nil {
-		writeException(c.tables.writer(schema.TableExceptions, c.fileID), r, r.Offset)
-		return
-	}
-	c.res.Exceptions = append(c.res.Exceptions, *r)
+	sink(c, schema.TableExceptions, r, writeException, &c.res.Exceptions)
 }
 
 func (c *Context) emitMeta(r *MetaRow) {
 	if !c.noRedact {
 		r.Value = redact.KeyValueCount(r.Key, r.Value, &c.checks.counts)
 	}
-	c.rows[schema.TableMeta]++
-	if c.tables != nil {
-		writeMeta(c.tables.writer(schema.TableMeta, c.fileID), r, r.Offset)
-		return
-	}
-	c.res.Meta = append(c.res.Meta, *r)
+	sink(c, schema.TableMeta, r, writeMeta, &c.res.Meta)
 }
 
 func (c *Context) emitTask(r *TaskRow) {
-	c.rows[schema.TableTasks]++
-	if c.tables != nil {
-		writeTask(c.tables.writer(schema.TableTasks, c.fileID), r)
-		return
-	}
-	c.res.Tasks = append(c.res.Tasks, *r)
+	sink(c, schema.TableTasks, r, writeTask, &c.res.Tasks)
 }
 
 // routine are the kinds whose message OmitRoutineMessages drops.

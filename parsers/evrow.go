@@ -202,13 +202,20 @@ func (r *evRow) toEvent(file string) Event {
 		v := r.DurationMS
 		e.DurationMS = &v
 	}
-	if r.Attrs.Set {
-		e.Attrs = make(map[string]string, len(r.Attrs.kv))
-		for _, p := range r.Attrs.kv {
-			e.Attrs[string(p.Key)] = string(p.Val)
-		}
-	}
+	e.Attrs = r.Attrs.toMap()
 	return e
+}
+
+// toMap copies the pairs into a map, nil when unset.
+func (l *kvList) toMap() map[string]string {
+	if !l.Set {
+		return nil
+	}
+	m := make(map[string]string, len(l.kv))
+	for _, p := range l.kv {
+		m[string(p.Key)] = string(p.Val)
+	}
+	return m
 }
 
 // writeRow appends r to the events table (attrs sorted first).
@@ -295,12 +302,7 @@ func (r *authRow) toAuthRow(file string) AuthRow {
 	if r.HasTime {
 		a.Time = time.UnixMicro(r.Time).UTC()
 	}
-	if r.Attrs.Set {
-		a.Attrs = make(map[string]string, len(r.Attrs.kv))
-		for _, p := range r.Attrs.kv {
-			a.Attrs[string(p.Key)] = string(p.Val)
-		}
-	}
+	a.Attrs = r.Attrs.toMap()
 	return a
 }
 

@@ -422,11 +422,7 @@ func (c *Context) Merged(n int64) { c.audit.Merged += n }
 // also an Event).
 func (c *Context) Auth(r AuthRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Auth = append(c.res.Auth, r)
-		return
-	}
-	c.emitAuth(&r)
+	add(c, &r, (*Context).emitAuth, &c.res.Auth)
 }
 
 // AuthRow is Auth for a row filled on the byte path.
@@ -442,61 +438,46 @@ func (c *Context) AuthRow(r *authRow) {
 // Stat adds a row to the locust_stats table.
 func (c *Context) Stat(r StatRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Stats = append(c.res.Stats, r)
-		return
-	}
-	c.emitStat(&r)
+	add(c, &r, (*Context).emitStat, &c.res.Stats)
 }
 
 // History adds a row to the locust_history table.
 func (c *Context) History(r HistoryRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.History = append(c.res.History, r)
-		return
-	}
-	c.emitHistory(&r)
+	add(c, &r, (*Context).emitHistory, &c.res.History)
 }
 
 // Failure adds a row to the locust_failures table.
 func (c *Context) Failure(r FailureRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Failures = append(c.res.Failures, r)
-		return
-	}
-	c.emitFailure(&r)
+	add(c, &r, (*Context).emitFailure, &c.res.Failures)
 }
 
 // Exception adds a row to the locust_exceptions table.
 func (c *Context) Exception(r ExceptionRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Exceptions = append(c.res.Exceptions, r)
-		return
-	}
-	c.emitException(&r)
+	add(c, &r, (*Context).emitException, &c.res.Exceptions)
 }
 
 // Meta adds a row to the locust_meta table.
 func (c *Context) Meta(r MetaRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Meta = append(c.res.Meta, r)
-		return
-	}
-	c.emitMeta(&r)
+	add(c, &r, (*Context).emitMeta, &c.res.Meta)
 }
 
 // Task adds a row to the locust_tasks table.
 func (c *Context) Task(r TaskRow) {
 	r.File = c.File
+	add(c, &r, (*Context).emitTask, &c.res.Tasks)
+}
+
+// add holds row r of a revisiting format in held, or emits it.
+func add[T any](c *Context, r *T, emit func(*Context, *T), held *[]T) {
 	if c.hold {
-		c.res.Tasks = append(c.res.Tasks, r)
+		*held = append(*held, *r)
 		return
 	}
-	c.emitTask(&r)
+	emit(c, r)
 }
 
 // Events returns the events added so far, for formats that merge

@@ -499,13 +499,23 @@ func unwrapPathErr(err error) error {
 // target order, so the same inputs always give the same tables.
 func ParseAll(targets []Target, opt Options) *Dataset {
 	results := make([]*Result, len(targets))
-	dup := duplicateOf(targets)
+	eachTarget(targets, opt, func(i int, r *Result) { results[i] = r }, func(i int, t Target) {
+		results[i] = ParseFile(t.Path, t.Name, opt)
+	})
+	return Assemble(results)
+}
+
+// eachTarget parses the targets in parallel, GOMAXPROCS at a time: parse
+// is called for each file, dup with the audit of a file whose content an
+// earlier one has (skipped, so its records are not counted twice).
+func eachTarget(targets []Target, opt Options, dup func(int, *Result), parse func(int, Target)) {
+	dups := duplicateOf(targets)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	for i, t := range targets {
-		if j := dup[i]; j >= 0 {
+		if j := dups[i]; j >= 0 {
 			msg := fmt.Sprintf("%s: same content as %s; skipped so its records are not counted twice", t.Name, targets[j].Name)
-			results[i] = &Result{Audit: Audit{Path: t.Name, Format: "duplicate", Messages: []string{msg}, Tables: map[string]int64{}}}
+			dup(i, &Result{Audit: Audit{Path: t.Name, Format: "duplicate", Messages: []string{msg}, Tables: map[string]int64{}}})
 			continue
 		}
 		wg.Add(1)
@@ -513,14 +523,13 @@ func ParseAll(targets []Target, opt Options) *Dataset {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = ParseFile(t.Path, t.Name, opt)
+			parse(i, t)
 			if opt.Progress != nil {
 				opt.Progress(t)
 			}
 		}()
 	}
 	wg.Wait()
-	return Assemble(results)
 }
 
 // Assemble concatenates per-file results into a dataset.

@@ -57,7 +57,7 @@ func appendAttrs(w *tableWriter, c int, m map[string]string) int {
 	return n
 }
 
-func writeAuth(w *tableWriter, r *AuthRow, offset int64) {
+func writeAuth(w *tableWriter, r *AuthRow) {
 	w.begin()
 	us, ok := timeUS(r.Time)
 	w.time(schema.AuTime, us, ok)
@@ -79,7 +79,7 @@ func writeAuth(w *tableWriter, r *AuthRow, offset int64) {
 	w.optI64(schema.AuDBQueries, r.DBQueries)
 	w.optF64(schema.AuDBTimeMS, r.DBTimeMS)
 	n += appendAttrs(w, schema.AuAttrs, r.Attrs)
-	w.i64(schema.AuOffset).Append(offset)
+	w.i64(schema.AuOffset).Append(r.Offset)
 	w.row(n)
 }
 
@@ -90,7 +90,7 @@ func writeRowHead(w *tableWriter, run, source string, line int64) {
 	w.i64(schema.RowLine).Append(line)
 }
 
-func writeStat(w *tableWriter, r *StatRow, offset int64) {
+func writeStat(w *tableWriter, r *StatRow) {
 	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.dict(schema.StType, r.Type)
@@ -105,11 +105,11 @@ func writeStat(w *tableWriter, r *StatRow, offset int64) {
 	w.optF64(schema.StRPS, r.RPS)
 	w.optF64(schema.StFPS, r.FPS)
 	w.percentiles(schema.StP50, &r.Percentiles)
-	w.i64(schema.StOffset).Append(offset)
+	w.i64(schema.StOffset).Append(r.Offset)
 	w.row(0)
 }
 
-func writeHistory(w *tableWriter, r *HistoryRow, offset int64) {
+func writeHistory(w *tableWriter, r *HistoryRow) {
 	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	us, ok := timeUS(r.Time)
@@ -128,40 +128,40 @@ func writeHistory(w *tableWriter, r *HistoryRow, offset int64) {
 	w.optF64(schema.HiTotalMax, r.TotalMax)
 	w.optF64(schema.HiTotalAvgContentSize, r.TotalAvgContentSize)
 	w.bln(schema.HiUsersUnknown).Append(r.UsersUnknown)
-	w.i64(schema.HiOffset).Append(offset)
+	w.i64(schema.HiOffset).Append(r.Offset)
 	w.row(0)
 }
 
-func writeFailure(w *tableWriter, r *FailureRow, offset int64) {
+func writeFailure(w *tableWriter, r *FailureRow) {
 	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.dict(schema.FaMethod, r.Method)
 	w.dict(schema.FaName, r.Name)
 	n := w.strVal(schema.FaError, r.Error)
 	w.i64(schema.FaOccurrences).Append(r.Occurrences)
-	w.i64(schema.FaOffset).Append(offset)
+	w.i64(schema.FaOffset).Append(r.Offset)
 	w.row(n)
 }
 
-func writeException(w *tableWriter, r *ExceptionRow, offset int64) {
+func writeException(w *tableWriter, r *ExceptionRow) {
 	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.i64(schema.ExCount).Append(r.Count)
 	n := w.strVal(schema.ExMessage, r.Message)
 	n += w.strVal(schema.ExTraceback, r.Traceback)
 	n += w.strVal(schema.ExNodes, r.Nodes)
-	w.i64(schema.ExOffset).Append(offset)
+	w.i64(schema.ExOffset).Append(r.Offset)
 	w.row(n)
 }
 
-func writeMeta(w *tableWriter, r *MetaRow, offset int64) {
+func writeMeta(w *tableWriter, r *MetaRow) {
 	w.begin()
 	w.dict(schema.MeRun, r.Run)
 	w.fileCol(schema.MeFile)
 	w.i64(schema.MeLine).Append(r.Line)
 	w.dict(schema.MeKey, r.Key)
 	n := w.strVal(schema.MeValue, r.Value)
-	w.i64(schema.MeOffset).Append(offset)
+	w.i64(schema.MeOffset).Append(r.Offset)
 	w.row(n)
 }
 
