@@ -29,7 +29,7 @@ func (f *fileTables) writer(t schema.Table, id schema.FileID) *tableWriter {
 func (f *fileTables) finish() {
 	for _, ws := range f.w {
 		for _, w := range ws {
-			if w.b != nil {
+			if w.cols != nil {
 				w.finish()
 			}
 		}
@@ -175,17 +175,15 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 	}
 }
 
-// remapIndices returns idx with every index i replaced by m[i].
+// remapIndices returns idx with every index i replaced by m[i]: in place,
+// since the physical batches are the writers' own and read by no one else.
 func remapIndices(idx *array.Int32, m []int32) arrow.Array {
-	b := array.NewInt32Builder(memory.DefaultAllocator)
-	defer b.Release()
-	b.Reserve(idx.Len())
-	for i, v := range idx.Int32Values() {
-		if idx.IsNull(i) {
-			b.AppendNull()
-			continue
+	vals := idx.Int32Values()
+	for i, v := range vals {
+		if idx.IsValid(i) {
+			vals[i] = m[v]
 		}
-		b.UnsafeAppend(m[v])
 	}
-	return b.NewArray()
+	idx.Retain()
+	return idx
 }

@@ -206,3 +206,32 @@ func TestKindNamesAreTheVocabulary(t *testing.T) {
 		}
 	}
 }
+
+// Every buffer of every batch is as large as its content: the column
+// buffers grow while a batch is built, and the batch kept for the run is
+// a copy at the exact size, so no slack is held.
+func TestBatchesHoldNoSlack(t *testing.T) {
+	var check func(set []string, tb schema.Table, col string, d arrow.ArrayData)
+	check = func(set []string, tb schema.Table, col string, d arrow.ArrayData) {
+		for i, b := range d.Buffers() {
+			if b != nil && cap(b.Buf()) != b.Len() {
+				t.Fatalf("%v %s.%s buffer %d: %d bytes held for %d", set, tb, col, i, cap(b.Buf()), b.Len())
+			}
+		}
+		for _, k := range d.Children() {
+			check(set, tb, col, k)
+		}
+	}
+	for _, set := range corpusSets(t) {
+		targets, _ := Discover(set, Options{})
+		ds := Parse(targets, Options{})
+		for tb := range schema.NumTables {
+			for _, b := range ds.Tables[tb] {
+				for c, f := range b.Schema().Fields() {
+					check(set, tb, f.Name, b.Column(c).Data())
+				}
+			}
+		}
+		ds.Release()
+	}
+}

@@ -5,8 +5,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
-
 	"github.com/logcorr/logcorr/model/schema"
 )
 
@@ -69,6 +67,16 @@ func (l *kvList) set(key, val []byte) {
 // setString is set for a key the parser names itself.
 func (l *kvList) setString(key string, val []byte) { l.set(sbytes(key), val) }
 
+// add appends a pair whose key the row cannot hold yet (the parser's own
+// keys, each set once): set without the search.
+func (l *kvList) add(key, val []byte) {
+	l.Set = true
+	l.kv = append(l.kv, pyKV{key, val})
+}
+
+// addString is add for a key the parser names itself.
+func (l *kvList) addString(key string, val []byte) { l.add(sbytes(key), val) }
+
 // get returns key's value, nil when absent.
 func (l *kvList) get(key string) []byte {
 	for _, p := range l.kv {
@@ -84,10 +92,19 @@ func (l *kvList) get(key string) []byte {
 func (l *kvList) sorted() {
 	kv := l.kv
 	for i := 1; i < len(kv); i++ {
-		for j := i; j > 0 && bstring(kv[j].Key) < bstring(kv[j-1].Key); j-- {
+		for j := i; j > 0 && keyLess(kv[j].Key, kv[j-1].Key); j-- {
 			kv[j], kv[j-1] = kv[j-1], kv[j]
 		}
 	}
+}
+
+// keyLess is bytes.Compare(a, b) < 0, deciding on the first byte when it
+// differs (the usual case for a row's few keys).
+func keyLess(a, b []byte) bool {
+	if len(a) > 0 && len(b) > 0 && a[0] != b[0] {
+		return a[0] < b[0]
+	}
+	return bstring(a) < bstring(b)
 }
 
 // reset clears a row for reuse, keeping the attrs' capacity.
@@ -220,41 +237,32 @@ func (l *kvList) toMap() map[string]string {
 
 // writeRow appends r to the events table (attrs sorted first).
 func writeRow(w *tableWriter, r *evRow) {
-	w.begin()
 	w.time(schema.EvTime, r.Time, r.HasTime)
-	w.bln(schema.EvNaive).Append(r.Naive)
+	w.boolv(schema.EvNaive, r.Naive)
 	w.dictBytes(schema.EvZone, r.Zone)
 	w.enumVal(schema.EvSource, uint8(r.Source))
 	w.fileCol(schema.EvFile)
-	w.i64(schema.EvLine).Append(r.Line)
-	w.i64(schema.EvEndLine).Append(r.EndLine)
+	w.int64v(schema.EvLine, r.Line)
+	w.int64v(schema.EvEndLine, r.EndLine)
 	w.enumVal(schema.EvLevel, uint8(r.Level))
 	w.dictBytes(schema.EvLogger, r.Logger)
 	w.enumVal(schema.EvKind, uint8(r.Kind))
 	w.dictBytes(schema.EvMethod, r.Method)
 	w.dictBytes(schema.EvPath, r.Path)
-	optValue(w.i64(schema.EvStatus), r.Status, r.HasStatus)
-	optValue(w.i64(schema.EvSize), r.Size, r.HasSize)
+	w.optInt64(schema.EvStatus, r.Status, r.HasStatus)
+	w.optInt64(schema.EvSize, r.Size, r.HasSize)
 	w.dictBytes(schema.EvUser, r.User)
-	optValue(w.f64(schema.EvDurationMS), r.DurationMS, r.HasDuration)
+	w.optFloat64(schema.EvDurationMS, r.DurationMS, r.HasDuration)
 	w.dictBytes(schema.EvExcType, r.ExcType)
 	n := w.strBytes(schema.EvExcMessage, r.ExcMessage)
 	w.dictBytes(schema.EvExcFrame, r.ExcFrame)
 	n += w.strBytes(schema.EvMessage, r.Message)
-	n += writeKVs(w.attrs(schema.EvAttrs), &r.Attrs)
-	w.i64(schema.EvDuplicates).Append(r.Duplicates)
-	w.i64(schema.EvOffset).Append(r.Offset)
+	n += w.kvs(schema.EvAttrs, &r.Attrs)
+	w.int64v(schema.EvDuplicates, r.Duplicates)
+	w.int64v(schema.EvOffset, r.Offset)
 	n += w.strBytes(schema.EvTraceback, r.Traceback)
 	n += w.strBytes(schema.EvText, r.Text)
 	w.row(n)
-}
-
-func optValue[T any](b appender[T], v T, ok bool) {
-	if !ok {
-		b.AppendNull()
-		return
-	}
-	b.Append(v)
 }
 
 // optBool is a nullable bool.
@@ -308,11 +316,10 @@ func (r *authRow) toAuthRow(file string) AuthRow {
 
 // writeAuthRow appends r to the auth table.
 func writeAuthRow(w *tableWriter, r *authRow) {
-	w.begin()
 	w.time(schema.AuTime, r.Time, r.HasTime)
-	w.bln(schema.AuNaive).Append(r.Naive)
+	w.boolv(schema.AuNaive, r.Naive)
 	w.fileCol(schema.AuFile)
-	w.i64(schema.AuLine).Append(r.Line)
+	w.int64v(schema.AuLine, r.Line)
 	w.enumVal(schema.AuLevel, uint8(r.Level))
 	w.enumVal(schema.AuKind, uint8(r.Kind))
 	w.dictBytes(schema.AuMethod, r.Method)
@@ -320,33 +327,33 @@ func writeAuthRow(w *tableWriter, r *authRow) {
 	w.dictBytes(schema.AuUser, r.User)
 	n := w.strBytes(schema.AuSession, r.Session)
 	w.dictBytes(schema.AuIP, r.IP)
-	optValue(w.bln(schema.AuCSRFCookie), r.CSRFCookie.v, r.CSRFCookie.ok)
-	optValue(w.bln(schema.AuCSRFHeader), r.CSRFHeader.v, r.CSRFHeader.ok)
-	optValue(w.bln(schema.AuFormCSRF), r.FormCSRF.v, r.FormCSRF.ok)
-	optValue(w.i64(schema.AuStatus), r.Status, r.HasStatus)
-	optValue(w.f64(schema.AuDurationMS), r.DurationMS, r.HasDuration)
-	optValue(w.i64(schema.AuDBQueries), r.DBQueries, r.HasDBQueries)
-	optValue(w.f64(schema.AuDBTimeMS), r.DBTimeMS, r.HasDBTime)
-	n += writeKVs(w.attrs(schema.AuAttrs), &r.Attrs)
-	w.i64(schema.AuOffset).Append(r.Offset)
+	w.optBoolv(schema.AuCSRFCookie, r.CSRFCookie.v, r.CSRFCookie.ok)
+	w.optBoolv(schema.AuCSRFHeader, r.CSRFHeader.v, r.CSRFHeader.ok)
+	w.optBoolv(schema.AuFormCSRF, r.FormCSRF.v, r.FormCSRF.ok)
+	w.optInt64(schema.AuStatus, r.Status, r.HasStatus)
+	w.optFloat64(schema.AuDurationMS, r.DurationMS, r.HasDuration)
+	w.optInt64(schema.AuDBQueries, r.DBQueries, r.HasDBQueries)
+	w.optFloat64(schema.AuDBTimeMS, r.DBTimeMS, r.HasDBTime)
+	n += w.kvs(schema.AuAttrs, &r.Attrs)
+	w.int64v(schema.AuOffset, r.Offset)
 	w.row(n)
 }
 
-// writeKVs appends a key=value list to a map column (keys sorted), null
-// when unset; it returns the bytes written.
-func writeKVs(mb *array.MapBuilder, l *kvList) int {
+// kvs appends a key=value list to map column c (keys sorted), null when
+// unset; it returns the bytes written.
+func (w *tableWriter) kvs(c int, l *kvList) int {
+	m := w.cols[c]
 	if !l.Set {
-		mb.AppendNull()
+		m.mapNull()
 		return 0
 	}
 	l.sorted()
-	mb.Append(true)
-	kb, ib := mb.KeyBuilder().(*arrowString), mb.ItemBuilder().(*arrowString)
 	n := 0
 	for _, p := range l.kv {
-		kb.BinaryBuilder.Append(p.Key)
-		ib.BinaryBuilder.Append(p.Val)
+		m.keys.bytesv(p.Key)
+		m.items.bytesv(p.Val)
 		n += len(p.Key) + len(p.Val)
 	}
+	m.mapEnd()
 	return n
 }

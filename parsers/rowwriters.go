@@ -33,37 +33,35 @@ func levelOf(s string) schema.Level {
 	return l
 }
 
-// appendAttrs writes a map with its keys sorted, null for a nil map; it
-// returns the bytes written.
-func appendAttrs(w *tableWriter, c int, m map[string]string) int {
-	b := w.attrs(c)
+// mapAttrs appends a map to map column c with its keys sorted, null for
+// a nil map; it returns the bytes written.
+func (w *tableWriter) mapAttrs(c int, m map[string]string) int {
+	col := w.cols[c]
 	if m == nil {
-		b.AppendNull()
+		col.mapNull()
 		return 0
 	}
-	b.Append(true)
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	kb, ib := b.KeyBuilder().(*arrowString), b.ItemBuilder().(*arrowString)
 	n := 0
 	for _, k := range keys {
-		kb.Append(k)
-		ib.Append(m[k])
+		col.keys.stringv(k)
+		col.items.stringv(m[k])
 		n += len(k) + len(m[k])
 	}
+	col.mapEnd()
 	return n
 }
 
 func writeAuth(w *tableWriter, r *AuthRow) {
-	w.begin()
 	us, ok := timeUS(r.Time)
 	w.time(schema.AuTime, us, ok)
-	w.bln(schema.AuNaive).Append(r.Naive)
+	w.boolv(schema.AuNaive, r.Naive)
 	w.fileCol(schema.AuFile)
-	w.i64(schema.AuLine).Append(r.Line)
+	w.int64v(schema.AuLine, r.Line)
 	w.enumVal(schema.AuLevel, uint8(levelOf(r.Level)))
 	w.enumVal(schema.AuKind, uint8(kindOf(r.Kind)))
 	w.dict(schema.AuMethod, r.Method)
@@ -78,8 +76,8 @@ func writeAuth(w *tableWriter, r *AuthRow) {
 	w.optF64(schema.AuDurationMS, r.DurationMS)
 	w.optI64(schema.AuDBQueries, r.DBQueries)
 	w.optF64(schema.AuDBTimeMS, r.DBTimeMS)
-	n += appendAttrs(w, schema.AuAttrs, r.Attrs)
-	w.i64(schema.AuOffset).Append(r.Offset)
+	n += w.mapAttrs(schema.AuAttrs, r.Attrs)
+	w.int64v(schema.AuOffset, r.Offset)
 	w.row(n)
 }
 
@@ -87,16 +85,15 @@ func writeRowHead(w *tableWriter, run, source string, line int64) {
 	w.dict(schema.RowRun, run)
 	w.origin(schema.RowSource, source)
 	w.fileCol(schema.RowFile)
-	w.i64(schema.RowLine).Append(line)
+	w.int64v(schema.RowLine, line)
 }
 
 func writeStat(w *tableWriter, r *StatRow) {
-	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.dict(schema.StType, r.Type)
 	w.dict(schema.StName, r.Name)
-	w.i64(schema.StRequests).Append(r.Requests)
-	w.i64(schema.StFailures).Append(r.Failures)
+	w.int64v(schema.StRequests, r.Requests)
+	w.int64v(schema.StFailures, r.Failures)
 	w.optF64(schema.StMedian, r.Median)
 	w.optF64(schema.StAverage, r.Average)
 	w.optF64(schema.StMin, r.Min)
@@ -105,74 +102,69 @@ func writeStat(w *tableWriter, r *StatRow) {
 	w.optF64(schema.StRPS, r.RPS)
 	w.optF64(schema.StFPS, r.FPS)
 	w.percentiles(schema.StP50, &r.Percentiles)
-	w.i64(schema.StOffset).Append(r.Offset)
+	w.int64v(schema.StOffset, r.Offset)
 	w.row(0)
 }
 
 func writeHistory(w *tableWriter, r *HistoryRow) {
-	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	us, ok := timeUS(r.Time)
 	w.time(schema.HiTime, us, ok)
-	w.i64(schema.HiUsers).Append(r.Users)
+	w.int64v(schema.HiUsers, r.Users)
 	w.dict(schema.HiType, r.Type)
 	w.dict(schema.HiName, r.Name)
 	w.optF64(schema.HiRPS, r.RPS)
 	w.optF64(schema.HiFPS, r.FPS)
 	w.percentiles(schema.HiP50, &r.Percentiles)
-	w.i64(schema.HiTotalRequests).Append(r.TotalRequests)
-	w.i64(schema.HiTotalFailures).Append(r.TotalFailures)
+	w.int64v(schema.HiTotalRequests, r.TotalRequests)
+	w.int64v(schema.HiTotalFailures, r.TotalFailures)
 	w.optF64(schema.HiTotalMedian, r.TotalMedian)
 	w.optF64(schema.HiTotalAverage, r.TotalAverage)
 	w.optF64(schema.HiTotalMin, r.TotalMin)
 	w.optF64(schema.HiTotalMax, r.TotalMax)
 	w.optF64(schema.HiTotalAvgContentSize, r.TotalAvgContentSize)
-	w.bln(schema.HiUsersUnknown).Append(r.UsersUnknown)
-	w.i64(schema.HiOffset).Append(r.Offset)
+	w.boolv(schema.HiUsersUnknown, r.UsersUnknown)
+	w.int64v(schema.HiOffset, r.Offset)
 	w.row(0)
 }
 
 func writeFailure(w *tableWriter, r *FailureRow) {
-	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.dict(schema.FaMethod, r.Method)
 	w.dict(schema.FaName, r.Name)
 	n := w.strVal(schema.FaError, r.Error)
-	w.i64(schema.FaOccurrences).Append(r.Occurrences)
-	w.i64(schema.FaOffset).Append(r.Offset)
+	w.int64v(schema.FaOccurrences, r.Occurrences)
+	w.int64v(schema.FaOffset, r.Offset)
 	w.row(n)
 }
 
 func writeException(w *tableWriter, r *ExceptionRow) {
-	w.begin()
 	writeRowHead(w, r.Run, r.Source, r.Line)
-	w.i64(schema.ExCount).Append(r.Count)
+	w.int64v(schema.ExCount, r.Count)
 	n := w.strVal(schema.ExMessage, r.Message)
 	n += w.strVal(schema.ExTraceback, r.Traceback)
 	n += w.strVal(schema.ExNodes, r.Nodes)
-	w.i64(schema.ExOffset).Append(r.Offset)
+	w.int64v(schema.ExOffset, r.Offset)
 	w.row(n)
 }
 
 func writeMeta(w *tableWriter, r *MetaRow) {
-	w.begin()
 	w.dict(schema.MeRun, r.Run)
 	w.fileCol(schema.MeFile)
-	w.i64(schema.MeLine).Append(r.Line)
+	w.int64v(schema.MeLine, r.Line)
 	w.dict(schema.MeKey, r.Key)
 	n := w.strVal(schema.MeValue, r.Value)
-	w.i64(schema.MeOffset).Append(r.Offset)
+	w.int64v(schema.MeOffset, r.Offset)
 	w.row(n)
 }
 
 func writeTask(w *tableWriter, r *TaskRow) {
-	w.begin()
 	w.dict(schema.TaRun, r.Run)
 	w.fileCol(schema.TaFile)
 	w.dict(schema.TaUserClass, r.UserClass)
-	w.f64(schema.TaClassRatio).Append(r.ClassRatio)
+	w.float64v(schema.TaClassRatio, r.ClassRatio)
 	w.dict(schema.TaTask, r.Task)
-	w.f64(schema.TaRatio).Append(r.Ratio)
-	w.f64(schema.TaTotalRatio).Append(r.TotalRatio)
+	w.float64v(schema.TaRatio, r.Ratio)
+	w.float64v(schema.TaTotalRatio, r.TotalRatio)
 	w.row(0)
 }
