@@ -45,7 +45,7 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 	outs := make([]*fileTables, len(targets))
 	results := make([]*Result, len(targets))
 	for i, t := range targets {
-		files[i] = schema.File{ID: schema.FileID(i), Path: t.Name, Open: t.Path}
+		files[i] = schema.File{ID: schema.FileID(i), Path: t.Name, Open: t.Path, Root: t.Root}
 		if st, err := os.Stat(t.Path); err == nil {
 			files[i].Size, files[i].ModTime = st.Size(), st.ModTime()
 		}

@@ -74,6 +74,47 @@ func TestDiscoverRunPrefix(t *testing.T) {
 	}
 }
 
+// Root is the folder as given (cleaned) for what a walk found, the
+// prefix's folder for a run named by its prefix, "" for a file named
+// itself; Parse carries it into the file table.
+func TestDiscoverRoot(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "a", "logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"a/run_stats.csv", "a/logs/pgbouncer.log"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	given := filepath.Join(dir, "a") + "/"
+	named := filepath.Join(dir, "a", "logs", "pgbouncer.log")
+	targets, _ := Discover([]string{given, named, filepath.Join(dir, "a", "run")}, Options{})
+	want := []struct{ name, root string }{
+		{"logs/pgbouncer.log", filepath.ToSlash(filepath.Join(dir, "a"))},
+		{"run_stats.csv", filepath.ToSlash(filepath.Join(dir, "a"))},
+		{filepath.ToSlash(named), ""},
+		{"run_stats.csv", filepath.ToSlash(filepath.Join(dir, "a"))},
+	}
+	if len(targets) != len(want) {
+		t.Fatalf("targets %+v", targets)
+	}
+	for i, w := range want {
+		if targets[i].Name != w.name || targets[i].Root != w.root {
+			t.Errorf("target %d = %+v, want name %q root %q", i, targets[i], w.name, w.root)
+		}
+		if w.root != "" && filepath.ToSlash(targets[i].Path) != w.root+"/"+w.name {
+			t.Errorf("target %d: Path %q is not Root/Name", i, targets[i].Path)
+		}
+	}
+	ds := Parse(targets, Options{})
+	for i, f := range ds.Files {
+		if f.Root != targets[i].Root {
+			t.Errorf("file %d Root %q, target's %q", i, f.Root, targets[i].Root)
+		}
+	}
+}
+
 func TestParseAllSkipsDuplicateFiles(t *testing.T) {
 	dir := t.TempDir()
 	line := "2026-11-29 18:57:27.303 WIB [19202] WARNING C-0x555ee7b7d930: rabdb/rabapp@127.0.0.1:44202 pooler error: query_wait_timeout\n"

@@ -285,6 +285,11 @@ func binarySample(sample []Line) bool {
 type Target struct {
 	Path string // path to open
 	Name string // display name: relative to the folder given, or as given
+	// Root is the folder given on the command line that the file was
+	// found in (cleaned, slashes): Path is Root + "/" + Name. It is ""
+	// for a file named on the command line itself; for a Locust run named
+	// by its --csv prefix (dir/run), the prefix's folder.
+	Root string
 }
 
 // Discovery is what DiscoverPaths found in the paths given.
@@ -340,7 +345,7 @@ func DiscoverPaths(paths []string, opt Options) Discovery {
 			out = append(out, Target{Path: p, Name: filepath.ToSlash(p)})
 			continue
 		}
-		root := p
+		root, given := p, filepath.ToSlash(filepath.Clean(p))
 		var walk func(dir string, depth int)
 		walk = func(dir string, depth int) {
 			real, err := filepath.EvalSymlinks(dir)
@@ -397,7 +402,7 @@ func DiscoverPaths(paths []string, opt Options) Discovery {
 						skipped[filepath.Ext(e.Name())]++
 						continue
 					}
-					out = append(out, Target{Path: full, Name: rel})
+					out = append(out, Target{Path: full, Name: rel, Root: given})
 				default:
 					msgs = append(msgs, fmt.Sprintf("%s: not a regular file (%s); skipped", rel, fileKind(typ)))
 				}
@@ -462,7 +467,12 @@ func runFiles(prefix string) []Target {
 	for _, suf := range []string{"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv", "_requests.csv", "_distribution.csv", ".html"} {
 		p := prefix + suf
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			out = append(out, Target{Path: p, Name: filepath.ToSlash(filepath.Base(p))})
+			name := filepath.ToSlash(filepath.Base(p))
+			root := ""
+			if dir, ok := strings.CutSuffix(filepath.ToSlash(p), "/"+name); ok {
+				root = dir
+			}
+			out = append(out, Target{Path: p, Name: name, Root: root})
 		}
 	}
 	return out

@@ -18,6 +18,11 @@ type File struct {
 	ID   FileID
 	Path string // display path: relative to the folder given, or as given (the `file` column)
 	Open string // path to open for read-back
+	// Root is the folder given on the command line the file was found in
+	// (cleaned, slashes; Open is Root/Path), "" for a file named on the
+	// command line itself: what tells the files of several folders apart
+	// (display names, which runs a log may feed).
+	Root string
 	// Format is the format the file was read as (SourceUnknown, Empty and
 	// Duplicate for files no parser read).
 	Format SourceKind
