@@ -230,7 +230,7 @@ func parseChunk(c *Context, f Format, ch chunk, i int, plan []chunk) (*Context, 
 	p := &Context{In: in, File: c.File, Run: c.Run, Loc: c.Loc, audit: &res.Audit, res: res,
 		fileID: c.fileID, noRedact: c.noRedact, omitText: c.omitText, omitRoutine: c.omitRoutine, starts: f.(splitter).StartsRecord, skipLead: i > 0}
 	if c.tables != nil {
-		p.tables = &fileTables{}
+		p.tables = &fileTables{cache: c.tables.cache}
 	}
 	if i+1 < len(plan) {
 		p.stopAfter = plan[i+1].firstLine - 1

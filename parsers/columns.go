@@ -28,12 +28,22 @@ func physical(t schema.Table) *arrow.Schema {
 	s := t.Schema()
 	fields := make([]arrow.Field, s.NumFields())
 	for i, f := range s.Fields() {
-		if d, ok := f.Type.(*arrow.DictionaryType); ok {
-			f.Type = d.IndexType
-		}
+		f.Type = physicalType(f.Type)
 		fields[i] = f
 	}
 	return arrow.NewSchema(fields, nil)
+}
+
+// physicalType is a column type as the writers build it: dictionaries as
+// their indices (a map's keys and items too).
+func physicalType(t arrow.DataType) arrow.DataType {
+	switch t := t.(type) {
+	case *arrow.DictionaryType:
+		return t.IndexType
+	case *arrow.MapType:
+		return arrow.MapOf(physicalType(t.KeyType()), physicalType(t.ItemType()))
+	}
+	return t
 }
 
 var physicalSchemas [schema.NumTables]*arrow.Schema
@@ -87,6 +97,49 @@ func (in *interner) add(s string) int32 {
 	return id
 }
 
+// attrDict numbers the keys and the values of one attrs column of one
+// writer (two interners), with caches for what rows repeat: rows of one
+// shape list the same keys in the same order (PgBouncer's pid, conn, side,
+// db, user, client...), and a key's value is often the one it had the row
+// before (its pid, db, user, side).
+type attrDict struct {
+	keys, vals interner
+	atPos      []cachedID // the key at each position of the last row
+	lastVal    []cachedID // by key id: that key's last value
+}
+
+type cachedID struct {
+	s  string
+	id int32
+	ok bool
+}
+
+// key is the id of key b at position i of its row.
+func (a *attrDict) key(i int, b []byte) int32 {
+	if i < len(a.atPos) && a.atPos[i].ok && string(b) == a.atPos[i].s {
+		return a.atPos[i].id
+	}
+	id := a.keys.id(b)
+	for len(a.atPos) <= i {
+		a.atPos = append(a.atPos, cachedID{})
+	}
+	a.atPos[i] = cachedID{a.keys.vals[id], id, true}
+	return id
+}
+
+// val is the id of value b of key k.
+func (a *attrDict) val(k int32, b []byte) int32 {
+	if int(k) < len(a.lastVal) && a.lastVal[k].ok && string(b) == a.lastVal[k].s {
+		return a.lastVal[k].id
+	}
+	id := a.vals.id(b)
+	for len(a.lastVal) <= int(k) {
+		a.lastVal = append(a.lastVal, cachedID{})
+	}
+	a.lastVal[k] = cachedID{a.vals.vals[id], id, true}
+	return id
+}
+
 // colKind is how a column's values are held while its batch is built.
 type colKind uint8
 
@@ -97,7 +150,7 @@ const (
 	colInt8  // Enum columns
 	colBool
 	colString
-	colMap // map<utf8, utf8>: offsets, then the pairs' key and item columns
+	colMap // attrs (map<int32, int32>): offsets, then the pairs' key and item ids
 )
 
 // colBuf is one column of the batch being built, in Arrow's layout, in
@@ -304,36 +357,56 @@ func (c *colBuf) arrayData() arrow.ArrayData {
 
 // tableWriter builds one file's rows of one table into bounded physical
 // batches. Its column buffers are reused from batch to batch, and from
-// file to file (colPools).
+// file to file (colCache).
 type tableWriter struct {
 	t     schema.Table
 	file  schema.FileID
 	cols  []*colBuf
 	dicts []*interner // per column, nil for columns that are not Dict
+	attrs []*attrDict // per column, nil for columns that are not attrs
 	rows  int
 	bytes int
 	done  []arrow.RecordBatch // physical batches, in row order
+	cache *colCache
 }
 
-// colPools keep the column buffers of finished writers, per table, for
+// colCache keeps the column buffers of finished writers, per table, for
 // the next file's: a folder of many small files grows them once per
-// parsing goroutine, not once per file.
-var colPools [schema.NumTables]sync.Pool
+// parsing goroutine, not once per file. It lives as long as one Parse, so
+// the buffers are garbage once the tables are built.
+type colCache struct {
+	mu   sync.Mutex
+	free [schema.NumTables][][]*colBuf
+}
 
-// colSet carries a writer's column buffers in a pool (a pointer, so that
-// putting it there does not allocate); colSets keeps the empty carriers.
-type colSet struct{ cols []*colBuf }
+func (cc *colCache) get(t schema.Table) []*colBuf {
+	if cc == nil {
+		return nil
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	n := len(cc.free[t])
+	if n == 0 {
+		return nil
+	}
+	cols := cc.free[t][n-1]
+	cc.free[t] = cc.free[t][:n-1]
+	return cols
+}
 
-var colSets sync.Pool
+func (cc *colCache) put(t schema.Table, cols []*colBuf) {
+	if cc == nil {
+		return
+	}
+	cc.mu.Lock()
+	cc.free[t] = append(cc.free[t], cols)
+	cc.mu.Unlock()
+}
 
-func newTableWriter(t schema.Table, file schema.FileID) *tableWriter {
+func newTableWriter(t schema.Table, file schema.FileID, cache *colCache) *tableWriter {
 	s := t.Schema()
-	w := &tableWriter{t: t, file: file, dicts: make([]*interner, s.NumFields())}
-	if set, ok := colPools[t].Get().(*colSet); ok {
-		w.cols = set.cols
-		set.cols = nil
-		colSets.Put(set)
-	} else {
+	w := &tableWriter{t: t, file: file, dicts: make([]*interner, s.NumFields()), attrs: make([]*attrDict, s.NumFields()), cache: cache}
+	if w.cols = cache.get(t); w.cols == nil {
 		for _, f := range physicalSchemas[t].Fields() {
 			w.cols = append(w.cols, newColBuf(f))
 		}
@@ -341,6 +414,9 @@ func newTableWriter(t schema.Table, file schema.FileID) *tableWriter {
 	for i, f := range s.Fields() {
 		if f.Type == schema.Dict && f.Name != "file" {
 			w.dicts[i] = &interner{}
+		}
+		if f.Type == schema.Attrs {
+			w.attrs[i] = &attrDict{}
 		}
 	}
 	return w
@@ -386,12 +462,7 @@ func (w *tableWriter) putBack() {
 	for _, c := range w.cols {
 		c.reset()
 	}
-	set, _ := colSets.Get().(*colSet)
-	if set == nil {
-		set = &colSet{}
-	}
-	set.cols = w.cols
-	colPools[w.t].Put(set)
+	w.cache.put(w.t, w.cols)
 	w.cols = nil
 }
 

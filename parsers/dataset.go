@@ -14,14 +14,15 @@ import (
 // row order (one, or one per chunk of a file parsed in chunks), none for a
 // table the file has no rows of.
 type fileTables struct {
-	w [schema.NumTables][]*tableWriter
+	w     [schema.NumTables][]*tableWriter
+	cache *colCache // shared by the Parse call's files
 }
 
 func (f *fileTables) writer(t schema.Table, id schema.FileID) *tableWriter {
 	if n := len(f.w[t]); n > 0 {
 		return f.w[t][n-1]
 	}
-	w := newTableWriter(t, id)
+	w := newTableWriter(t, id, f.cache)
 	f.w[t] = append(f.w[t], w)
 	return w
 }
@@ -50,8 +51,9 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 			files[i].Size, files[i].ModTime = st.Size(), st.ModTime()
 		}
 	}
-	eachTarget(targets, opt, func(i int, r *Result) { results[i], outs[i] = r, &fileTables{} }, func(i int, t Target) {
-		out := &fileTables{}
+	cache := &colCache{}
+	eachTarget(targets, opt, func(i int, r *Result) { results[i], outs[i] = r, &fileTables{cache: cache} }, func(i int, t Target) {
+		out := &fileTables{cache: cache}
 		results[i] = parseFile(t.Path, t.Name, schema.FileID(i), opt, out)
 		outs[i] = out
 	})
@@ -88,10 +90,15 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 	for t := range schema.NumTables {
 		sch := t.Schema()
 		nc := sch.NumFields()
-		global := make([]*interner, nc)
+		// The table's dictionaries: one per Dict column, two (keys and
+		// values) per attrs column.
+		global, gkeys, gvals := make([]*interner, nc), make([]*interner, nc), make([]*interner, nc)
 		for c, f := range sch.Fields() {
-			if f.Type == schema.Dict && f.Name != "file" {
+			switch {
+			case f.Type == schema.Dict && f.Name != "file":
 				global[c] = &interner{}
+			case f.Type == schema.Attrs:
+				gkeys[c], gvals[c] = &interner{}, &interner{}
 			}
 		}
 		type pending struct {
@@ -103,32 +110,28 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 		for i, o := range outs {
 			start := row
 			for _, w := range o.w[t] {
-				remap := make([][]int32, nc)
-				for c, g := range global {
-					if g == nil {
-						continue
-					}
-					local := w.dicts[c].vals
-					m := make([]int32, len(local))
-					same := true
-					for k, v := range local {
-						m[k] = g.idString(v)
-						same = same && m[k] == int32(k)
-					}
-					if !same {
-						remap[c] = m
+				remap, kmap, vmap := make([][]int32, nc), make([][]int32, nc), make([][]int32, nc)
+				for c := range nc {
+					switch {
+					case global[c] != nil:
+						remap[c] = remapOf(global[c], w.dicts[c])
+					case gkeys[c] != nil:
+						kmap[c], vmap[c] = remapOf(gkeys[c], &w.attrs[c].keys), remapOf(gvals[c], &w.attrs[c].vals)
 					}
 				}
 				for _, pb := range w.done {
 					cols := make([]arrow.Array, nc)
 					for c := range nc {
 						col := pb.Column(c)
-						if m := remap[c]; m != nil {
-							cols[c] = remapIndices(col.(*array.Int32), m)
-						} else {
-							col.Retain()
-							cols[c] = col
+						if remap[c] != nil {
+							remapInPlace(col.(*array.Int32), remap[c])
 						}
+						if m, ok := col.(*array.Map); ok {
+							remapInPlace(m.Keys().(*array.Int32), kmap[c])
+							remapInPlace(m.Items().(*array.Int32), vmap[c])
+						}
+						col.Retain()
+						cols[c] = col
 					}
 					batches = append(batches, pending{cols, pb.NumRows()})
 					row += pb.NumRows()
@@ -137,7 +140,7 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 			}
 			ds.Files[i].Rows[t] = schema.RowRange{Start: start, End: row}
 		}
-		dicts := make([]arrow.Array, nc)
+		dicts, kdicts, vdicts := make([]arrow.Array, nc), make([]arrow.Array, nc), make([]arrow.Array, nc)
 		for c, f := range sch.Fields() {
 			switch {
 			case f.Type == schema.Enum:
@@ -147,43 +150,91 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 				dicts[c] = fileDict
 				fileDict.Retain()
 			case f.Type == schema.Dict:
-				b := array.NewStringBuilder(memory.DefaultAllocator)
-				b.AppendValues(global[c].vals, nil)
-				dicts[c] = b.NewArray()
-				b.Release()
+				dicts[c] = stringArray(global[c].vals)
+			case f.Type == schema.Attrs:
+				kdicts[c], vdicts[c] = stringArray(gkeys[c].vals), stringArray(gvals[c].vals)
 			}
 		}
 		for _, p := range batches {
-			for c, d := range dicts {
-				if d == nil {
+			for c := range nc {
+				var col arrow.Array
+				switch {
+				case dicts[c] != nil:
+					col = array.NewDictionaryArray(sch.Field(c).Type, p.cols[c], dicts[c])
+				case kdicts[c] != nil:
+					col = dictMap(sch.Field(c).Type, p.cols[c].(*array.Map), kdicts[c], vdicts[c])
+				default:
 					continue
 				}
-				idx := p.cols[c]
-				p.cols[c] = array.NewDictionaryArray(sch.Field(c).Type, idx, d)
-				idx.Release()
+				p.cols[c].Release()
+				p.cols[c] = col
 			}
 			ds.Tables[t] = append(ds.Tables[t], array.NewRecordBatch(sch, p.cols, p.rows))
 			for _, c := range p.cols {
 				c.Release()
 			}
 		}
-		for _, d := range dicts {
-			if d != nil {
-				d.Release()
+		for _, ds := range [][]arrow.Array{dicts, kdicts, vdicts} {
+			for _, d := range ds {
+				if d != nil {
+					d.Release()
+				}
 			}
 		}
 	}
 }
 
-// remapIndices returns idx with every index i replaced by m[i]: in place,
-// since the physical batches are the writers' own and read by no one else.
-func remapIndices(idx *array.Int32, m []int32) arrow.Array {
+// remapOf numbers a writer's values in the table's dictionary g: local
+// id k becomes m[k]; nil when every id stays.
+func remapOf(g *interner, local *interner) []int32 {
+	m := make([]int32, len(local.vals))
+	same := true
+	for k, v := range local.vals {
+		m[k] = g.idString(v)
+		same = same && m[k] == int32(k)
+	}
+	if same {
+		return nil
+	}
+	return m
+}
+
+// remapInPlace replaces every index i of idx by m[i] (nothing when m is
+// nil): in place, since the physical batches are the writers' own and
+// read by no one else.
+func remapInPlace(idx *array.Int32, m []int32) {
+	if m == nil {
+		return
+	}
 	vals := idx.Int32Values()
 	for i, v := range vals {
 		if idx.IsValid(i) {
 			vals[i] = m[v]
 		}
 	}
-	idx.Retain()
-	return idx
+}
+
+func stringArray(vals []string) arrow.Array {
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(vals, nil)
+	return b.NewArray()
+}
+
+// dictMap is a physical attrs column (map<int32, int32>) as the table's
+// map<Dict, Dict> with dictionaries kd (keys) and vd (values), sharing the
+// physical column's buffers.
+func dictMap(typ arrow.DataType, phys *array.Map, kd, vd arrow.Array) arrow.Array {
+	mt := typ.(*arrow.MapType)
+	k, it := phys.Keys().Data(), phys.Items().Data()
+	kdd := array.NewDataWithDictionary(mt.KeyType(), k.Len(), k.Buffers(), k.NullN(), k.Offset(), kd.Data().(*array.Data))
+	idd := array.NewDataWithDictionary(mt.ItemType(), it.Len(), it.Buffers(), it.NullN(), it.Offset(), vd.Data().(*array.Data))
+	pairs := array.NewData(mt.Elem(), k.Len(), []*memory.Buffer{nil}, []arrow.ArrayData{kdd, idd}, 0, 0)
+	kdd.Release()
+	idd.Release()
+	d := phys.Data()
+	out := array.NewData(typ, d.Len(), d.Buffers(), []arrow.ArrayData{pairs}, d.NullN(), d.Offset())
+	pairs.Release()
+	defer out.Release()
+	return array.MakeFromData(out)
 }

@@ -339,8 +339,9 @@ func writeAuthRow(w *tableWriter, r *authRow) {
 	w.row(n)
 }
 
-// kvs appends a key=value list to map column c (keys sorted), null when
-// unset; it returns the bytes written.
+// kvs appends a key=value list to attrs column c (keys sorted), null
+// when unset. Keys and values become dictionary ids, so the batch's
+// variable-width bytes do not grow.
 func (w *tableWriter) kvs(c int, l *kvList) int {
 	m := w.cols[c]
 	if !l.Set {
@@ -348,12 +349,12 @@ func (w *tableWriter) kvs(c int, l *kvList) int {
 		return 0
 	}
 	l.sorted()
-	n := 0
-	for _, p := range l.kv {
-		m.keys.bytesv(p.Key)
-		m.items.bytesv(p.Val)
-		n += len(p.Key) + len(p.Val)
+	ad := w.attrs[c]
+	for i, p := range l.kv {
+		k := ad.key(i, p.Key)
+		m.keys.int32v(k)
+		m.items.int32v(ad.val(k, p.Val))
 	}
 	m.mapEnd()
-	return n
+	return 0
 }

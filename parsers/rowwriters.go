@@ -33,8 +33,8 @@ func levelOf(s string) schema.Level {
 	return l
 }
 
-// mapAttrs appends a map to map column c with its keys sorted, null for
-// a nil map; it returns the bytes written.
+// mapAttrs appends a map to attrs column c with its keys sorted, null for
+// a nil map.
 func (w *tableWriter) mapAttrs(c int, m map[string]string) int {
 	col := w.cols[c]
 	if m == nil {
@@ -46,14 +46,13 @@ func (w *tableWriter) mapAttrs(c int, m map[string]string) int {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	n := 0
+	ad := w.attrs[c]
 	for _, k := range keys {
-		col.keys.stringv(k)
-		col.items.stringv(m[k])
-		n += len(k) + len(m[k])
+		col.keys.int32v(ad.keys.idString(k))
+		col.items.int32v(ad.vals.idString(m[k]))
 	}
 	col.mapEnd()
-	return n
+	return 0
 }
 
 func writeAuth(w *tableWriter, r *AuthRow) {
