@@ -238,3 +238,102 @@ func dictMap(typ arrow.DataType, phys *array.Map, kd, vd arrow.Array) arrow.Arra
 	defer out.Release()
 	return array.MakeFromData(out)
 }
+
+// DatasetOf is the Dataset Parse would return had it read files holding
+// the rows of results, written by hand (the later stages' unit tests build
+// their inputs so): the rows go through the same writers and assembly as
+// parsed ones, so the tables have the schema the pipeline reads, whatever
+// its physical types. A file is named by each result's audit path (else
+// by its first row's file), and by every row's own file; files are
+// numbered in first-appearance order, a file's rows keep their order. No
+// row is checked or redacted: they are taken as written.
+func DatasetOf(results []*Result) *schema.Dataset {
+	ds := &schema.Dataset{}
+	index := map[string]schema.FileID{}
+	var outs []*fileTables
+	cache := &colCache{}
+	fileOf := func(path string, a *Audit) schema.FileID {
+		if id, ok := index[path]; ok {
+			return id
+		}
+		id := schema.FileID(len(ds.Files))
+		index[path] = id
+		f := schema.File{ID: id, Path: path, Open: path, Audit: Audit{Path: path, Tables: map[string]int64{}}}
+		if a != nil {
+			f.Audit = *a
+			if f.Audit.Path == "" {
+				f.Audit.Path = path
+			}
+			f.Format, f.Encoding = sourceOf(a.Format), a.Encoding
+		}
+		ds.Files = append(ds.Files, f)
+		outs = append(outs, &fileTables{cache: cache})
+		return id
+	}
+	var row evRow
+	for _, r := range results {
+		path := r.Audit.Path
+		if path == "" {
+			path = firstFile(r)
+		}
+		def := fileOf(path, &r.Audit)
+		writer := func(t schema.Table, file string) *tableWriter {
+			id := def
+			if file != "" {
+				id = fileOf(file, nil)
+			}
+			return outs[id].writer(t, id)
+		}
+		for i := range r.Events {
+			row.fromEvent(&r.Events[i])
+			writeRow(writer(schema.TableEvents, r.Events[i].File), &row)
+		}
+		for i := range r.Auth {
+			writeAuth(writer(schema.TableAuth, r.Auth[i].File), &r.Auth[i])
+		}
+		for i := range r.Stats {
+			writeStat(writer(schema.TableStats, r.Stats[i].File), &r.Stats[i])
+		}
+		for i := range r.History {
+			writeHistory(writer(schema.TableHistory, r.History[i].File), &r.History[i])
+		}
+		for i := range r.Failures {
+			writeFailure(writer(schema.TableFailures, r.Failures[i].File), &r.Failures[i])
+		}
+		for i := range r.Exceptions {
+			writeException(writer(schema.TableExceptions, r.Exceptions[i].File), &r.Exceptions[i])
+		}
+		for i := range r.Meta {
+			writeMeta(writer(schema.TableMeta, r.Meta[i].File), &r.Meta[i])
+		}
+		for i := range r.Tasks {
+			writeTask(writer(schema.TableTasks, r.Tasks[i].File), &r.Tasks[i])
+		}
+	}
+	for _, o := range outs {
+		o.finish()
+	}
+	assemble(ds, outs)
+	return ds
+}
+
+// firstFile is the file a result's first row names, "" when none does.
+func firstFile(r *Result) string {
+	for _, f := range []string{firstOf(r.Events, func(e *Event) string { return e.File }),
+		firstOf(r.Auth, func(e *AuthRow) string { return e.File }), firstOf(r.Stats, func(e *StatRow) string { return e.File }),
+		firstOf(r.History, func(e *HistoryRow) string { return e.File }), firstOf(r.Failures, func(e *FailureRow) string { return e.File }),
+		firstOf(r.Exceptions, func(e *ExceptionRow) string { return e.File }), firstOf(r.Meta, func(e *MetaRow) string { return e.File }),
+		firstOf(r.Tasks, func(e *TaskRow) string { return e.File })} {
+		if f != "" {
+			return f
+		}
+	}
+	return ""
+}
+
+func firstOf[T any](rows []T, file func(*T) string) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	return file(&rows[0])
+}

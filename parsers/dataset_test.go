@@ -235,3 +235,33 @@ func TestBatchesHoldNoSlack(t *testing.T) {
 		ds.Release()
 	}
 }
+
+// DatasetOf writes hand-made rows as Parse would: for every corpus input,
+// the struct path's results give the same rows as Assemble's tables, with
+// the Dataset's invariants (one file per batch, File.Rows).
+func TestDatasetOfIsAssemble(t *testing.T) {
+	for _, set := range corpusSets(t) {
+		targets, _ := Discover(set, Options{})
+		var results []*Result
+		for _, tg := range targets {
+			results = append(results, ParseFile(tg.Path, tg.Name, Options{}))
+		}
+		old := Assemble(results)
+		ds := DatasetOf(results)
+		for tb := range schema.NumTables {
+			got, want := rowsJSON(t, ds.Tables[tb]...), rowsJSON(t, old.Tables[tb.String()])
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%v %s: %d rows differ from Assemble's %d", set, tb, len(got), len(want))
+			}
+			for _, b := range ds.Tables[tb] {
+				files := b.Column(b.Schema().FieldIndices("file")[0]).(*array.Dictionary)
+				id := files.GetValueIndex(0)
+				if ds.Files[id].Path != files.Dictionary().(*array.String).Value(id) {
+					t.Errorf("%v %s: file %d is %q in the file table", set, tb, id, ds.Files[id].Path)
+				}
+			}
+		}
+		old.Release()
+		ds.Release()
+	}
+}
