@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"os"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -54,7 +55,9 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 	cache := &colCache{}
 	eachTarget(targets, opt, func(i int, r *Result) { results[i], outs[i] = r, &fileTables{cache: cache} }, func(i int, t Target) {
 		out := &fileTables{cache: cache}
+		start := time.Now()
 		results[i] = parseFile(t.Path, t.Name, schema.FileID(i), opt, out)
+		files[i].ParseTime = time.Since(start)
 		outs[i] = out
 	})
 	ds := &schema.Dataset{Messages: mergeDistributions(results)}

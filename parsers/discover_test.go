@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 func TestDiscover(t *testing.T) {
@@ -111,6 +113,10 @@ func TestDiscoverRoot(t *testing.T) {
 	for i, f := range ds.Files {
 		if f.Root != targets[i].Root {
 			t.Errorf("file %d Root %q, target's %q", i, f.Root, targets[i].Root)
+		}
+		// A file parsed says how long it took; a duplicate was not parsed.
+		if (f.Format == schema.SourceDuplicate) != (f.ParseTime == 0) {
+			t.Errorf("file %d (%s): ParseTime %v", i, f.Format, f.ParseTime)
 		}
 	}
 }

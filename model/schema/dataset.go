@@ -35,6 +35,10 @@ type File struct {
 	// tell that a file changed since.
 	Size    int64
 	ModTime time.Time
+	// ParseTime is how long parsing the file took (wall, its chunks
+	// in parallel), for per-format throughput; 0 for a file not parsed
+	// (a duplicate).
+	ParseTime time.Duration
 	// Rows is where the file's rows are in each table: one contiguous
 	// range, in line order (tables are in FileID order, then line order).
 	Rows  [NumTables]RowRange
