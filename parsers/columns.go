@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -16,8 +17,8 @@ import (
 // no buffer grows without bound and a file's table is a list of batches of
 // bounded size.
 const (
-	batchRows  = 32 << 10
-	batchBytes = 8 << 20
+	batchRows  = 8 << 10
+	batchBytes = 2 << 20
 )
 
 // physical is a table's schema as the writers build it: a Dict column is
@@ -106,6 +107,45 @@ type attrDict struct {
 	keys, vals interner
 	atPos      []cachedID // the key at each position of the last row
 	lastVal    []cachedID // by key id: that key's last value
+	// The last row's key ids in the order the row listed them, and the
+	// order that sorts them by key: the next row of the same shape reuses
+	// it instead of sorting again.
+	ids, lastIDs []int32
+	perm         []int
+}
+
+// order interns the keys of kv and returns their ids and the order of kv
+// that sorts them by key (the attrs column keeps keys sorted). Both are
+// valid until the next call.
+func (a *attrDict) order(kv []pyKV) ([]int32, []int) {
+	a.ids = a.ids[:0]
+	for i, p := range kv {
+		a.ids = append(a.ids, a.key(i, p.Key))
+	}
+	if slices.Equal(a.ids, a.lastIDs) {
+		return a.ids, a.perm
+	}
+	a.perm = a.perm[:0]
+	for i := range kv {
+		a.perm = append(a.perm, i)
+	}
+	// Insertion sort, stable, for a row's few pairs.
+	for i := 1; i < len(a.perm); i++ {
+		for j := i; j > 0 && keyLess(kv[a.perm[j]].Key, kv[a.perm[j-1]].Key); j-- {
+			a.perm[j], a.perm[j-1] = a.perm[j-1], a.perm[j]
+		}
+	}
+	a.lastIDs = append(a.lastIDs[:0], a.ids...)
+	return a.ids, a.perm
+}
+
+// keyLess is bytes.Compare(a, b) < 0, deciding on the first byte when it
+// differs (the usual case for a row's few keys).
+func keyLess(a, b []byte) bool {
+	if len(a) > 0 && len(b) > 0 && a[0] != b[0] {
+		return a[0] < b[0]
+	}
+	return bstring(a) < bstring(b)
 }
 
 type cachedID struct {

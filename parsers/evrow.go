@@ -87,26 +87,6 @@ func (l *kvList) get(key string) []byte {
 	return nil
 }
 
-// sorted orders the pairs by key, as the attrs column stores them: an
-// insertion sort, stable, for the handful of pairs a row has.
-func (l *kvList) sorted() {
-	kv := l.kv
-	for i := 1; i < len(kv); i++ {
-		for j := i; j > 0 && keyLess(kv[j].Key, kv[j-1].Key); j-- {
-			kv[j], kv[j-1] = kv[j-1], kv[j]
-		}
-	}
-}
-
-// keyLess is bytes.Compare(a, b) < 0, deciding on the first byte when it
-// differs (the usual case for a row's few keys).
-func keyLess(a, b []byte) bool {
-	if len(a) > 0 && len(b) > 0 && a[0] != b[0] {
-		return a[0] < b[0]
-	}
-	return bstring(a) < bstring(b)
-}
-
 // reset clears a row for reuse, keeping the attrs' capacity.
 func (r *evRow) reset() {
 	kv := r.Attrs.kv[:0]
@@ -348,12 +328,11 @@ func (w *tableWriter) kvs(c int, l *kvList) int {
 		m.mapNull()
 		return 0
 	}
-	l.sorted()
 	ad := w.attrs[c]
-	for i, p := range l.kv {
-		k := ad.key(i, p.Key)
-		m.keys.int32v(k)
-		m.items.int32v(ad.val(k, p.Val))
+	ids, perm := ad.order(l.kv)
+	for _, j := range perm {
+		m.keys.int32v(ids[j])
+		m.items.int32v(ad.val(ids[j], l.kv[j].Val))
 	}
 	m.mapEnd()
 	return 0
