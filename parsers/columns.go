@@ -107,11 +107,22 @@ type attrDict struct {
 	keys, vals interner
 	atPos      []cachedID // the key at each position of the last row
 	lastVal    []cachedID // by key id: that key's last value
-	// The last row's key ids in the order the row listed them, and the
-	// order that sorts them by key: the next row of the same shape reuses
-	// it instead of sorting again.
-	ids, lastIDs []int32
-	perm         []int
+	// ids is the row's key ids in the order the row listed them; shapes
+	// the key-id sequences met last and the order that sorts each by key:
+	// a row of a known shape reuses it instead of sorting again.
+	ids    []int32
+	shapes [attrShapes]attrShape
+	next   int // the shape slot to replace on a miss
+}
+
+// attrShapes is how many row shapes a writer remembers: a log's kinds of
+// lines (PgBouncer: login attempts, closings, new connections, errors,
+// stats) each have one or two.
+const attrShapes = 8
+
+type attrShape struct {
+	ids  []int32
+	perm []int
 }
 
 // order interns the keys of kv and returns their ids and the order of kv
@@ -122,21 +133,25 @@ func (a *attrDict) order(kv []pyKV) ([]int32, []int) {
 	for i, p := range kv {
 		a.ids = append(a.ids, a.key(i, p.Key))
 	}
-	if slices.Equal(a.ids, a.lastIDs) {
-		return a.ids, a.perm
-	}
-	a.perm = a.perm[:0]
-	for i := range kv {
-		a.perm = append(a.perm, i)
-	}
-	// Insertion sort, stable, for a row's few pairs.
-	for i := 1; i < len(a.perm); i++ {
-		for j := i; j > 0 && keyLess(kv[a.perm[j]].Key, kv[a.perm[j-1]].Key); j-- {
-			a.perm[j], a.perm[j-1] = a.perm[j-1], a.perm[j]
+	for k := range a.shapes {
+		if sh := &a.shapes[k]; len(sh.ids) == len(a.ids) && slices.Equal(sh.ids, a.ids) {
+			return a.ids, sh.perm
 		}
 	}
-	a.lastIDs = append(a.lastIDs[:0], a.ids...)
-	return a.ids, a.perm
+	sh := &a.shapes[a.next]
+	a.next = (a.next + 1) % attrShapes
+	sh.perm = sh.perm[:0]
+	for i := range kv {
+		sh.perm = append(sh.perm, i)
+	}
+	// Insertion sort, stable, for a row's few pairs.
+	for i := 1; i < len(sh.perm); i++ {
+		for j := i; j > 0 && keyLess(kv[sh.perm[j]].Key, kv[sh.perm[j-1]].Key); j-- {
+			sh.perm[j], sh.perm[j-1] = sh.perm[j-1], sh.perm[j]
+		}
+	}
+	sh.ids = append(sh.ids[:0], a.ids...)
+	return a.ids, sh.perm
 }
 
 // keyLess is bytes.Compare(a, b) < 0, deciding on the first byte when it
