@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -85,7 +86,7 @@ func (in *interner) idString(s string) int32 {
 	if id, ok := in.ids[s]; ok {
 		return id
 	}
-	return in.add(s)
+	return in.add(strings.Clone(s)) // s may view a buffer that is reused
 }
 
 func (in *interner) add(s string) int32 {

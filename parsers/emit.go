@@ -129,7 +129,12 @@ func (c *Context) emitHistory(r *HistoryRow) {
 	if !c.noRedact {
 		r.Name = redact.Count(r.Name, &c.checks.counts)
 	}
-	sink(c, schema.TableHistory, r, writeHistory, &c.res.History)
+	c.rows[schema.TableHistory]++
+	if c.tables != nil {
+		writeHistory(c.tables.writer(schema.TableHistory, c.fileID), r)
+		return
+	}
+	c.res.History = append(c.res.History, *r)
 }
 
 func (c *Context) emitFailure(r *FailureRow) {

@@ -441,10 +441,16 @@ func (c *Context) Stat(r StatRow) {
 	add(c, &r, (*Context).emitStat, &c.res.Stats)
 }
 
-// History adds a row to the locust_history table.
+// History adds a row to the locust_history table. (Called directly,
+// not through add: a history file has a row per line, and r stays on the
+// stack.)
 func (c *Context) History(r HistoryRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	add(c, &r, (*Context).emitHistory, &c.res.History)
+	if c.hold {
+		c.res.History = append(c.res.History, r)
+		return
+	}
+	c.emitHistory(&r)
 }
 
 // Failure adds a row to the locust_failures table.
