@@ -540,6 +540,10 @@ func (p *csvParser) float(slot int, line int64, cell *float64) *float64 {
 	if s == "" || s == "N/A" || s == "n/a" {
 		return nil
 	}
+	if v, ok := lexDecimal(s); ok {
+		*cell = v
+		return cell
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) {
 		p.warnf(line, "column %d: %q is not a number; read as null", p.cols[slot]+1, s)
