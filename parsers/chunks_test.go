@@ -41,7 +41,7 @@ func TestChunkedParseIsTheWholeParse(t *testing.T) {
 		for _, n := range []int{2, 3, 7} {
 			if in, err := Open(tg.Path, tg.Name); err == nil {
 				f, _ := Lookup(whole.Files[0].Audit.Format)
-				if f != nil && len(chunkPlan(in, f, n)) > 1 {
+				if f != nil && len(chunkPlan(in, f, n, 0)) > 1 {
 					split++
 				}
 				in.Close()
@@ -174,4 +174,33 @@ func FuzzChunkedParse(f *testing.F) {
 			got.Release()
 		}
 	})
+}
+
+// A file is split by itself when it is large, or when it holds more than
+// a core's share of the bytes given (and is not tiny): a PgBouncer log
+// analysed alone is, the same log among a folder's files is not.
+func TestAutoChunks(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		size    int64
+		targets []int64 // every file's size, the file's first
+		procs   int
+		want    int
+	}{
+		{17 * mb, []int64{17 * mb}, 2, 2},                            // alone
+		{17 * mb, []int64{17 * mb, 36 * mb, 25 * mb, 20 * mb}, 2, 1}, // one of a folder's
+		{5 * mb, []int64{5 * mb}, 2, 1},                              // alone, but small
+		{40 * mb, []int64{40 * mb, 10 * mb}, 2, 2},                   // most of the bytes
+		{64 * mb, []int64{64 * mb, 900 * mb}, 2, 4},                  // large: always
+		{300 * mb, []int64{300 * mb}, 8, 16},                         // large: 2 per core
+		{17 * mb, []int64{17 * mb}, 1, 1},                            // one core
+	} {
+		var total int64
+		for _, s := range c.targets {
+			total += s
+		}
+		if got := autoChunks(c.size, dominantFrom(total, c.procs), c.procs); got != c.want {
+			t.Errorf("%d MB of %v MB on %d cores: %d chunks, want %d", c.size/mb, c.targets, c.procs, got, c.want)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -17,6 +18,17 @@ import (
 type fileTables struct {
 	w     [schema.NumTables][]*tableWriter
 	cache *colCache // shared by the Parse call's files
+	// splitFrom is the size from which the file holds more than a core's
+	// share of the Parse call's bytes (dominantFrom).
+	splitFrom int64
+}
+
+// dominant is splitFrom, 0 for the struct path (no tables).
+func (f *fileTables) dominant() int64 {
+	if f == nil {
+		return 0
+	}
+	return f.splitFrom
 }
 
 func (f *fileTables) writer(t schema.Table, id schema.FileID) *tableWriter {
@@ -53,8 +65,13 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 		}
 	}
 	cache := &colCache{}
+	var total int64
+	for _, f := range files {
+		total += f.Size
+	}
+	split := dominantFrom(total, runtime.GOMAXPROCS(0))
 	eachTarget(targets, opt, func(i int, r *Result) { results[i], outs[i] = r, &fileTables{cache: cache} }, func(i int, t Target) {
-		out := &fileTables{cache: cache}
+		out := &fileTables{cache: cache, splitFrom: split}
 		start := time.Now()
 		results[i] = parseFile(t.Path, t.Name, schema.FileID(i), opt, out)
 		files[i].ParseTime = time.Since(start)

@@ -188,7 +188,7 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 		default:
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: format not recognised (best guess %s at %.2f, below %.2f); lines counted as unparsed", name, orNone(a.RunnerUp), a.RunnerUpConfidence, MinConfidence))
 		}
-	} else if plan := chunkPlan(in, f, opt.Chunks); len(plan) > 1 && parseChunks(c, f, plan) {
+	} else if plan := chunkPlan(in, f, opt.Chunks, tables.dominant()); len(plan) > 1 && parseChunks(c, f, plan) {
 		// Parsed in chunks, merged into c.
 	} else {
 		if err := f.Parse(c); err != nil {
