@@ -212,12 +212,41 @@ func mayHold(s string) bool {
 		if bigrams[x>>6]&(1<<(x&63)) == 0 {
 			continue
 		}
-		if startsTrigger(s, j) || j > 0 && startsTrigger(s, j-1) {
+		if j+2 < len(s) && trigrams.has(s, j) && startsTrigger(s, j) || j > 0 && trigrams.has(s, j-1) && startsTrigger(s, j-1) {
 			return true
 		}
 	}
 	return false
 }
+
+// trigramSet is a hashed bit set of the first three bytes of every
+// trigger, folded to lower case: after a byte pair hits, a candidate
+// start is compared with the triggers only when its three bytes may begin
+// one. (Ordinary log text hits the pairs often — "se", "re", "co", "to"
+// — and the trigrams seldom.)
+type trigramSet [1 << trigramBits / 64]uint64
+
+const trigramBits = 12
+
+func trigramHash(a, b, c byte) uint32 {
+	x := uint32(lower(a))<<16 | uint32(lower(b))<<8 | uint32(lower(c))
+	return x * 2654435761 >> (32 - trigramBits)
+}
+
+// has reports whether the three bytes at s[i] may begin a trigger
+// (i+2 < len(s)).
+func (t *trigramSet) has(s string, i int) bool {
+	h := trigramHash(s[i], s[i+1], s[i+2])
+	return t[h>>6]&(1<<(h&63)) != 0
+}
+
+var trigrams = func() (t trigramSet) {
+	for _, w := range append(append([]string{}, foldTriggers...), caseTriggers...) {
+		h := trigramHash(w[0], w[1], w[2])
+		t[h>>6] |= 1 << (h & 63)
+	}
+	return t
+}()
 
 // startsTrigger reports whether a trigger starts at s[i].
 func startsTrigger(s string, i int) bool {
