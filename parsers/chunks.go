@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -248,8 +247,9 @@ func parseChunk(c *Context, f Format, ch chunk, i int, plan []chunk) (*Context, 
 		return nil, err
 	}
 	in := &Input{Path: c.In.Path, Name: c.In.Name, Encoding: c.In.Encoding, f: file,
-		br: bufio.NewReaderSize(file, 64<<10), n: ch.firstLine - 1, off: ch.start,
-		checkUTF8: c.In.checkUTF8, guess: c.In.guess, MaxLine: c.In.MaxLine}
+		n: ch.firstLine - 1, off: ch.start, checkUTF8: c.In.checkUTF8, guess: c.In.guess, MaxLine: c.In.MaxLine}
+	in.br, in.own = in.reader(file), true
+	defer in.releaseReaders()
 	res := &Result{Audit: Audit{Path: c.audit.Path, Tables: map[string]int64{}}}
 	p := &Context{In: in, File: c.File, Run: c.Run, Loc: c.Loc, audit: &res.Audit, res: res,
 		fileID: c.fileID, noRedact: c.noRedact, omitText: c.omitText, omitRoutine: c.omitRoutine, starts: f.(splitter).StartsRecord, skipLead: i > 0}

@@ -96,10 +96,10 @@ type Context struct {
 	last  int64
 	// recent keeps copies of the last lines read, so that an event emitted
 	// after its continuation lines can still carry its first line's text.
-	recent    [recentLines][]byte
-	recentNum [recentLines]int64
-	recentOff [recentLines]int64
-	arena     []byte // where new ring slots are carved from
+	// The ring is pages of slots allocated as lines reach them: a small
+	// file (most CSV files) needs one page, not the whole ring.
+	recent [recentLines / ringPage]*[ringPage]ringSlot
+	arena  []byte // where new ring slots' text is carved from
 	// like marks the lines that begin like a log record (recordStart), so
 	// that a record folding one of them can be told apart from a record
 	// folding its traceback.
@@ -161,19 +161,18 @@ func (c *Context) Next() (Line, bool) {
 	}
 	if ok {
 		c.last = l.N
-		slot := l.N % recentLines
-		if c.recent[slot] == nil {
+		sl := c.slot(l.N, true)
+		if sl.text == nil {
 			// Slots are carved from a shared arena, so filling the ring
 			// costs an allocation per 64 lines, not per line; a longer
 			// line grows its slot once.
 			if len(c.arena) < recentSlotBytes {
 				c.arena = make([]byte, 64*recentSlotBytes)
 			}
-			c.recent[slot], c.arena = c.arena[:0:recentSlotBytes], c.arena[recentSlotBytes:]
+			sl.text, c.arena = c.arena[:0:recentSlotBytes], c.arena[recentSlotBytes:]
 		}
-		c.recent[slot] = append(c.recent[slot][:0], l.Text...)
-		c.recentNum[slot] = l.N
-		c.recentOff[slot] = l.Off
+		sl.text = append(sl.text[:0], l.Text...)
+		sl.num, sl.off = l.N, l.Off
 		if recordStart(l.Text) {
 			c.like.set(l.N)
 		}
@@ -181,34 +180,67 @@ func (c *Context) Next() (Line, bool) {
 	return l, ok
 }
 
+// ringSlot is a recently read line: its number, offset and a copy of
+// its text.
+type ringSlot struct {
+	text     []byte
+	num, off int64
+}
+
+// ringPage is how many slots the ring allocates at once.
+const ringPage = 64
+
+// slot is the ring slot of line n (allocating its page when make), nil
+// when its page was never needed.
+func (c *Context) slot(n int64, make bool) *ringSlot {
+	i := n % recentLines
+	p := c.recent[i/ringPage]
+	if p == nil {
+		if !make {
+			return nil
+		}
+		p = new([ringPage]ringSlot)
+		c.recent[i/ringPage] = p
+	}
+	return &p[i%ringPage]
+}
+
+// held is the slot still holding line n, nil when none does.
+func (c *Context) held(n int64) *ringSlot {
+	if n <= 0 {
+		return nil
+	}
+	if sl := c.slot(n, false); sl != nil && sl.num == n {
+		return sl
+	}
+	return nil
+}
+
 // lineText returns the text of a recently read line, "" when it is no
 // longer held.
 func (c *Context) lineText(n int64) string {
-	slot := n % recentLines
-	if n <= 0 || c.recentNum[slot] != n {
-		return ""
+	if sl := c.held(n); sl != nil {
+		return string(sl.text)
 	}
-	return string(c.recent[slot])
+	return ""
 }
 
 // lineBytes returns the bytes of a recently read line, nil when it is no
 // longer held; they are valid until that slot is read again.
 func (c *Context) lineBytes(n int64) []byte {
-	slot := n % recentLines
-	if n <= 0 || c.recentNum[slot] != n {
-		return nil
+	if sl := c.held(n); sl != nil {
+		return sl.text
 	}
-	return c.recent[slot]
+	return nil
 }
 
 // lineOff returns the byte offset of a recently read line, 0 when it is
 // no longer held.
 func (c *Context) lineOff(n int64) int64 {
-	slot := n % recentLines
-	if n <= 0 || c.recentNum[slot] != n {
-		return 0
+	if sl := c.held(n); sl != nil {
+		return sl.off
 	}
-	return c.recentOff[slot]
+	return 0
 }
 
 // Wall turns a naive wall-clock reading (its fields read as UTC) into the
