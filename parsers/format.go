@@ -108,8 +108,10 @@ type Context struct {
 	// tables receives the rows (Parse); nil sends them to res (ParseFile).
 	tables *fileTables
 	fileID schema.FileID
-	// hold keeps the rows of a revisiting format in res until it returns.
+	// hold keeps the rows of a revisiting format in res until it returns
+	// (its events until it releases them; released counts those).
 	hold        bool
+	released    int
 	noRedact    bool
 	omitText    bool
 	omitRoutine bool
@@ -518,12 +520,46 @@ func add[T any](c *Context, r *T, emit func(*Context, *T), held *[]T) {
 	emit(c, r)
 }
 
-// Events returns the events added so far, for formats that merge
-// duplicates or fold later lines into an earlier event (revisiters: their
-// rows are held until they return).
-func (c *Context) Events() []Event {
-	if !c.hold {
-		panic("parsers: Events() of a format that does not revisit its rows")
+// Revisiting formats (merging a duplicate into an earlier event, marking
+// a run's last table) hold their events until they say an event can no
+// longer change (releaseBefore): only the events a format may still
+// revisit are kept, not the file. Events are numbered from 0 in the order
+// added, whatever was released.
+
+// nextEvent is the number the next event added will have.
+func (c *Context) nextEvent() int {
+	c.mustHold()
+	return c.released + len(c.res.Events)
+}
+
+// heldEvent is event i, which must not have been released.
+func (c *Context) heldEvent(i int) *Event {
+	c.mustHold()
+	return &c.res.Events[i-c.released]
+}
+
+// releaseBefore writes the held events numbered below i, in order: the
+// format will not change them again. On the struct path (ParseFile) the
+// events stay held: they are the Result.
+func (c *Context) releaseBefore(i int) {
+	c.mustHold()
+	n := i - c.released
+	if c.tables == nil || n <= 0 {
+		return
 	}
-	return c.res.Events
+	evs := c.res.Events
+	for j := range n {
+		c.row.fromEvent(&evs[j])
+		c.emit(&c.row)
+	}
+	k := copy(evs, evs[n:])
+	clear(evs[k:]) // the strings of the events written can go
+	c.res.Events = evs[:k]
+	c.released = i
+}
+
+func (c *Context) mustHold() {
+	if !c.hold {
+		panic("parsers: held events of a format that does not revisit its rows")
+	}
 }
