@@ -65,8 +65,7 @@ type evBatch struct {
 	status, size                                        *array.Int64
 	duration                                            *array.Float64
 	excMessage, message, traceback, text                *array.String
-	attrs                                               *array.Map
-	attrKeys, attrItems                                 *array.String
+	attrs                                               schema.AttrsColumn
 }
 
 // dictCol is a dictionary<int32, utf8> column: indices and values.
@@ -121,7 +120,7 @@ func newTable(ds *schema.Dataset) *Table {
 			excMessage: c[schema.EvExcMessage].(*array.String),
 			excFrame:   newDictCol(c[schema.EvExcFrame]),
 			message:    c[schema.EvMessage].(*array.String),
-			attrs:      c[schema.EvAttrs].(*array.Map),
+			attrs:      schema.NewAttrsColumn(c[schema.EvAttrs]),
 			duplicates: c[schema.EvDuplicates].(*array.Int64).Int64Values(),
 			offset:     c[schema.EvOffset].(*array.Int64).Int64Values(),
 			traceback:  c[schema.EvTraceback].(*array.String),
@@ -129,8 +128,6 @@ func newTable(ds *schema.Dataset) *Table {
 		}
 		fc := newDictCol(c[schema.EvFile])
 		b.file = schema.FileID(fc.idx.Value(0))
-		b.attrKeys, _ = b.attrs.Keys().(*array.String)
-		b.attrItems, _ = b.attrs.Items().(*array.String)
 		t.batches = append(t.batches, b)
 		row += n
 	}
@@ -359,29 +356,16 @@ func (e Event) Attr(key string) string { v, _ := e.LookupAttr(key); return v }
 // LookupAttr is the value of key among the record's other key=value
 // pairs; ok is false when absent.
 func (e Event) LookupAttr(key string) (string, bool) {
-	b := e.bt()
-	if b.attrs.IsNull(int(e.i)) || b.attrKeys == nil {
-		return "", false
-	}
-	lo, hi := b.attrs.ValueOffsets(int(e.i))
-	for j := lo; j < hi; j++ {
-		if b.attrKeys.Value(int(j)) == key {
-			return b.attrItems.Value(int(j)), true
-		}
-	}
-	return "", false
+	return e.bt().attrs.Lookup(int(e.i), key)
 }
 
 // Attrs yields the record's other key=value pairs, keys in order.
 func (e Event) Attrs() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		b := e.bt()
-		if b.attrs.IsNull(int(e.i)) || b.attrKeys == nil {
-			return
-		}
-		lo, hi := b.attrs.ValueOffsets(int(e.i))
+		a := e.bt().attrs
+		lo, hi := a.Range(int(e.i))
 		for j := lo; j < hi; j++ {
-			if !yield(b.attrKeys.Value(int(j)), b.attrItems.Value(int(j))) {
+			if !yield(a.Key(j), a.Item(j)) {
 				return
 			}
 		}
@@ -389,14 +373,7 @@ func (e Event) Attrs() iter.Seq2[string, string] {
 }
 
 // NumAttrs is how many key=value pairs Attrs yields.
-func (e Event) NumAttrs() int {
-	b := e.bt()
-	if b.attrs.IsNull(int(e.i)) {
-		return 0
-	}
-	lo, hi := b.attrs.ValueOffsets(int(e.i))
-	return int(hi - lo)
-}
+func (e Event) NumAttrs() int { return e.bt().attrs.Len(int(e.i)) }
 
 // Events is a list of rows of a Table: a run's slice of the logs (in UTC
 // order), or any subset a stage picked. The zero value is empty.

@@ -41,7 +41,7 @@ func TestChunkedParseIsTheWholeParse(t *testing.T) {
 		for _, n := range []int{2, 3, 7} {
 			if in, err := Open(tg.Path, tg.Name); err == nil {
 				f, _ := Lookup(whole.Files[0].Audit.Format)
-				if f != nil && len(chunkPlan(in, f, n)) > 1 {
+				if f != nil && len(chunkPlan(in, f, n, 0)) > 1 {
 					split++
 				}
 				in.Close()
@@ -144,4 +144,63 @@ func containsPrefix(ms []string, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// Any bytes, parsed whole and in 3 chunks as each splittable format, give
+// the same rows and audit.
+func FuzzChunkedParse(f *testing.F) {
+	f.Add([]byte("2026-11-29 18:57:27,305 ERROR django.request Internal Server Error: /x/\nTraceback (most recent call last):\n  File \"/a.py\", line 9, in f\n    g()\nValueError: v\n\n2026-11-29 18:57:28,000 INFO django.server \"GET / HTTP/1.1\" 200 1\n"))
+	f.Add([]byte("[29/Nov/2026 18:57:27] \"GET / HTTP/1.1\" 200 1\r[29/Nov/2026 18:57:20] \"GET / HTTP/1.1\" 200 1\r\n\n\nx\n"))
+	f.Add([]byte("2026-11-29T11:57:27.303Z 2026-11-29 18:57:27.303 XYZ [1] LOG a\n2026-11-29 18:57:28.303 XYZ [1] LOG b\n2026-11-29 18:57:29.303 XYZ [1] LOG c\n"))
+	f.Add([]byte("2026-11-29 18:57:01,605 DEBUG auth_debug auth_request method=POST path=/accounts/login/ session=None\n\n2026-11-29 18:57:01,700 INFO auth_debug auth_response status=200\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "x.log")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		tg := Target{Path: path, Name: "x.log"}
+		for _, format := range []string{"django", "auth_debug", "runserver", "pgbouncer"} {
+			whole := Parse([]Target{tg}, Options{Format: format, Chunks: 1})
+			got := Parse([]Target{tg}, Options{Format: format, Chunks: 3})
+			if !reflect.DeepEqual(got.Files[0].Audit, whole.Files[0].Audit) {
+				t.Fatalf("%s: audit in chunks\n%+v\nwhole\n%+v", format, got.Files[0].Audit, whole.Files[0].Audit)
+			}
+			for tb := range schema.NumTables {
+				if g, w := rowsJSON(t, got.Tables[tb]...), rowsJSON(t, whole.Tables[tb]...); !reflect.DeepEqual(g, w) {
+					t.Fatalf("%s: %s differs in chunks", format, tb)
+				}
+			}
+			whole.Release()
+			got.Release()
+		}
+	})
+}
+
+// A file is split by itself when it is large, or when it holds more than
+// a core's share of the bytes given (and is not tiny): a PgBouncer log
+// analysed alone is, the same log among a folder's files is not.
+func TestAutoChunks(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		size    int64
+		targets []int64 // every file's size, the file's first
+		procs   int
+		want    int
+	}{
+		{17 * mb, []int64{17 * mb}, 2, 2},                            // alone
+		{17 * mb, []int64{17 * mb, 36 * mb, 25 * mb, 20 * mb}, 2, 1}, // one of a folder's
+		{5 * mb, []int64{5 * mb}, 2, 1},                              // alone, but small
+		{40 * mb, []int64{40 * mb, 10 * mb}, 2, 2},                   // most of the bytes
+		{64 * mb, []int64{64 * mb, 900 * mb}, 2, 4},                  // large: always
+		{300 * mb, []int64{300 * mb}, 8, 16},                         // large: 2 per core
+		{17 * mb, []int64{17 * mb}, 1, 1},                            // one core
+	} {
+		var total int64
+		for _, s := range c.targets {
+			total += s
+		}
+		if got := autoChunks(c.size, dominantFrom(total, c.procs), c.procs); got != c.want {
+			t.Errorf("%d MB of %v MB on %d cores: %d chunks, want %d", c.size/mb, c.targets, c.procs, got, c.want)
+		}
+	}
 }

@@ -1,7 +1,9 @@
 package parsers
 
 import (
+	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -51,8 +53,10 @@ func TestCSVFieldOverLineLimit(t *testing.T) {
 	}
 }
 
-// csvOpenQuote follows encoding/csv's LazyQuotes reading of a line.
-func TestCSVOpenQuote(t *testing.T) {
+// csvScanner follows encoding/csv's LazyQuotes reading of a line: whether
+// a quoted field is still open after it (the record goes on to the next
+// line) or not.
+func TestCSVScannerQuotes(t *testing.T) {
 	cases := []struct {
 		line    string
 		inQuote bool
@@ -72,8 +76,79 @@ func TestCSVOpenQuote(t *testing.T) {
 		{``, true, true},
 	}
 	for _, c := range cases {
-		if got := csvOpenQuote([]byte(c.line), c.inQuote); got != c.want {
-			t.Errorf("csvOpenQuote(%q, %v) = %v, want %v", c.line, c.inQuote, got, c.want)
+		lines := []string{c.line, "next"}
+		if c.inQuote {
+			lines = append([]string{`x,"`}, lines...)
+		}
+		k := 0
+		s := csvScanner{next: func() (Line, bool) {
+			if k == len(lines) {
+				return Line{}, false
+			}
+			k++
+			return Line{N: int64(k), Text: []byte(lines[k-1])}, true
+		}}
+		at := int64(len(lines) - 1) // the line's number
+		var end int64
+		for s.scan() {
+			if s.start <= at && at <= s.end {
+				end = s.end
+			}
+		}
+		if got := end > at; got != c.want {
+			t.Errorf("%q (in a quote %v): open after it %v, want %v", c.line, c.inQuote, got, c.want)
 		}
 	}
+}
+
+// The scanner reads what encoding/csv (LazyQuotes, any field count) reads
+// from the same lines, each ended by "\n": the same records, fields and
+// first and last physical lines.
+func FuzzCSVScanner(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "x,\"a\nb\",c\n\n\"q\"\"x\",\"y\"z\n", "\"open\n\nstill", ",\"\n,\n", "a,\"b\"x,c\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		// Lines as Input cuts them: at LF, and at a CR.
+		lines := strings.Split(strings.ReplaceAll(data, "\r", "\n"), "\n")
+		if n := len(lines); lines[n-1] == "" {
+			lines = lines[:n-1]
+		}
+		var feed strings.Builder
+		for _, l := range lines {
+			feed.WriteString(l + "\n")
+		}
+		rd := csv.NewReader(strings.NewReader(feed.String()))
+		rd.LazyQuotes, rd.FieldsPerRecord = true, -1
+		k := 0
+		s := csvScanner{next: func() (Line, bool) {
+			if k == len(lines) {
+				return Line{}, false
+			}
+			k++
+			return Line{N: int64(k), Text: []byte(lines[k-1])}, true
+		}}
+		for {
+			want, err := rd.Read()
+			got := s.scan()
+			if err != nil {
+				if got {
+					t.Fatalf("%q: csv ends (%v), the scanner reads %q", data, err, s.fields(nil))
+				}
+				return
+			}
+			if !got {
+				t.Fatalf("%q: the scanner ends, csv reads %q", data, want)
+			}
+			if fs := s.fields(nil); !slices.Equal(fs, want) {
+				t.Fatalf("%q: fields %q, csv %q", data, fs, want)
+			}
+			first, _ := rd.FieldPos(0)
+			last, _ := rd.FieldPos(len(want) - 1)
+			end := min(int64(last)+int64(strings.Count(want[len(want)-1], "\n")), int64(len(lines)))
+			if s.start != int64(first) || s.end != end {
+				t.Fatalf("%q: lines %d-%d, csv %d-%d", data, s.start, s.end, first, end)
+			}
+		}
+	})
 }

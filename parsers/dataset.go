@@ -1,30 +1,41 @@
 package parsers
 
 import (
-	"fmt"
 	"os"
 	"runtime"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/logcorr/logcorr/model/schema"
+	"github.com/logcorr/logcorr/perf"
 )
 
 // fileTables is what parsing one file wrote: per table, its writers in
 // row order (one, or one per chunk of a file parsed in chunks), none for a
 // table the file has no rows of.
 type fileTables struct {
-	w [schema.NumTables][]*tableWriter
+	w     [schema.NumTables][]*tableWriter
+	cache *colCache // shared by the Parse call's files
+	// splitFrom is the size from which the file holds more than a core's
+	// share of the Parse call's bytes (dominantFrom).
+	splitFrom int64
+}
+
+// dominant is splitFrom, 0 for the struct path (no tables).
+func (f *fileTables) dominant() int64 {
+	if f == nil {
+		return 0
+	}
+	return f.splitFrom
 }
 
 func (f *fileTables) writer(t schema.Table, id schema.FileID) *tableWriter {
 	if n := len(f.w[t]); n > 0 {
 		return f.w[t][n-1]
 	}
-	w := newTableWriter(t, id)
+	w := newTableWriter(t, id, f.cache)
 	f.w[t] = append(f.w[t], w)
 	return w
 }
@@ -32,7 +43,7 @@ func (f *fileTables) writer(t schema.Table, id schema.FileID) *tableWriter {
 func (f *fileTables) finish() {
 	for _, ws := range f.w {
 		for _, w := range ws {
-			if w.b != nil {
+			if w.cols != nil {
 				w.finish()
 			}
 		}
@@ -47,40 +58,30 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 	files := make([]schema.File, len(targets))
 	outs := make([]*fileTables, len(targets))
 	results := make([]*Result, len(targets))
-	dup := duplicateOf(targets)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	for i, t := range targets {
-		id := schema.FileID(i)
-		files[i] = schema.File{ID: id, Path: t.Name, Open: t.Path}
+		files[i] = schema.File{ID: schema.FileID(i), Path: t.Name, Open: t.Path, Root: t.Root}
 		if st, err := os.Stat(t.Path); err == nil {
 			files[i].Size, files[i].ModTime = st.Size(), st.ModTime()
 		}
-		if j := dup[i]; j >= 0 {
-			msg := fmt.Sprintf("%s: same content as %s; skipped so its records are not counted twice", t.Name, targets[j].Name)
-			results[i] = &Result{Audit: Audit{Path: t.Name, Format: "duplicate", Messages: []string{msg}, Tables: map[string]int64{}}}
-			outs[i] = &fileTables{}
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			out := &fileTables{}
-			results[i] = parseFile(t.Path, t.Name, id, opt, out)
-			outs[i] = out
-			if opt.Progress != nil {
-				opt.Progress(t)
-			}
-		}()
 	}
-	wg.Wait()
+	cache := &colCache{}
+	var total int64
+	for _, f := range files {
+		total += f.Size
+	}
+	split := dominantFrom(total, runtime.GOMAXPROCS(0))
+	eachTarget(targets, opt, func(i int, r *Result) { results[i], outs[i] = r, &fileTables{cache: cache} }, func(i int, t Target) {
+		out := &fileTables{cache: cache, splitFrom: split}
+		timer := perf.StartTimer()
+		results[i] = parseFile(t.Path, t.Name, schema.FileID(i), opt, out)
+		files[i].ParseTime = timer.Elapsed()
+		outs[i] = out
+	})
 	ds := &schema.Dataset{Messages: mergeDistributions(results)}
 	for i, r := range results {
 		w := outs[i].writer(schema.TableStats, schema.FileID(i))
 		for j := range r.Stats {
-			writeStat(w, &r.Stats[j], r.Stats[j].Offset)
+			writeStat(w, &r.Stats[j])
 		}
 		r.Stats = nil
 		outs[i].finish()
@@ -109,10 +110,15 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 	for t := range schema.NumTables {
 		sch := t.Schema()
 		nc := sch.NumFields()
-		global := make([]*interner, nc)
+		// The table's dictionaries: one per Dict column, two (keys and
+		// values) per attrs column.
+		global, gkeys, gvals := make([]*interner, nc), make([]*interner, nc), make([]*interner, nc)
 		for c, f := range sch.Fields() {
-			if f.Type == schema.Dict && f.Name != "file" {
+			switch {
+			case f.Type == schema.Dict && f.Name != "file":
 				global[c] = &interner{}
+			case f.Type == schema.Attrs:
+				gkeys[c], gvals[c] = &interner{}, &interner{}
 			}
 		}
 		type pending struct {
@@ -124,32 +130,28 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 		for i, o := range outs {
 			start := row
 			for _, w := range o.w[t] {
-				remap := make([][]int32, nc)
-				for c, g := range global {
-					if g == nil {
-						continue
-					}
-					local := w.dicts[c].vals
-					m := make([]int32, len(local))
-					same := true
-					for k, v := range local {
-						m[k] = g.idString(v)
-						same = same && m[k] == int32(k)
-					}
-					if !same {
-						remap[c] = m
+				remap, kmap, vmap := make([][]int32, nc), make([][]int32, nc), make([][]int32, nc)
+				for c := range nc {
+					switch {
+					case global[c] != nil:
+						remap[c] = remapOf(global[c], w.dicts[c])
+					case gkeys[c] != nil:
+						kmap[c], vmap[c] = remapOf(gkeys[c], &w.attrs[c].keys), remapOf(gvals[c], &w.attrs[c].vals)
 					}
 				}
 				for _, pb := range w.done {
 					cols := make([]arrow.Array, nc)
 					for c := range nc {
 						col := pb.Column(c)
-						if m := remap[c]; m != nil {
-							cols[c] = remapIndices(col.(*array.Int32), m)
-						} else {
-							col.Retain()
-							cols[c] = col
+						if remap[c] != nil {
+							remapInPlace(col.(*array.Int32), remap[c])
 						}
+						if m, ok := col.(*array.Map); ok {
+							remapInPlace(m.Keys().(*array.Int32), kmap[c])
+							remapInPlace(m.Items().(*array.Int32), vmap[c])
+						}
+						col.Retain()
+						cols[c] = col
 					}
 					batches = append(batches, pending{cols, pb.NumRows()})
 					row += pb.NumRows()
@@ -158,7 +160,7 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 			}
 			ds.Files[i].Rows[t] = schema.RowRange{Start: start, End: row}
 		}
-		dicts := make([]arrow.Array, nc)
+		dicts, kdicts, vdicts := make([]arrow.Array, nc), make([]arrow.Array, nc), make([]arrow.Array, nc)
 		for c, f := range sch.Fields() {
 			switch {
 			case f.Type == schema.Enum:
@@ -168,45 +170,190 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 				dicts[c] = fileDict
 				fileDict.Retain()
 			case f.Type == schema.Dict:
-				b := array.NewStringBuilder(memory.DefaultAllocator)
-				b.AppendValues(global[c].vals, nil)
-				dicts[c] = b.NewArray()
-				b.Release()
+				dicts[c] = stringArray(global[c].vals)
+			case f.Type == schema.Attrs:
+				kdicts[c], vdicts[c] = stringArray(gkeys[c].vals), stringArray(gvals[c].vals)
 			}
 		}
 		for _, p := range batches {
-			for c, d := range dicts {
-				if d == nil {
+			for c := range nc {
+				var col arrow.Array
+				switch {
+				case dicts[c] != nil:
+					col = array.NewDictionaryArray(sch.Field(c).Type, p.cols[c], dicts[c])
+				case kdicts[c] != nil:
+					col = dictMap(sch.Field(c).Type, p.cols[c].(*array.Map), kdicts[c], vdicts[c])
+				default:
 					continue
 				}
-				idx := p.cols[c]
-				p.cols[c] = array.NewDictionaryArray(sch.Field(c).Type, idx, d)
-				idx.Release()
+				p.cols[c].Release()
+				p.cols[c] = col
 			}
 			ds.Tables[t] = append(ds.Tables[t], array.NewRecordBatch(sch, p.cols, p.rows))
 			for _, c := range p.cols {
 				c.Release()
 			}
 		}
-		for _, d := range dicts {
-			if d != nil {
-				d.Release()
+		for _, ds := range [][]arrow.Array{dicts, kdicts, vdicts} {
+			for _, d := range ds {
+				if d != nil {
+					d.Release()
+				}
 			}
 		}
 	}
 }
 
-// remapIndices returns idx with every index i replaced by m[i].
-func remapIndices(idx *array.Int32, m []int32) arrow.Array {
-	b := array.NewInt32Builder(memory.DefaultAllocator)
-	defer b.Release()
-	b.Reserve(idx.Len())
-	for i, v := range idx.Int32Values() {
-		if idx.IsNull(i) {
-			b.AppendNull()
-			continue
-		}
-		b.UnsafeAppend(m[v])
+// remapOf numbers a writer's values in the table's dictionary g: local
+// id k becomes m[k]; nil when every id stays.
+func remapOf(g *interner, local *interner) []int32 {
+	m := make([]int32, len(local.vals))
+	same := true
+	for k, v := range local.vals {
+		m[k] = g.idString(v)
+		same = same && m[k] == int32(k)
 	}
+	if same {
+		return nil
+	}
+	return m
+}
+
+// remapInPlace replaces every index i of idx by m[i] (nothing when m is
+// nil): in place, since the physical batches are the writers' own and
+// read by no one else.
+func remapInPlace(idx *array.Int32, m []int32) {
+	if m == nil {
+		return
+	}
+	vals := idx.Int32Values()
+	for i, v := range vals {
+		if idx.IsValid(i) {
+			vals[i] = m[v]
+		}
+	}
+}
+
+func stringArray(vals []string) arrow.Array {
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(vals, nil)
 	return b.NewArray()
+}
+
+// dictMap is a physical attrs column (map<int32, int32>) as the table's
+// map<Dict, Dict> with dictionaries kd (keys) and vd (values), sharing the
+// physical column's buffers.
+func dictMap(typ arrow.DataType, phys *array.Map, kd, vd arrow.Array) arrow.Array {
+	mt := typ.(*arrow.MapType)
+	k, it := phys.Keys().Data(), phys.Items().Data()
+	kdd := array.NewDataWithDictionary(mt.KeyType(), k.Len(), k.Buffers(), k.NullN(), k.Offset(), kd.Data().(*array.Data))
+	idd := array.NewDataWithDictionary(mt.ItemType(), it.Len(), it.Buffers(), it.NullN(), it.Offset(), vd.Data().(*array.Data))
+	pairs := array.NewData(mt.Elem(), k.Len(), []*memory.Buffer{nil}, []arrow.ArrayData{kdd, idd}, 0, 0)
+	kdd.Release()
+	idd.Release()
+	d := phys.Data()
+	out := array.NewData(typ, d.Len(), d.Buffers(), []arrow.ArrayData{pairs}, d.NullN(), d.Offset())
+	pairs.Release()
+	defer out.Release()
+	return array.MakeFromData(out)
+}
+
+// DatasetOf is the Dataset Parse would return had it read files holding
+// the rows of results, written by hand (the later stages' unit tests build
+// their inputs so): the rows go through the same writers and assembly as
+// parsed ones, so the tables have the schema the pipeline reads, whatever
+// its physical types. A file is named by each result's audit path (else
+// by its first row's file), and by every row's own file; files are
+// numbered in first-appearance order, a file's rows keep their order. No
+// row is checked or redacted: they are taken as written.
+func DatasetOf(results []*Result) *schema.Dataset {
+	ds := &schema.Dataset{}
+	index := map[string]schema.FileID{}
+	var outs []*fileTables
+	cache := &colCache{}
+	fileOf := func(path string, a *Audit) schema.FileID {
+		if id, ok := index[path]; ok {
+			return id
+		}
+		id := schema.FileID(len(ds.Files))
+		index[path] = id
+		f := schema.File{ID: id, Path: path, Open: path, Audit: Audit{Path: path, Tables: map[string]int64{}}}
+		if a != nil {
+			f.Audit = *a
+			if f.Audit.Path == "" {
+				f.Audit.Path = path
+			}
+			f.Format, f.Encoding = sourceOf(a.Format), a.Encoding
+		}
+		ds.Files = append(ds.Files, f)
+		outs = append(outs, &fileTables{cache: cache})
+		return id
+	}
+	var row evRow
+	for _, r := range results {
+		path := r.Audit.Path
+		if path == "" {
+			path = firstFile(r)
+		}
+		def := fileOf(path, &r.Audit)
+		writer := func(t schema.Table, file string) *tableWriter {
+			id := def
+			if file != "" {
+				id = fileOf(file, nil)
+			}
+			return outs[id].writer(t, id)
+		}
+		for i := range r.Events {
+			row.fromEvent(&r.Events[i])
+			writeRow(writer(schema.TableEvents, r.Events[i].File), &row)
+		}
+		for i := range r.Auth {
+			writeAuth(writer(schema.TableAuth, r.Auth[i].File), &r.Auth[i])
+		}
+		for i := range r.Stats {
+			writeStat(writer(schema.TableStats, r.Stats[i].File), &r.Stats[i])
+		}
+		for i := range r.History {
+			writeHistory(writer(schema.TableHistory, r.History[i].File), &r.History[i])
+		}
+		for i := range r.Failures {
+			writeFailure(writer(schema.TableFailures, r.Failures[i].File), &r.Failures[i])
+		}
+		for i := range r.Exceptions {
+			writeException(writer(schema.TableExceptions, r.Exceptions[i].File), &r.Exceptions[i])
+		}
+		for i := range r.Meta {
+			writeMeta(writer(schema.TableMeta, r.Meta[i].File), &r.Meta[i])
+		}
+		for i := range r.Tasks {
+			writeTask(writer(schema.TableTasks, r.Tasks[i].File), &r.Tasks[i])
+		}
+	}
+	for _, o := range outs {
+		o.finish()
+	}
+	assemble(ds, outs)
+	return ds
+}
+
+// firstFile is the file a result's first row names, "" when none does.
+func firstFile(r *Result) string {
+	for _, f := range []string{firstOf(r.Events, func(e *Event) string { return e.File }),
+		firstOf(r.Auth, func(e *AuthRow) string { return e.File }), firstOf(r.Stats, func(e *StatRow) string { return e.File }),
+		firstOf(r.History, func(e *HistoryRow) string { return e.File }), firstOf(r.Failures, func(e *FailureRow) string { return e.File }),
+		firstOf(r.Exceptions, func(e *ExceptionRow) string { return e.File }), firstOf(r.Meta, func(e *MetaRow) string { return e.File }),
+		firstOf(r.Tasks, func(e *TaskRow) string { return e.File })} {
+		if f != "" {
+			return f
+		}
+	}
+	return ""
+}
+
+func firstOf[T any](rows []T, file func(*T) string) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	return file(&rows[0])
 }

@@ -206,3 +206,62 @@ func TestKindNamesAreTheVocabulary(t *testing.T) {
 		}
 	}
 }
+
+// Every buffer of every batch is as large as its content: the column
+// buffers grow while a batch is built, and the batch kept for the run is
+// a copy at the exact size, so no slack is held.
+func TestBatchesHoldNoSlack(t *testing.T) {
+	var check func(set []string, tb schema.Table, col string, d arrow.ArrayData)
+	check = func(set []string, tb schema.Table, col string, d arrow.ArrayData) {
+		for i, b := range d.Buffers() {
+			if b != nil && cap(b.Buf()) != b.Len() {
+				t.Fatalf("%v %s.%s buffer %d: %d bytes held for %d", set, tb, col, i, cap(b.Buf()), b.Len())
+			}
+		}
+		for _, k := range d.Children() {
+			check(set, tb, col, k)
+		}
+	}
+	for _, set := range corpusSets(t) {
+		targets, _ := Discover(set, Options{})
+		ds := Parse(targets, Options{})
+		for tb := range schema.NumTables {
+			for _, b := range ds.Tables[tb] {
+				for c, f := range b.Schema().Fields() {
+					check(set, tb, f.Name, b.Column(c).Data())
+				}
+			}
+		}
+		ds.Release()
+	}
+}
+
+// DatasetOf writes hand-made rows as Parse would: for every corpus input,
+// the struct path's results give the same rows as Assemble's tables, with
+// the Dataset's invariants (one file per batch, File.Rows).
+func TestDatasetOfIsAssemble(t *testing.T) {
+	for _, set := range corpusSets(t) {
+		targets, _ := Discover(set, Options{})
+		var results []*Result
+		for _, tg := range targets {
+			results = append(results, ParseFile(tg.Path, tg.Name, Options{}))
+		}
+		old := Assemble(results)
+		ds := DatasetOf(results)
+		for tb := range schema.NumTables {
+			got, want := rowsJSON(t, ds.Tables[tb]...), rowsJSON(t, old.Tables[tb.String()])
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%v %s: %d rows differ from Assemble's %d", set, tb, len(got), len(want))
+			}
+			for _, b := range ds.Tables[tb] {
+				files := b.Column(b.Schema().FieldIndices("file")[0]).(*array.Dictionary)
+				id := files.GetValueIndex(0)
+				if ds.Files[id].Path != files.Dictionary().(*array.String).Value(id) {
+					t.Errorf("%v %s: file %d is %q in the file table", set, tb, id, ds.Files[id].Path)
+				}
+			}
+		}
+		old.Release()
+		ds.Release()
+	}
+}

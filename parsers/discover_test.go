@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 func TestDiscover(t *testing.T) {
@@ -71,6 +73,51 @@ func TestDiscoverRunPrefix(t *testing.T) {
 	}
 	if strings.Join(names, " ") != "hasil_test_v18_stats.csv hasil_test_v18_stats_history.csv hasil_test_v18.html" || len(msgs) != 0 {
 		t.Errorf("run prefix expanded to %q, messages %q", names, msgs)
+	}
+}
+
+// Root is the folder as given (cleaned) for what a walk found, the
+// prefix's folder for a run named by its prefix, "" for a file named
+// itself; Parse carries it into the file table.
+func TestDiscoverRoot(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "a", "logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"a/run_stats.csv", "a/logs/pgbouncer.log"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	given := filepath.Join(dir, "a") + "/"
+	named := filepath.Join(dir, "a", "logs", "pgbouncer.log")
+	targets, _ := Discover([]string{given, named, filepath.Join(dir, "a", "run")}, Options{})
+	want := []struct{ name, root string }{
+		{"logs/pgbouncer.log", filepath.ToSlash(filepath.Join(dir, "a"))},
+		{"run_stats.csv", filepath.ToSlash(filepath.Join(dir, "a"))},
+		{filepath.ToSlash(named), ""},
+		{"run_stats.csv", filepath.ToSlash(filepath.Join(dir, "a"))},
+	}
+	if len(targets) != len(want) {
+		t.Fatalf("targets %+v", targets)
+	}
+	for i, w := range want {
+		if targets[i].Name != w.name || targets[i].Root != w.root {
+			t.Errorf("target %d = %+v, want name %q root %q", i, targets[i], w.name, w.root)
+		}
+		if w.root != "" && filepath.ToSlash(targets[i].Path) != w.root+"/"+w.name {
+			t.Errorf("target %d: Path %q is not Root/Name", i, targets[i].Path)
+		}
+	}
+	ds := Parse(targets, Options{})
+	for i, f := range ds.Files {
+		if f.Root != targets[i].Root {
+			t.Errorf("file %d Root %q, target's %q", i, f.Root, targets[i].Root)
+		}
+		// A file parsed says how long it took; a duplicate was not parsed.
+		if (f.Format == schema.SourceDuplicate) != (f.ParseTime == 0) {
+			t.Errorf("file %d (%s): ParseTime %v", i, f.Format, f.ParseTime)
+		}
 	}
 }
 

@@ -155,6 +155,7 @@ func FuzzDjango(f *testing.F) {
 	f.Add([]byte("2026-01-11 12:59:17,123 WARNING django.security.csrf Forbidden (CSRF token missing.): /api/x/\r\n"))
 	f.Add([]byte("Traceback (most recent call last):\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"x\nE:"))
 	f.Add([]byte("  File \"/a.py\", line 9"))
+	f.Add([]byte("2026-11-29 18:57:27,305 ERROR django.request Internal Server Error: /x/\rTraceback (most recent call last):\r  File \"/a.py\", line 9, in f\rValueError: v\r\r"))
 	for _, b := range publicSeeds(f, "django") {
 		f.Add(b)
 	}

@@ -4,9 +4,23 @@
 // Each format lives in its own file (django.go, authdebug.go, locustauth.go,
 // runserver.go, pgbouncer.go, locustcsv.go, locusthtml.go, locustconsole.go)
 // and implements [Format]. A file is opened by [Open], which undoes gzip,
-// byte-order marks, UTF-16 and CRLF and yields numbered lines; [Detect]
-// scores a sample of those lines against every format; the chosen format's
-// Parse method turns lines into rows of the tables described in schema.go.
+// byte-order marks and UTF-16 and yields numbered lines with their byte
+// offsets (LF, CRLF and a CR alone end a line); [Detect] scores a sample of
+// those lines against every format; the chosen format's Parse method turns
+// lines into rows.
+//
+// [Parse] returns the parse stage's output, a model/schema Dataset: the
+// file table and each table's Arrow record batches. Rows go into the
+// tables as the format adds them (emit.go: per-row checks, redaction, then
+// the table writers of columns.go): the hot formats fill an evRow whose
+// fields borrow the line's bytes (evrow.go), so a line costs no
+// allocation; the formats that revisit their rows (locust_auth,
+// locust_console, the HTML report) are held as structs until the file
+// ends. Large files are parsed in chunks, in parallel, with records
+// stitched at the seams (chunks.go). Every row carries file, line and byte
+// offset, and [ReadLines] reads the cited lines back (readback.go).
+// [ParseFile] and [ParseAll] give the same rows as structs (the format
+// tests, and callers not yet on the Dataset).
 //
 // Every input line is accounted for: it starts a record, is folded into the
 // record above it (a traceback line, a CSV header, HTML markup), or is counted

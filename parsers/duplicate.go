@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // fingerprintBytes is how much of each end of a file the duplicate check
@@ -26,19 +27,25 @@ func fingerprint(path string) (fp string, ok bool) {
 		return "", false
 	}
 	h := fnv.New64a()
-	if _, err := io.CopyN(h, f, fingerprintBytes); err != nil && err != io.EOF {
+	buf := fingerprintBufs.Get().(*[fingerprintBytes]byte)
+	defer fingerprintBufs.Put(buf)
+	n, err := io.ReadFull(f, buf[:])
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return "", false
 	}
-	if st.Size() > 2*fingerprintBytes {
-		if _, err := f.Seek(-fingerprintBytes, io.SeekEnd); err != nil {
+	h.Write(buf[:n])
+	if size := st.Size(); size > 2*fingerprintBytes {
+		if _, err := f.ReadAt(buf[:], size-fingerprintBytes); err != nil && err != io.EOF {
 			return "", false
 		}
-		if _, err := io.Copy(h, f); err != nil {
-			return "", false
-		}
+		h.Write(buf[:])
 	}
 	return fmt.Sprintf("%d:%x", st.Size(), h.Sum64()), true
 }
+
+// fingerprintBufs are the duplicate check's read buffers, reused from
+// file to file.
+var fingerprintBufs = sync.Pool{New: func() any { return new([fingerprintBytes]byte) }}
 
 // duplicateOf returns, for each target, the index of the target with the
 // same content that is kept, or -1 for a kept one. A log copied next to

@@ -60,6 +60,9 @@ func (c *Context) emit(r *evRow) {
 	if c.omitText {
 		r.Text, r.Traceback = nil, nil
 	}
+	if c.omitRoutine && routine[r.Kind] {
+		r.Message = nil
+	}
 	c.rows[schema.TableEvents]++
 	if c.tables != nil {
 		writeRow(c.tables.writer(schema.TableEvents, c.fileID), r)
@@ -76,12 +79,18 @@ func (c *Context) emitAuth(r *AuthRow) {
 		r.Path, r.User = redact.String(r.Path), redact.String(r.User)
 		redactMap(r.Attrs)
 	}
-	c.rows[schema.TableAuth]++
+	sink(c, schema.TableAuth, r, writeAuth, &c.res.Auth)
+}
+
+// sink counts row r of table t and writes it to the file's tables, or
+// appends it to the Result's rows (the struct path).
+func sink[T any](c *Context, t schema.Table, r *T, write func(*tableWriter, *T), rows *[]T) {
+	c.rows[t]++
 	if c.tables != nil {
-		writeAuth(c.tables.writer(schema.TableAuth, c.fileID), r, r.Offset)
+		write(c.tables.writer(t, c.fileID), r)
 		return
 	}
-	c.res.Auth = append(c.res.Auth, *r)
+	*rows = append(*rows, *r)
 }
 
 // emitAuthRow is emitAuth for the byte path.
@@ -122,7 +131,7 @@ func (c *Context) emitHistory(r *HistoryRow) {
 	}
 	c.rows[schema.TableHistory]++
 	if c.tables != nil {
-		writeHistory(c.tables.writer(schema.TableHistory, c.fileID), r, r.Offset)
+		writeHistory(c.tables.writer(schema.TableHistory, c.fileID), r)
 		return
 	}
 	c.res.History = append(c.res.History, *r)
@@ -132,12 +141,7 @@ func (c *Context) emitFailure(r *FailureRow) {
 	if !c.noRedact {
 		r.Error, r.Name = redact.Count(r.Error, &c.checks.counts), redact.Count(r.Name, &c.checks.counts)
 	}
-	c.rows[schema.TableFailures]++
-	if c.tables != nil {
-		writeFailure(c.tables.writer(schema.TableFailures, c.fileID), r, r.Offset)
-		return
-	}
-	c.res.Failures = append(c.res.Failures, *r)
+	sink(c, schema.TableFailures, r, writeFailure, &c.res.Failures)
 }
 
 func (c *Context) emitException(r *ExceptionRow) {
@@ -145,34 +149,23 @@ func (c *Context) emitException(r *ExceptionRow) {
 		n := &c.checks.counts
 		r.Message, r.Traceback, r.Nodes = redact.Count(r.Message, n), redact.Count(r.Traceback, n), redact.Count(r.Nodes, n)
 	}
-	c.rows[schema.TableExceptions]++
-	if c.tables != nil {
-		writeException(c.tables.writer(schema.TableExceptions, c.fileID), r, r.Offset)
-		return
-	}
-	c.res.Exceptions = append(c.res.Exceptions, *r)
+	sink(c, schema.TableExceptions, r, writeException, &c.res.Exceptions)
 }
 
 func (c *Context) emitMeta(r *MetaRow) {
 	if !c.noRedact {
 		r.Value = redact.KeyValueCount(r.Key, r.Value, &c.checks.counts)
 	}
-	c.rows[schema.TableMeta]++
-	if c.tables != nil {
-		writeMeta(c.tables.writer(schema.TableMeta, c.fileID), r, r.Offset)
-		return
-	}
-	c.res.Meta = append(c.res.Meta, *r)
+	sink(c, schema.TableMeta, r, writeMeta, &c.res.Meta)
 }
 
 func (c *Context) emitTask(r *TaskRow) {
-	c.rows[schema.TableTasks]++
-	if c.tables != nil {
-		writeTask(c.tables.writer(schema.TableTasks, c.fileID), r)
-		return
-	}
-	c.res.Tasks = append(c.res.Tasks, *r)
+	sink(c, schema.TableTasks, r, writeTask, &c.res.Tasks)
 }
+
+// routine are the kinds whose message OmitRoutineMessages drops.
+var routine = [256]bool{schema.KindRequest: true, schema.KindAuthRequest: true, schema.KindAuthResponse: true,
+	schema.KindLoginAttempt: true, schema.KindClosing: true, schema.KindNewConnection: true, schema.KindStats: true}
 
 // prepare readies c for a format's Parse: a revisiter's rows are held.
 func (c *Context) prepare(f Format) {

@@ -2,11 +2,8 @@ package parsers
 
 import (
 	"bytes"
-	"slices"
 	"time"
 	"unsafe"
-
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/logcorr/logcorr/model/schema"
 )
@@ -70,6 +67,16 @@ func (l *kvList) set(key, val []byte) {
 // setString is set for a key the parser names itself.
 func (l *kvList) setString(key string, val []byte) { l.set(sbytes(key), val) }
 
+// add appends a pair whose key the row cannot hold yet (the parser's own
+// keys, each set once): set without the search.
+func (l *kvList) add(key, val []byte) {
+	l.Set = true
+	l.kv = append(l.kv, pyKV{key, val})
+}
+
+// addString is add for a key the parser names itself.
+func (l *kvList) addString(key string, val []byte) { l.add(sbytes(key), val) }
+
 // get returns key's value, nil when absent.
 func (l *kvList) get(key string) []byte {
 	for _, p := range l.kv {
@@ -78,11 +85,6 @@ func (l *kvList) get(key string) []byte {
 		}
 	}
 	return nil
-}
-
-// sorted orders the pairs by key, as the attrs column stores them.
-func (l *kvList) sorted() {
-	slices.SortStableFunc(l.kv, func(a, b pyKV) int { return bytes.Compare(a.Key, b.Key) })
 }
 
 // reset clears a row for reuse, keeping the attrs' capacity.
@@ -197,51 +199,50 @@ func (r *evRow) toEvent(file string) Event {
 		v := r.DurationMS
 		e.DurationMS = &v
 	}
-	if r.Attrs.Set {
-		e.Attrs = make(map[string]string, len(r.Attrs.kv))
-		for _, p := range r.Attrs.kv {
-			e.Attrs[string(p.Key)] = string(p.Val)
-		}
-	}
+	e.Attrs = r.Attrs.toMap()
 	return e
+}
+
+// toMap copies the pairs into a map, nil when unset.
+func (l *kvList) toMap() map[string]string {
+	if !l.Set {
+		return nil
+	}
+	m := make(map[string]string, len(l.kv))
+	for _, p := range l.kv {
+		m[string(p.Key)] = string(p.Val)
+	}
+	return m
 }
 
 // writeRow appends r to the events table (attrs sorted first).
 func writeRow(w *tableWriter, r *evRow) {
 	w.time(schema.EvTime, r.Time, r.HasTime)
-	w.bln(schema.EvNaive).Append(r.Naive)
+	w.boolv(schema.EvNaive, r.Naive)
 	w.dictBytes(schema.EvZone, r.Zone)
 	w.enumVal(schema.EvSource, uint8(r.Source))
 	w.fileCol(schema.EvFile)
-	w.i64(schema.EvLine).Append(r.Line)
-	w.i64(schema.EvEndLine).Append(r.EndLine)
+	w.int64v(schema.EvLine, r.Line)
+	w.int64v(schema.EvEndLine, r.EndLine)
 	w.enumVal(schema.EvLevel, uint8(r.Level))
 	w.dictBytes(schema.EvLogger, r.Logger)
 	w.enumVal(schema.EvKind, uint8(r.Kind))
 	w.dictBytes(schema.EvMethod, r.Method)
 	w.dictBytes(schema.EvPath, r.Path)
-	optValue(w.i64(schema.EvStatus), r.Status, r.HasStatus)
-	optValue(w.i64(schema.EvSize), r.Size, r.HasSize)
+	w.optInt64(schema.EvStatus, r.Status, r.HasStatus)
+	w.optInt64(schema.EvSize, r.Size, r.HasSize)
 	w.dictBytes(schema.EvUser, r.User)
-	optValue(w.f64(schema.EvDurationMS), r.DurationMS, r.HasDuration)
+	w.optFloat64(schema.EvDurationMS, r.DurationMS, r.HasDuration)
 	w.dictBytes(schema.EvExcType, r.ExcType)
 	n := w.strBytes(schema.EvExcMessage, r.ExcMessage)
 	w.dictBytes(schema.EvExcFrame, r.ExcFrame)
 	n += w.strBytes(schema.EvMessage, r.Message)
-	n += writeKVs(w.attrs(schema.EvAttrs), &r.Attrs)
-	w.i64(schema.EvDuplicates).Append(r.Duplicates)
-	w.i64(schema.EvOffset).Append(r.Offset)
+	n += w.kvs(schema.EvAttrs, &r.Attrs)
+	w.int64v(schema.EvDuplicates, r.Duplicates)
+	w.int64v(schema.EvOffset, r.Offset)
 	n += w.strBytes(schema.EvTraceback, r.Traceback)
 	n += w.strBytes(schema.EvText, r.Text)
 	w.row(n)
-}
-
-func optValue[T any](b appender[T], v T, ok bool) {
-	if !ok {
-		b.AppendNull()
-		return
-	}
-	b.Append(v)
 }
 
 // optBool is a nullable bool.
@@ -289,21 +290,16 @@ func (r *authRow) toAuthRow(file string) AuthRow {
 	if r.HasTime {
 		a.Time = time.UnixMicro(r.Time).UTC()
 	}
-	if r.Attrs.Set {
-		a.Attrs = make(map[string]string, len(r.Attrs.kv))
-		for _, p := range r.Attrs.kv {
-			a.Attrs[string(p.Key)] = string(p.Val)
-		}
-	}
+	a.Attrs = r.Attrs.toMap()
 	return a
 }
 
 // writeAuthRow appends r to the auth table.
 func writeAuthRow(w *tableWriter, r *authRow) {
 	w.time(schema.AuTime, r.Time, r.HasTime)
-	w.bln(schema.AuNaive).Append(r.Naive)
+	w.boolv(schema.AuNaive, r.Naive)
 	w.fileCol(schema.AuFile)
-	w.i64(schema.AuLine).Append(r.Line)
+	w.int64v(schema.AuLine, r.Line)
 	w.enumVal(schema.AuLevel, uint8(r.Level))
 	w.enumVal(schema.AuKind, uint8(r.Kind))
 	w.dictBytes(schema.AuMethod, r.Method)
@@ -311,33 +307,33 @@ func writeAuthRow(w *tableWriter, r *authRow) {
 	w.dictBytes(schema.AuUser, r.User)
 	n := w.strBytes(schema.AuSession, r.Session)
 	w.dictBytes(schema.AuIP, r.IP)
-	optValue(w.bln(schema.AuCSRFCookie), r.CSRFCookie.v, r.CSRFCookie.ok)
-	optValue(w.bln(schema.AuCSRFHeader), r.CSRFHeader.v, r.CSRFHeader.ok)
-	optValue(w.bln(schema.AuFormCSRF), r.FormCSRF.v, r.FormCSRF.ok)
-	optValue(w.i64(schema.AuStatus), r.Status, r.HasStatus)
-	optValue(w.f64(schema.AuDurationMS), r.DurationMS, r.HasDuration)
-	optValue(w.i64(schema.AuDBQueries), r.DBQueries, r.HasDBQueries)
-	optValue(w.f64(schema.AuDBTimeMS), r.DBTimeMS, r.HasDBTime)
-	n += writeKVs(w.attrs(schema.AuAttrs), &r.Attrs)
-	w.i64(schema.AuOffset).Append(r.Offset)
+	w.optBoolv(schema.AuCSRFCookie, r.CSRFCookie.v, r.CSRFCookie.ok)
+	w.optBoolv(schema.AuCSRFHeader, r.CSRFHeader.v, r.CSRFHeader.ok)
+	w.optBoolv(schema.AuFormCSRF, r.FormCSRF.v, r.FormCSRF.ok)
+	w.optInt64(schema.AuStatus, r.Status, r.HasStatus)
+	w.optFloat64(schema.AuDurationMS, r.DurationMS, r.HasDuration)
+	w.optInt64(schema.AuDBQueries, r.DBQueries, r.HasDBQueries)
+	w.optFloat64(schema.AuDBTimeMS, r.DBTimeMS, r.HasDBTime)
+	n += w.kvs(schema.AuAttrs, &r.Attrs)
+	w.int64v(schema.AuOffset, r.Offset)
 	w.row(n)
 }
 
-// writeKVs appends a key=value list to a map column (keys sorted), null
-// when unset; it returns the bytes written.
-func writeKVs(mb *array.MapBuilder, l *kvList) int {
+// kvs appends a key=value list to attrs column c (keys sorted), null
+// when unset. Keys and values become dictionary ids, so the batch's
+// variable-width bytes do not grow.
+func (w *tableWriter) kvs(c int, l *kvList) int {
+	m := w.cols[c]
 	if !l.Set {
-		mb.AppendNull()
+		m.mapNull()
 		return 0
 	}
-	l.sorted()
-	mb.Append(true)
-	kb, ib := mb.KeyBuilder().(*arrowString), mb.ItemBuilder().(*arrowString)
-	n := 0
-	for _, p := range l.kv {
-		kb.BinaryBuilder.Append(p.Key)
-		ib.BinaryBuilder.Append(p.Val)
-		n += len(p.Key) + len(p.Val)
+	ad := w.attrs[c]
+	ids, perm := ad.order(l.kv)
+	for _, j := range perm {
+		m.keys.int32v(ids[j])
+		m.items.int32v(ad.val(ids[j], l.kv[j].Val))
 	}
-	return n
+	m.mapEnd()
+	return 0
 }

@@ -46,24 +46,28 @@ func (c *Context) checkPercentiles(n *int, first *string, line int64, pc *Percen
 
 func (c *Context) checkStat(s *StatRow) {
 	k := &c.checks
-	for _, f := range []struct {
-		col string
-		p   **float64
-	}{{"median_ms", &s.Median}, {"average_ms", &s.Average}, {"min_ms", &s.Min}, {"max_ms", &s.Max},
-		{"avg_content_size", &s.AvgContentSize}, {"rps", &s.RPS}, {"failures_per_s", &s.FPS}} {
-		c.checkFigure(&k.figStat, &k.firstFigStat, s.Line, f.col, f.p)
-	}
-	c.checkPercentiles(&k.figStat, &k.firstFigStat, s.Line, &s.Percentiles)
+	n, first, line := &k.figStat, &k.firstFigStat, s.Line
+	// One call per column, not a loop over a table of them: a table
+	// holding pointers into s would move every row to the heap.
+	c.checkFigure(n, first, line, "median_ms", &s.Median)
+	c.checkFigure(n, first, line, "average_ms", &s.Average)
+	c.checkFigure(n, first, line, "min_ms", &s.Min)
+	c.checkFigure(n, first, line, "max_ms", &s.Max)
+	c.checkFigure(n, first, line, "avg_content_size", &s.AvgContentSize)
+	c.checkFigure(n, first, line, "rps", &s.RPS)
+	c.checkFigure(n, first, line, "failures_per_s", &s.FPS)
+	c.checkPercentiles(n, first, line, &s.Percentiles)
 }
 
 func (c *Context) checkHistoryFigures(h *HistoryRow) {
 	k := &c.checks
-	for _, f := range []struct {
-		col string
-		p   **float64
-	}{{"rps", &h.RPS}, {"failures_per_s", &h.FPS}, {"total_median_ms", &h.TotalMedian}, {"total_average_ms", &h.TotalAverage},
-		{"total_min_ms", &h.TotalMin}, {"total_max_ms", &h.TotalMax}, {"total_avg_content_size", &h.TotalAvgContentSize}} {
-		c.checkFigure(&k.figHist, &k.firstFig, h.Line, f.col, f.p)
-	}
-	c.checkPercentiles(&k.figHist, &k.firstFig, h.Line, &h.Percentiles)
+	n, first, line := &k.figHist, &k.firstFig, h.Line
+	c.checkFigure(n, first, line, "rps", &h.RPS)
+	c.checkFigure(n, first, line, "failures_per_s", &h.FPS)
+	c.checkFigure(n, first, line, "total_median_ms", &h.TotalMedian)
+	c.checkFigure(n, first, line, "total_average_ms", &h.TotalAverage)
+	c.checkFigure(n, first, line, "total_min_ms", &h.TotalMin)
+	c.checkFigure(n, first, line, "total_max_ms", &h.TotalMax)
+	c.checkFigure(n, first, line, "total_avg_content_size", &h.TotalAvgContentSize)
+	c.checkPercentiles(n, first, line, &h.Percentiles)
 }

@@ -96,10 +96,10 @@ type Context struct {
 	last  int64
 	// recent keeps copies of the last lines read, so that an event emitted
 	// after its continuation lines can still carry its first line's text.
-	recent    [recentLines][]byte
-	recentNum [recentLines]int64
-	recentOff [recentLines]int64
-	arena     []byte // where new ring slots are carved from
+	// The ring is pages of slots allocated as lines reach them: a small
+	// file (most CSV files) needs one page, not the whole ring.
+	recent [recentLines / ringPage]*[ringPage]ringSlot
+	arena  []byte // where new ring slots' text is carved from
 	// like marks the lines that begin like a log record (recordStart), so
 	// that a record folding one of them can be told apart from a record
 	// folding its traceback.
@@ -108,17 +108,20 @@ type Context struct {
 	// tables receives the rows (Parse); nil sends them to res (ParseFile).
 	tables *fileTables
 	fileID schema.FileID
-	// hold keeps the rows of a revisiting format in res until it returns.
-	hold     bool
-	noRedact bool
-	omitText bool
-	row      evRow  // Event → row scratch
-	locName  []byte // Loc's name, as the zone column writes it
-	checks   rowChecks
-	rows     [schema.NumTables]int64 // rows added per table
-	zones    []zoneNote
-	once     map[string]bool // warnOnce keys said
-	onceAt   map[int]string  // index in audit.Messages → its warnOnce key
+	// hold keeps the rows of a revisiting format in res until it returns
+	// (its events until it releases them; released counts those).
+	hold        bool
+	released    int
+	noRedact    bool
+	omitText    bool
+	omitRoutine bool
+	row         evRow  // Event → row scratch
+	locName     []byte // Loc's name, as the zone column writes it
+	checks      rowChecks
+	rows        [schema.NumTables]int64 // rows added per table
+	zones       []zoneNote
+	once        map[string]bool // warnOnce keys said
+	onceAt      map[int]string  // index in audit.Messages → its warnOnce key
 
 	// A chunk of a file (chunks.go): lines up to its first record start
 	// belong to the chunk before (skipLead), and it stops at the first
@@ -160,19 +163,18 @@ func (c *Context) Next() (Line, bool) {
 	}
 	if ok {
 		c.last = l.N
-		slot := l.N % recentLines
-		if c.recent[slot] == nil {
+		sl := c.slot(l.N, true)
+		if sl.text == nil {
 			// Slots are carved from a shared arena, so filling the ring
 			// costs an allocation per 64 lines, not per line; a longer
 			// line grows its slot once.
 			if len(c.arena) < recentSlotBytes {
 				c.arena = make([]byte, 64*recentSlotBytes)
 			}
-			c.recent[slot], c.arena = c.arena[:0:recentSlotBytes], c.arena[recentSlotBytes:]
+			sl.text, c.arena = c.arena[:0:recentSlotBytes], c.arena[recentSlotBytes:]
 		}
-		c.recent[slot] = append(c.recent[slot][:0], l.Text...)
-		c.recentNum[slot] = l.N
-		c.recentOff[slot] = l.Off
+		sl.text = append(sl.text[:0], l.Text...)
+		sl.num, sl.off = l.N, l.Off
 		if recordStart(l.Text) {
 			c.like.set(l.N)
 		}
@@ -180,34 +182,67 @@ func (c *Context) Next() (Line, bool) {
 	return l, ok
 }
 
+// ringSlot is a recently read line: its number, offset and a copy of
+// its text.
+type ringSlot struct {
+	text     []byte
+	num, off int64
+}
+
+// ringPage is how many slots the ring allocates at once.
+const ringPage = 64
+
+// slot is the ring slot of line n (allocating its page when make), nil
+// when its page was never needed.
+func (c *Context) slot(n int64, make bool) *ringSlot {
+	i := n % recentLines
+	p := c.recent[i/ringPage]
+	if p == nil {
+		if !make {
+			return nil
+		}
+		p = new([ringPage]ringSlot)
+		c.recent[i/ringPage] = p
+	}
+	return &p[i%ringPage]
+}
+
+// held is the slot still holding line n, nil when none does.
+func (c *Context) held(n int64) *ringSlot {
+	if n <= 0 {
+		return nil
+	}
+	if sl := c.slot(n, false); sl != nil && sl.num == n {
+		return sl
+	}
+	return nil
+}
+
 // lineText returns the text of a recently read line, "" when it is no
 // longer held.
 func (c *Context) lineText(n int64) string {
-	slot := n % recentLines
-	if n <= 0 || c.recentNum[slot] != n {
-		return ""
+	if sl := c.held(n); sl != nil {
+		return string(sl.text)
 	}
-	return string(c.recent[slot])
+	return ""
 }
 
 // lineBytes returns the bytes of a recently read line, nil when it is no
 // longer held; they are valid until that slot is read again.
 func (c *Context) lineBytes(n int64) []byte {
-	slot := n % recentLines
-	if n <= 0 || c.recentNum[slot] != n {
-		return nil
+	if sl := c.held(n); sl != nil {
+		return sl.text
 	}
-	return c.recent[slot]
+	return nil
 }
 
 // lineOff returns the byte offset of a recently read line, 0 when it is
 // no longer held.
 func (c *Context) lineOff(n int64) int64 {
-	slot := n % recentLines
-	if n <= 0 || c.recentNum[slot] != n {
-		return 0
+	if sl := c.held(n); sl != nil {
+		return sl.off
 	}
-	return c.recentOff[slot]
+	return 0
 }
 
 // Wall turns a naive wall-clock reading (its fields read as UTC) into the
@@ -421,11 +456,7 @@ func (c *Context) Merged(n int64) { c.audit.Merged += n }
 // also an Event).
 func (c *Context) Auth(r AuthRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Auth = append(c.res.Auth, r)
-		return
-	}
-	c.emitAuth(&r)
+	add(c, &r, (*Context).emitAuth, &c.res.Auth)
 }
 
 // AuthRow is Auth for a row filled on the byte path.
@@ -441,14 +472,12 @@ func (c *Context) AuthRow(r *authRow) {
 // Stat adds a row to the locust_stats table.
 func (c *Context) Stat(r StatRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Stats = append(c.res.Stats, r)
-		return
-	}
-	c.emitStat(&r)
+	add(c, &r, (*Context).emitStat, &c.res.Stats)
 }
 
-// History adds a row to the locust_history table.
+// History adds a row to the locust_history table. (Called directly,
+// not through add: a history file has a row per line, and r stays on the
+// stack.)
 func (c *Context) History(r HistoryRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
 	if c.hold {
@@ -461,49 +490,76 @@ func (c *Context) History(r HistoryRow) {
 // Failure adds a row to the locust_failures table.
 func (c *Context) Failure(r FailureRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Failures = append(c.res.Failures, r)
-		return
-	}
-	c.emitFailure(&r)
+	add(c, &r, (*Context).emitFailure, &c.res.Failures)
 }
 
 // Exception adds a row to the locust_exceptions table.
 func (c *Context) Exception(r ExceptionRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Exceptions = append(c.res.Exceptions, r)
-		return
-	}
-	c.emitException(&r)
+	add(c, &r, (*Context).emitException, &c.res.Exceptions)
 }
 
 // Meta adds a row to the locust_meta table.
 func (c *Context) Meta(r MetaRow) {
 	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	if c.hold {
-		c.res.Meta = append(c.res.Meta, r)
-		return
-	}
-	c.emitMeta(&r)
+	add(c, &r, (*Context).emitMeta, &c.res.Meta)
 }
 
 // Task adds a row to the locust_tasks table.
 func (c *Context) Task(r TaskRow) {
 	r.File = c.File
-	if c.hold {
-		c.res.Tasks = append(c.res.Tasks, r)
-		return
-	}
-	c.emitTask(&r)
+	add(c, &r, (*Context).emitTask, &c.res.Tasks)
 }
 
-// Events returns the events added so far, for formats that merge
-// duplicates or fold later lines into an earlier event (revisiters: their
-// rows are held until they return).
-func (c *Context) Events() []Event {
-	if !c.hold {
-		panic("parsers: Events() of a format that does not revisit its rows")
+// add holds row r of a revisiting format in held, or emits it.
+func add[T any](c *Context, r *T, emit func(*Context, *T), held *[]T) {
+	if c.hold {
+		*held = append(*held, *r)
+		return
 	}
-	return c.res.Events
+	emit(c, r)
+}
+
+// Revisiting formats (merging a duplicate into an earlier event, marking
+// a run's last table) hold their events until they say an event can no
+// longer change (releaseBefore): only the events a format may still
+// revisit are kept, not the file. Events are numbered from 0 in the order
+// added, whatever was released.
+
+// nextEvent is the number the next event added will have.
+func (c *Context) nextEvent() int {
+	c.mustHold()
+	return c.released + len(c.res.Events)
+}
+
+// heldEvent is event i, which must not have been released.
+func (c *Context) heldEvent(i int) *Event {
+	c.mustHold()
+	return &c.res.Events[i-c.released]
+}
+
+// releaseBefore writes the held events numbered below i, in order: the
+// format will not change them again. On the struct path (ParseFile) the
+// events stay held: they are the Result.
+func (c *Context) releaseBefore(i int) {
+	c.mustHold()
+	n := i - c.released
+	if c.tables == nil || n <= 0 {
+		return
+	}
+	evs := c.res.Events
+	for j := range n {
+		c.row.fromEvent(&evs[j])
+		c.emit(&c.row)
+	}
+	k := copy(evs, evs[n:])
+	clear(evs[k:]) // the strings of the events written can go
+	c.res.Events = evs[:k]
+	c.released = i
+}
+
+func (c *Context) mustHold() {
+	if !c.hold {
+		panic("parsers: held events of a format that does not revisit its rows")
+	}
 }

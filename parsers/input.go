@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"sync"
 	"syscall"
 	"unicode/utf8"
 
@@ -52,6 +53,8 @@ type Input struct {
 	gz     *gzip.Reader
 	capped *capReader
 	br     *bufio.Reader
+	own    bool            // br is one of pooled (reset's), dropped by Close
+	pooled []*bufio.Reader // read buffers to give back
 	buf    []byte
 	n      int64
 	off    int64 // decoded bytes consumed so far: the next line's offset
@@ -128,18 +131,41 @@ func (in *Input) reset() error {
 	} else if hasSuffix(in.Name, ".gz") && len(head) > 0 {
 		in.Notes = append(in.Notes, fmt.Sprintf("%s: named .gz but not gzip-compressed; read as plain text", in.Name))
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := in.reader(r)
 	peek, _ := br.Peek(4096)
 	textEnc, decoded := sniffEncoding(peek)
 	if decoded == nil {
 		textEnc, decoded = in.legacyCodePage(br, textEnc)
 	}
 	if decoded != nil {
-		br = bufio.NewReaderSize(transform.NewReader(br, decoded), 64<<10)
+		br = in.reader(transform.NewReader(br, decoded))
 	}
 	in.Encoding = enc + textEnc
-	in.br = br
+	in.br, in.own = br, true
 	return nil
+}
+
+// readers keeps the inputs' 64 KiB read buffers from file to file: a
+// folder of a thousand small files would otherwise allocate two per file
+// (the detection sample rewinds), 130 MB at 100 MB of input.
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+
+// reader is a pooled buffered reader of r, given back by Close.
+func (in *Input) reader(r io.Reader) *bufio.Reader {
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	in.pooled = append(in.pooled, br)
+	return br
+}
+
+// releaseReaders gives the pooled readers back; in.br must not be read
+// after (until reset).
+func (in *Input) releaseReaders() {
+	for _, br := range in.pooled {
+		br.Reset(nil)
+		readers.Put(br)
+	}
+	in.pooled = in.pooled[:0]
 }
 
 // ErrNotRegular is the error for a path that is neither a regular file
@@ -457,8 +483,12 @@ func (in *Input) Err() error {
 // CRLF reports whether any line seen so far ended with CR LF.
 func (in *Input) CRLF() bool { return in.crlf }
 
-// Close releases the file.
+// Close releases the file and the read buffers.
 func (in *Input) Close() error {
+	in.releaseReaders()
+	if in.own {
+		in.br, in.own = nil, false
+	}
 	if in.gz != nil {
 		in.gz.Close()
 		in.gz = nil

@@ -125,11 +125,17 @@ func (f locustAuth) Parse(c *Context) error {
 			}
 		}
 		open = open[:k]
+		// The events no open copy can merge into are final.
+		first := c.nextEvent()
+		for _, o := range open {
+			first = min(first, o.idx)
+		}
+		c.releaseBefore(first)
 		merged := false
 		for i := range open {
 			o := &open[i]
 			if o.raw != raw && o.msg == string(msg) {
-				ev := &c.Events()[o.idx]
+				ev := c.heldEvent(o.idx)
 				ev.Duplicates++
 				if !raw && ev.Level == "" {
 					// The logger copy came second: its level and logger
@@ -153,7 +159,7 @@ func (f locustAuth) Parse(c *Context) error {
 		}
 		kvs = locustMessage(&ev, msg, kvs)
 		c.Event(ev)
-		open = append(open, openEv{idx: len(c.Events()) - 1, t: t, raw: raw, msg: ev.Message})
+		open = append(open, openEv{idx: c.nextEvent() - 1, t: t, raw: raw, msg: ev.Message})
 	}
 	return nil
 }

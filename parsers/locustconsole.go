@@ -202,7 +202,7 @@ type lcState struct {
 	agg     map[string]string
 	meta    []MetaRow
 	run     string
-	lastIdx map[string]int // index in c.Events() of each kind's last table
+	lastIdx map[string]int // number of each kind's last table among the events
 }
 
 func (locustConsole) Parse(c *Context) error {
@@ -216,9 +216,8 @@ func (locustConsole) Parse(c *Context) error {
 	}
 	s.flush()
 	// The last table of each kind is the run's final summary.
-	evs := c.Events()
 	for _, i := range s.lastIdx {
-		evs[i].Attrs["final"] = "true"
+		c.heldEvent(i).Attrs["final"] = "true"
 	}
 	if s.run != "" {
 		c.Run = s.run
@@ -227,7 +226,7 @@ func (locustConsole) Parse(c *Context) error {
 		m.Run = c.Run
 		c.Meta(m)
 	}
-	if c.Loc != nil && len(evs) > 0 {
+	if c.Loc != nil && c.nextEvent() > 0 {
 		c.SetZone(c.Loc.String(), "naive local time read in --tz")
 	}
 	return nil
@@ -539,9 +538,10 @@ func (s *lcState) flush() {
 		e.Message = strings.Join(s.lines, "\n")
 		s.c.Event(*e)
 		if s.table != "continued" {
-			s.lastIdx[s.table] = len(s.c.Events()) - 1
+			s.lastIdx[s.table] = s.c.nextEvent() - 1
 		}
 		s.table = ""
+		s.release()
 		return
 	}
 	if e.Kind == KindTraceback {
@@ -555,6 +555,18 @@ func (s *lcState) flush() {
 		}
 	}
 	s.c.Event(*e)
+	s.release()
+}
+
+// release writes the events before the earliest table that may still be
+// its kind's last (the one Parse marks final): a console log's events are
+// held only since its last print of the tables.
+func (s *lcState) release() {
+	first := s.c.nextEvent()
+	for _, i := range s.lastIdx {
+		first = min(first, i)
+	}
+	s.c.releaseBefore(first)
 }
 
 // traceback fills the exception fields from the lines under a record

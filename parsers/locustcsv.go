@@ -2,11 +2,8 @@ package parsers
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
-	"fmt"
-	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,12 +61,7 @@ func (locustCSV) Sniff(sample []Line) float64 {
 		if len(l.Text) == 0 {
 			continue
 		}
-		r := csv.NewReader(strings.NewReader(string(l.Text)))
-		r.LazyQuotes = true
-		hdr, err := r.Read()
-		if err != nil {
-			return 0
-		}
+		hdr := csvSplitLine(l.Text)
 		kind, complete := csvKindOf(csvColumns(csvSplitHeader(hdr)))
 		switch {
 		case kind == csvUnknown:
@@ -275,118 +267,129 @@ func csvAggregated(typ, name string) (string, string) {
 	return typ, name
 }
 
-// csvLineReader feeds the Context's lines to encoding/csv, one "\n" after
-// each, so that csv's line numbers are the file's physical line numbers.
+// csvScanner reads CSV records from a file's lines the way encoding/csv
+// reads them with LazyQuotes (every physical line ending in "\n", empty
+// lines between records skipped), without allocating per record: the
+// fields are unquoted into one buffer reused from record to record.
 //
-// A line cut at the line limit may end inside a quoted field: fed as it
-// is, the open quote would swallow every row after it into one field. The
-// reader follows the quoting line by line (csvOpenQuote) and closes a
-// quote a cut left open, and remembers the cut lines so that the record
-// holding one is counted as unparsed.
-type csvLineReader struct {
-	c       *Context
-	rest    []byte
-	done    bool
-	inQuote bool
-	cuts    []int64 // physical lines that were cut, in order
+// A quoted field may span lines (its newlines are kept); a quote inside a
+// field that does not close it is kept as text (lazy quotes). A line cut
+// at the line limit may end inside a quoted field: read on, the open quote
+// would swallow every row after it into one field, so the cut closes the
+// field and the record, and the record is marked cut (counted unparsed).
+type csvScanner struct {
+	next  func() (Line, bool)
+	buf   []byte // the record's fields, unquoted, one after the other
+	ends  []int  // end of each field in buf
+	start int64  // the record's first and last physical lines
+	end   int64
+	cut   bool // a line of the record was cut at the line limit
+	last  int64
 }
 
-func (r *csvLineReader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		if len(r.rest) == 0 {
-			if r.done {
-				break
+// scan reads the next record; false at the end of the input. The fields
+// are valid until the next call.
+func (s *csvScanner) scan() bool {
+	var l Line
+	for {
+		var ok bool
+		if l, ok = s.next(); !ok {
+			return false
+		}
+		s.last = l.N
+		if len(l.Text) > 0 {
+			break
+		}
+	}
+	s.buf, s.ends = s.buf[:0], s.ends[:0]
+	s.start, s.end, s.cut = l.N, l.N, l.Cut
+	line := l.Text
+	pos := 0
+	for {
+		// A field: bare up to the next comma, or quoted.
+		if pos >= len(line) || line[pos] != '"' {
+			i := bytes.IndexByte(line[pos:], ',')
+			if i < 0 {
+				s.buf = append(s.buf, line[pos:]...)
+				s.ends = append(s.ends, len(s.buf))
+				return true
 			}
-			l, ok := r.c.Next()
-			if !ok {
-				r.done = true
-				break
-			}
-			r.inQuote = csvOpenQuote(l.Text, r.inQuote)
-			if l.Cut {
-				r.cuts = append(r.cuts, l.N)
-				if r.inQuote {
-					// Close the field the cut left open.
-					l.Text = append(l.Text, '"')
-					r.inQuote = false
-				}
-			}
-			// The line's bytes are only valid until the next call to Next:
-			// copy what does not fit now into a buffer of our own.
-			k := copy(p[n:], l.Text)
-			n += k
-			if k < len(l.Text) {
-				r.rest = append(r.rest[:0], l.Text[k:]...)
-				r.rest = append(r.rest, '\n')
-				break
-			}
-			if n < len(p) {
-				p[n] = '\n'
-				n++
-			} else {
-				r.rest = append(r.rest[:0], '\n')
-			}
+			s.buf = append(s.buf, line[pos:pos+i]...)
+			s.ends = append(s.ends, len(s.buf))
+			pos += i + 1
 			continue
 		}
-		k := copy(p[n:], r.rest)
-		n += k
-		r.rest = r.rest[k:]
-	}
-	if n == 0 && r.done {
-		return 0, io.EOF
-	}
-	return n, nil
-}
-
-// csvOpenQuote reports whether, after line, encoding/csv (LazyQuotes) is
-// inside a quoted field, given whether it was at the line's start. A
-// quoted field starts with '"' at a field's start; inside it '""' is a
-// quote, '"' before ',' or the end of the line closes it, and any other
-// '"' is kept as text.
-func csvOpenQuote(line []byte, inQuote bool) bool {
-	if !inQuote && bytes.IndexByte(line, '"') < 0 {
-		return false // most lines: no quote at all
-	}
-	i := 0
-	for {
-		if !inQuote {
-			if i < len(line) && line[i] == '"' {
-				inQuote = true
-				i++
+		pos++
+	quoted:
+		for {
+			i := bytes.IndexByte(line[pos:], '"')
+			if i < 0 {
+				// The field goes on past the line's end, with its newline;
+				// a cut line closes it.
+				s.buf = append(s.buf, line[pos:]...)
+				if l.Cut {
+					s.ends = append(s.ends, len(s.buf))
+					return true
+				}
+				s.buf = append(s.buf, '\n')
+				var ok bool
+				if l, ok = s.next(); !ok {
+					// The end of the input ends the field.
+					s.ends = append(s.ends, len(s.buf))
+					return true
+				}
+				s.last, s.end = l.N, l.N
+				s.cut = s.cut || l.Cut
+				line, pos = l.Text, 0
 				continue
 			}
-			j := bytes.IndexByte(line[i:], ',')
-			if j < 0 {
-				return false
+			s.buf = append(s.buf, line[pos:pos+i]...)
+			pos += i + 1
+			switch {
+			case pos < len(line) && line[pos] == '"': // "" is a quote
+				s.buf = append(s.buf, '"')
+				pos++
+			case pos < len(line) && line[pos] == ',': // the field ends
+				s.ends = append(s.ends, len(s.buf))
+				pos++
+				break quoted
+			case pos == len(line): // the field and the record end
+				s.ends = append(s.ends, len(s.buf))
+				return true
+			default: // a lazy quote, kept
+				s.buf = append(s.buf, '"')
 			}
-			i += j + 1
-			continue
-		}
-		j := bytes.IndexByte(line[i:], '"')
-		if j < 0 {
-			return true
-		}
-		i += j + 1
-		switch {
-		case i == len(line):
-			return false
-		case line[i] == '"':
-			i++
-		case line[i] == ',':
-			i++
-			inQuote = false
 		}
 	}
 }
 
-// cutIn reports whether a line in start..end was cut, dropping the cuts
-// before start.
-func (r *csvLineReader) cutIn(start, end int64) bool {
-	for len(r.cuts) > 0 && r.cuts[0] < start {
-		r.cuts = r.cuts[1:]
+// fields returns the record's fields as strings viewing the scanner's
+// buffer (valid until the next scan), in dst.
+func (s *csvScanner) fields(dst []string) []string {
+	dst = dst[:0]
+	prev := 0
+	for _, e := range s.ends {
+		dst = append(dst, bstring(s.buf[prev:e]))
+		prev = e
 	}
-	return len(r.cuts) > 0 && r.cuts[0] <= end
+	return dst
+}
+
+// csvSplitLine reads the first record of one line as encoding/csv would
+// from a reader holding that line alone (detection reads headers so).
+func csvSplitLine(line []byte) []string {
+	done := false
+	s := csvScanner{next: func() (Line, bool) {
+		if done {
+			return Line{}, false
+		}
+		done = true
+		return Line{N: 1, Text: line}, true
+	}}
+	if !s.scan() {
+		return nil
+	}
+	return slices.Clone(s.fields(nil))
 }
 
 // csvMaxWarnings caps the messages one file can produce; the rest are
@@ -404,6 +407,8 @@ type csvParser struct {
 	fields []string
 	// usersUnknown: a history header without a user count column.
 	usersUnknown bool
+	// figures holds a history row's numbers while it is written.
+	figures [18]float64
 }
 
 func (p *csvParser) warnf(line int64, format string, args ...any) {
@@ -414,55 +419,16 @@ func (p *csvParser) warnf(line int64, format string, args ...any) {
 }
 
 func (locustCSV) Parse(c *Context) error {
-	lines := &csvLineReader{c: c}
-	rd := csv.NewReader(lines)
-	rd.FieldsPerRecord = -1
-	rd.LazyQuotes = true
-	rd.ReuseRecord = true
+	sc := &csvScanner{next: c.Next}
 	p := &csvParser{c: c}
 	var done int64 // last physical line accounted for
-	for {
-		rec, err := rd.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return fmt.Errorf("%s:%d: %w", c.File, done+1, err)
-			}
-			// The reader consumed pe.StartLine..pe.Line; blank lines before
-			// it were skipped.
-			start, end := int64(pe.StartLine), int64(pe.Line)
-			if start <= done {
-				start = done + 1
-			}
-			if end < start {
-				end = start
-			}
-			c.Fold(start - done - 1)
-			for n := start; n <= end; n++ {
-				c.Unparsed(Line{N: n}, "CSV syntax: "+pe.Err.Error())
-			}
-			p.warnf(start, "CSV syntax error: %v", pe.Err)
-			done = end
-			continue
-		}
-		line, _ := rd.FieldPos(0)
-		lastLine, _ := rd.FieldPos(len(rec) - 1)
-		start := int64(line)
-		end := int64(lastLine) + int64(strings.Count(rec[len(rec)-1], "\n"))
-		// A quoted field left open at the end of the file also holds the
-		// newline the reader added after the last line.
-		end = min(end, c.last)
-		// encoding/csv skips empty lines: they are blank separators.
-		if start <= done { // cannot happen with encoding/csv; keep the books right anyway
-			start = done + 1
-		}
-		end = max(end, start)
+	for sc.scan() {
+		start, end := sc.start, sc.end
+		// Empty lines before the record are blank separators.
 		c.Fold(start - 1 - done)
 		done = end
-		if lines.cutIn(start, end) {
+		rec := sc.fields(p.fields[:0])
+		if sc.cut {
 			p.unparsedRec(rec, start, end, "a field was cut at the line limit")
 			c.Lossf(start, "a field is longer than %d bytes and was cut; the row is counted as unparsed", c.In.lineLimit())
 			continue
@@ -473,7 +439,7 @@ func (locustCSV) Parse(c *Context) error {
 		}
 		p.row(rec, start, end)
 	}
-	// Trailing empty lines csv skipped.
+	// Trailing empty lines.
 	if c.last > done {
 		c.Fold(c.last - done)
 	}
@@ -574,6 +540,10 @@ func (p *csvParser) float(slot int, line int64, cell *float64) *float64 {
 	if s == "" || s == "N/A" || s == "n/a" {
 		return nil
 	}
+	if v, ok := lexDecimal(s); ok {
+		*cell = v
+		return cell
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) {
 		p.warnf(line, "column %d: %q is not a number; read as null", p.cols[slot]+1, s)
@@ -621,7 +591,9 @@ func (p *csvParser) stat(start, end int64) {
 		typ, _ = p.get(colMethod) // Locust 0.x: "Method"
 	}
 	typ, name = csvAggregated(typ, name)
-	r := StatRow{Run: p.c.Run, Source: "csv", Line: start, Type: typ, Name: name}
+	// Stats rows are kept until every file is read (mergeDistributions):
+	// their strings are copied out of the scanner's buffer.
+	r := StatRow{Run: p.c.Run, Source: "csv", Line: start, Type: strings.Clone(typ), Name: strings.Clone(name)}
 	r.Requests, _ = p.int(colRequests, start)
 	r.Failures, _ = p.int(colFailures, start)
 	// One allocation for every figure of the row.
@@ -648,11 +620,17 @@ func (p *csvParser) history(start, end int64) {
 	name, _ := p.get(colName)
 	typ, _ := p.get(colType)
 	typ, name = csvAggregated(typ, name)
+	// Written at once to the table (its dictionaries copy new values),
+	// the row borrows the scanner's buffer and the parser's figures; one
+	// kept as a struct (ParseFile) owns its own.
+	b := &p.figures
+	if p.c.tables == nil || p.c.hold {
+		typ, name, b = strings.Clone(typ), strings.Clone(name), new([18]float64)
+	}
 	r := HistoryRow{Run: p.c.Run, Source: "csv", Line: start, Time: t, Type: typ, Name: name, UsersUnknown: p.usersUnknown}
 	r.Users, _ = p.int(colUsers, start)
 	r.TotalRequests, _ = p.int(colTotalRequests, start)
 	r.TotalFailures, _ = p.int(colTotalFailures, start)
-	b := new([18]float64)
 	r.RPS = p.float(colRPS, start, &b[0])
 	r.FPS = p.float(colFPS, start, &b[1])
 	r.TotalMedian = p.float(colTotalMedian, start, &b[2])
@@ -692,9 +670,10 @@ func (p *csvParser) failure(start, end int64) {
 		p.unparsedRec(p.fields, start, end, "failures row without a Name")
 		return
 	}
-	r := FailureRow{Run: p.c.Run, Source: "csv", Line: start, Name: name}
+	r := FailureRow{Run: p.c.Run, Source: "csv", Line: start, Name: strings.Clone(name)}
 	r.Method, _ = p.get(colMethod)
 	r.Error, _ = p.get(colError)
+	r.Method, r.Error = strings.Clone(r.Method), strings.Clone(r.Error)
 	r.Occurrences, _ = p.int(colOccurrences, start)
 	p.c.Record(start, end)
 	p.c.Failure(r)
@@ -706,10 +685,11 @@ func (p *csvParser) exception(start, end int64) {
 		p.unparsedRec(p.fields, start, end, "exceptions row without a Message")
 		return
 	}
-	r := ExceptionRow{Run: p.c.Run, Source: "csv", Line: start, Message: msg}
+	r := ExceptionRow{Run: p.c.Run, Source: "csv", Line: start, Message: strings.Clone(msg)}
 	r.Count, _ = p.int(colCount, start)
 	r.Traceback, _ = p.get(colTraceback)
 	r.Nodes, _ = p.get(colNodes)
+	r.Traceback, r.Nodes = strings.Clone(r.Traceback), strings.Clone(r.Nodes)
 	p.c.Record(start, end)
 	p.c.Exception(r)
 }
@@ -730,7 +710,7 @@ func (p *csvParser) distribution(start, end int64) {
 	} else if sp := strings.IndexByte(name, ' '); sp > 0 && csvMethodWord(name[:sp]) {
 		typ, name = name[:sp], name[sp+1:]
 	}
-	r := StatRow{Run: p.c.Run, Source: "csv", Line: start, Type: typ, Name: name}
+	r := StatRow{Run: p.c.Run, Source: "csv", Line: start, Type: strings.Clone(typ), Name: strings.Clone(name)}
 	r.Requests, _ = p.int(colRequests, start)
 	p.percentiles(&r.Percentiles, start, new([11]float64)[:])
 	p.c.Record(start, end)

@@ -34,9 +34,15 @@ type Options struct {
 	// after parsing need not hold every line twice. Redaction still counts
 	// the secrets those columns held, so the audit is the same.
 	OmitText bool
+	// OmitRoutineMessages leaves the message column empty for the rows
+	// whose typed columns and attrs hold all the line says (request lines,
+	// auth_request and auth_response records, PgBouncer's login attempts,
+	// closings, new connections and stats): the line itself is read back
+	// by position when a report quotes it.
+	OmitRoutineMessages bool
 	// Chunks, when above 1, splits every file whose format allows it into
-	// that many chunks parsed in parallel (tests force it; 0 lets files
-	// of 64 MiB and more be split into 2×GOMAXPROCS).
+	// that many chunks parsed in parallel (tests force it); 0 lets files
+	// of 8 MiB and more be split (chunks.go); 1 parses every file whole.
 	Chunks int
 	// Progress, when set, is called as each file of ParseAll is done
 	// (from the parsing goroutines, possibly at once): the CLI's progress
@@ -161,7 +167,8 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 		}
 	}
 	c := &Context{In: in, File: name, Run: runName(filepath.Base(name)), Loc: opt.Loc, audit: a, res: res,
-		tables: tables, fileID: id, noRedact: opt.NoRedact, omitText: opt.OmitText}
+		tables: tables, fileID: id, noRedact: opt.NoRedact, omitText: opt.OmitText,
+		omitRoutine: opt.OmitRoutineMessages}
 	c.prepare(f)
 	if f == nil {
 		// Unknown: every line is unparsed, and the audit says so.
@@ -181,7 +188,7 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 		default:
 			a.Messages = append(a.Messages, fmt.Sprintf("%s: format not recognised (best guess %s at %.2f, below %.2f); lines counted as unparsed", name, orNone(a.RunnerUp), a.RunnerUpConfidence, MinConfidence))
 		}
-	} else if plan := chunkPlan(in, f, opt.Chunks); len(plan) > 1 && parseChunks(c, f, plan) {
+	} else if plan := chunkPlan(in, f, opt.Chunks, tables.dominant()); len(plan) > 1 && parseChunks(c, f, plan) {
 		// Parsed in chunks, merged into c.
 	} else {
 		if err := f.Parse(c); err != nil {
@@ -282,6 +289,11 @@ func binarySample(sample []Line) bool {
 type Target struct {
 	Path string // path to open
 	Name string // display name: relative to the folder given, or as given
+	// Root is the folder given on the command line that the file was
+	// found in (cleaned, slashes): Path is Root + "/" + Name. It is ""
+	// for a file named on the command line itself; for a Locust run named
+	// by its --csv prefix (dir/run), the prefix's folder.
+	Root string
 }
 
 // Discovery is what DiscoverPaths found in the paths given.
@@ -337,7 +349,7 @@ func DiscoverPaths(paths []string, opt Options) Discovery {
 			out = append(out, Target{Path: p, Name: filepath.ToSlash(p)})
 			continue
 		}
-		root := p
+		root, given := p, filepath.ToSlash(filepath.Clean(p))
 		var walk func(dir string, depth int)
 		walk = func(dir string, depth int) {
 			real, err := filepath.EvalSymlinks(dir)
@@ -394,7 +406,7 @@ func DiscoverPaths(paths []string, opt Options) Discovery {
 						skipped[filepath.Ext(e.Name())]++
 						continue
 					}
-					out = append(out, Target{Path: full, Name: rel})
+					out = append(out, Target{Path: full, Name: rel, Root: given})
 				default:
 					msgs = append(msgs, fmt.Sprintf("%s: not a regular file (%s); skipped", rel, fileKind(typ)))
 				}
@@ -459,7 +471,12 @@ func runFiles(prefix string) []Target {
 	for _, suf := range []string{"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv", "_requests.csv", "_distribution.csv", ".html"} {
 		p := prefix + suf
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			out = append(out, Target{Path: p, Name: filepath.ToSlash(filepath.Base(p))})
+			name := filepath.ToSlash(filepath.Base(p))
+			root := ""
+			if dir, ok := strings.CutSuffix(filepath.ToSlash(p), "/"+name); ok {
+				root = dir
+			}
+			out = append(out, Target{Path: p, Name: name, Root: root})
 		}
 	}
 	return out
@@ -496,13 +513,23 @@ func unwrapPathErr(err error) error {
 // target order, so the same inputs always give the same tables.
 func ParseAll(targets []Target, opt Options) *Dataset {
 	results := make([]*Result, len(targets))
-	dup := duplicateOf(targets)
+	eachTarget(targets, opt, func(i int, r *Result) { results[i] = r }, func(i int, t Target) {
+		results[i] = ParseFile(t.Path, t.Name, opt)
+	})
+	return Assemble(results)
+}
+
+// eachTarget parses the targets in parallel, GOMAXPROCS at a time: parse
+// is called for each file, dup with the audit of a file whose content an
+// earlier one has (skipped, so its records are not counted twice).
+func eachTarget(targets []Target, opt Options, dup func(int, *Result), parse func(int, Target)) {
+	dups := duplicateOf(targets)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	for i, t := range targets {
-		if j := dup[i]; j >= 0 {
+		if j := dups[i]; j >= 0 {
 			msg := fmt.Sprintf("%s: same content as %s; skipped so its records are not counted twice", t.Name, targets[j].Name)
-			results[i] = &Result{Audit: Audit{Path: t.Name, Format: "duplicate", Messages: []string{msg}, Tables: map[string]int64{}}}
+			dup(i, &Result{Audit: Audit{Path: t.Name, Format: "duplicate", Messages: []string{msg}, Tables: map[string]int64{}}})
 			continue
 		}
 		wg.Add(1)
@@ -510,14 +537,13 @@ func ParseAll(targets []Target, opt Options) *Dataset {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = ParseFile(t.Path, t.Name, opt)
+			parse(i, t)
 			if opt.Progress != nil {
 				opt.Progress(t)
 			}
 		}()
 	}
 	wg.Wait()
-	return Assemble(results)
 }
 
 // Assemble concatenates per-file results into a dataset.

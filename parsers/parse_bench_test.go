@@ -1,10 +1,15 @@
 package parsers
 
 import (
+	"bufio"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // benchFormats are the real files the per-format benchmarks parse: the
@@ -78,4 +83,104 @@ func BenchmarkParseFormat(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkHistoryRows parses a generated history CSV of
+// LOGCORR_BENCH_HISTORY_ROWS rows (default 5,000,000; the file, ~1 GB,
+// is written to a temporary folder and removed): the parse must stream
+// it, allocating nothing per row, so its memory is the table's. It reports
+// allocations per row and the live heap after parsing (the table).
+func BenchmarkHistoryRows(b *testing.B) {
+	n := 5_000_000
+	if s := os.Getenv("LOGCORR_BENCH_HISTORY_ROWS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = v
+	} else if testing.Short() {
+		b.Skip("writes a 1 GB file; -short skips it")
+	}
+	path := filepath.Join(b.TempDir(), "gen_stats_history.csv")
+	if err := writeHistoryCSV(path, n); err != nil {
+		b.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	targets := []Target{{Path: path, Name: "gen_stats_history.csv"}}
+	var ms0, ms1, live runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms0)
+	runs := 0
+	for b.Loop() {
+		ds := Parse(targets, Options{})
+		if got := ds.Rows(schema.TableHistory); got != int64(n) {
+			b.Fatalf("%d history rows, want %d (%+v)", got, n, ds.Files[0].Audit)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&live)
+		ds.Release()
+		runs++
+	}
+	runtime.ReadMemStats(&ms1)
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(runs)/float64(n), "allocs/row")
+	b.ReportMetric(float64(live.HeapAlloc-ms0.HeapAlloc)/float64(n), "live-B/row")
+	b.ReportMetric(float64(live.HeapAlloc-ms0.HeapAlloc)/(1<<20), "live-MiB")
+}
+
+// writeHistoryCSV writes a Locust 2.x history CSV of n rows: five names a
+// second (the Aggregated row and four requests, as --csv-full-history
+// writes), figures that vary row to row.
+func writeHistoryCSV(path string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString("Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%," +
+		"Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size\n")
+	names := [][2]string{{"", "Aggregated"}, {"GET", "/accounts/login/"}, {"POST", "/accounts/login/"}, {"GET", "/api/project/[id]/rekap/"}, {"GET", "/"}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var total int64
+	var line []byte
+	for i := 0; i < n; i++ {
+		nm := names[i%len(names)]
+		total += rng.Int64N(50)
+		line = strconv.AppendInt(line[:0], 1796134513+int64(i/len(names)), 10)
+		line = append(line, ',')
+		line = strconv.AppendInt(line, rng.Int64N(100), 10)
+		line = append(append(append(append(line, ','), nm[0]...), ','), nm[1]...)
+		line = append(line, ',')
+		line = strconv.AppendFloat(line, rng.Float64()*50, 'f', 6, 64)
+		line = append(line, ',')
+		line = strconv.AppendFloat(line, rng.Float64(), 'f', 6, 64)
+		p := int64(10 + rng.Int64N(100))
+		for range 11 {
+			line = append(line, ',')
+			line = strconv.AppendInt(line, p, 10)
+			p += rng.Int64N(400)
+		}
+		line = append(line, ',')
+		line = strconv.AppendInt(line, total, 10)
+		line = append(line, ',')
+		line = strconv.AppendInt(line, total/50, 10)
+		for _, v := range []float64{rng.Float64() * 300, rng.Float64() * 500, rng.Float64() * 80, rng.Float64() * 9000, rng.Float64() * 2000} {
+			line = append(line, ',')
+			line = strconv.AppendFloat(line, v, 'g', -1, 64)
+		}
+		line = append(line, '\n')
+		if _, err := w.Write(line); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -322,7 +322,7 @@ func (pgbouncer) Parse(c *Context) error {
 			if p.hasDocker {
 				// Output of the container's entrypoint, not PgBouncer's.
 				r.Time, r.HasTime, r.Zone = p.docker.UnixMicro(), true, zoneUTC
-				r.Attrs.setString("docker_time", docker)
+				r.Attrs.addString("docker_time", docker)
 				c.Emit(&r)
 				continue
 			}
@@ -330,9 +330,9 @@ func (pgbouncer) Parse(c *Context) error {
 			continue
 		}
 		r.Level = p.level
-		r.Attrs.setString("pid", p.pid)
+		r.Attrs.addString("pid", p.pid)
 		if p.hasDocker {
-			r.Attrs.setString("docker_time", docker)
+			r.Attrs.addString("docker_time", docker)
 		}
 		switch {
 		case len(p.zone) > 0:
@@ -383,20 +383,20 @@ func pgbMessage(r *evRow, msg []byte) {
 	if len(rest) > 4 && (rest[0] == 'C' || rest[0] == 'S') && rest[1] == '-' && rest[2] == '0' && rest[3] == 'x' {
 		if i := bytes.IndexByte(rest, ':'); i > 0 {
 			conn = true
-			r.Attrs.setString("conn", rest[:i])
+			r.Attrs.addString("conn", rest[:i])
 			side := pgbClient
 			if rest[0] == 'S' {
 				side = pgbServer
 			}
-			r.Attrs.setString("side", side)
+			r.Attrs.addString("side", side)
 			rest = bytes.TrimLeft(rest[i+1:], " ")
 			// db/user@addr, as in "rabdb/rabapp@127.0.0.1:44202".
 			tok, after := pyWord(rest)
 			if at := bytes.LastIndexByte(tok, '@'); at > 0 {
 				if sl := bytes.IndexByte(tok[:at], '/'); sl >= 0 {
-					r.Attrs.setString("db", tok[:sl])
-					r.Attrs.setString("user", tok[sl+1:at])
-					r.Attrs.set(side, tok[at+1:])
+					r.Attrs.addString("db", tok[:sl])
+					r.Attrs.addString("user", tok[sl+1:at])
+					r.Attrs.add(side, tok[at+1:])
 					rest = after
 				}
 			}
@@ -407,7 +407,7 @@ func pgbMessage(r *evRow, msg []byte) {
 		// PgBouncer 1.7 and older capitalised it.
 		r.Kind = schema.KindPoolerError
 		v := bytes.TrimSpace(rest[len("pooler error: "):])
-		r.Attrs.setString("error", v)
+		r.Attrs.addString("error", v)
 		r.ExcMessage = v
 	case bytes.HasPrefix(rest, []byte("closing because: ")):
 		r.Kind = schema.KindClosing
@@ -416,11 +416,11 @@ func pgbMessage(r *evRow, msg []byte) {
 			age := rs[i+len(" (age=") : len(rs)-1]
 			age = bytes.TrimSuffix(age, []byte("s"))
 			if pgbDigits(age) {
-				r.Attrs.setString("age_s", age)
+				r.Attrs.addString("age_s", age)
 			}
 			rs = rs[:i]
 		}
-		r.Attrs.setString("reason", rs)
+		r.Attrs.addString("reason", rs)
 	case bytes.HasPrefix(rest, []byte("login attempt: ")):
 		r.Kind = schema.KindLoginAttempt
 		kv := rest[len("login attempt: "):]
@@ -435,10 +435,10 @@ func pgbMessage(r *evRow, msg []byte) {
 		r.Kind = schema.KindNewConnection
 		rs := rest[len("new connection to server"):]
 		if i := bytes.Index(rs, []byte("(from ")); i >= 0 && len(rs) > 0 && rs[len(rs)-1] == ')' {
-			r.Attrs.setString("local", rs[i+len("(from "):len(rs)-1])
+			r.Attrs.addString("local", rs[i+len("(from "):len(rs)-1])
 		}
 	case bytes.HasPrefix(rest, []byte("taking connection from reserve_pool")):
-		r.Attrs.setString("event", pgbPoolEv)
+		r.Attrs.addString("event", pgbPoolEv)
 	case !conn && (bytes.HasPrefix(rest, []byte("stats: ")) || bytes.HasPrefix(rest, []byte("Stats: "))):
 		r.Kind = schema.KindStats
 		pgbStats(&r.Attrs, rest[len("stats: "):])

@@ -328,6 +328,7 @@ func FuzzPgbouncer(f *testing.F) {
 		"2026-01-11T05:29:17Z 2026-01-11 10:59:17.123 IST [1] LOG closing because: (age=",
 	} {
 		f.Add([]byte(s + "\n" + s))
+		f.Add([]byte(s + "\r" + s + "\r\n")) // a CR alone ends a line too
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(t.TempDir(), "pgbouncer.log")

@@ -578,6 +578,9 @@ func pyAtoi(b []byte) (int64, bool) {
 // is refused before calling it (its error allocates): a value such as
 // "n/a" costs nothing.
 func pyAtof(b []byte) (float64, bool) {
+	if v, ok := lexDecimal(bstring(b)); ok {
+		return v, true
+	}
 	if !pyFloatShape(b) {
 		return 0, false
 	}

@@ -41,6 +41,15 @@ func ReadLines(f schema.File, refs []schema.Ref) ([][][]byte, error) {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return refs[order[a]].Offset < refs[order[b]].Offset })
 	plain := in.Encoding == "utf-8" && in.gz == nil
+	if plain {
+		// Cited lines are far apart: a seek reads a small buffer, not the
+		// parse's 64 KiB one, and refs close together share what it read.
+		in.releaseReaders()
+		if _, err := in.f.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Path, err)
+		}
+		in.br, in.own, in.off = bufio.NewReaderSize(in.f, readBackBuffer), false, 0
+	}
 	for _, i := range order {
 		r := refs[i]
 		end := max(r.End, r.Line)
@@ -71,17 +80,27 @@ func ReadLines(f schema.File, refs []schema.Ref) ([][][]byte, error) {
 	return out, nil
 }
 
-// seek puts the reader at ref r's offset (plain files), or back at the
-// decoded stream's start.
+// readBackBuffer is the read buffer of a plain file's read-back: a few
+// cited lines' worth (a longer line is read on in further reads).
+const readBackBuffer = 4 << 10
+
+// seek puts the reader at ref r's offset (plain files: within what is
+// buffered when it is there, else by a seek), or back at the decoded
+// stream's start.
 func (in *Input) seek(r schema.Ref, plain bool) error {
 	if !plain {
 		in.Close()
 		return in.reset()
 	}
+	if d := r.Offset - in.off; in.err == nil && d >= 0 && d <= int64(in.br.Buffered()) {
+		in.br.Discard(int(d))
+		in.off = r.Offset
+		return nil
+	}
 	if _, err := in.f.Seek(r.Offset, io.SeekStart); err != nil {
 		return fmt.Errorf("%s: %w", in.Name, err)
 	}
-	in.br = bufio.NewReaderSize(in.f, 64<<10)
+	in.br.Reset(in.f)
 	in.off, in.err = r.Offset, nil
 	return nil
 }

@@ -120,3 +120,33 @@ func TestReadLinesRefusesAChangedFile(t *testing.T) {
 		t.Fatal("a changed file was read back")
 	}
 }
+
+// BenchmarkReadLines reads back every 25th record of a runserver log (the
+// quotes a report cites are far apart): one small read per cited line,
+// the buffer reused, no per-line buffer allocated.
+func BenchmarkReadLines(b *testing.B) {
+	path := "../../shared/corpus/stack/pool_exhaustion/logs/runserver_8000.err.log"
+	if dir := os.Getenv("LOGCORR_BENCH_DIR"); dir != "" {
+		path = filepath.Join(dir, "logs/runserver_8000.err.log")
+	}
+	if _, err := os.Stat(path); err != nil {
+		b.Skipf("corpus absent (%v)", err)
+	}
+	ds := Parse([]Target{{Path: path, Name: "runserver.log"}}, Options{Format: "runserver"})
+	defer ds.Release()
+	var refs []schema.Ref
+	for _, rec := range ds.Tables[schema.TableEvents] {
+		lines, ends := rec.Column(schema.EvLine).(*array.Int64), rec.Column(schema.EvEndLine).(*array.Int64)
+		offs := rec.Column(schema.EvOffset).(*array.Int64)
+		for i := 0; i < lines.Len(); i += 25 {
+			refs = append(refs, schema.Ref{Line: lines.Value(i), End: ends.Value(i), Offset: offs.Value(i)})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadLines(ds.Files[0], refs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(refs)), "refs")
+}

@@ -33,36 +33,34 @@ func levelOf(s string) schema.Level {
 	return l
 }
 
-// appendAttrs writes a map with its keys sorted, null for a nil map; it
-// returns the bytes written.
-func appendAttrs(w *tableWriter, c int, m map[string]string) int {
-	b := w.attrs(c)
+// mapAttrs appends a map to attrs column c with its keys sorted, null for
+// a nil map.
+func (w *tableWriter) mapAttrs(c int, m map[string]string) int {
+	col := w.cols[c]
 	if m == nil {
-		b.AppendNull()
+		col.mapNull()
 		return 0
 	}
-	b.Append(true)
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	kb, ib := b.KeyBuilder().(*arrowString), b.ItemBuilder().(*arrowString)
-	n := 0
+	ad := w.attrs[c]
 	for _, k := range keys {
-		kb.Append(k)
-		ib.Append(m[k])
-		n += len(k) + len(m[k])
+		col.keys.int32v(ad.keys.idString(k))
+		col.items.int32v(ad.vals.idString(m[k]))
 	}
-	return n
+	col.mapEnd()
+	return 0
 }
 
-func writeAuth(w *tableWriter, r *AuthRow, offset int64) {
+func writeAuth(w *tableWriter, r *AuthRow) {
 	us, ok := timeUS(r.Time)
 	w.time(schema.AuTime, us, ok)
-	w.bln(schema.AuNaive).Append(r.Naive)
+	w.boolv(schema.AuNaive, r.Naive)
 	w.fileCol(schema.AuFile)
-	w.i64(schema.AuLine).Append(r.Line)
+	w.int64v(schema.AuLine, r.Line)
 	w.enumVal(schema.AuLevel, uint8(levelOf(r.Level)))
 	w.enumVal(schema.AuKind, uint8(kindOf(r.Kind)))
 	w.dict(schema.AuMethod, r.Method)
@@ -77,8 +75,8 @@ func writeAuth(w *tableWriter, r *AuthRow, offset int64) {
 	w.optF64(schema.AuDurationMS, r.DurationMS)
 	w.optI64(schema.AuDBQueries, r.DBQueries)
 	w.optF64(schema.AuDBTimeMS, r.DBTimeMS)
-	n += appendAttrs(w, schema.AuAttrs, r.Attrs)
-	w.i64(schema.AuOffset).Append(offset)
+	n += w.mapAttrs(schema.AuAttrs, r.Attrs)
+	w.int64v(schema.AuOffset, r.Offset)
 	w.row(n)
 }
 
@@ -86,15 +84,15 @@ func writeRowHead(w *tableWriter, run, source string, line int64) {
 	w.dict(schema.RowRun, run)
 	w.origin(schema.RowSource, source)
 	w.fileCol(schema.RowFile)
-	w.i64(schema.RowLine).Append(line)
+	w.int64v(schema.RowLine, line)
 }
 
-func writeStat(w *tableWriter, r *StatRow, offset int64) {
+func writeStat(w *tableWriter, r *StatRow) {
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.dict(schema.StType, r.Type)
 	w.dict(schema.StName, r.Name)
-	w.i64(schema.StRequests).Append(r.Requests)
-	w.i64(schema.StFailures).Append(r.Failures)
+	w.int64v(schema.StRequests, r.Requests)
+	w.int64v(schema.StFailures, r.Failures)
 	w.optF64(schema.StMedian, r.Median)
 	w.optF64(schema.StAverage, r.Average)
 	w.optF64(schema.StMin, r.Min)
@@ -103,59 +101,59 @@ func writeStat(w *tableWriter, r *StatRow, offset int64) {
 	w.optF64(schema.StRPS, r.RPS)
 	w.optF64(schema.StFPS, r.FPS)
 	w.percentiles(schema.StP50, &r.Percentiles)
-	w.i64(schema.StOffset).Append(offset)
+	w.int64v(schema.StOffset, r.Offset)
 	w.row(0)
 }
 
-func writeHistory(w *tableWriter, r *HistoryRow, offset int64) {
+func writeHistory(w *tableWriter, r *HistoryRow) {
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	us, ok := timeUS(r.Time)
 	w.time(schema.HiTime, us, ok)
-	w.i64(schema.HiUsers).Append(r.Users)
+	w.int64v(schema.HiUsers, r.Users)
 	w.dict(schema.HiType, r.Type)
 	w.dict(schema.HiName, r.Name)
 	w.optF64(schema.HiRPS, r.RPS)
 	w.optF64(schema.HiFPS, r.FPS)
 	w.percentiles(schema.HiP50, &r.Percentiles)
-	w.i64(schema.HiTotalRequests).Append(r.TotalRequests)
-	w.i64(schema.HiTotalFailures).Append(r.TotalFailures)
+	w.int64v(schema.HiTotalRequests, r.TotalRequests)
+	w.int64v(schema.HiTotalFailures, r.TotalFailures)
 	w.optF64(schema.HiTotalMedian, r.TotalMedian)
 	w.optF64(schema.HiTotalAverage, r.TotalAverage)
 	w.optF64(schema.HiTotalMin, r.TotalMin)
 	w.optF64(schema.HiTotalMax, r.TotalMax)
 	w.optF64(schema.HiTotalAvgContentSize, r.TotalAvgContentSize)
-	w.bln(schema.HiUsersUnknown).Append(r.UsersUnknown)
-	w.i64(schema.HiOffset).Append(offset)
+	w.boolv(schema.HiUsersUnknown, r.UsersUnknown)
+	w.int64v(schema.HiOffset, r.Offset)
 	w.row(0)
 }
 
-func writeFailure(w *tableWriter, r *FailureRow, offset int64) {
+func writeFailure(w *tableWriter, r *FailureRow) {
 	writeRowHead(w, r.Run, r.Source, r.Line)
 	w.dict(schema.FaMethod, r.Method)
 	w.dict(schema.FaName, r.Name)
 	n := w.strVal(schema.FaError, r.Error)
-	w.i64(schema.FaOccurrences).Append(r.Occurrences)
-	w.i64(schema.FaOffset).Append(offset)
+	w.int64v(schema.FaOccurrences, r.Occurrences)
+	w.int64v(schema.FaOffset, r.Offset)
 	w.row(n)
 }
 
-func writeException(w *tableWriter, r *ExceptionRow, offset int64) {
+func writeException(w *tableWriter, r *ExceptionRow) {
 	writeRowHead(w, r.Run, r.Source, r.Line)
-	w.i64(schema.ExCount).Append(r.Count)
+	w.int64v(schema.ExCount, r.Count)
 	n := w.strVal(schema.ExMessage, r.Message)
 	n += w.strVal(schema.ExTraceback, r.Traceback)
 	n += w.strVal(schema.ExNodes, r.Nodes)
-	w.i64(schema.ExOffset).Append(offset)
+	w.int64v(schema.ExOffset, r.Offset)
 	w.row(n)
 }
 
-func writeMeta(w *tableWriter, r *MetaRow, offset int64) {
+func writeMeta(w *tableWriter, r *MetaRow) {
 	w.dict(schema.MeRun, r.Run)
 	w.fileCol(schema.MeFile)
-	w.i64(schema.MeLine).Append(r.Line)
+	w.int64v(schema.MeLine, r.Line)
 	w.dict(schema.MeKey, r.Key)
 	n := w.strVal(schema.MeValue, r.Value)
-	w.i64(schema.MeOffset).Append(offset)
+	w.int64v(schema.MeOffset, r.Offset)
 	w.row(n)
 }
 
@@ -163,9 +161,9 @@ func writeTask(w *tableWriter, r *TaskRow) {
 	w.dict(schema.TaRun, r.Run)
 	w.fileCol(schema.TaFile)
 	w.dict(schema.TaUserClass, r.UserClass)
-	w.f64(schema.TaClassRatio).Append(r.ClassRatio)
+	w.float64v(schema.TaClassRatio, r.ClassRatio)
 	w.dict(schema.TaTask, r.Task)
-	w.f64(schema.TaRatio).Append(r.Ratio)
-	w.f64(schema.TaTotalRatio).Append(r.TotalRatio)
+	w.float64v(schema.TaRatio, r.Ratio)
+	w.float64v(schema.TaTotalRatio, r.TotalRatio)
 	w.row(0)
 }

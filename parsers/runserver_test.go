@@ -238,6 +238,9 @@ func FuzzRunserver(f *testing.F) {
 	f.Add([]byte("[29/Nov/2026 18:57:27] \"GET /dashboard/ HTTP/1.1\" 500 145\r\n[29/Nov/2026 18:57:27] - Broken pipe from ('127.0.0.1', 5)\n"))
 	f.Add([]byte("Unhandled exception [X]: y\n\nTraceback (most recent call last):\nTraceback (most recent call last):\n"))
 	f.Add([]byte("January 1, 2026 - 00:00:00\n/srv/x.py:3: RuntimeWarning: naive\n  warnings.Warn(\n"))
+	// Old Mac line ends, and a CR alone inside CRLF lines.
+	f.Add([]byte("[29/Nov/2026 18:57:27] \"GET / HTTP/1.1\" 200 1\rTraceback (most recent call last):\r  File \"a\", line 1\rE: x\r"))
+	f.Add([]byte("[29/Nov/2026 18:57:27] \"GET / HTTP/1.1\" 200 1\r\n\r\r\n[29/Nov/2026 18:57:28] \"GET /x\r HTTP/1.1\" 404 2\r\n"))
 	for _, b := range publicSeeds(f, "runserver") {
 		f.Add(b)
 	}

@@ -161,46 +161,98 @@ type trigger struct {
 	fold bool
 }
 
-// bigrams is a bit set of the first two bytes of every trigger (in both
-// cases for the case-insensitive ones): the pre-check looks a byte pair up
-// in it and compares whole triggers only on a hit, which few pairs of
-// ordinary log text are.
+// bigrams is a bit set of the byte pairs at offsets 0-1 and 1-2 of every
+// trigger (in both cases for the case-insensitive ones). Every trigger is
+// at least 3 bytes long, so an occurrence starting at p covers the pair
+// at p or the one at p+1, whichever starts at an even offset: the
+// pre-check looks up only the pairs at even offsets, half the bytes, and
+// compares whole triggers only on a hit, at that offset and the one
+// before it. Few pairs of ordinary log text hit.
 var bigrams = func() (set [1 << 16 / 64]uint64) {
 	add := func(a, b byte) {
 		x := uint16(a)<<8 | uint16(b)
 		set[x>>6] |= 1 << (x & 63)
 	}
-	cases := func(c byte) []byte {
-		if c >= 'a' && c <= 'z' {
+	cases := func(c byte, fold bool) []byte {
+		if fold && c >= 'a' && c <= 'z' {
 			return []byte{c, c - 'a' + 'A'}
 		}
 		return []byte{c}
 	}
-	for _, t := range foldTriggers {
-		for _, a := range cases(t[0]) {
-			for _, b := range cases(t[1]) {
-				add(a, b)
+	pairs := func(t string, fold bool) {
+		if len(t) < minTrigger {
+			panic("redact: trigger shorter than the pre-check's stride allows: " + t)
+		}
+		for k := 0; k < 2; k++ {
+			for _, a := range cases(t[k], fold) {
+				for _, b := range cases(t[k+1], fold) {
+					add(a, b)
+				}
 			}
 		}
 	}
+	for _, t := range foldTriggers {
+		pairs(t, true)
+	}
 	for _, t := range caseTriggers {
-		add(t[0], t[1])
+		pairs(t, false)
 	}
 	return set
 }()
 
-// mayHold is the per-line pre-check: one pass over the byte pairs,
-// without allocating, looking for any trigger.
+// minTrigger is the shortest trigger's length, which lets mayHold look at
+// every other byte pair.
+const minTrigger = 3
+
+// mayHold is the per-line pre-check: one pass over the byte pairs at even
+// offsets, without allocating, looking for any trigger.
 func mayHold(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		x := uint16(s[i])<<8 | uint16(s[i+1])
+	for j := 0; j+1 < len(s); j += 2 {
+		x := uint16(s[j])<<8 | uint16(s[j+1])
 		if bigrams[x>>6]&(1<<(x&63)) == 0 {
 			continue
 		}
-		for _, t := range triggerIndex[s[i]] {
-			if t.fold && hasPrefixFold(s[i:], t.word) || !t.fold && strings.HasPrefix(s[i:], t.word) {
-				return true
-			}
+		if j+2 < len(s) && trigrams.has(s, j) && startsTrigger(s, j) || j > 0 && trigrams.has(s, j-1) && startsTrigger(s, j-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// trigramSet is a hashed bit set of the first three bytes of every
+// trigger, folded to lower case: after a byte pair hits, a candidate
+// start is compared with the triggers only when its three bytes may begin
+// one. (Ordinary log text hits the pairs often — "se", "re", "co", "to"
+// — and the trigrams seldom.)
+type trigramSet [1 << trigramBits / 64]uint64
+
+const trigramBits = 12
+
+func trigramHash(a, b, c byte) uint32 {
+	x := uint32(lower(a))<<16 | uint32(lower(b))<<8 | uint32(lower(c))
+	return x * 2654435761 >> (32 - trigramBits)
+}
+
+// has reports whether the three bytes at s[i] may begin a trigger
+// (i+2 < len(s)).
+func (t *trigramSet) has(s string, i int) bool {
+	h := trigramHash(s[i], s[i+1], s[i+2])
+	return t[h>>6]&(1<<(h&63)) != 0
+}
+
+var trigrams = func() (t trigramSet) {
+	for _, w := range append(append([]string{}, foldTriggers...), caseTriggers...) {
+		h := trigramHash(w[0], w[1], w[2])
+		t[h>>6] |= 1 << (h & 63)
+	}
+	return t
+}()
+
+// startsTrigger reports whether a trigger starts at s[i].
+func startsTrigger(s string, i int) bool {
+	for _, t := range triggerIndex[s[i]] {
+		if t.fold && hasPrefixFold(s[i:], t.word) || !t.fold && strings.HasPrefix(s[i:], t.word) {
+			return true
 		}
 	}
 	return false

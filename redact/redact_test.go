@@ -205,6 +205,36 @@ func TestMayHold(t *testing.T) {
 	}
 }
 
+// mayHoldEveryPair is the pre-check as a plain scan: does any trigger start
+// at any byte? mayHold must agree with it on every input.
+func mayHoldEveryPair(s string) bool {
+	for i := range len(s) {
+		for _, tr := range triggerIndex[s[i]] {
+			if tr.fold && hasPrefixFold(s[i:], tr.word) || !tr.fold && strings.HasPrefix(s[i:], tr.word) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// The pre-check looks at every other byte pair; a trigger at any offset,
+// of any case, at either end of the line, is still found.
+func TestMayHoldEveryOffset(t *testing.T) {
+	for _, tr := range append(append([]string{}, foldTriggers...), caseTriggers...) {
+		for _, w := range []string{tr, strings.ToUpper(tr)} {
+			for pre := 0; pre < 4; pre++ {
+				for post := 0; post < 3; post++ {
+					s := strings.Repeat("0", pre) + w + strings.Repeat("1", post)
+					if got, want := MayHold(s), mayHoldEveryPair(s); got != want {
+						t.Errorf("MayHold(%q) = %v, want %v", s, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestCountsMap(t *testing.T) {
 	var n Counts
 	Count("password=a token=b "+jwt+" "+jwt, &n)
@@ -232,10 +262,30 @@ func FuzzString(f *testing.F) {
 		if String(out) != out {
 			t.Fatalf("not idempotent: %q -> %q -> %q", s, out, String(out))
 		}
+		if MayHold(s) != mayHoldEveryPair(s) {
+			t.Fatalf("MayHold(%q) = %v, the plain scan says %v", s, MayHold(s), mayHoldEveryPair(s))
+		}
 		if !MayHold(s) && out != s {
 			t.Fatalf("MayHold(%q) = false, but String masked it: %q", s, out)
 		}
 	})
+}
+
+// BenchmarkMayHold is the pre-check alone on lines without a secret, the
+// parse stage's most common call (once per line).
+func BenchmarkMayHold(b *testing.B) {
+	for _, c := range []struct{ name, line string }{
+		{"pgbouncer", "2026-11-29 20:26:32.417 WIB [25331] LOG C-0x5603d5d1e4a0: rabdb/rabapp@127.0.0.1:41364 login attempt: db=rabdb user=rabapp tls=no"},
+		{"runserver", `[29/Nov/2026 20:26:32] "GET /accounts/login/ HTTP/1.1" 200 1272`},
+		{"auth-debug", "2026-11-29 20:26:32,408 DEBUG auth_debug auth_response status=200 method=GET path=/accounts/login/ user=anon duration_ms=55.65 db_queries=n/a db_time_ms=n/a"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.line)))
+			for b.Loop() {
+				mayHold(c.line)
+			}
+		})
+	}
 }
 
 func BenchmarkStringNoSecret(b *testing.B) {

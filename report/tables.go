@@ -136,20 +136,21 @@ func plainTable(ds *schema.Dataset, t schema.Table, events *correlate.Table) (ar
 			return nil, fmt.Errorf("table %s: no column %s", t, name)
 		}
 		f := sch.Field(idx[0])
+		// Columns are written with their plain types (dictionaries
+		// decoded), whatever the tables hold in memory.
+		f.Type = schema.PlainType(f.Type)
 		parts := make([]arrow.Array, 0, len(batches))
 		for _, b := range batches {
-			parts = append(parts, b.Column(idx[0]))
+			parts = append(parts, schema.Plain(b.Column(idx[0])))
 		}
-		if _, ok := f.Type.(*arrow.DictionaryType); ok {
-			f.Type = arrow.BinaryTypes.String
-			cols = append(cols, decodeDictionaries(parts))
-		} else {
-			c, err := concat(f.Type, parts)
-			if err != nil {
-				return nil, fmt.Errorf("table %s column %s: %w", t, name, err)
-			}
-			cols = append(cols, c)
+		c, err := concat(f.Type, parts)
+		for _, p := range parts {
+			p.Release()
 		}
+		if err != nil {
+			return nil, fmt.Errorf("table %s column %s: %w", t, name, err)
+		}
+		cols = append(cols, c)
 		fields = append(fields, f)
 	}
 	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, ds.Rows(t))
@@ -161,25 +162,6 @@ func concat(typ arrow.DataType, parts []arrow.Array) (arrow.Array, error) {
 		return array.MakeArrayOfNull(memory.DefaultAllocator, typ, 0), nil
 	}
 	return array.Concatenate(parts, memory.DefaultAllocator)
-}
-
-// decodeDictionaries writes dictionary<int, utf8> columns as one utf8
-// column.
-func decodeDictionaries(parts []arrow.Array) arrow.Array {
-	b := array.NewStringBuilder(memory.DefaultAllocator)
-	defer b.Release()
-	for _, p := range parts {
-		d := p.(*array.Dictionary)
-		vals := d.Dictionary().(*array.String)
-		for i := 0; i < d.Len(); i++ {
-			if d.IsNull(i) {
-				b.AppendNull()
-				continue
-			}
-			b.Append(vals.Value(d.GetValueIndex(i)))
-		}
-	}
-	return b.NewArray()
 }
 
 // timeUTCColumn is every event row's UTC time (null where correlation

@@ -18,6 +18,11 @@ type File struct {
 	ID   FileID
 	Path string // display path: relative to the folder given, or as given (the `file` column)
 	Open string // path to open for read-back
+	// Root is the folder given on the command line the file was found in
+	// (cleaned, slashes; Open is Root/Path), "" for a file named on the
+	// command line itself: what tells the files of several folders apart
+	// (display names, which runs a log may feed).
+	Root string
 	// Format is the format the file was read as (SourceUnknown, Empty and
 	// Duplicate for files no parser read).
 	Format SourceKind
@@ -30,6 +35,10 @@ type File struct {
 	// tell that a file changed since.
 	Size    int64
 	ModTime time.Time
+	// ParseTime is how long parsing the file took (wall, its chunks
+	// in parallel), for per-format throughput; 0 for a file not parsed
+	// (a duplicate).
+	ParseTime time.Duration
 	// Rows is where the file's rows are in each table: one contiguous
 	// range, in line order (tables are in FileID order, then line order).
 	Rows  [NumTables]RowRange

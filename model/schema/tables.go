@@ -49,8 +49,11 @@ var (
 	// first-appearance order (files in FileID order, rows in line order),
 	// so indices compare across batches and files.
 	Dict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
-	// Attrs is the events' and auth's key=value map, keys sorted.
-	Attrs = arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String)
+	// Attrs is the events' and auth's key=value map, keys sorted, keys
+	// and values dictionary-encoded (one dictionary for the keys and one
+	// for the values per table, shared by every batch, like a Dict
+	// column's). Read it with AttrsColumn; it is written as PlainAttrs.
+	Attrs = arrow.MapOf(Dict, Dict)
 )
 
 func col(name string, t arrow.DataType, nullable bool) arrow.Field {
