@@ -14,7 +14,7 @@ import (
 // fuzzHistory is fixed: the Locust history of the corpus run the seeds
 // come from (11:57:01–11:58:21 UTC), so that the mutated logs fall in a
 // run and reach correlation and the rules.
-var fuzzHistory = mustRead("testdata/issue8_seed/stats_history.csv")
+var fuzzHistory = mustRead("testdata/fuzz_seed/stats_history.csv")
 
 func mustRead(p string) []byte {
 	b, err := os.ReadFile(p)
@@ -37,9 +37,9 @@ func FuzzAnalyzeFolder(f *testing.F) {
 		return rs, dj, st, err1 == nil && err2 == nil && err3 == nil
 	}
 	// Excerpts of ../shared/corpus/stack/pool_exhaustion (committed).
-	rs, dj, st, ok := seed(filepath.Join("testdata", "issue8_seed"))
+	rs, dj, st, ok := seed(filepath.Join("testdata", "fuzz_seed"))
 	if !ok {
-		f.Fatal("testdata/issue8_seed is incomplete")
+		f.Fatal("testdata/fuzz_seed is incomplete")
 	}
 	f.Add(rs, dj, st)
 	f.Add(rs, []byte{}, st)
