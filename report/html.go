@@ -290,7 +290,7 @@ func writeHTMLRun(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs []r
 	if r.UsersMax > 0 {
 		facts = append(facts, fmt.Sprintf("peak %d users", r.UsersMax))
 	}
-	if l := ParamsOf(r).Label(); l != "" {
+	if l := headerLabel(r); l != "" {
 		facts = append(facts, l)
 	}
 	ew.printf("<p class=\"muted\">%s</p>\n", xmlText(strings.Join(facts, " · ")))

@@ -151,7 +151,7 @@ func writeTextRun(w io.Writer, ew *errWriter, a *correlate.Analysis, v *diagnosi
 		win = "window unknown"
 	}
 	ew.printf("  %s, %s", win, peakUsers(UsersMaxOf(r)))
-	if l := ParamsOf(r).Label(); l != "" {
+	if l := headerLabel(r); l != "" {
 		ew.printf(", %s", SanitizeTerminal(l))
 	}
 	ew.print("\n\n")
