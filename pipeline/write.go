@@ -30,7 +30,7 @@ type Report struct {
 	// NO_COLOR).
 	Color bool
 	// TimelineImage is the markdown's link to the timeline SVG written
-	// beside it ("" for none).
+	// beside it ("" for none): analyze's and compare's.
 	TimelineImage string
 	// FailOn is --fail-on (the HTML verdicts).
 	FailOn *rules.Severity
@@ -70,7 +70,7 @@ func (r *Result) Write(w io.Writer, rep Report) error {
 		case "json":
 			return report.WriteCompareJSON(w, doc)
 		case "markdown":
-			return report.WriteCompareMarkdown(w, doc)
+			return report.WriteCompareMarkdown(w, doc, report.CompareMarkdownOptions{TimelineImage: rep.TimelineImage})
 		case "html":
 			return report.WriteCompareHTML(w, doc, a, r.Findings, r.htmlOptions(rep))
 		}

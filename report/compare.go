@@ -486,9 +486,18 @@ func WriteCompareText(w io.Writer, doc *CompareDoc) error {
 	return ew.err
 }
 
+// CompareMarkdownOptions control WriteCompareMarkdown.
+type CompareMarkdownOptions struct {
+	// TimelineImage is the link to the runs' timeline charts written
+	// beside the document (`compare --format markdown --out cmp.md` →
+	// cmp.timeline.svg), shown under the runs table. "" for none.
+	TimelineImage string
+}
+
 // WriteCompareMarkdown writes the comparison as markdown: the runs table,
-// what changed in the parameters, and the endpoint changes per pair.
-func WriteCompareMarkdown(w io.Writer, doc *CompareDoc) error {
+// the runs' timeline charts when a file holds them, what changed in the
+// parameters, and the endpoint changes per pair.
+func WriteCompareMarkdown(w io.Writer, doc *CompareDoc, opt CompareMarkdownOptions) error {
 	ew := &errWriter{w: w}
 	ew.print("# Run comparison\n\n")
 	if doc.Baseline != "" {
@@ -509,6 +518,9 @@ func WriteCompareMarkdown(w io.Writer, doc *CompareDoc) error {
 			cells[i] = MarkdownText(c)
 		}
 		ew.print("| " + strings.Join(cells, " | ") + " |\n")
+	}
+	if opt.TimelineImage != "" {
+		ew.printf("\n![Timeline of each run: users, requests/s, failures/s, 5xx, pooler errors, rate-limit hits, incident windows (UTC)](%s)\n", opt.TimelineImage)
 	}
 	var changed []string
 	for _, r := range doc.Runs {

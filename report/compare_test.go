@@ -199,7 +199,7 @@ func TestCompareAHSP(t *testing.T) {
 
 	// Markdown renders and names every run.
 	var md bytes.Buffer
-	if err := WriteCompareMarkdown(&md, doc); err != nil {
+	if err := WriteCompareMarkdown(&md, doc, CompareMarkdownOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range doc.Runs {

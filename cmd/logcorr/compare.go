@@ -17,7 +17,7 @@ func compareCommand() *cli.Command {
 		ArgsUsage: "RUN_OR_DIR...  (a folder, files, or a run's --csv prefix such as dir/hasil_test_v21)",
 		Flags: append(append(inputFlags(),
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, markdown, json or html (one self-contained page: the runs table and each run's timeline chart)"},
-			&cli.StringFlag{Name: "out", Usage: "write to `FILE` instead of standard output"},
+			&cli.StringFlag{Name: "out", Usage: "write to `FILE` instead of standard output; with --format markdown, the runs' timeline charts go beside it as FILE's base + .timeline.svg"},
 			&cli.StringSliceFlag{Name: "rules", Usage: "extra rule `FILE_OR_DIR` (YAML); repeatable"},
 			&cli.StringFlag{Name: "fail-on", Value: "none", Usage: "exit 1 when a finding reaches this severity (default none: compare reports, gates decide)"},
 			&cli.Float64Flag{Name: "min-parsed", Value: gates.DefaultMinParsed, Usage: "exit 3 when less than this percentage of input lines was understood"},
@@ -44,8 +44,14 @@ func runCompare(c *cli.Context) error {
 		return err
 	}
 	defer d.Release()
+	rep := pipeline.Report{Document: pipeline.Compare, Format: format, FailOn: failOn}
+	if format == "markdown" {
+		if rep.TimelineImage, err = writeTimelineSidecar(c, d); err != nil {
+			return err
+		}
+	}
 	err = writeOut(c, func(out *report.Output) error {
-		return d.Write(out, pipeline.Report{Document: pipeline.Compare, Format: format, FailOn: failOn})
+		return d.Write(out, rep)
 	})
 	if err != nil {
 		return err

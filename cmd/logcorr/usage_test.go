@@ -227,6 +227,33 @@ func TestHTMLAndMarkdownChartFiles(t *testing.T) {
 	}
 }
 
+func TestCompareMarkdownChartFile(t *testing.T) {
+	dir := t.TempDir()
+	md := filepath.Join(dir, "cmp.md")
+	many := filepath.Join("..", "..", "samples", "many-runs")
+	if _, stderr, code := invoke(t, "compare", "--format", "markdown", "--out", md, many); code != 0 {
+		t.Fatalf("compare: exit %d: %s", code, stderr)
+	}
+	doc, _ := os.ReadFile(md)
+	if !strings.Contains(string(doc), "](cmp.timeline.svg)") {
+		t.Error("cmp.md does not link cmp.timeline.svg")
+	}
+	svg, err := os.ReadFile(filepath.Join(dir, "cmp.timeline.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// one chart per run, each under its run's name
+	for _, run := range []string{"hasil_test_run1", "hasil_test_run2", "hasil_test_run3"} {
+		if !strings.Contains(string(svg), ">Run "+run+"<") {
+			t.Errorf("cmp.timeline.svg has no chart titled %s", run)
+		}
+	}
+	stdout, _, _ := invoke(t, "compare", "--format", "markdown", many)
+	if strings.Contains(stdout, "timeline.svg") {
+		t.Error("compare markdown on stdout links a chart file that was not written")
+	}
+}
+
 func TestGateResultsInJSON(t *testing.T) {
 	stdout, _, code := invoke(t, "analyze", "--format", "json", "--fail-on", "none", "--slo", "p95<2s", "--slo", "failure_pct<50%", poolSample)
 	if code != exitGate {
