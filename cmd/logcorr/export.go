@@ -25,7 +25,7 @@ func exportCommand() *cli.Command {
 		Flags: append(append(append(inputFlags(),
 			&cli.StringFlag{Name: "to", Usage: "the dataset folder `OUT` (created when missing)"},
 			&cli.StringFlag{Name: "fail-on", Value: "critical", Usage: "a run's verdict (runs.verdict) is fail when a finding reaches this severity (info, low, medium, high, critical, none)"},
-		), flagsNamed(analysisFlags(), "rules")...), append(flagsNamed(gateFlags(), "slo", "baseline"), quietFlag)...),
+		), flagsNamed(analysisFlags(), "rules")...), append(flagsNamed(gateFlags(), "slo", "baseline"), exportQuietFlag)...),
 		Action: runExport,
 	}
 }
@@ -81,3 +81,7 @@ func runExport(c *cli.Context) error {
 	}
 	return nil
 }
+
+// exportQuietFlag is --quiet as export means it: export writes no report,
+// and its exit code says whether the dataset was written, not a verdict.
+var exportQuietFlag = &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors: no summary of what was written, no progress; the exit code says whether the dataset was written"}
