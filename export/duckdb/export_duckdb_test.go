@@ -407,3 +407,50 @@ func TestDuckDBDocumentedQueries(t *testing.T) {
 		}
 	}
 }
+
+// Every row group of the events files carries time_utc's min and max
+// (Parquet column statistics), which DuckDB reads: a time filter over a
+// year of nightly exports skips the files outside the range unread. The
+// bounds are checked against the values themselves.
+func TestDuckDBReadsTimeStatistics(t *testing.T) {
+	out, _ := dataset(t)
+	db := open(t)
+	glob := filepath.ToSlash(filepath.Join(out, "events")) + "/*/*.parquet"
+	q := fmt.Sprintf(`SELECT file_name, row_group_id, stats_min_value, stats_max_value, stats_null_count
+		FROM parquet_metadata('%s') WHERE path_in_schema = 'time_utc' ORDER BY file_name, row_group_id`, glob)
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	groups := 0
+	for rows.Next() {
+		var file string
+		var group int64
+		var lo, hi sql.NullString
+		var nulls sql.NullInt64
+		if err := rows.Scan(&file, &group, &lo, &hi, &nulls); err != nil {
+			t.Fatal(err)
+		}
+		groups++
+		if !nulls.Valid {
+			t.Errorf("%s group %d: no null count for time_utc", file, group)
+		}
+		var min, max sql.NullString
+		var n int64
+		check := fmt.Sprintf(`SELECT min(time_utc)::VARCHAR, max(time_utc)::VARCHAR, count(*) FILTER (WHERE time_utc IS NULL)
+			FROM read_parquet('%s', hive_partitioning = false)`, file)
+		if err := db.QueryRow(check).Scan(&min, &max, &n); err != nil {
+			t.Fatal(err)
+		}
+		if nulls.Int64 != n {
+			t.Errorf("%s: statistics say %d null time_utc, the rows %d", file, nulls.Int64, n)
+		}
+		if min.Valid != lo.Valid || (min.Valid && (!strings.HasPrefix(lo.String, min.String[:19]) || !strings.HasPrefix(hi.String, max.String[:19]))) {
+			t.Errorf("%s: statistics [%v, %v], the rows [%v, %v]", file, lo, hi, min, max)
+		}
+	}
+	if groups == 0 {
+		t.Fatal("no time_utc column chunk in the events files")
+	}
+}

@@ -127,6 +127,116 @@ type chunk struct {
 	numValues int64
 	rawSize   int64
 	zipSize   int64
+	stats     stats
+}
+
+// stats are a column chunk's Statistics: its null count and, when every
+// value could be ordered, its smallest and largest value PLAIN encoded.
+// Readers skip row groups by them (DuckDB's `WHERE time_utc >= ...`), so
+// they are written for the flat columns a query filters on: integers,
+// timestamps, doubles and strings.
+type stats struct {
+	known    bool // the column kind has statistics at all
+	nulls    int64
+	min, max []byte // nil: no value, a NaN, or a string too long to keep
+}
+
+// maxStatString bounds a string column's min/max: a long log line is not
+// worth carrying in the footer twice per row group, and a truncated value
+// would be a wrong bound.
+const maxStatString = 64
+
+// columnStats computes the statistics of rows [lo, hi) of a flat column.
+func columnStats(col arrow.Array, lo, hi int) stats {
+	st := stats{known: true}
+	switch c := col.(type) {
+	case *array.Int64:
+		st.min, st.max = intStats(hi-lo, c.IsNull, func(i int) int64 { return c.Value(lo + i) }, lo, &st.nulls)
+	case *array.Timestamp:
+		st.min, st.max = intStats(hi-lo, c.IsNull, func(i int) int64 { return int64(c.Value(lo + i)) }, lo, &st.nulls)
+	case *array.Float64:
+		var a, b float64
+		seen, nan := false, false
+		for i := lo; i < hi; i++ {
+			if c.IsNull(i) {
+				st.nulls++
+				continue
+			}
+			v := c.Value(i)
+			nan = nan || math.IsNaN(v)
+			if !seen || v < a {
+				a = v
+			}
+			if !seen || v > b {
+				b = v
+			}
+			seen = true
+		}
+		// A NaN has no place in the order: then no bounds, only the count.
+		if seen && !nan {
+			// The spec's rule for zeros: a zero min is written -0, a zero
+			// max +0, so a reader's comparison cannot skip a group wrongly.
+			if a == 0 {
+				a = math.Copysign(0, -1)
+			}
+			if b == 0 {
+				b = math.Copysign(0, 1)
+			}
+			st.min = binary.LittleEndian.AppendUint64(nil, math.Float64bits(a))
+			st.max = binary.LittleEndian.AppendUint64(nil, math.Float64bits(b))
+		}
+	case *array.String:
+		var mn, mx string
+		seen, long := false, false
+		for i := lo; i < hi; i++ {
+			if c.IsNull(i) {
+				st.nulls++
+				continue
+			}
+			v := c.Value(i)
+			if len(v) > maxStatString {
+				long = true
+				continue
+			}
+			if !seen || v < mn {
+				mn = v
+			}
+			if !seen || v > mx {
+				mx = v
+			}
+			seen = true
+		}
+		if seen && !long {
+			st.min, st.max = []byte(mn), []byte(mx)
+		}
+	default:
+		return stats{}
+	}
+	return st
+}
+
+// intStats is the PLAIN-encoded min and max of n signed 64-bit values.
+func intStats(n int, isNull func(int) bool, value func(int) int64, lo int, nulls *int64) (mn, mx []byte) {
+	var a, b int64
+	seen := false
+	for i := 0; i < n; i++ {
+		if isNull(lo + i) {
+			*nulls++
+			continue
+		}
+		v := value(i)
+		if !seen || v < a {
+			a = v
+		}
+		if !seen || v > b {
+			b = v
+		}
+		seen = true
+	}
+	if !seen {
+		return nil, nil
+	}
+	return binary.LittleEndian.AppendUint64(nil, uint64(a)), binary.LittleEndian.AppendUint64(nil, uint64(b))
 }
 
 // NewWriter checks the schema and returns a writer; nothing is written
@@ -276,6 +386,9 @@ func (pw *Writer) writeGroup(rec arrow.RecordBatch, lo, hi int) error {
 			c.rawSize += raw
 			c.zipSize += zip
 		}
+		if l.kind == leafFlat {
+			c.stats = columnStats(col, lo, hi)
+		}
 		g.chunks = append(g.chunks, c)
 		g.rawSize += c.rawSize
 		g.zipSize += c.zipSize
@@ -364,6 +477,15 @@ func (pw *Writer) footer() []byte {
 			t.i64(6, c.rawSize)
 			t.i64(7, c.zipSize)
 			t.i64(9, c.offset)
+			if c.stats.known {
+				t.begin(12) // Statistics
+				t.i64(3, c.stats.nulls)
+				if c.stats.min != nil {
+					t.str(5, string(c.stats.max)) // max_value
+					t.str(6, string(c.stats.min)) // min_value
+				}
+				t.end()
+			}
 			t.end()
 			t.end()
 		}
@@ -384,6 +506,17 @@ func (pw *Writer) footer() []byte {
 	}
 	if pw.opt.CreatedBy != "" {
 		t.str(6, pw.opt.CreatedBy)
+	}
+	// column_orders: every leaf in its type's own order (signed integers,
+	// IEEE doubles, strings as unsigned bytes), which is how the
+	// statistics' min_value/max_value were chosen. Without it readers must
+	// ignore them.
+	t.list(7, tStruct, len(pw.leaves))
+	for range pw.leaves {
+		t.elem()
+		t.begin(1) // TYPE_ORDER: TypeDefinedOrder, an empty struct
+		t.end()
+		t.end()
 	}
 	return t.finish()
 }

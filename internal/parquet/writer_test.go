@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/logcorr/logcorr/internal/parquet"
@@ -425,4 +426,93 @@ func FuzzWriterRoundTrip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestWriterStatistics: each row group's flat columns carry their null
+// count and min/max, read back by arrow-go, so a reader can skip row
+// groups by time; a string over the bound and a NaN get no bounds.
+func TestWriterStatistics(t *testing.T) {
+	ts := &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "t", Type: ts, Nullable: true},
+		{Name: "i", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "f", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+		{Name: "s", Type: arrow.BinaryTypes.String},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	// group 0: rows 0-3, group 1: rows 4-7
+	for i, tv := range []int64{30, 10, -1, 20, 70, 50, 60, 40} {
+		if tv < 0 {
+			b.Field(0).AppendNull()
+		} else {
+			b.Field(0).(*array.TimestampBuilder).Append(arrow.Timestamp(tv))
+		}
+		b.Field(1).(*array.Int64Builder).Append(int64(-i))
+		switch i {
+		case 1:
+			b.Field(2).AppendNull()
+		case 6:
+			b.Field(2).(*array.Float64Builder).Append(math.NaN())
+		default:
+			b.Field(2).(*array.Float64Builder).Append(float64(i) - 1.5)
+		}
+		s := []string{"pgbouncer", "django", "runserver", "auth_debug"}[i%4]
+		if i == 5 {
+			s = strings.Repeat("x", 65)
+		}
+		b.Field(3).(*array.StringBuilder).Append(s)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	pf, err := file.NewParquetReader(bytes.NewReader(write(t, rec, parquet.Options{RowGroupRows: 4})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		nulls    int64
+		minMax   bool
+		min, max any
+	}
+	cases := []struct {
+		group, col int
+		want       want
+	}{
+		{0, 0, want{1, true, int64(10), int64(30)}},
+		{1, 0, want{0, true, int64(40), int64(70)}},
+		{0, 1, want{0, true, int64(-3), int64(0)}},
+		{1, 1, want{0, true, int64(-7), int64(-4)}},
+		{0, 2, want{1, true, -1.5, 1.5}},
+		{1, 2, want{0, false, nil, nil}}, // a NaN: no bounds
+		{0, 3, want{0, true, "auth_debug", "runserver"}},
+		{1, 3, want{0, false, nil, nil}}, // a 65-byte value: no bounds
+	}
+	for _, tc := range cases {
+		cc, err := pf.MetaData().RowGroup(tc.group).ColumnChunk(tc.col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := cc.StatsSet(); !ok || err != nil {
+			t.Errorf("group %d column %d: no statistics (%v)", tc.group, tc.col, err)
+			continue
+		}
+		st, err := cc.Statistics()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := want{nulls: st.NullCount(), minMax: st.HasMinMax()}
+		if got.minMax {
+			switch s := st.(type) {
+			case *metadata.Int64Statistics:
+				got.min, got.max = s.Min(), s.Max()
+			case *metadata.Float64Statistics:
+				got.min, got.max = s.Min(), s.Max()
+			case *metadata.ByteArrayStatistics:
+				got.min, got.max = string(s.Min()), string(s.Max())
+			}
+		}
+		if got != tc.want {
+			t.Errorf("group %d column %s: statistics %+v, want %+v", tc.group, schema.Field(tc.col).Name, got, tc.want)
+		}
+	}
 }
