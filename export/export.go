@@ -64,6 +64,9 @@ func Write(root string, in Input, opt Options) (*Summary, error) {
 	if err := CheckRoot(root); err != nil {
 		return nil, err
 	}
+	if err := checkExistingPartitions(root, parts); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
 	}

@@ -675,3 +675,38 @@ func ExampleTables() {
 	}
 	// Output: requests history failures exceptions events links clusters incidents findings evidence checks gates clocks sources runs
 }
+
+// A run whose folder differs only by case from a partition an earlier
+// export left (`A` last night, `a` tonight) is refused before anything is
+// written: a case-insensitive file system would make them one folder.
+func TestExportRefusesCaseCollisionWithEarlierExport(t *testing.T) {
+	root := t.TempDir()
+	pool := analyzePaths(t, correlate.Options{}, nil, samples(t, "pool-exhaustion")...)
+	if _, err := Write(root, pool.in, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// Make it look as if last night's run was named in capitals.
+	upper := "run=HASIL_TEST_POOL_EXHAUSTION"
+	for _, tb := range Tables() {
+		from := filepath.Join(root, tb.Name, "run=hasil_test_pool_exhaustion")
+		if _, err := os.Stat(from); err == nil {
+			if err := os.Rename(from, filepath.Join(root, tb.Name, upper)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before := tree(t, root)
+	_, err := Write(root, pool.in, Options{})
+	if err == nil || !strings.Contains(err.Error(), upper) || !strings.Contains(err.Error(), "only by case") {
+		t.Fatalf("export over a case-colliding partition: err %v, want a refusal naming %s", err, upper)
+	}
+	after := tree(t, root)
+	if len(after) != len(before) {
+		t.Errorf("the refused export changed the dataset: %d files before, %d after", len(before), len(after))
+	}
+	for p, b := range before {
+		if !bytes.Equal(after[p], b) {
+			t.Errorf("%s changed although the export was refused", p)
+		}
+	}
+}

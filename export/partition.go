@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"unicode"
@@ -122,6 +124,33 @@ func checkRunNames(parts []*part) error {
 			return fmt.Errorf("runs %q and %q would share the partition folder %s (on a case-insensitive file system); rename one", other, p.run, dir)
 		}
 		folded[key] = p.run
+	}
+	return nil
+}
+
+// checkExistingPartitions refuses a run whose partition folder differs
+// only by case from one an earlier export left in the dataset (run `A`
+// tonight, `a` tomorrow): on a case-insensitive file system the two would
+// be one folder, and the second export would replace the first run's files
+// under the other's name. It reads each table folder that exists, before
+// anything is written.
+func checkExistingPartitions(root string, parts []*part) error {
+	mine := map[string]string{} // lower-cased folder → this export's folder
+	for _, p := range parts {
+		dir := partitionDir(p.run)
+		mine[strings.ToLower(dir)] = dir
+	}
+	for _, t := range tableDefs {
+		entries, err := os.ReadDir(filepath.Join(root, t.spec().Name))
+		if err != nil {
+			continue // no such table yet (or unreadable: writing it will say so)
+		}
+		for _, e := range entries {
+			if dir, ok := mine[strings.ToLower(e.Name())]; ok && dir != e.Name() {
+				return fmt.Errorf("%s: the dataset already holds the partition %s, which differs from this export's %s only by case (a case-insensitive file system would merge them); rename the run or export into another folder",
+					filepath.Join(root, t.spec().Name), e.Name(), dir)
+			}
+		}
 	}
 	return nil
 }
