@@ -15,6 +15,7 @@
 package parquet
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -148,95 +149,78 @@ const maxStatString = 64
 
 // columnStats computes the statistics of rows [lo, hi) of a flat column.
 func columnStats(col arrow.Array, lo, hi int) stats {
-	st := stats{known: true}
+	u64 := func(v uint64) []byte { return binary.LittleEndian.AppendUint64(nil, v) }
 	switch c := col.(type) {
 	case *array.Int64:
-		st.min, st.max = intStats(hi-lo, c.IsNull, func(i int) int64 { return c.Value(lo + i) }, lo, &st.nulls)
+		sp := spanOf(lo, hi, c.IsNull, c.Value)
+		return sp.stats(sp.seen, func(v int64) []byte { return u64(uint64(v)) })
 	case *array.Timestamp:
-		st.min, st.max = intStats(hi-lo, c.IsNull, func(i int) int64 { return int64(c.Value(lo + i)) }, lo, &st.nulls)
+		sp := spanOf(lo, hi, c.IsNull, func(i int) int64 { return int64(c.Value(i)) })
+		return sp.stats(sp.seen, func(v int64) []byte { return u64(uint64(v)) })
 	case *array.Float64:
-		var a, b float64
-		seen, nan := false, false
-		for i := lo; i < hi; i++ {
-			if c.IsNull(i) {
-				st.nulls++
-				continue
-			}
+		nan := false
+		sp := spanOf(lo, hi, c.IsNull, func(i int) float64 {
 			v := c.Value(i)
 			nan = nan || math.IsNaN(v)
-			if !seen || v < a {
-				a = v
-			}
-			if !seen || v > b {
-				b = v
-			}
-			seen = true
+			return v
+		})
+		// The spec's rule for zeros: a zero min is written -0, a zero
+		// max +0, so a reader's comparison cannot skip a group wrongly.
+		if sp.min == 0 {
+			sp.min = math.Copysign(0, -1)
+		}
+		if sp.max == 0 {
+			sp.max = math.Copysign(0, 1)
 		}
 		// A NaN has no place in the order: then no bounds, only the count.
-		if seen && !nan {
-			// The spec's rule for zeros: a zero min is written -0, a zero
-			// max +0, so a reader's comparison cannot skip a group wrongly.
-			if a == 0 {
-				a = math.Copysign(0, -1)
-			}
-			if b == 0 {
-				b = math.Copysign(0, 1)
-			}
-			st.min = binary.LittleEndian.AppendUint64(nil, math.Float64bits(a))
-			st.max = binary.LittleEndian.AppendUint64(nil, math.Float64bits(b))
-		}
+		return sp.stats(sp.seen && !nan, func(v float64) []byte { return u64(math.Float64bits(v)) })
 	case *array.String:
-		var mn, mx string
-		seen, long := false, false
-		for i := lo; i < hi; i++ {
-			if c.IsNull(i) {
-				st.nulls++
-				continue
-			}
+		long := false
+		sp := spanOf(lo, hi, c.IsNull, func(i int) string {
 			v := c.Value(i)
-			if len(v) > maxStatString {
-				long = true
-				continue
-			}
-			if !seen || v < mn {
-				mn = v
-			}
-			if !seen || v > mx {
-				mx = v
-			}
-			seen = true
-		}
-		if seen && !long {
-			st.min, st.max = []byte(mn), []byte(mx)
-		}
-	default:
-		return stats{}
+			long = long || len(v) > maxStatString
+			return v
+		})
+		return sp.stats(sp.seen && !long, func(v string) []byte { return []byte(v) })
 	}
-	return st
+	return stats{}
 }
 
-// intStats is the PLAIN-encoded min and max of n signed 64-bit values.
-func intStats(n int, isNull func(int) bool, value func(int) int64, lo int, nulls *int64) (mn, mx []byte) {
-	var a, b int64
-	seen := false
-	for i := 0; i < n; i++ {
-		if isNull(lo + i) {
-			*nulls++
+// span is the smallest and largest non-null value of some rows, and how
+// many were null.
+type span[T cmp.Ordered] struct {
+	min, max T
+	seen     bool
+	nulls    int64
+}
+
+func spanOf[T cmp.Ordered](lo, hi int, isNull func(int) bool, value func(int) T) span[T] {
+	var sp span[T]
+	for i := lo; i < hi; i++ {
+		if isNull(i) {
+			sp.nulls++
 			continue
 		}
 		v := value(i)
-		if !seen || v < a {
-			a = v
+		if !sp.seen || v < sp.min {
+			sp.min = v
 		}
-		if !seen || v > b {
-			b = v
+		if !sp.seen || v > sp.max {
+			sp.max = v
 		}
-		seen = true
+		sp.seen = true
 	}
-	if !seen {
-		return nil, nil
+	return sp
+}
+
+// stats are the span's statistics, with bounds (PLAIN encoded by enc)
+// when bounded says they hold.
+func (sp span[T]) stats(bounded bool, enc func(T) []byte) stats {
+	st := stats{known: true, nulls: sp.nulls}
+	if bounded {
+		st.min, st.max = enc(sp.min), enc(sp.max)
 	}
-	return binary.LittleEndian.AppendUint64(nil, uint64(a)), binary.LittleEndian.AppendUint64(nil, uint64(b))
+	return st
 }
 
 // NewWriter checks the schema and returns a writer; nothing is written
