@@ -164,7 +164,7 @@ func foreignEvents(ds *schema.Dataset, a *Analysis, withheld map[schema.FileID]m
 		f := ds.Files[id]
 		ds.Files[id].Audit.Messages = append(ds.Files[id].Audit.Messages,
 			fmt.Sprintf("%s: %d event(s) fell inside the windows of %d run(s) found under other folders (%s) and were not given to them: a log found under %s feeds only the runs found there",
-				f.Path, n, len(names), strings.Join(names, ", "), rootOf(f)))
+				f.Path, n, len(names), strings.Join(names, ", "), f.Root))
 	}
 	if len(ids) > 0 {
 		a.Messages = append(a.Messages, fmt.Sprintf("%d event(s) of %d log file(s) fell inside the windows of runs found under other folders and were not given to them (each log feeds only the runs found in its own folder; the sources' messages say which)", total, len(ids)))

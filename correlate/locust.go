@@ -104,7 +104,7 @@ func readLocust(ds *schema.Dataset) (*locustInput, error) {
 			}
 			c := cols{b.Columns()}
 			run, file := c.dict(runCol), c.dict(fileCol)
-			root := rootOf(ds.Files[file.idx.Value(0)])
+			root := ds.Files[file.idx.Value(0)].Root
 			for r := range int32(b.NumRows()) {
 				name := run.at(r)
 				if in.runRoots[name] == nil {

@@ -18,8 +18,10 @@ func TestFoldersKeepTheirLogs(t *testing.T) {
 	keys := func(a *Analysis, r *Run) []string {
 		var out []string
 		for _, e := range r.Events.All() {
-			root := rootOf(a.Events.files[e.FileID()])
-			out = append(out, filepath.Base(root)+"/"+e.File()+":"+strconv.FormatInt(e.Line(), 10))
+			// together the names carry their folder; alone they do not
+			root := a.Events.files[e.FileID()].Root
+			rel := strings.TrimPrefix(e.File(), root+"/")
+			out = append(out, filepath.Base(root)+"/"+rel+":"+strconv.FormatInt(e.Line(), 10))
 		}
 		slices.Sort(out)
 		return out

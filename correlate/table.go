@@ -3,10 +3,8 @@ package correlate
 import (
 	"iter"
 	"math"
-	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -156,7 +154,7 @@ func newTable(ds *schema.Dataset) *Table {
 	t.root = make([]string, len(ds.Files))
 	seen := map[string]bool{}
 	for i, f := range ds.Files {
-		t.root[i] = rootOf(f)
+		t.root[i] = f.Root
 		seen[t.root[i]] = true
 	}
 	t.roots = len(seen)
@@ -426,15 +424,6 @@ func (e Event) statusKey() string {
 	return k
 }
 
-// rootOf is the folder a file was found under (as given on the command
-// line, slashes), "" for a file named on the command line itself.
-func rootOf(f schema.File) string {
-	open := filepath.ToSlash(f.Open)
-	if f.Path == "" || open == f.Path || !strings.HasSuffix(open, "/"+f.Path) {
-		return ""
-	}
-	return strings.TrimSuffix(open, "/"+f.Path)
-}
 
 // feeds reports whether file id's events may belong to run r: a log feeds
 // only the runs whose Locust files were found under its own folder tree

@@ -167,3 +167,43 @@ func TestParseAllKeepsIdenticalFilesOfDifferentRuns(t *testing.T) {
 		}
 	}
 }
+
+// With more than one folder, every found file's name carries its folder,
+// so the reports never show two files under one name; with one folder
+// (given twice, or with files named beside it) names stay relative to it.
+func TestDiscoverNamesAcrossFolders(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"n1/locust.log", "n1/logs/pgbouncer.log", "n2/locust.log", "loose.log"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n1, n2, loose := filepath.Join(dir, "n1"), filepath.Join(dir, "n2"), filepath.Join(dir, "loose.log")
+	s := filepath.ToSlash
+	cases := []struct {
+		name  string
+		paths []string
+		want  []string
+	}{
+		{"one folder", []string{n1}, []string{"locust.log", "logs/pgbouncer.log"}},
+		{"one folder and a file", []string{n1, loose}, []string{"locust.log", "logs/pgbouncer.log", s(loose)}},
+		{"two folders", []string{n1, n2}, []string{s(n1) + "/locust.log", s(n1) + "/logs/pgbouncer.log", s(n2) + "/locust.log"}},
+		{"two folders and a file", []string{n2, loose, n1}, []string{s(n2) + "/locust.log", s(loose), s(n1) + "/locust.log", s(n1) + "/logs/pgbouncer.log"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			targets, _ := Discover(tc.paths, Options{})
+			var got []string
+			for _, tg := range targets {
+				got = append(got, tg.Name)
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("names\n got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}

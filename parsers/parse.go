@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -427,8 +428,31 @@ func DiscoverPaths(paths []string, opt Options) Discovery {
 		sort.Strings(exts)
 		msgs = append(msgs, fmt.Sprintf("skipped %d file(s) whose names are not log, CSV or HTML artifacts (%s); name a file explicitly to read it", n, strings.Join(exts, ", ")))
 	}
+	qualifyNames(out)
 	d.Targets, d.Messages = out, msgs
 	return d
+}
+
+// qualifyNames prefixes each file's name with its folder when the files
+// come from more than one folder: `analyze samples/healthy
+// samples/pool-exhaustion` would otherwise show two `locust.log` and cite
+// `locust.log:12` without saying which. With one folder the names stay
+// relative to it, as reports and their goldens have them.
+func qualifyNames(targets []Target) {
+	roots := map[string]bool{}
+	for _, t := range targets {
+		if t.Root != "" {
+			roots[t.Root] = true
+		}
+	}
+	if len(roots) < 2 {
+		return
+	}
+	for i, t := range targets {
+		if t.Root != "" {
+			targets[i].Name = path.Join(t.Root, t.Name)
+		}
+	}
 }
 
 // walkRoots are the real paths (links resolved, absolute) of the folders
