@@ -424,7 +424,6 @@ func (e Event) statusKey() string {
 	return k
 }
 
-
 // feeds reports whether file id's events may belong to run r: a log feeds
 // only the runs whose Locust files were found under its own folder tree
 // (the folder given on the command line), so that two folders analysed
