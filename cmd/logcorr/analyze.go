@@ -317,6 +317,9 @@ func verdict(c *cli.Context, p *pipeline.Result, failOn *rules.Severity, gateFai
 		names = append(names, r.Name)
 	}
 	names = append(names, "") // findings about no single run
+	if len(a.Runs) == 0 {
+		names = append(names, gates.NoRun) // gates that found no run to evaluate
+	}
 	var failing []string
 	for _, name := range names {
 		v := report.RunVerdict(name, findings[name], failOn, results)
@@ -324,8 +327,11 @@ func verdict(c *cli.Context, p *pipeline.Result, failOn *rules.Severity, gateFai
 			continue
 		}
 		label := name
-		if label == "" {
+		switch label {
+		case "":
 			label = "across runs"
+		case gates.NoRun:
+			label = "no Locust run in the input"
 		}
 		failing = append(failing, label+" ("+strings.Join(v.Reasons, ", ")+")")
 	}

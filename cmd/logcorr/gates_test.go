@@ -69,6 +69,10 @@ func TestGatesFailOnNothing(t *testing.T) {
 				if !strings.Contains(stderr, "gate failed") || !strings.Contains(stderr, "no Locust run") {
 					t.Errorf("stderr does not say why the gates failed:\n%s", stderr)
 				}
+				// The verdict line names what failed, never ends empty.
+				if !strings.Contains(stderr, "logcorr: FAIL (exit 1): no Locust run in the input (gate p95<2s failed, gate no finding>=critical failed)") {
+					t.Errorf("verdict line does not name the failed gates:\n%s", stderr)
+				}
 			})
 		}
 	}
