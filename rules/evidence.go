@@ -201,9 +201,12 @@ func HistoryEvidence(h *parsers.HistoryRow) Evidence {
 	return Evidence{File: h.File, Line: h.Line, Time: timePtr(h.Time), Text: clip(t), At: rowCite(h.Source, h.Line, h.Offset)}
 }
 
-// MetaEvidence cites a meta fact.
+// MetaEvidence cites a meta fact: its Text is the key=value read, and the
+// quote is the line it was read from (a console log's), read back by
+// position; an HTML report's entries keep the rendering (quote.Resolve
+// does not quote from an HTML report, whose lines are markup).
 func MetaEvidence(m *parsers.MetaRow) Evidence {
-	return Evidence{File: m.File, Line: m.Line, Text: clip(m.Key + "=" + m.Value)}
+	return Evidence{File: m.File, Line: m.Line, Text: clip(m.Key + "=" + m.Value), At: rowCite("", m.Line, m.Offset)}
 }
 
 // distinctEvidence drops repeated citations (same file, line and text),

@@ -37,6 +37,12 @@ func Resolve(files []schema.File, noRedact bool, reqs []Request) []string {
 	byPath := map[string]schema.FileID{}
 	dup := map[string]bool{}
 	for i, f := range files {
+		if f.Format == schema.SourceLocustHTML {
+			// A Locust row or fact from an HTML report has no line of
+			// its own (the report is markup, its data one script line):
+			// it keeps the rendering, which names where it came from.
+			continue
+		}
 		if _, ok := byPath[f.Path]; ok {
 			dup[f.Path] = true
 		}

@@ -60,3 +60,21 @@ func TestResolve(t *testing.T) {
 		t.Errorf("changed file: messages %q, quote %q", msgs, kept)
 	}
 }
+
+// A Locust row or fact cited from an HTML report keeps its rendering: the
+// report is markup, and the line at its position is not the row.
+func TestResolveLeavesHTMLReportRows(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("..", "..", "samples", "pool-exhaustion", "hasil_test_pool_exhaustion.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := parsed(t, "report.html", string(body))
+	if ds.Files[0].Format != schema.SourceLocustHTML {
+		t.Fatalf("fixture read as %s", ds.Files[0].Format)
+	}
+	kept := "requests_statistics: ,Aggregated,183,60"
+	msgs := Resolve(ds.Files, false, []Request{{Pos: schema.Ref{Line: 264, End: 264}, ByPath: true, Path: "report.html", Set: func(s string) { kept = s }}})
+	if len(msgs) != 0 || kept != "requests_statistics: ,Aggregated,183,60" {
+		t.Errorf("HTML report row: messages %q, quote %q; want the rendering kept", msgs, kept)
+	}
+}
