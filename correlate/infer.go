@@ -191,17 +191,44 @@ func targetSeries(c naiveColumns) map[string]Series {
 	return out
 }
 
-// inferClocks estimates the offsets of the files with naive times.
+// sameFolderTree reports whether files a and b may share evidence: both found
+// under one folder given on the command line, or either named itself.
+func sameFolderTree(a, b *logFile) bool {
+	ra, rb := a.t.root[a.id], b.t.root[b.id]
+	return ra == "" || rb == "" || ra == rb
+}
+
+// inferClocks estimates the offsets of the files with naive times. A file
+// is compared only with the Locust runs it may feed and the settled files
+// of its own folder tree: with several folders given (other nights, other
+// hosts), another folder's load curve is not this log's, and a match
+// against it would be a confident wrong clock.
 func inferClocks(toInfer, files []*logFile, clocks map[schema.FileID]*fileClock, runs []*Run, opt Options, msgs *[]string) {
-	refs := locustReferences(runs)
-	for _, f := range files {
-		c := clocks[f.id]
-		if c.Method == "explicit" || c.Method == "tz-flag" || c.Method == "tz-source" {
-			refs = append(refs, fileReferences(f, c)...)
+	byTree := map[string][]reference{} // references by the folder a file was found under
+	refsOf := func(f *logFile) []reference {
+		root := f.t.root[f.id]
+		if refs, ok := byTree[root]; ok {
+			return refs
 		}
+		var mine []*Run
+		for _, r := range runs {
+			if f.t.feeds(f.id, r) {
+				mine = append(mine, r)
+			}
+		}
+		refs := locustReferences(mine)
+		for _, g := range files {
+			c := clocks[g.id]
+			if sameFolderTree(f, g) && (c.Method == "explicit" || c.Method == "tz-flag" || c.Method == "tz-source") {
+				refs = append(refs, fileReferences(g, c)...)
+			}
+		}
+		byTree[root] = refs
+		return refs
 	}
 	for _, f := range toInfer {
 		c := clocks[f.id]
+		refs := refsOf(f)
 		cols := naiveTimes(f)
 		tgt := targetSeries(cols)
 		var best OffsetEstimate
@@ -257,7 +284,7 @@ func inferClocks(toInfer, files []*logFile, clocks map[schema.FileID]*fileClock,
 		var donor *fileClock
 		for _, g := range byProc[process(f.source)] {
 			d := clocks[g.id]
-			if g == f || d.Method != "cross-correlation" {
+			if g == f || d.Method != "cross-correlation" || !sameFolderTree(f, g) {
 				continue
 			}
 			// Prefer a sibling in the same folder, then the most confident.

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -65,5 +66,46 @@ func TestFoldersKeepTheirLogs(t *testing.T) {
 	}
 	if !said {
 		t.Error("no audit says a log's events were kept from another folder's run")
+	}
+}
+
+// A log's clock is inferred from its own folder's evidence only: a folder
+// holding just a runserver and an auth-debug log (no Locust files, no log
+// with a zone) beside samples/pool-exhaustion has nothing to be compared
+// with. Before, both logs were given pool-exhaustion's clock as "written
+// by the same process" (confidence 0.7): another folder's process.
+func TestClockInferenceStaysInItsFolder(t *testing.T) {
+	alone := filepath.Join(t.TempDir(), "b")
+	if err := os.MkdirAll(filepath.Join(alone, "logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"runserver_8000.err.log", "auth_debug.log"} {
+		b, err := os.ReadFile(filepath.Join("..", "samples", "healthy", "logs", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(alone, "logs", f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pool := filepath.Join("..", "samples", "pool-exhaustion")
+	a, err := Pipeline(Options{}, pool, alone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine, theirs int
+	for _, c := range a.Clocks {
+		switch {
+		case strings.HasPrefix(c.File, filepath.ToSlash(alone)+"/"):
+			mine++
+			if c.Method != "unknown" || strings.Contains(c.Evidence, "pool-exhaustion") {
+				t.Errorf("%s: clock %s (%s) from %q: another folder's evidence", c.File, c.Zone, c.Method, c.Evidence)
+			}
+		case c.Method == "cross-correlation" || c.Method == "explicit":
+			theirs++
+		}
+	}
+	if mine != 2 || theirs == 0 {
+		t.Fatalf("%d clocks of the lone folder (want 2), %d settled clocks of pool-exhaustion", mine, theirs)
 	}
 }
