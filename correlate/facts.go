@@ -159,7 +159,7 @@ func (p *PoolFacts) add(e Event) {
 				p.Pooler = append(p.Pooler, e)
 			}
 		case schema.KindClosing:
-			if strings.Contains(e.Attr("reason")+e.Message(), "query_wait_timeout") {
+			if containsJoined(e.Attr("reason"), e.Message(), "query_wait_timeout") {
 				p.Closing = append(p.Closing, e)
 				if a, err := strconv.ParseInt(e.Attr("age_s"), 10, 64); err == nil {
 					p.Ages = append(p.Ages, a)
@@ -193,6 +193,23 @@ func (p *PoolFacts) add(e Event) {
 		p.Driver = append(p.Driver, e)
 		p.DriverByFile[e.File()] += 1 + e.Duplicates()
 	}
+}
+
+// containsJoined is strings.Contains(a+b, w) without making a+b.
+func containsJoined(a, b, w string) bool {
+	if strings.Contains(a, w) || strings.Contains(b, w) {
+		return true
+	}
+	if len(w) < 2 || a == "" || b == "" {
+		return false
+	}
+	// Across the seam: w's first i bytes end a, the rest begin b.
+	for i := 1; i < len(w); i++ {
+		if strings.HasSuffix(a, w[:i]) && strings.HasPrefix(b, w[i:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownWindow is [start - ownLead, end + ownTail], cut at the start of the
