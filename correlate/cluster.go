@@ -43,9 +43,15 @@ func appendMask(dst []byte, s string) []byte {
 	return dst
 }
 
-func isWordByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
-}
+func isWordByte(c byte) bool { return wordBytes[c] }
+
+// wordBytes marks [0-9A-Za-z_].
+var wordBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+	}
+	return t
+}()
 
 // phaser tells the load phase of an instant from the history: "ramp-up"
 // until the user count first reaches its maximum, "steady" while it stays

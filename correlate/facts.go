@@ -95,8 +95,10 @@ func (e Event) IsPoolDriverError() bool {
 		!strings.Contains(tb, "query_wait_timeout") && !strings.Contains(tb, "no more connections") {
 		return false
 	}
+	// Every match of driverPoolRE ends with one of the two phrases: a
+	// text without them is not run.
 	for _, s := range []string{msg, e.ExcType() + ": " + exc, tb} {
-		if driverPoolRE.MatchString(s) {
+		if (strings.Contains(s, "query_wait_timeout") || strings.Contains(s, "no more connections allowed")) && driverPoolRE.MatchString(s) {
 			return true
 		}
 	}
