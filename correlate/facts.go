@@ -139,9 +139,15 @@ func ComputeOwn(r *Run, runs []*Run) {
 		o.Chains = append(o.Chains, c)
 	}
 	o.Pool.DriverByFile = map[string]int64{}
+	var seen [256]bool // sources met, set into o.Sources once
 	for _, e := range o.Events.All() {
-		o.Sources[e.Source()] = true
+		seen[e.Source()] = true
 		o.Pool.add(e)
+	}
+	for src, ok := range seen {
+		if ok {
+			o.Sources[schema.SourceKind(src)] = true
+		}
 	}
 	p := &o.Pool
 	for _, es := range [][]Event{p.Pooler, p.Closing, p.Driver} {
