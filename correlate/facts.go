@@ -177,7 +177,7 @@ func (p *PoolFacts) add(e Event) {
 			msg := e.Message()
 			if p.VersionAt == nil && strings.Contains(msg, "process up") {
 				if m := pgbouncerVersionRE.FindStringSubmatch(msg); m != nil {
-					p.Version, p.VersionAt = m[1], &e
+					p.Version, p.VersionAt = m[1], e.ptr()
 				}
 			}
 			if i := strings.Index(msg, "max_client_conn: "); i >= 0 && p.SettingsAt == nil {
@@ -186,11 +186,11 @@ func (p *PoolFacts) add(e Event) {
 					v = v[:j]
 				}
 				p.Settings = append(p.Settings, "max_client_conn "+v)
-				p.SettingsAt = &e
+				p.SettingsAt = e.ptr()
 			}
 		case schema.KindStats:
 			if w, err := strconv.ParseFloat(e.Attr("wait_us"), 64); err == nil && w > p.MaxWaitUS {
-				p.MaxWaitUS, p.MaxWait = w, &e
+				p.MaxWaitUS, p.MaxWait = w, e.ptr()
 			}
 		}
 		return

@@ -182,7 +182,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 			limited[u] = true
 		}
 		if first == nil || e.Resolved() && e.Time().Before(first.Time()) {
-			first = &e
+			first = eventPtr(e)
 		}
 		if text == "" {
 			text = m.String()
@@ -250,7 +250,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 			after[u] = true
 			afterN += 1 + e.Duplicates()
 			if afterEv == nil {
-				afterEv = &e
+				afterEv = eventPtr(e)
 			}
 		}
 	}
