@@ -53,3 +53,21 @@ func TestLiteralFilterNeverHidesAMatch(t *testing.T) {
 		t.Error("a pattern with metacharacters must not be filtered as words")
 	}
 }
+
+// login-failure-uncounted's words filter never rules out a line its
+// pattern matches.
+func TestLoginPageReturnedWordsNeverHideAMatch(t *testing.T) {
+	if loginPageReturnedWords.needles == nil {
+		t.Fatal("the filter should be on")
+	}
+	var low []byte
+	for _, s := range []string{"login_page_returned username=tester001", "LOGIN_PAGE_RETURNED", "x Login FAILED for tester002", "login failed",
+		"Login  FAILED", "login_page_returnedx", "é login failed", "login fa\u0130led", "ordinary line", ""} {
+		if matches(loginPageReturnedRE, s) && !loginPageReturnedWords.mayMatch(s, &low) {
+			t.Errorf("%q matches the pattern but the filter rules it out", s)
+		}
+	}
+	if loginPageReturnedWords.mayMatch("login_server_error username=tester001 status=500", &low) {
+		t.Error("a line without the words is not ruled out")
+	}
+}
