@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/logcorr/logcorr/internal/fanout"
 	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
@@ -126,15 +127,30 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	if opt.Runs != "" && len(a.Runs) == 0 {
 		a.Messages = append(a.Messages, fmt.Sprintf("no run matches %q (%d run(s) found)", opt.Runs, len(all)))
 	}
+	// Runs are filled on every core: fillRun reads the table, the clocks
+	// and the bounds, and writes only its run and its own slots here,
+	// merged in run order below (as one loop would have left them).
+	others := make([]map[schema.FileID]int, len(a.Runs))
+	msgs := make([][]string, len(a.Runs))
+	fanout.Each(len(a.Runs), func(i int) {
+		r := a.Runs[i]
+		others[i] = fillRun(r, t, clocks, bounds[r], opt, &msgs[i])
+	})
 	withheld := map[schema.FileID]map[*Run]int{}
-	for _, r := range a.Runs {
-		fillRun(r, t, clocks, bounds[r], opt, withheld, &a.Messages)
+	for i, r := range a.Runs {
+		a.Messages = append(a.Messages, msgs[i]...)
+		for id, n := range others[i] {
+			if withheld[id] == nil {
+				withheld[id] = map[*Run]int{}
+			}
+			withheld[id][r] = n
+		}
 	}
 	foreignEvents(ds, a, withheld)
 	a.Sources = ds.Audits() // with what correlation told the audits
-	for _, r := range a.Runs {
-		ComputeOwn(r, a.Runs)
-	}
+	// Each run's own facts read its events and its neighbours' windows
+	// (set before fillRun), and write only the run's Own.
+	fanout.Each(len(a.Runs), func(i int) { ComputeOwn(a.Runs[i], a.Runs) })
 	if opt.KeepOutside {
 		a.Outside = Events{t: t, rows: append(t.outside(bounds), unplaced...)}
 	}
@@ -249,21 +265,18 @@ func floorMicro(t time.Time) int64 {
 }
 
 // fillRun slices the events into the run and derives everything from them.
-func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Time, opt Options, withheld map[schema.FileID]map[*Run]int, msgs *[]string) {
+// It returns how many events of each file were withheld from the run
+// (Table.slice). It writes nothing but r and msgs, so runs can be filled
+// concurrently.
+func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Time, opt Options, msgs *[]string) (withheld map[schema.FileID]int) {
 	if r.Start.IsZero() {
 		*msgs = append(*msgs, fmt.Sprintf("run %s: no time window (no history epochs, no HTML start/end); logs cannot be matched to it", r.Name))
-		return
+		return nil
 	}
 	// Runs share the order (read-only); the capped slice keeps an append
 	// on one run from writing into the next.
 	other := map[schema.FileID]int{}
 	r.Events = Events{t: t, rows: t.slice(t.window(b[0], b[1]), r, other)}
-	for id, n := range other {
-		if withheld[id] == nil {
-			withheld[id] = map[*Run]int{}
-		}
-		withheld[id][r] = n
-	}
 	logs := map[schema.FileID]bool{}
 	for _, row := range r.Events.rows {
 		logs[t.batches[t.bat[row]].file] = true
@@ -288,6 +301,7 @@ func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Ti
 	r.Chains, r.LinkStats = link(r, opt.LinkTolerance)
 	r.Incidents = findIncidents(r)
 	r.Clusters = buildClusters(r)
+	return other
 }
 
 // sliceBounds is each run's slice of the logs: its window widened by the

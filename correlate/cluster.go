@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -12,14 +13,16 @@ import (
 // addresses, user names like tester050, path segments) with the wildcard,
 // keeping the punctuation around it, so that messages differing only in
 // values read the same.
-func maskText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+func maskText(s string) string { return string(appendMask(make([]byte, 0, len(s)), s)) }
+
+// appendMask appends maskText(s) to dst: clustering masks every message
+// into one reused buffer.
+func appendMask(dst []byte, s string) []byte {
 	i := 0
 	for i < len(s) {
 		c := s[i]
 		if !isWordByte(c) {
-			b.WriteByte(c)
+			dst = append(dst, c)
 			i++
 			continue
 		}
@@ -31,18 +34,24 @@ func maskText(s string) string {
 			j++
 		}
 		if digit {
-			b.WriteString(Wildcard)
+			dst = append(dst, Wildcard...)
 		} else {
-			b.WriteString(s[i:j])
+			dst = append(dst, s[i:j]...)
 		}
 		i = j
 	}
-	return b.String()
+	return dst
 }
 
-func isWordByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
-}
+func isWordByte(c byte) bool { return wordBytes[c] }
+
+// wordBytes marks [0-9A-Za-z_].
+var wordBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+	}
+	return t
+}()
 
 // phaser tells the load phase of an instant from the history: "ramp-up"
 // until the user count first reaches its maximum, "steady" while it stays
@@ -76,16 +85,27 @@ func newPhaser(r *Run) phaser {
 	return p
 }
 
-func (p phaser) phase(t time.Time) string {
+// The phases, as phase returns them (indices of phaseNames).
+const (
+	phaseRun = iota
+	phaseRampUp
+	phaseSteady
+	phaseTail
+	numPhases
+)
+
+var phaseNames = [numPhases]string{"run", "ramp-up", "steady", "tail"}
+
+func (p phaser) phase(t time.Time) int {
 	switch {
 	case !p.ok:
-		return "run"
+		return phaseRun
 	case t.Before(p.full):
-		return "ramp-up"
+		return phaseRampUp
 	case t.Before(p.drop):
-		return "steady"
+		return phaseSteady
 	}
-	return "tail"
+	return phaseTail
 }
 
 // messageKinds are left out of message clustering: routine traffic the
@@ -101,10 +121,11 @@ func messageKind(k schema.EventKind) bool {
 type clusterAcc struct {
 	c       Cluster
 	eps     map[string]bool
-	sources map[string]bool
+	sources []schema.SourceKind // distinct, in the order met
+	phases  [numPhases]int64    // PerPhase, by phase index
 }
 
-func (a *clusterAcc) add(e Event, t time.Time, ph string) {
+func (a *clusterAcc) add(e Event, t time.Time, ph int) {
 	c := &a.c
 	c.Count++
 	if c.First.IsZero() || t.Before(c.First) {
@@ -113,11 +134,13 @@ func (a *clusterAcc) add(e Event, t time.Time, ph string) {
 	if t.After(c.Last) {
 		c.Last = t
 	}
-	c.PerPhase[ph]++
+	a.phases[ph]++
 	if p := reqPath(e.Path()); p != "" {
 		a.eps[maskText(p)] = true
 	}
-	a.sources[e.Source().String()] = true
+	if src := e.Source(); !slices.Contains(a.sources, src) {
+		a.sources = append(a.sources, src)
+	}
 	if len(c.Examples) < 3 {
 		c.Examples = append(c.Examples, *refOf(e))
 	}
@@ -128,15 +151,20 @@ func (a *clusterAcc) done() Cluster {
 		a.c.Endpoints = append(a.c.Endpoints, k)
 	}
 	sort.Strings(a.c.Endpoints)
-	for k := range a.sources {
-		a.c.Sources = append(a.c.Sources, k)
+	for _, k := range a.sources {
+		a.c.Sources = append(a.c.Sources, k.String())
 	}
 	sort.Strings(a.c.Sources)
+	for i, n := range a.phases {
+		if n > 0 {
+			a.c.PerPhase[phaseNames[i]] = n
+		}
+	}
 	return a.c
 }
 
 func newAcc() *clusterAcc {
-	return &clusterAcc{c: Cluster{PerPhase: map[string]int64{}}, eps: map[string]bool{}, sources: map[string]bool{}}
+	return &clusterAcc{c: Cluster{PerPhase: map[string]int64{}}, eps: map[string]bool{}}
 }
 
 // buildClusters groups the run's exceptions by type, innermost in-app
@@ -150,6 +178,7 @@ func buildClusters(r *Run) []Cluster {
 	var excKeys []string
 	d := NewDrain()
 	msg := map[int]*clusterAcc{}
+	var masked []byte
 	for _, e := range r.Events.All() {
 		excType := e.ExcType()
 		if excType == "" && (!messageKind(e.Kind()) || strings.TrimSpace(e.Message()) == "") {
@@ -176,7 +205,8 @@ func buildClusters(r *Run) []Cluster {
 			a.add(e, t, ph.phase(t))
 			continue
 		}
-		c := d.Add(maskText(e.Message()))
+		masked = appendMask(masked[:0], e.Message())
+		c := d.addMasked(masked)
 		a := msg[c.ID]
 		if a == nil {
 			a = newAcc()

@@ -17,6 +17,20 @@ type Drain struct {
 
 	root     map[int]*drainNode
 	clusters []*DrainCluster
+	// memo remembers, per message, the leaf it reached and the cluster it
+	// joined there. Messages repeat (masked, most lines of a log read the
+	// same): while that leaf has not changed since, the message joins the
+	// same cluster again and changes nothing but its count, so the
+	// walk, the split into tokens and the similarity scan can be skipped.
+	memo map[string]*drainMemo
+}
+
+// drainMemo is what Add did with one message: the leaf, its version then,
+// and the cluster the message joined.
+type drainMemo struct {
+	leaf    *drainNode
+	version uint64
+	c       *DrainCluster
 }
 
 // Wildcard stands for a variable token.
@@ -35,6 +49,9 @@ func (c *DrainCluster) Template() string { return strings.Join(c.Tokens, " ") }
 type drainNode struct {
 	children map[string]*drainNode
 	clusters []*DrainCluster
+	// version counts the changes of a leaf's clusters: one created, or a
+	// token of one turned into the wildcard.
+	version uint64
 }
 
 // NewDrain returns a Drain with the usual parameters.
@@ -53,7 +70,49 @@ func hasDigit(s string) bool {
 }
 
 // Add files a message and returns its cluster.
+//
+// A message met before whose leaf has not changed since joins the
+// cluster it joined then: that cluster already agrees with every token
+// the wildcard does not cover (so it keeps its similarity and no token
+// changes), the leaf's other clusters are as they were (so none scores
+// higher), and the walk from the root is the same (a node's children
+// only grow, and a full node never takes the token it refused). That
+// holds for a similarity threshold of at most 1, the only meaningful
+// ones; the parameters are not to change once messages are added.
 func (d *Drain) Add(msg string) *DrainCluster {
+	if m := d.memo[msg]; m != nil && m.leaf.version == m.version && d.Sim <= 1 {
+		m.c.Count++
+		return m.c
+	}
+	return d.add(msg)
+}
+
+// addMasked is Add of string(msg), without making the string when msg
+// was met before.
+func (d *Drain) addMasked(msg []byte) *DrainCluster {
+	if m := d.memo[string(msg)]; m != nil && m.leaf.version == m.version && d.Sim <= 1 {
+		m.c.Count++
+		return m.c
+	}
+	return d.add(string(msg))
+}
+
+func (d *Drain) add(msg string) *DrainCluster {
+	leaf, c := d.file(msg)
+	if d.memo == nil {
+		d.memo = map[string]*drainMemo{}
+	}
+	if m := d.memo[msg]; m != nil {
+		m.leaf, m.version, m.c = leaf, leaf.version, c
+	} else {
+		d.memo[msg] = &drainMemo{leaf: leaf, version: leaf.version, c: c}
+	}
+	return c
+}
+
+// file walks msg's tokens to their leaf and files msg in the most
+// similar cluster there, or a new one: Drain's step.
+func (d *Drain) file(msg string) (*drainNode, *DrainCluster) {
 	toks := strings.Fields(msg)
 	if d.root == nil {
 		d.root = map[int]*drainNode{}
@@ -108,13 +167,15 @@ func (d *Drain) Add(msg string) *DrainCluster {
 		for i, t := range best.Tokens {
 			if t != Wildcard && t != toks[i] {
 				best.Tokens[i] = Wildcard
+				n.version++
 			}
 		}
 		best.Count++
-		return best
+		return n, best
 	}
 	c := &DrainCluster{ID: len(d.clusters), Tokens: append([]string(nil), toks...), Count: 1}
 	d.clusters = append(d.clusters, c)
 	n.clusters = append(n.clusters, c)
-	return c
+	n.version++
+	return n, c
 }

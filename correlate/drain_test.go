@@ -2,6 +2,8 @@ package correlate
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -65,6 +67,54 @@ func TestMaskText(t *testing.T) {
 	for _, tc := range tests {
 		if got := maskText(tc.in); got != tc.want {
 			t.Errorf("maskText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// The memo (a message met before joins its cluster again while its leaf
+// is unchanged) gives what Drain's step gives every time: same cluster
+// per message, same templates, counts and creation order, including when
+// clusters gain wildcards, a leaf fills up and full nodes send tokens
+// under the wildcard.
+func TestDrainMemoIsDrain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	words := []string{"a", "b", "c", "d", "x1", "<*>", "e", "f"}
+	for trial := range 200 {
+		memo := &Drain{Depth: 3 + trial%3, Sim: []float64{0.4, 0.5, 0.75, 1}[trial%4], MaxChildren: 1 + trial%4}
+		plain := &Drain{Depth: memo.Depth, Sim: memo.Sim, MaxChildren: memo.MaxChildren}
+		var seen []string
+		for i := range 300 {
+			var msg string
+			if len(seen) > 0 && rng.IntN(3) > 0 {
+				msg = seen[rng.IntN(len(seen))]
+			} else {
+				n := rng.IntN(5)
+				toks := make([]string, n)
+				for j := range toks {
+					toks[j] = words[rng.IntN(len(words))]
+				}
+				msg = strings.Join(toks, " ")
+				seen = append(seen, msg)
+			}
+			var got *DrainCluster
+			if i%2 == 0 {
+				got = memo.Add(msg)
+			} else {
+				got = memo.addMasked([]byte(msg))
+			}
+			_, want := plain.file(msg)
+			if got.ID != want.ID {
+				t.Fatalf("trial %d, message %d %q: cluster %d, Drain's step gives %d", trial, i, msg, got.ID, want.ID)
+			}
+		}
+		if len(memo.Clusters()) != len(plain.Clusters()) {
+			t.Fatalf("trial %d: %d clusters, want %d", trial, len(memo.Clusters()), len(plain.Clusters()))
+		}
+		for i, c := range memo.Clusters() {
+			w := plain.Clusters()[i]
+			if c.Template() != w.Template() || c.Count != w.Count {
+				t.Fatalf("trial %d cluster %d: %q ×%d, want %q ×%d", trial, i, c.Template(), c.Count, w.Template(), w.Count)
+			}
 		}
 	}
 }

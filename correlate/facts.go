@@ -95,8 +95,10 @@ func (e Event) IsPoolDriverError() bool {
 		!strings.Contains(tb, "query_wait_timeout") && !strings.Contains(tb, "no more connections") {
 		return false
 	}
+	// Every match of driverPoolRE ends with one of the two phrases: a
+	// text without them is not run.
 	for _, s := range []string{msg, e.ExcType() + ": " + exc, tb} {
-		if driverPoolRE.MatchString(s) {
+		if (strings.Contains(s, "query_wait_timeout") || strings.Contains(s, "no more connections allowed")) && driverPoolRE.MatchString(s) {
 			return true
 		}
 	}
@@ -137,9 +139,15 @@ func ComputeOwn(r *Run, runs []*Run) {
 		o.Chains = append(o.Chains, c)
 	}
 	o.Pool.DriverByFile = map[string]int64{}
+	var seen [256]bool // sources met, set into o.Sources once
 	for _, e := range o.Events.All() {
-		o.Sources[e.Source()] = true
+		seen[e.Source()] = true
 		o.Pool.add(e)
+	}
+	for src, ok := range seen {
+		if ok {
+			o.Sources[schema.SourceKind(src)] = true
+		}
 	}
 	p := &o.Pool
 	for _, es := range [][]Event{p.Pooler, p.Closing, p.Driver} {
@@ -159,7 +167,7 @@ func (p *PoolFacts) add(e Event) {
 				p.Pooler = append(p.Pooler, e)
 			}
 		case schema.KindClosing:
-			if strings.Contains(e.Attr("reason")+e.Message(), "query_wait_timeout") {
+			if containsJoined(e.Attr("reason"), e.Message(), "query_wait_timeout") {
 				p.Closing = append(p.Closing, e)
 				if a, err := strconv.ParseInt(e.Attr("age_s"), 10, 64); err == nil {
 					p.Ages = append(p.Ages, a)
@@ -169,7 +177,7 @@ func (p *PoolFacts) add(e Event) {
 			msg := e.Message()
 			if p.VersionAt == nil && strings.Contains(msg, "process up") {
 				if m := pgbouncerVersionRE.FindStringSubmatch(msg); m != nil {
-					p.Version, p.VersionAt = m[1], &e
+					p.Version, p.VersionAt = m[1], e.ptr()
 				}
 			}
 			if i := strings.Index(msg, "max_client_conn: "); i >= 0 && p.SettingsAt == nil {
@@ -178,11 +186,11 @@ func (p *PoolFacts) add(e Event) {
 					v = v[:j]
 				}
 				p.Settings = append(p.Settings, "max_client_conn "+v)
-				p.SettingsAt = &e
+				p.SettingsAt = e.ptr()
 			}
 		case schema.KindStats:
 			if w, err := strconv.ParseFloat(e.Attr("wait_us"), 64); err == nil && w > p.MaxWaitUS {
-				p.MaxWaitUS, p.MaxWait = w, &e
+				p.MaxWaitUS, p.MaxWait = w, e.ptr()
 			}
 		}
 		return
@@ -193,6 +201,23 @@ func (p *PoolFacts) add(e Event) {
 		p.Driver = append(p.Driver, e)
 		p.DriverByFile[e.File()] += 1 + e.Duplicates()
 	}
+}
+
+// containsJoined is strings.Contains(a+b, w) without making a+b.
+func containsJoined(a, b, w string) bool {
+	if strings.Contains(a, w) || strings.Contains(b, w) {
+		return true
+	}
+	if len(w) < 2 || a == "" || b == "" {
+		return false
+	}
+	// Across the seam: w's first i bytes end a, the rest begin b.
+	for i := 1; i < len(w); i++ {
+		if strings.HasSuffix(a, w[:i]) && strings.HasPrefix(b, w[i:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownWindow is [start - ownLead, end + ownTail], cut at the start of the

@@ -55,8 +55,25 @@ func (p pool) pick(lo, hi time.Time, ok func(Event) bool, cost func(Event) float
 }
 
 // pairTwins links each candidate to its copies in other files: same
-// millisecond, kind, message and exception, one copy per file.
+// millisecond, kind, message and exception, one copy per file. A pool is
+// in time order, so copies lie within one run of candidates of the same
+// millisecond: only runs of two or more are looked into.
 func (p pool) pairTwins() {
+	for lo := 0; lo < len(p); {
+		ms := floorDiv(p[lo].us, 1000)
+		hi := lo + 1
+		for hi < len(p) && floorDiv(p[hi].us, 1000) == ms {
+			hi++
+		}
+		if hi-lo >= 2 {
+			p[lo:hi].pairKeys()
+		}
+		lo = hi
+	}
+}
+
+// pairKeys pairs the copies among p by key.
+func (p pool) pairKeys() {
 	byKey := map[dedupK][]*candidate{}
 	var keys []dedupK
 	for _, c := range p {
@@ -373,30 +390,50 @@ func countTracebacks(serverErr, bare pool) int64 {
 // logger with two handlers: django_errors.log and runserver's stderr).
 // Records are keyed by millisecond, kind, message and exception; a record
 // is a copy when its file has already shown that key no more often than
-// another file has. Feed events in time order.
+// another file has. Feed events in time order (a run's events, or rows
+// sorted by Table.less): a key's millisecond is part of it, so only the
+// records of the current millisecond are kept.
 type deduper struct {
-	perFile map[dedupK]map[schema.FileID]int
-	most    map[dedupK]int
+	ms      int64
+	started bool
+	// seen holds the current millisecond's keys with a count per file;
+	// a millisecond holds few records, so a list beats a map.
+	seen []dedupSeen
 }
 
-func newDeduper() *deduper {
-	return &deduper{perFile: map[dedupK]map[schema.FileID]int{}, most: map[dedupK]int{}}
+type dedupSeen struct {
+	k    dedupK
+	file schema.FileID
+	n    int
 }
+
+func newDeduper() *deduper { return &deduper{} }
 
 func (d *deduper) dup(e Event) bool {
 	k := dedupKey(e)
-	m := d.perFile[k]
-	if m == nil {
-		m = map[schema.FileID]int{}
-		d.perFile[k] = m
+	if !d.started || k.ms != d.ms {
+		d.seen, d.ms, d.started = d.seen[:0], k.ms, true
 	}
 	f := e.FileID()
-	m[f]++
-	if m[f] <= d.most[k] {
-		return true
+	// most is the highest count any file has shown the key with so far,
+	// mine this file's entry.
+	most, mine := 0, -1
+	for i := range d.seen {
+		s := &d.seen[i]
+		if s.k != k {
+			continue
+		}
+		most = max(most, s.n)
+		if s.file == f {
+			mine = i
+		}
 	}
-	d.most[k] = m[f]
-	return false
+	if mine < 0 {
+		d.seen = append(d.seen, dedupSeen{k: k, file: f})
+		mine = len(d.seen) - 1
+	}
+	d.seen[mine].n++
+	return d.seen[mine].n <= most
 }
 
 // dedupK identifies a record across files that copy the same logger's

@@ -67,12 +67,21 @@ func buildTimeline(r *Run) []Bucket {
 			out[i].Users = out[i-1].Users
 		}
 	}
+	// Counts are keyed by "source/kind/status": the key's text is made
+	// once per distinct (source, kind, status), not once per event.
+	keys := map[statusKeyOf]string{}
 	for _, e := range r.Events.All() {
 		i := bucketIndex(e.Time(), start, w, n)
 		if i < 0 {
 			continue
 		}
-		out[i].Counts[e.statusKey()]++
+		sk := statusKeyOf{e.Source(), e.Kind(), e.StatusOr0(), e.HasStatus()}
+		key, ok := keys[sk]
+		if !ok {
+			key = e.statusKey()
+			keys[sk] = key
+		}
+		out[i].Counts[key]++
 		if e.Kind() == schema.KindStats && e.Source() == schema.SourcePgBouncer {
 			b := &out[i]
 			b.PgWaitUS = attrFloat(e, "wait_us", b.PgWaitUS)
@@ -81,6 +90,14 @@ func buildTimeline(r *Run) []Bucket {
 		}
 	}
 	return out
+}
+
+// statusKeyOf is what Event.statusKey is made of.
+type statusKeyOf struct {
+	source schema.SourceKind
+	kind   schema.EventKind
+	status int64
+	has    bool
 }
 
 func deref(p *float64) float64 {

@@ -23,26 +23,100 @@ import (
 // value becomes null, and a message naming its place joins the
 // document's "messages".
 func writeJSON(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	err := encodeIndented(&buf, v)
+	b, err := indentedJSON(v)
 	var unsupported *json.UnsupportedValueError
 	var marshaler *json.MarshalerError
 	if errors.As(err, &unsupported) || errors.As(err, &marshaler) {
-		buf.Reset()
+		var buf bytes.Buffer
 		err = encodeFinite(&buf, v)
+		b = buf.Bytes()
 	}
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(buf.Bytes())
+	_, err = w.Write(b)
 	return err
 }
 
+// encodeIndented writes v as an Encoder with SetEscapeHTML(false) and
+// SetIndent("", "  ") does: the compact encoding, then indented by
+// appendIndented (encoding/json's indenter rescans every byte with its
+// validating scanner, the larger part of a 100 MB analysis' report).
 func encodeIndented(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	b, err := indentedJSON(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// indentedJSON is what encodeIndented writes.
+func indentedJSON(v any) ([]byte, error) {
+	var compact bytes.Buffer
+	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return appendIndented(make([]byte, 0, compact.Len()+compact.Len()/2), compact.Bytes()), nil
+}
+
+// appendIndented appends src, the compact JSON an Encoder writes (one
+// value, no space outside strings, then a newline), indented by two
+// spaces per level as json.Indent(dst, src, "", "  ") would: a newline
+// and the indent after '{', '[' and ',' and before the closing bracket,
+// ": " after a key, "{}" and "[]" kept as they are.
+func appendIndented(dst, src []byte) []byte {
+	depth := 0
+	open := false // the last byte opened an object or array
+	newline := func(d int) {
+		dst = append(dst, '\n')
+		for range d {
+			dst = append(dst, "  "...)
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if open && c != '}' && c != ']' {
+			open = false
+			depth++
+			newline(depth)
+		}
+		switch c {
+		case '"':
+			// A string, escapes and all, as it is.
+			j := i + 1
+			for j < len(src) && src[j] != '"' {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j = min(j+1, len(src))
+			dst = append(dst, src[i:j]...)
+			i = j - 1
+		case '{', '[':
+			open = true
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			newline(depth)
+		case ':':
+			dst = append(dst, ':', ' ')
+		case '}', ']':
+			if open {
+				open = false
+			} else {
+				depth--
+				newline(depth)
+			}
+			dst = append(dst, c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // encodeFinite writes v as encoding/json would, except that non-finite

@@ -1,10 +1,12 @@
 package rules
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dlclark/regexp2/v2"
 
@@ -40,6 +42,66 @@ func rateLimitRE(texts []Pattern) (*regexp2.Regexp, error) {
 		}
 	}
 	return cachedPattern(`(?i)(?:` + strings.Join(keep, `|`) + `)`)
+}
+
+// literalFilter rules texts out before a case-insensitive pattern of
+// plain words (rateLimitRE) is run on them: an ASCII text can match
+// only if it holds, in ASCII case folding, the ASCII start of one of the
+// words. A text with any other byte is always run (Unicode folding can
+// match an ASCII letter with another one: the Kelvin sign's k), and so is
+// every text when a word is not plain (a metacharacter, or no ASCII
+// start).
+type literalFilter struct {
+	needles [][]byte // lower-case; nil: no filter
+}
+
+func newLiteralFilter(texts []Pattern) literalFilter {
+	var f literalFilter
+	for _, t := range texts {
+		if t.src == "" {
+			continue
+		}
+		if strings.ContainsAny(t.src, `\*+?|{}[]()^$.#`) {
+			return literalFilter{}
+		}
+		n := t.src
+		for i := 0; i < len(n); i++ {
+			if n[i] >= utf8.RuneSelf {
+				n = n[:i]
+				break
+			}
+		}
+		if n == "" {
+			return literalFilter{}
+		}
+		f.needles = append(f.needles, []byte(strings.ToLower(n)))
+	}
+	return f
+}
+
+// mayMatch reports whether s may match; low is a scratch buffer.
+func (f literalFilter) mayMatch(s string, low *[]byte) bool {
+	if f.needles == nil {
+		return true
+	}
+	b := (*low)[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return true
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	*low = b
+	for _, n := range f.needles {
+		if bytes.Contains(b, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // authIP is the client address auth_debug logged for a login request (its
@@ -82,6 +144,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 	limited := map[string]bool{}                  // accounts refused with the limit's text
 	failedOther := map[string][]correlate.Event{} // failed logins with another answer, per account
 	var okLogins []correlate.Event
+	filter, low := newLiteralFilter(p.Texts), []byte(nil)
 	for _, e := range ownEvents(ctx).All() {
 		if ip := authIP(e); ip != "" {
 			seenIP[ip] = true
@@ -96,7 +159,11 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 		if !mayCarryPageText(e) {
 			continue
 		}
-		m, err := re.FindStringMatch(e.Message())
+		var m *regexp2.Match
+		var err error
+		if msg := e.Message(); filter.mayMatch(msg, &low) {
+			m, err = re.FindStringMatch(msg)
+		}
 		if err != nil || m == nil {
 			if e.Kind() == schema.KindLoginFailure {
 				if u := loginUser(e); u != "" {
@@ -115,7 +182,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 			limited[u] = true
 		}
 		if first == nil || e.Resolved() && e.Time().Before(first.Time()) {
-			first = &e
+			first = eventPtr(e)
 		}
 		if text == "" {
 			text = m.String()
@@ -183,7 +250,7 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 			after[u] = true
 			afterN += 1 + e.Duplicates()
 			if afterEv == nil {
-				afterEv = &e
+				afterEv = eventPtr(e)
 			}
 		}
 	}

@@ -11,10 +11,12 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/internal/fanout"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -216,35 +218,60 @@ func (s *Set) Only(ids ...string) (*Set, error) {
 // which record is the first to run out can depend on the machine's load,
 // the outcome must not.
 func (s *Set) Evaluate(a *correlate.Analysis, t Targets) []RunResult {
-	out := make([]RunResult, 0, len(a.Runs))
+	// Runs are evaluated on every core. Each writes only its own result;
+	// the rules share the analysis (read-only) and analysisFacts (locked).
+	// The outcome is the one a loop over a.Runs in order gives (see
+	// budgets).
+	out := make([]RunResult, len(a.Runs))
+	errRules := make([][]string, len(a.Runs))
 	all := &analysisFacts{}
-	disabled := map[string]string{} // rule ID → pattern
-	for _, run := range a.Runs {
-		out = append(out, s.evaluateRun(a, run, t, all, disabled))
-	}
-	if len(disabled) == 0 {
+	b := &budgets{first: map[string]int{}, pattern: map[string]string{}}
+	fanout.Each(len(a.Runs), func(i int) {
+		out[i], errRules[i] = s.evaluateRun(a, a.Runs[i], t, all, b, i)
+	})
+	if len(b.first) == 0 {
 		return out
 	}
-	ids := make([]string, 0, len(disabled))
-	for id := range disabled {
+	// A loop would not have run a disabled rule on the runs after the one
+	// it ran out of its budget on: those runs show it as skipped (an
+	// error status, nothing missing) and carry no error of it, whatever
+	// the rule did there when run concurrently.
+	for i := range out {
+		var errs []string
+		for k, e := range out[i].Errors {
+			if first, off := b.first[errRules[i][k]]; off && i > first {
+				continue
+			}
+			errs = append(errs, e)
+		}
+		out[i].Errors = errs
+		for j := range out[i].Checks {
+			c := &out[i].Checks[j]
+			if first, off := b.first[c.ID]; off && i > first {
+				c.Status, c.Missing = StatusError, nil
+			}
+		}
+	}
+	ids := make([]string, 0, len(b.first))
+	for id := range b.first {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	off := RunResult{}
 	for _, id := range ids {
 		off.Errors = append(off.Errors, fmt.Sprintf("%s: disabled for the whole analysis: its pattern %q ran out of the matching budget (%v per match, at most %d bytes of input), so none of its findings is reported for any run",
-			id, disabled[id], MatchTimeout, MaxMatchInput))
+			id, b.pattern[id], MatchTimeout, MaxMatchInput))
 	}
 	for i := range out {
 		kept := out[i].Findings[:0]
 		for _, f := range out[i].Findings {
-			if _, gone := disabled[f.ID]; !gone {
+			if _, gone := b.first[f.ID]; !gone {
 				kept = append(kept, f)
 			}
 		}
 		out[i].Findings = kept
 		for j := range out[i].Checks {
-			if _, gone := disabled[out[i].Checks[j].ID]; gone {
+			if _, gone := b.first[out[i].Checks[j].ID]; gone {
 				out[i].Checks[j].Status = StatusError
 			}
 		}
@@ -252,16 +279,47 @@ func (s *Set) Evaluate(a *correlate.Analysis, t Targets) []RunResult {
 	return append(out, off)
 }
 
-// EvaluateRun runs every rule over one run.
-func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) RunResult {
-	return s.evaluateRun(a, run, t, &analysisFacts{}, nil)
+// budgets records, per match rule, the first run (in the analysis' order)
+// on which its pattern ran out of the matching budget, and that pattern.
+// A run after it need not evaluate the rule (a loop would have skipped
+// it); a run before it always does, so the first run found is the one a
+// loop finds, whichever order the runs are evaluated in.
+type budgets struct {
+	mu      sync.Mutex
+	first   map[string]int    // rule ID → run index
+	pattern map[string]string // rule ID → the pattern, as run first[ID] saw it
 }
 
-// evaluateRun runs every rule over one run. With disabled (Evaluate), a
-// rule running out of its matching budget is recorded there instead of
-// as this run's error, and rules recorded there are not run.
-func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts, disabled map[string]string) RunResult {
-	res := RunResult{Run: run.Name}
+// skip reports whether rule id ran out of its budget on a run before run.
+func (b *budgets) skip(id string, run int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	first, ok := b.first[id]
+	return ok && first < run
+}
+
+// spent records that rule id ran out of its budget on run.
+func (b *budgets) spent(id, pattern string, run int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if first, ok := b.first[id]; !ok || run < first {
+		b.first[id], b.pattern[id] = run, pattern
+	}
+}
+
+// EvaluateRun runs every rule over one run.
+func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) RunResult {
+	res, _ := s.evaluateRun(a, run, t, &analysisFacts{}, nil, 0)
+	return res
+}
+
+// evaluateRun runs every rule over one run, the idx-th of the analysis.
+// With budgets (Evaluate), a rule running out of its matching budget is
+// recorded there instead of as this run's error, and a rule that ran out
+// on an earlier run is not run. errRules names the rule of each of the
+// result's Errors.
+func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts, b *budgets, idx int) (res RunResult, errRules []string) {
+	res = RunResult{Run: run.Name}
 	own := &ownFacts{}
 	base := &Context{Analysis: a, Run: run, Targets: t, own: own, all: all, set: s}
 	have := runSources(base)
@@ -270,7 +328,7 @@ func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, 
 		if st.Needs == nil {
 			st.Needs = []string{}
 		}
-		if _, off := disabled[r.ID]; off {
+		if b != nil && b.skip(r.ID, idx) {
 			st.Status = StatusError
 			res.Checks = append(res.Checks, st)
 			continue
@@ -282,14 +340,15 @@ func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, 
 		}
 		fs, err := s.evalRule(r, a, run, t, own, all)
 		var budget *budgetError
-		if disabled != nil && errors.As(err, &budget) {
-			disabled[r.ID] = budget.pattern
+		if b != nil && errors.As(err, &budget) {
+			b.spent(r.ID, budget.pattern, idx)
 			st.Status = StatusError
 			res.Checks = append(res.Checks, st)
 			continue
 		}
 		if err != nil {
 			res.Errors = append(res.Errors, r.ID+": "+err.Error())
+			errRules = append(errRules, r.ID)
 		}
 		for _, f := range fs {
 			res.Findings = append(res.Findings, finish(r, f))
@@ -305,7 +364,7 @@ func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, 
 		res.Checks = append(res.Checks, st)
 	}
 	SortFindings(res.Findings)
-	return res
+	return res, errRules
 }
 
 func (s *Set) evalRule(r *Rule, a *correlate.Analysis, run *correlate.Run, t Targets, own *ownFacts, all *analysisFacts) (out []Finding, err error) {

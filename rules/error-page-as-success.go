@@ -120,7 +120,7 @@ func nameSharedBody(ctx *Context, size int64, names map[string]bool, known map[i
 		}
 		status[e.StatusOr0()] += 1 + e.Duplicates()
 		if first == nil {
-			first = &e
+			first = eventPtr(e)
 		}
 	}
 	if first == nil {

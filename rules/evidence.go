@@ -308,3 +308,8 @@ func StatCols(r *parsers.StatRow, cols ...string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// eventPtr is a copy of e on the heap: a loop over a run's events that
+// keeps one event's address takes it this way, so that its loop variable
+// does not move to the heap on every iteration.
+func eventPtr(e correlate.Event) *correlate.Event { return &e }

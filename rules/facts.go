@@ -9,8 +9,10 @@ import (
 )
 
 // analysisFacts are the facts about the whole analysis that the rules of
-// every run read, computed once per Evaluate on first use.
+// every run read, computed once per Evaluate on first use. Runs are
+// evaluated concurrently: mu guards every field.
 type analysisFacts struct {
+	mu       sync.Mutex
 	siblings map[*correlate.Run][]*correlate.Run
 	bodies   *model.Measurement
 	// formatOf is each input's format, by path.
@@ -33,14 +35,23 @@ func (ctx *Context) kindCount(patterns map[string]string, r *correlate.Run, kind
 	if ctx.all == nil {
 		ctx.all = &analysisFacts{}
 	}
+	ctx.all.mu.Lock()
 	if ctx.all.kindRows == nil {
 		ctx.all.kindRows = map[kindKey]int{}
 	}
+	ctx.all.mu.Unlock()
 	k := kindKey{r, kind, reflect.ValueOf(patterns).Pointer()}
-	n, ok := ctx.all.kindRows[k]
+	all := ctx.all
+	all.mu.Lock()
+	n, ok := all.kindRows[k]
+	all.mu.Unlock()
 	if !ok {
+		// Counted outside the lock: the count is the same whoever
+		// computes it first.
 		n = len(kindRows(patterns, r, kind))
-		ctx.all.kindRows[k] = n
+		all.mu.Lock()
+		all.kindRows[k] = n
+		all.mu.Unlock()
 	}
 	return n
 }
@@ -51,6 +62,8 @@ func (ctx *Context) measure() *model.Measurement {
 	if ctx.all == nil {
 		ctx.all = &analysisFacts{}
 	}
+	ctx.all.mu.Lock()
+	defer ctx.all.mu.Unlock()
 	if ctx.all.bodies == nil {
 		ctx.all.bodies = model.Measure(ctx.Analysis)
 	}
@@ -62,6 +75,8 @@ func (ctx *Context) formats() map[string]string {
 	if ctx.all == nil {
 		ctx.all = &analysisFacts{}
 	}
+	ctx.all.mu.Lock()
+	defer ctx.all.mu.Unlock()
 	if ctx.all.formatOf == nil {
 		ctx.all.formatOf = map[string]string{}
 		if ctx.Analysis != nil {
@@ -94,6 +109,8 @@ func (ctx *Context) scenario() scenarioFacts {
 // siblings are the other runs of r's scenario, in the analysis' order.
 func (s scenarioFacts) siblings(r *correlate.Run) []*correlate.Run {
 	all := s.ctx.all
+	all.mu.Lock()
+	defer all.mu.Unlock()
 	if all.siblings == nil {
 		var runs []*correlate.Run
 		if s.ctx.Analysis != nil {

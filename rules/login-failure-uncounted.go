@@ -44,6 +44,10 @@ func inRun(run *correlate.Run, e *correlate.Event) bool {
 // console reports it.
 var loginPageReturnedRE = MustPattern(`(?i)\blogin_page_returned\b|\bLogin FAILED\b`)
 
+// loginPageReturnedWords are the words every loginPageReturnedRE match
+// holds (\b takes no byte): a message without them is not run.
+var loginPageReturnedWords = newLiteralFilter([]Pattern{{src: "login_page_returned"}, {src: "Login FAILED"}})
+
 // runLoginFailureUncounted compares failed logins seen in the logs (a login
 // POST answered 200 with the form again: auth_debug's auth_response, or
 // the locustfile's login_page_returned) with the failures Locust recorded
@@ -57,6 +61,7 @@ func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Fi
 	// the locustfile writes each failure to its file and to Locust's
 	// console: count per file, keep the largest.
 	serverPerFile, clientPerFile := map[string]int64{}, map[string]int64{}
+	var low []byte
 	for _, e := range ownEvents(ctx).All() {
 		if !inRun(run, &e) {
 			continue
@@ -65,7 +70,8 @@ func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Fi
 		case e.Kind() == schema.KindAuthResponse && strings.EqualFold(e.Method(), "POST") && e.HasStatus() && e.StatusOr0() == 200 && model.IsLoginName(e.Path()):
 			serverPerFile[e.File()] += 1 + e.Duplicates()
 			evServer = append(evServer, EventEvidence(e))
-		case (e.Source() == schema.SourceLocustAuth || e.Source() == schema.SourceLocustConsole) && matches(loginPageReturnedRE, e.Message()):
+		case (e.Source() == schema.SourceLocustAuth || e.Source() == schema.SourceLocustConsole) &&
+			loginPageReturnedWords.mayMatch(e.Message(), &low) && matches(loginPageReturnedRE, e.Message()):
 			clientPerFile[e.File()]++
 			evClient = append(evClient, EventEvidence(e))
 		}

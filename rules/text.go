@@ -262,12 +262,23 @@ func loginsAffected(r *correlate.Run, byName map[string]int64) bool {
 }
 
 // wordSet finds whether a text holds any of a few words in one pass: it
-// looks a word up only where the text's next two bytes begin one, where
-// calling strings.Contains once per word reads the text once per word.
+// looks a word up only where the text's next two bytes are the word's
+// anchor, where calling strings.Contains once per word reads the text
+// once per word. A word's anchor is its least common pair of bytes (by
+// English letter frequency: "rv" of "server", "xi" of "exist"), so that
+// in ordinary log text few positions need a look.
 type wordSet struct {
-	first [1 << 16]bool // the words' first two bytes
-	words []string
-	short bool // a word of one byte: no two-byte start to look for
+	anchored [1 << 16 / 64]uint64 // bit set: a pair of bytes some word is anchored on
+	anchors  []wordAnchor
+	words    []string
+	short    bool // a word of one byte: no pair to anchor it on
+}
+
+// wordAnchor is a word and where its anchor pair lies in it.
+type wordAnchor struct {
+	pair uint16
+	off  int
+	word string
 }
 
 func newWordSet(words []string) *wordSet {
@@ -277,25 +288,95 @@ func newWordSet(words []string) *wordSet {
 			ws.short = true
 			continue
 		}
-		ws.first[int(w[0])<<8|int(w[1])] = true
+		off := 0
+		for i := 1; i+1 < len(w); i++ {
+			if pairCommonness(w[i], w[i+1]) < pairCommonness(w[off], w[off+1]) {
+				off = i
+			}
+		}
+		pair := uint16(w[off])<<8 | uint16(w[off+1])
+		ws.anchored[pair/64] |= 1 << (pair % 64)
+		ws.anchors = append(ws.anchors, wordAnchor{pair, off, w})
 	}
 	return ws
 }
 
-// in reports whether s holds one of the words (as containsAny would).
+// in reports whether s holds one of the words (as containsAny would): a
+// word found in s has its anchor pair in s at the word's start plus off.
 func (ws *wordSet) in(s string) bool {
 	if ws.short {
 		return containsAny(s, ws.words)
 	}
 	for i := 0; i+1 < len(s); i++ {
-		if !ws.first[int(s[i])<<8|int(s[i+1])] {
+		pair := uint16(s[i])<<8 | uint16(s[i+1])
+		if ws.anchored[pair/64]&(1<<(pair%64)) == 0 {
 			continue
 		}
-		for _, w := range ws.words {
-			if strings.HasPrefix(s[i:], w) {
+		for _, a := range ws.anchors {
+			if a.pair == pair && i >= a.off && strings.HasPrefix(s[i-a.off:], a.word) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// pairCommonness ranks a pair of bytes by how often it may be met in log
+// text (higher: more often), from English letter frequencies; it only
+// picks anchors, so it need not be exact.
+func pairCommonness(a, b byte) int { return byteCommonness(a) * byteCommonness(b) }
+
+func byteCommonness(c byte) int {
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	// Per mille in English text, plus one so no pair scores zero.
+	switch c {
+	case ' ':
+		return 180
+	case 'e':
+		return 127
+	case 't':
+		return 91
+	case 'a':
+		return 82
+	case 'o':
+		return 75
+	case 'i':
+		return 70
+	case 'n':
+		return 67
+	case 's':
+		return 63
+	case 'h':
+		return 61
+	case 'r':
+		return 60
+	case 'd':
+		return 43
+	case 'l':
+		return 40
+	case 'c', 'u':
+		return 28
+	case 'm':
+		return 24
+	case 'w', 'f':
+		return 23
+	case 'g', 'y':
+		return 20
+	case 'p':
+		return 19
+	case 'b':
+		return 15
+	case 'v':
+		return 10
+	case 'k':
+		return 8
+	case 'j', 'x', 'q', 'z':
+		return 2
+	}
+	if c >= '0' && c <= '9' {
+		return 30
+	}
+	return 5 // punctuation and other bytes
 }

@@ -18,3 +18,19 @@ func TestWordSet(t *testing.T) {
 		t.Error("a one-byte word is not found")
 	}
 }
+
+// Every word of the database-unreachable rule is found wherever it lies in
+// a text, whichever pair it is anchored on, and a text missing a byte of
+// it is not matched: the set answers containsAny on every cut.
+func TestWordSetAnchorsFindEveryPosition(t *testing.T) {
+	ws := newWordSet(dbUnreachableWords)
+	for _, w := range dbUnreachableWords {
+		for _, pad := range []string{"", "x", "C-0x55e7: rabdb/rabapp@127.0.0.1:49422 "} {
+			for _, s := range []string{pad + w, w + pad, pad + w + pad, pad + w[1:], pad + w[:len(w)-1]} {
+				if got, want := ws.in(s), containsAny(s, dbUnreachableWords); got != want {
+					t.Errorf("%q: %v, containsAny says %v", s, got, want)
+				}
+			}
+		}
+	}
+}

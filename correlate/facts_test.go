@@ -1,0 +1,91 @@
+package correlate
+
+import (
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/logcorr/logcorr/model/schema"
+	"github.com/logcorr/logcorr/parsers"
+)
+
+// containsJoined answers strings.Contains(a+b, w) for every split of the
+// texts, the word across the seam included.
+func TestContainsJoinedIsContainsOfTheJoin(t *testing.T) {
+	const w = "query_wait_timeout"
+	texts := []string{"", "q", "query_", "_wait_timeout (age=3s)", "closing because: query_wait_timeout", "query_wait_timeou", "t", "xquery_wait"}
+	for _, whole := range append(texts, "closing because: query_wait_timeout (age=0s)", "query_wait_timeout") {
+		for i := 0; i <= len(whole); i++ {
+			a, b := whole[:i], whole[i:]
+			if got, want := containsJoined(a, b, w), strings.Contains(a+b, w); got != want {
+				t.Errorf("containsJoined(%q, %q) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+	for _, a := range texts {
+		for _, b := range texts {
+			if got, want := containsJoined(a, b, w), strings.Contains(a+b, w); got != want {
+				t.Errorf("containsJoined(%q, %q) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+}
+
+// refDeduper is the deduper as it was before it kept only the current
+// millisecond: every key ever seen, per file.
+type refDeduper struct {
+	perFile map[dedupK]map[schema.FileID]int
+	most    map[dedupK]int
+}
+
+func (d *refDeduper) dup(e Event) bool {
+	k := dedupKey(e)
+	m := d.perFile[k]
+	if m == nil {
+		m = map[schema.FileID]int{}
+		d.perFile[k] = m
+	}
+	f := e.FileID()
+	m[f]++
+	if m[f] <= d.most[k] {
+		return true
+	}
+	d.most[k] = m[f]
+	return false
+}
+
+// On events in time order, keeping only the current millisecond's keys
+// answers what keeping every key answers.
+func TestDeduperKeepsOnlyTheCurrentMillisecond(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	base := time.Date(2026, 1, 11, 10, 0, 0, 0, time.UTC)
+	for trial := range 50 {
+		var rows []parsers.Event
+		for range 400 {
+			rows = append(rows, parsers.Event{
+				Time:    base.Add(time.Duration(rng.IntN(40)) * 700 * time.Microsecond),
+				File:    []string{"django_errors.log", "runserver.log", "other.log"}[rng.IntN(3)],
+				Source:  "django",
+				Kind:    []string{parsers.KindServerError, parsers.KindLog}[rng.IntN(2)],
+				Message: []string{"Internal Server Error: /x/", "boom"}[rng.IntN(2)],
+				ExcType: []string{"", "OperationalError"}[rng.IntN(2)],
+			})
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Time.Before(rows[j].Time) })
+		es := EventsOf(rows...)
+		// The table numbers rows by file: put them back in time order.
+		sort.SliceStable(es.rows, func(i, j int) bool { return es.t.less(es.rows[i], es.rows[j]) })
+		got, want := newDeduper(), &refDeduper{perFile: map[dedupK]map[schema.FileID]int{}, most: map[dedupK]int{}}
+		for i, e := range es.All() {
+			if g, w := got.dup(e), want.dup(e); g != w {
+				for j := max(0, i-6); j <= i; j++ {
+					x := es.At(j)
+					t.Logf("%d %v file %d kind %v msg %q exc %q", j, es.t.tim[x.row], x.FileID(), x.Kind(), x.Message(), x.ExcType())
+				}
+				t.Fatalf("trial %d, event %d: dup %v, want %v", trial, i, g, w)
+			}
+		}
+	}
+}
