@@ -113,6 +113,7 @@ type Context struct {
 	hold        bool
 	released    int
 	noRedact    bool
+	memo        redactMemo // long texts' redactions (secrets.go)
 	omitText    bool
 	omitRoutine bool
 	row         evRow  // Event → row scratch

@@ -94,9 +94,21 @@ func Open(path, name string) (*Input, error) {
 }
 
 // Rewind starts reading the file again from its first line.
+//
+// The open file is read again from its start (a seek, not a second open:
+// a folder of a thousand small files rewinds each after its detection
+// sample); only a file that cannot seek is opened again.
 func (in *Input) Rewind() error {
+	f := in.f
+	in.f = nil // kept open through Close
 	in.Close()
 	in.Notes, in.Losses = nil, nil
+	if f != nil {
+		if _, err := f.Seek(0, io.SeekStart); err == nil {
+			return in.resetFile(f)
+		}
+		f.Close()
+	}
 	return in.reset()
 }
 
@@ -105,19 +117,22 @@ func (in *Input) reset() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.Name, unwrapPathErr(err))
 	}
+	return in.resetFile(f)
+}
+
+// resetFile starts reading f, positioned at its start.
+func (in *Input) resetFile(f *os.File) error {
 	in.f, in.n, in.off, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, 0, nil, 0, 0, 0
 	in.BadUTF8Lines, in.FirstBadUTF8, in.checkUTF8, in.EncodingConfidence = 0, 0, false, 0
 	in.LoneCR, in.FirstLoneCR = 0, 0
-	var r io.Reader = f
+	// The compression magic is peeked through the file's read buffer,
+	// which the text (or the gzip stream) is then read through.
+	raw := in.reader(f)
+	var r io.Reader = raw
 	enc := ""
-	head := make([]byte, 4)
-	k, _ := io.ReadFull(f, head)
-	head = head[:k]
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("%s: %w", in.Name, err)
-	}
+	head, _ := raw.Peek(4)
 	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-		gz, err := gzip.NewReader(f)
+		gz, err := gzip.NewReader(raw)
 		if err != nil {
 			note := fmt.Sprintf("%s: gzip header unreadable (%v); file read as empty", in.Name, err)
 			in.Notes, in.Losses = append(in.Notes, note), append(in.Losses, note)
@@ -131,7 +146,10 @@ func (in *Input) reset() error {
 	} else if hasSuffix(in.Name, ".gz") && len(head) > 0 {
 		in.Notes = append(in.Notes, fmt.Sprintf("%s: named .gz but not gzip-compressed; read as plain text", in.Name))
 	}
-	br := in.reader(r)
+	br := raw
+	if r != io.Reader(raw) {
+		br = in.reader(r) // the gzip stream's, or the empty stream of an unreadable one
+	}
 	peek, _ := br.Peek(4096)
 	textEnc, decoded := sniffEncoding(peek)
 	if decoded == nil {
