@@ -351,6 +351,23 @@ func (in *Input) Next() (Line, bool) {
 		in.off += int64(n)
 		read = true
 	}
+	// The usual line lies whole in the read buffer, ended by LF or CRLF:
+	// its text is the buffer's bytes (valid until the next read, as Line
+	// says), not a copy.
+	if data, err := in.buffered(); err == nil {
+		if i := bytes.IndexByte(data, '\n'); i >= 0 && i <= limit {
+			text, n := data[:i], i+1
+			if j := bytes.IndexByte(text, '\r'); j == i-1 && j >= 0 {
+				text, in.crlf = text[:j], true
+			} else if j >= 0 {
+				goto slow // a lone CR ends the line first
+			}
+			in.br.Discard(n)
+			in.off += int64(n)
+			return in.line(text, start, false), true
+		}
+	}
+slow:
 	for {
 		data, err := in.buffered()
 		if len(data) == 0 {
@@ -400,7 +417,11 @@ func (in *Input) Next() (Line, bool) {
 		}
 		break
 	}
-	text := in.buf
+	return in.line(in.buf, start, cut), true
+}
+
+// line numbers and counts a line just read.
+func (in *Input) line(text []byte, start int64, cut bool) Line {
 	in.n++
 	l := Line{N: in.n, Text: text, Cut: cut, Off: start, loneCR: in.lastLoneCR}
 	in.lastLoneCR = false
@@ -421,7 +442,7 @@ func (in *Input) Next() (Line, bool) {
 		in.BadUTF8Lines++
 		l.badUTF8 = true
 	}
-	return l, true
+	return l
 }
 
 // buffered returns the bytes buffered, reading more when there are none.
