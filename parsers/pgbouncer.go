@@ -337,6 +337,7 @@ func (pgbouncer) Parse(c *Context) error {
 		p, ok := pgbSplit(b)
 		r.reset()
 		r.Source, r.Line, r.Kind = schema.SourcePgBouncer, l.N, schema.KindLog
+		r.Text, r.Offset = b, l.Off // the Context keeps no copy (lineRecorder)
 		r.Message = p.msg
 		if p.hasDocker {
 			docker = p.docker.AppendFormat(docker[:0], time.RFC3339Nano)
