@@ -33,8 +33,9 @@ func (authDebug) NameHint(base string) bool { return strings.HasPrefix(base, "au
 // Sniff: auth lines are this format's own; a sample that also holds
 // runserver request lines is runserver's console, where auth lines are
 // mixed in.
-func (authDebug) Sniff(sample []Line) float64 {
-	s := pyClassify(sample)
+func (f authDebug) Sniff(sample []Line) float64 { return f.sniffPy(pyClassify(sample)) }
+
+func (authDebug) sniffPy(s pySniff) float64 {
 	if s.n == 0 {
 		return 0
 	}

@@ -69,8 +69,19 @@ func Detect(sample []Line, path string) Detection {
 			likes++
 		}
 	}
+	var py pySniff
+	classified := false
 	for _, f := range Formats() {
-		s := scored{f.Name(), f.Sniff(sample), f.NameHint(base)}
+		var score float64
+		if ps, ok := f.(pySniffer); ok {
+			if !classified {
+				py, classified = pyClassify(sample), true
+			}
+			score = ps.sniffPy(py)
+		} else {
+			score = f.Sniff(sample)
+		}
+		s := scored{f.Name(), score, f.NameHint(base)}
 		if s.score >= MinConfidence && likes > 0 {
 			if folded, ex := trialFolds(f, sample, path); folded > 0 {
 				t := TrialFold{Format: f.Name(), Folded: folded, Likes: int64(likes), FirstLine: ex, Before: s.score}

@@ -39,8 +39,9 @@ func (django) NameHint(base string) bool { return strings.HasPrefix(base, "djang
 // django-ish (a django_errors.log is mostly tracebacks) but shared with
 // runserver's stderr, so they weigh less; request lines never occur in
 // django_errors.log.
-func (django) Sniff(sample []Line) float64 {
-	s := pyClassify(sample)
+func (f django) Sniff(sample []Line) float64 { return f.sniffPy(pyClassify(sample)) }
+
+func (django) sniffPy(s pySniff) float64 {
 	if s.n == 0 || s.django+s.tb+s.other == 0 {
 		return 0
 	}

@@ -5,8 +5,10 @@ import (
 	"hash/fnv"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // fingerprintBytes is how much of each end of a file the duplicate check
@@ -52,10 +54,27 @@ var fingerprintBufs = sync.Pool{New: func() any { return new([fingerprintBytes]b
 // itself (logs/ and logs/backup/) would otherwise count every error twice.
 // The copy nearest the top of the folder is kept, then the first by name.
 func duplicateOf(targets []Target) []int {
+	// The fingerprints are read in parallel (a folder of a thousand small
+	// files pays an open and a read each before any parse starts), then
+	// grouped in target order, so the result does not depend on scheduling.
+	fps := make([]string, len(targets))
+	oks := make([]bool, len(targets))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(targets), max(1, runtime.GOMAXPROCS(0))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(targets); i = int(next.Add(1) - 1) {
+				fps[i], oks[i] = fingerprint(targets[i].Path)
+			}
+		}()
+	}
+	wg.Wait()
 	groups := map[string][]int{}
 	var order []string
 	for i, t := range targets {
-		fp, ok := fingerprint(t.Path)
+		fp, ok := fps[i], oks[i]
 		if !ok {
 			continue
 		}

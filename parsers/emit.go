@@ -170,7 +170,16 @@ var routine = [256]bool{schema.KindRequest: true, schema.KindAuthRequest: true, 
 // prepare readies c for a format's Parse: a revisiter's rows are held.
 func (c *Context) prepare(f Format) {
 	_, c.hold = f.(revisiter)
+	_, c.lineRecords = f.(lineRecorder)
 }
+
+// lineRecorder is a format whose every record is the one line just read
+// (never a fold of lines, never a row about an earlier line), emitted
+// before the next is read, with its Text and Offset set from that line:
+// the Context then keeps no copy of the recent lines.
+type lineRecorder interface{ recordsAreLines() }
+
+func (pgbouncer) recordsAreLines() {}
 
 // flushHeld writes the rows a revisiting format held, in the order the
 // tables always had them.

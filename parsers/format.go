@@ -110,9 +110,14 @@ type Context struct {
 	fileID schema.FileID
 	// hold keeps the rows of a revisiting format in res until it returns
 	// (its events until it releases them; released counts those).
-	hold        bool
-	released    int
-	noRedact    bool
+	hold     bool
+	released int
+	noRedact bool
+	// lineRecords: the format's records are each the line just read, and
+	// it gives their text and offset itself (lineRecorder), so no line is
+	// kept for later.
+	lineRecords bool
+	memo        redactMemo // long texts' redactions (secrets.go)
 	omitText    bool
 	omitRoutine bool
 	row         evRow  // Event → row scratch
@@ -163,6 +168,9 @@ func (c *Context) Next() (Line, bool) {
 	}
 	if ok {
 		c.last = l.N
+		if c.lineRecords {
+			return l, ok
+		}
 		sl := c.slot(l.N, true)
 		if sl.text == nil {
 			// Slots are carved from a shared arena, so filling the ring

@@ -94,9 +94,21 @@ func Open(path, name string) (*Input, error) {
 }
 
 // Rewind starts reading the file again from its first line.
+//
+// The open file is read again from its start (a seek, not a second open:
+// a folder of a thousand small files rewinds each after its detection
+// sample); only a file that cannot seek is opened again.
 func (in *Input) Rewind() error {
+	f := in.f
+	in.f = nil // kept open through Close
 	in.Close()
 	in.Notes, in.Losses = nil, nil
+	if f != nil {
+		if _, err := f.Seek(0, io.SeekStart); err == nil {
+			return in.resetFile(f)
+		}
+		f.Close()
+	}
 	return in.reset()
 }
 
@@ -105,19 +117,22 @@ func (in *Input) reset() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.Name, unwrapPathErr(err))
 	}
+	return in.resetFile(f)
+}
+
+// resetFile starts reading f, positioned at its start.
+func (in *Input) resetFile(f *os.File) error {
 	in.f, in.n, in.off, in.err, in.CutN, in.NULLines, in.FirstNUL = f, 0, 0, nil, 0, 0, 0
 	in.BadUTF8Lines, in.FirstBadUTF8, in.checkUTF8, in.EncodingConfidence = 0, 0, false, 0
 	in.LoneCR, in.FirstLoneCR = 0, 0
-	var r io.Reader = f
+	// The compression magic is peeked through the file's read buffer,
+	// which the text (or the gzip stream) is then read through.
+	raw := in.reader(f)
+	var r io.Reader = raw
 	enc := ""
-	head := make([]byte, 4)
-	k, _ := io.ReadFull(f, head)
-	head = head[:k]
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("%s: %w", in.Name, err)
-	}
+	head, _ := raw.Peek(4)
 	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-		gz, err := gzip.NewReader(f)
+		gz, err := gzip.NewReader(raw)
 		if err != nil {
 			note := fmt.Sprintf("%s: gzip header unreadable (%v); file read as empty", in.Name, err)
 			in.Notes, in.Losses = append(in.Notes, note), append(in.Losses, note)
@@ -131,7 +146,10 @@ func (in *Input) reset() error {
 	} else if hasSuffix(in.Name, ".gz") && len(head) > 0 {
 		in.Notes = append(in.Notes, fmt.Sprintf("%s: named .gz but not gzip-compressed; read as plain text", in.Name))
 	}
-	br := in.reader(r)
+	br := raw
+	if r != io.Reader(raw) {
+		br = in.reader(r) // the gzip stream's, or the empty stream of an unreadable one
+	}
 	peek, _ := br.Peek(4096)
 	textEnc, decoded := sniffEncoding(peek)
 	if decoded == nil {
@@ -333,6 +351,23 @@ func (in *Input) Next() (Line, bool) {
 		in.off += int64(n)
 		read = true
 	}
+	// The usual line lies whole in the read buffer, ended by LF or CRLF:
+	// its text is the buffer's bytes (valid until the next read, as Line
+	// says), not a copy.
+	if data, err := in.buffered(); err == nil {
+		if i := bytes.IndexByte(data, '\n'); i >= 0 && i <= limit {
+			text, n := data[:i], i+1
+			if j := bytes.IndexByte(text, '\r'); j == i-1 && j >= 0 {
+				text, in.crlf = text[:j], true
+			} else if j >= 0 {
+				goto slow // a lone CR ends the line first
+			}
+			in.br.Discard(n)
+			in.off += int64(n)
+			return in.line(text, start, false), true
+		}
+	}
+slow:
 	for {
 		data, err := in.buffered()
 		if len(data) == 0 {
@@ -382,7 +417,11 @@ func (in *Input) Next() (Line, bool) {
 		}
 		break
 	}
-	text := in.buf
+	return in.line(in.buf, start, cut), true
+}
+
+// line numbers and counts a line just read.
+func (in *Input) line(text []byte, start int64, cut bool) Line {
 	in.n++
 	l := Line{N: in.n, Text: text, Cut: cut, Off: start, loneCR: in.lastLoneCR}
 	in.lastLoneCR = false
@@ -403,7 +442,7 @@ func (in *Input) Next() (Line, bool) {
 		in.BadUTF8Lines++
 		l.badUTF8 = true
 	}
-	return l, true
+	return l
 }
 
 // buffered returns the bytes buffered, reading more when there are none.

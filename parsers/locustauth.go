@@ -30,8 +30,9 @@ func (locustAuth) NameHint(base string) bool { return strings.HasPrefix(base, "l
 
 // Sniff: "asctime LEVEL message" lines with one of the locustfile's
 // messages, and raw isoformat lines, occur in no other format.
-func (locustAuth) Sniff(sample []Line) float64 {
-	s := pyClassify(sample)
+func (f locustAuth) Sniff(sample []Line) float64 { return f.sniffPy(pyClassify(sample)) }
+
+func (locustAuth) sniffPy(s pySniff) float64 {
 	if s.n == 0 {
 		return 0
 	}

@@ -195,7 +195,7 @@ func (locustConsole) NameHint(base string) bool {
 type lcState struct {
 	c       *Context
 	ev      *Event
-	lines   []string // the record's continuation lines (log) or all lines (table)
+	lines   lcLines  // the record's continuation lines (log) or all lines (table)
 	table   string   // table kind when the record is a table
 	headers []string // the table's column header fields
 	rows    int
@@ -287,7 +287,8 @@ func (s *lcState) line(l Line) {
 	}
 	if bytes.HasPrefix(b, []byte("Traceback (most recent call last):")) {
 		s.ev = &Event{Source: "locust_console", Line: l.N, Kind: KindTraceback, Attrs: map[string]string{}}
-		s.lines = append(s.lines[:0], string(b))
+		s.lines.reset()
+		s.lines.add(b)
 		return
 	}
 	s.c.Unparsed(l, "not a Locust log record, table, traceback or command line")
@@ -295,7 +296,7 @@ func (s *lcState) line(l Line) {
 
 func (s *lcState) add(l Line) {
 	s.ev.EndLine = l.N
-	s.lines = append(s.lines, string(l.Text))
+	s.lines.add(l.Text)
 }
 
 func (s *lcState) openTable(l Line, kind string) {
@@ -305,7 +306,8 @@ func (s *lcState) openTable(l Line, kind string) {
 		s.table = "continued"
 	}
 	s.headers, s.rows, s.agg = nil, 0, nil
-	s.lines = append(s.lines[:0], string(l.Text))
+	s.lines.reset()
+	s.lines.add(l.Text)
 }
 
 // row reads a table line: counts data rows and keeps the Aggregated row's
@@ -414,7 +416,7 @@ func (s *lcState) record(l Line, r lcRecord) {
 		Message: string(bytes.TrimRight(r.msg, " ")), Attrs: map[string]string{"host": string(r.host)}}
 	e.Time, e.Naive, e.Zone = s.c.Wall(r.wall)
 	s.ev, s.table = e, ""
-	s.lines = s.lines[:0]
+	s.lines.reset()
 	msg := e.Message
 	meta := func(k, v string) {
 		e.Attrs[k] = v
@@ -535,7 +537,7 @@ func (s *lcState) flush() {
 		for k, v := range s.agg {
 			e.Attrs[k] = v
 		}
-		e.Message = strings.Join(s.lines, "\n")
+		e.Message = s.lines.join(0, s.lines.n())
 		s.c.Event(*e)
 		if s.table != "continued" {
 			s.lastIdx[s.table] = s.c.nextEvent() - 1
@@ -545,13 +547,13 @@ func (s *lcState) flush() {
 		return
 	}
 	if e.Kind == KindTraceback {
-		s.traceback(e, s.lines)
+		s.traceback(e, &s.lines)
 		e.Message = strings.TrimPrefix(e.ExcType+": "+e.ExcMessage, ": ")
-	} else if len(s.lines) > 0 {
-		s.traceback(e, s.lines)
+	} else if s.lines.n() > 0 {
+		s.traceback(e, &s.lines)
 		if e.Traceback == "" {
 			// A multi-line message.
-			e.Message += "\n" + strings.Join(s.lines, "\n")
+			e.Message += "\n" + s.lines.join(0, s.lines.n())
 		}
 	}
 	s.c.Event(*e)
@@ -572,10 +574,10 @@ func (s *lcState) release() {
 // traceback fills the exception fields from the lines under a record
 // when they hold a Python traceback, read as every Python-logging format
 // reads its tracebacks (pyAnalyzeTraceback).
-func (s *lcState) traceback(e *Event, lines []string) {
+func (s *lcState) traceback(e *Event, lines *lcLines) {
 	start := -1
-	for i, ln := range lines {
-		if strings.HasPrefix(ln, "Traceback (most recent call last):") {
+	for i := range lines.n() {
+		if bytes.HasPrefix(lines.line(i), tbHeader) {
 			start = i
 			break
 		}
@@ -584,9 +586,9 @@ func (s *lcState) traceback(e *Event, lines []string) {
 		return
 	}
 	if start > 0 {
-		e.Message += "\n" + strings.Join(lines[:start], "\n")
+		e.Message += "\n" + lines.join(0, start)
 	}
-	e.Traceback = strings.Join(lines[start:], "\n")
+	e.Traceback = lines.join(start, lines.n())
 	info := pyAnalyzeTraceback([]byte(e.Traceback))
 	e.ExcType, e.ExcMessage, e.ExcFrame = info.Type, info.Message, info.Frame
 	if info.Cut {
@@ -642,7 +644,7 @@ func lcMentionsLocust[T string | []byte](b T) bool {
 func (s *lcState) commandLine(l Line, cmd map[string]string) {
 	e := &Event{Source: "locust_console", Line: l.N, Kind: KindCommandLine, Message: string(bytes.TrimSpace(l.Text)), Attrs: map[string]string{}}
 	s.ev, s.table = e, ""
-	s.lines = s.lines[:0]
+	s.lines.reset()
 	s.commandLineAttrs(e, l, cmd)
 }
 
@@ -871,4 +873,42 @@ func lcTimespan(s string) (int64, bool) {
 		return 0, false
 	}
 	return total, true
+}
+
+// lcLines are a record's lines, kept in one buffer joined by "\n" (a
+// console's stats tables are most of its lines: one copy each, not a
+// string each).
+type lcLines struct {
+	buf    []byte
+	starts []int // where each line begins in buf
+}
+
+func (l *lcLines) reset() { l.buf, l.starts = l.buf[:0], l.starts[:0] }
+
+func (l *lcLines) add(b []byte) {
+	if len(l.starts) > 0 {
+		l.buf = append(l.buf, '\n')
+	}
+	l.starts = append(l.starts, len(l.buf))
+	l.buf = append(l.buf, b...)
+}
+
+func (l *lcLines) n() int { return len(l.starts) }
+
+// end is where line i ends in buf (its "\n" or the buffer's end).
+func (l *lcLines) end(i int) int {
+	if i+1 < len(l.starts) {
+		return l.starts[i+1] - 1
+	}
+	return len(l.buf)
+}
+
+func (l *lcLines) line(i int) []byte { return l.buf[l.starts[i]:l.end(i)] }
+
+// join is strings.Join(lines[i:j], "\n").
+func (l *lcLines) join(i, j int) string {
+	if i >= j {
+		return ""
+	}
+	return string(l.buf[l.starts[i]:l.end(j-1)])
 }

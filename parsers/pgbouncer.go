@@ -45,6 +45,35 @@ func (pgbouncer) Doc() Doc {
 // pgbLevels are the levels PgBouncer prints (usual/logging.c).
 var pgbLevels = []string{"LOG", "WARNING", "ERROR", "FATAL", "NOISE", "DEBUG"}
 
+// pgbLevelOf is the level of a printed level word, LevelNone for a word
+// that is not one of pgbLevels (read once per line: a switch, not a
+// search of the vocabulary).
+func pgbLevelOf(w []byte) schema.Level {
+	switch string(w) {
+	case "LOG":
+		return pgbLevelVals[0]
+	case "WARNING":
+		return pgbLevelVals[1]
+	case "ERROR":
+		return pgbLevelVals[2]
+	case "FATAL":
+		return pgbLevelVals[3]
+	case "NOISE":
+		return pgbLevelVals[4]
+	case "DEBUG":
+		return pgbLevelVals[5]
+	}
+	return schema.LevelNone
+}
+
+// pgbLevelVals are pgbLevels as the vocabulary types them.
+var pgbLevelVals = func() (v [6]schema.Level) {
+	for i, l := range pgbLevels {
+		v[i], _ = schema.LevelOf([]byte(l))
+	}
+	return v
+}()
+
 // pgbPid reads a pid token, bracketed ([19202]) or bare (4321).
 func pgbPid(tok []byte) ([]byte, bool) {
 	switch {
@@ -103,13 +132,7 @@ func pgbSplit(b []byte) (p pgbLine, ok bool) {
 		return p, false
 	}
 	lv, msg := pyWord(after)
-	level := schema.LevelNone
-	for _, l := range pgbLevels {
-		if string(lv) == l {
-			level, _ = schema.LevelOf(lv)
-			break
-		}
-	}
+	level := pgbLevelOf(lv)
 	if level == schema.LevelNone {
 		return p, false
 	}
@@ -314,6 +337,7 @@ func (pgbouncer) Parse(c *Context) error {
 		p, ok := pgbSplit(b)
 		r.reset()
 		r.Source, r.Line, r.Kind = schema.SourcePgBouncer, l.N, schema.KindLog
+		r.Text, r.Offset = b, l.Off // the Context keeps no copy (lineRecorder)
 		r.Message = p.msg
 		if p.hasDocker {
 			docker = p.docker.AppendFormat(docker[:0], time.RFC3339Nano)

@@ -3,6 +3,8 @@ package parsers
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/logcorr/logcorr/model/schema"
 )
 
 // pgbCorpus lists the stack scenarios' files of the given base name,
@@ -25,6 +27,22 @@ func pgbCheckMap(t *testing.T, what string, got, want map[string]int) {
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s[%q] = %d, want %d", what, k, got[k], v)
+		}
+	}
+}
+
+// pgbLevelOf reads exactly the level words the vocabulary knows as
+// PgBouncer prints them, and nothing else.
+func TestPgbLevelOf(t *testing.T) {
+	for _, l := range pgbLevels {
+		want, ok := schema.LevelOf([]byte(l))
+		if got := pgbLevelOf([]byte(l)); !ok || got != want || got == schema.LevelNone {
+			t.Errorf("%s: %v, want %v", l, got, want)
+		}
+	}
+	for _, w := range []string{"", "log", "INFO", "WARN", "LOGX", "DEBUG1", "C-0x1:"} {
+		if got := pgbLevelOf([]byte(w)); got != schema.LevelNone {
+			t.Errorf("%q: %v, want none", w, got)
 		}
 	}
 }

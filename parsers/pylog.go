@@ -632,6 +632,10 @@ type pySniff struct {
 	tb      int // traceback lines
 }
 
+// pySniffer is a Python-logging format: its Sniff is sniffPy of the
+// sample's pyClassify, so Detect classifies a sample once for all of them.
+type pySniffer interface{ sniffPy(pySniff) float64 }
+
 func pyClassify(sample []Line) pySniff {
 	var s pySniff
 	inTB := false

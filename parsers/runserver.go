@@ -51,8 +51,9 @@ func (runserver) NameHint(base string) bool {
 // Sniff: request lines and the banner are runserver's alone; records and
 // tracebacks it shares with django_errors.log and auth_debug.log count less,
 // and much less when no request line is in sight.
-func (runserver) Sniff(sample []Line) float64 {
-	s := pyClassify(sample)
+func (f runserver) Sniff(sample []Line) float64 { return f.sniffPy(pyClassify(sample)) }
+
+func (runserver) sniffPy(s pySniff) float64 {
 	if s.n == 0 {
 		return 0
 	}

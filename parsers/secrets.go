@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -61,8 +62,11 @@ func (c *Context) redactRow(r *evRow) {
 		return
 	}
 	n := &c.checks.counts
-	r.Text, r.Traceback = redacted(r.Text, n), redacted(r.Traceback, n)
-	if first, rest, multi := strings.Cut(bstring(r.Message), "\n"); multi {
+	text := r.Text
+	r.Text, r.Traceback = c.memo.redacted(r.Text, n), c.memo.redacted(r.Traceback, n)
+	if cleanSuffix(text, r.Text, r.Message) {
+		// The message is the end of a line that held nothing to mask.
+	} else if first, rest, multi := strings.Cut(bstring(r.Message), "\n"); multi {
 		// Lines of a message past its first are in no other column.
 		f, rs := redact.String(first), redact.Count(rest, n)
 		if f != first || rs != rest {
@@ -75,6 +79,87 @@ func (c *Context) redactRow(r *evRow) {
 	r.ExcType, r.ExcFrame, r.User, r.Logger = redacted(r.ExcType, nil), redacted(r.ExcFrame, nil), redacted(r.User, nil), redacted(r.Logger, nil)
 	redactKVs(&r.Attrs)
 }
+
+// redactMemo remembers what redaction made of long texts a file repeats:
+// a load test's errors print the same traceback hundreds of times, and
+// looking one up costs a hash of its bytes, not a scan of its tokens.
+// Redaction is a function of the text alone, so a remembered result (and
+// the masks it counted) is the one a scan would give.
+type redactMemo struct {
+	m     map[string]memoEntry
+	bytes int // kept bytes (keys and masked copies), at most memoMaxBytes
+}
+
+type memoEntry struct {
+	out    []byte // the masked text; nil when nothing was masked
+	counts redact.Counts
+}
+
+// Texts shorter than memoMinBytes are scanned every time (a single line
+// seldom repeats, and costs little); memoMaxBytes bounds what one file's
+// parse keeps.
+const (
+	memoMinBytes = 256
+	memoMaxBytes = 1 << 20
+)
+
+// redacted is redacted(b, n) through the memo.
+func (mm *redactMemo) redacted(b []byte, n *redact.Counts) []byte {
+	if len(b) < memoMinBytes {
+		return redacted(b, n)
+	}
+	if e, ok := mm.m[bstring(b)]; ok {
+		addCounts(n, &e.counts)
+		if e.out == nil {
+			return b
+		}
+		return e.out
+	}
+	var counts redact.Counts
+	out := redacted(b, &counts)
+	addCounts(n, &counts)
+	e := memoEntry{counts: counts}
+	if len(out) != len(b) || unsafe.SliceData(out) != unsafe.SliceData(b) {
+		e.out = out // a copy of its own, never written
+	}
+	if size := len(b) + len(e.out); mm.bytes+size <= memoMaxBytes {
+		if mm.m == nil {
+			mm.m = map[string]memoEntry{}
+		}
+		mm.m[string(b)] = e
+		mm.bytes += size
+	}
+	return out
+}
+
+func addCounts(n, add *redact.Counts) {
+	if n == nil {
+		return
+	}
+	for k, v := range add {
+		n[k] += v
+	}
+}
+
+// cleanSuffix reports whether m is sure to hold nothing to mask because
+// it is the end of text s, which held nothing (out, s redacted, is s
+// itself), and begins after a space. The redactor's token scan only looks
+// ahead of where it stands, and on a line it masks nothing in it stands at
+// every byte outside a token (past a "://" it skips only the ":/"), so
+// from a space on it makes the same decisions in s as in the suffix: none.
+// The one step that looks elsewhere, a malformed pool entry's quote, is
+// checked for.
+func cleanSuffix(s, out, m []byte) bool {
+	if len(m) == 0 || len(m) > len(s) || len(out) != len(s) || unsafe.SliceData(out) != unsafe.SliceData(s) {
+		return false
+	}
+	p := len(s) - len(m)
+	return (p == 0 || s[p-1] == ' ') && bytes.Equal(s[p:], m) && !bytes.Contains(m, poolEntryQuote)
+}
+
+// poolEntryQuote starts a malformed TEST_USER_POOL entry in the message
+// that warns of it (redact masks the password typed in it).
+var poolEntryQuote = []byte("): '")
 
 // redactKVs masks keys as text and values by their key, keeping keys
 // unique (a masked key that meets another takes its place, as in a map).
