@@ -69,6 +69,10 @@ type Request struct {
 	// (parsers.Options.OmitText): what the reports quote is read back from
 	// the files by position (Result.Quote), so they are the same bytes.
 	KeepText bool
+	// MemoryLimit sets the Go runtime's soft memory limit from the
+	// input's size (memlimit.go), unless GOMEMLIMIT is set: the CLI's
+	// runs. The limit is process-wide, so tests leave it off.
+	MemoryLimit bool
 }
 
 // Output names the files a flag will write.
@@ -153,7 +157,11 @@ func Run(req Request) (*Result, error) {
 		popt.Progress, end = req.Progress(disc.Targets)
 	}
 	timer := newFileTimer(disc.Targets, popt.Progress)
-	popt.Progress = timer.done
+	lim := startMemLimit(req.MemoryLimit, timer.input())
+	popt.Progress = func(t parsers.Target) {
+		timer.done(t)
+		lim.raise()
+	}
 	ds := parsers.Parse(disc.Targets, popt)
 	if end != nil {
 		end()
@@ -163,6 +171,7 @@ func Run(req Request) (*Result, error) {
 	timer.record(rec, ds.Audits())
 	rec.End()
 	stageDone("parse")
+	lim.raise()
 	if req.Until == Parsed {
 		return res, nil
 	}
@@ -177,6 +186,7 @@ func Run(req Request) (*Result, error) {
 	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
 	res.Analysis = a
 	stageDone("correlate")
+	lim.raise()
 	if req.Until == Correlated {
 		return res, nil
 	}
@@ -270,6 +280,15 @@ func newFileTimer(targets []parsers.Target, next func(parsers.Target)) *fileTime
 		}
 	}
 	return t
+}
+
+// input is the size on disk of the files found.
+func (t *fileTimer) input() int64 {
+	var n int64
+	for _, s := range t.size {
+		n += s
+	}
+	return n
 }
 
 func (t *fileTimer) done(tg parsers.Target) {

@@ -37,7 +37,7 @@ func runParse(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	req := pipeline.Request{Paths: c.Args().Slice(), Parse: opt, Until: pipeline.Parsed}
+	req := pipeline.Request{Paths: c.Args().Slice(), Parse: opt, Until: pipeline.Parsed, MemoryLimit: true}
 	if err := zoneFlags(c, &req.Correlate); err != nil {
 		return err
 	}

@@ -1,0 +1,44 @@
+package pipeline
+
+import (
+	"math"
+	"runtime"
+	"runtime/debug"
+	"testing"
+)
+
+func TestMemLimit(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(prev)
+
+	t.Setenv("GOMEMLIMIT", "")
+	if m := startMemLimit(false, 100<<20); m.on || debug.SetMemoryLimit(-1) != prev {
+		t.Fatalf("off: the limit changed to %d", debug.SetMemoryLimit(-1))
+	}
+	m := startMemLimit(true, 100<<20)
+	if want := int64(limitBase + limitPerByte*(100<<20)); debug.SetMemoryLimit(-1) != want {
+		t.Fatalf("limit = %d, want %d for 100 MiB of input", debug.SetMemoryLimit(-1), want)
+	}
+	// A live heap above what the input predicted raises the limit above
+	// it; a smaller one never lowers it.
+	keep := make([]byte, 64<<20)
+	runtime.GC()
+	m.limit = 1
+	m.raise()
+	if got, want := debug.SetMemoryLimit(-1), int64(limitHead*(64<<20)+limitBase/2); got < want || got != m.limit {
+		t.Errorf("after raise: limit %d, want ≥ %d for the 64 MiB held (recorded %d)", got, want, m.limit)
+	}
+	before := m.limit
+	m.raise()
+	if m.limit != before {
+		t.Errorf("a second raise moved the limit %d → %d", before, m.limit)
+	}
+	runtime.KeepAlive(keep)
+
+	// The user's GOMEMLIMIT wins.
+	debug.SetMemoryLimit(math.MaxInt64)
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	if m := startMemLimit(true, 100<<20); m.on || debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		t.Errorf("GOMEMLIMIT set: limit changed to %d", debug.SetMemoryLimit(-1))
+	}
+}
