@@ -69,6 +69,11 @@ type Request struct {
 	// (parsers.Options.OmitText): what the reports quote is read back from
 	// the files by position (Result.Quote), so they are the same bytes.
 	KeepText bool
+	// KeepTables keeps every table after parsing, for an output that
+	// writes them all (parse --out). Without it the tables no stage
+	// after parsing reads are released as parsing ends: auth, whose
+	// records are also events.
+	KeepTables bool
 	// MemoryLimit sets the Go runtime's soft memory limit from the
 	// input's size (memlimit.go), unless GOMEMLIMIT is set: the CLI's
 	// runs. The limit is process-wide, so tests leave it off.
@@ -168,6 +173,12 @@ func Run(req Request) (*Result, error) {
 	}
 	ds.Messages = append(disc.Messages, ds.Messages...)
 	res.Dataset = ds
+	if !req.KeepTables {
+		for _, b := range ds.Tables[schema.TableAuth] {
+			b.Release()
+		}
+		ds.Tables[schema.TableAuth] = nil
+	}
 	timer.record(rec, ds.Audits())
 	rec.End()
 	stageDone("parse")
@@ -229,7 +240,7 @@ func Run(req Request) (*Result, error) {
 // and the routine messages too. The audit is the same either way.
 func omissions(req Request) parsers.Options {
 	opt := req.Parse
-	opt.OmitText = opt.OmitText || !req.KeepText
+	opt.OmitText = opt.OmitText || !req.KeepText && !req.KeepTables
 	if req.Until == Parsed {
 		opt.OmitTraceback, opt.OmitRoutineMessages = true, true
 	}

@@ -48,7 +48,7 @@ func runParse(c *cli.Context) error {
 	}
 	if out := c.String("out"); out != "" {
 		req.Outputs = []pipeline.Output{{Flag: "--out", Paths: report.TablePaths(out)}}
-		req.KeepText = true // the events table writes every row's text
+		req.KeepTables = true // every table is written, the events' text included
 	}
 	res, err := runPipeline(c, req)
 	if err != nil {
