@@ -24,6 +24,9 @@ const (
 	limitBase    = 48 << 20 // the runtime, rule set, templates: what a seed-sized run holds
 	limitPerByte = 2.0      // the limit starts at limitBase + limitPerByte × input bytes
 	limitHead    = 1.25     // and stays ≥ limitHead × the live heap + limitBase/2
+	// smallInput: below it the collector runs only at the limit (no
+	// GOGC): a run allocates about 12× its input, so the run fits.
+	smallInput = 4 << 20
 )
 
 // memLimit is the soft limit a run set; its zero value sets none.
@@ -35,13 +38,21 @@ type memLimit struct {
 }
 
 // startMemLimit sets the limit for a run over input bytes, unless on is
-// false or the user set GOMEMLIMIT (theirs wins, as is).
+// false or the user set GOMEMLIMIT (theirs wins, as is); under smallInput
+// it also turns GOGC's proportional collection off, unless the user set
+// GOGC.
 func startMemLimit(on bool, input int64) *memLimit {
 	if !on || os.Getenv("GOMEMLIMIT") != "" {
 		return &memLimit{}
 	}
 	m := &memLimit{on: true, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 	m.set(limitBase + int64(math.Min(limitPerByte*float64(input), math.MaxInt64/4)))
+	if input < smallInput && os.Getenv("GOGC") == "" {
+		// Everything a seed-sized run allocates fits under the limit:
+		// collecting on the way (GOGC's 4 MB first goal means five or
+		// six cycles in a 1.6 MB run) would only cost time.
+		debug.SetGCPercent(-1)
+	}
 	return m
 }
 

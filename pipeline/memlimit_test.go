@@ -35,6 +35,25 @@ func TestMemLimit(t *testing.T) {
 	}
 	runtime.KeepAlive(keep)
 
+	// A small input turns proportional collection off (the run fits
+	// under the limit); the user's GOGC wins.
+	prevPct := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prevPct)
+	t.Setenv("GOGC", "")
+	startMemLimit(true, 1<<20)
+	if got := debug.SetGCPercent(100); got != -1 {
+		t.Errorf("1 MiB input: GOGC %d, want off", got)
+	}
+	startMemLimit(true, 100<<20)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("100 MiB input: GOGC %d, want left at 100", got)
+	}
+	t.Setenv("GOGC", "100")
+	startMemLimit(true, 1<<20)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set: GOGC %d, want the user's 100", got)
+	}
+
 	// The user's GOMEMLIMIT wins.
 	debug.SetMemoryLimit(math.MaxInt64)
 	t.Setenv("GOMEMLIMIT", "1GiB")
