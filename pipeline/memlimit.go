@@ -1,11 +1,15 @@
 package pipeline
 
 import (
+	"encoding/binary"
 	"math"
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"strings"
 	"sync"
+
+	"github.com/logcorr/logcorr/parsers"
 )
 
 // The GC soft memory limit (Request.MemoryLimit). Under the default GOGC
@@ -76,4 +80,38 @@ func (m *memLimit) raise() {
 	if want := int64(limitHead*float64(m.live[0].Value.Uint64())) + limitBase/2; want > m.limit {
 		m.set(want)
 	}
+}
+
+// inputBytes is what the files will decode to, for the first limit: a
+// file's size, or for a .gz file the size its gzip trailer records (ISIZE:
+// the last member's, modulo 4 GiB, so possibly less; the limit is raised
+// as the heap grows anyway). A 10x-compressed folder would otherwise start
+// under a tenth of the limit its tables need, and collect back to back.
+func inputBytes(targets []parsers.Target) int64 {
+	var n int64
+	for _, t := range targets {
+		n += decodedSize(t.Path)
+	}
+	return n
+}
+
+func decodedSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	size := st.Size()
+	if !strings.HasSuffix(strings.ToLower(path), ".gz") || size < 18 {
+		return size
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return size
+	}
+	defer f.Close()
+	var tail [4]byte
+	if _, err := f.ReadAt(tail[:], size-4); err != nil {
+		return size
+	}
+	return max(size, min(int64(binary.LittleEndian.Uint32(tail[:])), parsers.MaxDecompressedBytes))
 }

@@ -1,10 +1,16 @@
 package pipeline
 
 import (
+	"bytes"
+	"compress/gzip"
 	"math"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"testing"
+
+	"github.com/logcorr/logcorr/parsers"
 )
 
 func TestMemLimit(t *testing.T) {
@@ -59,5 +65,29 @@ func TestMemLimit(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "1GiB")
 	if m := startMemLimit(true, 100<<20); m.on || debug.SetMemoryLimit(-1) != math.MaxInt64 {
 		t.Errorf("GOMEMLIMIT set: limit changed to %d", debug.SetMemoryLimit(-1))
+	}
+}
+
+func TestInputBytesReadsGzipSizes(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "a.log")
+	text := bytes.Repeat([]byte("2026-01-11 10:00:00 same line, compressed well\n"), 10000)
+	if err := os.WriteFile(plain, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write(text)
+	w.Close()
+	packed := filepath.Join(dir, "b.log.gz")
+	if err := os.WriteFile(packed, gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if gz.Len()*10 > len(text) {
+		t.Fatalf("the fixture compresses to %d of %d bytes: not a compressed case", gz.Len(), len(text))
+	}
+	got := inputBytes([]parsers.Target{{Path: plain}, {Path: packed}, {Path: filepath.Join(dir, "gone")}})
+	if want := int64(2 * len(text)); got != want {
+		t.Errorf("inputBytes = %d, want %d (the .gz counted at its decoded size)", got, want)
 	}
 }

@@ -162,7 +162,7 @@ func Run(req Request) (*Result, error) {
 		popt.Progress, end = req.Progress(disc.Targets)
 	}
 	timer := newFileTimer(disc.Targets, popt.Progress)
-	lim := startMemLimit(req.MemoryLimit, timer.input())
+	lim := startMemLimit(req.MemoryLimit, inputBytes(disc.Targets))
 	popt.Progress = func(t parsers.Target) {
 		timer.done(t)
 		lim.raise()
@@ -291,15 +291,6 @@ func newFileTimer(targets []parsers.Target, next func(parsers.Target)) *fileTime
 		}
 	}
 	return t
-}
-
-// input is the size on disk of the files found.
-func (t *fileTimer) input() int64 {
-	var n int64
-	for _, s := range t.size {
-		n += s
-	}
-	return n
 }
 
 func (t *fileTimer) done(tg parsers.Target) {
