@@ -58,7 +58,10 @@ func (c *Context) emit(r *evRow) {
 		c.redactRow(r)
 	}
 	if c.omitText {
-		r.Text, r.Traceback = nil, nil
+		r.Text = nil
+	}
+	if c.omitTraceback {
+		r.Traceback = nil
 	}
 	if c.omitRoutine && routine[r.Kind] {
 		r.Message = nil

@@ -128,6 +128,10 @@ type Context struct {
 	once        map[string]bool // warnOnce keys said
 	onceAt      map[int]string  // index in audit.Messages → its warnOnce key
 
+	// omitTraceback is Options.OmitTraceback (text and routine messages
+	// above are OmitText and OmitRoutineMessages).
+	omitTraceback bool
+
 	// A chunk of a file (chunks.go): lines up to its first record start
 	// belong to the chunk before (skipLead), and it stops at the first
 	// record start after stopAfter (0: reads to the end).

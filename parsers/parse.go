@@ -29,12 +29,16 @@ type Options struct {
 	// NoRedact keeps secrets (passwords, session keys, CSRF tokens,
 	// Authorization/Cookie headers) in the tables; off by default.
 	NoRedact bool
-	// OmitText leaves the events' text and traceback columns empty: the
-	// records are cited by position (file, line, end_line, offset) and
-	// read back with ReadLines when a report quotes them, so the stages
-	// after parsing need not hold every line twice. Redaction still counts
-	// the secrets those columns held, so the audit is the same.
+	// OmitText leaves the events' text column empty: the records are
+	// cited by position (file, line, end_line, offset) and read back with
+	// ReadLines when a report quotes them, so the stages after parsing
+	// need not hold every line twice. Redaction still counts the secrets
+	// the column held, so the audit is the same.
 	OmitText bool
+	// OmitTraceback leaves the events' traceback column empty, for a run
+	// that reads no table after parsing (links, traceback counts, the
+	// pool-driver classification and rules read it): the audit alone.
+	OmitTraceback bool
 	// OmitRoutineMessages leaves the message column empty for the rows
 	// whose typed columns and attrs hold all the line says (request lines,
 	// auth_request and auth_response records, PgBouncer's login attempts,
@@ -169,7 +173,7 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 	}
 	c := &Context{In: in, File: name, Run: runName(filepath.Base(name)), Loc: opt.Loc, audit: a, res: res,
 		tables: tables, fileID: id, noRedact: opt.NoRedact, omitText: opt.OmitText,
-		omitRoutine: opt.OmitRoutineMessages}
+		omitTraceback: opt.OmitTraceback, omitRoutine: opt.OmitRoutineMessages}
 	c.prepare(f)
 	if f == nil {
 		// Unknown: every line is unparsed, and the audit says so.

@@ -63,6 +63,21 @@ type Request struct {
 	Progress func([]parsers.Target) (done func(parsers.Target), end func())
 	// Until stops after a stage (Parsed, Correlated); All runs them all.
 	Until Stage
+	// KeepText keeps every event's first line (the events' text column)
+	// in memory, for an output that writes it for every row: export's
+	// events table, parse --out. Without it the column is left empty
+	// (parsers.Options.OmitText): what the reports quote is read back from
+	// the files by position (Result.Quote), so they are the same bytes.
+	KeepText bool
+	// KeepTables keeps every table after parsing, for an output that
+	// writes them all (parse --out). Without it the tables no stage
+	// after parsing reads are released as parsing ends: auth, whose
+	// records are also events.
+	KeepTables bool
+	// MemoryLimit sets the Go runtime's soft memory limit from the
+	// input's size (memlimit.go), unless GOMEMLIMIT is set: the CLI's
+	// runs. The limit is process-wide, so tests leave it off.
+	MemoryLimit bool
 }
 
 // Output names the files a flag will write.
@@ -141,21 +156,33 @@ func Run(req Request) (*Result, error) {
 	}
 
 	rec.Start(perf.Parse)
-	popt := req.Parse
+	popt := omissions(req)
 	var end func()
 	if req.Progress != nil {
 		popt.Progress, end = req.Progress(disc.Targets)
 	}
 	timer := newFileTimer(disc.Targets, popt.Progress)
-	popt.Progress = timer.done
+	lim := startMemLimit(req.MemoryLimit, inputBytes(disc.Targets))
+	popt.Progress = func(t parsers.Target) {
+		timer.done(t)
+		lim.raise()
+	}
 	ds := parsers.Parse(disc.Targets, popt)
 	if end != nil {
 		end()
 	}
 	ds.Messages = append(disc.Messages, ds.Messages...)
 	res.Dataset = ds
+	if !req.KeepTables {
+		for _, b := range ds.Tables[schema.TableAuth] {
+			b.Release()
+		}
+		ds.Tables[schema.TableAuth] = nil
+	}
 	timer.record(rec, ds.Audits())
 	rec.End()
+	stageDone("parse")
+	lim.raise()
 	if req.Until == Parsed {
 		return res, nil
 	}
@@ -169,6 +196,8 @@ func Run(req Request) (*Result, error) {
 	}
 	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
 	res.Analysis = a
+	stageDone("correlate")
+	lim.raise()
 	if req.Until == Correlated {
 		return res, nil
 	}
@@ -201,8 +230,27 @@ func Run(req Request) (*Result, error) {
 	// With no run at all, each gate fails as not evaluated: an input that
 	// held nothing to measure must not pass (gates.EvaluateRuns).
 	res.Gates = gates.EvaluateRuns(req.Gates, a.Runs, res.Findings, baseline)
+	stageDone("rules")
 	return res, nil
 }
+
+// omissions are the parse options of req with the columns no later stage
+// of it reads left empty, so the tables hold only what is used: text
+// unless KeepText; with Until == Parsed (the audit alone) the tracebacks
+// and the routine messages too. The audit is the same either way.
+func omissions(req Request) parsers.Options {
+	opt := req.Parse
+	opt.OmitText = opt.OmitText || !req.KeepText && !req.KeepTables
+	if req.Until == Parsed {
+		opt.OmitTraceback, opt.OmitRoutineMessages = true, true
+	}
+	return opt
+}
+
+// stageDone is called as each stage ends (parse, correlate, rules, quote):
+// a no-op, which BenchmarkAnalyzeFolder replaces to measure the heap each
+// stage leaves live.
+var stageDone = func(stage string) {}
 
 // refuse stops a run whose outputs name one of its inputs.
 func refuse(outs []Output, targets []parsers.Target) error {

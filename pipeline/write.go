@@ -48,6 +48,7 @@ func (r *Result) Write(w io.Writer, rep Report) error {
 	r.perf.Start(perf.Report)
 	defer r.perf.End()
 	r.Quote()
+	stageDone("quote")
 	a := r.Analysis
 	switch rep.Document {
 	case Audit:

@@ -73,7 +73,7 @@ func inputError(unreadable []string) error {
 // request reads the input flags shared by every command that reads
 // artifacts into a pipeline request for the paths given.
 func request(c *cli.Context, paths []string) (pipeline.Request, error) {
-	req := pipeline.Request{Paths: paths}
+	req := pipeline.Request{Paths: paths, MemoryLimit: true}
 	if len(paths) == 0 {
 		return req, cli.Exit(c.Command.Name+": give a folder or files (try: logcorr "+c.Command.Name+" samples/pool-exhaustion)", exitUsage)
 	}

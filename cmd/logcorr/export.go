@@ -56,7 +56,10 @@ func runExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := diagnoseWith(c, func(req *pipeline.Request) { req.Correlate.KeepOutside = true })
+	d, err := diagnoseWith(c, func(req *pipeline.Request) {
+		req.Correlate.KeepOutside = true
+		req.KeepText = true // the events table writes every row's text
+	})
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func runParse(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	req := pipeline.Request{Paths: c.Args().Slice(), Parse: opt, Until: pipeline.Parsed}
+	req := pipeline.Request{Paths: c.Args().Slice(), Parse: opt, Until: pipeline.Parsed, MemoryLimit: true}
 	if err := zoneFlags(c, &req.Correlate); err != nil {
 		return err
 	}
@@ -48,6 +48,7 @@ func runParse(c *cli.Context) error {
 	}
 	if out := c.String("out"); out != "" {
 		req.Outputs = []pipeline.Output{{Flag: "--out", Paths: report.TablePaths(out)}}
+		req.KeepTables = true // every table is written, the events' text included
 	}
 	res, err := runPipeline(c, req)
 	if err != nil {
