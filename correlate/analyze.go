@@ -38,8 +38,8 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	}
 	opt = opt.withDefaults()
 	if opt.Runs != "" {
-		if _, err := path.Match(opt.Runs, ""); err != nil {
-			return nil, fmt.Errorf("correlate: run pattern %q: %w", opt.Runs, err)
+		if err := CheckRunPattern(opt.Runs); err != nil {
+			return nil, err
 		}
 	}
 	in, err := readLocust(ds)
@@ -223,6 +223,36 @@ func (t *Table) outside(bounds map[*Run][2]time.Time) []int32 {
 		out = append(out, r)
 	}
 	return out
+}
+
+// Select keeps the runs whose name matches glob (path.Match syntax; a
+// pattern Analyze accepted), in order, and says so when none does. The
+// pipeline selects after the rules ran over every run, so that a run's
+// diagnosis is the same whether or not --run left its siblings out of the
+// report: the rules learn across runs (a run where logins worked tells the
+// login page from the dashboard in the others). It returns the names kept.
+func (a *Analysis) Select(glob string) map[string]bool {
+	kept := map[string]bool{}
+	all := a.Runs
+	a.Runs = nil
+	for _, r := range all {
+		if ok, _ := path.Match(glob, r.Name); ok {
+			a.Runs = append(a.Runs, r)
+			kept[r.Name] = true
+		}
+	}
+	if len(a.Runs) == 0 {
+		a.Messages = append(a.Messages, fmt.Sprintf("no run matches %q (%d run(s) found)", glob, len(all)))
+	}
+	return kept
+}
+
+// CheckRunPattern says whether glob is a well-formed --run pattern.
+func CheckRunPattern(glob string) error {
+	if _, err := path.Match(glob, ""); err != nil {
+		return fmt.Errorf("correlate: run pattern %q: %w", glob, err)
+	}
+	return nil
 }
 
 // Run returns the run with the given name, nil when absent.

@@ -187,8 +187,19 @@ func Run(req Request) (*Result, error) {
 		return res, nil
 	}
 
+	// --run selects what is reported, not what is analysed: every run is
+	// correlated and diagnosed, so the rules learn across all of them,
+	// and the selection is applied after (Analysis.Select).
+	copt, selected := req.Correlate, req.Correlate.Runs
+	copt.Runs = ""
+	if selected != "" {
+		if err := correlate.CheckRunPattern(selected); err != nil {
+			ds.Release()
+			return nil, err
+		}
+	}
 	rec.Start(perf.Correlate)
-	a, err := correlate.Analyze(ds, req.Correlate)
+	a, err := correlate.Analyze(ds, copt)
 	rec.End()
 	if err != nil {
 		ds.Release()
@@ -199,6 +210,9 @@ func Run(req Request) (*Result, error) {
 	stageDone("correlate")
 	lim.raise()
 	if req.Until == Correlated {
+		if selected != "" {
+			a.Select(selected)
+		}
 		return res, nil
 	}
 
@@ -225,6 +239,15 @@ func Run(req Request) (*Result, error) {
 		if baseline = a.Run(req.Baseline); baseline == nil {
 			ds.Release()
 			return nil, fmt.Errorf("--baseline %q: no such run among the %d analysed", req.Baseline, len(a.Runs))
+		}
+	}
+	if selected != "" {
+		kept := a.Select(selected)
+		for name := range res.Findings {
+			if name != "" && !kept[name] {
+				delete(res.Findings, name)
+				delete(res.Checks, name)
+			}
 		}
 	}
 	// With no run at all, each gate fails as not evaluated: an input that

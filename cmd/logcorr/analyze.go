@@ -25,7 +25,7 @@ func inputFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "tz", Usage: "zone of every naive local timestamp (IANA name or +07:00); default: infer per file"},
 		&cli.StringSliceFlag{Name: "tz-source", Usage: "zone of one source: FILE_OR_FORMAT=ZONE, e.g. runserver=Asia/Makassar (repeatable)"},
-		&cli.StringFlag{Name: "run", Usage: "only runs whose name matches this glob, e.g. 'hasil_test_v19*'"},
+		&cli.StringFlag{Name: "run", Usage: "report only the runs whose name matches this glob, e.g. 'hasil_test_v19*' (every run found still informs their diagnosis)"},
 		&cli.StringFlag{Name: "input-format", Value: "auto", Usage: "force one input format for every file instead of detecting it"},
 		&cli.BoolFlag{Name: "follow-symlinks", Usage: "follow symbolic links that stay inside the folders given when walking them"},
 		&cli.BoolFlag{Name: "no-redact", Usage: "keep passwords, session keys and CSRF tokens in the output"},
