@@ -261,122 +261,80 @@ func loginsAffected(r *correlate.Run, byName map[string]int64) bool {
 	return byName[post.Name]*10 >= post.Requests
 }
 
-// wordSet finds whether a text holds any of a few words in one pass: it
-// looks a word up only where the text's next two bytes are the word's
-// anchor, where calling strings.Contains once per word reads the text
-// once per word. A word's anchor is its least common pair of bytes (by
-// English letter frequency: "rv" of "server", "xi" of "exist"), so that
-// in ordinary log text few positions need a look.
+// wordSet finds whether a text holds any of a few words in one pass,
+// after Wu and Manber's multi-pattern search ("A fast algorithm for
+// multi-pattern searching", 1994): a window as long as the shortest word
+// slides over the text; the pair of bytes that ends it says how far the
+// window may jump before it could end on the first len(shortest) bytes of
+// a word (shift), and only where that is 0 are the words whose start ends
+// with that pair compared. In log text most windows jump several bytes,
+// where a scan of every position (or strings.Contains once per word)
+// reads every byte at least once.
 type wordSet struct {
-	anchored [1 << 16 / 64]uint64 // bit set: a pair of bytes some word is anchored on
-	anchors  []wordAnchor
-	words    []string
-	short    bool // a word of one byte: no pair to anchor it on
-}
-
-// wordAnchor is a word and where its anchor pair lies in it.
-type wordAnchor struct {
-	pair uint16
-	off  int
-	word string
+	m     int              // the shortest word's length
+	shift [1 << 16]uint8   // by the window's last pair; min(m-1, ...)
+	ends  map[uint16][]int // words (indices) whose m-byte start ends with the pair
+	words []string
+	short bool // a word of one byte: no pair to search on
 }
 
 func newWordSet(words []string) *wordSet {
-	ws := &wordSet{words: words}
+	ws := &wordSet{words: words, ends: map[uint16][]int{}}
 	for _, w := range words {
 		if len(w) < 2 {
 			ws.short = true
-			continue
+			return ws
 		}
-		off := 0
-		for i := 1; i+1 < len(w); i++ {
-			if pairCommonness(w[i], w[i+1]) < pairCommonness(w[off], w[off+1]) {
-				off = i
+		if ws.m == 0 || len(w) < ws.m {
+			ws.m = len(w)
+		}
+	}
+	if len(words) == 0 {
+		return ws
+	}
+	// A window (m bytes) ending at a pair that ends no word's m-byte start
+	// before its last q bytes may jump m-1 bytes at most.
+	maxShift := uint8(min(ws.m-1, 255))
+	for i := range ws.shift {
+		ws.shift[i] = maxShift
+	}
+	for wi, w := range words {
+		for q := 0; q+1 < ws.m; q++ {
+			pair := uint16(w[q])<<8 | uint16(w[q+1])
+			if sh := uint8(min(ws.m-2-q, 255)); sh < ws.shift[pair] {
+				ws.shift[pair] = sh
 			}
 		}
-		pair := uint16(w[off])<<8 | uint16(w[off+1])
-		ws.anchored[pair/64] |= 1 << (pair % 64)
-		ws.anchors = append(ws.anchors, wordAnchor{pair, off, w})
+		last := uint16(w[ws.m-2])<<8 | uint16(w[ws.m-1])
+		ws.ends[last] = append(ws.ends[last], wi)
 	}
 	return ws
 }
 
-// in reports whether s holds one of the words (as containsAny would): a
-// word found in s has its anchor pair in s at the word's start plus off.
+// in reports whether s holds one of the words (as containsAny would).
+// A word at p puts a window's end at p+m-1; every jump is at most the
+// distance to the next end at which some word's start could end, so that
+// window is looked at.
 func (ws *wordSet) in(s string) bool {
 	if ws.short {
 		return containsAny(s, ws.words)
 	}
-	for i := 0; i+1 < len(s); i++ {
-		pair := uint16(s[i])<<8 | uint16(s[i+1])
-		if ws.anchored[pair/64]&(1<<(pair%64)) == 0 {
+	if ws.m == 0 {
+		return false
+	}
+	for pos := ws.m - 1; pos < len(s); {
+		pair := uint16(s[pos-1])<<8 | uint16(s[pos])
+		if sh := ws.shift[pair]; sh > 0 {
+			pos += int(sh)
 			continue
 		}
-		for _, a := range ws.anchors {
-			if a.pair == pair && i >= a.off && strings.HasPrefix(s[i-a.off:], a.word) {
+		start := pos - ws.m + 1
+		for _, wi := range ws.ends[pair] {
+			if strings.HasPrefix(s[start:], ws.words[wi]) {
 				return true
 			}
 		}
+		pos++
 	}
 	return false
-}
-
-// pairCommonness ranks a pair of bytes by how often it may be met in log
-// text (higher: more often), from English letter frequencies; it only
-// picks anchors, so it need not be exact.
-func pairCommonness(a, b byte) int { return byteCommonness(a) * byteCommonness(b) }
-
-func byteCommonness(c byte) int {
-	if c >= 'A' && c <= 'Z' {
-		c += 'a' - 'A'
-	}
-	// Per mille in English text, plus one so no pair scores zero.
-	switch c {
-	case ' ':
-		return 180
-	case 'e':
-		return 127
-	case 't':
-		return 91
-	case 'a':
-		return 82
-	case 'o':
-		return 75
-	case 'i':
-		return 70
-	case 'n':
-		return 67
-	case 's':
-		return 63
-	case 'h':
-		return 61
-	case 'r':
-		return 60
-	case 'd':
-		return 43
-	case 'l':
-		return 40
-	case 'c', 'u':
-		return 28
-	case 'm':
-		return 24
-	case 'w', 'f':
-		return 23
-	case 'g', 'y':
-		return 20
-	case 'p':
-		return 19
-	case 'b':
-		return 15
-	case 'v':
-		return 10
-	case 'k':
-		return 8
-	case 'j', 'x', 'q', 'z':
-		return 2
-	}
-	if c >= '0' && c <= '9' {
-		return 30
-	}
-	return 5 // punctuation and other bytes
 }
