@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
@@ -16,18 +17,22 @@ import (
 // the heap grows to twice what is live before each collection, so a run's
 // peak RSS is about twice its tables. A soft limit a little above what the
 // run keeps live makes the collector run sooner instead, for some CPU
-// (100 MB folder: peak 474 → 291 MiB, CPU +15 %; reports/mem.md).
+// (100 MB folder, paired with 486400e: peak 546 → 302 MiB, CPU +6 %;
+// limitHead 1.5 gives 355 MiB at +0 %; reports/mem.md).
 //
-// The limit starts from the input's size, before parsing, and is raised
-// as each file is parsed and each stage ends whenever what is live has
-// come near it: a run whose tables outgrow the estimate is never held
-// under a limit at or below its live heap, where the collector would run
-// back to back.
+// The limit starts from the input's size, before parsing (the floor), and
+// after every collection is set to limitHead × what is live + limitBase/2
+// when that is above the floor: GOGC's doubling until the heap reaches the
+// floor, a tighter GOGC of about 25 above it. A run whose tables outgrow
+// the estimate, or a stage after Run that holds more, is never held under a
+// limit at or below its live heap, where the collector would run back to
+// back. (export runs without it: its Parquet writers allocate much while
+// the tables are held, +60 % CPU for 40 % less peak.)
 
 const (
 	limitBase    = 48 << 20 // the runtime, rule set, templates: what a seed-sized run holds
 	limitPerByte = 2.0      // the limit starts at limitBase + limitPerByte × input bytes
-	limitHead    = 1.25     // and stays ≥ limitHead × the live heap + limitBase/2
+	limitHead    = 1.25     // and follows limitHead × the live heap + limitBase/2 above that
 	// smallInput: below it the collector runs only at the limit (no
 	// GOGC): a run allocates about 12× its input, so the run fits.
 	smallInput = 4 << 20
@@ -36,9 +41,39 @@ const (
 // memLimit is the soft limit a run set; its zero value sets none.
 type memLimit struct {
 	on    bool
-	mu    sync.Mutex // raise is called from the parsing goroutines
+	mu    sync.Mutex // raise is called from the parsing goroutines and after collections
 	limit int64
+	floor int64 // the first limit, from the input's size
 	live  []metrics.Sample
+	done  bool // stop: collections no longer raise it
+}
+
+// gcTick is garbage as soon as it is made: its finalizer runs after the
+// next collection, raises the limit and makes the next tick. (Larger than
+// the tiny allocator's 16 bytes, so it is freed alone.)
+type gcTick struct {
+	m *memLimit
+	_ [3]uintptr
+}
+
+func (m *memLimit) arm() { runtime.SetFinalizer(&gcTick{m: m}, afterGC) }
+
+func afterGC(t *gcTick) {
+	m := t.m
+	m.mu.Lock()
+	done := m.done
+	m.mu.Unlock()
+	if !done {
+		m.raise()
+		m.arm()
+	}
+}
+
+// stop ends the raising after collections (the limit stays as it is).
+func (m *memLimit) stop() {
+	m.mu.Lock()
+	m.done = true
+	m.mu.Unlock()
 }
 
 // startMemLimit sets the limit for a run over input bytes, unless on is
@@ -50,13 +85,15 @@ func startMemLimit(on bool, input int64) *memLimit {
 		return &memLimit{}
 	}
 	m := &memLimit{on: true, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
-	m.set(limitBase + int64(math.Min(limitPerByte*float64(input), math.MaxInt64/4)))
+	m.floor = limitBase + int64(math.Min(limitPerByte*float64(input), math.MaxInt64/4))
+	m.set(m.floor)
 	if input < smallInput && os.Getenv("GOGC") == "" {
 		// Everything a seed-sized run allocates fits under the limit:
 		// collecting on the way (GOGC's 4 MB first goal means five or
 		// six cycles in a 1.6 MB run) would only cost time.
 		debug.SetGCPercent(-1)
 	}
+	m.arm()
 	return m
 }
 
@@ -65,8 +102,10 @@ func (m *memLimit) set(n int64) {
 	debug.SetMemoryLimit(n)
 }
 
-// raise lifts the limit when the heap the last collection found live has
-// come near it. It costs one runtime/metrics read.
+// raise sets the limit to limitHead × the heap the last collection found
+// live + limitBase/2, never below the first limit (the input's estimate):
+// it follows what a stage holds up and, once the stage's temporaries are
+// gone, down again. It costs one runtime/metrics read.
 func (m *memLimit) raise() {
 	if !m.on {
 		return
@@ -77,7 +116,8 @@ func (m *memLimit) raise() {
 	if m.live[0].Value.Kind() != metrics.KindUint64 {
 		return
 	}
-	if want := int64(limitHead*float64(m.live[0].Value.Uint64())) + limitBase/2; want > m.limit {
+	want := max(m.floor, int64(limitHead*float64(m.live[0].Value.Uint64()))+limitBase/2)
+	if want != m.limit {
 		m.set(want)
 	}
 }

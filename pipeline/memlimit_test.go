@@ -26,36 +26,45 @@ func TestMemLimit(t *testing.T) {
 		t.Fatalf("limit = %d, want %d for 100 MiB of input", debug.SetMemoryLimit(-1), want)
 	}
 	// A live heap above what the input predicted raises the limit above
-	// it; a smaller one never lowers it.
-	keep := make([]byte, 64<<20)
-	runtime.GC()
-	m.limit = 1
-	m.raise()
-	if got, want := debug.SetMemoryLimit(-1), int64(limitHead*(64<<20)+limitBase/2); got < want || got != m.limit {
-		t.Errorf("after raise: limit %d, want ≥ %d for the 64 MiB held (recorded %d)", got, want, m.limit)
+	// it after the next collection.
+	keep := make([]byte, 256<<20)
+	want := int64(limitHead*(256<<20) + limitBase/2)
+	for i := 0; i < 100 && debug.SetMemoryLimit(-1) < want; i++ {
+		runtime.GC() // the tick's finalizer runs after it, on its own goroutine
+		runtime.Gosched()
 	}
-	before := m.limit
-	m.raise()
-	if m.limit != before {
-		t.Errorf("a second raise moved the limit %d → %d", before, m.limit)
+	m.stop()
+	if got := debug.SetMemoryLimit(-1); got < want {
+		t.Errorf("after collections: limit %d, want ≥ %d for the 256 MiB held", got, want)
 	}
 	runtime.KeepAlive(keep)
+	// Once that heap is garbage the limit comes down again, never below
+	// the first limit.
+	keep = nil
+	runtime.GC()
+	m.mu.Lock()
+	m.floor = 40 << 20
+	m.mu.Unlock()
+	m.raise()
+	if got := debug.SetMemoryLimit(-1); got >= want || got < 40<<20 {
+		t.Errorf("after the heap was freed: limit %d, want below %d and ≥ the floor %d", got, want, 40<<20)
+	}
 
 	// A small input turns proportional collection off (the run fits
 	// under the limit); the user's GOGC wins.
 	prevPct := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(prevPct)
 	t.Setenv("GOGC", "")
-	startMemLimit(true, 1<<20)
+	startMemLimit(true, 1<<20).stop()
 	if got := debug.SetGCPercent(100); got != -1 {
 		t.Errorf("1 MiB input: GOGC %d, want off", got)
 	}
-	startMemLimit(true, 100<<20)
+	startMemLimit(true, 100<<20).stop()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("100 MiB input: GOGC %d, want left at 100", got)
 	}
 	t.Setenv("GOGC", "100")
-	startMemLimit(true, 1<<20)
+	startMemLimit(true, 1<<20).stop()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC set: GOGC %d, want the user's 100", got)
 	}

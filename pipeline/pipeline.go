@@ -106,6 +106,7 @@ type Result struct {
 	Baseline string
 
 	perf     *perf.Recorder
+	limit    *memLimit
 	noRedact bool // --no-redact: quotes keep secrets
 	quoted   bool // Quote has run
 	// linksQuoted: QuoteLinks has run
@@ -116,6 +117,9 @@ type Result struct {
 func (r *Result) Release() {
 	if r != nil && r.Dataset != nil {
 		r.Dataset.Release()
+	}
+	if r != nil && r.limit != nil {
+		r.limit.stop()
 	}
 }
 
@@ -163,6 +167,7 @@ func Run(req Request) (*Result, error) {
 	}
 	timer := newFileTimer(disc.Targets, popt.Progress)
 	lim := startMemLimit(req.MemoryLimit, inputBytes(disc.Targets))
+	res.limit = lim
 	popt.Progress = func(t parsers.Target) {
 		timer.done(t)
 		lim.raise()

@@ -59,6 +59,9 @@ func runExport(c *cli.Context) error {
 	d, err := diagnoseWith(c, func(req *pipeline.Request) {
 		req.Correlate.KeepOutside = true
 		req.KeepText = true // the events table writes every row's text
+		// The Parquet writers allocate much while the tables are held:
+		// under the soft limit that was +60 % CPU for 40 % less peak.
+		req.MemoryLimit = false
 	})
 	if err != nil {
 		return err
