@@ -58,11 +58,12 @@ type evBatch struct {
 	time                                                *array.Timestamp
 	naive                                               *array.Boolean
 	zone, logger, method, path, user, excType, excFrame dictCol
+	traceback                                           dictCol
 	source, level, kind                                 []int8
 	line, endLine, offset, duplicates                   []int64
 	status, size                                        *array.Int64
 	duration                                            *array.Float64
-	excMessage, message, traceback, text                *array.String
+	excMessage, message, text                           *array.String
 	attrs                                               schema.AttrsColumn
 }
 
@@ -121,7 +122,7 @@ func newTable(ds *schema.Dataset) *Table {
 			attrs:      schema.NewAttrsColumn(c[schema.EvAttrs]),
 			duplicates: c[schema.EvDuplicates].(*array.Int64).Int64Values(),
 			offset:     c[schema.EvOffset].(*array.Int64).Int64Values(),
-			traceback:  c[schema.EvTraceback].(*array.String),
+			traceback:  newDictCol(c[schema.EvTraceback]),
 			text:       c[schema.EvText].(*array.String),
 		}
 		fc := newDictCol(c[schema.EvFile])
@@ -311,7 +312,7 @@ func (e Event) ExcType() string        { return e.bt().excType.at(e.i) }
 func (e Event) ExcMessage() string     { return e.bt().excMessage.Value(int(e.i)) }
 func (e Event) ExcFrame() string       { return e.bt().excFrame.at(e.i) }
 func (e Event) Message() string        { return e.bt().message.Value(int(e.i)) }
-func (e Event) Traceback() string      { return e.bt().traceback.Value(int(e.i)) }
+func (e Event) Traceback() string      { return e.bt().traceback.at(e.i) }
 
 // Text is the record's first line as the file holds it (secrets redacted).
 func (e Event) Text() string { return e.bt().text.Value(int(e.i)) }

@@ -240,7 +240,7 @@ func writeRow(w *tableWriter, r *evRow) {
 	n += w.kvs(schema.EvAttrs, &r.Attrs)
 	w.int64v(schema.EvDuplicates, r.Duplicates)
 	w.int64v(schema.EvOffset, r.Offset)
-	n += w.strBytes(schema.EvTraceback, r.Traceback)
+	w.dictBytes(schema.EvTraceback, r.Traceback) // a few distinct tracebacks, each held once
 	n += w.strBytes(schema.EvText, r.Text)
 	w.row(n)
 }

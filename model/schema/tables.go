@@ -258,7 +258,7 @@ var schemas = [NumTables]*arrow.Schema{
 		col("duration_ms", f64, true), col("exc_type", Dict, false), col("exc_message", str, false),
 		col("exc_frame", Dict, false), col("message", str, false), col("attrs", Attrs, true),
 		col("duplicates", i64, false), col("offset", i64, false),
-		col("traceback", str, false), col("text", str, false),
+		col("traceback", Dict, false), col("text", str, false),
 	}, nil),
 	TableAuth: arrow.NewSchema([]arrow.Field{
 		col("time", Timestamp, true), col("time_naive", bln, false), col("file", Dict, false), col("line", i64, false),
