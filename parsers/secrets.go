@@ -204,8 +204,12 @@ var poolEntryQuote = []byte("): '")
 func redactKVs(l *kvList) {
 	kv := l.kv
 	l.kv = l.kv[:0]
+	// The keys are unique (set and add keep them so): until one is
+	// masked, none can meet another, and the search set makes is skipped.
+	masked := false
 	for _, p := range kv {
 		k := redacted(p.Key, nil)
+		masked = masked || len(k) != len(p.Key) || unsafe.SliceData(k) != unsafe.SliceData(p.Key)
 		v := p.Val
 		if len(v) > 0 {
 			ks, vs := bstring(k), bstring(v)
@@ -213,7 +217,11 @@ func redactKVs(l *kvList) {
 				v = []byte(out)
 			}
 		}
-		l.set(k, v)
+		if masked {
+			l.set(k, v)
+		} else {
+			l.add(k, v)
+		}
 	}
 }
 
