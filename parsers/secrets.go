@@ -63,7 +63,12 @@ func (c *Context) redactRow(r *evRow) {
 	}
 	n := &c.checks.counts
 	text := r.Text
-	r.Text, r.Traceback = c.memo.redacted(r.Text, n), c.memo.redacted(r.Traceback, n)
+	if r.EndLine == r.Line {
+		r.Text = c.memo.line(r.Text, n)
+	} else {
+		r.Text = c.memo.redacted(r.Text, n)
+	}
+	r.Traceback = c.memo.redacted(r.Traceback, n)
 	if cleanSuffix(text, r.Text, r.Message) {
 		// The message is the end of a line that held nothing to mask.
 	} else if first, rest, multi := strings.Cut(bstring(r.Message), "\n"); multi {
@@ -108,6 +113,39 @@ func (mm *redactMemo) redacted(b []byte, n *redact.Counts) []byte {
 	if len(b) < memoMinBytes {
 		return redacted(b, n)
 	}
+	return mm.lookup(b, n)
+}
+
+// line is redacted(b, n) for one line of a log: the redactor masks nothing
+// before the first trigger word, so the line is redacted from the last
+// space before it on, and that rest (the record's logger and message,
+// without the time that makes every line differ) goes through the memo.
+// The token scan only looks ahead and stands at every byte outside a
+// token up to the first trigger, so from that space on it decides as it
+// would on the rest alone; a malformed pool entry's quote, the one step
+// that searches the whole text, sends the line the long way.
+func (mm *redactMemo) line(b []byte, n *redact.Counts) []byte {
+	s := bstring(b)
+	if len(b) == 0 || !redact.MayHold(s) {
+		return b
+	}
+	q := 0
+	if t := redact.FirstTrigger(s); t > 0 {
+		q = bytes.LastIndexByte(b[:t], ' ') + 1
+	}
+	if q == 0 || bytes.Contains(b, poolEntryQuote) {
+		return mm.redacted(b, n)
+	}
+	rest := b[q:]
+	out := mm.lookup(rest, n)
+	if len(out) == len(rest) && unsafe.SliceData(out) == unsafe.SliceData(rest) {
+		return b
+	}
+	return append(append(make([]byte, 0, q+len(out)), b[:q]...), out...)
+}
+
+// lookup is redacted(b, n), remembered while the memo has room.
+func (mm *redactMemo) lookup(b []byte, n *redact.Counts) []byte {
 	if e, ok := mm.m[bstring(b)]; ok {
 		addCounts(n, &e.counts)
 		if e.out == nil {
@@ -166,8 +204,12 @@ var poolEntryQuote = []byte("): '")
 func redactKVs(l *kvList) {
 	kv := l.kv
 	l.kv = l.kv[:0]
+	// The keys are unique (set and add keep them so): until one is
+	// masked, none can meet another, and the search set makes is skipped.
+	masked := false
 	for _, p := range kv {
 		k := redacted(p.Key, nil)
+		masked = masked || len(k) != len(p.Key) || unsafe.SliceData(k) != unsafe.SliceData(p.Key)
 		v := p.Val
 		if len(v) > 0 {
 			ks, vs := bstring(k), bstring(v)
@@ -175,7 +217,11 @@ func redactKVs(l *kvList) {
 				v = []byte(out)
 			}
 		}
-		l.set(k, v)
+		if masked {
+			l.set(k, v)
+		} else {
+			l.add(k, v)
+		}
 	}
 }
 

@@ -130,6 +130,19 @@ func Count(s string, c *Counts) string {
 // from it.
 func MayHold(s string) bool { return mayHold(s) }
 
+// FirstTrigger returns where the first trigger word of s begins, -1 when
+// s holds none (MayHold is false). Nothing before it can be masked: a
+// caller may redact s from the last space before it on (see
+// parsers.redactMemo.line).
+func FirstTrigger(s string) int {
+	for i := 0; i+minTrigger <= len(s); i++ {
+		if trigrams.has(s, i) && startsTrigger(s, i) {
+			return i
+		}
+	}
+	return -1
+}
+
 // foldTriggers are found ignoring case: every secret key word contains
 // one. caseTriggers are the value prefixes, which have one spelling.
 var (
