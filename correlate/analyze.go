@@ -150,7 +150,8 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	a.Sources = ds.Audits() // with what correlation told the audits
 	// Each run's own facts read its events and its neighbours' windows
 	// (set before fillRun), and write only the run's Own.
-	fanout.Each(len(a.Runs), func(i int) { ComputeOwn(a.Runs[i], a.Runs) })
+	idx := newRunIndex(a.Runs)
+	fanout.Each(len(a.Runs), func(i int) { computeOwn(a.Runs[i], a.Runs, idx) })
 	if opt.KeepOutside {
 		a.Outside = Events{t: t, rows: append(t.outside(bounds), unplaced...)}
 	}
