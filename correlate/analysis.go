@@ -24,8 +24,6 @@ type Options struct {
 	// TZSource is --tz-source FILE_OR_FORMAT=ZONE, keyed by file display
 	// name or format name; it wins over TZ for the sources it names.
 	TZSource map[string]*time.Location
-	// Runs is --run: a glob over run names; empty selects all.
-	Runs string
 	// Margin widens each run window when slicing logs (default 2 min).
 	Margin time.Duration
 	// LinkTolerance is how far apart two events may be and still be linked

@@ -37,11 +37,6 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 		return nil, errors.New("correlate: no dataset")
 	}
 	opt = opt.withDefaults()
-	if opt.Runs != "" {
-		if err := CheckRunPattern(opt.Runs); err != nil {
-			return nil, err
-		}
-	}
 	in, err := readLocust(ds)
 	if err != nil {
 		return nil, err
@@ -97,8 +92,7 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	}
 	assignConsoleMeta(t, all, us, &a.Messages)
 
-	// Which files reach any run window (all runs, so that --run does not
-	// turn the other runs' logs into orphans).
+	// Which files reach any run window.
 	reached := map[schema.FileID]bool{}
 	for _, r := range all {
 		if r.Start.IsZero() {
@@ -116,17 +110,7 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 		a.Messages = append(a.Messages, fmt.Sprintf("%s: no event falls inside any run window (±%s); not used", f.name, opt.Margin))
 	}
 
-	for _, r := range all {
-		if opt.Runs != "" {
-			if ok, _ := path.Match(opt.Runs, r.Name); !ok {
-				continue
-			}
-		}
-		a.Runs = append(a.Runs, r)
-	}
-	if opt.Runs != "" && len(a.Runs) == 0 {
-		a.Messages = append(a.Messages, fmt.Sprintf("no run matches %q (%d run(s) found)", opt.Runs, len(all)))
-	}
+	a.Runs = all
 	// Runs are filled on every core: fillRun reads the table, the clocks
 	// and the bounds, and writes only its run and its own slots here,
 	// merged in run order below (as one loop would have left them).
@@ -226,8 +210,8 @@ func (t *Table) outside(bounds map[*Run][2]time.Time) []int32 {
 	return out
 }
 
-// Select keeps the runs whose name matches glob (path.Match syntax; a
-// pattern Analyze accepted), in order, and says so when none does. The
+// Select keeps the runs whose name matches glob (path.Match syntax; see
+// CheckRunPattern), in order, and says so when none does. The
 // pipeline selects after the rules ran over every run, so that a run's
 // diagnosis is the same whether or not --run left its siblings out of the
 // report: the rules learn across runs (a run where logins worked tells the

@@ -291,20 +291,22 @@ func TestZoneAppliedAtEventTime(t *testing.T) {
 func TestAnalyzeRunsGlob(t *testing.T) {
 	ds, _ := synthDataset(t, 8*3600)
 	defer ds.Release()
-	if _, err := Analyze(ds, Options{Runs: "[bad"}); err == nil {
+	if err := CheckRunPattern("[bad"); err == nil {
 		t.Error("bad pattern accepted")
 	}
-	a, err := Analyze(ds, Options{Runs: "other_*"})
+	a, err := Analyze(ds, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Select("other_*")
 	if len(a.Runs) != 0 || !hasMsg(a, `no run matches "other_*"`) {
 		t.Errorf("runs %d, messages %q", len(a.Runs), a.Messages)
 	}
 	if len(a.Orphans) != 1 {
 		t.Errorf("--run must not turn other runs' logs into orphans: %v", a.Orphans)
 	}
-	a, _ = Analyze(ds, Options{Runs: "hasil_test_x_*"})
+	a, _ = Analyze(ds, Options{})
+	a.Select("hasil_test_x_*")
 	if len(a.Runs) != 1 {
 		t.Errorf("glob selected %d runs", len(a.Runs))
 	}

@@ -68,7 +68,7 @@ func analyzePaths(t *testing.T, copt correlate.Options, slo []string, paths ...s
 		results = append(results, gates.Evaluate(gs, r, findings[r.Name], nil)...)
 	}
 	crit := rules.Critical
-	return &analysis{ds: ds, in: Input{Analysis: a, Findings: findings, Checks: checks, Gates: results, FailOn: &crit, Selected: copt.Runs}}
+	return &analysis{ds: ds, in: Input{Analysis: a, Findings: findings, Checks: checks, Gates: results, FailOn: &crit}}
 }
 
 func samples(t *testing.T, names ...string) []string {
@@ -566,7 +566,9 @@ func TestExportOutside(t *testing.T) {
 		t.Errorf("the clock of the file no run used is not in run=__none__: %v", clocks)
 	}
 
-	sel := analyzePaths(t, correlate.Options{Runs: "hasil_test_pool*"}, nil, dir)
+	sel := analyzePaths(t, correlate.Options{}, nil, dir)
+	sel.in.Analysis.Select("hasil_test_pool*") // --run, as the pipeline applies it after the rules
+	sel.in.Selected = "hasil_test_pool*"
 	root2 := t.TempDir()
 	sum2, err := Write(root2, sel.in, Options{})
 	if err != nil {

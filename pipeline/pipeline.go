@@ -44,8 +44,13 @@ type Request struct {
 	// Parse: input format, symbolic links, redaction (and, for now,
 	// `parse --tz`).
 	Parse parsers.Options
-	// Correlate: --tz, --tz-source, --run.
+	// Correlate: --tz, --tz-source.
 	Correlate correlate.Options
+	// Runs is --run: a glob over run names; empty reports every run. It
+	// chooses what is reported, not what is analysed: every run is
+	// correlated and diagnosed, so the rules learn across all of them, and
+	// the selection is applied after them (Analysis.Select).
+	Runs string
 	// Rules are the rule set to evaluate; nil evaluates none (the
 	// analysis then has no findings).
 	Rules *rules.Set
@@ -192,11 +197,7 @@ func Run(req Request) (*Result, error) {
 		return res, nil
 	}
 
-	// --run selects what is reported, not what is analysed: every run is
-	// correlated and diagnosed, so the rules learn across all of them,
-	// and the selection is applied after (Analysis.Select).
-	copt, selected := req.Correlate, req.Correlate.Runs
-	copt.Runs = ""
+	selected := req.Runs
 	if selected != "" {
 		if err := correlate.CheckRunPattern(selected); err != nil {
 			ds.Release()
@@ -204,7 +205,7 @@ func Run(req Request) (*Result, error) {
 		}
 	}
 	rec.Start(perf.Correlate)
-	a, err := correlate.Analyze(ds, copt)
+	a, err := correlate.Analyze(ds, req.Correlate)
 	rec.End()
 	if err != nil {
 		ds.Release()

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -27,7 +26,7 @@ func TestRunSelectionKeepsTheDiagnosis(t *testing.T) {
 		t.Fatal(err)
 	}
 	runsOf := func(glob string) map[string]json.RawMessage {
-		res, err := Run(Request{Paths: []string{ahsp}, Rules: set, Correlate: correlate.Options{Runs: glob}})
+		res, err := Run(Request{Paths: []string{ahsp}, Rules: set, Runs: glob})
 		if err != nil {
 			t.Fatal(err)
 		}

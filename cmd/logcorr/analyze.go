@@ -83,7 +83,7 @@ func request(c *cli.Context, paths []string) (pipeline.Request, error) {
 			return req, cli.Exit(fmt.Sprintf("--input-format %q: unknown format (see: logcorr formats)", f), exitUsage)
 		}
 	}
-	req.Correlate = correlate.Options{Runs: c.String("run")}
+	req.Runs = c.String("run")
 	if err := zoneFlags(c, &req.Correlate); err != nil {
 		return req, err
 	}
