@@ -83,11 +83,12 @@ func RefEvidence(r *correlate.Ref) Evidence {
 	return ev
 }
 
-// rowCite is the position of a Locust row's own line: a CSV row's, or a
-// console record's; nil for an HTML report's entries, which have none (their
-// quote names where they came from instead).
-func rowCite(source string, line, offset int64) *Cite {
-	if source == "html" || line <= 0 {
+// rowCite is the position of a Locust row's own line: a CSV row's, a
+// console record's, or an HTML report's entry (whose line the quote stage
+// does not read back: the report is markup, so it keeps the rendering,
+// which names where it came from; see quote.Resolve).
+func rowCite(line, offset int64) *Cite {
+	if line <= 0 {
 		return nil
 	}
 	return &Cite{Pos: schema.Ref{Line: line, End: line, Offset: offset}, ByPath: true}
@@ -164,7 +165,7 @@ func StatEvidence(r *parsers.StatRow) Evidence {
 	}
 	// The note names the row, so a report can show it without the 22
 	// columns; the line itself stays in Text.
-	return Evidence{File: r.File, Line: r.Line, Text: clip(t), Note: rowLabel(r), At: rowCite(r.Source, r.Line, r.Offset)}
+	return Evidence{File: r.File, Line: r.Line, Text: clip(t), Note: rowLabel(r), At: rowCite(r.Line, r.Offset)}
 }
 
 // FailureEvidence cites a Locust failures row.
@@ -173,7 +174,7 @@ func FailureEvidence(f *parsers.FailureRow) Evidence {
 	if f.Source == "html" {
 		t = "failures_statistics: " + t
 	}
-	return Evidence{File: f.File, Line: f.Line, Text: clip(t), At: rowCite(f.Source, f.Line, f.Offset)}
+	return Evidence{File: f.File, Line: f.Line, Text: clip(t), At: rowCite(f.Line, f.Offset)}
 }
 
 // ExceptionEvidence cites a Locust exceptions row (CSV line, or the HTML
@@ -183,7 +184,7 @@ func ExceptionEvidence(x *parsers.ExceptionRow) Evidence {
 	if x.Source == "html" {
 		t = "exceptions_statistics: " + t
 	}
-	return Evidence{File: x.File, Line: x.Line, Text: clip(t), At: rowCite(x.Source, x.Line, x.Offset)}
+	return Evidence{File: x.File, Line: x.Line, Text: clip(t), At: rowCite(x.Line, x.Offset)}
 }
 
 // HistoryEvidence cites a stats_history row (its time is the row's epoch),
@@ -198,15 +199,13 @@ func HistoryEvidence(h *parsers.HistoryRow) Evidence {
 	if h.Source == "html" {
 		t = "history: " + t // the HTML report holds no such line; name where it came from
 	}
-	return Evidence{File: h.File, Line: h.Line, Time: timePtr(h.Time), Text: clip(t), At: rowCite(h.Source, h.Line, h.Offset)}
+	return Evidence{File: h.File, Line: h.Line, Time: timePtr(h.Time), Text: clip(t), At: rowCite(h.Line, h.Offset)}
 }
 
 // MetaEvidence cites a meta fact: its Text is the key=value read, and the
-// quote is the line it was read from (a console log's), read back by
-// position; an HTML report's entries keep the rendering (quote.Resolve
-// does not quote from an HTML report, whose lines are markup).
+// quote is the line it was read from, read back by position (rowCite).
 func MetaEvidence(m *parsers.MetaRow) Evidence {
-	return Evidence{File: m.File, Line: m.Line, Text: clip(m.Key + "=" + m.Value), At: rowCite("", m.Line, m.Offset)}
+	return Evidence{File: m.File, Line: m.Line, Text: clip(m.Key + "=" + m.Value), At: rowCite(m.Line, m.Offset)}
 }
 
 // distinctEvidence drops repeated citations (same file, line and text),
