@@ -520,7 +520,7 @@ func WriteCompareMarkdown(w io.Writer, doc *CompareDoc, opt CompareMarkdownOptio
 		ew.print("| " + strings.Join(cells, " | ") + " |\n")
 	}
 	if opt.TimelineImage != "" {
-		ew.printf("\n![Timeline of each run: users, requests/s, failures/s, 5xx, pooler errors, rate-limit hits, incident windows (UTC)](%s)\n", opt.TimelineImage)
+		ew.print(timelineImage(opt.TimelineImage))
 	}
 	var changed []string
 	for _, r := range doc.Runs {

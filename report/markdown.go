@@ -155,7 +155,7 @@ func writeRunMarkdown(ew *errWriter, a *correlate.Analysis, v *diagnosisView, rv
 		ew.printf("- %s\n", f)
 	}
 	if opt.TimelineImage != "" {
-		ew.printf("\n![Timeline of each run: users, requests/s, failures/s, 5xx, pooler errors, rate-limit hits, incident windows (UTC)](%s)\n", opt.TimelineImage)
+		ew.print(timelineImage(opt.TimelineImage))
 	}
 
 	ew.print("\n## Conclusion\n\n")
@@ -562,4 +562,10 @@ func nextSteps(confirmed []rules.Finding, missing []string) []string {
 		out = append(out, "Capture the missing evidence listed under Measurement gaps and rerun the analysis.")
 	}
 	return out
+}
+
+// timelineImage is the markdown line that shows the timeline charts
+// written beside the document (TimelinesSVG), for analyze and compare.
+func timelineImage(link string) string {
+	return "\n![Timeline of each run: users, requests/s, failures/s, 5xx, pooler errors, rate-limit hits, incident windows (UTC)](" + link + ")\n"
 }
