@@ -95,10 +95,7 @@ func unhex(c byte) byte {
 
 // partitionDir is the folder name of a partition.
 func partitionDir(run string) string {
-	if run == NoRun {
-		return "run=" + NoRun
-	}
-	return "run=" + escapeValue(run)
+	return "run=" + escapeValue(run) // NoRun's letters and underscores are kept as they are
 }
 
 // checkRunNames refuses run names that cannot be partitions: empty, the

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/report"
 	"github.com/logcorr/logcorr/rules"
@@ -23,9 +24,8 @@ var tableDefs = []tableDef{
 }
 
 func percentileCols[R any](prefix string, get func(*R) *parsers.Percentiles) []column[R] {
-	names := []string{"p50", "p66", "p75", "p80", "p90", "p95", "p98", "p99", "p99_9", "p99_99", "p100"}
-	cols := make([]column[R], len(names))
-	for i, n := range names {
+	cols := make([]column[R], len(schema.PercentileColumns))
+	for i, n := range schema.PercentileColumns {
 		cols[i] = optF64(prefix+n+"_ms", "ms", "Locust's "+parsers.PercentileHeaders[i]+" response time percentile as it wrote it (already rounded to about two significant digits); null for N/A",
 			func(r *R) *float64 { return *get(r).Ptrs()[i] })
 	}

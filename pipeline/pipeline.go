@@ -12,10 +12,6 @@ package pipeline
 import (
 	"errors"
 	"fmt"
-	"os"
-	"runtime"
-	"sync"
-	"time"
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
@@ -149,6 +145,10 @@ func Run(req Request) (*Result, error) {
 	if len(req.Paths) == 0 {
 		return nil, ErrNoPaths
 	}
+	// A typo in --run fails before any file is read.
+	if err := correlate.CheckRunPattern(req.Runs); req.Runs != "" && err != nil {
+		return nil, err
+	}
 	rec := perf.New()
 	res := &Result{perf: rec, Rules: req.Rules, Baseline: req.Baseline, noRedact: req.Parse.NoRedact}
 
@@ -170,13 +170,8 @@ func Run(req Request) (*Result, error) {
 	if req.Progress != nil {
 		popt.Progress, end = req.Progress(disc.Targets)
 	}
-	timer := newFileTimer(disc.Targets, popt.Progress)
 	lim := startMemLimit(req.MemoryLimit, inputBytes(disc.Targets))
 	res.limit = lim
-	popt.Progress = func(t parsers.Target) {
-		timer.done(t)
-		lim.raise()
-	}
 	ds := parsers.Parse(disc.Targets, popt)
 	if end != nil {
 		end()
@@ -189,7 +184,11 @@ func Run(req Request) (*Result, error) {
 		}
 		ds.Tables[schema.TableAuth] = nil
 	}
-	timer.record(rec, ds.Audits())
+	for _, f := range ds.Files {
+		if f.Format != schema.SourceDuplicate { // a duplicate was not parsed
+			rec.File(f.Audit.Format, f.Size, f.Audit.Lines, f.Audit.Records, f.ParseTime)
+		}
+	}
 	rec.End()
 	stageDone("parse")
 	lim.raise()
@@ -198,17 +197,11 @@ func Run(req Request) (*Result, error) {
 	}
 
 	selected := req.Runs
-	if selected != "" {
-		if err := correlate.CheckRunPattern(selected); err != nil {
-			ds.Release()
-			return nil, err
-		}
-	}
 	rec.Start(perf.Correlate)
 	a, err := correlate.Analyze(ds, req.Correlate)
 	rec.End()
 	if err != nil {
-		ds.Release()
+		res.Release()
 		return nil, err
 	}
 	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
@@ -243,7 +236,7 @@ func Run(req Request) (*Result, error) {
 	var baseline *correlate.Run
 	if req.Baseline != "" {
 		if baseline = a.Run(req.Baseline); baseline == nil {
-			ds.Release()
+			res.Release()
 			return nil, fmt.Errorf("--baseline %q: no such run among the %d analysed", req.Baseline, len(a.Runs))
 		}
 	}
@@ -293,77 +286,4 @@ func refuse(outs []Output, targets []parsers.Target) error {
 		}
 	}
 	return nil
-}
-
-// fileTimer measures each file's parse time from the progress hook.
-// ParseAll starts files in target order, at most GOMAXPROCS at once, each
-// as soon as one before it ends; so the file n-th in that order (n ≥ k
-// slots) started when the (n-k+1)-th file ended, and its time is its end
-// minus that. (parsers could hand the durations over instead: see
-// /work/brief/REQUESTS.md; until then this keeps --stats' per-format
-// MB/s honest to within the scheduling of a goroutine.)
-type fileTimer struct {
-	mu      sync.Mutex
-	start   time.Time
-	next    func(parsers.Target)
-	targets []parsers.Target
-	ends    map[string]time.Time // Target.Name → when it was done
-	order   []time.Time          // ends, in the order they happened
-	size    map[string]int64
-}
-
-func newFileTimer(targets []parsers.Target, next func(parsers.Target)) *fileTimer {
-	t := &fileTimer{start: time.Now(), next: next, targets: targets, ends: map[string]time.Time{}, size: map[string]int64{}}
-	for _, tg := range targets {
-		if st, err := os.Stat(tg.Path); err == nil {
-			t.size[tg.Name] = st.Size()
-		}
-	}
-	return t
-}
-
-func (t *fileTimer) done(tg parsers.Target) {
-	now := time.Now()
-	t.mu.Lock()
-	t.ends[tg.Name] = now
-	t.order = append(t.order, now)
-	t.mu.Unlock()
-	if t.next != nil {
-		t.next(tg)
-	}
-}
-
-// record gives the recorder one entry per file: format, bytes, lines,
-// records and the time parsing it took.
-func (t *fileTimer) record(rec *perf.Recorder, audits []schema.Audit) {
-	walls := t.walls(runtime.GOMAXPROCS(0))
-	for _, a := range audits {
-		if a.Format == "duplicate" {
-			continue
-		}
-		rec.File(a.Format, t.size[a.Path], a.Lines, a.Records, walls[a.Path])
-	}
-}
-
-func (t *fileTimer) walls(slots int) map[string]time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	slots = max(1, slots)
-	out := map[string]time.Duration{}
-	n := 0
-	for _, tg := range t.targets {
-		end, ok := t.ends[tg.Name]
-		if !ok { // a duplicate, never parsed
-			continue
-		}
-		begin := t.start
-		if n >= slots && n-slots < len(t.order) {
-			begin = t.order[n-slots]
-		}
-		if end.After(begin) {
-			out[tg.Name] = end.Sub(begin)
-		}
-		n++
-	}
-	return out
 }

@@ -47,8 +47,10 @@ type Report struct {
 func (r *Result) Write(w io.Writer, rep Report) error {
 	r.perf.Start(perf.Report)
 	defer r.perf.End()
-	r.Quote()
-	stageDone("quote")
+	if rep.Document != Audit { // the audit cites no line
+		r.Quote()
+		stageDone("quote")
+	}
 	a := r.Analysis
 	switch rep.Document {
 	case Audit:

@@ -77,11 +77,9 @@ func request(c *cli.Context, paths []string) (pipeline.Request, error) {
 	if len(paths) == 0 {
 		return req, cli.Exit(c.Command.Name+": give a folder or files (try: logcorr "+c.Command.Name+" samples/pool-exhaustion)", exitUsage)
 	}
-	req.Parse = parsers.Options{Format: c.String("input-format"), FollowSymlinks: c.Bool("follow-symlinks"), NoRedact: c.Bool("no-redact")}
-	if f := req.Parse.Format; f != "" && f != "auto" {
-		if _, ok := parsers.Lookup(f); !ok {
-			return req, cli.Exit(fmt.Sprintf("--input-format %q: unknown format (see: logcorr formats)", f), exitUsage)
-		}
+	var err error
+	if req.Parse, err = parseOptions(c); err != nil {
+		return req, err
 	}
 	req.Runs = c.String("run")
 	if err := zoneFlags(c, &req.Correlate); err != nil {
