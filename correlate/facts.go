@@ -126,17 +126,14 @@ func sameRuns(a, b []*Run) bool {
 // ComputeOwn sets r.Own from r's events and chains; runs are the analysis'
 // runs (the neighbours that cut r's stretch). Analyze calls it for every
 // run it returns.
-func ComputeOwn(r *Run, runs []*Run) { computeOwn(r, runs, nil) }
+func ComputeOwn(r *Run, runs []*Run) { computeOwn(r, runs, newRunIndex(runs)) }
 
-// computeOwn is ComputeOwn with the runs' start index (nil: scan them).
+// computeOwn is ComputeOwn with the runs' start index, built once for all
+// of them.
 func computeOwn(r *Run, runs []*Run, idx *runIndex) {
 	o := &r.Own
 	*o = Own{Done: true, Sources: map[schema.SourceKind]bool{}, events: r.Events, runs: runs}
-	if idx != nil {
-		o.From, o.To, o.Windowed = idx.ownWindow(r)
-	} else {
-		o.From, o.To, o.Windowed = ownWindow(r, runs)
-	}
+	o.From, o.To, o.Windowed = idx.ownWindow(r)
 	o.Events = r.Events.within(o.From, o.To, o.Windowed)
 	for i := range r.Chains {
 		c := &r.Chains[i]
@@ -227,34 +224,12 @@ func containsJoined(a, b, w string) bool {
 	return false
 }
 
-// ownWindow is [start - ownLead, end + ownTail], cut at the start of the
-// next run and the end of the previous one; ok is false when the run's
-// window is unknown.
-func ownWindow(run *Run, runs []*Run) (from, to time.Time, ok bool) {
-	if run.Start.IsZero() || run.End.IsZero() {
-		return time.Time{}, time.Time{}, false
-	}
-	from, to = run.Start.Add(-ownLead), run.End.Add(ownTail)
-	for _, o := range runs {
-		if o == run || o.Start.IsZero() || o.End.IsZero() || !sameTree(o, run) {
-			continue
-		}
-		if !o.Start.Before(run.Start) && o.Start.Before(to) {
-			to = o.Start
-		}
-		if o.Start.Before(run.Start) && o.End.After(from) && o.End.Before(run.Start) {
-			from = o.End
-		}
-	}
-	return from, to, true
-}
-
 // runIndex orders runs by start so that each run's own window finds its
 // neighbours by binary search: Analyze computes every run's window, and a
 // scan of all runs per run is quadratic (2,815 runs in the 1 GB folder).
 type runIndex struct {
-	byStart []*Run        // the runs with a known window, by start
-	maxLen  time.Duration // the longest run, which bounds the look back
+	byStart []*Run      // the runs with a known window, by start
+	lastEnd []time.Time // lastEnd[i]: the latest end among byStart[:i+1]
 }
 
 func newRunIndex(runs []*Run) *runIndex {
@@ -264,16 +239,22 @@ func newRunIndex(runs []*Run) *runIndex {
 			continue
 		}
 		idx.byStart = append(idx.byStart, r)
-		idx.maxLen = max(idx.maxLen, r.End.Sub(r.Start))
 	}
 	sort.SliceStable(idx.byStart, func(i, j int) bool { return idx.byStart[i].Start.Before(idx.byStart[j].Start) })
+	idx.lastEnd = make([]time.Time, len(idx.byStart))
+	for i, r := range idx.byStart {
+		idx.lastEnd[i] = r.End
+		if i > 0 && idx.lastEnd[i-1].After(r.End) {
+			idx.lastEnd[i] = idx.lastEnd[i-1]
+		}
+	}
 	return idx
 }
 
-// ownWindow is ownWindow(run, runs) for the indexed runs: the same
-// answer (the cut at the next start is the smallest start at or after
-// run's; the cut at the previous end the largest end inside the lead),
-// found among the runs near run's start only.
+// ownWindow is [start - ownLead, end + ownTail], cut at the start of the
+// next run (the smallest start at or after run's) and the end of the
+// previous one (the largest end inside the lead); ok is false when the
+// run's window is unknown. Only the runs near run's start are read.
 func (idx *runIndex) ownWindow(run *Run) (from, to time.Time, ok bool) {
 	if run.Start.IsZero() || run.End.IsZero() {
 		return time.Time{}, time.Time{}, false
@@ -290,15 +271,12 @@ func (idx *runIndex) ownWindow(run *Run) (from, to time.Time, ok bool) {
 			break
 		}
 	}
-	// A run that ends inside [from, run.Start) started after
-	// from - maxLen: look back no further.
+	// Look back while some earlier run still ends after the lead: once
+	// none of rs[:i+1] does, none of them can cut it.
 	lead := from
-	for i := first - 1; i >= 0; i-- {
+	for i := first - 1; i >= 0 && idx.lastEnd[i].After(lead); i-- {
 		o := rs[i]
-		if o.Start.Before(lead.Add(-idx.maxLen)) {
-			break
-		}
-		if o != run && sameTree(o, run) && o.End.After(lead) && o.End.Before(run.Start) && o.End.After(from) {
+		if o != run && sameTree(o, run) && o.End.Before(run.Start) && o.End.After(from) {
 			from = o.End
 		}
 	}

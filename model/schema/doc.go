@@ -5,8 +5,7 @@
 //
 // It is a leaf: it imports only the standard library and Arrow, so that
 // parsers (which write these tables) and correlate (which reads them) can
-// both import it. Package model re-exports its names (model.Dataset,
-// model.SourceKind, ...) for the stages after correlation.
+// both import it; every stage imports it directly.
 //
 // The vocabulary types are small integers whose String and MarshalText are
 // the names logcorr has always printed ("django", "pooler_error",
