@@ -60,22 +60,14 @@ func (f authDebug) Parse(c *Context) error {
 	return nil
 }
 
-// authKind tells the event kind of an auth_debug message from its first
-// word, or "".
-func authKind(msg []byte) string {
-	w, _ := pyWord(msg)
-	switch string(w) {
-	case "auth_request":
-		return KindAuthRequest
-	case "auth_response":
-		return KindAuthResponse
-	case "auth_failure":
-		return KindAuthFailure
-	}
-	return ""
+// isAuthMessage reports whether msg is an auth_debug key=value message.
+func isAuthMessage(msg []byte) bool {
+	_, ok := authKindOf(msg)
+	return ok
 }
 
-// authKindOf is authKind as the vocabulary's kind.
+// authKindOf tells the event kind of an auth_debug message from its first
+// word; ok is false for any other message.
 func authKindOf(msg []byte) (schema.EventKind, bool) {
 	w, _ := pyWord(msg)
 	switch string(w) {

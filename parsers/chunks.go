@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // A large file is parsed in chunks, in parallel: cut at line ends, each
@@ -368,7 +369,7 @@ func (k *rowChecks) merge(p *rowChecks) {
 		}
 		k.odd += p.odd
 	}
-	if k.hasPrev && p.hasFirst && k.prev-p.first > int64(backJumpTolerance/microsecond) {
+	if k.hasPrev && p.hasFirst && k.prev-p.first > int64(backJumpTolerance/time.Microsecond) {
 		if k.backs == 0 {
 			k.firstBack = backMessage(p.file, p.firstLine, k.prev-p.first, k.prevLine)
 		}

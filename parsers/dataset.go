@@ -79,9 +79,11 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 	})
 	ds := &schema.Dataset{Messages: mergeDistributions(results)}
 	for i, r := range results {
-		w := outs[i].writer(schema.TableStats, schema.FileID(i))
-		for j := range r.Stats {
-			writeStat(w, &r.Stats[j])
+		if len(r.Stats) > 0 { // a writer only for a file with rows of the table
+			w := outs[i].writer(schema.TableStats, schema.FileID(i))
+			for j := range r.Stats {
+				writeStat(w, &r.Stats[j])
+			}
 		}
 		r.Stats = nil
 		outs[i].finish()

@@ -187,18 +187,7 @@ func (r *evRow) toEvent(file string) Event {
 	if r.HasTime {
 		e.Time = time.UnixMicro(r.Time).UTC()
 	}
-	if r.HasStatus {
-		v := r.Status
-		e.Status = &v
-	}
-	if r.HasSize {
-		v := r.Size
-		e.Size = &v
-	}
-	if r.HasDuration {
-		v := r.DurationMS
-		e.DurationMS = &v
-	}
+	e.Status, e.Size, e.DurationMS = optPtr(r.Status, r.HasStatus), optPtr(r.Size, r.HasSize), optPtr(r.DurationMS, r.HasDuration)
 	e.Attrs = r.Attrs.toMap()
 	return e
 }

@@ -464,14 +464,8 @@ func (c *Context) SetZone(zone, reason string) {
 // Merged counts duplicate lines merged into an existing event.
 func (c *Context) Merged(n int64) { c.audit.Merged += n }
 
-// Auth adds a row to the auth table (no line accounting: the same line is
-// also an Event).
-func (c *Context) Auth(r AuthRow) {
-	r.File, r.Offset = c.File, c.lineOff(r.Line)
-	add(c, &r, (*Context).emitAuth, &c.res.Auth)
-}
-
-// AuthRow is Auth for a row filled on the byte path.
+// AuthRow adds a row, filled on the byte path, to the auth table (no line
+// accounting: the same line is also an Event).
 func (c *Context) AuthRow(r *authRow) {
 	r.Offset = c.lineOff(r.Line)
 	if c.hold {

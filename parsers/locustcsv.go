@@ -284,7 +284,6 @@ type csvScanner struct {
 	start int64  // the record's first and last physical lines
 	end   int64
 	cut   bool // a line of the record was cut at the line limit
-	last  int64
 }
 
 // scan reads the next record; false at the end of the input. The fields
@@ -296,7 +295,6 @@ func (s *csvScanner) scan() bool {
 		if l, ok = s.next(); !ok {
 			return false
 		}
-		s.last = l.N
 		if len(l.Text) > 0 {
 			break
 		}
@@ -338,7 +336,7 @@ func (s *csvScanner) scan() bool {
 					s.ends = append(s.ends, len(s.buf))
 					return true
 				}
-				s.last, s.end = l.N, l.N
+				s.end = l.N
 				s.cut = s.cut || l.Cut
 				line, pos = l.Text, 0
 				continue

@@ -650,7 +650,7 @@ func pyClassify(sample []Line) pySniff {
 		if _, _, rest, ok := pyHead(b); ok {
 			logger, msg := pyWord(rest)
 			switch {
-			case authKind(msg) != "":
+			case isAuthMessage(msg):
 				s.auth++
 			case locustAuthHead(rest) != "":
 				s.locust++
@@ -667,7 +667,7 @@ func pyClassify(sample []Line) pySniff {
 			// Level first: the logger is a module name ("log",
 			// "basehttp"), so the message tells what the record is.
 			switch {
-			case authKind(rec.Msg) != "":
+			case isAuthMessage(rec.Msg):
 				s.auth++
 			case string(rec.Logger) == "basehttp" || isRequestMsg(rec.Msg):
 				s.server++

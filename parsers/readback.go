@@ -89,8 +89,7 @@ const readBackBuffer = 4 << 10
 // stream's start.
 func (in *Input) seek(r schema.Ref, plain bool) error {
 	if !plain {
-		in.Close()
-		return in.reset()
+		return in.Rewind() // the open file, back at its start, not reopened
 	}
 	if d := r.Offset - in.off; in.err == nil && d >= 0 && d <= int64(in.br.Buffered()) {
 		in.br.Discard(int(d))

@@ -59,7 +59,7 @@ func (c *Context) checkEvent(r *evRow) {
 	if !k.hasFirst {
 		k.first, k.firstLine, k.hasFirst, k.file = r.Time, r.Line, true, c.File
 	}
-	if k.hasPrev && k.prev-r.Time > int64(backJumpTolerance/microsecond) {
+	if k.hasPrev && k.prev-r.Time > int64(backJumpTolerance/time.Microsecond) {
 		if k.backs == 0 {
 			k.firstBack = backMessage(c.File, r.Line, k.prev-r.Time, k.prevLine)
 		}
@@ -67,8 +67,6 @@ func (c *Context) checkEvent(r *evRow) {
 	}
 	k.prev, k.prevLine, k.hasPrev = r.Time, r.Line, true
 }
-
-const microsecond = time.Microsecond
 
 // backMessage says that the time at line stepped back by us µs from the
 // time at line from.
@@ -80,9 +78,9 @@ func backMessage(file string, line, us, from int64) string {
 // historyPlausible is checkHistoryTimes for one row: a CSV row whose
 // Timestamp is implausible is left out and counted unparsed.
 func (c *Context) historyPlausible(h *HistoryRow) bool {
-	if y := h.Time.Year(); h.Source == "csv" && !h.Time.IsZero() && (y < 2000 || y > 2099) {
+	if us := h.Time.UnixMicro(); h.Source == "csv" && !h.Time.IsZero() && (us < plausibleFrom || us >= plausibleTo) {
 		if c.checks.histDropped == 0 {
-			c.checks.firstHist = fmt.Sprintf("%s:%d: history timestamp is implausible (year %d); the row is left out of the run and counted as unparsed", c.File, h.Line, y)
+			c.checks.firstHist = fmt.Sprintf("%s:%d: history timestamp is implausible (year %d); the row is left out of the run and counted as unparsed", c.File, h.Line, h.Time.Year())
 		}
 		c.checks.histDropped++
 		c.audit.Records--
