@@ -43,16 +43,23 @@ func EvaluateRuns(gates []Gate, runs []*correlate.Run, findings map[string][]rul
 	if len(gates) == 0 {
 		return nil
 	}
-	var out []Result
 	if len(runs) == 0 {
-		for _, g := range gates {
-			out = append(out, Result{Gate: g, Run: NoRun, Unknown: true, Actual: "N/A",
-				Message: fmt.Sprintf("%s: no Locust run found in the input (no stats CSV, stats history or HTML report could be read), so there is nothing to evaluate", g.Source)})
-		}
-		return out
+		return NotEvaluated(gates, "no Locust run found in the input (no stats CSV, stats history or HTML report could be read)")
 	}
+	var out []Result
 	for _, r := range runs {
 		out = append(out, Evaluate(gates, r, findings[r.Name], baseline)...)
+	}
+	return out
+}
+
+// NotEvaluated fails every gate as not evaluated for want of a run, saying
+// why there is none (why: "no Locust run found in the input ...").
+func NotEvaluated(gates []Gate, why string) []Result {
+	var out []Result
+	for _, g := range gates {
+		out = append(out, Result{Gate: g, Run: NoRun, Unknown: true, Actual: "N/A",
+			Message: fmt.Sprintf("%s: %s, so there is nothing to evaluate", g.Source, why)})
 	}
 	return out
 }

@@ -240,6 +240,7 @@ func Run(req Request) (*Result, error) {
 			return nil, fmt.Errorf("--baseline %q: no such run among the %d analysed", req.Baseline, len(a.Runs))
 		}
 	}
+	found := len(a.Runs)
 	if selected != "" {
 		kept := a.Select(selected)
 		for name := range res.Findings {
@@ -250,8 +251,13 @@ func Run(req Request) (*Result, error) {
 		}
 	}
 	// With no run at all, each gate fails as not evaluated: an input that
-	// held nothing to measure must not pass (gates.EvaluateRuns).
-	res.Gates = gates.EvaluateRuns(req.Gates, a.Runs, res.Findings, baseline)
+	// held nothing to measure must not pass (gates.EvaluateRuns), nor a
+	// --run that matched nothing, which is said as such.
+	if len(a.Runs) == 0 && found > 0 {
+		res.Gates = gates.NotEvaluated(req.Gates, fmt.Sprintf("no run matches --run %q (%d run(s) in the input)", selected, found))
+	} else {
+		res.Gates = gates.EvaluateRuns(req.Gates, a.Runs, res.Findings, baseline)
+	}
 	stageDone("rules")
 	return res, nil
 }

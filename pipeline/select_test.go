@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/logcorr/logcorr/gates"
 
 	"github.com/logcorr/logcorr/rules"
 )
@@ -62,5 +65,23 @@ func TestRunSelectionKeepsTheDiagnosis(t *testing.T) {
 				t.Errorf("--run %q: run %s is diagnosed differently than with every run:\n%.600s\nvs\n%.600s", glob, name, got, all[name])
 			}
 		}
+	}
+}
+
+// A --run that matches nothing fails every gate, saying so: not "no
+// Locust run in the input", which would send the user looking for files.
+func TestRunSelectionMatchingNothingFailsGates(t *testing.T) {
+	gs, err := gates.ParseAll([]string{"p95<2s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(Request{Paths: []string{filepath.Join(samplesDir, "pool-exhaustion")}, Runs: "nomatch*", Gates: gs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Release()
+	if len(res.Analysis.Runs) != 0 || len(res.Gates) != 1 || res.Gates[0].Pass || res.Gates[0].Run != gates.NoRun ||
+		!strings.Contains(res.Gates[0].Message, `no run matches --run "nomatch*" (1 run(s) in the input)`) {
+		t.Errorf("runs %d, gates %+v", len(res.Analysis.Runs), res.Gates)
 	}
 }

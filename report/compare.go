@@ -46,6 +46,8 @@ type CompareDoc struct {
 	Notes    []string     `json:"notes"`
 	// Targets the hotspot verdicts used.
 	TargetP95MS float64 `json:"target_p95_ms"`
+	// Gates are the --slo results that concern no run (see AnalysisDoc).
+	Gates []GateDoc `json:"gates,omitempty"`
 }
 
 // CompareRun is one run's row.

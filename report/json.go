@@ -31,6 +31,10 @@ type AnalysisDoc struct {
 	Findings []rules.Finding `json:"findings,omitempty"`
 	Messages []string        `json:"messages,omitempty"`
 	Orphans  []string        `json:"orphans,omitempty"`
+	// Gates are the --slo results that concern no run: with no Locust run
+	// in the input every gate fails, not evaluated (runs[].gates hold the
+	// others).
+	Gates []GateDoc `json:"gates,omitempty"`
 	// Perf is what each stage cost (analyze --stats only: it differs from
 	// run to run, so it is absent by default and the document stays the
 	// same for the same input).

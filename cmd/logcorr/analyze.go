@@ -329,7 +329,7 @@ func verdict(c *cli.Context, p *pipeline.Result, failOn *rules.Severity, gateFai
 		case "":
 			label = "across runs"
 		case gates.NoRun:
-			label = "no Locust run in the input"
+			label = "no run to evaluate"
 		}
 		failing = append(failing, label+" ("+strings.Join(v.Reasons, ", ")+")")
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"os"
 	"path/filepath"
@@ -69,8 +70,20 @@ func TestGatesFailOnNothing(t *testing.T) {
 				if !strings.Contains(stderr, "gate failed") || !strings.Contains(stderr, "no Locust run") {
 					t.Errorf("stderr does not say why the gates failed:\n%s", stderr)
 				}
+				// The JSON says so too, at the document's top (no run to hold them).
+				js, _, _ := runCLI(cmd, "--format", "json", "--slo", "p95<2s", "--slo", "no finding>=critical", "--min-parsed", "0", c.dir)
+				var top struct {
+					Gates []struct {
+						Gate    string
+						Pass    bool
+						Unknown bool
+					}
+				}
+				if err := json.Unmarshal([]byte(js), &top); err != nil || len(top.Gates) != 2 || top.Gates[0].Pass || !top.Gates[0].Unknown {
+					t.Errorf("JSON top-level gates %+v (%v), want the 2 gates failed as not evaluated", top.Gates, err)
+				}
 				// The verdict line names what failed, never ends empty.
-				if !strings.Contains(stderr, "logcorr: FAIL (exit 1): no Locust run in the input (gate p95<2s failed, gate no finding>=critical failed)") {
+				if !strings.Contains(stderr, "logcorr: FAIL (exit 1): no run to evaluate (gate p95<2s failed, gate no finding>=critical failed)") {
 					t.Errorf("verdict line does not name the failed gates:\n%s", stderr)
 				}
 			})
