@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/logcorr/logcorr/gates"
-
 	"github.com/logcorr/logcorr/rules"
 )
 
