@@ -189,15 +189,15 @@ func runLatencyCeiling(ctx *Context, p *latencyCeilingParams) []Finding {
 	// One phenomenon, one finding: when PgBouncer's or the driver's own
 	// lines name the pool timeout, pgbouncer-pool-exhausted tells this
 	// story (and cites these rows).
-	if pool := gatherPool(ctx); pool.found() {
+	if pool := gatherPool(ctx); pool.Found() {
 		// PgBouncer's configured timeout (its default, as the pool rule
 		// has it, when no age= says otherwise).
 		var timeout float64
 		if pp, ok := ctx.paramsOf(pgbouncerPoolExhausted.ID).(*pgbouncerPoolExhaustedParams); ok {
 			timeout = pp.CeilingMS
 		}
-		if len(pool.ages) > 0 {
-			lo, _ := minMax(pool.ages)
+		if len(pool.Ages) > 0 {
+			lo, _ := minMax(pool.Ages)
 			timeout = float64(lo) * 1000
 		}
 		if math.Abs(c.At-timeout) <= 2*p.Tolerance*timeout+1000 {

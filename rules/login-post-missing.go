@@ -137,8 +137,8 @@ func runLoginPostMissing(ctx *Context, p *loginPostMissingParams) []Finding {
 // the slowest login POST at a ceiling in a run of the same scenario. 0
 // when none is known.
 func knownLoginWait(ctx *Context) (ms float64, from string) {
-	if pf := gatherPool(ctx); len(pf.ages) > 0 {
-		lo, _ := minMax(pf.ages)
+	if pf := gatherPool(ctx); len(pf.Ages) > 0 {
+		lo, _ := minMax(pf.Ages)
 		return float64(lo) * 1000, "PgBouncer's log (query_wait_timeout)"
 	}
 	cp, _ := ctx.paramsOf(latencyCeiling.ID).(*latencyCeilingParams)

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/humanize"
@@ -36,47 +35,14 @@ type pgbouncerPoolExhaustedParams struct {
 	WaitMeaningfulSince string `yaml:"wait_meaningful_since"`
 }
 
-// poolFacts is what the run's logs say about the pool: correlate's
-// classification of the run's own stretch (correlate.PoolFacts), as the
-// pool checks read it.
-type poolFacts struct {
-	pooler       []correlate.Event // pgbouncer pooler errors
-	closing      []correlate.Event // pgbouncer closing because: query_wait_timeout
-	driver       []correlate.Event // app-side records naming the timeout
-	driverByFile map[string]int64
-	ages         []int64 // closing ages, seconds
-	maxWaitUS    float64 // highest "wait N us" of the stats lines
-	maxWaitEv    *correlate.Event
-	first        time.Time
-	// settings PgBouncer printed itself (its start-up banner names
-	// max_client_conn), "name value".
-	settings   []string
-	settingsEv *correlate.Event
-	// version is PgBouncer's, from its "process up: PgBouncer X.Y.Z"
-	// banner when the run's events hold it.
-	version   string
-	versionEv *correlate.Event
-}
-
-// gatherPool reads the run's pool facts, classified once by correlate
-// (correlate.ComputeOwn); the checks that read them share this copy.
-func gatherPool(ctx *Context) *poolFacts {
-	o := ctx.facts()
-	if o.pool == nil {
-		ctx.facts()
-		p := &ctx.Run.Own.Pool
-		o.pool = &poolFacts{pooler: p.Pooler, closing: p.Closing, driver: p.Driver, driverByFile: p.DriverByFile, ages: p.Ages,
-			maxWaitUS: p.MaxWaitUS, maxWaitEv: p.MaxWait, first: p.First, settings: p.Settings, settingsEv: p.SettingsAt,
-			version: p.Version, versionEv: p.VersionAt}
-	}
-	return o.pool
-}
-
-func (p *poolFacts) found() bool { return len(p.pooler)+len(p.closing)+len(p.driver) > 0 }
+// gatherPool is what the run's logs say about the pool: correlate's
+// classification of the run's own stretch, computed once per run
+// (correlate.ComputeOwn) and read as it is.
+func gatherPool(ctx *Context) *correlate.PoolFacts { return ctx.facts().pool }
 
 func runPgbouncerPoolExhausted(ctx *Context, p *pgbouncerPoolExhaustedParams) []Finding {
 	pf := gatherPool(ctx)
-	if pf.found() {
+	if pf.Found() {
 		return []Finding{poolFromLogs(ctx, pf, p)}
 	}
 	// No cause without its evidence: a latency ceiling at PgBouncer's
@@ -87,7 +53,7 @@ func runPgbouncerPoolExhausted(ctx *Context, p *pgbouncerPoolExhaustedParams) []
 
 // linked5xx counts server errors whose chain holds the pool timeout, by
 // endpoint; without chains, the app-side records' paths.
-func linked5xx(ctx *Context, p *poolFacts) (int64, map[string]int64, []Evidence) {
+func linked5xx(ctx *Context, p *correlate.PoolFacts) (int64, map[string]int64, []Evidence) {
 	byPath := map[string]int64{}
 	var ev []Evidence
 	var n int64
@@ -104,14 +70,14 @@ func linked5xx(ctx *Context, p *poolFacts) (int64, map[string]int64, []Evidence)
 		return n, byPath, ev
 	}
 	// No chains: the django.request records of the file that holds most.
-	best, _ := maxPerFile(p.driverByFile)
+	best, _ := maxPerFile(p.DriverByFile)
 	var file string
-	for f, c := range p.driverByFile {
+	for f, c := range p.DriverByFile {
 		if c == best && (file == "" || f < file) {
 			file = f
 		}
 	}
-	for _, e := range p.driver {
+	for _, e := range p.Driver {
 		if e.File() == file && e.Path() != "" {
 			n += 1 + e.Duplicates()
 			byPath[templatePath(e.Path())] += 1 + e.Duplicates()
@@ -120,48 +86,48 @@ func linked5xx(ctx *Context, p *poolFacts) (int64, map[string]int64, []Evidence)
 	return n, byPath, nil
 }
 
-func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) Finding {
+func poolFromLogs(ctx *Context, p *correlate.PoolFacts, pp *pgbouncerPoolExhaustedParams) Finding {
 	cp := &pp.ceilingParams
 	run := ctx.Run
 	m := map[string]float64{
-		"pooler_errors":        float64(len(p.pooler)),
-		"closed_waiting":       float64(len(p.closing)),
+		"pooler_errors":        float64(len(p.Pooler)),
+		"closed_waiting":       float64(len(p.Closing)),
 		"driver_errors":        0,
 		"linked_server_errors": 0,
 	}
 	var sentences []string
 	var ev, evPooler, evDriver, evServer, evCSV []Evidence
 
-	if len(p.pooler) > 0 || len(p.closing) > 0 {
-		n := int64(len(p.pooler))
+	if len(p.Pooler) > 0 || len(p.Closing) > 0 {
+		n := int64(len(p.Pooler))
 		if n == 0 {
-			n = int64(len(p.closing))
+			n = int64(len(p.Closing))
 		}
 		s := fmt.Sprintf("PgBouncer turned away %s waiting %s with `query_wait_timeout`", humanize.Thousands(n), humanize.Plural(n, "client", "clients"))
-		if f := firstOf(p.pooler, p.closing); f != nil {
+		if f := firstOf(p.Pooler, p.Closing); f != nil {
 			s += " in " + f.File()
-			if !p.first.IsZero() {
-				s += " from " + fmtTime(p.first)
+			if !p.First.IsZero() {
+				s += " from " + fmtTime(p.First)
 			}
 		}
-		if len(p.ages) > 0 {
+		if len(p.Ages) > 0 {
 			// age= is the client connection's age when cut off: never below
 			// the timeout, so the youngest is the configured value.
-			lo, _ := minMax(p.ages)
+			lo, _ := minMax(p.Ages)
 			m["query_wait_timeout_s"] = float64(lo)
 			s += fmt.Sprintf(" (youngest client cut off: %d s old, so query_wait_timeout ≈ %d s)", lo, lo)
 		}
 		sentences = append(sentences, s)
-		for _, e := range append(append([]correlate.Event{}, p.pooler...), p.closing...) {
+		for _, e := range append(append([]correlate.Event{}, p.Pooler...), p.Closing...) {
 			evPooler = append(evPooler, EventEvidence(e))
 		}
 	}
-	driverN, driverFiles := maxPerFile(p.driverByFile)
+	driverN, driverFiles := maxPerFile(p.DriverByFile)
 	m["driver_errors"] = float64(driverN)
 	if driverN > 0 {
 		sentences = append(sentences, fmt.Sprintf("the app's database driver raised it in %s %s (%s)",
 			humanize.Thousands(driverN), humanize.Plural(driverN, "request", "requests"), strings.Join(driverFiles, ", ")))
-		for _, e := range p.driver {
+		for _, e := range p.Driver {
 			evDriver = append(evDriver, EventEvidence(e))
 		}
 	}
@@ -183,17 +149,17 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 		}
 		sentences = append(sentences, fmt.Sprintf("Locust recorded %s 5xx failures: %s", humanize.Thousands(n5xx), countBy(names, 6)))
 	}
-	if users, h := usersAt(run, p.first); h != nil {
+	if users, h := usersAt(run, p.First); h != nil {
 		m["onset_users"] = float64(users)
 		sentences = append(sentences, fmt.Sprintf("it began with %d users running", users))
 	}
 	if rec := reconcile5xx(ctx); rec != "" {
 		sentences = append(sentences, rec)
 	}
-	if len(p.settings) > 0 {
-		sentences = append(sentences, "PgBouncer's own settings in the log: "+strings.Join(p.settings, ", ")+
+	if len(p.Settings) > 0 {
+		sentences = append(sentences, "PgBouncer's own settings in the log: "+strings.Join(p.Settings, ", ")+
 			" (default_pool_size is not logged; the pool is smaller than the load needed)")
-		evPooler = append(evPooler, EventEvidence(*p.settingsEv))
+		evPooler = append(evPooler, EventEvidence(*p.SettingsAt))
 	}
 	timeoutMS := cp.CeilingMS
 	if t, ok := m["query_wait_timeout_s"]; ok {
@@ -225,7 +191,7 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 	}
 	conf := 0.55
 	var missing []string
-	if len(p.pooler)+len(p.closing) > 0 {
+	if len(p.Pooler)+len(p.Closing) > 0 {
 		conf += 0.2
 	} else {
 		missing = append(missing, "PgBouncer log with `pooler error: query_wait_timeout`")
@@ -243,17 +209,17 @@ func poolFromLogs(ctx *Context, p *poolFacts, pp *pgbouncerPoolExhaustedParams) 
 	summary := capitalize(strings.Join(sentences, "; ")) + "."
 	// PgBouncer's stats wait is said on its own, never beside the
 	// timeout: what it means depends on the version.
-	if p.maxWaitEv != nil {
+	if p.MaxWait != nil {
 		w, note, meaningful := statsWait(p, pp.WaitMeaningfulSince)
 		summary += " " + w
-		ev = append(ev, noted(EventEvidence(*p.maxWaitEv), note))
+		ev = append(ev, noted(EventEvidence(*p.MaxWait), note))
 		if meaningful {
-			m["max_avg_wait_s"] = round3(p.maxWaitUS / 1e6)
+			m["max_avg_wait_s"] = round3(p.MaxWaitUS / 1e6)
 		} else {
-			m["max_clients_waiting"] = round3(p.maxWaitUS / 1e6)
+			m["max_clients_waiting"] = round3(p.MaxWaitUS / 1e6)
 		}
-		if p.versionEv != nil {
-			ev = append(ev, noted(EventEvidence(*p.versionEv), "PgBouncer's version, which decides what its stats' wait means"))
+		if p.VersionAt != nil {
+			ev = append(ev, noted(EventEvidence(*p.VersionAt), "PgBouncer's version, which decides what its stats' wait means"))
 		}
 	}
 	f := Finding{
@@ -327,28 +293,28 @@ func ceilingNames(rows []*parsers.StatRow) string {
 // average. It is read as a time only when the log names a version at or
 // after since, and never when it exceeds the timeout the log shows (no
 // client can have waited longer than it on average).
-func statsWait(p *poolFacts, since string) (sentence, note string, meaningful bool) {
-	us := p.maxWaitUS
+func statsWait(p *correlate.PoolFacts, since string) (sentence, note string, meaningful bool) {
+	us := p.MaxWaitUS
 	clients := fmt.Sprintf("about %.1f clients waiting on average", us/1e6)
 	timeoutUS := 0.0
-	if len(p.ages) > 0 {
-		lo, _ := minMax(p.ages)
+	if len(p.Ages) > 0 {
+		lo, _ := minMax(p.Ages)
 		timeoutUS = float64(lo) * 1e6
 	}
 	switch {
 	case timeoutUS > 0 && us > timeoutUS:
 		v := "PgBouncer"
-		if p.version != "" {
-			v += " " + p.version
+		if p.Version != "" {
+			v += " " + p.Version
 		}
 		return fmt.Sprintf("%s's stats `wait` peaks at %.0f us, more than the %.0f s query_wait_timeout: no client waited that long on average, so it is wait accumulated per second of the period (%s), not a wait time.", v, us, timeoutUS/1e6, clients),
 			"stats wait: accumulated per second (it exceeds the timeout), not a wait time", false
-	case p.version != "" && since != "" && versionAtLeast(p.version, since):
-		return fmt.Sprintf("PgBouncer %s's stats put the average wait of clients given a server at up to %s in a stats period.", p.version, humanize.Millis(us/1e3)),
-			"stats wait: average wait of clients assigned a server in the period (PgBouncer " + p.version + ")", true
-	case p.version != "" && since != "":
-		return fmt.Sprintf("PgBouncer %s's stats `wait` peaks at %.0f us: before %s that is wait accumulated per second of the period (%s), not a wait time.", p.version, us, since, clients),
-			"stats wait: accumulated per second (PgBouncer " + p.version + "), not a wait time", false
+	case p.Version != "" && since != "" && versionAtLeast(p.Version, since):
+		return fmt.Sprintf("PgBouncer %s's stats put the average wait of clients given a server at up to %s in a stats period.", p.Version, humanize.Millis(us/1e3)),
+			"stats wait: average wait of clients assigned a server in the period (PgBouncer " + p.Version + ")", true
+	case p.Version != "" && since != "":
+		return fmt.Sprintf("PgBouncer %s's stats `wait` peaks at %.0f us: before %s that is wait accumulated per second of the period (%s), not a wait time.", p.Version, us, since, clients),
+			"stats wait: accumulated per second (PgBouncer " + p.Version + "), not a wait time", false
 	}
 	return fmt.Sprintf("PgBouncer's stats lines peak at `wait %.0f us`; what that figure means depends on PgBouncer's version (a wait time in newer releases, wait accumulated per second, %s, in older ones), so it is not read as a wait time.", us, clients),
 		"stats wait: meaning depends on PgBouncer's version", false
@@ -376,17 +342,17 @@ func versionAtLeast(v, min string) bool {
 	return true
 }
 
-func poolHeadline(p *poolFacts, linked, n5xx int64) string {
-	n := int64(len(p.pooler))
+func poolHeadline(p *correlate.PoolFacts, linked, n5xx int64) string {
+	n := int64(len(p.Pooler))
 	if n == 0 {
-		n = int64(len(p.closing))
+		n = int64(len(p.Closing))
 	}
 	s := "PgBouncer's pool was exhausted"
 	switch {
 	case n > 0:
 		s += fmt.Sprintf(": it cut off %s waiting %s with query_wait_timeout", humanize.Thousands(n), humanize.Plural(n, "client", "clients"))
-	case len(p.driver) > 0:
-		s += fmt.Sprintf(": the app's driver reported query_wait_timeout %s times", humanize.Thousands(int64(len(p.driver))))
+	case len(p.Driver) > 0:
+		s += fmt.Sprintf(": the app's driver reported query_wait_timeout %s times", humanize.Thousands(int64(len(p.Driver))))
 	}
 	if linked > 0 {
 		s += fmt.Sprintf(", and %s requests answered 5xx because of it", humanize.Thousands(linked))

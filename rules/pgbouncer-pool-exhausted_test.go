@@ -133,15 +133,15 @@ func TestStatsWait(t *testing.T) {
 	stats := &correlate.Event{}
 	cases := []struct {
 		name           string
-		p              poolFacts
+		p              correlate.PoolFacts
 		since          string
 		want           string
 		wantMeaningful bool
 	}{
-		{"over the timeout", poolFacts{maxWaitUS: 16807129, maxWaitEv: stats, ages: []int64{4, 5}, version: "1.18.0"}, "", "not a wait time", false},
-		{"no version", poolFacts{maxWaitUS: 969, maxWaitEv: stats}, "", "not read as a wait time", false},
-		{"old version", poolFacts{maxWaitUS: 969, maxWaitEv: stats, version: "1.17.0"}, "1.21", "about 0.0 clients waiting", false},
-		{"new version", poolFacts{maxWaitUS: 1500000, maxWaitEv: stats, version: "1.23.1", ages: []int64{120}}, "1.21", "up to 1.5 s", true},
+		{"over the timeout", correlate.PoolFacts{MaxWaitUS: 16807129, MaxWait: stats, Ages: []int64{4, 5}, Version: "1.18.0"}, "", "not a wait time", false},
+		{"no version", correlate.PoolFacts{MaxWaitUS: 969, MaxWait: stats}, "", "not read as a wait time", false},
+		{"old version", correlate.PoolFacts{MaxWaitUS: 969, MaxWait: stats, Version: "1.17.0"}, "1.21", "about 0.0 clients waiting", false},
+		{"new version", correlate.PoolFacts{MaxWaitUS: 1500000, MaxWait: stats, Version: "1.23.1", Ages: []int64{120}}, "1.21", "up to 1.5 s", true},
 	}
 	for _, c := range cases {
 		s, _, m := statsWait(&c.p, c.since)

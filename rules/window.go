@@ -33,7 +33,7 @@ type ownFacts struct {
 	events   correlate.Events
 	chains   []*correlate.Chain
 	sources  map[schema.SourceKind]bool
-	pool     *poolFacts
+	pool     *correlate.PoolFacts
 
 	recordsDone bool
 	records     []record
@@ -59,7 +59,7 @@ func (ctx *Context) facts() *ownFacts {
 	}
 	own := correlate.OwnIn(ctx.Run, runs)
 	o.from, o.to, o.windowed = own.From, own.To, own.Windowed
-	o.events, o.chains, o.sources = own.Events, own.Chains, own.Sources
+	o.events, o.chains, o.sources, o.pool = own.Events, own.Chains, own.Sources, &own.Pool
 	return o
 }
 
