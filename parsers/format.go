@@ -87,6 +87,11 @@ type Context struct {
 	// (PREFIX of PREFIX_stats.csv, HTML name without .html); formats may
 	// overwrite it from content.
 	Run string
+	// runHeader is set by a format that recognised a file of Locust's
+	// own (a stats, history, failures or exceptions header): such a
+	// file belongs to its run even without rows, since a header-only
+	// _failures.csv says the run had no failures, which is evidence.
+	runHeader bool
 	// Loc is the zone given with --tz for naive wall clocks; nil when none
 	// was given.
 	Loc *time.Location

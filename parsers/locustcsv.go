@@ -478,6 +478,7 @@ func (p *csvParser) header(rec []string, start, end int64) {
 		p.warnf(start, "header is none of Locust's stats, stats_history, failures or exceptions headers; rows not read")
 		return
 	}
+	p.c.runHeader = true
 	p.c.Fold(end - start + 1)
 }
 

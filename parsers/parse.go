@@ -234,11 +234,7 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 	}
 	locustRows := c.rows[schema.TableStats] + c.rows[schema.TableHistory] + c.rows[schema.TableFailures] +
 		c.rows[schema.TableExceptions] + c.rows[schema.TableMeta] + c.rows[schema.TableTasks] + int64(len(res.Distribution))
-	// A Locust CSV that holds only its header (no failures, no
-	// exceptions) still belongs to its run: it says the run had none,
-	// which is evidence, not its absence.
-	headerOnly := f != nil && f.Name() == "locust_csv" && a.Folded > 0 && a.Unparsed == 0
-	if c.Run != "" && (locustRows > 0 || headerOnly) {
+	if c.Run != "" && (locustRows > 0 || c.runHeader) {
 		a.Run = c.Run
 	}
 	if a.RecordLikeFolded > 0 {
