@@ -40,13 +40,16 @@ func inRun(run *correlate.Run, e *correlate.Event) bool {
 	return !e.Time().Before(run.Start.Add(-time.Second)) && !e.Time().After(run.End.Add(time.Second))
 }
 
-// loginPageReturnedRE is a failed login as the locustfile or Locust's
-// console reports it.
-var loginPageReturnedRE = MustPattern(`(?i)\blogin_page_returned\b|\bLogin FAILED\b`)
-
-// loginPageReturnedWords are the words every loginPageReturnedRE match
-// holds (\b takes no byte): a message without them is not run.
-var loginPageReturnedWords = newLiteralFilter([]Pattern{{src: "login_page_returned"}, {src: "Login FAILED"}})
+// loginPageReturned are the words of a failed login as the locustfile or
+// Locust's console reports it; loginPageReturnedRE matches them as whole
+// words, any case, and loginPageReturnedWords (built from the same list,
+// so the two cannot drift apart) rules out a message holding none of them
+// before the pattern runs.
+var (
+	loginPageReturned      = []Pattern{{src: "login_page_returned"}, {src: "Login FAILED"}}
+	loginPageReturnedRE    = MustPattern(`(?i)\b(?:` + alternation(loginPageReturned) + `)\b`)
+	loginPageReturnedWords = newLiteralFilter(loginPageReturned)
+)
 
 // runLoginFailureUncounted compares failed logins seen in the logs (a login
 // POST answered 200 with the form again: auth_debug's auth_response, or
