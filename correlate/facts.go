@@ -87,22 +87,40 @@ var (
 // exception and traceback columns; only a record that names the timeout
 // is matched against the driver's words.
 func (e Event) IsPoolDriverError() bool {
+	var tb TracebackMemo[poolTraceback]
+	return e.isPoolDriverError(&tb)
+}
+
+// poolTraceback is what IsPoolDriverError reads in a traceback, judged
+// once per distinct traceback.
+type poolTraceback struct {
+	named bool // it names the timeout or the full pool
+	match bool // and driverPoolRE matches it
+}
+
+func judgePoolTraceback(tb string) poolTraceback {
+	return poolTraceback{
+		named: strings.Contains(tb, "query_wait_timeout") || strings.Contains(tb, "no more connections"),
+		match: poolDriverText(tb),
+	}
+}
+
+// poolDriverText: every match of driverPoolRE ends with one of the two
+// phrases, so a text without them is not run.
+func poolDriverText(s string) bool {
+	return (strings.Contains(s, "query_wait_timeout") || strings.Contains(s, "no more connections allowed")) && driverPoolRE.MatchString(s)
+}
+
+func (e Event) isPoolDriverError(memo *TracebackMemo[poolTraceback]) bool {
 	if e.Source() == schema.SourcePgBouncer {
 		return false
 	}
-	msg, exc, tb := e.Message(), e.ExcMessage(), e.Traceback()
-	if !strings.Contains(msg, "query_wait_timeout") && !strings.Contains(exc, "query_wait_timeout") &&
-		!strings.Contains(tb, "query_wait_timeout") && !strings.Contains(tb, "no more connections") {
+	msg, exc := e.Message(), e.ExcMessage()
+	tb := memo.Of(e, judgePoolTraceback)
+	if !strings.Contains(msg, "query_wait_timeout") && !strings.Contains(exc, "query_wait_timeout") && !tb.named {
 		return false
 	}
-	// Every match of driverPoolRE ends with one of the two phrases: a
-	// text without them is not run.
-	for _, s := range []string{msg, e.ExcType() + ": " + exc, tb} {
-		if (strings.Contains(s, "query_wait_timeout") || strings.Contains(s, "no more connections allowed")) && driverPoolRE.MatchString(s) {
-			return true
-		}
-	}
-	return false
+	return poolDriverText(msg) || poolDriverText(e.ExcType()+": "+exc) || tb.match
 }
 
 // OwnIn is r's own stretch among runs: the facts Analyze computed, or,
@@ -144,9 +162,10 @@ func computeOwn(r *Run, runs []*Run, idx *runIndex) {
 	}
 	o.Pool.DriverByFile = map[string]int64{}
 	var seen [256]bool // sources met, set into o.Sources once
+	var tb TracebackMemo[poolTraceback]
 	for _, e := range o.Events.All() {
 		seen[e.Source()] = true
-		o.Pool.add(e)
+		o.Pool.add(e, &tb)
 	}
 	for src, ok := range seen {
 		if ok {
@@ -163,7 +182,7 @@ func computeOwn(r *Run, runs []*Run, idx *runIndex) {
 	}
 }
 
-func (p *PoolFacts) add(e Event) {
+func (p *PoolFacts) add(e Event, tb *TracebackMemo[poolTraceback]) {
 	if e.Source() == schema.SourcePgBouncer {
 		switch e.Kind() {
 		case schema.KindPoolerError:
@@ -201,7 +220,7 @@ func (p *PoolFacts) add(e Event) {
 	}
 	// Bare tracebacks and "Internal Server Error" records both carry the
 	// exception; count records, whichever kind holds it.
-	if e.IsPoolDriverError() {
+	if e.isPoolDriverError(tb) {
 		p.Driver = append(p.Driver, e)
 		p.DriverByFile[e.File()] += 1 + e.Duplicates()
 	}

@@ -89,3 +89,46 @@ func TestDeduperKeepsOnlyTheCurrentMillisecond(t *testing.T) {
 		}
 	}
 }
+
+// A traceback's number names its text: equal numbers are equal texts and
+// different numbers different ones, across files and batches, so a
+// judgement kept per number (TracebackMemo) is the judgement of the text,
+// and the pool facts read through the memo are those read text by text.
+func TestTracebackIDNamesTheText(t *testing.T) {
+	for _, sc := range []string{"stack/pool_exhaustion", "stack/healthy", "stack/slow_exports"} {
+		a := analyzeDir(t, corpusDir(t, sc), Options{})
+		tab := a.Events
+		byID, byText := map[int32]string{}, map[string]int32{}
+		var memo TracebackMemo[poolTraceback]
+		withTB := 0
+		for r := range int32(tab.Len()) {
+			e := tab.Event(r)
+			id, tb := e.TracebackID(), e.Traceback()
+			if (id < 0) != (tb == "") {
+				t.Fatalf("%s row %d: id %d for traceback %q", sc, r, id, tb)
+			}
+			if id < 0 {
+				continue
+			}
+			withTB++
+			if s, ok := byID[id]; ok && s != tb {
+				t.Fatalf("%s: id %d names two texts", sc, id)
+			}
+			if n, ok := byText[tb]; ok && n != id {
+				t.Fatalf("%s: one text has ids %d and %d", sc, n, id)
+			}
+			byID[id], byText[tb] = tb, id
+			if got, want := memo.Of(e, judgePoolTraceback), judgePoolTraceback(tb); got != want {
+				t.Fatalf("%s row %d: memo %+v, text %+v", sc, r, got, want)
+			}
+			var fresh TracebackMemo[poolTraceback]
+			if got, want := e.isPoolDriverError(&memo), e.isPoolDriverError(&fresh); got != want {
+				t.Fatalf("%s row %d: pool driver error %v through the memo, %v without", sc, r, got, want)
+			}
+		}
+		if sc == "stack/pool_exhaustion" && (withTB == 0 || len(byID) >= withTB) {
+			t.Errorf("%s: %d records with a traceback, %d distinct: the test needs repeated tracebacks", sc, withTB, len(byID))
+		}
+		t.Logf("%s: %d records with a traceback, %d distinct", sc, withTB, len(byID))
+	}
+}

@@ -36,19 +36,29 @@ var dbUnreachableSet = newWordSet(dbUnreachableWords)
 // dbUnreachableMatch is the first text of the record that dbUnreachableRE
 // matches, "" when none. It reads the record's columns as they are, in
 // the order the file wrote them (message, exception, traceback), and runs
-// the pattern only on a column that holds one of dbUnreachableWords.
-func dbUnreachableMatch(e correlate.Event) string {
+// the pattern only on a column that holds one of dbUnreachableWords. A
+// traceback is judged once per distinct text (tb): they repeat, and they
+// are the longest texts a record has.
+func dbUnreachableMatch(e correlate.Event, tb *correlate.TracebackMemo[string]) string {
 	exc := ""
 	if e.ExcType() != "" || e.ExcMessage() != "" {
 		exc = e.ExcType() + ": " + e.ExcMessage()
 	}
-	for _, s := range [...]string{e.Message(), exc, e.Traceback()} {
-		if !dbUnreachableSet.in(s) {
-			continue // cheap filter before regexp2
+	for _, s := range [...]string{e.Message(), exc} {
+		if m := dbUnreachableIn(s); m != "" {
+			return m
 		}
-		if m, err := dbUnreachableRE.FindStringMatch(s); err == nil && m != nil {
-			return m.String()
-		}
+	}
+	return tb.Of(e, dbUnreachableIn)
+}
+
+// dbUnreachableIn is the first match of dbUnreachableRE in s, "" when none.
+func dbUnreachableIn(s string) string {
+	if !dbUnreachableSet.in(s) {
+		return "" // cheap filter before regexp2
+	}
+	if m, err := dbUnreachableRE.FindStringMatch(s); err == nil && m != nil {
+		return m.String()
 	}
 	return ""
 }
@@ -59,11 +69,12 @@ func runDatabaseUnreachable(ctx *Context, _ *noParams) []Finding {
 	kinds := map[string]int64{}
 	var evPool, evApp []Evidence
 	var pooler, app int64
+	var tb correlate.TracebackMemo[string]
 	for _, e := range ownEvents(ctx).All() {
 		if e.Source() != schema.SourcePgBouncer && !serverSource(e) {
 			continue
 		}
-		kind := dbUnreachableMatch(e)
+		kind := dbUnreachableMatch(e, &tb)
 		if kind == "" {
 			continue
 		}
