@@ -89,3 +89,55 @@ func TestJSONFallbackMatchesEncoder(t *testing.T) {
 		}
 	}
 }
+
+// A document of several runs, its runs encoded concurrently, is the bytes
+// one Encoder writes; with a value JSON cannot hold in a later run it is
+// what the sequential writer writes (null, and a message naming where).
+func TestAnalysisJSONOfManyRunsIsOneEncoders(t *testing.T) {
+	pa, pfs := poolAnalysis()
+	va, vfs := v18Analysis()
+	doc := BuildAnalysis(pa, pfs)
+	for range 3 {
+		doc.Runs = append(doc.Runs, BuildAnalysis(va, vfs).Runs...)
+	}
+	var want, got bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAnalysisJSON(&got, doc); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("concurrent runs differ from one Encoder's:\n%s", firstDiff(got.String(), want.String()))
+	}
+
+	inf := math.Inf(1)
+	doc.Runs[2].Summary.P95MS = &inf
+	got.Reset()
+	want.Reset()
+	if err := WriteAnalysisJSON(&got, doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeJSON(&want, doc); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("with +Inf in runs[2], differs from the sequential writer:\n%s", firstDiff(got.String(), want.String()))
+	}
+	if !strings.Contains(got.String(), "runs[2].summary.p95_ms: +Inf") {
+		t.Errorf("no message names runs[2]'s +Inf")
+	}
+}
+
+// firstDiff shows where two texts part: a few lines of each from there.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, strings.LastIndexByte(a[:i], '\n')+1)
+	return "got:  " + a[from:min(len(a), i+200)] + "\nwant: " + b[from:min(len(b), i+200)]
+}
