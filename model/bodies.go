@@ -225,10 +225,13 @@ func loginPageSize(r *correlate.Run) *Size {
 		if e.Kind() != schema.KindRequest || e.Method() != "GET" || e.StatusOr0() != 200 || !hasSize {
 			continue
 		}
-		if p := e.Path(); strings.HasSuffix(strings.SplitN(p, "?", 2)[0], "/login/") {
+		// Cut, not SplitN, and a copy of e taken only for the first line:
+		// this loop visits every request of the run.
+		if p, _, _ := strings.Cut(e.Path(), "?"); strings.HasSuffix(p, "/login/") {
 			sizes = append(sizes, size)
 			if first == nil {
-				first = &e
+				ev := e
+				first = &ev
 			}
 		}
 	}
