@@ -68,8 +68,20 @@ func indentedJSON(v any) ([]byte, error) {
 // and the indent after '{', '[' and ',' and before the closing bracket,
 // ": " after a key, "{}" and "[]" kept as they are.
 func appendIndented(dst, src []byte) []byte {
-	depth := 0
-	open := false // the last byte opened an object or array
+	var in indenter
+	return in.append(dst, src)
+}
+
+// indenter is appendIndented's state between pieces of one document, so
+// that pieces cut at a value's boundary indent apart (on several cores)
+// and join into what one pass writes.
+type indenter struct {
+	depth int
+	open  bool // the last byte opened an object or array
+}
+
+func (in *indenter) append(dst, src []byte) []byte {
+	depth, open := in.depth, in.open
 	newline := func(d int) {
 		dst = append(dst, '\n')
 		for range d {
@@ -116,6 +128,7 @@ func appendIndented(dst, src []byte) []byte {
 			dst = append(dst, c)
 		}
 	}
+	in.depth, in.open = depth, open
 	return dst
 }
 
