@@ -225,7 +225,7 @@ func writeRow(w *tableWriter, r *evRow) {
 	w.dictBytes(schema.EvExcType, r.ExcType)
 	n := w.strBytes(schema.EvExcMessage, r.ExcMessage)
 	w.dictBytes(schema.EvExcFrame, r.ExcFrame)
-	n += w.strBytes(schema.EvMessage, r.Message)
+	n += w.batchDict(schema.EvMessage, r.Message) // counted as the bytes it says, so batches are cut where they always were
 	n += w.kvs(schema.EvAttrs, &r.Attrs)
 	w.int64v(schema.EvDuplicates, r.Duplicates)
 	w.int64v(schema.EvOffset, r.Offset)
