@@ -58,12 +58,12 @@ type evBatch struct {
 	time                                                *array.Timestamp
 	naive                                               *array.Boolean
 	zone, logger, method, path, user, excType, excFrame dictCol
-	traceback, message                                  dictCol
+	traceback, message, excMessage                      dictCol
 	source, level, kind                                 []int8
 	line, endLine, offset, duplicates                   []int64
 	status, size                                        *array.Int64
 	duration                                            *array.Float64
-	excMessage, text                                    *array.String
+	text                                                *array.String
 	attrs                                               schema.AttrsColumn
 }
 
@@ -116,7 +116,7 @@ func newTable(ds *schema.Dataset) *Table {
 			user:       newDictCol(c[schema.EvUser]),
 			duration:   c[schema.EvDurationMS].(*array.Float64),
 			excType:    newDictCol(c[schema.EvExcType]),
-			excMessage: c[schema.EvExcMessage].(*array.String),
+			excMessage: newDictCol(c[schema.EvExcMessage]),
 			excFrame:   newDictCol(c[schema.EvExcFrame]),
 			message:    newDictCol(c[schema.EvMessage]),
 			attrs:      schema.NewAttrsColumn(c[schema.EvAttrs]),
@@ -309,7 +309,7 @@ func (e Event) Method() string         { return e.bt().method.at(e.i) }
 func (e Event) Path() string           { return e.bt().path.at(e.i) }
 func (e Event) User() string           { return e.bt().user.at(e.i) }
 func (e Event) ExcType() string        { return e.bt().excType.at(e.i) }
-func (e Event) ExcMessage() string     { return e.bt().excMessage.Value(int(e.i)) }
+func (e Event) ExcMessage() string     { return e.bt().excMessage.at(e.i) }
 func (e Event) ExcFrame() string       { return e.bt().excFrame.at(e.i) }
 func (e Event) Message() string        { return e.bt().message.at(e.i) }
 func (e Event) Traceback() string      { return e.bt().traceback.at(e.i) }

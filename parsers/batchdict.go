@@ -6,13 +6,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// A BatchDict column (schema.BatchDict: the events' message) is built as
-// its batch's int32 indices (colBuf.i32) into the batch's distinct values
-// (colBuf.data, colBuf.offs), numbered in first-appearance order: the same
-// rows give the same batch, whatever the scheduling. The table's messages
-// were most of its bytes (100 MB folder: 41.7 of 94 MiB, request lines and
-// auth_debug records repeating by the thousand); the map is per batch, so
-// it never holds more than a batch's values.
+// A BatchDict column (schema.BatchDict: the events' message and
+// exc_message) is built as its batch's int32 indices (colBuf.i32) into the
+// batch's distinct values (colBuf.data, colBuf.offs), numbered in
+// first-appearance order: the same rows give the same batch, whatever the
+// scheduling. The table's messages were most of its bytes (100 MB folder:
+// 41.7 of 94 MiB, request lines and auth_debug records repeating by the
+// thousand); the map is per batch, so it never holds more than a batch's
+// values.
 
 // batchVals numbers the distinct values of the batch being built. Its keys
 // view colBuf.data: bytes appended are never changed until reset, when
