@@ -394,23 +394,23 @@ func sliceBytes[T int64 | float64 | int32 | int8](s []T) []byte {
 func (c *colBuf) arrayData() arrow.ArrayData {
 	var valid *memory.Buffer
 	if c.nulls > 0 {
-		valid = exact(c.valid)
+		valid = exactOrZero(c.valid) // zeros: null in every row
 	}
 	var bufs []*memory.Buffer
 	var kids []arrow.ArrayData
 	switch c.kind {
 	case colInt64:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.i64))}
+		bufs = []*memory.Buffer{valid, exactOrZero(sliceBytes(c.i64))}
 	case colFloat64:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.f64))}
+		bufs = []*memory.Buffer{valid, exactOrZero(sliceBytes(c.f64))}
 	case colInt32:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.i32))}
+		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.i32))} // remapped in place (assemble)
 	case colInt8:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.i8))}
+		bufs = []*memory.Buffer{valid, exactOrZero(sliceBytes(c.i8))}
 	case colBool:
-		bufs = []*memory.Buffer{valid, exact(c.bits)}
+		bufs = []*memory.Buffer{valid, exactOrZero(c.bits)}
 	case colString:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.offs)), exact(c.data)}
+		bufs = []*memory.Buffer{valid, exactOrZero(sliceBytes(c.offs)), exact(c.data)}
 	case colMap:
 		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.offs))}
 		k, it := c.keys.arrayData(), c.items.arrayData()
