@@ -511,6 +511,7 @@ func (w *tableWriter) cut() {
 		d.Release()
 		c.reset()
 	}
+	shareEqual(arrs)
 	w.done = append(w.done, array.NewRecordBatch(physicalSchemas[w.t], arrs, int64(w.rows)))
 	for _, a := range arrs {
 		a.Release()

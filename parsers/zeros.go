@@ -3,6 +3,8 @@ package parsers
 import (
 	"bytes"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -27,4 +29,30 @@ func exactOrZero(b []byte) *memory.Buffer {
 		return memory.NewBufferBytes(zeroBytes[:len(b):len(b)])
 	}
 	return exact(b)
+}
+
+// shareEqual makes each int64 column of a batch without nulls whose values
+// are an earlier such column's view that column's buffer: end_line is
+// line in every batch of one-line records (PgBouncer's, auth_debug's,
+// most of runserver's): 1.5 of the 100 MB folder's 2.7 MiB of end_line.
+// A few comparisons of a batch, most ending at the first value.
+func shareEqual(arrs []arrow.Array) {
+	for i, a := range arrs {
+		if a.DataType().ID() != arrow.INT64 || a.NullN() > 0 || a.Len() == 0 {
+			continue
+		}
+		vi := a.Data().Buffers()[1]
+		for _, b := range arrs[:i] {
+			if b.DataType().ID() != arrow.INT64 || b.NullN() > 0 || b.Len() != a.Len() {
+				continue
+			}
+			if vj := b.Data().Buffers()[1]; vj != vi && bytes.Equal(vj.Bytes(), vi.Bytes()) {
+				d := array.NewData(a.DataType(), a.Len(), []*memory.Buffer{nil, vj}, nil, 0, 0)
+				a.Release()
+				arrs[i] = array.MakeFromData(d)
+				d.Release()
+				break
+			}
+		}
+	}
 }
