@@ -58,12 +58,12 @@ type evBatch struct {
 	time                                                *array.Timestamp
 	naive                                               *array.Boolean
 	zone, logger, method, path, user, excType, excFrame dictCol
-	traceback                                           dictCol
+	traceback, message, excMessage                      dictCol
 	source, level, kind                                 []int8
 	line, endLine, offset, duplicates                   []int64
 	status, size                                        *array.Int64
 	duration                                            *array.Float64
-	excMessage, message, text                           *array.String
+	text                                                *array.String
 	attrs                                               schema.AttrsColumn
 }
 
@@ -116,9 +116,9 @@ func newTable(ds *schema.Dataset) *Table {
 			user:       newDictCol(c[schema.EvUser]),
 			duration:   c[schema.EvDurationMS].(*array.Float64),
 			excType:    newDictCol(c[schema.EvExcType]),
-			excMessage: c[schema.EvExcMessage].(*array.String),
+			excMessage: newDictCol(c[schema.EvExcMessage]),
 			excFrame:   newDictCol(c[schema.EvExcFrame]),
-			message:    c[schema.EvMessage].(*array.String),
+			message:    newDictCol(c[schema.EvMessage]),
 			attrs:      schema.NewAttrsColumn(c[schema.EvAttrs]),
 			duplicates: c[schema.EvDuplicates].(*array.Int64).Int64Values(),
 			offset:     c[schema.EvOffset].(*array.Int64).Int64Values(),
@@ -309,9 +309,9 @@ func (e Event) Method() string         { return e.bt().method.at(e.i) }
 func (e Event) Path() string           { return e.bt().path.at(e.i) }
 func (e Event) User() string           { return e.bt().user.at(e.i) }
 func (e Event) ExcType() string        { return e.bt().excType.at(e.i) }
-func (e Event) ExcMessage() string     { return e.bt().excMessage.Value(int(e.i)) }
+func (e Event) ExcMessage() string     { return e.bt().excMessage.at(e.i) }
 func (e Event) ExcFrame() string       { return e.bt().excFrame.at(e.i) }
-func (e Event) Message() string        { return e.bt().message.Value(int(e.i)) }
+func (e Event) Message() string        { return e.bt().message.at(e.i) }
 func (e Event) Traceback() string      { return e.bt().traceback.at(e.i) }
 
 // TracebackID is the record's traceback's number in the events table's

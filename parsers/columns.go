@@ -41,6 +41,9 @@ func physical(t schema.Table) *arrow.Schema {
 func physicalType(t arrow.DataType) arrow.DataType {
 	switch t := t.(type) {
 	case *arrow.DictionaryType:
+		if t == schema.BatchDict { // built with its batch's dictionary (batchdict.go)
+			return t
+		}
 		return t.IndexType
 	case *arrow.MapType:
 		return arrow.MapOf(physicalType(t.KeyType()), physicalType(t.ItemType()))
@@ -206,7 +209,8 @@ const (
 	colInt8  // Enum columns
 	colBool
 	colString
-	colMap // attrs (map<int32, int32>): offsets, then the pairs' key and item ids
+	colMap       // attrs (map<int32, int32>): offsets, then the pairs' key and item ids
+	colBatchDict // BatchDict: int32 indices, the batch's values in offs and data (batchdict.go)
 )
 
 // colBuf is one column of the batch being built, in Arrow's layout, in
@@ -229,11 +233,15 @@ type colBuf struct {
 	data     []byte  // string bytes
 	keys     *colBuf // map: the pairs
 	items    *colBuf
+	bvals    batchVals // BatchDict: the batch's values by content
 }
 
 func newColBuf(f arrow.Field) *colBuf {
 	c := &colBuf{dt: f.Type, nullable: f.Nullable}
 	switch f.Type.ID() {
+	case arrow.DICTIONARY: // physicalType keeps only BatchDict a dictionary
+		c.kind = colBatchDict
+		c.offs = append(c.offs, 0)
 	case arrow.INT64, arrow.TIMESTAMP:
 		c.kind = colInt64
 	case arrow.FLOAT64:
@@ -364,6 +372,9 @@ func (c *colBuf) reset() {
 		c.keys.reset()
 		c.items.reset()
 	}
+	if c.kind == colBatchDict {
+		c.resetBatchVals()
+	}
 }
 
 // exact is a buffer holding a copy of b, at b's size.
@@ -383,23 +394,23 @@ func sliceBytes[T int64 | float64 | int32 | int8](s []T) []byte {
 func (c *colBuf) arrayData() arrow.ArrayData {
 	var valid *memory.Buffer
 	if c.nulls > 0 {
-		valid = exact(c.valid)
+		valid = exactOrZero(c.valid) // zeros: null in every row
 	}
 	var bufs []*memory.Buffer
 	var kids []arrow.ArrayData
 	switch c.kind {
 	case colInt64:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.i64))}
+		bufs = []*memory.Buffer{valid, exactOrZero(sliceBytes(c.i64))}
 	case colFloat64:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.f64))}
+		bufs = []*memory.Buffer{valid, exactOrZero(sliceBytes(c.f64))}
 	case colInt32:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.i32))}
+		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.i32))} // remapped in place (assemble)
 	case colInt8:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.i8))}
+		bufs = []*memory.Buffer{valid, exactOrZero(sliceBytes(c.i8))}
 	case colBool:
-		bufs = []*memory.Buffer{valid, exact(c.bits)}
+		bufs = []*memory.Buffer{valid, exactOrZero(c.bits)}
 	case colString:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.offs)), exact(c.data)}
+		bufs = []*memory.Buffer{valid, exactOrZero(sliceBytes(c.offs)), exact(c.data)}
 	case colMap:
 		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.offs))}
 		k, it := c.keys.arrayData(), c.items.arrayData()
@@ -407,6 +418,8 @@ func (c *colBuf) arrayData() arrow.ArrayData {
 		k.Release()
 		it.Release()
 		kids = []arrow.ArrayData{pairs}
+	case colBatchDict:
+		return c.batchDictData(valid)
 	}
 	return array.NewData(c.dt, c.n, bufs, kids, c.nulls, 0)
 }
@@ -498,6 +511,7 @@ func (w *tableWriter) cut() {
 		d.Release()
 		c.reset()
 	}
+	shareEqual(arrs)
 	w.done = append(w.done, array.NewRecordBatch(physicalSchemas[w.t], arrs, int64(w.rows)))
 	for _, a := range arrs {
 		a.Release()
@@ -548,6 +562,7 @@ func (w *tableWriter) dict(c int, s string)          { w.cols[c].int32v(w.dicts[
 func (w *tableWriter) dictBytes(c int, b []byte)     { w.cols[c].int32v(w.dicts[c].id(b)) }
 func (w *tableWriter) strBytes(c int, b []byte) int  { w.cols[c].bytesv(b); return len(b) }
 func (w *tableWriter) strVal(c int, s string) int    { w.cols[c].stringv(s); return len(s) }
+func (w *tableWriter) batchDict(c int, b []byte) int { w.cols[c].batchDictv(b); return len(b) }
 func (w *tableWriter) optF64(c int, v *float64) {
 	if v == nil {
 		w.optFloat64(c, 0, false)

@@ -101,7 +101,8 @@ func TestParseMatchesParseAll(t *testing.T) {
 
 // The Dataset's invariants: each batch holds one file's rows, File.Rows
 // finds them, each Dict column has one dictionary in every batch of its
-// table, Enum columns have their fixed dictionaries.
+// table, a BatchDict column one per batch holding each value once, Enum
+// columns have their fixed dictionaries.
 func TestDatasetInvariants(t *testing.T) {
 	for _, set := range corpusSets(t) {
 		targets, _ := Discover(set, Options{})
@@ -132,6 +133,18 @@ func TestDatasetInvariants(t *testing.T) {
 				for c, f := range sch.Fields() {
 					d, ok := b.Column(c).(*array.Dictionary)
 					if !ok {
+						continue
+					}
+					if f.Type == schema.BatchDict {
+						// Its own dictionary per batch: each value once.
+						vals, seen := d.Dictionary().(*array.String), map[string]bool{}
+						for k := 0; k < vals.Len(); k++ {
+							if seen[vals.Value(k)] {
+								t.Errorf("%v %s.%s: %q twice in a batch's dictionary", set, tb, f.Name, vals.Value(k))
+								break
+							}
+							seen[vals.Value(k)] = true
+						}
 						continue
 					}
 					if f.Type == schema.Enum && d.Dictionary().Data() != schema.EnumDictionary(tb, f.Name).Data() {

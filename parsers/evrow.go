@@ -223,9 +223,9 @@ func writeRow(w *tableWriter, r *evRow) {
 	w.dictBytes(schema.EvUser, r.User)
 	w.optFloat64(schema.EvDurationMS, r.DurationMS, r.HasDuration)
 	w.dictBytes(schema.EvExcType, r.ExcType)
-	n := w.strBytes(schema.EvExcMessage, r.ExcMessage)
+	n := w.batchDict(schema.EvExcMessage, r.ExcMessage)
 	w.dictBytes(schema.EvExcFrame, r.ExcFrame)
-	n += w.strBytes(schema.EvMessage, r.Message)
+	n += w.batchDict(schema.EvMessage, r.Message) // counted as the bytes it says, so batches are cut where they always were
 	n += w.kvs(schema.EvAttrs, &r.Attrs)
 	w.int64v(schema.EvDuplicates, r.Duplicates)
 	w.int64v(schema.EvOffset, r.Offset)

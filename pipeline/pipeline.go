@@ -71,9 +71,10 @@ type Request struct {
 	// the files by position (Result.Quote), so they are the same bytes.
 	KeepText bool
 	// KeepTables keeps every table after parsing, for an output that
-	// writes them all (parse --out). Without it the tables no stage
-	// after parsing reads are released as parsing ends: auth, whose
-	// records are also events.
+	// writes them all (parse --out). Without it each table is released
+	// as the last stage that reads it ends: auth, whose records are also
+	// events, after parsing; the Locust tables, read into the runs,
+	// after correlation.
 	KeepTables bool
 	// MemoryLimit sets the Go runtime's soft memory limit from the
 	// input's size (memlimit.go), unless GOMEMLIMIT is set: the CLI's
@@ -179,10 +180,7 @@ func Run(req Request) (*Result, error) {
 	ds.Messages = append(disc.Messages, ds.Messages...)
 	res.Dataset = ds
 	if !req.KeepTables {
-		for _, b := range ds.Tables[schema.TableAuth] {
-			b.Release()
-		}
-		ds.Tables[schema.TableAuth] = nil
+		releaseTable(ds, schema.TableAuth)
 	}
 	for _, f := range ds.Files {
 		if f.Format != schema.SourceDuplicate { // a duplicate was not parsed
@@ -206,6 +204,17 @@ func Run(req Request) (*Result, error) {
 	}
 	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
 	res.Analysis = a
+	if !req.KeepTables {
+		// The Locust tables are read into the runs' rows (correlate's
+		// readLocust): only an output of every table reads them again.
+		// Their thousands of one-file batches are mostly Arrow's own
+		// objects (100 MB folder: 1,128 CSV files).
+		for t := range schema.NumTables {
+			if t != schema.TableEvents {
+				releaseTable(ds, t)
+			}
+		}
+	}
 	stageDone("correlate")
 	lim.raise()
 	if req.Until == Correlated {
@@ -273,6 +282,15 @@ func omissions(req Request) parsers.Options {
 		opt.OmitTraceback, opt.OmitRoutineMessages = true, true
 	}
 	return opt
+}
+
+// releaseTable drops table t of ds: no stage after the one releasing it
+// reads it.
+func releaseTable(ds *schema.Dataset, t schema.Table) {
+	for _, b := range ds.Tables[t] {
+		b.Release()
+	}
+	ds.Tables[t] = nil
 }
 
 // stageDone is called as each stage ends (parse, correlate, rules, quote):

@@ -273,7 +273,8 @@ func analysisParts(doc *AnalysisDoc) (head []byte, runs [][]byte, tail []byte, o
 		return nil, nil, nil, false // the fields moved: say it the slow way
 	}
 	var in indenter
-	head = in.append(nil, rest[:cut])
+	in.add(rest[:cut])
+	head = in.dst
 	// Every run starts as the first does after "[" (a newline, then the
 	// indent of an array element) and leaves the indenter as it found it.
 	elem := indenter{depth: in.depth + 1}
@@ -293,13 +294,15 @@ func analysisParts(doc *AnalysisDoc) (head []byte, runs [][]byte, tail []byte, o
 		for range elem.depth {
 			out = append(out, "  "...)
 		}
-		st := elem
-		runs[i] = st.append(out, b)
+		st := indenter{dst: out, depth: elem.depth}
+		st.add(b)
+		runs[i] = st.dst
 	})
 	if slices.Contains(failed, true) {
 		return nil, nil, nil, false
 	}
-	tail = elem.append(nil, append(rest[cut:], '\n'))
+	elem.add(append(rest[cut:], '\n'))
+	tail = elem.dst
 	return head, runs, tail, true
 }
 

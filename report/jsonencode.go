@@ -23,43 +23,73 @@ import (
 // value becomes null, and a message naming its place joins the
 // document's "messages".
 func writeJSON(w io.Writer, v any) error {
-	b, err := indentedJSON(v)
+	iw := &indentWriter{w: w}
+	err := encodeCompact(iw, v)
 	var unsupported *json.UnsupportedValueError
 	var marshaler *json.MarshalerError
-	if errors.As(err, &unsupported) || errors.As(err, &marshaler) {
-		var buf bytes.Buffer
-		err = encodeFinite(&buf, v)
-		b = buf.Bytes()
+	if (errors.As(err, &unsupported) || errors.As(err, &marshaler)) && !iw.wrote {
+		return encodeFinite(w, v)
 	}
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(b)
-	return err
+	return iw.flush()
 }
 
 // encodeIndented writes v as an Encoder with SetEscapeHTML(false) and
-// SetIndent("", "  ") does: the compact encoding, then indented by
-// appendIndented (encoding/json's indenter rescans every byte with its
+// SetIndent("", "  ") does: the compact encoding, then indented by an
+// indentWriter (encoding/json's indenter rescans every byte with its
 // validating scanner, the larger part of a 100 MB analysis' report).
 func encodeIndented(w io.Writer, v any) error {
-	b, err := indentedJSON(v)
-	if err != nil {
+	iw := &indentWriter{w: w}
+	if err := encodeCompact(iw, v); err != nil {
 		return err
 	}
-	_, err = w.Write(b)
-	return err
+	return iw.flush()
 }
 
-// indentedJSON is what encodeIndented writes.
-func indentedJSON(v any) ([]byte, error) {
-	var compact bytes.Buffer
-	enc := json.NewEncoder(&compact)
+// encodeCompact writes v's compact encoding (HTML not escaped, a final
+// newline) to w. The Encoder marshals the whole value before its one
+// Write, so a value it cannot encode writes nothing (writeJSON checks).
+func encodeCompact(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+	return enc.Encode(v)
+}
+
+// indentWriter indents the compact JSON written to it (see indenter) and
+// writes it on to w in pieces of about indentChunk bytes: the report is
+// never held indented as a whole besides its compact encoding (a 1 GB
+// folder's analysis is some 130 MB of JSON; its compact bytes, a buffer
+// of them and the indented copy were the run's last peak).
+type indentWriter struct {
+	w     io.Writer
+	x     indenter
+	wrote bool // something was written to w
+}
+
+const indentChunk = 64 << 10
+
+func (iw *indentWriter) Write(p []byte) (int, error) {
+	for off := 0; off < len(p); off += indentChunk {
+		iw.x.add(p[off:min(off+indentChunk, len(p))])
+		if len(iw.x.dst) >= indentChunk {
+			if err := iw.flush(); err != nil {
+				return off, err
+			}
+		}
 	}
-	return appendIndented(make([]byte, 0, compact.Len()+compact.Len()/2), compact.Bytes()), nil
+	return len(p), nil
+}
+
+func (iw *indentWriter) flush() error {
+	if len(iw.x.dst) == 0 {
+		return nil
+	}
+	iw.wrote = true
+	_, err := iw.w.Write(iw.x.dst)
+	iw.x.dst = iw.x.dst[:0]
+	return err
 }
 
 // appendIndented appends src, the compact JSON an Encoder writes (one
@@ -68,68 +98,79 @@ func indentedJSON(v any) ([]byte, error) {
 // and the indent after '{', '[' and ',' and before the closing bracket,
 // ": " after a key, "{}" and "[]" kept as they are.
 func appendIndented(dst, src []byte) []byte {
-	var in indenter
-	return in.append(dst, src)
+	x := indenter{dst: dst}
+	x.add(src)
+	return x.dst
 }
 
-// indenter is appendIndented's state between pieces of one document, so
-// that pieces cut at a value's boundary indent apart (on several cores)
-// and join into what one pass writes.
+// indenter is appendIndented's state, kept between the pieces of src it
+// is given (add): the depth, whether the last byte opened an object or
+// array, whether a string is open and its last byte was a backslash.
 type indenter struct {
-	depth int
-	open  bool // the last byte opened an object or array
+	dst        []byte
+	depth      int
+	open       bool
+	inStr, esc bool
 }
 
-func (in *indenter) append(dst, src []byte) []byte {
-	depth, open := in.depth, in.open
-	newline := func(d int) {
-		dst = append(dst, '\n')
-		for range d {
-			dst = append(dst, "  "...)
-		}
+func (x *indenter) newline(d int) {
+	x.dst = append(x.dst, '\n')
+	for range d {
+		x.dst = append(x.dst, "  "...)
 	}
+}
+
+// add appends the next piece of src, indented.
+func (x *indenter) add(src []byte) {
 	for i := 0; i < len(src); i++ {
+		if x.inStr {
+			// The rest of the string, escapes and all, as it is.
+			j := i
+			for ; j < len(src); j++ {
+				if x.esc {
+					x.esc = false
+				} else if src[j] == '\\' {
+					x.esc = true
+				} else if src[j] == '"' {
+					x.inStr = false
+					j++
+					break
+				}
+			}
+			x.dst = append(x.dst, src[i:j]...)
+			i = j - 1
+			continue
+		}
 		c := src[i]
-		if open && c != '}' && c != ']' {
-			open = false
-			depth++
-			newline(depth)
+		if x.open && c != '}' && c != ']' {
+			x.open = false
+			x.depth++
+			x.newline(x.depth)
 		}
 		switch c {
 		case '"':
-			// A string, escapes and all, as it is.
-			j := i + 1
-			for j < len(src) && src[j] != '"' {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			j = min(j+1, len(src))
-			dst = append(dst, src[i:j]...)
-			i = j - 1
+			x.inStr = true
+			x.dst = append(x.dst, c)
 		case '{', '[':
-			open = true
-			dst = append(dst, c)
+			x.open = true
+			x.dst = append(x.dst, c)
 		case ',':
-			dst = append(dst, c)
-			newline(depth)
+			x.dst = append(x.dst, c)
+			x.newline(x.depth)
 		case ':':
-			dst = append(dst, ':', ' ')
+			x.dst = append(x.dst, ':', ' ')
 		case '}', ']':
-			if open {
-				open = false
+			if x.open {
+				x.open = false
 			} else {
-				depth--
-				newline(depth)
+				x.depth--
+				x.newline(x.depth)
 			}
-			dst = append(dst, c)
+			x.dst = append(x.dst, c)
 		default:
-			dst = append(dst, c)
+			x.dst = append(x.dst, c)
 		}
 	}
-	in.depth, in.open = depth, open
-	return dst
 }
 
 // encodeFinite writes v as encoding/json would, except that non-finite

@@ -13,7 +13,8 @@ import (
 // appendIndented gives json.Indent's bytes (what Encoder.SetIndent wrote)
 // on the compact JSON an Encoder writes: every golden JSON document, and
 // random values with empty and nested containers, escapes, quotes and
-// brackets inside strings, non-ASCII text and numbers.
+// brackets inside strings, non-ASCII text and numbers; so does an
+// indentWriter given them in pieces.
 func TestAppendIndentedIsEncodingJSONIndent(t *testing.T) {
 	var docs [][]byte
 	golden, _ := filepath.Glob("../pipeline/testdata/golden/*.json")
@@ -48,6 +49,18 @@ func TestAppendIndentedIsEncodingJSONIndent(t *testing.T) {
 		}
 		if got := appendIndented(nil, d); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("indented differently:\n got %q\nwant %q", got, want.Bytes())
+		}
+		// Written in pieces (a string or an escape cut in two), as an
+		// indentWriter is when the document outgrows a piece.
+		var got bytes.Buffer
+		iw := &indentWriter{w: &got}
+		for rest := d; len(rest) > 0; {
+			n := min(len(rest), 1+rng.IntN(7))
+			iw.Write(rest[:n])
+			rest = rest[n:]
+		}
+		if err := iw.flush(); err != nil || !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Fatalf("indented in pieces differently (%v):\n got %q\nwant %q", err, got.Bytes(), want.Bytes())
 		}
 	}
 }

@@ -74,7 +74,9 @@ type Ref struct {
 //   - Enum columns use the fixed dictionaries (EnumDictionary); each Dict
 //     column carries one dictionary shared by every batch of the table,
 //     with values in first-appearance order, so the same value has the same
-//     index in every batch, whatever the concurrency or chunking.
+//     index in every batch, whatever the concurrency or chunking. A
+//     BatchDict column (message, exc_message) carries its batch's own
+//     dictionary instead.
 //   - Batches are bounded (rows and bytes), so no column is one huge
 //     array.
 type Dataset struct {

@@ -49,6 +49,17 @@ var (
 	// first-appearance order (files in FileID order, rows in line order),
 	// so indices compare across batches and files.
 	Dict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	// BatchDict is a column of long strings that rows often repeat but
+	// that are not a vocabulary (message, exc_message): int32 indices into a
+	// dictionary of its batch's own distinct values. Unlike a Dict
+	// column, each batch carries its own dictionary, so an index means
+	// something only within its batch and no table-wide map of every
+	// value is ever built: a column of unique strings costs 4 bytes a row
+	// more than utf8, a repetitive one (request lines, auth_debug records,
+	// Locust's stats tables) a fraction of its bytes. It is a distinct
+	// pointer from Dict so that code comparing types tells them apart;
+	// it is written as utf8 (PlainType), like a Dict column.
+	BatchDict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 	// Attrs is the events' and auth's key=value map, keys sorted, keys
 	// and values dictionary-encoded (one dictionary for the keys and one
 	// for the values per table, shared by every batch, like a Dict
@@ -88,9 +99,9 @@ const (
 	EvUser              // user (Dict)
 	EvDurationMS        // duration_ms: null when none
 	EvExcType           // exc_type (Dict): innermost exception type
-	EvExcMessage        // exc_message
+	EvExcMessage        // exc_message (BatchDict)
 	EvExcFrame          // exc_frame (Dict): innermost frame "file:line in func"
-	EvMessage           // message
+	EvMessage           // message (BatchDict)
 	EvAttrs             // attrs: every other key=value, keys sorted; null when none
 	EvDuplicates        // duplicates: identical copies merged into this row
 	EvOffset            // offset: byte offset of line `line` in the decoded stream (see Ref)
@@ -255,8 +266,8 @@ var schemas = [NumTables]*arrow.Schema{
 		col("source", Enum, false), col("file", Dict, false), col("line", i64, false), col("end_line", i64, false),
 		col("level", Enum, false), col("logger", Dict, false), col("kind", Enum, false), col("method", Dict, false),
 		col("path", Dict, false), col("status", i64, true), col("size", i64, true), col("user", Dict, false),
-		col("duration_ms", f64, true), col("exc_type", Dict, false), col("exc_message", str, false),
-		col("exc_frame", Dict, false), col("message", str, false), col("attrs", Attrs, true),
+		col("duration_ms", f64, true), col("exc_type", Dict, false), col("exc_message", BatchDict, false),
+		col("exc_frame", Dict, false), col("message", BatchDict, false), col("attrs", Attrs, true),
 		col("duplicates", i64, false), col("offset", i64, false),
 		col("traceback", Dict, false), col("text", str, false),
 	}, nil),
