@@ -61,7 +61,7 @@ func (l *kvList) set(key, val []byte) {
 			return
 		}
 	}
-	l.kv = append(l.kv, pyKV{key, val})
+	l.push(key, val)
 }
 
 // setString is set for a key the parser names itself.
@@ -71,7 +71,24 @@ func (l *kvList) setString(key string, val []byte) { l.set(sbytes(key), val) }
 // keys, each set once): set without the search.
 func (l *kvList) add(key, val []byte) {
 	l.Set = true
-	l.kv = append(l.kv, pyKV{key, val})
+	l.push(key, val)
+}
+
+// push appends a pair field by field: a pyKV is too large for the
+// compiler to store in registers, so appending one whole copies it with
+// typedmemmove, whose bulk write barrier (rows live on the heap, and a
+// parse allocates enough that the collector is often marking) cost more
+// than the rest of the append; two slice stores take the barrier's fast
+// path.
+func (l *kvList) push(key, val []byte) {
+	n := len(l.kv)
+	if n == cap(l.kv) {
+		l.kv = append(l.kv, pyKV{})
+	} else {
+		l.kv = l.kv[:n+1]
+	}
+	p := &l.kv[n]
+	p.Key, p.Val = key, val
 }
 
 // addString is add for a key the parser names itself.
