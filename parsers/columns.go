@@ -366,10 +366,20 @@ func (c *colBuf) reset() {
 	}
 }
 
-// exact is a buffer holding a copy of b, at b's size.
+// exact is a buffer holding a copy of b, at b's size. The copy grows a
+// nil slice rather than filling a make'd one: make clears the new memory
+// first (for a batch's megabytes, a second pass over them), append into
+// nil only clears what the allocator's size-class rounding adds past
+// len(b). Both allocate the same block (make rounds it up too); the
+// slice is capped at len(b), as make's was.
 func exact(b []byte) *memory.Buffer {
-	return memory.NewBufferBytes(append(make([]byte, 0, len(b)), b...))
+	if len(b) == 0 {
+		return memory.NewBufferBytes(make([]byte, 0))
+	}
+	c := append([]byte(nil), b...)
+	return memory.NewBufferBytes(c[:len(b):len(b)])
 }
+
 
 func sliceBytes[T int64 | float64 | int32 | int8](s []T) []byte {
 	if len(s) == 0 {
