@@ -1,6 +1,10 @@
 package redact
 
 import (
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -340,5 +344,59 @@ func TestKeyValue(t *testing.T) {
 		if got := KeyValue(c.k, c.v); got != c.want {
 			t.Errorf("KeyValue(%q, %q) = %q, want %q", c.k, c.v, got, c.want)
 		}
+	}
+}
+
+// TestMayHoldAgreesOnRandomText: the pre-check reads the pairs eight bytes
+// at a time, with a tail loop for what is left; on random text over the
+// triggers' bytes (so that pairs and triggers hit often, at every offset
+// and every line length) it says what the plain scan says.
+func TestMayHoldAgreesOnRandomText(t *testing.T) {
+	const alphabet = "passwordPASSWORDtokenTOKENsecretkeyKEYauthcredsessioncookieuser_pool:/eyJAKIASIAIzaghp_oushrgithub_glpatdtcbsk_liverkwhxoxbarenmpyi- =.0123456789"
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b []byte
+	for range 300_000 {
+		b = b[:0]
+		for n := rng.IntN(40); len(b) < n; {
+			b = append(b, alphabet[rng.IntN(len(alphabet))])
+		}
+		if s := string(b); MayHold(s) != mayHoldEveryPair(s) {
+			t.Fatalf("MayHold(%q) = %v, the plain scan says %v", s, MayHold(s), mayHoldEveryPair(s))
+		}
+	}
+}
+
+// TestMayHoldAgreesOnCorpus: on every line of the real corpus, from each
+// of its first eight offsets (every alignment of the eight-byte steps),
+// the pre-check says what the plain scan says.
+func TestMayHoldAgreesOnCorpus(t *testing.T) {
+	root := "../../shared/corpus"
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("corpus absent (%v)", err)
+	}
+	lines := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for line := range strings.Lines(string(data)) {
+			lines++
+			for k := 0; k < 8 && k <= len(line); k++ {
+				if s := line[k:]; MayHold(s) != mayHoldEveryPair(s) {
+					t.Fatalf("%s: MayHold(%q) = %v, the plain scan says %v", path, s, MayHold(s), mayHoldEveryPair(s))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines == 0 {
+		t.Fatal("no corpus line read")
 	}
 }
