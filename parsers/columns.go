@@ -114,6 +114,7 @@ type attrDict struct {
 	ids    []int32
 	shapes [attrShapes]attrShape
 	next   int // the shape slot to replace on a miss
+	hit    int // the shape slot that matched last
 }
 
 // attrShapes is how many row shapes a writer remembers: a log's kinds of
@@ -128,17 +129,27 @@ type attrShape struct {
 
 // order interns the keys of kv and returns their ids and the order of kv
 // that sorts them by key (the attrs column keeps keys sorted). Both are
-// valid until the next call.
+// valid until the next call. The shape that matched last is tried first:
+// a log's rows mostly come in runs of one shape.
 func (a *attrDict) order(kv []pyKV) ([]int32, []int) {
-	a.ids = a.ids[:0]
-	for i, p := range kv {
-		a.ids = append(a.ids, a.key(i, p.Key))
+	if cap(a.ids) < len(kv) {
+		a.ids = make([]int32, len(kv), 2*len(kv))
+	}
+	ids := a.ids[:len(kv)]
+	for i := range kv {
+		ids[i] = a.key(i, kv[i].Key)
+	}
+	a.ids = ids
+	if sh := &a.shapes[a.hit]; slices.Equal(sh.ids, ids) {
+		return ids, sh.perm
 	}
 	for k := range a.shapes {
-		if sh := &a.shapes[k]; len(sh.ids) == len(a.ids) && slices.Equal(sh.ids, a.ids) {
-			return a.ids, sh.perm
+		if sh := &a.shapes[k]; slices.Equal(sh.ids, ids) {
+			a.hit = k
+			return ids, sh.perm
 		}
 	}
+	a.hit = a.next
 	sh := &a.shapes[a.next]
 	a.next = (a.next + 1) % attrShapes
 	sh.perm = sh.perm[:0]
@@ -151,8 +162,8 @@ func (a *attrDict) order(kv []pyKV) ([]int32, []int) {
 			sh.perm[j], sh.perm[j-1] = sh.perm[j-1], sh.perm[j]
 		}
 	}
-	sh.ids = append(sh.ids[:0], a.ids...)
-	return a.ids, sh.perm
+	sh.ids = append(sh.ids[:0], ids...)
+	return ids, sh.perm
 }
 
 // keyLess is bytes.Compare(a, b) < 0, deciding on the first byte when it
@@ -379,7 +390,6 @@ func exact(b []byte) *memory.Buffer {
 	c := append([]byte(nil), b...)
 	return memory.NewBufferBytes(c[:len(b):len(b)])
 }
-
 
 func sliceBytes[T int64 | float64 | int32 | int8](s []T) []byte {
 	if len(s) == 0 {
