@@ -68,9 +68,18 @@ type interner struct {
 	last    string
 	lastID  int32
 	hasLast bool
+	// emptyID is the empty value's id, once it has one: most of an events
+	// row's Dict columns are empty for a given format (PgBouncer has no
+	// logger, method, path, exception or traceback), and the empty value
+	// then costs a length test, not a call to compare with last.
+	emptyID  int32
+	hasEmpty bool
 }
 
 func (in *interner) id(b []byte) int32 {
+	if len(b) == 0 && in.hasEmpty {
+		return in.emptyID
+	}
 	if in.hasLast && string(b) == in.last {
 		return in.lastID
 	}
@@ -79,6 +88,9 @@ func (in *interner) id(b []byte) int32 {
 		id = in.add(string(b))
 	}
 	in.last, in.lastID, in.hasLast = in.vals[id], id, true
+	if len(b) == 0 {
+		in.emptyID, in.hasEmpty = id, true
+	}
 	return id
 }
 
