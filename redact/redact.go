@@ -134,11 +134,48 @@ func MayHold(s string) bool { return mayHold(s) }
 // s holds none (MayHold is false). Nothing before it can be masked: a
 // caller may redact s from the last space before it on (see
 // parsers.redactMemo.line).
+//
+// It walks the byte pairs as mayHold does, and at a pair that hits
+// compares the candidates at j-1 then j: the positions are compared in
+// increasing order, each once (a trigger at p shows its pair 0 at p or
+// its pair 1 at p+1, whichever offset is even), so the first found is the
+// first there is.
 func FirstTrigger(s string) int {
-	for i := 0; i+minTrigger <= len(s); i++ {
-		if trigrams.has(s, i) && startsTrigger(s, i) {
-			return i
+	j := 0
+	for ; j+8 <= len(s); j += 8 {
+		b := s[j : j+8]
+		w := uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
+			uint64(b[4])<<24 | uint64(b[5])<<16 | uint64(b[6])<<8 | uint64(b[7])
+		x0, x1, x2, x3 := uint16(w>>48), uint16(w>>32), uint16(w>>16), uint16(w)
+		if (bigrams[x0>>6]>>(x0&63)|bigrams[x1>>6]>>(x1&63)|bigrams[x2>>6]>>(x2&63)|bigrams[x3>>6]>>(x3&63))&1 == 0 {
+			continue
 		}
+		for k := j; k < j+8; k += 2 {
+			if p := pairFirst(s, k); p >= 0 {
+				return p
+			}
+		}
+	}
+	for ; j+1 < len(s); j += 2 {
+		if p := pairFirst(s, j); p >= 0 {
+			return p
+		}
+	}
+	return -1
+}
+
+// pairFirst is pairHits that says where: the trigger starting at j-1, else
+// at j, -1 when neither (or the pair at j is no trigger's).
+func pairFirst(s string, j int) int {
+	x := uint16(s[j])<<8 | uint16(s[j+1])
+	if bigrams[x>>6]&(1<<(x&63)) == 0 {
+		return -1
+	}
+	if j > 0 && trigrams.has(s, j-1) && startsTrigger(s, j-1) {
+		return j - 1
+	}
+	if j+2 < len(s) && trigrams.has(s, j) && startsTrigger(s, j) {
+		return j
 	}
 	return -1
 }
