@@ -56,7 +56,9 @@ type kvList struct {
 func (l *kvList) set(key, val []byte) {
 	l.Set = true
 	for i := range l.kv {
-		if bytes.Equal(l.kv[i].Key, key) {
+		// The first byte settles most keys of equal length (db, user
+		// against pid, conn, side...) without a call to compare them.
+		if k := l.kv[i].Key; len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && bytes.Equal(k, key) {
 			l.kv[i].Val = val
 			return
 		}

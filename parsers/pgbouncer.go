@@ -447,8 +447,8 @@ func pgbMessage(r *evRow, msg []byte) {
 	case bytes.HasPrefix(rest, []byte("closing because: ")):
 		r.Kind = schema.KindClosing
 		rs := bytes.TrimSpace(rest[len("closing because: "):])
-		if i := bytes.LastIndex(rs, []byte(" (age=")); i >= 0 && rs[len(rs)-1] == ')' {
-			age := rs[i+len(" (age=") : len(rs)-1]
+		if i := pgbLastAge(rs); i >= 0 && rs[len(rs)-1] == ')' {
+			age := rs[i+len(pgbAge) : len(rs)-1]
 			age = bytes.TrimSuffix(age, []byte("s"))
 			if pgbDigits(age) {
 				r.Attrs.addString("age_s", age)
@@ -488,6 +488,21 @@ func pgbMessage(r *evRow, msg []byte) {
 	if u := r.Attrs.get("user"); len(u) > 0 {
 		r.User = u
 	}
+}
+
+// pgbAge introduces a closing's connection age.
+const pgbAge = " (age="
+
+// pgbLastAge is bytes.LastIndex(rs, pgbAge), searched from the end byte by
+// byte: the age closes the line, a few bytes from its end, and
+// bytes.LastIndex's Rabin-Karp set-up cost more than the search.
+func pgbLastAge(rs []byte) int {
+	for i := len(rs) - len(pgbAge); i >= 0; i-- {
+		if rs[i] == ' ' && string(rs[i:i+len(pgbAge)]) == pgbAge {
+			return i
+		}
+	}
+	return -1
 }
 
 // pgbStats reads every "N name" or "name N unit" pair of a stats line into
