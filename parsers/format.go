@@ -186,12 +186,17 @@ func (c *Context) Next() (Line, bool) {
 		if sl.text == nil {
 			// Slots are carved from a shared arena, so filling the ring
 			// costs an allocation per 64 lines, not per line; a longer
-			// line grows its slot once. The first arenas are smaller
-			// (8 slots, then 16, 32, 64): most files of a folder are
-			// CSVs of a few dozen lines, and each paid for 64 slots.
+			// line grows its slot once. A small file's first arenas are
+			// smaller (8 slots, then 16, 32, 64): most files of a folder
+			// are CSVs of a few dozen lines, and each paid for 64 slots.
+			// A file of 16 KiB or more takes 64 at once, as always.
 			if len(c.arena) < recentSlotBytes {
-				c.arenaSlots = min(max(2*c.arenaSlots, 8), 64)
-				c.arena = make([]byte, c.arenaSlots*recentSlotBytes)
+				slots := ringPage
+				if c.In != nil && c.In.size < ringPage*recentSlotBytes {
+					slots = min(max(2*c.arenaSlots, 8), ringPage)
+				}
+				c.arenaSlots = slots
+				c.arena = make([]byte, slots*recentSlotBytes)
 			}
 			sl.text, c.arena = c.arena[:0:recentSlotBytes], c.arena[recentSlotBytes:]
 		}

@@ -50,6 +50,7 @@ type Input struct {
 	Losses []string
 
 	f      *os.File
+	size   int64 // the file's size when opened (compressed, for a gzip file)
 	gz     *gzip.Reader
 	capped *capReader
 	br     *bufio.Reader
@@ -113,10 +114,11 @@ func (in *Input) Rewind() error {
 }
 
 func (in *Input) reset() error {
-	f, _, err := OpenRegular(in.Path)
+	f, st, err := OpenRegular(in.Path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.Name, unwrapPathErr(err))
 	}
+	in.size = st.Size()
 	return in.resetFile(f)
 }
 
