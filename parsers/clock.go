@@ -40,8 +40,18 @@ func parseDateTime(b []byte) (time.Time, int, bool) {
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 {
 		return time.Time{}, 0, false
 	}
-	n := 19
-	nanos := 0
+	nanos, n, ok := fraction(b)
+	if !ok {
+		return time.Time{}, 0, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, s, nanos, time.UTC), n, true
+}
+
+// fraction reads the optional ",mmm" or ".mmm..." after the seconds of a
+// "YYYY-MM-DD HH:MM:SS" at the start of b: its nanoseconds and where the
+// time ends. ok is false for a separator without digits.
+func fraction(b []byte) (nanos, n int, ok bool) {
+	n = 19
 	if n < len(b) && (b[n] == ',' || b[n] == '.') {
 		j := n + 1
 		scale := 100000000
@@ -53,11 +63,49 @@ func parseDateTime(b []byte) (time.Time, int, bool) {
 			j++
 		}
 		if j == n+1 {
-			return time.Time{}, 0, false
+			return 0, 0, false
 		}
 		n = j
 	}
-	return time.Date(y, time.Month(mo), d, h, mi, s, nanos, time.UTC), n, true
+	return nanos, n, true
+}
+
+// dateCache is parseDateTime for the lines of one log, which mostly share
+// their "YYYY-MM-DD HH:MM": the minute last read whole is kept with its
+// time, and a line that repeats it has only its seconds and fraction
+// read, added to that time (UTC fields: a minute is 60 seconds, and 60
+// itself runs into the next minute as time.Date makes it).
+type dateCache struct {
+	head [16]byte  // the minute's bytes, as printed
+	t    time.Time // the minute's time
+	ok   bool
+}
+
+func (dc *dateCache) parse(b []byte) (time.Time, int, bool) {
+	if dc.ok && len(b) >= 19 && string(b[:16]) == string(dc.head[:]) && b[16] == ':' {
+		s, ok := num(b, 17, 2)
+		if !ok || s > 60 {
+			return time.Time{}, 0, false
+		}
+		nanos, n, ok := fraction(b)
+		if !ok {
+			return time.Time{}, 0, false
+		}
+		return dc.t.Add(time.Duration(s)*time.Second + time.Duration(nanos)), n, true
+	}
+	t, n, ok := parseDateTime(b)
+	if ok {
+		// The minute starts at the line's time less its printed seconds
+		// and fraction (time.Date is linear in them: :60 is the next
+		// minute's :00, which is why the printed ones are taken, not
+		// t.Second()).
+		s, _ := num(b, 17, 2)
+		nanos, _, _ := fraction(b)
+		copy(dc.head[:], b[:16])
+		dc.t = t.Add(-time.Duration(s)*time.Second - time.Duration(nanos))
+		dc.ok = true
+	}
+	return t, n, ok
 }
 
 // parseOffset reads a numeric zone suffix at the start of b: "Z", "+07:00",

@@ -71,9 +71,18 @@ type interner struct {
 	last    string
 	lastID  int32
 	hasLast bool
+	// emptyID is the empty value's id, once it has one: most of an events
+	// row's Dict columns are empty for a given format (PgBouncer has no
+	// logger, method, path, exception or traceback), and the empty value
+	// then costs a length test, not a call to compare with last.
+	emptyID  int32
+	hasEmpty bool
 }
 
 func (in *interner) id(b []byte) int32 {
+	if len(b) == 0 && in.hasEmpty {
+		return in.emptyID
+	}
 	if in.hasLast && string(b) == in.last {
 		return in.lastID
 	}
@@ -82,6 +91,9 @@ func (in *interner) id(b []byte) int32 {
 		id = in.add(string(b))
 	}
 	in.last, in.lastID, in.hasLast = in.vals[id], id, true
+	if len(b) == 0 {
+		in.emptyID, in.hasEmpty = id, true
+	}
 	return id
 }
 
@@ -117,6 +129,7 @@ type attrDict struct {
 	ids    []int32
 	shapes [attrShapes]attrShape
 	next   int // the shape slot to replace on a miss
+	hit    int // the shape slot that matched last
 }
 
 // attrShapes is how many row shapes a writer remembers: a log's kinds of
@@ -131,17 +144,27 @@ type attrShape struct {
 
 // order interns the keys of kv and returns their ids and the order of kv
 // that sorts them by key (the attrs column keeps keys sorted). Both are
-// valid until the next call.
+// valid until the next call. The shape that matched last is tried first:
+// a log's rows mostly come in runs of one shape.
 func (a *attrDict) order(kv []pyKV) ([]int32, []int) {
-	a.ids = a.ids[:0]
-	for i, p := range kv {
-		a.ids = append(a.ids, a.key(i, p.Key))
+	if cap(a.ids) < len(kv) {
+		a.ids = make([]int32, len(kv), 2*len(kv))
+	}
+	ids := a.ids[:len(kv)]
+	for i := range kv {
+		ids[i] = a.key(i, kv[i].Key)
+	}
+	a.ids = ids
+	if sh := &a.shapes[a.hit]; slices.Equal(sh.ids, ids) {
+		return ids, sh.perm
 	}
 	for k := range a.shapes {
-		if sh := &a.shapes[k]; len(sh.ids) == len(a.ids) && slices.Equal(sh.ids, a.ids) {
-			return a.ids, sh.perm
+		if sh := &a.shapes[k]; slices.Equal(sh.ids, ids) {
+			a.hit = k
+			return ids, sh.perm
 		}
 	}
+	a.hit = a.next
 	sh := &a.shapes[a.next]
 	a.next = (a.next + 1) % attrShapes
 	sh.perm = sh.perm[:0]
@@ -154,8 +177,8 @@ func (a *attrDict) order(kv []pyKV) ([]int32, []int) {
 			sh.perm[j], sh.perm[j-1] = sh.perm[j-1], sh.perm[j]
 		}
 	}
-	sh.ids = append(sh.ids[:0], a.ids...)
-	return a.ids, sh.perm
+	sh.ids = append(sh.ids[:0], ids...)
+	return ids, sh.perm
 }
 
 // keyLess is bytes.Compare(a, b) < 0, deciding on the first byte when it
@@ -377,9 +400,18 @@ func (c *colBuf) reset() {
 	}
 }
 
-// exact is a buffer holding a copy of b, at b's size.
+// exact is a buffer holding a copy of b, at b's size. The copy grows a
+// nil slice rather than filling a make'd one: make clears the new memory
+// first (for a batch's megabytes, a second pass over them), append into
+// nil only clears what the allocator's size-class rounding adds past
+// len(b). Both allocate the same block (make rounds it up too); the
+// slice is capped at len(b), as make's was.
 func exact(b []byte) *memory.Buffer {
-	return memory.NewBufferBytes(append(make([]byte, 0, len(b)), b...))
+	if len(b) == 0 {
+		return memory.NewBufferBytes(make([]byte, 0))
+	}
+	c := append([]byte(nil), b...)
+	return memory.NewBufferBytes(c[:len(b):len(b)])
 }
 
 func sliceBytes[T int64 | float64 | int32 | int8](s []T) []byte {

@@ -74,6 +74,12 @@ func Parse(targets []Target, opt Options) *schema.Dataset {
 		out := &fileTables{cache: cache, splitFrom: split}
 		timer := perf.StartTimer()
 		results[i] = parseFile(t.Path, t.Name, schema.FileID(i), opt, out)
+		// Every table but stats is complete once the file is parsed
+		// (stats rows wait for mergeDistributions, below): cutting its
+		// last batches now gives the column buffers back to the cache
+		// for the next file, instead of every file of a folder of small
+		// CSVs growing buffers of its own, all held until the end.
+		out.finish()
 		files[i].ParseTime = timer.Elapsed()
 		outs[i] = out
 	})

@@ -56,12 +56,14 @@ type kvList struct {
 func (l *kvList) set(key, val []byte) {
 	l.Set = true
 	for i := range l.kv {
-		if bytes.Equal(l.kv[i].Key, key) {
+		// The first byte settles most keys of equal length (db, user
+		// against pid, conn, side...) without a call to compare them.
+		if k := l.kv[i].Key; len(k) == len(key) && (len(k) == 0 || k[0] == key[0]) && bytes.Equal(k, key) {
 			l.kv[i].Val = val
 			return
 		}
 	}
-	l.kv = append(l.kv, pyKV{key, val})
+	l.push(key, val)
 }
 
 // setString is set for a key the parser names itself.
@@ -71,7 +73,24 @@ func (l *kvList) setString(key string, val []byte) { l.set(sbytes(key), val) }
 // keys, each set once): set without the search.
 func (l *kvList) add(key, val []byte) {
 	l.Set = true
-	l.kv = append(l.kv, pyKV{key, val})
+	l.push(key, val)
+}
+
+// push appends a pair field by field: a pyKV is too large for the
+// compiler to store in registers, so appending one whole copies it with
+// typedmemmove, whose bulk write barrier (rows live on the heap, and a
+// parse allocates enough that the collector is often marking) cost more
+// than the rest of the append; two slice stores take the barrier's fast
+// path.
+func (l *kvList) push(key, val []byte) {
+	n := len(l.kv)
+	if n == cap(l.kv) {
+		l.kv = append(l.kv, pyKV{})
+	} else {
+		l.kv = l.kv[:n+1]
+	}
+	p := &l.kv[n]
+	p.Key, p.Val = key, val
 }
 
 // addString is add for a key the parser names itself.

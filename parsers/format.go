@@ -105,6 +105,8 @@ type Context struct {
 	// file (most CSV files) needs one page, not the whole ring.
 	recent [recentLines / ringPage]*[ringPage]ringSlot
 	arena  []byte // where new ring slots' text is carved from
+	// arenaSlots is how many slots the last arena held.
+	arenaSlots int
 	// like marks the lines that begin like a log record (recordStart), so
 	// that a record folding one of them can be told apart from a record
 	// folding its traceback.
@@ -184,9 +186,17 @@ func (c *Context) Next() (Line, bool) {
 		if sl.text == nil {
 			// Slots are carved from a shared arena, so filling the ring
 			// costs an allocation per 64 lines, not per line; a longer
-			// line grows its slot once.
+			// line grows its slot once. A small file's first arenas are
+			// smaller (8 slots, then 16, 32, 64): most files of a folder
+			// are CSVs of a few dozen lines, and each paid for 64 slots.
+			// A file of 16 KiB or more takes 64 at once, as always.
 			if len(c.arena) < recentSlotBytes {
-				c.arena = make([]byte, 64*recentSlotBytes)
+				slots := ringPage
+				if c.In != nil && c.In.size < ringPage*recentSlotBytes {
+					slots = min(max(2*c.arenaSlots, 8), ringPage)
+				}
+				c.arenaSlots = slots
+				c.arena = make([]byte, slots*recentSlotBytes)
 			}
 			sl.text, c.arena = c.arena[:0:recentSlotBytes], c.arena[recentSlotBytes:]
 		}

@@ -50,6 +50,7 @@ type Input struct {
 	Losses []string
 
 	f      *os.File
+	size   int64 // the file's size when opened (compressed, for a gzip file)
 	gz     *gzip.Reader
 	capped *capReader
 	br     *bufio.Reader
@@ -113,10 +114,11 @@ func (in *Input) Rewind() error {
 }
 
 func (in *Input) reset() error {
-	f, _, err := OpenRegular(in.Path)
+	f, st, err := OpenRegular(in.Path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.Name, unwrapPathErr(err))
 	}
+	in.size = st.Size()
 	return in.resetFile(f)
 }
 
@@ -272,7 +274,10 @@ func sniffEncoding(p []byte) (string, transform.Transformer) {
 		return "utf-16be+bom", unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
 	}
 	// UTF-16 without a BOM: ASCII text leaves a NUL in every other byte.
-	if len(p) >= 16 {
+	// Text without a NUL cannot pass the count below, and finding that
+	// out is one vectorised search, not a loop over the whole sample
+	// (up to 4 KiB, on every open of every file: detection rewinds).
+	if len(p) >= 16 && bytes.IndexByte(p, 0) >= 0 {
 		evenNUL, oddNUL := 0, 0
 		n := len(p) &^ 1
 		for i := 0; i < n; i += 2 {

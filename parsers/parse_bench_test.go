@@ -85,6 +85,44 @@ func BenchmarkParseFormat(b *testing.B) {
 	}
 }
 
+// BenchmarkParseCSVFolder parses, in one Parse as analyze does, every
+// Locust CSV of the LOGCORR_BENCH_DIR folder (bench/gen writes ~1,100
+// small ones: stats, history, failures and exceptions of each run), and
+// reports the cost per file: with a few dozen rows a file, what a file
+// sets up (detection, writers, dictionaries, batches) is most of it.
+func BenchmarkParseCSVFolder(b *testing.B) {
+	dir := os.Getenv("LOGCORR_BENCH_DIR")
+	if dir == "" {
+		b.Skip("LOGCORR_BENCH_DIR unset")
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if err != nil || len(paths) == 0 {
+		b.Skipf("no CSV in %s (%v)", dir, err)
+	}
+	var targets []Target
+	var size int64
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size += st.Size()
+		targets = append(targets, Target{Path: p, Name: filepath.Base(p)})
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		ds := Parse(targets, Options{})
+		for _, f := range ds.Files {
+			if f.Audit.Unparsed != 0 {
+				b.Fatalf("%s: %+v", f.Path, f.Audit)
+			}
+		}
+		ds.Release()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(targets))/1e3, "µs/file")
+}
+
 // BenchmarkHistoryRows parses a generated history CSV of
 // LOGCORR_BENCH_HISTORY_ROWS rows (default 5,000,000; the file, ~1 GB,
 // is written to a temporary folder and removed): the parse must stream

@@ -101,7 +101,11 @@ type pgbLine struct {
 // pgbSplit reads the prefix of a PgBouncer line. ok means the PgBouncer
 // prefix (time, pid, level) was found; a docker prefix alone leaves ok
 // false with hasDocker set and msg the rest of the line.
-func pgbSplit(b []byte) (p pgbLine, ok bool) {
+func pgbSplit(b []byte) (p pgbLine, ok bool) { return pgbSplitWith(b, nil) }
+
+// pgbSplitWith is pgbSplit reading PgBouncer's clock through dc (nil: none),
+// as Parse does line after line.
+func pgbSplitWith(b []byte, dc *dateCache) (p pgbLine, ok bool) {
 	if len(b) > 20 && b[10] == 'T' {
 		if t, n, ok := parseDateTime(b); ok {
 			if off, m, ok := parseOffset(b[n:]); ok && n+m < len(b) && b[n+m] == ' ' {
@@ -112,7 +116,13 @@ func pgbSplit(b []byte) (p pgbLine, ok bool) {
 			}
 		}
 	}
-	t, n, ok := parseDateTime(b)
+	var t time.Time
+	var n int
+	if dc != nil {
+		t, n, ok = dc.parse(b)
+	} else {
+		t, n, ok = parseDateTime(b)
+	}
 	if !ok || n >= len(b) || b[n] != ' ' {
 		return p, false
 	}
@@ -322,6 +332,7 @@ var pgbBanners = [][]byte{
 
 func (pgbouncer) Parse(c *Context) error {
 	z := &pgbZoneState{c: c}
+	var dc dateCache
 	var r evRow
 	var docker []byte // the docker -t time as the attrs column keeps it
 	for {
@@ -334,7 +345,7 @@ func (pgbouncer) Parse(c *Context) error {
 			c.Fold(1) // blank separator
 			continue
 		}
-		p, ok := pgbSplit(b)
+		p, ok := pgbSplitWith(b, &dc)
 		r.reset()
 		r.Source, r.Line, r.Kind = schema.SourcePgBouncer, l.N, schema.KindLog
 		r.Text, r.Offset = b, l.Off // the Context keeps no copy (lineRecorder)
@@ -436,8 +447,8 @@ func pgbMessage(r *evRow, msg []byte) {
 	case bytes.HasPrefix(rest, []byte("closing because: ")):
 		r.Kind = schema.KindClosing
 		rs := bytes.TrimSpace(rest[len("closing because: "):])
-		if i := bytes.LastIndex(rs, []byte(" (age=")); i >= 0 && rs[len(rs)-1] == ')' {
-			age := rs[i+len(" (age=") : len(rs)-1]
+		if i := pgbLastAge(rs); i >= 0 && rs[len(rs)-1] == ')' {
+			age := rs[i+len(pgbAge) : len(rs)-1]
 			age = bytes.TrimSuffix(age, []byte("s"))
 			if pgbDigits(age) {
 				r.Attrs.addString("age_s", age)
@@ -477,6 +488,21 @@ func pgbMessage(r *evRow, msg []byte) {
 	if u := r.Attrs.get("user"); len(u) > 0 {
 		r.User = u
 	}
+}
+
+// pgbAge introduces a closing's connection age.
+const pgbAge = " (age="
+
+// pgbLastAge is bytes.LastIndex(rs, pgbAge), searched from the end byte by
+// byte: the age closes the line, a few bytes from its end, and
+// bytes.LastIndex's Rabin-Karp set-up cost more than the search.
+func pgbLastAge(rs []byte) int {
+	for i := len(rs) - len(pgbAge); i >= 0; i-- {
+		if rs[i] == ' ' && string(rs[i:i+len(pgbAge)]) == pgbAge {
+			return i
+		}
+	}
+	return -1
 }
 
 // pgbStats reads every "N name" or "name N unit" pair of a stats line into

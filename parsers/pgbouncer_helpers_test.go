@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"path/filepath"
 	"testing"
 
@@ -43,6 +44,17 @@ func TestPgbLevelOf(t *testing.T) {
 	for _, w := range []string{"", "log", "INFO", "WARN", "LOGX", "DEBUG1", "C-0x1:"} {
 		if got := pgbLevelOf([]byte(w)); got != schema.LevelNone {
 			t.Errorf("%q: %v, want none", w, got)
+		}
+	}
+}
+
+// pgbLastAge is bytes.LastIndex for the age's marker, wherever the marker
+// stands (or several, or a part of one at either end).
+func TestPgbLastAge(t *testing.T) {
+	for _, rs := range []string{"", " (age", " (age=", "client close request (age=0s)", " (age= (age=1s)", "x (age=1s) (age=2s)",
+		"(age=1s)", "server idle timeout (age=12s) tail", " (ag (age=", "  (age=3)"} {
+		if got, want := pgbLastAge([]byte(rs)), bytes.LastIndex([]byte(rs), []byte(" (age=")); got != want {
+			t.Errorf("pgbLastAge(%q) = %d, bytes.LastIndex says %d", rs, got, want)
 		}
 	}
 }

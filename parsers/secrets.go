@@ -58,13 +58,18 @@ func redacted(b []byte, n *redact.Counts) []byte {
 func (c *Context) redactRow(r *evRow) {
 	// Every field of a one-line record is cut from its text: when the
 	// line holds no trigger word, none of them can hold a secret.
-	if r.EndLine == r.Line && len(r.Text) > 0 && !redact.MayHold(bstring(r.Text)) {
-		return
+	// The first trigger's place is found once: it answers the pre-check
+	// (-1: none) and tells line where to start.
+	first := -1
+	if r.EndLine == r.Line && len(r.Text) > 0 {
+		if first = redact.FirstTrigger(bstring(r.Text)); first < 0 {
+			return
+		}
 	}
 	n := &c.checks.counts
 	text := r.Text
 	if r.EndLine == r.Line {
-		r.Text = c.memo.line(r.Text, n)
+		r.Text = c.memo.lineFrom(r.Text, first, n)
 	} else {
 		r.Text = c.memo.redacted(r.Text, n)
 	}
@@ -125,12 +130,20 @@ func (mm *redactMemo) redacted(b []byte, n *redact.Counts) []byte {
 // would on the rest alone; a malformed pool entry's quote, the one step
 // that searches the whole text, sends the line the long way.
 func (mm *redactMemo) line(b []byte, n *redact.Counts) []byte {
-	s := bstring(b)
-	if len(b) == 0 || !redact.MayHold(s) {
+	if len(b) == 0 {
+		return b
+	}
+	return mm.lineFrom(b, redact.FirstTrigger(bstring(b)), n)
+}
+
+// lineFrom is line for a line whose first trigger is at t (FirstTrigger,
+// -1 for none), found by a caller that needed it already.
+func (mm *redactMemo) lineFrom(b []byte, t int, n *redact.Counts) []byte {
+	if len(b) == 0 || t < 0 {
 		return b
 	}
 	q := 0
-	if t := redact.FirstTrigger(s); t > 0 {
+	if t > 0 {
 		q = bytes.LastIndexByte(b[:t], ' ') + 1
 	}
 	if q == 0 || bytes.Contains(b, poolEntryQuote) {

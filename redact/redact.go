@@ -134,11 +134,48 @@ func MayHold(s string) bool { return mayHold(s) }
 // s holds none (MayHold is false). Nothing before it can be masked: a
 // caller may redact s from the last space before it on (see
 // parsers.redactMemo.line).
+//
+// It walks the byte pairs as mayHold does, and at a pair that hits
+// compares the candidates at j-1 then j: the positions are compared in
+// increasing order, each once (a trigger at p shows its pair 0 at p or
+// its pair 1 at p+1, whichever offset is even), so the first found is the
+// first there is.
 func FirstTrigger(s string) int {
-	for i := 0; i+minTrigger <= len(s); i++ {
-		if trigrams.has(s, i) && startsTrigger(s, i) {
-			return i
+	j := 0
+	for ; j+8 <= len(s); j += 8 {
+		b := s[j : j+8]
+		w := uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
+			uint64(b[4])<<24 | uint64(b[5])<<16 | uint64(b[6])<<8 | uint64(b[7])
+		x0, x1, x2, x3 := uint16(w>>48), uint16(w>>32), uint16(w>>16), uint16(w)
+		if (bigrams[x0>>6]>>(x0&63)|bigrams[x1>>6]>>(x1&63)|bigrams[x2>>6]>>(x2&63)|bigrams[x3>>6]>>(x3&63))&1 == 0 {
+			continue
 		}
+		for k := j; k < j+8; k += 2 {
+			if p := pairFirst(s, k); p >= 0 {
+				return p
+			}
+		}
+	}
+	for ; j+1 < len(s); j += 2 {
+		if p := pairFirst(s, j); p >= 0 {
+			return p
+		}
+	}
+	return -1
+}
+
+// pairFirst is pairHits that says where: the trigger starting at j-1, else
+// at j, -1 when neither (or the pair at j is no trigger's).
+func pairFirst(s string, j int) int {
+	x := uint16(s[j])<<8 | uint16(s[j+1])
+	if bigrams[x>>6]&(1<<(x&63)) == 0 {
+		return -1
+	}
+	if j > 0 && trigrams.has(s, j-1) && startsTrigger(s, j-1) {
+		return j - 1
+	}
+	if j+2 < len(s) && trigrams.has(s, j) && startsTrigger(s, j) {
+		return j
 	}
 	return -1
 }
@@ -218,18 +255,43 @@ var bigrams = func() (set [1 << 16 / 64]uint64) {
 const minTrigger = 3
 
 // mayHold is the per-line pre-check: one pass over the byte pairs at even
-// offsets, without allocating, looking for any trigger.
+// offsets, without allocating, looking for any trigger. Ordinary text hits
+// a pair seldom (one pair of a PgBouncer line's 64), so the pass is a
+// loop of lookups: it reads eight bytes at once (the compiler makes the
+// eight byte loads one) and tests their four pairs' bits with one branch;
+// a step that hits checks each of its pairs as the plain loop would
+// (pairHits), so the pairs looked at, and the candidates compared, are the
+// same.
 func mayHold(s string) bool {
-	for j := 0; j+1 < len(s); j += 2 {
-		x := uint16(s[j])<<8 | uint16(s[j+1])
-		if bigrams[x>>6]&(1<<(x&63)) == 0 {
+	j := 0
+	for ; j+8 <= len(s); j += 8 {
+		b := s[j : j+8]
+		w := uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
+			uint64(b[4])<<24 | uint64(b[5])<<16 | uint64(b[6])<<8 | uint64(b[7])
+		x0, x1, x2, x3 := uint16(w>>48), uint16(w>>32), uint16(w>>16), uint16(w)
+		if (bigrams[x0>>6]>>(x0&63)|bigrams[x1>>6]>>(x1&63)|bigrams[x2>>6]>>(x2&63)|bigrams[x3>>6]>>(x3&63))&1 == 0 {
 			continue
 		}
-		if j+2 < len(s) && trigrams.has(s, j) && startsTrigger(s, j) || j > 0 && trigrams.has(s, j-1) && startsTrigger(s, j-1) {
+		if pairHits(s, j) || pairHits(s, j+2) || pairHits(s, j+4) || pairHits(s, j+6) {
+			return true
+		}
+	}
+	for ; j+1 < len(s); j += 2 {
+		if pairHits(s, j) {
 			return true
 		}
 	}
 	return false
+}
+
+// pairHits reports whether the pair at even offset j (j+1 < len(s)) is a
+// trigger's and one of the triggers it may belong to starts at j or j-1.
+func pairHits(s string, j int) bool {
+	x := uint16(s[j])<<8 | uint16(s[j+1])
+	if bigrams[x>>6]&(1<<(x&63)) == 0 {
+		return false
+	}
+	return j+2 < len(s) && trigrams.has(s, j) && startsTrigger(s, j) || j > 0 && trigrams.has(s, j-1) && startsTrigger(s, j-1)
 }
 
 // trigramSet is a hashed bit set of the first three bytes of every
@@ -241,8 +303,13 @@ type trigramSet [1 << trigramBits / 64]uint64
 
 const trigramBits = 12
 
+// trigramHash folds case by setting bit 5 rather than by lower's compare
+// and branch (the pre-check hashes a candidate on most pair hits): an upper
+// case letter becomes its lower case one, as lower makes it, and the few
+// other bytes that fold together ('@' and '`', '[' and '{'...) only share a
+// bit of the set, which startsTrigger's comparison then settles.
 func trigramHash(a, b, c byte) uint32 {
-	x := uint32(lower(a))<<16 | uint32(lower(b))<<8 | uint32(lower(c))
+	x := uint32(a|0x20)<<16 | uint32(b|0x20)<<8 | uint32(c|0x20)
 	return x * 2654435761 >> (32 - trigramBits)
 }
 

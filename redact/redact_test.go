@@ -1,6 +1,10 @@
 package redact
 
 import (
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -218,6 +222,31 @@ func mayHoldEveryPair(s string) bool {
 	return false
 }
 
+// firstTriggerEveryOffset is FirstTrigger as a plain scan: the first byte
+// at which any trigger starts, -1 for none.
+func firstTriggerEveryOffset(s string) int {
+	for i := range len(s) {
+		for _, tr := range triggerIndex[s[i]] {
+			if tr.fold && hasPrefixFold(s[i:], tr.word) || !tr.fold && strings.HasPrefix(s[i:], tr.word) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// agreesWithPlainScans fails t unless MayHold and FirstTrigger say on s
+// what the plain scans say.
+func agreesWithPlainScans(t *testing.T, where, s string) {
+	t.Helper()
+	if got, want := MayHold(s), mayHoldEveryPair(s); got != want {
+		t.Fatalf("%sMayHold(%q) = %v, the plain scan says %v", where, s, got, want)
+	}
+	if got, want := FirstTrigger(s), firstTriggerEveryOffset(s); got != want {
+		t.Fatalf("%sFirstTrigger(%q) = %d, the plain scan says %d", where, s, got, want)
+	}
+}
+
 // The pre-check looks at every other byte pair; a trigger at any offset,
 // of any case, at either end of the line, is still found.
 func TestMayHoldEveryOffset(t *testing.T) {
@@ -264,6 +293,9 @@ func FuzzString(f *testing.F) {
 		}
 		if MayHold(s) != mayHoldEveryPair(s) {
 			t.Fatalf("MayHold(%q) = %v, the plain scan says %v", s, MayHold(s), mayHoldEveryPair(s))
+		}
+		if FirstTrigger(s) != firstTriggerEveryOffset(s) {
+			t.Fatalf("FirstTrigger(%q) = %d, the plain scan says %d", s, FirstTrigger(s), firstTriggerEveryOffset(s))
 		}
 		if !MayHold(s) && out != s {
 			t.Fatalf("MayHold(%q) = false, but String masked it: %q", s, out)
@@ -340,5 +372,56 @@ func TestKeyValue(t *testing.T) {
 		if got := KeyValue(c.k, c.v); got != c.want {
 			t.Errorf("KeyValue(%q, %q) = %q, want %q", c.k, c.v, got, c.want)
 		}
+	}
+}
+
+// TestMayHoldAgreesOnRandomText: the pre-check (and FirstTrigger) read the
+// pairs eight bytes at a time, with a tail loop for what is left; on
+// random text over the triggers' bytes (so that pairs and triggers hit
+// often, at every offset and every line length) they say what the plain
+// scans say.
+func TestMayHoldAgreesOnRandomText(t *testing.T) {
+	const alphabet = "passwordPASSWORDtokenTOKENsecretkeyKEYauthcredsessioncookieuser_pool:/eyJAKIASIAIzaghp_oushrgithub_glpatdtcbsk_liverkwhxoxbarenmpyi- =.0123456789"
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b []byte
+	for range 300_000 {
+		b = b[:0]
+		for n := rng.IntN(40); len(b) < n; {
+			b = append(b, alphabet[rng.IntN(len(alphabet))])
+		}
+		agreesWithPlainScans(t, "", string(b))
+	}
+}
+
+// TestMayHoldAgreesOnCorpus: on every line of the real corpus, from each
+// of its first eight offsets (every alignment of the eight-byte steps),
+// the pre-check and FirstTrigger say what the plain scans say.
+func TestMayHoldAgreesOnCorpus(t *testing.T) {
+	root := "../../shared/corpus"
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("corpus absent (%v)", err)
+	}
+	lines := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for line := range strings.Lines(string(data)) {
+			lines++
+			for k := 0; k < 8 && k <= len(line); k++ {
+				agreesWithPlainScans(t, path+": ", line[k:])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines == 0 {
+		t.Fatal("no corpus line read")
 	}
 }
