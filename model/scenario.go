@@ -1,7 +1,10 @@
 package model
 
 import (
+	"maps"
 	"math"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
@@ -68,35 +71,70 @@ func Siblings(runs []*correlate.Run, r *correlate.Run) []*correlate.Run {
 }
 
 // AllSiblings is Siblings of every run, each run's facts (peak users,
-// duration, request names) read once, not once per pair.
+// duration, request names) read once, not once per pair. Whether two runs
+// are one scenario depends on those facts alone, so runs of equal facts
+// (a folder of nightly runs of a few scenarios: 2,815 runs, a few dozen
+// distinct facts) are judged once per pair of distinct facts; only the
+// lists are made per run.
 func AllSiblings(runs []*correlate.Run) map[*correlate.Run][]*correlate.Run {
 	type facts struct {
 		users int64
 		dur   time.Duration
 		names map[string]bool
 	}
-	fs := make([]facts, len(runs))
+	var distinct []facts
+	classOf := make([]int, len(runs))
+	index := map[string]int{}
+	var key []byte
 	for i, r := range runs {
-		fs[i] = facts{UsersMax(r), Duration(r), requestNames(r)}
+		f := facts{UsersMax(r), Duration(r), requestNames(r)}
+		key = factsKey(key[:0], f.users, f.dur, f.names)
+		c, ok := index[string(key)]
+		if !ok {
+			c = len(distinct)
+			index[string(key)] = c
+			distinct = append(distinct, f)
+		}
+		classOf[i] = c
+	}
+	related := make([][]bool, len(distinct))
+	for a, fa := range distinct {
+		related[a] = make([]bool, len(distinct))
+		for b, fb := range distinct {
+			if fa.users > 0 && fb.users > 0 && fa.users != fb.users {
+				continue // what sameScenario would decide first, without the call
+			}
+			related[a][b] = sameScenarioOf(fa.dur, fb.dur, fa.names, fb.names)
+		}
 	}
 	out := make(map[*correlate.Run][]*correlate.Run, len(runs))
 	for i, r := range runs {
+		rel := related[classOf[i]]
 		var sib []*correlate.Run
 		for j, o := range runs {
-			if i == j {
-				continue
-			}
-			a, b := fs[i], fs[j]
-			if a.users > 0 && b.users > 0 && a.users != b.users {
-				continue // what sameScenario would decide first, without the call
-			}
-			if sameScenarioOf(a.dur, b.dur, a.names, b.names) {
+			if i != j && rel[classOf[j]] {
 				sib = append(sib, o)
 			}
 		}
 		out[r] = sib
 	}
 	return out
+}
+
+// factsKey appends to dst what AllSiblings compares of a run: its peak
+// users, its duration and its request names, sorted.
+func factsKey(dst []byte, users int64, dur time.Duration, names map[string]bool) []byte {
+	dst = strconv.AppendInt(dst, users, 10)
+	dst = append(dst, ' ')
+	dst = strconv.AppendInt(dst, int64(dur), 10)
+	for _, n := range slices.Sorted(maps.Keys(names)) {
+		// Length-prefixed: no name can make two sets one key.
+		dst = append(dst, ' ')
+		dst = strconv.AppendInt(dst, int64(len(n)), 10)
+		dst = append(dst, ':')
+		dst = append(dst, n...)
+	}
+	return dst
 }
 
 // PreviousSibling is the latest run before r (in runs' order) of r's

@@ -255,13 +255,8 @@ func runSources(ctx *Context) map[Source]bool {
 	// says nothing failed. Files belong to the run by name or by the
 	// audit's run.
 	formatOf := ctx.formats()
-	if ctx.Analysis != nil {
-		for _, s := range ctx.Analysis.Sources {
-			if s.Run != run.Name || s.Run == "" {
-				continue
-			}
-			markLocustFile(have, s.Path, s.Format)
-		}
+	for _, f := range ctx.filesOfRun(run.Name) {
+		markLocustFile(have, f.path, f.format)
 	}
 	for _, f := range run.Files {
 		markLocustFile(have, f, formatOf[f])
