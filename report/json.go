@@ -1,18 +1,12 @@
 package report
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
-	"slices"
 	"sort"
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
-	"github.com/logcorr/logcorr/internal/fanout"
 	"github.com/logcorr/logcorr/model"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/perf"
@@ -228,94 +222,6 @@ func BuildAnalysis(a *correlate.Analysis, findings map[string][]rules.Finding) *
 		doc.Runs = append(doc.Runs, buildRun(r, findings[r.Name], m.Of(r)))
 	}
 	return doc
-}
-
-// WriteAnalysisJSON writes the document, indented, with a final newline.
-// The runs are most of a large folder's document (283 runs: 12.9 of 12.9
-// MB) and encode independently, so they are encoded and indented on every
-// core, each into its own slot, and written in order between the rest of
-// the document's head and tail: the bytes one Encoder writes, without the
-// whole document in memory twice (compact, then indented).
-func WriteAnalysisJSON(w io.Writer, doc *AnalysisDoc) error {
-	if len(doc.Runs) < 2 {
-		return writeJSON(w, doc)
-	}
-	head, runs, tail, ok := analysisParts(doc)
-	if !ok {
-		return writeJSON(w, doc) // a value JSON cannot hold: writeJSON says where
-	}
-	bw := bufio.NewWriterSize(w, 1<<16)
-	bw.Write(head)
-	for _, r := range runs {
-		bw.Write(r)
-	}
-	bw.Write(tail)
-	return bw.Flush()
-}
-
-// analysisParts is doc's indented encoding in three parts: everything up
-// to the first run, each run (with the comma before it), and the rest;
-// ok is false when a part cannot be encoded.
-func analysisParts(doc *AnalysisDoc) (head []byte, runs [][]byte, tail []byte, ok bool) {
-	// The rest of the document, with no run: "runs" follows "schema".
-	shell := *doc
-	shell.Runs = []RunDoc{}
-	rest, err := compactJSON(&shell)
-	if err != nil {
-		return nil, nil, nil, false
-	}
-	schema, err := compactJSON(doc.Schema)
-	if err != nil {
-		return nil, nil, nil, false
-	}
-	cut := len(`{"schema":`) + len(schema) + len(`,"runs":[`)
-	if !bytes.HasPrefix(rest, []byte(`{"schema":`+string(schema)+`,"runs":[]`)) {
-		return nil, nil, nil, false // the fields moved: say it the slow way
-	}
-	var in indenter
-	in.add(rest[:cut])
-	head = in.dst
-	// Every run starts as the first does after "[" (a newline, then the
-	// indent of an array element) and leaves the indenter as it found it.
-	elem := indenter{depth: in.depth + 1}
-	runs = make([][]byte, len(doc.Runs))
-	failed := make([]bool, len(doc.Runs))
-	fanout.Each(len(doc.Runs), func(i int) {
-		b, err := compactJSON(&doc.Runs[i])
-		if err != nil {
-			failed[i] = true
-			return
-		}
-		out := make([]byte, 0, len(b)+len(b)/2)
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = append(out, '\n')
-		for range elem.depth {
-			out = append(out, "  "...)
-		}
-		st := indenter{dst: out, depth: elem.depth}
-		st.add(b)
-		runs[i] = st.dst
-	})
-	if slices.Contains(failed, true) {
-		return nil, nil, nil, false
-	}
-	elem.add(append(rest[cut:], '\n'))
-	tail = elem.dst
-	return head, runs, tail, true
-}
-
-// compactJSON is v as an Encoder with SetEscapeHTML(false) writes it,
-// without the final newline.
-func compactJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // UsersMaxOf is a run's peak user count, nil when no user count was written

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -25,9 +24,7 @@ import (
 func writeJSON(w io.Writer, v any) error {
 	iw := &indentWriter{w: w}
 	err := encodeCompact(iw, v)
-	var unsupported *json.UnsupportedValueError
-	var marshaler *json.MarshalerError
-	if (errors.As(err, &unsupported) || errors.As(err, &marshaler)) && !iw.wrote {
+	if unencodable(err) && !iw.wrote {
 		return encodeFinite(w, v)
 	}
 	if err != nil {

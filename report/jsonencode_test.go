@@ -90,45 +90,75 @@ func TestJSONFallbackMatchesEncoder(t *testing.T) {
 	}
 }
 
-// A document of several runs, its runs encoded concurrently, is the bytes
-// one Encoder writes; with a value JSON cannot hold in a later run it is
-// what the sequential writer writes (null, and a message naming where).
+// A document of several runs, its runs encoded concurrently a group at a
+// time, is the bytes one Encoder writes; with values JSON cannot hold in
+// some runs (in several groups, with and without messages of its own) it
+// is what the sequential writer writes: null, and messages naming where.
 func TestAnalysisJSONOfManyRunsIsOneEncoders(t *testing.T) {
+	defer func(g int) { runGroup = g }(runGroup)
 	pa, pfs := poolAnalysis()
 	va, vfs := v18Analysis()
-	doc := BuildAnalysis(pa, pfs)
-	for range 3 {
-		doc.Runs = append(doc.Runs, BuildAnalysis(va, vfs).Runs...)
+	build := func() *AnalysisDoc {
+		doc := BuildAnalysis(pa, pfs)
+		for range 3 {
+			doc.Runs = append(doc.Runs, BuildAnalysis(va, vfs).Runs...)
+		}
+		return doc
 	}
-	var want, got bytes.Buffer
-	enc := json.NewEncoder(&want)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteAnalysisJSON(&got, doc); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Fatalf("concurrent runs differ from one Encoder's:\n%s", firstDiff(got.String(), want.String()))
-	}
-
-	inf := math.Inf(1)
-	doc.Runs[2].Summary.P95MS = &inf
-	got.Reset()
-	want.Reset()
-	if err := WriteAnalysisJSON(&got, doc); err != nil {
-		t.Fatal(err)
-	}
-	if err := writeJSON(&want, doc); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Fatalf("with +Inf in runs[2], differs from the sequential writer:\n%s", firstDiff(got.String(), want.String()))
-	}
-	if !strings.Contains(got.String(), "runs[2].summary.p95_ms: +Inf") {
-		t.Errorf("no message names runs[2]'s +Inf")
+	inf, nan := math.Inf(1), math.NaN()
+	for _, c := range []struct {
+		name  string
+		group int
+		edit  func(*AnalysisDoc)
+		want  []string // messages the document must carry
+	}{
+		{"finite, one group", 64, func(*AnalysisDoc) {}, nil},
+		{"finite, groups of 3", 3, func(*AnalysisDoc) {}, nil},
+		{"+Inf in runs[2]", 64, func(d *AnalysisDoc) { d.Runs[2].Summary.P95MS = &inf }, []string{"runs[2].summary.p95_ms: +Inf"}},
+		{"NaN and +Inf in two groups, messages of its own", 2, func(d *AnalysisDoc) {
+			d.Runs[0].Summary.P95MS = &nan
+			d.Runs[3].Summary.P95MS = &inf
+			d.Messages = []string{"its own message"}
+		}, []string{"its own message", "runs[0].summary.p95_ms: NaN", "runs[3].summary.p95_ms: +Inf"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			runGroup = c.group
+			doc := build()
+			c.edit(doc)
+			var want, got bytes.Buffer
+			if err := writeJSON(&want, doc); err != nil {
+				t.Fatal(err)
+			}
+			if c.want == nil {
+				// writeJSON is the Encoder's bytes when nothing is replaced.
+				var enc bytes.Buffer
+				e := json.NewEncoder(&enc)
+				e.SetEscapeHTML(false)
+				e.SetIndent("", "  ")
+				if err := e.Encode(doc); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(enc.Bytes(), want.Bytes()) {
+					t.Fatalf("writeJSON differs from one Encoder:\n%s", firstDiff(want.String(), enc.String()))
+				}
+			}
+			if err := WriteAnalysisJSON(&got, doc); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Fatalf("differs from the sequential writer:\n%s", firstDiff(got.String(), want.String()))
+			}
+			var parsed struct{ Messages []string }
+			if err := json.Unmarshal(got.Bytes(), &parsed); err != nil {
+				t.Fatalf("not JSON: %v", err)
+			}
+			all := strings.Join(parsed.Messages, "\n")
+			for _, w := range c.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("messages lack %q:\n%s", w, all)
+				}
+			}
+		})
 	}
 }
 
