@@ -135,8 +135,10 @@ func MayHold(s string) bool { return mayHold(s) }
 // caller may redact s from the last space before it on (see
 // parsers.redactMemo.line).
 //
-// It walks the byte pairs as mayHold does, and at a pair that hits
-// compares the candidates at j-1 then j: the positions are compared in
+// It walks the byte pairs at even offsets, eight bytes read at once (the
+// compiler makes the eight byte loads one) and their four pairs' bits
+// tested with one branch, and at a pair that hits compares the
+// candidates at j-1 then j: the positions are compared in
 // increasing order, each once (a trigger at p shows its pair 0 at p or
 // its pair 1 at p+1, whichever offset is even), so the first found is the
 // first there is.
@@ -164,8 +166,9 @@ func FirstTrigger(s string) int {
 	return -1
 }
 
-// pairFirst is pairHits that says where: the trigger starting at j-1, else
-// at j, -1 when neither (or the pair at j is no trigger's).
+// pairFirst is where the trigger the pair at even offset j (j+1 < len(s))
+// may belong to starts: at j-1, else at j; -1 when neither (or the pair
+// is no trigger's).
 func pairFirst(s string, j int) int {
 	x := uint16(s[j])<<8 | uint16(s[j+1])
 	if bigrams[x>>6]&(1<<(x&63)) == 0 {
@@ -254,45 +257,12 @@ var bigrams = func() (set [1 << 16 / 64]uint64) {
 // every other byte pair.
 const minTrigger = 3
 
-// mayHold is the per-line pre-check: one pass over the byte pairs at even
-// offsets, without allocating, looking for any trigger. Ordinary text hits
-// a pair seldom (one pair of a PgBouncer line's 64), so the pass is a
-// loop of lookups: it reads eight bytes at once (the compiler makes the
-// eight byte loads one) and tests their four pairs' bits with one branch;
-// a step that hits checks each of its pairs as the plain loop would
-// (pairHits), so the pairs looked at, and the candidates compared, are the
-// same.
-func mayHold(s string) bool {
-	j := 0
-	for ; j+8 <= len(s); j += 8 {
-		b := s[j : j+8]
-		w := uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
-			uint64(b[4])<<24 | uint64(b[5])<<16 | uint64(b[6])<<8 | uint64(b[7])
-		x0, x1, x2, x3 := uint16(w>>48), uint16(w>>32), uint16(w>>16), uint16(w)
-		if (bigrams[x0>>6]>>(x0&63)|bigrams[x1>>6]>>(x1&63)|bigrams[x2>>6]>>(x2&63)|bigrams[x3>>6]>>(x3&63))&1 == 0 {
-			continue
-		}
-		if pairHits(s, j) || pairHits(s, j+2) || pairHits(s, j+4) || pairHits(s, j+6) {
-			return true
-		}
-	}
-	for ; j+1 < len(s); j += 2 {
-		if pairHits(s, j) {
-			return true
-		}
-	}
-	return false
-}
-
-// pairHits reports whether the pair at even offset j (j+1 < len(s)) is a
-// trigger's and one of the triggers it may belong to starts at j or j-1.
-func pairHits(s string, j int) bool {
-	x := uint16(s[j])<<8 | uint16(s[j+1])
-	if bigrams[x>>6]&(1<<(x&63)) == 0 {
-		return false
-	}
-	return j+2 < len(s) && trigrams.has(s, j) && startsTrigger(s, j) || j > 0 && trigrams.has(s, j-1) && startsTrigger(s, j-1)
-}
+// mayHold is the per-line pre-check: whether s holds any trigger, without
+// allocating. It is FirstTrigger's pass (the byte pairs at even offsets,
+// eight bytes read at once and four pairs' bits tested with one branch):
+// ordinary text hits a pair seldom (one pair of a PgBouncer line's 64), so
+// stopping at the first trigger costs what stopping at any would.
+func mayHold(s string) bool { return FirstTrigger(s) >= 0 }
 
 // trigramSet is a hashed bit set of the first three bytes of every
 // trigger, folded to lower case: after a byte pair hits, a candidate
