@@ -73,13 +73,7 @@ func TestJSONFallbackMatchesEncoder(t *testing.T) {
 		"audits":        []parsers.Audit{{Path: "x", Tables: map[string]int64{"b": 1, "a": 2}}},
 	}
 	for name, doc := range docs {
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
-			t.Fatal(err)
-		}
+		want := stdlibIndented(t, doc)
 		var got bytes.Buffer
 		if err := encodeFinite(&got, doc); err != nil {
 			t.Fatal(err)
@@ -131,14 +125,7 @@ func TestAnalysisJSONOfManyRunsIsOneEncoders(t *testing.T) {
 			}
 			if c.want == nil {
 				// writeJSON is the Encoder's bytes when nothing is replaced.
-				var enc bytes.Buffer
-				e := json.NewEncoder(&enc)
-				e.SetEscapeHTML(false)
-				e.SetIndent("", "  ")
-				if err := e.Encode(doc); err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(enc.Bytes(), want.Bytes()) {
+				if enc := stdlibIndented(t, doc); !bytes.Equal(enc.Bytes(), want.Bytes()) {
 					t.Fatalf("writeJSON differs from one Encoder:\n%s", firstDiff(want.String(), enc.String()))
 				}
 			}
@@ -170,4 +157,18 @@ func firstDiff(a, b string) string {
 	}
 	from := max(0, strings.LastIndexByte(a[:i], '\n')+1)
 	return "got:  " + a[from:min(len(a), i+200)] + "\nwant: " + b[from:min(len(b), i+200)]
+}
+
+// stdlibIndented is v as encoding/json's own indenting Encoder writes it
+// (SetEscapeHTML(false), SetIndent("", "  ")): what the writers must match.
+func stdlibIndented(t *testing.T, v any) *bytes.Buffer {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return &b
 }
