@@ -254,8 +254,9 @@ func runSources(ctx *Context) map[Source]bool {
 	// A header-only _failures.csv is evidence too: Locust wrote it and it
 	// says nothing failed. Files belong to the run by name or by the
 	// audit's run.
-	formatOf := ctx.formats()
-	for _, f := range ctx.filesOfRun(run.Name) {
+	inputs := ctx.inputIndex()
+	formatOf := inputs.formatOf
+	for _, f := range inputs.byRun[run.Name] { // none for a run named ""
 		markLocustFile(have, f.path, f.format)
 	}
 	for _, f := range run.Files {

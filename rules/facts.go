@@ -15,11 +15,8 @@ type analysisFacts struct {
 	mu       sync.Mutex
 	siblings map[*correlate.Run][]*correlate.Run
 	bodies   *model.Measurement
-	// formatOf is each input's format, by path.
-	formatOf map[string]string
-	// runFiles are the inputs the parse audit gave a run (by run name),
-	// in the audit's order.
-	runFiles map[string][]runFile
+	// inputs is the parse audit indexed by path and by run.
+	inputs *inputIndex
 	// kindRows counts, per run and excluded kind, its request names of
 	// that kind (kindCount), for the checks that compare a run with every
 	// sibling.
@@ -73,47 +70,37 @@ func (ctx *Context) measure() *model.Measurement {
 	return ctx.all.bodies
 }
 
-// formats is each input's format by path, read once per analysis.
-func (ctx *Context) formats() map[string]string {
-	if ctx.all == nil {
-		ctx.all = &analysisFacts{}
-	}
-	ctx.all.mu.Lock()
-	defer ctx.all.mu.Unlock()
-	if ctx.all.formatOf == nil {
-		ctx.all.formatOf = map[string]string{}
-		if ctx.Analysis != nil {
-			for _, s := range ctx.Analysis.Sources {
-				ctx.all.formatOf[s.Path] = s.Format
-			}
-		}
-	}
-	return ctx.all.formatOf
+// inputIndex is the parse audit (Analysis.Sources) as runSources reads
+// it, indexed once per analysis: each run looked through every input of
+// the folder (2,815 runs × 11,266 files in the 1 GB bench folder).
+type inputIndex struct {
+	formatOf map[string]string    // each input's format, by path
+	byRun    map[string][]runFile // the inputs the audit gave each run, in its order
 }
 
 // runFile is an input the audit gave a run.
 type runFile struct{ path, format string }
 
-// filesOfRun are the inputs the parse audit gave the run named name (none
-// for ""), indexed once per analysis: each run looked through every input
-// of the folder (2,815 runs × 11,266 files in the 1 GB bench folder).
-func (ctx *Context) filesOfRun(name string) []runFile {
+// inputIndex is the analysis' inputIndex, built on first use.
+func (ctx *Context) inputIndex() *inputIndex {
 	if ctx.all == nil {
 		ctx.all = &analysisFacts{}
 	}
 	ctx.all.mu.Lock()
 	defer ctx.all.mu.Unlock()
-	if ctx.all.runFiles == nil {
-		ctx.all.runFiles = map[string][]runFile{}
+	if ctx.all.inputs == nil {
+		ix := &inputIndex{formatOf: map[string]string{}, byRun: map[string][]runFile{}}
 		if ctx.Analysis != nil {
 			for _, s := range ctx.Analysis.Sources {
+				ix.formatOf[s.Path] = s.Format
 				if s.Run != "" {
-					ctx.all.runFiles[s.Run] = append(ctx.all.runFiles[s.Run], runFile{s.Path, s.Format})
+					ix.byRun[s.Run] = append(ix.byRun[s.Run], runFile{s.Path, s.Format})
 				}
 			}
 		}
+		ctx.all.inputs = ix
 	}
-	return ctx.all.runFiles[name]
+	return ctx.all.inputs
 }
 
 // bodies are the run's own (never nil: an empty Bodies when unknown).
