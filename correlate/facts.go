@@ -86,10 +86,7 @@ var (
 // timeout seen through the database driver. It reads the message,
 // exception and traceback columns; only a record that names the timeout
 // is matched against the driver's words.
-func (e Event) IsPoolDriverError() bool {
-	var tb TracebackMemo[poolTraceback]
-	return e.isPoolDriverError(&tb)
-}
+func (e Event) IsPoolDriverError() bool { return e.isPoolDriverError(nil) }
 
 // poolTraceback is what IsPoolDriverError reads in a traceback, judged
 // once per distinct traceback.

@@ -121,8 +121,7 @@ func TestTracebackIDNamesTheText(t *testing.T) {
 			if got, want := memo.Of(e, judgePoolTraceback), judgePoolTraceback(tb); got != want {
 				t.Fatalf("%s row %d: memo %+v, text %+v", sc, r, got, want)
 			}
-			var fresh TracebackMemo[poolTraceback]
-			if got, want := e.isPoolDriverError(&memo), e.isPoolDriverError(&fresh); got != want {
+			if got, want := e.isPoolDriverError(&memo), e.IsPoolDriverError(); got != want {
 				t.Fatalf("%s row %d: pool driver error %v through the memo, %v without", sc, r, got, want)
 			}
 		}

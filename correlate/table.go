@@ -332,8 +332,9 @@ func (e Event) TracebackID() int32 {
 }
 
 // TracebackMemo keeps one judgement per distinct traceback of one table
-// (by TracebackID). Its zero value is ready; it is not safe for
-// concurrent use, so each run's pass keeps its own.
+// (by TracebackID). Its zero value is ready, and a nil one judges every
+// record afresh (one record's question); it is not safe for concurrent
+// use, so each run's pass keeps its own.
 type TracebackMemo[T any] struct {
 	t    *Table
 	seen map[int32]T
@@ -342,6 +343,9 @@ type TracebackMemo[T any] struct {
 // Of is judge(e.Traceback()), judged once per distinct traceback; a
 // record without one is judge("").
 func (m *TracebackMemo[T]) Of(e Event, judge func(string) T) T {
+	if m == nil {
+		return judge(e.Traceback())
+	}
 	id := e.TracebackID()
 	if id < 0 {
 		return judge("")

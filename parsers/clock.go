@@ -82,6 +82,9 @@ type dateCache struct {
 }
 
 func (dc *dateCache) parse(b []byte) (time.Time, int, bool) {
+	if dc == nil {
+		return parseDateTime(b) // no cache: a line read alone
+	}
 	if dc.ok && len(b) >= 19 && string(b[:16]) == string(dc.head[:]) && b[16] == ':' {
 		s, ok := num(b, 17, 2)
 		if !ok || s > 60 {

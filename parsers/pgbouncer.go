@@ -116,13 +116,7 @@ func pgbSplitWith(b []byte, dc *dateCache) (p pgbLine, ok bool) {
 			}
 		}
 	}
-	var t time.Time
-	var n int
-	if dc != nil {
-		t, n, ok = dc.parse(b)
-	} else {
-		t, n, ok = parseDateTime(b)
-	}
+	t, n, ok := dc.parse(b)
 	if !ok || n >= len(b) || b[n] != ' ' {
 		return p, false
 	}
