@@ -135,7 +135,8 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	// Each run's own facts read its events and its neighbours' windows
 	// (set before fillRun), and write only the run's Own.
 	idx := newRunIndex(a.Runs)
-	fanout.Each(len(a.Runs), func(i int) { computeOwn(a.Runs[i], a.Runs, idx) })
+	memo := newPoolMemo()
+	fanout.Each(len(a.Runs), func(i int) { computeOwn(a.Runs[i], a.Runs, idx, memo) })
 	if opt.KeepOutside {
 		a.Outside = Events{t: t, rows: append(t.outside(bounds), unplaced...)}
 	}

@@ -86,10 +86,12 @@ var (
 // timeout seen through the database driver. It reads the message,
 // exception and traceback columns; only a record that names the timeout
 // is matched against the driver's words.
-func (e Event) IsPoolDriverError() bool { return e.isPoolDriverError(nil) }
+func (e Event) IsPoolDriverError() bool { return e.isPoolDriverError(newPoolMemo()) }
 
 // poolTraceback is what IsPoolDriverError reads in a traceback, judged
-// once per distinct traceback.
+// once per distinct traceback (newPoolMemo): tracebacks are the longest
+// texts a record has, and a failing view prints the same one thousands of
+// times, in every run.
 type poolTraceback struct {
 	named bool // it names the timeout or the full pool
 	match bool // and driverPoolRE matches it
@@ -101,6 +103,10 @@ func judgePoolTraceback(tb string) poolTraceback {
 		match: poolDriverText(tb),
 	}
 }
+
+// newPoolMemo is the memo of judgePoolTraceback that every run's pass of
+// an analysis shares (each through its Pass).
+func newPoolMemo() *TracebackMemo[poolTraceback] { return &TracebackMemo[poolTraceback]{} }
 
 // poolDriverText: every match of driverPoolRE ends with one of the two
 // phrases, so a text without them is not run.
@@ -141,11 +147,11 @@ func sameRuns(a, b []*Run) bool {
 // ComputeOwn sets r.Own from r's events and chains; runs are the analysis'
 // runs (the neighbours that cut r's stretch). Analyze calls it for every
 // run it returns.
-func ComputeOwn(r *Run, runs []*Run) { computeOwn(r, runs, newRunIndex(runs)) }
+func ComputeOwn(r *Run, runs []*Run) { computeOwn(r, runs, newRunIndex(runs), newPoolMemo()) }
 
-// computeOwn is ComputeOwn with the runs' start index, built once for all
-// of them.
-func computeOwn(r *Run, runs []*Run, idx *runIndex) {
+// computeOwn is ComputeOwn with the runs' start index and the pool texts'
+// judgements, made once for all of them.
+func computeOwn(r *Run, runs []*Run, idx *runIndex, memo *TracebackMemo[poolTraceback]) {
 	o := &r.Own
 	*o = Own{Done: true, Sources: map[schema.SourceKind]bool{}, events: r.Events, runs: runs}
 	o.From, o.To, o.Windowed = idx.ownWindow(r)
@@ -159,10 +165,10 @@ func computeOwn(r *Run, runs []*Run, idx *runIndex) {
 	}
 	o.Pool.DriverByFile = map[string]int64{}
 	var seen [256]bool // sources met, set into o.Sources once
-	var tb TracebackMemo[poolTraceback]
+	memo = memo.Pass()
 	for _, e := range o.Events.All() {
 		seen[e.Source()] = true
-		o.Pool.add(e, &tb)
+		o.Pool.add(e, memo)
 	}
 	for src, ok := range seen {
 		if ok {
@@ -179,7 +185,7 @@ func computeOwn(r *Run, runs []*Run, idx *runIndex) {
 	}
 }
 
-func (p *PoolFacts) add(e Event, tb *TracebackMemo[poolTraceback]) {
+func (p *PoolFacts) add(e Event, memo *TracebackMemo[poolTraceback]) {
 	if e.Source() == schema.SourcePgBouncer {
 		switch e.Kind() {
 		case schema.KindPoolerError:
@@ -217,7 +223,7 @@ func (p *PoolFacts) add(e Event, tb *TracebackMemo[poolTraceback]) {
 	}
 	// Bare tracebacks and "Internal Server Error" records both carry the
 	// exception; count records, whichever kind holds it.
-	if e.isPoolDriverError(tb) {
+	if e.isPoolDriverError(memo) {
 		p.Driver = append(p.Driver, e)
 		p.DriverByFile[e.File()] += 1 + e.Duplicates()
 	}

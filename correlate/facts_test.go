@@ -1,9 +1,11 @@
 package correlate
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,19 +95,28 @@ func TestDeduperKeepsOnlyTheCurrentMillisecond(t *testing.T) {
 // A traceback's number names its text: equal numbers are equal texts and
 // different numbers different ones, across files and batches, so a
 // judgement kept per number (TracebackMemo) is the judgement of the text,
-// and the pool facts read through the memo are those read text by text.
+// and the pool facts read through the memo are those read text by text:
+// through one memo and through passes that share one, as the runs' passes
+// do.
 func TestTracebackIDNamesTheText(t *testing.T) {
 	for _, sc := range []string{"stack/pool_exhaustion", "stack/healthy", "stack/slow_exports"} {
 		a := analyzeDir(t, corpusDir(t, sc), Options{})
 		tab := a.Events
 		byID, byText := map[int32]string{}, map[string]int32{}
-		var memo TracebackMemo[poolTraceback]
+		memo := newPoolMemo()
+		passes := []*TracebackMemo[poolTraceback]{memo.Pass(), memo.Pass()}
 		withTB := 0
 		for r := range int32(tab.Len()) {
 			e := tab.Event(r)
 			id, tb := e.TracebackID(), e.Traceback()
 			if (id < 0) != (tb == "") {
 				t.Fatalf("%s row %d: id %d for traceback %q", sc, r, id, tb)
+			}
+			// Each pass meets the rows from another end, so one asks the
+			// shared memo what the other told it.
+			p := passes[r%2]
+			if got, want := e.isPoolDriverError(p), e.IsPoolDriverError(); got != want {
+				t.Fatalf("%s row %d: pool driver error %v through a pass, %v without", sc, r, got, want)
 			}
 			if id < 0 {
 				continue
@@ -118,16 +129,47 @@ func TestTracebackIDNamesTheText(t *testing.T) {
 				t.Fatalf("%s: one text has ids %d and %d", sc, n, id)
 			}
 			byID[id], byText[tb] = tb, id
-			if got, want := memo.Of(e, judgePoolTraceback), judgePoolTraceback(tb); got != want {
+			want := judgePoolTraceback(tb)
+			if got := memo.Of(e, judgePoolTraceback); got != want {
 				t.Fatalf("%s row %d: memo %+v, text %+v", sc, r, got, want)
 			}
-			if got, want := e.isPoolDriverError(&memo), e.IsPoolDriverError(); got != want {
-				t.Fatalf("%s row %d: pool driver error %v through the memo, %v without", sc, r, got, want)
+			if got := p.Of(e, judgePoolTraceback); got != want {
+				t.Fatalf("%s row %d: pass %+v, text %+v", sc, r, got, want)
 			}
 		}
 		if sc == "stack/pool_exhaustion" && (withTB == 0 || len(byID) >= withTB) {
 			t.Errorf("%s: %d records with a traceback, %d distinct: the test needs repeated tracebacks", sc, withTB, len(byID))
 		}
 		t.Logf("%s: %d records with a traceback, %d distinct", sc, withTB, len(byID))
+	}
+}
+
+// Passes that share one memo, on every core, judge as one memo does: the
+// runs' passes of an analysis (run with -race).
+func TestTracebackMemoPassesConcurrently(t *testing.T) {
+	a := analyzeDir(t, corpusDir(t, "stack/pool_exhaustion"), Options{})
+	tab := a.Events
+	shared := newPoolMemo()
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for w := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := shared.Pass()
+			for r := range int32(tab.Len()) {
+				e := tab.Event((r*int32(w+1) + int32(w)) % int32(tab.Len()))
+				if got, want := p.Of(e, judgePoolTraceback), judgePoolTraceback(e.Traceback()); got != want {
+					errs[w] = fmt.Errorf("pass %d row %d: %+v, want %+v", w, e.Row(), got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

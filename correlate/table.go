@@ -314,54 +314,6 @@ func (e Event) ExcFrame() string       { return e.bt().excFrame.at(e.i) }
 func (e Event) Message() string        { return e.bt().message.at(e.i) }
 func (e Event) Traceback() string      { return e.bt().traceback.at(e.i) }
 
-// TracebackID is the record's traceback's number in the events table's
-// dictionary, -1 when it has none. The table has one dictionary per
-// column, across files and batches, so equal numbers are equal texts: a
-// check that judges tracebacks judges each distinct one once (a failing
-// view prints the same traceback thousands of times; see TracebackMemo).
-func (e Event) TracebackID() int32 {
-	c := e.bt().traceback
-	if c.idx.IsNull(int(e.i)) {
-		return -1
-	}
-	id := c.idx.Value(int(e.i))
-	if c.vals.ValueLen(int(id)) == 0 {
-		return -1
-	}
-	return id
-}
-
-// TracebackMemo keeps one judgement per distinct traceback of one table
-// (by TracebackID). Its zero value is ready, and a nil one judges every
-// record afresh (one record's question); it is not safe for concurrent
-// use, so each run's pass keeps its own.
-type TracebackMemo[T any] struct {
-	t    *Table
-	seen map[int32]T
-}
-
-// Of is judge(e.Traceback()), judged once per distinct traceback; a
-// record without one is judge("").
-func (m *TracebackMemo[T]) Of(e Event, judge func(string) T) T {
-	if m == nil {
-		return judge(e.Traceback())
-	}
-	id := e.TracebackID()
-	if id < 0 {
-		return judge("")
-	}
-	if m.t != e.t || m.seen == nil {
-		// Numbers are a table's own: another table starts afresh.
-		m.t, m.seen = e.t, map[int32]T{}
-	}
-	if v, ok := m.seen[id]; ok {
-		return v
-	}
-	v := judge(e.Traceback())
-	m.seen[id] = v
-	return v
-}
-
 // Text is the record's first line as the file holds it (secrets redacted).
 func (e Event) Text() string { return e.bt().text.Value(int(e.i)) }
 

@@ -37,8 +37,8 @@ var dbUnreachableSet = newWordSet(dbUnreachableWords)
 // matches, "" when none. It reads the record's columns as they are, in
 // the order the file wrote them (message, exception, traceback), and runs
 // the pattern only on a column that holds one of dbUnreachableWords. A
-// traceback is judged once per distinct text (tb): they repeat, and they
-// are the longest texts a record has.
+// traceback is judged once per distinct text for all the runs (tb): they
+// repeat, and they are the longest texts a record has.
 func dbUnreachableMatch(e correlate.Event, tb *correlate.TracebackMemo[string]) string {
 	exc := ""
 	if e.ExcType() != "" || e.ExcMessage() != "" {
@@ -69,12 +69,12 @@ func runDatabaseUnreachable(ctx *Context, _ *noParams) []Finding {
 	kinds := map[string]int64{}
 	var evPool, evApp []Evidence
 	var pooler, app int64
-	var tb correlate.TracebackMemo[string]
+	tb := ctx.dbTracebackMemo().Pass()
 	for _, e := range ownEvents(ctx).All() {
 		if e.Source() != schema.SourcePgBouncer && !serverSource(e) {
 			continue
 		}
-		kind := dbUnreachableMatch(e, &tb)
+		kind := dbUnreachableMatch(e, tb)
 		if kind == "" {
 			continue
 		}

@@ -21,12 +21,29 @@ type analysisFacts struct {
 	// that kind (kindCount), for the checks that compare a run with every
 	// sibling.
 	kindRows map[kindKey]int
+	// dbTracebacks is database-unreachable's judgement of tracebacks,
+	// shared by every run's pass (correlate.TracebackMemo).
+	dbTracebacks *correlate.TracebackMemo[string]
 }
 
 type kindKey struct {
 	run      *correlate.Run
 	kind     string
 	patterns uintptr // the rule's kind_patterns (its map's identity; 0: none)
+}
+
+// dbTracebackMemo is the analysis' memo of dbUnreachableIn over
+// tracebacks; a run's pass takes a Pass of it.
+func (ctx *Context) dbTracebackMemo() *correlate.TracebackMemo[string] {
+	if ctx.all == nil {
+		ctx.all = &analysisFacts{}
+	}
+	ctx.all.mu.Lock()
+	defer ctx.all.mu.Unlock()
+	if ctx.all.dbTracebacks == nil {
+		ctx.all.dbTracebacks = &correlate.TracebackMemo[string]{}
+	}
+	return ctx.all.dbTracebacks
 }
 
 // kindCount is len(kindRows(patterns, r, kind)), counted once per
