@@ -18,15 +18,46 @@ import (
 
 // locustInput is the run-level tables of the dataset.
 type locustInput struct {
-	stats      []parsers.StatRow
-	history    []parsers.HistoryRow
-	failures   []parsers.FailureRow
-	exceptions []parsers.ExceptionRow
-	meta       []parsers.MetaRow
-	tasks      []parsers.TaskRow
+	stats []parsers.StatRow
+	// history holds the history rows a run's load curve is read from
+	// (Aggregated, with a time), by run and origin, in the tables' order;
+	// historyFiles every (run, file) pair of the history table's rows.
+	history      map[historyKey][]parsers.HistoryRow
+	historyFiles []runFile
+	failures     []parsers.FailureRow
+	exceptions   []parsers.ExceptionRow
+	meta         []parsers.MetaRow
+	tasks        []parsers.TaskRow
 	// runRoots are, per run name, the folder trees (rootOf) its Locust
 	// files were found under.
 	runRoots map[string]map[string]bool
+}
+
+// historyKey is a run's history from one origin: its CSV or its HTML
+// report.
+type historyKey struct {
+	run  string
+	html bool
+}
+
+type runFile struct{ run, file string }
+
+// floats hands out the *float64 fields of the Locust rows from shared
+// chunks: a history of a million rows holds 18 million of them, and one
+// allocation each made correlation spend half its time in the collector
+// (1M-row history: 3.3 GiB allocated, 11 s; see BENCHMARKS.md).
+type floats struct{ buf []float64 }
+
+func (f *floats) opt(a arrow.Array, r int) *float64 {
+	c := a.(*array.Float64)
+	if c.IsNull(r) {
+		return nil
+	}
+	if len(f.buf) == cap(f.buf) {
+		f.buf = make([]float64, 0, 4096)
+	}
+	f.buf = append(f.buf, c.Value(r))
+	return &f.buf[len(f.buf)-1]
 }
 
 // cols gives typed access to one batch's columns.
@@ -37,14 +68,7 @@ func (c cols) i64(i int) []int64       { return c.c[i].(*array.Int64).Int64Value
 func (c cols) dict(i int) dictCol      { return newDictCol(c.c[i]) }
 func (c cols) enum(i int) []int8       { return enumValues(c.c[i]) }
 
-func (c cols) optF64(i, r int) *float64 {
-	a := c.c[i].(*array.Float64)
-	if a.IsNull(r) {
-		return nil
-	}
-	v := a.Value(r)
-	return &v
-}
+func (c cols) optF64(f *floats, i, r int) *float64 { return f.opt(c.c[i], r) }
 
 func (c cols) f64(i, r int) float64 { return c.c[i].(*array.Float64).Value(r) }
 
@@ -58,12 +82,64 @@ func (c cols) ts(i, r int) time.Time {
 
 func (c cols) bool(i, r int) bool { return c.c[i].(*array.Boolean).Value(r) }
 
-func percentilesAt(c cols, first, r int) parsers.Percentiles {
+func percentilesAt(f *floats, c cols, first, r int) parsers.Percentiles {
 	var p parsers.Percentiles
 	for k, dst := range p.Ptrs() {
-		*dst = c.optF64(first+k, r)
+		*dst = c.optF64(f, first+k, r)
 	}
 	return p
+}
+
+// readHistory reads the history table into in: the rows a load curve is
+// read from, each run's in one slice of its final size (a history can be
+// millions of rows: no slice grows, no row is copied again), and the
+// (run, file) pairs of the others.
+func readHistory(ds *schema.Dataset, in *locustInput, fl *floats) {
+	// keep is whether row r of a batch is one buildRuns reads: a named
+	// run's Aggregated row with a time.
+	keep := func(c cols, run, name dictCol, r int) (historyKey, bool) {
+		i := int32(r)
+		k := historyKey{run: run.at(i), html: schema.Origin(c.enum(schema.RowSource)[r]).String() == "html"}
+		return k, k.run != "" && name.at(i) == "Aggregated" && !c.ts(schema.HiTime, r).IsZero()
+	}
+	count := map[historyKey]int{}
+	for _, b := range ds.Tables[schema.TableHistory] {
+		c := cols{b.Columns()}
+		run, name, file := c.dict(schema.RowRun), c.dict(schema.HiName), c.dict(schema.RowFile)
+		for r := range int(b.NumRows()) {
+			if rf := (runFile{run.at(int32(r)), file.at(int32(r))}); rf.run != "" &&
+				(len(in.historyFiles) == 0 || in.historyFiles[len(in.historyFiles)-1] != rf) {
+				in.historyFiles = append(in.historyFiles, rf)
+			}
+			if k, ok := keep(c, run, name, r); ok {
+				count[k]++
+			}
+		}
+	}
+	in.history = make(map[historyKey][]parsers.HistoryRow, len(count))
+	for k, n := range count {
+		in.history[k] = make([]parsers.HistoryRow, 0, n)
+	}
+	for _, b := range ds.Tables[schema.TableHistory] {
+		c := cols{b.Columns()}
+		run, src, file, line := c.dict(schema.RowRun), c.enum(schema.RowSource), c.dict(schema.RowFile), c.i64(schema.RowLine)
+		users, typ, name, off := c.i64(schema.HiUsers), c.dict(schema.HiType), c.dict(schema.HiName), c.i64(schema.HiOffset)
+		treq, tfail := c.i64(schema.HiTotalRequests), c.i64(schema.HiTotalFailures)
+		for r := range int(b.NumRows()) {
+			k, ok := keep(c, run, name, r)
+			if !ok {
+				continue
+			}
+			i := int32(r)
+			in.history[k] = append(in.history[k], parsers.HistoryRow{Run: k.run, Source: schema.Origin(src[r]).String(), File: file.at(i), Line: line[r],
+				Time: c.ts(schema.HiTime, r), Users: users[r], Type: typ.at(i), Name: name.at(i),
+				RPS: c.optF64(fl, schema.HiRPS, r), FPS: c.optF64(fl, schema.HiFPS, r), Percentiles: percentilesAt(fl, c, schema.HiP50, r),
+				TotalRequests: treq[r], TotalFailures: tfail[r],
+				TotalMedian: c.optF64(fl, schema.HiTotalMedian, r), TotalAverage: c.optF64(fl, schema.HiTotalAverage, r),
+				TotalMin: c.optF64(fl, schema.HiTotalMin, r), TotalMax: c.optF64(fl, schema.HiTotalMax, r),
+				TotalAvgContentSize: c.optF64(fl, schema.HiTotalAvgContentSize, r), UsersUnknown: c.bool(schema.HiUsersUnknown, r), Offset: off[r]})
+		}
+	}
 }
 
 // readLocust reads the run-level tables of ds.
@@ -117,6 +193,7 @@ func readLocust(ds *schema.Dataset) (*locustInput, error) {
 	head := func(c cols) (run dictCol, src []int8, file dictCol, line []int64) {
 		return c.dict(schema.RowRun), c.enum(schema.RowSource), c.dict(schema.RowFile), c.i64(schema.RowLine)
 	}
+	var fl floats
 	for _, b := range ds.Tables[schema.TableStats] {
 		c := cols{b.Columns()}
 		run, src, file, line := head(c)
@@ -125,27 +202,12 @@ func readLocust(ds *schema.Dataset) (*locustInput, error) {
 			i := int32(r)
 			in.stats = append(in.stats, parsers.StatRow{Run: run.at(i), Source: schema.Origin(src[r]).String(), File: file.at(i), Line: line[r],
 				Type: typ.at(i), Name: name.at(i), Requests: req[r], Failures: fail[r],
-				Median: c.optF64(schema.StMedian, r), Average: c.optF64(schema.StAverage, r), Min: c.optF64(schema.StMin, r), Max: c.optF64(schema.StMax, r),
-				AvgContentSize: c.optF64(schema.StAvgContentSize, r), RPS: c.optF64(schema.StRPS, r), FPS: c.optF64(schema.StFPS, r),
-				Percentiles: percentilesAt(c, schema.StP50, r), Offset: off[r]})
+				Median: c.optF64(&fl, schema.StMedian, r), Average: c.optF64(&fl, schema.StAverage, r), Min: c.optF64(&fl, schema.StMin, r), Max: c.optF64(&fl, schema.StMax, r),
+				AvgContentSize: c.optF64(&fl, schema.StAvgContentSize, r), RPS: c.optF64(&fl, schema.StRPS, r), FPS: c.optF64(&fl, schema.StFPS, r),
+				Percentiles: percentilesAt(&fl, c, schema.StP50, r), Offset: off[r]})
 		}
 	}
-	for _, b := range ds.Tables[schema.TableHistory] {
-		c := cols{b.Columns()}
-		run, src, file, line := head(c)
-		users, typ, name, off := c.i64(schema.HiUsers), c.dict(schema.HiType), c.dict(schema.HiName), c.i64(schema.HiOffset)
-		treq, tfail := c.i64(schema.HiTotalRequests), c.i64(schema.HiTotalFailures)
-		for r := range int(b.NumRows()) {
-			i := int32(r)
-			in.history = append(in.history, parsers.HistoryRow{Run: run.at(i), Source: schema.Origin(src[r]).String(), File: file.at(i), Line: line[r],
-				Time: c.ts(schema.HiTime, r), Users: users[r], Type: typ.at(i), Name: name.at(i),
-				RPS: c.optF64(schema.HiRPS, r), FPS: c.optF64(schema.HiFPS, r), Percentiles: percentilesAt(c, schema.HiP50, r),
-				TotalRequests: treq[r], TotalFailures: tfail[r],
-				TotalMedian: c.optF64(schema.HiTotalMedian, r), TotalAverage: c.optF64(schema.HiTotalAverage, r),
-				TotalMin: c.optF64(schema.HiTotalMin, r), TotalMax: c.optF64(schema.HiTotalMax, r),
-				TotalAvgContentSize: c.optF64(schema.HiTotalAvgContentSize, r), UsersUnknown: c.bool(schema.HiUsersUnknown, r), Offset: off[r]})
-		}
-	}
+	readHistory(ds, in, &fl)
 	for _, b := range ds.Tables[schema.TableFailures] {
 		c := cols{b.Columns()}
 		run, src, file, line := head(c)

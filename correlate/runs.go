@@ -44,21 +44,9 @@ func buildRuns(in *locustInput, msgs *[]string) []*Run {
 			statsCSV[s.Run] = append(statsCSV[s.Run], s)
 		}
 	}
-	histCSV, histHTML := map[string][]parsers.HistoryRow{}, map[string][]parsers.HistoryRow{}
-	for _, h := range in.history {
-		if h.Run == "" {
-			continue
-		}
-		get(h.Run)
-		addFile(h.Run, h.File)
-		if h.Name != "Aggregated" || h.Time.IsZero() {
-			continue
-		}
-		if h.Source == "html" {
-			histHTML[h.Run] = append(histHTML[h.Run], h)
-		} else {
-			histCSV[h.Run] = append(histCSV[h.Run], h)
-		}
+	for _, rf := range in.historyFiles {
+		get(rf.run)
+		addFile(rf.run, rf.file)
 	}
 	for _, f := range in.failures {
 		if f.Run != "" {
@@ -118,9 +106,9 @@ func buildRuns(in *locustInput, msgs *[]string) []*Run {
 		}
 		r.Failures, r.FailuresHTML = preferCSV(r.Failures, func(f parsers.FailureRow) string { return f.Source })
 		r.Exceptions, r.ExceptionsHTML = preferCSV(r.Exceptions, func(x parsers.ExceptionRow) string { return x.Source })
-		r.History = histCSV[r.Name]
+		r.History = in.history[historyKey{run: r.Name}]
 		if len(r.History) == 0 {
-			r.History = histHTML[r.Name]
+			r.History = in.history[historyKey{run: r.Name, html: true}]
 		}
 		sort.SliceStable(r.History, func(i, j int) bool {
 			if !r.History[i].Time.Equal(r.History[j].Time) {
