@@ -142,6 +142,15 @@ func readHistory(ds *schema.Dataset, in *locustInput, fl *floats) {
 	}
 }
 
+// rowsOf is the number of rows of table t.
+func rowsOf(ds *schema.Dataset, t schema.Table) int {
+	n := 0
+	for _, b := range ds.Tables[t] {
+		n += int(b.NumRows())
+	}
+	return n
+}
+
 // readLocust reads the run-level tables of ds.
 func readLocust(ds *schema.Dataset) (*locustInput, error) {
 	in := &locustInput{runRoots: map[string]map[string]bool{}}
@@ -208,6 +217,8 @@ func readLocust(ds *schema.Dataset) (*locustInput, error) {
 		}
 	}
 	readHistory(ds, in, &fl)
+	in.failures = make([]parsers.FailureRow, 0, rowsOf(ds, schema.TableFailures))
+	in.exceptions = make([]parsers.ExceptionRow, 0, rowsOf(ds, schema.TableExceptions))
 	for _, b := range ds.Tables[schema.TableFailures] {
 		c := cols{b.Columns()}
 		run, src, file, line := head(c)

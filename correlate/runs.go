@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -48,9 +49,19 @@ func buildRuns(in *locustInput, msgs *[]string) []*Run {
 		get(rf.run)
 		addFile(rf.run, rf.file)
 	}
+	// A failures CSV can hold a row per request: each run's slice is
+	// made once, at its size.
+	nFail := map[string]int{}
+	for _, f := range in.failures {
+		nFail[f.Run]++
+	}
 	for _, f := range in.failures {
 		if f.Run != "" {
-			get(f.Run).Failures = append(get(f.Run).Failures, f)
+			r := get(f.Run)
+			if r.Failures == nil {
+				r.Failures = make([]parsers.FailureRow, 0, nFail[f.Run])
+			}
+			r.Failures = append(r.Failures, f)
 			addFile(f.Run, f.File)
 		}
 	}
@@ -298,6 +309,9 @@ func offsetZone(off int64) string {
 // are kept apart for consistency checks, so no count is taken twice; when
 // only the HTML report has rows, they are the run's.
 func preferCSV[T any](rows []T, source func(T) string) (main, html []T) {
+	if !slices.ContainsFunc(rows, func(r T) bool { return source(r) == "html" }) {
+		return rows, nil // the usual run, and its CSV may be long: no copy
+	}
 	var csv []T
 	for _, r := range rows {
 		if source(r) == "html" {

@@ -128,6 +128,9 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 	}
 	var csvN int64
 	for _, f := range model.FailureRows(run) {
+		if !filter.mayMatch(f.Error, &low) {
+			continue // a failures CSV can hold a row per request
+		}
 		m, err := re.FindStringMatch(f.Error)
 		if err != nil || m == nil {
 			continue

@@ -210,11 +210,19 @@ func MetaEvidence(m *parsers.MetaRow) Evidence {
 
 // distinctEvidence drops repeated citations (same file, line and text),
 // keeping the first of each in order.
-func distinctEvidence(ev []Evidence) []Evidence {
-	seen := map[string]bool{}
+func distinctEvidence(ev []Evidence) []Evidence { return firstDistinct(ev, 0) }
+
+// firstDistinct is the first n distinct citations of ev (all of them when
+// n <= 0): it stops at the n-th, as a check may cite every row of a
+// half-million-row failures CSV.
+func firstDistinct(ev []Evidence, n int) []Evidence {
+	seen := map[evidenceKey]bool{}
 	var uniq []Evidence
 	for _, e := range ev {
-		k := e.File + ":" + strconv.FormatInt(e.Line, 10) + ":" + e.Text // the first note wins
+		if n > 0 && len(uniq) == n {
+			break
+		}
+		k := evidenceKey{e.File, e.Line, e.Text} // the first note wins
 		if seen[k] {
 			continue
 		}
@@ -224,15 +232,35 @@ func distinctEvidence(ev []Evidence) []Evidence {
 	return uniq
 }
 
+// citeFirst is firstDistinct of the citations of rows, in order, citing
+// only the rows it keeps or skips on the way: a check whose finding keeps
+// the first MaxEvidence (finish) need not cite every row of a long CSV.
+func citeFirst[T any](rows []T, cite func(T) Evidence, n int) []Evidence {
+	seen := map[evidenceKey]bool{}
+	var out []Evidence
+	for _, r := range rows {
+		if len(out) == n {
+			break
+		}
+		e := cite(r)
+		if k := (evidenceKey{e.File, e.Line, e.Text}); !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// evidenceKey is what makes two citations the same.
+type evidenceKey struct {
+	file string
+	line int64
+	text string
+}
+
 // TopEvidence keeps the first n distinct citations of a list already in
 // priority order (all of them when n <= 0).
-func TopEvidence(ev []Evidence, n int) []Evidence {
-	uniq := distinctEvidence(ev)
-	if n > 0 && len(uniq) > n {
-		return uniq[:n]
-	}
-	return uniq
-}
+func TopEvidence(ev []Evidence, n int) []Evidence { return firstDistinct(ev, n) }
 
 // PickEvidence keeps at most n citations: the first, the last, and the
 // rest spread evenly between them, in their original order; exact

@@ -35,3 +35,79 @@ func TestMetaEvidenceQuotesTheConsoleLine(t *testing.T) {
 		t.Errorf("quote %q (messages %q), want the console line %q", got, msgs, want)
 	}
 }
+
+// TopEvidence stops at its n-th distinct citation and citeFirst cites
+// rows only until then; both keep what taking every distinct citation
+// and then the first n keeps. Lists with repeats, near-repeats (same
+// file and line, another text; a path holding a colon) and every n.
+func TestFirstDistinctCitations(t *testing.T) {
+	ev := func(file string, line int64, text string) Evidence { return Evidence{File: file, Line: line, Text: text} }
+	lists := [][]Evidence{
+		nil,
+		{ev("a", 1, "x")},
+		{ev("a", 1, "x"), ev("a", 1, "x"), ev("a", 2, "x"), ev("a", 1, "y"), ev("b", 1, "x"), ev("a", 2, "x"), ev("c", 3, "z")},
+		{ev("x:1", 2, "t"), ev("x", 1, "2:t"), ev("x:1", 2, "t")},
+	}
+	for i := range 40 {
+		// longer lists with many repeats
+		var l []Evidence
+		for j := range 30 {
+			l = append(l, ev(string(rune('a'+(i+j)%3)), int64((i*j)%5), string(rune('p'+j%2))))
+		}
+		lists = append(lists, l)
+	}
+	// every distinct citation, then the first n: what TopEvidence must keep
+	want := func(l []Evidence, n int) []Evidence {
+		seen := map[Evidence]bool{}
+		var all []Evidence
+		for _, e := range l {
+			if !seen[e] {
+				seen[e] = true
+				all = append(all, e)
+			}
+		}
+		if n > 0 && len(all) > n {
+			all = all[:n]
+		}
+		return all
+	}
+	same := func(a, b []Evidence) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				return false
+			}
+		}
+		return true
+	}
+	for li, l := range lists {
+		for n := 0; n <= 8; n++ {
+			if got, w := TopEvidence(l, n), want(l, n); !same(got, w) {
+				t.Errorf("list %d, n %d: TopEvidence %v, want %v", li, n, got, w)
+			}
+			if n == 0 {
+				continue
+			}
+			calls := 0
+			got := citeFirst(l, func(e Evidence) Evidence { calls++; return e }, n)
+			if w := want(l, n); !same(got, w) {
+				t.Errorf("list %d, n %d: citeFirst %v, want %v", li, n, got, w)
+			}
+			// It cites nothing past the row that completes its n.
+			if len(got) == n {
+				last := 0
+				for k, e := range l {
+					if e == got[n-1] {
+						last = k + 1
+						break
+					}
+				}
+				if calls != last {
+					t.Errorf("list %d, n %d: %d rows cited, want %d", li, n, calls, last)
+				}
+			}
+		}
+	}
+}

@@ -84,7 +84,7 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 		}
 	}
 	names := map[string]int64{}
-	ev = nil
+	var cited []*parsers.FailureRow
 	var left int64
 	for _, f := range rows {
 		if ceiling[f.Name] {
@@ -92,12 +92,13 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 		}
 		left += f.Occurrences
 		names[f.Name] += f.Occurrences
-		ev = append(ev, FailureEvidence(f))
+		cited = append(cited, f)
 	}
 	if left == 0 {
 		return nil
 	}
-	sort.SliceStable(ev, func(i, j int) bool { return ev[i].Line < ev[j].Line })
+	sort.SliceStable(cited, func(i, j int) bool { return cited[i].Line < cited[j].Line })
+	ev = citeFirst(cited, FailureEvidence, MaxEvidence)
 	return []Finding{{
 		Role:       RoleCause,
 		Severity:   scaledSeverity(High, left, aggRequests(run), loginsAffected(run, names)),
