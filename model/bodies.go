@@ -197,8 +197,9 @@ func Measure(a *correlate.Analysis) *Measurement {
 	if len(m.References) > 0 {
 		m.Reference = m.References[0]
 	}
+	borrowed := borrowLoginPage(own) // the same for every run: made once, not once per run
 	for _, r := range a.Runs {
-		m.Runs[r] = splitRun(r, own, m.References)
+		m.Runs[r] = splitRun(r, own, borrowed, m.References)
 	}
 	m.RealLogin, m.RejectedLogin = loginShapes(a.Runs, m.References, own)
 	for _, r := range a.Runs {
@@ -337,10 +338,11 @@ func refRow(refs []*correlate.Run, s *parsers.StatRow) *parsers.StatRow {
 	return nil
 }
 
-func splitRun(r *correlate.Run, own map[*correlate.Run]*Size, refs []*correlate.Run) *Bodies {
+func splitRun(r *correlate.Run, own map[*correlate.Run]*Size, borrowed *Size, refs []*correlate.Run) *Bodies {
 	b := &Bodies{Run: r, LoginPage: own[r]}
-	if b.LoginPage == nil {
-		b.LoginPage = borrowLoginPage(r, own)
+	if b.LoginPage == nil && borrowed != nil {
+		c := *borrowed // each run its own copy, as it was
+		b.LoginPage = &c
 	}
 	b.Shared = sharedBodies(r, b.LoginPage)
 	if b.LoginPage != nil {
@@ -400,7 +402,7 @@ func isReference(r *correlate.Run, refs []*correlate.Run) bool {
 
 // borrowLoginPage takes the login page's size from the other runs when the
 // run's own rows do not show it and they all agree.
-func borrowLoginPage(r *correlate.Run, own map[*correlate.Run]*Size) *Size {
+func borrowLoginPage(own map[*correlate.Run]*Size) *Size {
 	var first *Size
 	for _, o := range sortedOwn(own) {
 		if first == nil {
