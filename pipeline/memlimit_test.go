@@ -100,3 +100,23 @@ func TestInputBytesReadsGzipSizes(t *testing.T) {
 		t.Errorf("inputBytes = %d, want %d (the .gz counted at its decoded size)", got, want)
 	}
 }
+
+// The head over the live heap is limitHead while collecting is cheap and
+// grows with the collector's share of the CPU, to maxHead: a run that
+// holds far more than its input predicted must not collect back to back.
+func TestHeadForGCShare(t *testing.T) {
+	for _, c := range []struct{ share, want float64 }{
+		{0, limitHead}, {0.05, limitHead}, {quietGC, limitHead},
+		{0.15, limitHead + 0.5}, {0.20, limitHead + 1.0},
+		{0.225, maxHead}, {0.6, maxHead}, {1, maxHead},
+	} {
+		if got := headFor(c.share); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("headFor(%v) = %v, want %v", c.share, got, c.want)
+		}
+	}
+	for s := 0.0; s < 1; s += 0.01 {
+		if headFor(s+0.01) < headFor(s) {
+			t.Fatalf("headFor falls between %v and %v", s, s+0.01)
+		}
+	}
+}
