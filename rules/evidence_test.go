@@ -41,7 +41,9 @@ func TestMetaEvidenceQuotesTheConsoleLine(t *testing.T) {
 // and then the first n keeps. Lists with repeats, near-repeats (same
 // file and line, another text; a path holding a colon) and every n.
 func TestFirstDistinctCitations(t *testing.T) {
-	ev := func(file string, line int64, text string) Evidence { return Evidence{File: file, Line: line, Text: text} }
+	ev := func(file string, line int64, text string) Evidence {
+		return Evidence{File: file, Line: line, Text: text}
+	}
 	lists := [][]Evidence{
 		nil,
 		{ev("a", 1, "x")},
