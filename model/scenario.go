@@ -70,23 +70,36 @@ func Siblings(runs []*correlate.Run, r *correlate.Run) []*correlate.Run {
 	return out
 }
 
-// AllSiblings is Siblings of every run, each run's facts (peak users,
-// duration, request names) read once, not once per pair. Whether two runs
-// are one scenario depends on those facts alone, so runs of equal facts
-// (a folder of nightly runs of a few scenarios: 2,815 runs, a few dozen
-// distinct facts) are judged once per pair of distinct facts; only the
-// lists are made per run.
-func AllSiblings(runs []*correlate.Run) map[*correlate.Run][]*correlate.Run {
+// SiblingIndex answers Siblings for every run of an analysis, each run's
+// facts (peak users, duration, request names) read once, not once per
+// pair. Whether two runs are one scenario depends on those facts alone, so
+// runs of equal facts (a folder of nightly runs of a few scenarios: 2,815
+// runs, a few dozen distinct facts) are judged once per pair of distinct
+// facts, and a question over a run's siblings can be answered per class
+// of equal facts (Has, Tops) instead of by walking every run's list: a
+// folder of thousands of runs of one scenario has millions of sibling
+// pairs.
+type SiblingIndex struct {
+	runs    []*correlate.Run
+	pos     map[*correlate.Run]int
+	classOf []int    // by run position
+	related [][]bool // class × class: one scenario
+	others  []int    // per class: how many runs of a related class, the class' own included
+}
+
+// NewSiblingIndex indexes runs (the analysis' runs, in its order).
+func NewSiblingIndex(runs []*correlate.Run) *SiblingIndex {
 	type facts struct {
 		users int64
 		dur   time.Duration
 		names map[string]bool
 	}
+	x := &SiblingIndex{runs: runs, pos: make(map[*correlate.Run]int, len(runs)), classOf: make([]int, len(runs))}
 	var distinct []facts
-	classOf := make([]int, len(runs))
 	index := map[string]int{}
 	var key []byte
 	for i, r := range runs {
+		x.pos[r] = i
 		f := facts{UsersMax(r), Duration(r), requestNames(r)}
 		key = factsKey(key[:0], f.users, f.dur, f.names)
 		c, ok := index[string(key)]
@@ -95,28 +108,116 @@ func AllSiblings(runs []*correlate.Run) map[*correlate.Run][]*correlate.Run {
 			index[string(key)] = c
 			distinct = append(distinct, f)
 		}
-		classOf[i] = c
+		x.classOf[i] = c
 	}
-	related := make([][]bool, len(distinct))
+	size := make([]int, len(distinct))
+	for _, c := range x.classOf {
+		size[c]++
+	}
+	x.related = make([][]bool, len(distinct))
+	x.others = make([]int, len(distinct))
 	for a, fa := range distinct {
-		related[a] = make([]bool, len(distinct))
+		x.related[a] = make([]bool, len(distinct))
 		for b, fb := range distinct {
 			if fa.users > 0 && fb.users > 0 && fa.users != fb.users {
 				continue // what sameScenario would decide first, without the call
 			}
-			related[a][b] = sameScenarioOf(fa.dur, fb.dur, fa.names, fb.names)
-		}
-	}
-	out := make(map[*correlate.Run][]*correlate.Run, len(runs))
-	for i, r := range runs {
-		rel := related[classOf[i]]
-		var sib []*correlate.Run
-		for j, o := range runs {
-			if i != j && rel[classOf[j]] {
-				sib = append(sib, o)
+			if x.related[a][b] = sameScenarioOf(fa.dur, fb.dur, fa.names, fb.names); x.related[a][b] {
+				x.others[a] += size[b]
 			}
 		}
-		out[r] = sib
+	}
+	return x
+}
+
+// Of is Siblings(runs, r) for a run of the index (ok false for another).
+func (x *SiblingIndex) Of(r *correlate.Run) (sib []*correlate.Run, ok bool) {
+	i, ok := x.pos[r]
+	if !ok {
+		return nil, false
+	}
+	rel := x.related[x.classOf[i]]
+	for j, o := range x.runs {
+		if i != j && rel[x.classOf[j]] {
+			sib = append(sib, o)
+		}
+	}
+	return sib, true
+}
+
+// Has reports whether r, a run of the index, has a sibling.
+func (x *SiblingIndex) Has(r *correlate.Run) (has, ok bool) {
+	i, ok := x.pos[r]
+	if !ok {
+		return false, false
+	}
+	c := x.classOf[i]
+	n := x.others[c]
+	if x.related[c][c] {
+		n-- // r itself
+	}
+	return n > 0, true
+}
+
+// SiblingTops is, for one score of every run, each run's best sibling:
+// the first in the analysis' order with the highest score.
+type SiblingTops struct {
+	x          *SiblingIndex
+	score      []int
+	top1, top2 []int // per class: the first best run of its related classes, and the first best of the others
+}
+
+// Tops indexes score (by run position, as the index's runs) for Best.
+// It costs one pass over the runs per class of facts.
+func (x *SiblingIndex) Tops(score []int) *SiblingTops {
+	t := &SiblingTops{x: x, score: score, top1: make([]int, len(x.related)), top2: make([]int, len(x.related))}
+	best := func(rel []bool, skip int) int {
+		b := -1
+		for j := range x.runs {
+			if j != skip && rel[x.classOf[j]] && (b < 0 || score[j] > score[b]) {
+				b = j
+			}
+		}
+		return b
+	}
+	for c, rel := range x.related {
+		t.top1[c] = best(rel, -1)
+		t.top2[c] = best(rel, t.top1[c])
+	}
+	return t
+}
+
+// Best is r's sibling with the highest score, the first of them in the
+// analysis' order, and its score; nil and 0 when no sibling scores above
+// 0. ok is false for a run outside the index.
+func (t *SiblingTops) Best(r *correlate.Run) (best *correlate.Run, score int, ok bool) {
+	i, ok := t.x.pos[r]
+	if !ok {
+		return nil, 0, false
+	}
+	c := t.x.classOf[i]
+	b := t.top1[c]
+	if b == i {
+		b = t.top2[c]
+	}
+	if b < 0 || t.score[b] <= 0 {
+		return nil, 0, true
+	}
+	return t.x.runs[b], t.score[b], true
+}
+
+// Len is the number of runs indexed.
+func (x *SiblingIndex) Len() int { return len(x.runs) }
+
+// Runs are the runs indexed, in order.
+func (x *SiblingIndex) Runs() []*correlate.Run { return x.runs }
+
+// AllSiblings is Siblings of every run (SiblingIndex.Of of each).
+func AllSiblings(runs []*correlate.Run) map[*correlate.Run][]*correlate.Run {
+	x := NewSiblingIndex(runs)
+	out := make(map[*correlate.Run][]*correlate.Run, len(runs))
+	for _, r := range runs {
+		out[r], _ = x.Of(r)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -38,5 +39,56 @@ func TestAllSiblingsIsSiblingsOfEachRun(t *testing.T) {
 			t.Errorf("%s: no run has a sibling", name)
 		}
 		t.Logf("%s: %d runs, %d with siblings", name, len(rs), withSiblings)
+	}
+}
+
+// The index's answers per class of facts are those a walk over each run's
+// siblings gives: Has is a sibling exists, and Best the first sibling in
+// order with the highest score above 0, for scores with many ties and
+// zeros (as request-name counts are), on the same runs as above.
+func TestSiblingIndexAnswersAsTheSiblingsDo(t *testing.T) {
+	a := ahsp(t)
+	var runs []*correlate.Run
+	for range 3 {
+		for _, r := range a.Runs {
+			c := *r
+			runs = append(runs, &c)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for name, rs := range map[string][]*correlate.Run{"ahsp": a.Runs, "ahsp x3": runs} {
+		x := NewSiblingIndex(rs)
+		for trial := range 20 {
+			score := make([]int, len(rs))
+			for i := range score {
+				score[i] = rng.IntN(4) // ties and zeros
+			}
+			tops := x.Tops(score)
+			for i, r := range rs {
+				sib := Siblings(rs, r)
+				if trial == 0 {
+					if got, ok := x.Of(r); !ok || !slices.Equal(got, sib) {
+						t.Fatalf("%s: %s: Of gives %d siblings, want %d", name, r.Name, len(got), len(sib))
+					}
+					if has, ok := x.Has(r); !ok || has != (len(sib) > 0) {
+						t.Fatalf("%s: %s: Has %v, %d siblings", name, r.Name, has, len(sib))
+					}
+				}
+				var want *correlate.Run
+				wantN := 0
+				for _, o := range sib {
+					if n := score[slices.Index(rs, o)]; n > wantN {
+						want, wantN = o, n
+					}
+				}
+				got, n, ok := tops.Best(r)
+				if !ok || got != want || n != wantN {
+					t.Fatalf("%s trial %d: run %d %s: best %v (%d), want %v (%d)", name, trial, i, r.Name, got, n, want, wantN)
+				}
+			}
+		}
+	}
+	if _, ok := NewSiblingIndex(a.Runs).Of(&correlate.Run{Name: "elsewhere"}); ok {
+		t.Error("a run outside the index was answered")
 	}
 }

@@ -272,7 +272,7 @@ func runSources(ctx *Context) map[Source]bool {
 			have[s] = true
 		}
 	}
-	if len(ctx.scenario().siblings(run)) > 0 {
+	if ctx.scenario().has(run) {
 		have[SrcSiblingRuns] = true
 	}
 	return have

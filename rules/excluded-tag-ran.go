@@ -111,12 +111,7 @@ func runExcludedTagRan(ctx *Context, p *excludedTagRanParams) []Finding {
 		}
 		// The sibling of the same scenario with the most names of this
 		// kind: how many there are when nothing excludes them.
-		ref, refRun := 0, ""
-		for _, o := range ctx.scenario().siblings(r) {
-			if n := ctx.kindCount(p.KindPatterns, o, kind); n > ref {
-				ref, refRun = n, o.Name
-			}
-		}
+		ref, refRun := ctx.scenario().mostOfKind(p.KindPatterns, r, kind)
 		fewer := ref > 0 && len(rows)*2 <= ref
 		if !inCmd[kind] && !fewer {
 			continue // nothing says this kind was excluded

@@ -14,6 +14,10 @@ import (
 type analysisFacts struct {
 	mu       sync.Mutex
 	siblings map[*correlate.Run][]*correlate.Run
+	sibIndex *model.SiblingIndex
+	// kindTops are each run's sibling with the most names of a kind
+	// (mostOfKind), by kind and patterns (kindKey without a run).
+	kindTops map[kindKey]*model.SiblingTops
 	bodies   *model.Measurement
 	// inputs is the parse audit indexed by path and by run.
 	inputs *inputIndex
@@ -138,29 +142,92 @@ func (ctx *Context) scenario() scenarioFacts {
 	return scenarioFacts{ctx}
 }
 
-// siblings are the other runs of r's scenario, in the analysis' order.
-func (s scenarioFacts) siblings(r *correlate.Run) []*correlate.Run {
+// index is the analysis' SiblingIndex, built on first use; all.mu held.
+func (s scenarioFacts) index() *model.SiblingIndex {
 	all := s.ctx.all
-	all.mu.Lock()
-	defer all.mu.Unlock()
-	if all.siblings == nil {
+	if all.sibIndex == nil {
 		var runs []*correlate.Run
 		if s.ctx.Analysis != nil {
 			runs = s.ctx.Analysis.Runs
 		}
-		all.siblings = model.AllSiblings(runs)
+		all.sibIndex = model.NewSiblingIndex(runs)
+		all.siblings = map[*correlate.Run][]*correlate.Run{}
 	}
+	return all.sibIndex
+}
+
+// siblings are the other runs of r's scenario, in the analysis' order
+// (made on first asking: thousands of runs of one scenario are millions
+// of pairs, and most checks ask only has or mostOfKind).
+func (s scenarioFacts) siblings(r *correlate.Run) []*correlate.Run {
+	all := s.ctx.all
+	all.mu.Lock()
+	defer all.mu.Unlock()
+	x := s.index()
 	if sib, ok := all.siblings[r]; ok {
 		return sib
 	}
-	// A run outside the analysis (a test's hand-built one).
-	var runs []*correlate.Run
-	if s.ctx.Analysis != nil {
-		runs = s.ctx.Analysis.Runs
+	sib, ok := x.Of(r)
+	if !ok {
+		// A run outside the analysis (a test's hand-built one).
+		sib = model.Siblings(x.Runs(), r)
 	}
-	sib := model.Siblings(runs, r)
 	all.siblings[r] = sib
 	return sib
+}
+
+// has reports whether r has a sibling.
+func (s scenarioFacts) has(r *correlate.Run) bool {
+	all := s.ctx.all
+	all.mu.Lock()
+	has, ok := s.index().Has(r)
+	all.mu.Unlock()
+	if ok {
+		return has
+	}
+	return len(s.siblings(r)) > 0
+}
+
+// mostOfKind is r's sibling with the most request names of kind
+// (kindRows under patterns), the first of them in the analysis' order, and
+// that count; "" and 0 when no sibling has any. The counts of every run
+// are made once per (patterns, kind), and each run's answer read per
+// class of facts (model.SiblingTops), not by walking its siblings.
+func (s scenarioFacts) mostOfKind(patterns map[string]string, r *correlate.Run, kind string) (int, string) {
+	all := s.ctx.all
+	key := kindKey{kind: kind, patterns: reflect.ValueOf(patterns).Pointer()}
+	all.mu.Lock()
+	x := s.index()
+	tops := all.kindTops[key]
+	all.mu.Unlock()
+	if tops == nil {
+		// Counted outside the lock: the counts are the same whoever
+		// makes them first.
+		score := make([]int, x.Len())
+		for i, o := range x.Runs() {
+			score[i] = len(kindRows(patterns, o, kind))
+		}
+		tops = x.Tops(score)
+		all.mu.Lock()
+		if all.kindTops == nil {
+			all.kindTops = map[kindKey]*model.SiblingTops{}
+		}
+		all.kindTops[key] = tops
+		all.mu.Unlock()
+	}
+	if best, n, ok := tops.Best(r); ok {
+		if best == nil {
+			return 0, ""
+		}
+		return n, best.Name
+	}
+	ref, refRun := 0, "" // a run outside the analysis
+	for _, o := range s.siblings(r) {
+		if n := s.ctx.kindCount(patterns, o, kind); n > ref {
+			ref, refRun = n, o.Name
+		}
+	}
+	return ref, refRun
 }
 
 // paramsOf returns the typed parameters of rule id: those of the set being
