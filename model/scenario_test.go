@@ -15,13 +15,7 @@ import (
 // equal facts hold several runs).
 func TestAllSiblingsIsSiblingsOfEachRun(t *testing.T) {
 	a := ahsp(t)
-	var runs []*correlate.Run
-	for range 3 {
-		for _, r := range a.Runs {
-			c := *r
-			runs = append(runs, &c)
-		}
-	}
+	runs := thrice(a.Runs)
 	for name, rs := range map[string][]*correlate.Run{"ahsp": a.Runs, "ahsp x3": runs} {
 		all := AllSiblings(rs)
 		withSiblings := 0
@@ -48,13 +42,7 @@ func TestAllSiblingsIsSiblingsOfEachRun(t *testing.T) {
 // zeros (as request-name counts are), on the same runs as above.
 func TestSiblingIndexAnswersAsTheSiblingsDo(t *testing.T) {
 	a := ahsp(t)
-	var runs []*correlate.Run
-	for range 3 {
-		for _, r := range a.Runs {
-			c := *r
-			runs = append(runs, &c)
-		}
-	}
+	runs := thrice(a.Runs)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for name, rs := range map[string][]*correlate.Run{"ahsp": a.Runs, "ahsp x3": runs} {
 		x := NewSiblingIndex(rs)
@@ -91,4 +79,17 @@ func TestSiblingIndexAnswersAsTheSiblingsDo(t *testing.T) {
 	if _, ok := NewSiblingIndex(a.Runs).Of(&correlate.Run{Name: "elsewhere"}); ok {
 		t.Error("a run outside the index was answered")
 	}
+}
+
+// thrice is runs repeated three times, as copies: a nightly folder's
+// classes of equal facts hold several runs.
+func thrice(runs []*correlate.Run) []*correlate.Run {
+	var out []*correlate.Run
+	for range 3 {
+		for _, r := range runs {
+			c := *r
+			out = append(out, &c)
+		}
+	}
+	return out
 }
