@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -91,6 +92,11 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 		us[r] = timeBounds{ceilMicro(b[0]), floorMicro(b[1])}
 	}
 	assignConsoleMeta(t, all, us, &a.Messages)
+	// A run the console's parser named, whose every fact went to the runs
+	// they were printed in, is no run: nothing of it is left to report (it
+	// would read "clean"). A wrapper that renames the CSV set after the
+	// run (PREFIX_20261129_202629_stats.csv) leaves one such name.
+	all = slices.DeleteFunc(all, husk)
 
 	// Which files reach any run window.
 	reached := map[schema.FileID]bool{}
@@ -278,6 +284,13 @@ func floorMicro(t time.Time) int64 {
 		us--
 	}
 	return us
+}
+
+// husk reports whether r holds nothing: no Locust row, no console fact,
+// no file and no window.
+func husk(r *Run) bool {
+	return r.Start.IsZero() && len(r.Files) == 0 && len(r.Meta) == 0 && len(r.Tasks) == 0 && len(r.Stats)+len(r.StatsHTML) == 0 &&
+		len(r.History) == 0 && len(r.Failures)+len(r.FailuresHTML)+len(r.Exceptions)+len(r.ExceptionsHTML) == 0
 }
 
 // fillRun slices the events into the run and derives everything from them.

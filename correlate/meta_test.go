@@ -1,6 +1,11 @@
 package correlate
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/logcorr/logcorr/model/schema"
@@ -44,4 +49,50 @@ func fileID(a *Analysis, path string) (id int) {
 		}
 	}
 	return -1
+}
+
+// A wrapper that renames the CSV set after the run
+// (PREFIX_20261129_202629_stats.csv) leaves the console log naming a run
+// no CSV has. Its settings go to the renamed run, printed in its window,
+// and the name the console gave is no run of its own: it would hold
+// nothing and read "clean".
+func TestConsoleNameOfARenamedRunIsNoRun(t *testing.T) {
+	src, dir := "../samples/pool-exhaustion", t.TempDir()
+	const stamp = "_20261129_202629"
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if base := filepath.Base(rel); strings.HasPrefix(base, "hasil_test_pool_exhaustion") {
+			for _, suf := range []string{"_stats_history.csv", "_stats.csv", "_failures.csv", "_exceptions.csv", ".html"} {
+				if strings.HasSuffix(base, suf) {
+					rel = filepath.Join(filepath.Dir(rel), strings.TrimSuffix(base, suf)+stamp+suf)
+					break
+				}
+			}
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := analyzeDir(t, dir, Options{})
+	var names []string
+	for _, r := range a.Runs {
+		names = append(names, r.Name)
+	}
+	if len(a.Runs) != 1 || a.Runs[0].Name != "hasil_test_pool_exhaustion"+stamp {
+		t.Fatalf("runs %v, want only hasil_test_pool_exhaustion%s", names, stamp)
+	}
+	if r := a.Runs[0]; r.MetaValue("users") == "" || !slices.Contains(r.Files, "locust.log") {
+		t.Errorf("the renamed run holds no console setting (users %q, files %v)", r.MetaValue("users"), r.Files)
+	}
 }
