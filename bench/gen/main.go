@@ -4,6 +4,7 @@
 //
 //	go run ./bench/gen -out /tmp/bench/100MB -size 100MB
 //	go run ./bench/gen -out /tmp/bench/571n -nights 571
+//	go run ./bench/gen -out /tmp/bench/soak -size 100MB -soak -src samples/pool-exhaustion
 //
 // The same flags write the same bytes.
 package main
@@ -28,18 +29,19 @@ func main() {
 	window := flag.String("window", "", "keep only FROM..TO after each run's first history epoch, e.g. 10s..20s (small folders for tests)")
 	records := flag.Int("max-records", 0, "keep only the first N records of each log file per night (small folders for tests)")
 	every := flag.Int("keep-every", 0, "keep one record in N of each log file (thinned nights for benchmarks)")
+	soak := flag.Bool("soak", false, "one long run instead of a run per night (a soak test's folder; one source)")
 	flag.Parse()
-	if err := run(*out, *src, *size, *nights, *seed, *window, *records, *every); err != nil {
+	if err := run(*out, *src, *size, *nights, *seed, *window, *records, *every, *soak); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(2)
 	}
 }
 
-func run(out, src, size string, nights int, seed uint64, window string, records, every int) error {
+func run(out, src, size string, nights int, seed uint64, window string, records, every int, soak bool) error {
 	if out == "" {
 		return fmt.Errorf("-out is required")
 	}
-	opt := scale.Options{Sources: strings.Split(src, ","), Nights: nights, Seed: seed, MaxRecords: records, KeepEvery: every}
+	opt := scale.Options{Sources: strings.Split(src, ","), Nights: nights, Seed: seed, MaxRecords: records, KeepEvery: every, Soak: soak}
 	if size != "" {
 		n, err := parseSize(size)
 		if err != nil {

@@ -49,6 +49,12 @@ type Options struct {
 	// HistoryOnly writes only each night's stats history of the CSV set
 	// (what run windows and clock inference read): fewer files, for tests.
 	HistoryOnly bool
+	// Soak writes one long run instead of a run per night: the nights
+	// follow each other without a gap, and their history rows make one
+	// history, named after the first night (the other CSVs are the first
+	// night's). A soak test's folder: every log line is in one run's
+	// window. Each source must hold one run.
+	Soak bool
 }
 
 // Window is a span relative to a scenario's first history epoch.
@@ -320,13 +326,20 @@ func generate(o *outputs, scs []*scenario, opt Options, sum *Summary) error {
 	day0 := scs[0].e0 - mod(scs[0].e0, 86400)
 	prevHi, started := int64(0), false
 	var buf []byte
+	var soak []byte // Soak: the one history
+	soakName := ""
 	for k := 0; opt.Nights <= 0 || k < opt.Nights; k++ {
 		if opt.Nights <= 0 && o.bytes >= opt.Size {
 			break
 		}
 		sc := scs[k%len(scs)]
+		if opt.Soak && len(sc.runs) != 1 {
+			return fmt.Errorf("%s: -soak needs a source with one run, it has %d", sc.dir, len(sc.runs))
+		}
 		at := day0 + int64(k)*86400 + mod(sc.e0, 86400) + jitter(opt.Seed, k)
-		if started && at+sc.lo < prevHi+int64(nightGap/time.Second) {
+		if opt.Soak && started {
+			at = prevHi + 1 - sc.lo // the next stretch of the same run
+		} else if started && at+sc.lo < prevHi+int64(nightGap/time.Second) {
 			at = prevHi + int64(nightGap/time.Second) - sc.lo
 		}
 		prevHi, started = at+sc.hi, true
@@ -368,6 +381,14 @@ func generate(o *outputs, scs []*scenario, opt Options, sum *Summary) error {
 			}
 		}
 		for _, set := range sc.runs {
+			if opt.Soak && k > 0 {
+				for i := range set.history.lines {
+					if l := &set.history.lines[i]; i > 0 && keep(l, false) {
+						soak = appendLine(soak, l, delta)
+					}
+				}
+				continue
+			}
 			buf = buf[:0]
 			first, kept := int64(0), false
 			for i := range set.history.lines {
@@ -385,7 +406,9 @@ func generate(o *outputs, scs []*scenario, opt Options, sum *Summary) error {
 			// The run is named on the load host just before it starts.
 			local := time.Unix(first+sc.off-3, 0).UTC()
 			name := set.prefix + "_" + local.Format("20060102_150405")
-			if err := o.writeFile(name+historySuffix, buf); err != nil {
+			if opt.Soak {
+				soak, soakName = append(soak, buf...), name
+			} else if err := o.writeFile(name+historySuffix, buf); err != nil {
 				return err
 			}
 			for _, p := range set.plain {
@@ -399,6 +422,9 @@ func generate(o *outputs, scs []*scenario, opt Options, sum *Summary) error {
 			sum.Runs = append(sum.Runs, Run{Name: name, FirstEpoch: first, Night: k})
 		}
 		sum.Nights = k + 1
+	}
+	if opt.Soak && soakName != "" {
+		return o.writeFile(soakName+historySuffix, soak)
 	}
 	return nil
 }
