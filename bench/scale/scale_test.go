@@ -262,3 +262,52 @@ func TestGenerateSizeAndWindow(t *testing.T) {
 		}
 	}
 }
+
+// A soak folder is one run: one CSV set, whose history holds every
+// night's rows after one header, epochs rising without a night's gap,
+// and the logs of every night; a source of several runs is refused.
+func TestGenerateSoak(t *testing.T) {
+	src := sampleDir(t, "pool-exhaustion")
+	one, _ := gen(t, Options{Sources: []string{src}, Nights: 1})
+	out, sum := gen(t, Options{Sources: []string{src}, Nights: 3, Soak: true})
+	if len(sum.Runs) != 1 || sum.Nights != 3 {
+		t.Fatalf("%d runs over %d nights, want 1 over 3", len(sum.Runs), sum.Nights)
+	}
+	hist, _ := filepath.Glob(filepath.Join(out, "*"+historySuffix))
+	single, _ := filepath.Glob(filepath.Join(one, "*"+historySuffix))
+	if len(hist) != 1 || len(single) != 1 {
+		t.Fatalf("history files %v (one night: %v), want one each", hist, single)
+	}
+	b, _ := os.ReadFile(hist[0])
+	b1, _ := os.ReadFile(single[0])
+	lines, lines1 := strings.Split(strings.TrimSpace(string(b)), "\n"), strings.Split(strings.TrimSpace(string(b1)), "\n")
+	if len(lines)-1 != 3*(len(lines1)-1) || lines[0] != lines1[0] {
+		t.Fatalf("%d history rows, want 3 x %d after the one header", len(lines)-1, len(lines1)-1)
+	}
+	prev, maxGap := int64(0), int64(0)
+	for i, l := range lines[1:] {
+		ts, _, _ := strings.Cut(l, ",")
+		e, err := strconv.ParseInt(ts, 10, 64)
+		if err != nil {
+			t.Fatalf("row %d: %q", i+2, l)
+		}
+		if i > 0 && e < prev {
+			t.Fatalf("row %d: epoch %d before %d", i+2, e, prev)
+		}
+		if i > 0 {
+			maxGap = max(maxGap, e-prev)
+		}
+		prev = e
+	}
+	if maxGap > 60 {
+		t.Errorf("a %d s gap between history rows: the nights are not one run", maxGap)
+	}
+	logs, _ := os.ReadFile(filepath.Join(out, "pgbouncer.log"))
+	logs1, _ := os.ReadFile(filepath.Join(one, "pgbouncer.log"))
+	if len(logs) != 3*len(logs1) {
+		t.Errorf("pgbouncer.log %d bytes, want 3 x %d", len(logs), len(logs1))
+	}
+	if _, err := Generate(filepath.Join(t.TempDir(), "x"), Options{Sources: []string{sampleDir(t, "many-runs")}, Nights: 1, Soak: true}); err == nil {
+		t.Error("a source of several runs was taken for a soak")
+	}
+}
