@@ -203,6 +203,7 @@ func readLocust(ds *schema.Dataset) (*locustInput, error) {
 		return c.dict(schema.RowRun), c.enum(schema.RowSource), c.dict(schema.RowFile), c.i64(schema.RowLine)
 	}
 	var fl floats
+	in.stats = make([]parsers.StatRow, 0, rowsOf(ds, schema.TableStats))
 	for _, b := range ds.Tables[schema.TableStats] {
 		c := cols{b.Columns()}
 		run, src, file, line := head(c)

@@ -32,18 +32,31 @@ func buildRuns(in *locustInput, msgs *[]string) []*Run {
 			files[run][file] = true
 		}
 	}
+	// A stats CSV of one row per URL holds 200k names: each run's slices
+	// are made once, at their size.
 	var statsCSV, statsHTML = map[string][]parsers.StatRow{}, map[string][]parsers.StatRow{}
+	nCSV, nHTML := map[string]int{}, map[string]int{}
+	for _, s := range in.stats {
+		if s.Source == "html" {
+			nHTML[s.Run]++
+		} else {
+			nCSV[s.Run]++
+		}
+	}
 	for _, s := range in.stats {
 		if s.Run == "" {
 			continue
 		}
 		get(s.Run)
 		addFile(s.Run, s.File)
+		into, n := statsCSV, nCSV
 		if s.Source == "html" {
-			statsHTML[s.Run] = append(statsHTML[s.Run], s)
-		} else {
-			statsCSV[s.Run] = append(statsCSV[s.Run], s)
+			into, n = statsHTML, nHTML
 		}
+		if into[s.Run] == nil {
+			into[s.Run] = make([]parsers.StatRow, 0, n[s.Run])
+		}
+		into[s.Run] = append(into[s.Run], s)
 	}
 	for _, rf := range in.historyFiles {
 		get(rf.run)

@@ -75,11 +75,12 @@ func runEndpointHotspot(ctx *Context, p *endpointHotspotParams) []Finding {
 	})
 	show := p.List
 	var parts []string
-	var ev []Evidence
 	var shareSum float64
+	// The finding keeps the first MaxEvidence rows (finish): only those are
+	// cited, as a stats CSV of one row per URL holds 200k names.
+	ev := citeFirst(hs, func(h hotspot) Evidence { return StatEvidence(h.row) }, MaxEvidence)
 	for i, h := range hs {
 		shareSum += h.share
-		ev = append(ev, StatEvidence(h.row))
 		if i >= show {
 			continue
 		}

@@ -84,6 +84,26 @@ func (c *ceiling) has(s *parsers.StatRow) bool {
 	return c != nil && (containsRow(c.Rows, s) || containsRow(c.Piled, s))
 }
 
+// widestWindow is the first widest run maxima[bi..bj] (bj = bi-1: none)
+// within [v, v·(1+tol)] of its first value v, for maxima sorted and
+// positive. A window's end never moves back as its start moves on, so it
+// is one pass, not one per start (a stats CSV of one row per URL holds
+// 200k names).
+func widestWindow(maxima []float64, tol float64) (bi, bj int) {
+	bi, bj = 0, -1
+	j := -1
+	for i := range maxima {
+		j = max(j, i)
+		for j+1 < len(maxima) && maxima[j+1] <= maxima[i]*(1+tol) {
+			j++
+		}
+		if j-i > bj-bi {
+			bi, bj = i, j
+		}
+	}
+	return bi, bj
+}
+
 // ceilingOf finds the run's ceiling (nil when none) with the rule's
 // parameters.
 func ceilingOf(r *correlate.Run, p *latencyCeilingParams) *ceiling {
@@ -99,17 +119,11 @@ func ceilingOf(r *correlate.Run, p *latencyCeilingParams) *ceiling {
 		}
 	}
 	sort.Slice(hits, func(i, j int) bool { return hits[i].max < hits[j].max })
-	// Widest window [v, v·(1+tol)] of maxima.
-	bi, bj := 0, -1
-	for i := range hits {
-		j := i
-		for j+1 < len(hits) && hits[j+1].max <= hits[i].max*(1+tol) {
-			j++
-		}
-		if j-i > bj-bi {
-			bi, bj = i, j
-		}
+	maxima := make([]float64, len(hits))
+	for i, h := range hits {
+		maxima[i] = h.max
 	}
+	bi, bj := widestWindow(maxima, tol)
 	names := bj - bi + 1
 	known := knownTimeouts(p.KnownTimeoutsMS)
 	// A known timeout at or just above a value: requests cut off there.

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,5 +32,37 @@ func TestCeilingNamesWhatWouldConfirmIt(t *testing.T) {
 	fs = runCheck(t, "latency-ceiling", a, r)
 	if len(fs) != 1 || !strings.Contains(fs[0].Summary, "so the limit is another one") || len(fs[0].RuledOut) == 0 {
 		t.Errorf("with a clean PgBouncer log: %+v", fs)
+	}
+}
+
+// widestWindow is the window a scan from every start finds: the first
+// widest, on sorted maxima with ties, clusters and gaps.
+func TestWidestWindowIsTheScanFromEveryStart(t *testing.T) {
+	scan := func(m []float64, tol float64) (int, int) {
+		bi, bj := 0, -1
+		for i := range m {
+			j := i
+			for j+1 < len(m) && m[j+1] <= m[i]*(1+tol) {
+				j++
+			}
+			if j-i > bj-bi {
+				bi, bj = i, j
+			}
+		}
+		return bi, bj
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 2000 {
+		n := rng.IntN(40)
+		m := make([]float64, n)
+		for i := range m {
+			m[i] = float64(1000 + rng.IntN(4)*500 + rng.IntN(60)) // clusters near 1000, 1500, 2000, 2500 ms
+		}
+		slices.Sort(m)
+		tol := []float64{0, 0.02, 0.05, 0.5}[trial%4]
+		wi, wj := scan(m, tol)
+		if gi, gj := widestWindow(m, tol); gi != wi || gj != wj {
+			t.Fatalf("maxima %v, tol %v: window %d..%d, the scan finds %d..%d", m, tol, gi, gj, wi, wj)
+		}
 	}
 }
