@@ -14,6 +14,14 @@ type Drain struct {
 	Depth       int     // tree depth including the length level and the leaf; default 4
 	Sim         float64 // similarity threshold; default 0.5
 	MaxChildren int     // beyond it new tokens go under the wildcard; default 100
+	// MaxLeafClusters bounds the templates of one leaf; default 128. A
+	// message that matches none of a full leaf's joins the leaf's overflow
+	// template instead of making another, as a new template would be
+	// compared with every later message of the leaf: 200k messages of
+	// random words under one leaf took minutes, for 200k templates that
+	// group nothing. The overflow template is made and generalized like
+	// any other (its tokens that differ become the wildcard).
+	MaxLeafClusters int
 
 	root     map[int]*drainNode
 	clusters []*DrainCluster
@@ -49,13 +57,17 @@ func (c *DrainCluster) Template() string { return strings.Join(c.Tokens, " ") }
 type drainNode struct {
 	children map[string]*drainNode
 	clusters []*DrainCluster
+	// overflow is the template of the messages that matched none of a
+	// full leaf's clusters (MaxLeafClusters); not among clusters, so the
+	// scan stays bounded.
+	overflow *DrainCluster
 	// version counts the changes of a leaf's clusters: one created, or a
 	// token of one turned into the wildcard.
 	version uint64
 }
 
 // NewDrain returns a Drain with the usual parameters.
-func NewDrain() *Drain { return &Drain{Depth: 4, Sim: 0.5, MaxChildren: 100} }
+func NewDrain() *Drain { return &Drain{Depth: 4, Sim: 0.5, MaxChildren: 100, MaxLeafClusters: 128} }
 
 // Clusters returns every template in creation order.
 func (d *Drain) Clusters() []*DrainCluster { return d.clusters }
@@ -163,19 +175,31 @@ func (d *Drain) file(msg string) (*drainNode, *DrainCluster) {
 			best, bestSim, bestWild = c, sim, wild
 		}
 	}
-	if best != nil && (bestSim >= d.Sim || len(toks) == 0) {
-		for i, t := range best.Tokens {
+	join := func(c *DrainCluster) {
+		for i, t := range c.Tokens {
 			if t != Wildcard && t != toks[i] {
-				best.Tokens[i] = Wildcard
+				c.Tokens[i] = Wildcard
 				n.version++
 			}
 		}
-		best.Count++
+		c.Count++
+	}
+	if best != nil && (bestSim >= d.Sim || len(toks) == 0) {
+		join(best)
 		return n, best
+	}
+	full := d.MaxLeafClusters > 0 && len(n.clusters) >= d.MaxLeafClusters
+	if full && n.overflow != nil {
+		join(n.overflow)
+		return n, n.overflow
 	}
 	c := &DrainCluster{ID: len(d.clusters), Tokens: append([]string(nil), toks...), Count: 1}
 	d.clusters = append(d.clusters, c)
-	n.clusters = append(n.clusters, c)
+	if full {
+		n.overflow = c
+	} else {
+		n.clusters = append(n.clusters, c)
+	}
 	n.version++
 	return n, c
 }

@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -116,5 +117,48 @@ func TestDrainMemoIsDrain(t *testing.T) {
 				t.Fatalf("trial %d cluster %d: %q ×%d, want %q ×%d", trial, i, c.Template(), c.Count, w.Template(), w.Count)
 			}
 		}
+	}
+}
+
+// A leaf holds at most MaxLeafClusters templates: a message like none of
+// a full leaf's joins its one overflow template, whose differing tokens
+// become the wildcard, so the work per message stays bounded and every
+// message is still counted once.
+func TestDrainLeafIsBounded(t *testing.T) {
+	d := NewDrain()
+	d.Depth, d.MaxLeafClusters = 3, 3 // one leaf per first token
+	msgs := []string{
+		"Unexpected alpha bravo charlie", // the first three: templates of their own
+		"Unexpected delta echo foxtrot",
+		"Unexpected golf hotel india",
+		"Unexpected juliet kilo lima", // full: the overflow template
+		"Unexpected mike november oscar",
+		"Unexpected alpha bravo charlie", // still its own template's
+		"Unexpected papa quebec romeo",
+	}
+	var got []int
+	for _, m := range msgs {
+		got = append(got, d.Add(m).ID)
+	}
+	if want := []int{0, 1, 2, 3, 3, 0, 3}; !slices.Equal(got, want) {
+		t.Fatalf("clusters %v, want %v", got, want)
+	}
+	cs := d.Clusters()
+	if len(cs) != 4 {
+		t.Fatalf("%d templates, want 4", len(cs))
+	}
+	if tpl := cs[3].Template(); tpl != "Unexpected <*> <*> <*>" || cs[3].Count != 3 {
+		t.Errorf("overflow %q ×%d, want \"Unexpected <*> <*> <*>\" ×3", tpl, cs[3].Count)
+	}
+	var n int64
+	for _, c := range cs {
+		n += c.Count
+	}
+	if n != int64(len(msgs)) {
+		t.Errorf("%d messages counted, want %d", n, len(msgs))
+	}
+	// Another leaf (another length) has room of its own.
+	if c := d.Add("Unexpected sierra tango"); c.ID != 4 {
+		t.Errorf("a two-word message joined %d, want a new template 4", c.ID)
 	}
 }
