@@ -416,7 +416,10 @@ func firstExample(c *ranked[correlate.Cluster]) *correlate.Ref {
 var clustersTable = &table[ranked[correlate.Cluster]]{
 	name: "clusters",
 	doc: "The run's exceptions and log messages grouped by shape (exception type + innermost frame + masked message, " +
-		"or a message template with numbers, ids and paths masked): every cluster, largest first (the JSON keeps the top 10).",
+		"or a message template with numbers, ids and paths masked): every cluster, largest first (the JSON keeps the top 10). " +
+		"Messages are grouped with Drain; where 128 templates of one word count and the same leading words exist already, " +
+		"a message like none of them joins one overflow template of theirs (its differing words become `<*>`): " +
+		"a log of unrelated messages is counted, not grouped one by one.",
 	rows: func(p *part) []ranked[correlate.Cluster] { return rank(runOf(p).Clusters) },
 	cols: []column[ranked[correlate.Cluster]]{
 		i64("position", "", "its rank in the run (0 = largest)", func(c *ranked[correlate.Cluster]) int64 { return c.pos }),
