@@ -107,7 +107,7 @@ var runsTable = &table[part]{
 			return "pass"
 		}),
 		strList("verdict_reasons", "why it fails, e.g. `critical finding pgbouncer-pool-exhausted`, `gate p95<2s failed`; empty when it passes", func(p *part) []string { return p.verdict.Reasons }),
-		str("conclusion", "the diagnosis's outcome: `cause` (a root cause is shown), `invalid` (the run does not measure what it claims), `symptoms-only` (targets missed, no cause in the evidence) or `clean`", func(p *part) string { return p.doc.Conclusion.Verdict }),
+		str("conclusion", "the diagnosis's outcome: `cause` (a root cause is shown), `invalid` (the run does not measure what it claims), `symptoms-only` (targets missed, no cause in the evidence), `clean`, or `unmeasured` (no finding, and no Locust result of the run was found)", func(p *part) string { return p.doc.Conclusion.Verdict }),
 		str("conclusion_text", "the conclusion in one sentence, as the reports lead with it", func(p *part) string { return p.doc.Conclusion.Text }),
 		optStr("root_cause", "the rule ID of the finding the conclusion rests on (the cause, or what makes the run invalid); null when none", func(p *part) string { return p.doc.Conclusion.Lead }),
 		optF64("root_cause_confidence", "0..1", "that finding's confidence", func(p *part) *float64 { return nonZero(p.doc.Conclusion.Confidence) }),

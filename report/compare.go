@@ -196,7 +196,7 @@ func compareRun(r *correlate.Run, fs []rules.Finding, t rules.Targets) CompareRu
 	for _, f := range sortedFindings(fs) {
 		cr.Findings = append(cr.Findings, f.ID)
 	}
-	cr.Conclusion = rules.Conclude(fs)
+	cr.Conclusion = rules.ConcludeRun(r, fs)
 	for _, e := range EndpointsOf(r) {
 		if e.P95MS != nil && *e.P95MS > t.P95MS {
 			cr.Hotspots = append(cr.Hotspots, e)

@@ -55,7 +55,7 @@ func buildView(a *correlate.Analysis, findings map[string][]rules.Finding, check
 	var order []string
 	for _, r := range a.Runs {
 		rv := &runView{run: r, findings: sortedFindings(findings[r.Name]), repeated: map[string]bool{}}
-		rv.conclusion = rules.Conclude(rv.findings)
+		rv.conclusion = rules.ConcludeRun(r, rv.findings)
 		rv.checks = append([]rules.CheckStatus(nil), checks[r.Name]...)
 		rules.SortStatuses(rv.checks)
 		v.runs = append(v.runs, rv)
@@ -174,7 +174,7 @@ func conclusionLines(c rules.Conclusion, ref func(rules.Evidence) string) []conc
 	switch c.Verdict {
 	case rules.VerdictInvalid:
 		label = "Conclusion"
-	case rules.VerdictSymptoms, rules.VerdictClean:
+	case rules.VerdictSymptoms, rules.VerdictClean, rules.VerdictUnmeasured:
 		label = "Conclusion"
 	}
 	text := c.Text

@@ -206,7 +206,7 @@ func writeHTMLOverview(ew *errWriter, a *correlate.Analysis, findings map[string
 		v := RunVerdict(r.Name, fs, opt.FailOn, opt.Gates)
 		ew.printf("<tr><td class=\"run\"><a href=\"#%s\">%s</a></td>", anchor("run-", r.Name), breakable(r.Name))
 		ew.print(verdictCell(v))
-		c := rules.Conclude(fs)
+		c := rules.ConcludeRun(r, fs)
 		ew.print("<td>")
 		if lead := leadIndex(fs, c.Lead); lead > 0 {
 			f := fs[lead-1]
@@ -295,7 +295,7 @@ func writeHTMLRun(ew *errWriter, a *correlate.Analysis, r *correlate.Run, fs []r
 	}
 	ew.printf("<p class=\"muted\">%s</p>\n", xmlText(strings.Join(facts, " · ")))
 	ew.print("<dl class=\"conclusion\">\n")
-	for _, l := range conclusionLines(rules.Conclude(fs), citeNote) {
+	for _, l := range conclusionLines(rules.ConcludeRun(r, fs), citeNote) {
 		if l.label != "" {
 			ew.printf("<dt>%s</dt>", xmlText(l.label))
 		}
@@ -493,7 +493,7 @@ func WriteCompareHTML(w io.Writer, doc *CompareDoc, a *correlate.Analysis, findi
 		}
 		fs := sortedFindings(findings[r.Name])
 		ew.printf("<section class=\"run\" id=\"%s\"><h2>Run %s</h2>\n", anchor("run-", r.Name), xmlText(r.Name))
-		c := rules.Conclude(fs)
+		c := rules.ConcludeRun(r, fs)
 		if lead := leadIndex(fs, c.Lead); lead > 0 {
 			f := fs[lead-1]
 			ew.printf("<p><span class=\"badge sev-%s\">%s</span> %s <code>%s</code></p>\n",

@@ -297,7 +297,7 @@ func buildRun(r *correlate.Run, fs []rules.Finding, b *model.Bodies) RunDoc {
 			Examples: ex, Sources: nonNil(c.Sources)})
 	}
 	d.MissingEvidence = MissingEvidence(r, fs)
-	d.Conclusion = rules.Conclude(fs)
+	d.Conclusion = rules.ConcludeRun(r, fs)
 	addBodies(&d, b)
 	return d
 }

@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/logcorr/logcorr/correlate"
 )
 
 // Conclusion is a run's diagnosis in the few lines a strong SRE writes
@@ -13,7 +15,9 @@ import (
 type Conclusion struct {
 	// Verdict: VerdictInvalid (the run does not measure what it claims),
 	// VerdictCause (a root cause is shown), VerdictSymptoms (targets are
-	// missed but no cause is in the evidence), VerdictClean.
+	// missed but no cause is in the evidence), VerdictClean, or
+	// VerdictUnmeasured (no finding, and no Locust result of the run was
+	// found: nothing about its requests could be checked).
 	Verdict string `json:"verdict"`
 	// Text is the conclusion in one sentence.
 	Text string `json:"text"`
@@ -40,10 +44,32 @@ const (
 	VerdictCause    = "cause"
 	VerdictSymptoms = "symptoms-only"
 	VerdictClean    = "clean"
+	// VerdictUnmeasured is a run with no finding and no Locust results:
+	// only its console log or its logs name it. "clean" would say its
+	// requests met what was checked, when none was.
+	VerdictUnmeasured = "unmeasured"
 )
 
 // conclusionEvidence is how many lines the conclusion cites.
 const conclusionEvidence = 2
+
+// ConcludeRun is Conclude for run r: a run without finding is clean only
+// when Locust's results of it were read (stats, history, failures or
+// exceptions, from the CSVs or the HTML report); else it is unmeasured.
+func ConcludeRun(r *correlate.Run, in []Finding) Conclusion {
+	c := Conclude(in)
+	if c.Verdict != VerdictClean || r == nil || hasLocustResults(r) {
+		return c
+	}
+	c.Verdict = VerdictUnmeasured
+	c.Text = "Nothing measured this run: no Locust results of it were found (no _stats.csv, _stats_history.csv, _failures.csv or HTML report), " +
+		"so its requests, latencies and failures were not checked; no finding of medium severity or more in what was given."
+	return c
+}
+
+func hasLocustResults(r *correlate.Run) bool {
+	return len(r.Stats)+len(r.StatsHTML)+len(r.History)+len(r.Failures)+len(r.FailuresHTML)+len(r.Exceptions)+len(r.ExceptionsHTML) > 0
+}
 
 // Conclude writes the run's conclusion from its findings (any order; they
 // are put in lead order first).

@@ -1,6 +1,11 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/logcorr/logcorr/correlate"
+	"github.com/logcorr/logcorr/parsers"
+)
 
 // The conclusion leads with what voids the run, names the cause behind it
 // and lists the symptoms after it.
@@ -25,5 +30,31 @@ func TestConclude(t *testing.T) {
 	medium := []Finding{{ID: "error-page-as-success", Severity: "medium", Category: "test-validity", Role: RoleValidity}}
 	if c := Conclude(medium); c.Verdict != VerdictCause {
 		t.Errorf("a medium validity finding does not void the run: %+v", c)
+	}
+}
+
+// A run without finding is clean only when Locust's results of it were
+// read; a run named only by its console log or its logs is unmeasured. A
+// run with findings concludes from them either way.
+func TestConcludeRunWithoutResultsIsUnmeasured(t *testing.T) {
+	serious := []Finding{{ID: "pgbouncer-pool-exhausted", Severity: "critical", Role: RoleCause, Summary: "PgBouncer's pool was exhausted."}}
+	cases := []struct {
+		name string
+		run  *correlate.Run
+		fs   []Finding
+		want string
+	}{
+		{"console log only", &correlate.Run{Name: "r", Meta: []parsers.MetaRow{{Key: "users", Value: "35"}}}, nil, VerdictUnmeasured},
+		{"nothing at all", &correlate.Run{Name: "r"}, nil, VerdictUnmeasured},
+		{"stats read", &correlate.Run{Name: "r", Stats: []parsers.StatRow{{Name: "Aggregated"}}}, nil, VerdictClean},
+		{"history read", &correlate.Run{Name: "r", History: []parsers.HistoryRow{{Name: "Aggregated"}}}, nil, VerdictClean},
+		{"HTML failures read", &correlate.Run{Name: "r", FailuresHTML: []parsers.FailureRow{{Name: "/"}}}, nil, VerdictClean},
+		{"no results, a finding", &correlate.Run{Name: "r"}, serious, VerdictCause},
+		{"no run given", nil, nil, VerdictClean},
+	}
+	for _, c := range cases {
+		if got := ConcludeRun(c.run, c.fs); got.Verdict != c.want {
+			t.Errorf("%s: verdict %q, want %q (%s)", c.name, got.Verdict, c.want, got.Text)
+		}
 	}
 }
