@@ -109,6 +109,13 @@ type Run struct {
 	Clusters  []Cluster
 }
 
+// HasLocustResults reports whether any of Locust's results of the run
+// were read: stats, history, failures or exceptions rows, from the CSV set
+// or the HTML report.
+func (r *Run) HasLocustResults() bool {
+	return len(r.Stats)+len(r.StatsHTML)+len(r.History)+len(r.Failures)+len(r.FailuresHTML)+len(r.Exceptions)+len(r.ExceptionsHTML) > 0
+}
+
 // MetaValue returns the first value of a meta key, "" when absent.
 func (r *Run) MetaValue(key string) string {
 	for _, m := range r.Meta {

@@ -289,8 +289,7 @@ func floorMicro(t time.Time) int64 {
 // husk reports whether r holds nothing: no Locust row, no console fact,
 // no file and no window.
 func husk(r *Run) bool {
-	return r.Start.IsZero() && len(r.Files) == 0 && len(r.Meta) == 0 && len(r.Tasks) == 0 && len(r.Stats)+len(r.StatsHTML) == 0 &&
-		len(r.History) == 0 && len(r.Failures)+len(r.FailuresHTML)+len(r.Exceptions)+len(r.ExceptionsHTML) == 0
+	return r.Start.IsZero() && len(r.Files) == 0 && len(r.Meta) == 0 && len(r.Tasks) == 0 && !r.HasLocustResults()
 }
 
 // fillRun slices the events into the run and derives everything from them.

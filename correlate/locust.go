@@ -95,23 +95,15 @@ func percentilesAt(f *floats, c cols, first, r int) parsers.Percentiles {
 // millions of rows: no slice grows, no row is copied again), and the
 // (run, file) pairs of the others.
 func readHistory(ds *schema.Dataset, in *locustInput, fl *floats) {
-	// keep is whether row r of a batch is one buildRuns reads: a named
-	// run's Aggregated row with a time.
-	keep := func(c cols, run, name dictCol, r int) (historyKey, bool) {
-		i := int32(r)
-		k := historyKey{run: run.at(i), html: schema.Origin(c.enum(schema.RowSource)[r]).String() == "html"}
-		return k, k.run != "" && name.at(i) == "Aggregated" && !c.ts(schema.HiTime, r).IsZero()
-	}
 	count := map[historyKey]int{}
 	for _, b := range ds.Tables[schema.TableHistory] {
-		c := cols{b.Columns()}
-		run, name, file := c.dict(schema.RowRun), c.dict(schema.HiName), c.dict(schema.RowFile)
+		h := newHistoryBatch(b.Columns())
 		for r := range int(b.NumRows()) {
-			if rf := (runFile{run.at(int32(r)), file.at(int32(r))}); rf.run != "" &&
+			if rf := (runFile{h.run.at(int32(r)), h.file.at(int32(r))}); rf.run != "" &&
 				(len(in.historyFiles) == 0 || in.historyFiles[len(in.historyFiles)-1] != rf) {
 				in.historyFiles = append(in.historyFiles, rf)
 			}
-			if k, ok := keep(c, run, name, r); ok {
+			if k, ok := h.keep(r); ok {
 				count[k]++
 			}
 		}
@@ -121,18 +113,18 @@ func readHistory(ds *schema.Dataset, in *locustInput, fl *floats) {
 		in.history[k] = make([]parsers.HistoryRow, 0, n)
 	}
 	for _, b := range ds.Tables[schema.TableHistory] {
-		c := cols{b.Columns()}
-		run, src, file, line := c.dict(schema.RowRun), c.enum(schema.RowSource), c.dict(schema.RowFile), c.i64(schema.RowLine)
-		users, typ, name, off := c.i64(schema.HiUsers), c.dict(schema.HiType), c.dict(schema.HiName), c.i64(schema.HiOffset)
+		h := newHistoryBatch(b.Columns())
+		c := h.cols
+		line, users, typ, off := c.i64(schema.RowLine), c.i64(schema.HiUsers), c.dict(schema.HiType), c.i64(schema.HiOffset)
 		treq, tfail := c.i64(schema.HiTotalRequests), c.i64(schema.HiTotalFailures)
 		for r := range int(b.NumRows()) {
-			k, ok := keep(c, run, name, r)
+			k, ok := h.keep(r)
 			if !ok {
 				continue
 			}
 			i := int32(r)
-			in.history[k] = append(in.history[k], parsers.HistoryRow{Run: k.run, Source: schema.Origin(src[r]).String(), File: file.at(i), Line: line[r],
-				Time: c.ts(schema.HiTime, r), Users: users[r], Type: typ.at(i), Name: name.at(i),
+			in.history[k] = append(in.history[k], parsers.HistoryRow{Run: k.run, Source: schema.Origin(h.src[r]).String(), File: h.file.at(i), Line: line[r],
+				Time: c.ts(schema.HiTime, r), Users: users[r], Type: typ.at(i), Name: h.name.at(i),
 				RPS: c.optF64(fl, schema.HiRPS, r), FPS: c.optF64(fl, schema.HiFPS, r), Percentiles: percentilesAt(fl, c, schema.HiP50, r),
 				TotalRequests: treq[r], TotalFailures: tfail[r],
 				TotalMedian: c.optF64(fl, schema.HiTotalMedian, r), TotalAverage: c.optF64(fl, schema.HiTotalAverage, r),
@@ -140,6 +132,30 @@ func readHistory(ds *schema.Dataset, in *locustInput, fl *floats) {
 				TotalAvgContentSize: c.optF64(fl, schema.HiTotalAvgContentSize, r), UsersUnknown: c.bool(schema.HiUsersUnknown, r), Offset: off[r]})
 		}
 	}
+}
+
+// historyBatch is one history batch's columns that say which rows a load
+// curve is read from, typed once per batch.
+type historyBatch struct {
+	cols
+	run, file, name dictCol
+	src             []int8
+	time            *array.Timestamp
+}
+
+func newHistoryBatch(c []arrow.Array) historyBatch {
+	cs := cols{c}
+	return historyBatch{cols: cs, run: cs.dict(schema.RowRun), file: cs.dict(schema.RowFile), name: cs.dict(schema.HiName),
+		src: cs.enum(schema.RowSource), time: c[schema.HiTime].(*array.Timestamp)}
+}
+
+// keep is row r's run and origin, and whether buildRuns reads it: a named
+// run's Aggregated row with a time.
+func (h historyBatch) keep(r int) (historyKey, bool) {
+	i := int32(r)
+	k := historyKey{run: h.run.at(i), html: schema.Origin(h.src[r]) == schema.OriginHTML}
+	timed := !h.time.IsNull(r) && !time.UnixMicro(int64(h.time.Value(r))).IsZero() // as cols.ts reads it
+	return k, k.run != "" && timed && h.name.at(i) == "Aggregated"
 }
 
 // rowsOf is the number of rows of table t.

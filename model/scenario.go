@@ -212,17 +212,7 @@ func (x *SiblingIndex) Len() int { return len(x.runs) }
 // Runs are the runs indexed, in order.
 func (x *SiblingIndex) Runs() []*correlate.Run { return x.runs }
 
-// AllSiblings is Siblings of every run (SiblingIndex.Of of each).
-func AllSiblings(runs []*correlate.Run) map[*correlate.Run][]*correlate.Run {
-	x := NewSiblingIndex(runs)
-	out := make(map[*correlate.Run][]*correlate.Run, len(runs))
-	for _, r := range runs {
-		out[r], _ = x.Of(r)
-	}
-	return out
-}
-
-// factsKey appends to dst what AllSiblings compares of a run: its peak
+// factsKey appends to dst what SiblingIndex compares of a run: its peak
 // users, its duration and its request names, sorted.
 func factsKey(dst []byte, users int64, dur time.Duration, names map[string]bool) []byte {
 	dst = strconv.AppendInt(dst, users, 10)

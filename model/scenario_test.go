@@ -8,20 +8,20 @@ import (
 	"github.com/logcorr/logcorr/correlate"
 )
 
-// AllSiblings, which judges runs of equal facts once, gives every run the
+// SiblingIndex, which judges runs of equal facts once, gives every run the
 // siblings the pairwise definition (Siblings) gives it, in the same
 // order: on the user's real runs, and on them repeated as a nightly
 // folder repeats its scenarios (each run three times, so that classes of
 // equal facts hold several runs).
-func TestAllSiblingsIsSiblingsOfEachRun(t *testing.T) {
+func TestSiblingIndexIsSiblingsOfEachRun(t *testing.T) {
 	a := ahsp(t)
 	runs := thrice(a.Runs)
 	for name, rs := range map[string][]*correlate.Run{"ahsp": a.Runs, "ahsp x3": runs} {
-		all := AllSiblings(rs)
+		x := NewSiblingIndex(rs)
 		withSiblings := 0
 		for _, r := range rs {
 			want := Siblings(rs, r)
-			if got := all[r]; !slices.Equal(got, want) {
+			if got, _ := x.Of(r); !slices.Equal(got, want) {
 				t.Fatalf("%s: %s: %d siblings, want %d", name, r.Name, len(got), len(want))
 			}
 			if len(want) > 0 {

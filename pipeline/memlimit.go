@@ -60,9 +60,9 @@ type memLimit struct {
 	on    bool
 	mu    sync.Mutex // raise is called from the parsing goroutines and after collections
 	limit int64
-	floor int64 // the first limit, from the input's size
-	live  []metrics.Sample
-	done  bool // stop: collections no longer raise it
+	floor int64            // the first limit, from the input's size
+	reads []metrics.Sample // the live heap, the collector's CPU, user CPU
+	done  bool             // stop: collections no longer raise it
 }
 
 // gcTick is garbage as soon as it is made: its finalizer runs after the
@@ -101,7 +101,7 @@ func startMemLimit(on bool, input int64) *memLimit {
 	if !on || os.Getenv("GOMEMLIMIT") != "" {
 		return &memLimit{}
 	}
-	m := &memLimit{on: true, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"},
+	m := &memLimit{on: true, reads: []metrics.Sample{{Name: "/gc/heap/live:bytes"},
 		{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/cpu/classes/user:cpu-seconds"}}}
 	m.floor = limitBase + int64(math.Min(limitPerByte*float64(input), math.MaxInt64/4))
 	m.set(m.floor)
@@ -131,17 +131,17 @@ func (m *memLimit) raise() {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	metrics.Read(m.live)
-	if m.live[0].Value.Kind() != metrics.KindUint64 {
+	metrics.Read(m.reads)
+	if m.reads[0].Value.Kind() != metrics.KindUint64 {
 		return
 	}
 	share := 0.0
-	if m.live[1].Value.Kind() == metrics.KindFloat64 && m.live[2].Value.Kind() == metrics.KindFloat64 {
-		if gc, user := m.live[1].Value.Float64(), m.live[2].Value.Float64(); gc+user > 0 {
+	if m.reads[1].Value.Kind() == metrics.KindFloat64 && m.reads[2].Value.Kind() == metrics.KindFloat64 {
+		if gc, user := m.reads[1].Value.Float64(), m.reads[2].Value.Float64(); gc+user > 0 {
 			share = gc / (gc + user)
 		}
 	}
-	want := max(m.floor, int64(headFor(share)*float64(m.live[0].Value.Uint64()))+limitBase/2)
+	want := max(m.floor, int64(headFor(share)*float64(m.reads[0].Value.Uint64()))+limitBase/2)
 	if want != m.limit {
 		m.set(want)
 	}

@@ -58,17 +58,13 @@ const conclusionEvidence = 2
 // exceptions, from the CSVs or the HTML report); else it is unmeasured.
 func ConcludeRun(r *correlate.Run, in []Finding) Conclusion {
 	c := Conclude(in)
-	if c.Verdict != VerdictClean || r == nil || hasLocustResults(r) {
+	if c.Verdict != VerdictClean || r == nil || r.HasLocustResults() {
 		return c
 	}
 	c.Verdict = VerdictUnmeasured
 	c.Text = "Nothing measured this run: no Locust results of it were found (no _stats.csv, _stats_history.csv, _failures.csv or HTML report), " +
 		"so its requests, latencies and failures were not checked; no finding of medium severity or more in what was given."
 	return c
-}
-
-func hasLocustResults(r *correlate.Run) bool {
-	return len(r.Stats)+len(r.StatsHTML)+len(r.History)+len(r.Failures)+len(r.FailuresHTML)+len(r.Exceptions)+len(r.ExceptionsHTML) > 0
 }
 
 // Conclude writes the run's conclusion from its findings (any order; they

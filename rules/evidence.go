@@ -210,40 +210,27 @@ func MetaEvidence(m *parsers.MetaRow) Evidence {
 
 // distinctEvidence drops repeated citations (same file, line and text),
 // keeping the first of each in order.
-func distinctEvidence(ev []Evidence) []Evidence { return firstDistinct(ev, 0) }
+func distinctEvidence(ev []Evidence) []Evidence { return TopEvidence(ev, 0) }
 
-// firstDistinct is the first n distinct citations of ev (all of them when
-// n <= 0): it stops at the n-th, as a check may cite every row of a
-// half-million-row failures CSV.
-func firstDistinct(ev []Evidence, n int) []Evidence {
-	seen := map[evidenceKey]bool{}
-	var uniq []Evidence
-	for _, e := range ev {
-		if n > 0 && len(uniq) == n {
-			break
-		}
-		k := evidenceKey{e.File, e.Line, e.Text} // the first note wins
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		uniq = append(uniq, e)
-	}
-	return uniq
+// TopEvidence keeps the first n distinct citations of a list already in
+// priority order (all of them when n <= 0).
+func TopEvidence(ev []Evidence, n int) []Evidence {
+	return citeFirst(ev, func(e Evidence) Evidence { return e }, n)
 }
 
-// citeFirst is firstDistinct of the citations of rows, in order, citing
-// only the rows it keeps or skips on the way: a check whose finding keeps
-// the first MaxEvidence (finish) need not cite every row of a long CSV.
+// citeFirst is the first n distinct citations of rows (all of them when
+// n <= 0), in order, citing only the rows it keeps or skips on the way: it
+// stops at the n-th, as a check may have every row of a half-million-row
+// failures CSV to cite and finish keeps MaxEvidence.
 func citeFirst[T any](rows []T, cite func(T) Evidence, n int) []Evidence {
 	seen := map[evidenceKey]bool{}
 	var out []Evidence
 	for _, r := range rows {
-		if len(out) == n {
+		if n > 0 && len(out) == n {
 			break
 		}
 		e := cite(r)
-		if k := (evidenceKey{e.File, e.Line, e.Text}); !seen[k] {
+		if k := (evidenceKey{e.File, e.Line, e.Text}); !seen[k] { // the first note wins
 			seen[k] = true
 			out = append(out, e)
 		}
@@ -257,10 +244,6 @@ type evidenceKey struct {
 	line int64
 	text string
 }
-
-// TopEvidence keeps the first n distinct citations of a list already in
-// priority order (all of them when n <= 0).
-func TopEvidence(ev []Evidence, n int) []Evidence { return firstDistinct(ev, n) }
 
 // PickEvidence keeps at most n citations: the first, the last, and the
 // rest spread evenly between them, in their original order; exact
