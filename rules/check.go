@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -289,6 +291,43 @@ var formatSource = map[string]Source{
 	"locust_html":    SrcHTML,
 }
 
+// unplacedLogs are the log files given that could belong to the run but
+// whose events are in no run, their clock offset being unknown (the run's
+// Clock entries with LeftOut, correlate.unplacedClocks), by the source
+// they would have given it. A rule lacking a source must not call it "not
+// given" when it was given and could not be placed.
+func unplacedLogs(ctx *Context) map[Source][]string {
+	var out map[Source][]string
+	formatOf := ctx.inputIndex().formatOf
+	for _, c := range ctx.Run.Clock {
+		if c.LeftOut == 0 || slices.Contains(ctx.Run.Logs, c.File) {
+			continue
+		}
+		if s, ok := formatSource[formatOf[c.File]]; ok {
+			if out == nil {
+				out = map[Source][]string{}
+			}
+			out[s] = append(out[s], c.File)
+		}
+	}
+	return out
+}
+
+// unplacedWords says of files given but left off the run's clock what
+// they lack: "django_errors.log was given, but its clock is unknown (give
+// --tz or --tz-source)".
+func unplacedWords(files []string) string {
+	base := make([]string, len(files))
+	for i, f := range files {
+		base[i] = path.Base(f)
+	}
+	verb, its := "was", "its clock is"
+	if len(files) > 1 {
+		verb, its = "were", "their clocks are"
+	}
+	return fmt.Sprintf("%s %s given, but %s unknown (give --tz or --tz-source)", strings.Join(base, ", "), verb, its)
+}
+
 func markLocustFile(have map[Source]bool, path, format string) {
 	switch {
 	case format == "locust_html" || strings.HasSuffix(path, ".html"):
@@ -309,19 +348,27 @@ func markLocustFile(have map[Source]bool, path, format string) {
 	}
 }
 
-// unmet returns the prerequisites of needs that have lacks, in words.
-func unmet(needs []Need, have map[Source]bool) []string {
+// unmet returns the prerequisites of needs that have lacks, in words;
+// one whose files were given but not placed on the run's clock
+// (unplacedLogs) says so.
+func unmet(needs []Need, have map[Source]bool, unplaced map[Source][]string) []string {
 	var out []string
 	for _, n := range needs {
 		ok := false
+		var given []string
 		for _, s := range n {
 			if have[s] {
 				ok = true
 				break
 			}
+			given = append(given, unplaced[s]...)
 		}
 		if !ok {
-			out = append(out, n.Describe())
+			w := n.Describe()
+			if len(given) > 0 {
+				w += " on the run's clock: " + unplacedWords(given)
+			}
+			out = append(out, w)
 		}
 	}
 	return out

@@ -322,7 +322,7 @@ func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, 
 	res = RunResult{Run: run.Name}
 	own := &ownFacts{}
 	base := &Context{Analysis: a, Run: run, Targets: t, own: own, all: all, set: s}
-	have := runSources(base)
+	have, unplaced := runSources(base), unplacedLogs(base)
 	for _, r := range s.rules {
 		st := CheckStatus{ID: r.ID, Title: r.Title, Needs: needWords(r.Needs())}
 		if st.Needs == nil {
@@ -333,7 +333,7 @@ func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, 
 			res.Checks = append(res.Checks, st)
 			continue
 		}
-		if miss := unmet(r.Needs(), have); len(miss) > 0 {
+		if miss := unmet(r.Needs(), have, unplaced); len(miss) > 0 {
 			st.Status, st.Missing = StatusCannotCheck, miss
 			res.Checks = append(res.Checks, st)
 			continue

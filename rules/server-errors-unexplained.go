@@ -99,7 +99,7 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 	}
 	sort.SliceStable(cited, func(i, j int) bool { return cited[i].Line < cited[j].Line })
 	ev = citeFirst(cited, FailureEvidence, MaxEvidence)
-	return []Finding{{
+	f := Finding{
 		Role:       RoleCause,
 		Severity:   scaledSeverity(High, left, aggRequests(run), loginsAffected(run, names)),
 		Confidence: 0.6,
@@ -111,7 +111,31 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 		Evidence:       ev,
 		Missing:        []string{"Django error log / runserver stderr", "PgBouncer log"},
 		Metrics:        map[string]float64{"locust_5xx_failures": float64(left)},
-	}}
+	}
+	// A server log given but left off every run (its clock offset is
+	// unknown) is not "no server log": say which, and how to place it.
+	unplaced := unplacedLogs(ctx)
+	app := append(append([]string(nil), unplaced[SrcDjango]...), unplaced[SrcRunserver]...)
+	pg := unplaced[SrcPgBouncer]
+	if len(app)+len(pg) > 0 {
+		given := unplacedWords(append(append([]string(nil), app...), pg...))
+		f.Summary = fmt.Sprintf("Locust recorded %s server-error (5xx) failures — %s — and no server log could be placed on this run's clock: %s, so their cause cannot be shown.",
+			humanize.Thousands(left), countBy(names, 6), given)
+		f.Headline = fmt.Sprintf("%s requests failed with 5xx (%s); the server logs given are not on the run's clock (offset unknown), so their cause is not shown", humanize.Thousands(left), countBy(names, 2))
+		f.Recommendation = "Give the server logs' zone (--tz, or --tz-source FILE=ZONE for each) and analyse again; give every server log of the run (django_errors.log, runserver stderr, PgBouncer's log) from the same time."
+		f.Missing = nil
+		if len(app) > 0 {
+			f.Missing = append(f.Missing, "Django error log / runserver stderr on the run's clock: "+unplacedWords(app))
+		} else {
+			f.Missing = append(f.Missing, "Django error log / runserver stderr")
+		}
+		if len(pg) > 0 {
+			f.Missing = append(f.Missing, "PgBouncer log on the run's clock: "+unplacedWords(pg))
+		} else {
+			f.Missing = append(f.Missing, "PgBouncer log")
+		}
+	}
+	return []Finding{f}
 }
 
 // hasServerLogs reports whether any application-server or pooler log
