@@ -223,10 +223,23 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 // id k becomes m[k]; nil when every id stays.
 func remapOf(g *interner, local *interner) []int32 {
 	m := make([]int32, len(local.vals))
+	if g.ids == nil {
+		// The table's dictionary holds at least the largest writer's
+		// values: sized for them at once, it does not grow through every
+		// doubling on the way (a key=value log with a request id per
+		// line: 600k values, -4 % wall and -6 % peak on 131 MB).
+		g.ids = make(map[string]int32, len(local.vals))
+	}
 	same := true
 	for k, v := range local.vals {
-		m[k] = g.idString(v)
-		same = same && m[k] == int32(k)
+		// v is the writer's own copy (interner.add), never a view of a
+		// reused buffer: the table's dictionary shares it.
+		id, ok := g.ids[v]
+		if !ok {
+			id = g.add(v)
+		}
+		m[k] = id
+		same = same && id == int32(k)
 	}
 	if same {
 		return nil
