@@ -3,6 +3,7 @@ package correlate
 import (
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,42 +18,13 @@ type candidate struct {
 	us   int64 // e's UTC time in µs
 	rank int
 	used bool
+	ord  int // its place in its pool (pickIndex)
 	// twins are copies of the same record in other files (one logger,
 	// two handlers): using one uses them all.
 	twins []*candidate
 }
 
 type pool []*candidate
-
-// pick takes the unused candidate in [lo, hi] that passes ok and has the
-// lowest (rank, cost); ties go to the earlier time, then file, then line.
-func (p pool) pick(lo, hi time.Time, ok func(Event) bool, cost func(Event) float64) (Event, bool) {
-	var best *candidate
-	var bestCost float64
-	// Pools are in time order (the run's events are): search, then scan.
-	l, h := ceilMicro(lo), floorMicro(hi)
-	start := sort.Search(len(p), func(i int) bool { return p[i].us >= l })
-	for _, c := range p[start:] {
-		if c.us > h {
-			break
-		}
-		if c.used || (ok != nil && !ok(c.e)) {
-			continue
-		}
-		k := cost(c.e)
-		if best == nil || c.rank < best.rank || (c.rank == best.rank && (k < bestCost || (k == bestCost && c.e.t.less(c.e.row, best.e.row)))) {
-			best, bestCost = c, k
-		}
-	}
-	if best == nil {
-		return Event{}, false
-	}
-	best.used = true
-	for _, t := range best.twins {
-		t.used = true
-	}
-	return best.e, true
-}
 
 // pairTwins links each candidate to its copies in other files: same
 // millisecond, kind, message and exception, one copy per file. A pool is
@@ -230,6 +202,13 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 		fromServerErr = true
 	}
 
+	// Each pool's index buckets its candidates by what the pick's filter
+	// reads, so that a pick reads only the buckets it could accept from.
+	serverIx := newPickIndex(serverErr, func(c *candidate) string { return reqPath(c.e.Path()) })
+	bareIx := newPickIndex(bare, func(c *candidate) string { return fileKey(c.e) })
+	authIx, locustIx := newPickIndex(auth, authKey), newPickIndex(locust, locustKey)
+	poolerIx := newPickIndex(pooler, func(*candidate) string { return "" })
+
 	var chains []Chain
 	for _, a := range anchors {
 		at := a.Time()
@@ -246,7 +225,7 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 			se, haveSE, centre, hi = a, true, at, at.Add(tol)
 			ch.Status = 500
 		} else {
-			se, haveSE = serverErr.pick(lo, hi, func(e Event) bool { return reqPath(e.Path()) == ch.Path }, near(centre))
+			se, haveSE = serverIx.pick([]string{ch.Path}, lo, hi, func(e Event) bool { return reqPath(e.Path()) == ch.Path }, nearSided(centre), nil)
 		}
 		if haveSE {
 			ch.ServerError = refOf(se)
@@ -258,9 +237,10 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 		if ch.Traceback == nil {
 			// A bare traceback or "Unhandled exception" record printed just
 			// before the request line (same file), else nearest in time.
-			tb, ok := bare.pick(lo, hi, func(e Event) bool { return e.FileID() == a.FileID() && e.Line() < a.Line() }, func(e Event) float64 { return float64(a.Line() - e.Line()) })
+			tb, ok := bareIx.pick([]string{fileKey(a)}, lo, hi, func(e Event) bool { return e.FileID() == a.FileID() && e.Line() < a.Line() }, nil,
+				func(e Event) float64 { return float64(a.Line() - e.Line()) })
 			if !ok {
-				tb, ok = bare.pick(lo, hi, nil, near(centre))
+				tb, ok = bareIx.pick(nil, lo, hi, nil, nearSided(centre), nil)
 			}
 			if ok {
 				ch.Traceback = &Ref{File: tb.File(), Line: tb.EndLine(), Time: tb.Time(), Text: excText(tb)}
@@ -274,33 +254,22 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 		if haveSE {
 			ref = se.Time()
 		}
-		if au, ok := auth.pick(lo, hi, func(e Event) bool {
-			s, has := e.Status()
-			return (!has || ch.Status == 0 || s == ch.Status) && (e.Path() == "" || reqPath(e.Path()) == ch.Path)
-		}, near(ref)); ok {
+		if au, ok := authIx.pick(authKeys(ch.Status, ch.Path), lo, hi, authAccepts(ch.Status, ch.Path), nearSided(ref), nil); ok {
 			ch.AuthResponse = refOf(au)
 		}
 		// The Locust side hears of the failure after the response.
-		if lf, ok := locust.pick(lo, hi.Add(tol), func(e Event) bool {
-			if s, has := e.Status(); has && s != ch.Status {
-				return false
-			}
-			if p := locustPath(e); p != "" {
-				return p == ch.Path
-			}
-			return strings.Contains(ch.Path, "login")
-		}, near(ref)); ok {
+		if lf, ok := locustIx.pick(locustKeys(ch.Status, ch.Path), lo, hi.Add(tol), locustAccepts(ch.Status, ch.Path), nearSided(ref), nil); ok {
 			ch.Locust = refOf(lf)
 		}
 		// PgBouncer's pooler error comes shortly before the server error:
 		// the driver raises when PgBouncer closes the client.
-		if pe, ok := pooler.pick(ref.Add(-tol), ref.Add(200*time.Millisecond), nil, func(e Event) float64 {
+		if pe, ok := poolerIx.pick(nil, ref.Add(-tol), ref.Add(200*time.Millisecond), nil, &sided{leftMax: floorMicro(ref), cost: func(e Event) float64 {
 			d := ref.Sub(e.Time()).Seconds()
 			if d < 0 {
 				return 10 - d // after the error: only when nothing came before
 			}
 			return d
-		}); ok {
+		}}, nil); ok {
 			ch.Pooler = refOf(pe)
 		}
 		for name, m := range map[string]*Ref{"locust": ch.Locust, "auth": ch.AuthResponse, "server_error": ch.ServerError, "traceback": ch.Traceback, "pooler": ch.Pooler} {
@@ -339,6 +308,90 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 
 func near(t time.Time) func(Event) float64 {
 	return func(e Event) float64 { return math.Abs(e.Time().Sub(t).Seconds()) }
+}
+
+// nearSided is near(t) with its pivot: the candidates before t are one
+// side, those at or after it the other.
+func nearSided(t time.Time) *sided { return &sided{leftMax: ceilMicro(t) - 1, cost: near(t)} }
+
+// anyPath is the path part of the bucket key of a candidate that names no
+// path, and so may join a chain of any path its filter allows.
+const anyPath = "\x01any"
+
+// statusKey is the status part of a candidate's bucket key: "" when the
+// event has none.
+func statusKey(e Event) string {
+	if s, has := e.Status(); has {
+		return strconv.FormatInt(s, 10)
+	}
+	return ""
+}
+
+// fileKey is a candidate's file as a bucket key.
+func fileKey(e Event) string { return strconv.Itoa(int(e.FileID())) }
+
+// An auth_debug response joins a chain of its status (or has none) and of
+// its path (or names none).
+func authAccepts(status int64, path string) func(Event) bool {
+	return func(e Event) bool {
+		s, has := e.Status()
+		return (!has || status == 0 || s == status) && (e.Path() == "" || reqPath(e.Path()) == path)
+	}
+}
+
+func authKey(c *candidate) string {
+	p := anyPath
+	if c.e.Path() != "" {
+		p = reqPath(c.e.Path())
+	}
+	return statusKey(c.e) + "\x00" + p
+}
+
+// authKeys are the buckets authAccepts may take from: every one when the
+// chain has no status.
+func authKeys(status int64, path string) []string {
+	if status == 0 {
+		return nil
+	}
+	return statusPathKeys(status, path, true)
+}
+
+// A Locust-side failure joins a chain of its status (or has none) and of
+// the path it names; one naming none joins a login's.
+func locustAccepts(status int64, path string) func(Event) bool {
+	return func(e Event) bool {
+		if s, has := e.Status(); has && s != status {
+			return false
+		}
+		if p := locustPath(e); p != "" {
+			return p == path
+		}
+		return strings.Contains(path, "login")
+	}
+}
+
+func locustKey(c *candidate) string {
+	p := locustPath(c.e)
+	if p == "" {
+		p = anyPath
+	}
+	return statusKey(c.e) + "\x00" + p
+}
+
+func locustKeys(status int64, path string) []string {
+	return statusPathKeys(status, path, strings.Contains(path, "login"))
+}
+
+// statusPathKeys are the buckets a chain of status and path reads: the
+// candidates of its status or of none, of its path, and with anyToo those
+// that name no path.
+func statusPathKeys(status int64, path string, anyToo bool) []string {
+	s := strconv.FormatInt(status, 10)
+	keys := []string{s + "\x00" + path, "\x00" + path}
+	if anyToo {
+		keys = append(keys, s+"\x00"+anyPath, "\x00"+anyPath)
+	}
+	return keys
 }
 
 func excText(e Event) string {
