@@ -1,9 +1,12 @@
 package parsers
 
 import (
+	"fmt"
 	"maps"
+	"math/rand"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLocustAuth(t *testing.T) {
@@ -179,4 +182,103 @@ func FuzzLocustAuth(f *testing.F) {
 
 func BenchmarkLocustAuth(b *testing.B) {
 	pyBench(b, "pool_exhaustion/logs/locust_login_failures.log", "locust_auth")
+}
+
+// listWindow is the open-copies list copyWindow replaces, kept as its
+// reference: filtered at every line, searched in read order.
+type listWindow []*openCopy
+
+func (l *listWindow) expire(t time.Time) {
+	k := 0
+	for _, o := range *l {
+		if !o.taken && absDur(t.Sub(o.t)) <= mergeWindow {
+			(*l)[k] = o
+			k++
+		}
+	}
+	*l = (*l)[:k]
+}
+
+func (l listWindow) first() (int, bool) {
+	if len(l) == 0 {
+		return 0, false
+	}
+	m := l[0].idx
+	for _, o := range l {
+		m = min(m, o.idx)
+	}
+	return m, true
+}
+
+func (l listWindow) take(msg string, raw bool) (int, bool) {
+	for _, o := range l {
+		if o.raw != raw && o.msg == msg {
+			o.taken = true
+			return o.idx, true
+		}
+	}
+	return 0, false
+}
+
+// TestCopyWindowMatchesList: on random lines (few messages, both kinds,
+// steps of 0-400 ms, now and then a step back in time or a jump) the
+// window merges and releases as the list did, line after line.
+func TestCopyWindowMatchesList(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	base := time.Date(2026, 11, 29, 18, 57, 27, 0, time.UTC)
+	lines := 0
+	for trial := range 400 {
+		var w copyWindow
+		var l listWindow
+		at, idx := base, 0
+		users := 4 // few messages: most copies merge
+		if trial%3 == 0 {
+			users = 1000 // mostly one copy each: the queues must not keep them
+		}
+		for n := range 1 + rng.Intn(300) {
+			switch r := rng.Intn(20); {
+			case r == 0 && trial%2 == 0:
+				at = at.Add(-time.Duration(rng.Intn(3000)) * time.Millisecond) // back
+			case r == 1:
+				at = at.Add(time.Duration(rng.Intn(5)) * time.Second) // a pause
+			default:
+				at = at.Add(time.Duration(rng.Intn(400)) * time.Millisecond)
+			}
+			msg, raw := fmt.Sprintf("login_server_error username=tester%03d", rng.Intn(users)), rng.Intn(2) == 0
+			w.expire(at)
+			l.expire(at)
+			if len(w.early.c) > 2*w.open+64 || len(w.late.c) > 2*w.open+64 {
+				t.Fatalf("trial %d line %d: heaps of %d and %d copies for %d open", trial, n, len(w.early.c), len(w.late.c), w.open)
+			}
+			wf, wok := w.first()
+			lf, lok := l.first()
+			if wf != lf || wok != lok {
+				t.Fatalf("trial %d line %d: first %d,%v, want %d,%v", trial, n, wf, wok, lf, lok)
+			}
+			wi, wm := w.take(msg, raw)
+			li, lm := l.take(msg, raw)
+			if wi != li || wm != lm {
+				t.Fatalf("trial %d line %d: take %q raw=%v: %d,%v, want %d,%v", trial, n, msg, raw, wi, wm, li, lm)
+			}
+			if !wm {
+				w.add(&openCopy{idx: idx, t: at, raw: raw, msg: msg})
+				l = append(l, &openCopy{idx: idx, t: at, raw: raw, msg: msg})
+				idx++
+			}
+			lines++
+			live := 0
+			for _, o := range w.q[w.head:] {
+				if !o.taken {
+					live++
+				}
+			}
+			if live != w.open {
+				t.Fatalf("trial %d line %d: %d open copies counted, %d in the window", trial, n, w.open, live)
+			}
+			if len(w.byMsg) > live {
+				t.Fatalf("trial %d line %d: %d message queues for %d open copies", trial, n, len(w.byMsg), live)
+			}
+		}
+	}
+	t.Logf("%d lines agree", lines)
 }
