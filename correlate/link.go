@@ -209,7 +209,7 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 	authIx, locustIx := newPickIndex(auth, authKey), newPickIndex(locust, locustKey)
 	poolerIx := newPickIndex(pooler, func(*candidate) string { return "" })
 
-	var chains []Chain
+	chains := make([]Chain, 0, len(anchors)) // one per anchor: a Chain is large to grow through
 	for _, a := range anchors {
 		at := a.Time()
 		ch := Chain{Anchor: *refOf(a), Method: a.Method(), Path: reqPath(a.Path()), Status: a.StatusOr0(), Deltas: map[string]int64{}}
