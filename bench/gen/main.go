@@ -5,6 +5,7 @@
 //	go run ./bench/gen -out /tmp/bench/100MB -size 100MB
 //	go run ./bench/gen -out /tmp/bench/571n -nights 571
 //	go run ./bench/gen -out /tmp/bench/soak -size 100MB -soak -src samples/pool-exhaustion
+//	go run ./bench/gen -out /tmp/bench/storm -nights 1 -dense 400 -src samples/pool-exhaustion
 //
 // The same flags write the same bytes.
 package main
@@ -30,18 +31,19 @@ func main() {
 	records := flag.Int("max-records", 0, "keep only the first N records of each log file per night (small folders for tests)")
 	every := flag.Int("keep-every", 0, "keep one record in N of each log file (thinned nights for benchmarks)")
 	soak := flag.Bool("soak", false, "one long run instead of a run per night (a soak test's folder; one source)")
+	dense := flag.Int("dense", 0, "write each log record N times at its own time (a storm: N times the errors per second)")
 	flag.Parse()
-	if err := run(*out, *src, *size, *nights, *seed, *window, *records, *every, *soak); err != nil {
+	if err := run(*out, *src, *size, *nights, *seed, *window, *records, *every, *dense, *soak); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(2)
 	}
 }
 
-func run(out, src, size string, nights int, seed uint64, window string, records, every int, soak bool) error {
+func run(out, src, size string, nights int, seed uint64, window string, records, every, dense int, soak bool) error {
 	if out == "" {
 		return fmt.Errorf("-out is required")
 	}
-	opt := scale.Options{Sources: strings.Split(src, ","), Nights: nights, Seed: seed, MaxRecords: records, KeepEvery: every, Soak: soak}
+	opt := scale.Options{Sources: strings.Split(src, ","), Nights: nights, Seed: seed, MaxRecords: records, KeepEvery: every, Dense: dense, Soak: soak}
 	if size != "" {
 		n, err := parseSize(size)
 		if err != nil {

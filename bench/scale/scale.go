@@ -46,6 +46,12 @@ type Options struct {
 	// file (the 1st, the KeepEvery+1-th, ...): a thinned night that keeps
 	// the shape of its load and error curves, for benchmarks.
 	KeepEvery int
+	// Dense, when above 1, writes each record of each log file (its
+	// timestamped line and the lines continuing it) Dense times in a row,
+	// at its own time: a storm, the night's errors Dense times as dense.
+	// The linking, copy merging and deduplication of many records to a
+	// second are what it measures (the Locust CSVs stay the night's).
+	Dense int
 	// HistoryOnly writes only each night's stats history of the CSV set
 	// (what run windows and clock inference read): fewer files, for tests.
 	HistoryOnly bool
@@ -360,6 +366,16 @@ func generate(o *outputs, scs []*scenario, opt Options, sum *Summary) error {
 		for _, lf := range sc.logs {
 			buf = buf[:0]
 			records := 0
+			rec := -1 // where the record being written starts in buf
+			repeat := func() { // the record at buf[rec:] Dense times
+				if rec < 0 {
+					return
+				}
+				n := len(buf)
+				for range opt.Dense - 1 {
+					buf = append(buf, buf[rec:n]...)
+				}
+			}
 			for i := range lf.t.lines {
 				l := &lf.t.lines[i]
 				if !keep(l, true) {
@@ -374,8 +390,13 @@ func generate(o *outputs, scs []*scenario, opt Options, sum *Summary) error {
 				if opt.KeepEvery > 1 && (records-1)%opt.KeepEvery != 0 {
 					continue
 				}
+				if len(l.stamps) > 0 {
+					repeat()
+					rec = len(buf)
+				}
 				buf = appendLine(buf, l, delta)
 			}
+			repeat()
 			if err := o.write(lf.rel, buf); err != nil {
 				return err
 			}

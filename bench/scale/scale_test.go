@@ -311,3 +311,54 @@ func TestGenerateSoak(t *testing.T) {
 		t.Error("a source of several runs was taken for a soak")
 	}
 }
+
+// Dense writes each record (its timestamped line and its continuation
+// lines) that many times in a row, at its own time; the lines before a
+// file's first record once; the Locust CSVs as they were.
+func TestGenerateDense(t *testing.T) {
+	src := []string{sampleDir(t, "pool-exhaustion")}
+	wout, _ := gen(t, Options{Sources: src, Nights: 1})
+	dout, _ := gen(t, Options{Sources: src, Nights: 1, Dense: 3})
+	one, three := readTree(t, wout), readTree(t, dout)
+	if len(one) != len(three) {
+		t.Fatalf("%d files, want %d", len(three), len(one))
+	}
+	for rel, b := range one {
+		if !strings.HasSuffix(rel, ".log") {
+			if !bytes.Equal(b, three[rel]) {
+				t.Errorf("%s changed", rel)
+			}
+			continue
+		}
+		// The expected file: each record of the plain night three times.
+		var want []byte
+		tp := newTemplate(b, false)
+		var rec []byte
+		flush := func() {
+			for range 3 {
+				want = append(want, rec...)
+			}
+			rec = rec[:0]
+		}
+		started := false
+		for _, l := range tp.lines {
+			text := appendLine(nil, &l, 0)
+			if len(l.stamps) > 0 {
+				flush()
+				started = true
+			}
+			if !started {
+				want = append(want, text...)
+				continue
+			}
+			rec = append(rec, text...)
+		}
+		flush()
+		if !bytes.Equal(three[rel], want) {
+			t.Errorf("%s: %d bytes, want %d (each record three times)", rel, len(three[rel]), len(want))
+		}
+		if rel == "logs/django_errors.log" && bytes.Count(three[rel], []byte("Traceback (most recent call last):")) != 3*bytes.Count(b, []byte("Traceback (most recent call last):")) {
+			t.Errorf("%s: the tracebacks are not each written three times", rel)
+		}
+	}
+}
