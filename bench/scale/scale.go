@@ -366,7 +366,7 @@ func generate(o *outputs, scs []*scenario, opt Options, sum *Summary) error {
 		for _, lf := range sc.logs {
 			buf = buf[:0]
 			records := 0
-			rec := -1 // where the record being written starts in buf
+			rec := -1          // where the record being written starts in buf
 			repeat := func() { // the record at buf[rec:] Dense times
 				if rec < 0 {
 					return
