@@ -64,7 +64,12 @@ func linked5xx(ctx *Context, p *correlate.PoolFacts) (int64, map[string]int64, [
 		}
 		n++
 		byPath[strings.TrimSpace(c.Method+" "+templatePath(c.Path))]++
-		ev = append(ev, RefEvidence(&c.Anchor))
+		// Only the first and the last are cited (poolFromLogs).
+		if len(ev) < 2 {
+			ev = append(ev, RefEvidence(&c.Anchor))
+		} else {
+			ev[1] = RefEvidence(&c.Anchor)
+		}
 	}
 	if n > 0 {
 		return n, byPath, ev
@@ -118,18 +123,14 @@ func poolFromLogs(ctx *Context, p *correlate.PoolFacts, pp *pgbouncerPoolExhaust
 			s += fmt.Sprintf(" (youngest client cut off: %d s old, so query_wait_timeout ≈ %d s)", lo, lo)
 		}
 		sentences = append(sentences, s)
-		for _, e := range append(append([]correlate.Event{}, p.Pooler...), p.Closing...) {
-			evPooler = append(evPooler, EventEvidence(e))
-		}
+		evPooler = endsCited(EventEvidence, p.Pooler, p.Closing)
 	}
 	driverN, driverFiles := maxPerFile(p.DriverByFile)
 	m["driver_errors"] = float64(driverN)
 	if driverN > 0 {
 		sentences = append(sentences, fmt.Sprintf("the app's database driver raised it in %s %s (%s)",
 			humanize.Thousands(driverN), humanize.Plural(driverN, "request", "requests"), strings.Join(driverFiles, ", ")))
-		for _, e := range p.Driver {
-			evDriver = append(evDriver, EventEvidence(e))
-		}
+		evDriver = endsCited(EventEvidence, p.Driver)
 	}
 	linked, byPath, chainEv := linked5xx(ctx, p)
 	m["linked_server_errors"] = float64(linked)
@@ -174,7 +175,9 @@ func poolFromLogs(ctx *Context, p *correlate.PoolFacts, pp *pgbouncerPoolExhaust
 	}
 
 	// Citations: the first pooler error, the first app-side record, the
-	// first 5xx, one Locust row, then whatever is left.
+	// first 5xx, one Locust row, then the last of each. (A storm has
+	// hundreds of thousands of each: evPooler, evDriver and evServer hold
+	// their first and last only.)
 	ev = append(ev, first(evPooler)...)
 	ev = append(ev, first(evDriver)...)
 	ev = append(ev, first(evServer)...)
@@ -381,4 +384,27 @@ func poolImpact(run *correlate.Run, n5xx int64, rows []*parsers.FailureRow) stri
 		}
 	}
 	return s + "; latencies include the queue wait up to query_wait_timeout"
+}
+
+// endsCited cites the first and the last row of the lists taken as one
+// (one citation when they hold one row, none when empty).
+func endsCited[T any](cite func(T) Evidence, lists ...[]T) []Evidence {
+	var firstRow, lastRow *T
+	n := 0
+	for _, l := range lists {
+		if len(l) == 0 {
+			continue
+		}
+		if firstRow == nil {
+			firstRow = &l[0]
+		}
+		lastRow, n = &l[len(l)-1], n+len(l)
+	}
+	switch n {
+	case 0:
+		return nil
+	case 1:
+		return []Evidence{cite(*firstRow)}
+	}
+	return []Evidence{cite(*firstRow), cite(*lastRow)}
 }

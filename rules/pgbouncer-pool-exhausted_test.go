@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +180,31 @@ func TestReconcile5xxStack(t *testing.T) {
 	}
 	if strings.Contains(s, "average wait of clients") {
 		t.Errorf("stats wait read as a wait time: %s", s)
+	}
+}
+
+func TestEndsCited(t *testing.T) {
+	cite := func(n int) Evidence { return Evidence{File: "f", Line: int64(n)} }
+	lines := func(ev []Evidence) (out []int64) {
+		for _, e := range ev {
+			out = append(out, e.Line)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		lists [][]int
+		want  []int64
+	}{
+		{nil, nil},
+		{[][]int{{}, {}}, nil},
+		{[][]int{{7}}, []int64{7}},
+		{[][]int{{}, {7}}, []int64{7}},
+		{[][]int{{1, 2, 3}}, []int64{1, 3}},
+		{[][]int{{1}, {}, {8, 9}}, []int64{1, 9}},
+		{[][]int{{1, 2}, {}}, []int64{1, 2}},
+	} {
+		if got := lines(endsCited(cite, c.lists...)); !slices.Equal(got, c.want) {
+			t.Errorf("%v: cited %v, want %v", c.lists, got, c.want)
+		}
 	}
 }
