@@ -176,7 +176,16 @@ type Chain struct {
 	Pooler       *Ref // PgBouncer pooler error
 	ExcType      string
 	ExcMessage   string
-	Deltas       map[string]int64 // member name → ms after anchor
+}
+
+// DeltaMS is member m's time minus the anchor's, in ms; false when the
+// chain has no such member (m nil). (Computed, not kept: a storm's
+// hundreds of thousands of chains carried a map each.)
+func (c *Chain) DeltaMS(m *Ref) (int64, bool) {
+	if m == nil {
+		return 0, false
+	}
+	return m.Time.Sub(c.Anchor.Time).Milliseconds(), true
 }
 
 // LinkStats counts how much of the run's 5xx traffic was explained.

@@ -185,7 +185,9 @@ func TestAnalyzeSynthetic(t *testing.T) {
 		if ch.Path != "/accounts/login/" || ch.ExcType != "django.db.utils.OperationalError" {
 			t.Errorf("chain %+v", ch)
 		}
-		if d := ch.Deltas["pooler"] - ch.Deltas["server_error"]; d >= 0 {
+		pooler, _ := ch.DeltaMS(ch.Pooler)
+		server, _ := ch.DeltaMS(ch.ServerError)
+		if d := pooler - server; d >= 0 {
 			t.Errorf("pooler error should precede the server error, delta %d ms", d)
 		}
 	}

@@ -212,7 +212,7 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 	chains := make([]Chain, 0, len(anchors)) // one per anchor: a Chain is large to grow through
 	for _, a := range anchors {
 		at := a.Time()
-		ch := Chain{Anchor: *refOf(a), Method: a.Method(), Path: reqPath(a.Path()), Status: a.StatusOr0(), Deltas: map[string]int64{}}
+		ch := Chain{Anchor: *refOf(a), Method: a.Method(), Path: reqPath(a.Path()), Status: a.StatusOr0()}
 		// A request line has second resolution and is written when the
 		// response is done: the events lie within that second ± tol.
 		lo, hi := at.Add(-tol), at.Add(time.Second+tol)
@@ -271,11 +271,6 @@ func link(r *Run, tol time.Duration) ([]Chain, LinkStats) {
 			return d
 		}}, nil); ok {
 			ch.Pooler = refOf(pe)
-		}
-		for name, m := range map[string]*Ref{"locust": ch.Locust, "auth": ch.AuthResponse, "server_error": ch.ServerError, "traceback": ch.Traceback, "pooler": ch.Pooler} {
-			if m != nil {
-				ch.Deltas[name] = m.Time.Sub(at).Milliseconds()
-			}
 		}
 		st.ServerErrors++
 		if ch.Traceback != nil {

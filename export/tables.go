@@ -344,7 +344,7 @@ func attrMap(e correlate.Event) map[string]string {
 }
 
 // member is one optional link in a chain, as four columns.
-func memberCols(name, what string, get func(*correlate.Chain) *correlate.Ref, delta string) []column[ranked[correlate.Chain]] {
+func memberCols(name, what string, get func(*correlate.Chain) *correlate.Ref) []column[ranked[correlate.Chain]] {
 	ref := func(c *ranked[correlate.Chain]) *correlate.Ref { return get(c.v) }
 	return []column[ranked[correlate.Chain]]{
 		optStr(name+"_file", what+": its file; null when the chain has none", func(c *ranked[correlate.Chain]) string {
@@ -366,7 +366,7 @@ func memberCols(name, what string, get func(*correlate.Chain) *correlate.Ref, de
 			return time.Time{}
 		}),
 		optI64(name+"_delta_ms", "ms", what+": its time minus the anchor's", func(c *ranked[correlate.Chain]) *int64 {
-			if d, ok := c.v.Deltas[delta]; ok {
+			if d, ok := c.v.DeltaMS(ref(c)); ok {
 				return ptrI64(d)
 			}
 			return nil
@@ -398,11 +398,11 @@ var linksTable = &table[ranked[correlate.Chain]]{
 			optStr("exc_type", "the linked traceback's exception type", func(c *ranked[correlate.Chain]) string { return c.v.ExcType }),
 			optStr("exc_message", "its message", func(c *ranked[correlate.Chain]) string { return c.v.ExcMessage }),
 		},
-		memberCols("server_error", "the django.request record", func(c *correlate.Chain) *correlate.Ref { return c.ServerError }, "server_error"),
-		memberCols("traceback", "the traceback (its last line)", func(c *correlate.Chain) *correlate.Ref { return c.Traceback }, "traceback"),
-		memberCols("auth", "the auth-debug response or failure", func(c *correlate.Chain) *correlate.Ref { return c.AuthResponse }, "auth"),
-		memberCols("locust", "the Locust-side login failure", func(c *correlate.Chain) *correlate.Ref { return c.Locust }, "locust"),
-		memberCols("pooler", "the PgBouncer pooler error", func(c *correlate.Chain) *correlate.Ref { return c.Pooler }, "pooler"),
+		memberCols("server_error", "the django.request record", func(c *correlate.Chain) *correlate.Ref { return c.ServerError }),
+		memberCols("traceback", "the traceback (its last line)", func(c *correlate.Chain) *correlate.Ref { return c.Traceback }),
+		memberCols("auth", "the auth-debug response or failure", func(c *correlate.Chain) *correlate.Ref { return c.AuthResponse }),
+		memberCols("locust", "the Locust-side login failure", func(c *correlate.Chain) *correlate.Ref { return c.Locust }),
+		memberCols("pooler", "the PgBouncer pooler error", func(c *correlate.Chain) *correlate.Ref { return c.Pooler }),
 	),
 }
 
