@@ -253,7 +253,7 @@ func parseChunk(c *Context, f Format, ch chunk, i int, plan []chunk) (*Context, 
 	defer in.releaseReaders()
 	res := &Result{Audit: Audit{Path: c.audit.Path, Tables: map[string]int64{}}}
 	p := &Context{In: in, File: c.File, Run: c.Run, Loc: c.Loc, audit: &res.Audit, res: res,
-		fileID: c.fileID, noRedact: c.noRedact, omitText: c.omitText, omitTraceback: c.omitTraceback, omitRoutine: c.omitRoutine, starts: f.(splitter).StartsRecord, skipLead: i > 0}
+		fileID: c.fileID, noRedact: c.noRedact, omitText: c.omitText, omitTraceback: c.omitTraceback, omitRoutine: c.omitRoutine, omitAuth: c.omitAuth, starts: f.(splitter).StartsRecord, skipLead: i > 0}
 	if c.tables != nil {
 		p.tables = &fileTables{cache: c.tables.cache}
 	}

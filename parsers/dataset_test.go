@@ -278,3 +278,34 @@ func TestDatasetOfIsAssemble(t *testing.T) {
 		ds.Release()
 	}
 }
+
+// OmitAuth leaves the auth table empty and changes nothing else: the same
+// audits (their per-table counts included), messages and other tables.
+func TestOmitAuth(t *testing.T) {
+	authRows := 0
+	for _, set := range corpusSets(t) {
+		targets, _ := Discover(set, Options{})
+		full, lean := Parse(targets, Options{}), Parse(targets, Options{OmitAuth: true})
+		if !reflect.DeepEqual(full.Audits(), lean.Audits()) || !reflect.DeepEqual(full.Messages, lean.Messages) {
+			t.Errorf("%v: audits or messages differ", set)
+		}
+		for tb := range schema.NumTables {
+			got, want := rowsJSON(t, lean.Tables[tb]...), rowsJSON(t, full.Tables[tb]...)
+			if tb == schema.TableAuth {
+				authRows += len(want)
+				if len(got) != 0 {
+					t.Errorf("%v: %d auth rows written", set, len(got))
+				}
+				continue
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%v %s: rows differ", set, tb)
+			}
+		}
+		full.Release()
+		lean.Release()
+	}
+	if authRows == 0 {
+		t.Fatal("no input of the corpus has auth rows: the test shows nothing")
+	}
+}

@@ -75,6 +75,10 @@ func (c *Context) emit(r *evRow) {
 }
 
 func (c *Context) emitAuth(r *AuthRow) {
+	if c.omitAuth {
+		c.rows[schema.TableAuth]++
+		return
+	}
 	if !c.noRedact {
 		if r.Session != "" && r.Session != "None" {
 			r.Session = redact.Mask
@@ -98,6 +102,10 @@ func sink[T any](c *Context, t schema.Table, r *T, write func(*tableWriter, *T),
 
 // emitAuthRow is emitAuth for the byte path.
 func (c *Context) emitAuthRow(r *authRow) {
+	if c.omitAuth {
+		c.rows[schema.TableAuth]++
+		return
+	}
 	if !c.noRedact {
 		if len(r.Session) > 0 && string(r.Session) != "None" {
 			r.Session = sbytes(redact.Mask)

@@ -136,8 +136,9 @@ type Context struct {
 	onceAt      map[int]string  // index in audit.Messages → its warnOnce key
 
 	// omitTraceback is Options.OmitTraceback (text and routine messages
-	// above are OmitText and OmitRoutineMessages).
+	// above are OmitText and OmitRoutineMessages), omitAuth OmitAuth.
 	omitTraceback bool
+	omitAuth      bool
 
 	// A chunk of a file (chunks.go): lines up to its first record start
 	// belong to the chunk before (skipLead), and it stops at the first

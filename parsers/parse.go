@@ -45,6 +45,13 @@ type Options struct {
 	// closings, new connections and stats): the line itself is read back
 	// by position when a report quotes it.
 	OmitRoutineMessages bool
+	// OmitAuth writes no auth table; its rows are still counted in the
+	// audit. Every auth_debug record is also an event, which is what the
+	// stages after parsing read: only an output of every table (parse
+	// --out) reads the auth table, which was built, redacted included, to
+	// be released after parsing (100 MB folder: auth_debug's parse 112 →
+	// 96 ms).
+	OmitAuth bool
 	// Chunks, when above 1, splits every file whose format allows it into
 	// that many chunks parsed in parallel (tests force it); 0 lets files
 	// of 8 MiB and more be split (chunks.go); 1 parses every file whole.
@@ -173,7 +180,7 @@ func parseFile(path, name string, id schema.FileID, opt Options, tables *fileTab
 	}
 	c := &Context{In: in, File: name, Run: runName(filepath.Base(name)), Loc: opt.Loc, audit: a, res: res,
 		tables: tables, fileID: id, noRedact: opt.NoRedact, omitText: opt.OmitText,
-		omitTraceback: opt.OmitTraceback, omitRoutine: opt.OmitRoutineMessages}
+		omitTraceback: opt.OmitTraceback, omitRoutine: opt.OmitRoutineMessages, omitAuth: opt.OmitAuth}
 	c.prepare(f)
 	if f == nil {
 		// Unknown: every line is unparsed, and the audit says so.

@@ -273,11 +273,13 @@ func Run(req Request) (*Result, error) {
 
 // omissions are the parse options of req with the columns no later stage
 // of it reads left empty, so the tables hold only what is used: text
-// unless KeepText; with Until == Parsed (the audit alone) the tracebacks
-// and the routine messages too. The audit is the same either way.
+// unless KeepText, the auth table unless KeepTables; with Until == Parsed
+// (the audit alone) the tracebacks and the routine messages too. The
+// audit is the same either way.
 func omissions(req Request) parsers.Options {
 	opt := req.Parse
 	opt.OmitText = opt.OmitText || !req.KeepText && !req.KeepTables
+	opt.OmitAuth = opt.OmitAuth || !req.KeepTables
 	if req.Until == Parsed {
 		opt.OmitTraceback, opt.OmitRoutineMessages = true, true
 	}
