@@ -235,9 +235,14 @@ func (ix *pickIndex) pick(keys []string, lo, hi time.Time, ok func(Event) bool, 
 	if best == nil {
 		return Event{}, false
 	}
-	best.used = true
-	for _, t := range best.twins {
+	best.take()
+	return best.e, true
+}
+
+// take marks the candidate and its twins used.
+func (c *candidate) take() {
+	c.used = true
+	for _, t := range c.twins {
 		t.used = true
 	}
-	return best.e, true
 }

@@ -29,10 +29,7 @@ func scanPick(p pool, lo, hi time.Time, ok func(Event) bool, cost func(Event) fl
 	if best == nil {
 		return Event{}, false
 	}
-	best.used = true
-	for _, t := range best.twins {
-		t.used = true
-	}
+	best.take()
 	return best.e, true
 }
 

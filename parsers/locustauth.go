@@ -181,22 +181,8 @@ type copyKey struct {
 // expire drops the copies read more than mergeWindow away from t.
 func (w *copyWindow) expire(t time.Time) {
 	lo, hi := t.Add(-mergeWindow), t.Add(mergeWindow)
-	for len(w.early.c) > 0 {
-		o := w.early.c[0]
-		if !o.taken && !o.t.Before(lo) {
-			break
-		}
-		w.drop(o)
-		w.early.pop()
-	}
-	for len(w.late.c) > 0 {
-		o := w.late.c[0]
-		if !o.taken && !o.t.After(hi) {
-			break
-		}
-		w.drop(o)
-		w.late.pop()
-	}
+	w.dropFrom(&w.early, func(t time.Time) bool { return t.Before(lo) })
+	w.dropFrom(&w.late, func(t time.Time) bool { return t.After(hi) })
 	for w.head < len(w.q) && w.q[w.head].taken {
 		w.head++
 	}
@@ -209,6 +195,14 @@ func (w *copyWindow) expire(t time.Time) {
 		w.q, w.head = w.q[:0], 0
 	} else if w.head > len(w.q)/2 && w.head > 64 {
 		w.q, w.head = append(w.q[:0], w.q[w.head:]...), 0
+	}
+}
+
+// dropFrom drops the copies at the top of h that are taken or past.
+func (w *copyWindow) dropFrom(h *copyHeap, past func(time.Time) bool) {
+	for len(h.c) > 0 && (h.c[0].taken || past(h.c[0].t)) {
+		w.drop(h.c[0])
+		h.pop()
 	}
 }
 
