@@ -242,10 +242,10 @@ func runAllauthRateLimited(ctx *Context, p *allauthRateLimitedParams) []Finding 
 	var missing []string
 	if logN == 0 && csvN == 0 {
 		conf = 0.7 // a 429 alone could be another limiter
-		missing = append(missing, "the login page text (locust_login_failures.log or Locust failure message) naming the rate limit")
+		missing = append(missing, missingFrom(ctx, "the login page text (locust_login_failures.log or Locust failure message) naming the rate limit", SrcLocustAuth, SrcConsole))
 	}
 	if scope == "unknown" {
-		missing = append(missing, "auth_debug.log (who logged in, from which address): whether the limit is per account or per IP is decided from which accounts kept logging in")
+		missing = append(missing, missingFrom(ctx, "auth_debug.log (who logged in, from which address): whether the limit is per account or per IP is decided from which accounts kept logging in", SrcAuthDebug))
 	}
 	if afterEv != nil {
 		lead = append(lead, noted(EventEvidence(*afterEv), "an account not refused logging in after the first refusal"))

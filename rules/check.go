@@ -313,6 +313,21 @@ func unplacedLogs(ctx *Context) map[Source][]string {
 	return out
 }
 
+// missingFrom is a finding's Missing entry for evidence the sources would
+// hold: what, and when a file of one of them was given but is off the
+// run's clock, which file and how to place it.
+func missingFrom(ctx *Context, what string, srcs ...Source) string {
+	u := unplacedLogs(ctx)
+	var given []string
+	for _, s := range srcs {
+		given = append(given, u[s]...)
+	}
+	if len(given) == 0 {
+		return what
+	}
+	return what + " — " + unplacedWords(given)
+}
+
 // unplacedWords says of files given but left off the run's clock what
 // they lack: "django_errors.log was given, but its clock is unknown (give
 // --tz or --tz-source)".
@@ -366,7 +381,7 @@ func unmet(needs []Need, have map[Source]bool, unplaced map[Source][]string) []s
 		if !ok {
 			w := n.Describe()
 			if len(given) > 0 {
-				w += " on the run's clock: " + unplacedWords(given)
+				w += " — " + unplacedWords(given)
 			}
 			out = append(out, w)
 		}

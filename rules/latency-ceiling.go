@@ -277,12 +277,14 @@ func runLatencyCeiling(ctx *Context, p *latencyCeilingParams) []Finding {
 		ruledOut = append(ruledOut, "PgBouncer's query_wait_timeout: its log for this window has no such error")
 		sum.WriteString(" PgBouncer's log for this window has no query_wait_timeout, so the limit is another one (a proxy, the client, the app).")
 	case pgKnown:
-		missing = append(missing, "PgBouncer's log (`pooler error: query_wait_timeout`) or a Django/runserver traceback naming query_wait_timeout: either would confirm the ceiling is PgBouncer's queue timeout")
+		missing = append(missing, missingFrom(ctx, "PgBouncer's log (`pooler error: query_wait_timeout`) or a Django/runserver traceback naming query_wait_timeout: either would confirm the ceiling is PgBouncer's queue timeout",
+			SrcPgBouncer, SrcDjango, SrcRunserver))
 	default:
-		missing = append(missing, "the server-side logs (PgBouncer, runserver, a proxy) to find which timeout this is")
+		missing = append(missing, missingFrom(ctx, "the server-side logs (PgBouncer, runserver, a proxy) to find which timeout this is", SrcPgBouncer, SrcDjango, SrcRunserver))
 	}
 	if pgKnown && !hasServerLogs(ctx) {
-		ruledOut = append(ruledOut, "a proven pool exhaustion: without PgBouncer's or Django's log it is a ceiling that matches the pool's timeout, nothing more")
+		ruledOut = append(ruledOut, missingFrom(ctx, "a proven pool exhaustion: without PgBouncer's or Django's log it is a ceiling that matches the pool's timeout, nothing more",
+			SrcPgBouncer, SrcDjango, SrcRunserver))
 	}
 
 	f := Finding{

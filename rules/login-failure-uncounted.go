@@ -146,7 +146,7 @@ func runLoginFailureUncounted(ctx *Context, p *loginFailureUncountedParams) []Fi
 	var missing []string
 	if server == 0 {
 		conf = 0.7
-		missing = append(missing, "auth_debug.log (status of each login POST)")
+		missing = append(missing, missingFrom(ctx, "auth_debug.log (status of each login POST)", SrcAuthDebug))
 	}
 	if !haveFailureRows {
 		missing = append(missing, "Locust _failures.csv (failure messages)")

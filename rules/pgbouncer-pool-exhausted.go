@@ -197,12 +197,12 @@ func poolFromLogs(ctx *Context, p *correlate.PoolFacts, pp *pgbouncerPoolExhaust
 	if len(p.Pooler)+len(p.Closing) > 0 {
 		conf += 0.2
 	} else {
-		missing = append(missing, "PgBouncer log with `pooler error: query_wait_timeout`")
+		missing = append(missing, missingFrom(ctx, "PgBouncer log with `pooler error: query_wait_timeout`", SrcPgBouncer))
 	}
 	if driverN > 0 {
 		conf += 0.1
 	} else {
-		missing = append(missing, "Django traceback naming query_wait_timeout (django_errors.log or runserver stderr)")
+		missing = append(missing, missingFrom(ctx, "Django traceback naming query_wait_timeout (django_errors.log or runserver stderr)", SrcDjango, SrcRunserver))
 	}
 	if linked > 0 {
 		conf += 0.1

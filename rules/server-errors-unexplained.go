@@ -123,17 +123,7 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 			humanize.Thousands(left), countBy(names, 6), given)
 		f.Headline = fmt.Sprintf("%s requests failed with 5xx (%s); the server logs given are not on the run's clock (offset unknown), so their cause is not shown", humanize.Thousands(left), countBy(names, 2))
 		f.Recommendation = "Give the server logs' zone (--tz, or --tz-source FILE=ZONE for each) and analyse again; give every server log of the run (django_errors.log, runserver stderr, PgBouncer's log) from the same time."
-		f.Missing = nil
-		if len(app) > 0 {
-			f.Missing = append(f.Missing, "Django error log / runserver stderr on the run's clock: "+unplacedWords(app))
-		} else {
-			f.Missing = append(f.Missing, "Django error log / runserver stderr")
-		}
-		if len(pg) > 0 {
-			f.Missing = append(f.Missing, "PgBouncer log on the run's clock: "+unplacedWords(pg))
-		} else {
-			f.Missing = append(f.Missing, "PgBouncer log")
-		}
+		f.Missing = []string{missingFrom(ctx, "Django error log / runserver stderr", SrcDjango, SrcRunserver), missingFrom(ctx, "PgBouncer log", SrcPgBouncer)}
 	}
 	return []Finding{f}
 }

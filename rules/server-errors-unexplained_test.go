@@ -34,13 +34,13 @@ func TestUnexplainedNamesUnplacedLogs(t *testing.T) {
 		{name: "django log off the clock",
 			clocks: []correlate.Clock{unknown("logs/django_errors.log")}, formats: map[string]string{"logs/django_errors.log": "django"},
 			summary: "django_errors.log was given, but its clock is unknown", notSummary: "no server log was given",
-			missing:   []string{"Django error log / runserver stderr on the run's clock: django_errors.log was given", "PgBouncer log"},
-			checkSays: "on the run's clock: django_errors.log was given, but its clock is unknown (give --tz or --tz-source)"},
+			missing:   []string{"Django error log / runserver stderr — django_errors.log was given", "PgBouncer log"},
+			checkSays: "runserver's stderr — django_errors.log was given, but its clock is unknown (give --tz or --tz-source)"},
 		{name: "two server logs off the clock",
 			clocks:    []correlate.Clock{unknown("a/runserver.err.log"), unknown("a/pgbouncer.log")},
 			formats:   map[string]string{"a/runserver.err.log": "runserver", "a/pgbouncer.log": "pgbouncer"},
 			summary:   "runserver.err.log, pgbouncer.log were given, but their clocks are unknown",
-			missing:   []string{"on the run's clock: runserver.err.log was given", "PgBouncer log on the run's clock: pgbouncer.log was given"},
+			missing:   []string{"runserver stderr — runserver.err.log was given", "PgBouncer log — pgbouncer.log was given"},
 			checkSays: "runserver.err.log was given"},
 		{name: "only a client log off the clock",
 			clocks: []correlate.Clock{unknown("auth_debug.log")}, formats: map[string]string{"auth_debug.log": "auth_debug"},
@@ -90,5 +90,31 @@ func TestUnexplainedNamesUnplacedLogs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// missingFrom, which every rule naming a log as missing evidence uses,
+// says which given file is off the run's clock only for the sources named.
+func TestMissingFromNamesUnplacedFiles(t *testing.T) {
+	run := &correlate.Run{Name: "r", Logs: []string{"placed/auth_debug.log"}, Clock: []correlate.Clock{
+		{File: "logs/django_errors.log", Method: "unknown", LeftOut: 3},
+		{File: "placed/auth_debug.log", Method: "cross-correlation", LeftOut: 2}, // in the run: some events placed
+		{File: "pgbouncer.log", Method: "explicit"},
+	}}
+	a := &correlate.Analysis{Runs: []*correlate.Run{run}, Sources: []parsers.Audit{
+		{Path: "logs/django_errors.log", Format: "django"}, {Path: "placed/auth_debug.log", Format: "auth_debug"}, {Path: "pgbouncer.log", Format: "pgbouncer"}}}
+	ctx := &Context{Analysis: a, Run: run}
+	for _, c := range []struct {
+		srcs []Source
+		want string
+	}{
+		{[]Source{SrcDjango, SrcRunserver}, "traceback — django_errors.log was given, but its clock is unknown (give --tz or --tz-source)"},
+		{[]Source{SrcPgBouncer}, "traceback"},
+		{[]Source{SrcAuthDebug}, "traceback"},
+		{nil, "traceback"},
+	} {
+		if got := missingFrom(ctx, "traceback", c.srcs...); got != c.want {
+			t.Errorf("%v: %q, want %q", c.srcs, got, c.want)
+		}
 	}
 }
