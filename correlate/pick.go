@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -26,12 +27,8 @@ import (
 
 // pickIndex holds one pool's candidates by bucket and rank.
 type pickIndex struct {
-	buckets map[string]*pickBucket
-	keys    []string // the buckets' keys, sorted: the order "any bucket" reads them in
-}
-
-type pickBucket struct {
-	lanes []*lane // by rank, lowest first
+	buckets map[string][]*lane // each bucket's lanes by rank, lowest first
+	keys    []string           // the buckets' keys in the order met: what "every bucket" reads
 }
 
 // lane is one bucket's candidates of one rank, in the pool's (time, file,
@@ -39,7 +36,6 @@ type pickBucket struct {
 type lane struct {
 	rank int
 	c    []*candidate
-	us   []int64
 	// next[i] ≥ i and prev[i] ≤ i: every candidate strictly between i and
 	// them is used (shortcuts, kept short as they are followed).
 	next, prev []int32
@@ -48,34 +44,23 @@ type lane struct {
 // newPickIndex indexes the candidates of p (in pool order) under key.
 // Each candidate's ord is its place in p.
 func newPickIndex(p pool, key func(*candidate) string) *pickIndex {
-	ix := &pickIndex{buckets: map[string]*pickBucket{}}
+	ix := &pickIndex{buckets: map[string][]*lane{}}
 	for i, c := range p {
 		c.ord = i
 		k := key(c)
-		b := ix.buckets[k]
-		if b == nil {
-			b = &pickBucket{}
-			ix.buckets[k] = b
+		lanes, seen := ix.buckets[k]
+		if !seen {
 			ix.keys = append(ix.keys, k)
 		}
-		var l *lane
-		for _, x := range b.lanes {
-			if x.rank == c.rank {
-				l = x
-				break
-			}
+		at := sort.Search(len(lanes), func(i int) bool { return lanes[i].rank >= c.rank })
+		if at == len(lanes) || lanes[at].rank != c.rank {
+			lanes = slices.Insert(lanes, at, &lane{rank: c.rank})
+			ix.buckets[k] = lanes
 		}
-		if l == nil {
-			l = &lane{rank: c.rank}
-			b.lanes = append(b.lanes, l)
-			sort.Slice(b.lanes, func(i, j int) bool { return b.lanes[i].rank < b.lanes[j].rank })
-		}
-		l.c = append(l.c, c)
-		l.us = append(l.us, c.us)
+		lanes[at].c = append(lanes[at].c, c)
 	}
-	sort.Strings(ix.keys)
-	for _, b := range ix.buckets {
-		for _, l := range b.lanes {
+	for _, lanes := range ix.buckets {
+		for _, l := range lanes {
 			l.next, l.prev = make([]int32, len(l.c)), make([]int32, len(l.c))
 			for i := range l.c {
 				l.next[i], l.prev[i] = int32(i), int32(i)
@@ -144,8 +129,8 @@ func (l *lane) best(lo, hi int64, ok func(Event) bool, s sided) *candidate {
 	// The later side: its first acceptable candidate is its nearest, and
 	// of several at that µs the first is the earliest.
 	var r *candidate
-	start := sort.Search(len(l.us), func(i int) bool { return l.us[i] >= max(lo, s.leftMax+1) })
-	for j := l.right(start); j < len(l.c) && l.us[j] <= hi; j = l.right(j + 1) {
+	start := sort.Search(len(l.c), func(i int) bool { return l.c[i].us >= max(lo, s.leftMax+1) })
+	for j := l.right(start); j < len(l.c) && l.c[j].us <= hi; j = l.right(j + 1) {
 		if accept(l.c[j]) {
 			r = l.c[j]
 			break
@@ -154,9 +139,9 @@ func (l *lane) best(lo, hi int64, ok func(Event) bool, s sided) *candidate {
 	// The earlier side, walked back from the pivot: the nearest µs holding
 	// an acceptable candidate, and its earliest one.
 	var left *candidate
-	end := sort.Search(len(l.us), func(i int) bool { return l.us[i] > min(hi, s.leftMax) }) - 1
-	for j := l.left(end); j >= 0 && l.us[j] >= lo; j = l.left(j - 1) {
-		if left != nil && l.us[j] != left.us {
+	end := sort.Search(len(l.c), func(i int) bool { return l.c[i].us > min(hi, s.leftMax) }) - 1
+	for j := l.left(end); j >= 0 && l.c[j].us >= lo; j = l.left(j - 1) {
+		if left != nil && l.c[j].us != left.us {
 			break
 		}
 		if accept(l.c[j]) {
@@ -180,8 +165,8 @@ func (l *lane) best(lo, hi int64, ok func(Event) bool, s sided) *candidate {
 func (l *lane) scan(lo, hi int64, ok func(Event) bool, cost func(Event) float64) (*candidate, float64) {
 	var best *candidate
 	var bestCost float64
-	start := sort.Search(len(l.us), func(i int) bool { return l.us[i] >= lo })
-	for j := l.right(start); j < len(l.c) && l.us[j] <= hi; j = l.right(j + 1) {
+	start := sort.Search(len(l.c), func(i int) bool { return l.c[i].us >= lo })
+	for j := l.right(start); j < len(l.c) && l.c[j].us <= hi; j = l.right(j + 1) {
 		c := l.c[j]
 		if ok != nil && !ok(c.e) {
 			continue
@@ -206,11 +191,7 @@ func (ix *pickIndex) pick(keys []string, lo, hi time.Time, ok func(Event) bool, 
 	var best *candidate
 	var bestCost float64
 	for _, k := range keys {
-		b := ix.buckets[k]
-		if b == nil {
-			continue
-		}
-		for _, ln := range b.lanes {
+		for _, ln := range ix.buckets[k] {
 			if best != nil && ln.rank > best.rank {
 				break
 			}

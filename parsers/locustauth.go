@@ -84,7 +84,7 @@ func locustRawLine(b []byte) bool {
 const mergeWindow = time.Second
 
 func (f locustAuth) Parse(c *Context) error {
-	var open copyWindow
+	open := newCopyWindow()
 	var kvs []pyKV
 	for {
 		l, ok := c.Next()
@@ -163,6 +163,10 @@ type copyWindow struct {
 	late  copyHeap    // by time, latest first
 	byMsg map[copyKey][]*openCopy
 	open  int // copies not taken
+}
+
+func newCopyWindow() *copyWindow {
+	return &copyWindow{late: copyHeap{latest: true}, byMsg: map[copyKey][]*openCopy{}}
 }
 
 type openCopy struct {
@@ -331,11 +335,7 @@ func (w *copyWindow) add(o *openCopy) {
 	w.open++
 	w.q = append(w.q, o)
 	w.early.push(o)
-	w.late.latest = true
 	w.late.push(o)
-	if w.byMsg == nil {
-		w.byMsg = map[copyKey][]*openCopy{}
-	}
 	k := copyKey{o.msg, o.raw}
 	w.byMsg[k] = append(w.byMsg[k], o)
 }

@@ -228,7 +228,7 @@ func TestCopyWindowMatchesList(t *testing.T) {
 	base := time.Date(2026, 11, 29, 18, 57, 27, 0, time.UTC)
 	lines := 0
 	for trial := range 400 {
-		var w copyWindow
+		w := newCopyWindow()
 		var l listWindow
 		at, idx := base, 0
 		users := 4 // few messages: most copies merge

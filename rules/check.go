@@ -295,52 +295,53 @@ var formatSource = map[string]Source{
 // whose events are in no run, their clock offset being unknown (the run's
 // Clock entries with LeftOut, correlate.unplacedClocks), by the source
 // they would have given it. A rule lacking a source must not call it "not
-// given" when it was given and could not be placed.
+// given" when it was given and could not be placed. Computed once per run
+// (ownFacts), whichever rule asks first.
 func unplacedLogs(ctx *Context) map[Source][]string {
-	var out map[Source][]string
+	o := ctx.facts()
+	if o.unplacedDone {
+		return o.unplaced
+	}
+	o.unplacedDone = true
 	formatOf := ctx.inputIndex().formatOf
 	for _, c := range ctx.Run.Clock {
 		if c.LeftOut == 0 || slices.Contains(ctx.Run.Logs, c.File) {
 			continue
 		}
 		if s, ok := formatSource[formatOf[c.File]]; ok {
-			if out == nil {
-				out = map[Source][]string{}
+			if o.unplaced == nil {
+				o.unplaced = map[Source][]string{}
 			}
-			out[s] = append(out[s], c.File)
+			o.unplaced[s] = append(o.unplaced[s], c.File)
 		}
 	}
-	return out
+	return o.unplaced
 }
 
-// missingFrom is a finding's Missing entry for evidence the sources would
-// hold: what, and when a file of one of them was given but is off the
-// run's clock, which file and how to place it.
-func missingFrom(ctx *Context, what string, srcs ...Source) string {
-	u := unplacedLogs(ctx)
-	var given []string
+// offClock says of the files of srcs given but off the run's clock which
+// they are and how to place them: " — django_errors.log was given, but its
+// clock is unknown (give --tz or --tz-source)"; "" when there are none.
+func offClock(unplaced map[Source][]string, srcs ...Source) string {
+	var files []string
 	for _, s := range srcs {
-		given = append(given, u[s]...)
+		for _, f := range unplaced[s] {
+			files = append(files, path.Base(f))
+		}
 	}
-	if len(given) == 0 {
-		return what
-	}
-	return what + " — " + unplacedWords(given)
-}
-
-// unplacedWords says of files given but left off the run's clock what
-// they lack: "django_errors.log was given, but its clock is unknown (give
-// --tz or --tz-source)".
-func unplacedWords(files []string) string {
-	base := make([]string, len(files))
-	for i, f := range files {
-		base[i] = path.Base(f)
+	if len(files) == 0 {
+		return ""
 	}
 	verb, its := "was", "its clock is"
 	if len(files) > 1 {
 		verb, its = "were", "their clocks are"
 	}
-	return fmt.Sprintf("%s %s given, but %s unknown (give --tz or --tz-source)", strings.Join(base, ", "), verb, its)
+	return fmt.Sprintf(" — %s %s given, but %s unknown (give --tz or --tz-source)", strings.Join(files, ", "), verb, its)
+}
+
+// missingFrom is a finding's Missing entry for evidence the sources would
+// hold: what, and offClock's words when a file of one of them was given.
+func missingFrom(ctx *Context, what string, srcs ...Source) string {
+	return what + offClock(unplacedLogs(ctx), srcs...)
 }
 
 func markLocustFile(have map[Source]bool, path, format string) {
@@ -369,21 +370,8 @@ func markLocustFile(have map[Source]bool, path, format string) {
 func unmet(needs []Need, have map[Source]bool, unplaced map[Source][]string) []string {
 	var out []string
 	for _, n := range needs {
-		ok := false
-		var given []string
-		for _, s := range n {
-			if have[s] {
-				ok = true
-				break
-			}
-			given = append(given, unplaced[s]...)
-		}
-		if !ok {
-			w := n.Describe()
-			if len(given) > 0 {
-				w += " — " + unplacedWords(given)
-			}
-			out = append(out, w)
+		if !slices.ContainsFunc(n, func(s Source) bool { return have[s] }) {
+			out = append(out, n.Describe()+offClock(unplaced, n...))
 		}
 	}
 	return out

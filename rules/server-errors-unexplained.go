@@ -114,13 +114,9 @@ func runServerErrorsUnexplained(ctx *Context, _ *noParams) []Finding {
 	}
 	// A server log given but left off every run (its clock offset is
 	// unknown) is not "no server log": say which, and how to place it.
-	unplaced := unplacedLogs(ctx)
-	app := append(append([]string(nil), unplaced[SrcDjango]...), unplaced[SrcRunserver]...)
-	pg := unplaced[SrcPgBouncer]
-	if len(app)+len(pg) > 0 {
-		given := unplacedWords(append(append([]string(nil), app...), pg...))
+	if given := offClock(unplacedLogs(ctx), SrcDjango, SrcRunserver, SrcPgBouncer); given != "" {
 		f.Summary = fmt.Sprintf("Locust recorded %s server-error (5xx) failures — %s — and no server log could be placed on this run's clock: %s, so their cause cannot be shown.",
-			humanize.Thousands(left), countBy(names, 6), given)
+			humanize.Thousands(left), countBy(names, 6), strings.TrimPrefix(given, " — "))
 		f.Headline = fmt.Sprintf("%s requests failed with 5xx (%s); the server logs given are not on the run's clock (offset unknown), so their cause is not shown", humanize.Thousands(left), countBy(names, 2))
 		f.Recommendation = "Give the server logs' zone (--tz, or --tz-source FILE=ZONE for each) and analyse again; give every server log of the run (django_errors.log, runserver stderr, PgBouncer's log) from the same time."
 		f.Missing = []string{missingFrom(ctx, "Django error log / runserver stderr", SrcDjango, SrcRunserver), missingFrom(ctx, "PgBouncer log", SrcPgBouncer)}

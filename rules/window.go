@@ -40,6 +40,9 @@ type ownFacts struct {
 
 	ceilingDone bool
 	ceiling     *ceiling
+
+	unplacedDone bool
+	unplaced     map[Source][]string // unplacedLogs
 }
 
 // facts returns the run's own facts, computing them on first use (a
