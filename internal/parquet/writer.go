@@ -108,6 +108,7 @@ type Writer struct {
 	leaves  []leaf
 	opt     Options
 	enc     *zstd.Encoder
+	scratch *scratch // the page being written; from scratches, returned by Close
 	groups  []rowGroup
 	rows    int64
 	started bool
@@ -224,7 +225,8 @@ func (sp span[T]) stats(bounded bool, enc func(T) []byte) stats {
 }
 
 // NewWriter checks the schema and returns a writer; nothing is written
-// until the first Write or Close.
+// until the first Write or Close. Close returns the writer's buffers for
+// the next writer to reuse.
 func NewWriter(w io.Writer, schema *arrow.Schema, opt Options) (*Writer, error) {
 	if opt.RowGroupRows <= 0 {
 		opt.RowGroupRows = 1 << 20
@@ -273,7 +275,7 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opt Options) (*Writer, error) 
 		}
 	}
 	if opt.Codec == Zstd {
-		enc, err := getEncoder()
+		enc, err := encoder()
 		if err != nil {
 			return nil, err
 		}
@@ -306,17 +308,53 @@ func physical(dt arrow.DataType) (int32, error) {
 
 var magic = []byte("PAR1")
 
-// encoders are reused across writers: setting one up allocates its
-// tables (about a millisecond and megabytes each), which dominated
-// writing the dataset export's many small files. EncodeAll keeps no
-// history between calls, so a reused encoder gives the same bytes.
-var encoders sync.Pool
+// encoder is shared by every writer: setting one up allocates its tables
+// (about a millisecond and megabytes each), and a page over one block
+// (128 KiB) makes it keep a history buffer. A pool of them, emptied by
+// every collection, set up six and held four at once in a bench100 export
+// (16 MB of history each: 32 of its 178 MB live). One encoder, with the
+// history buffer lowMem sizes to the window and a block instead of two
+// windows, holds 8 MB. Writers run one after another (export, parse
+// --out); concurrent ones would wait for it. EncodeAll keeps no history
+// between calls, and lowMem changes how the history is held, not what a
+// match can reach, so the bytes are the same (the export tests and a diff
+// of bench100's and a storm's datasets, whose pages reach megabytes).
+var encoder = sync.OnceValues(func() (*zstd.Encoder, error) {
+	return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+})
 
-func getEncoder() (*zstd.Encoder, error) {
-	if enc, ok := encoders.Get().(*zstd.Encoder); ok {
-		return enc, nil
+// scratch is what writing a page needs besides its values: the page's
+// levels and values, its laid-out body and its compressed copy. The
+// dataset export writes thousands of small files, one writer each, and
+// allocating these per page and per file was a third of what it
+// allocated (bench100: 3.6 GB for a 95 MB folder), so writers pass them
+// on through scratches. Every buffer is overwritten from its start for
+// each page, so a reused one writes the same bytes.
+type scratch struct {
+	page      pageBuf
+	body, zip []byte
+}
+
+var scratches sync.Pool
+
+// keepScratch bounds the buffers a scratch goes back to the pool with: a
+// page of long values (tracebacks) can take tens of MB, which would
+// otherwise stay held by the pool for every later small file.
+const keepScratch = 4 << 20
+
+func getScratch() *scratch {
+	if s, ok := scratches.Get().(*scratch); ok {
+		return s
 	}
-	return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	return &scratch{}
+}
+
+func putScratch(s *scratch) {
+	p := &s.page
+	if cap(s.body)+cap(s.zip)+cap(p.values)+8*(cap(p.rep)+cap(p.def))+cap(p.bools) > keepScratch {
+		return
+	}
+	scratches.Put(s)
 }
 
 // Write appends the batch's rows as one or more row groups.
@@ -351,7 +389,10 @@ func (pw *Writer) start() error {
 
 func (pw *Writer) writeGroup(rec arrow.RecordBatch, lo, hi int) error {
 	g := rowGroup{rows: int64(hi - lo), offset: pw.w.n}
-	var page pageBuf
+	if pw.scratch == nil {
+		pw.scratch = getScratch()
+	}
+	page := &pw.scratch.page
 	for li := range pw.leaves {
 		l := &pw.leaves[li]
 		c := chunk{leaf: l, offset: pw.w.n}
@@ -362,7 +403,7 @@ func (pw *Writer) writeGroup(rec arrow.RecordBatch, lo, hi int) error {
 			if err := page.fill(l, col, plo, phi); err != nil {
 				return fmt.Errorf("parquet: column %s: %w", pw.schema.Field(l.field).Name, err)
 			}
-			raw, zip, err := pw.writePage(&page)
+			raw, zip, err := pw.writePage(page)
 			if err != nil {
 				return err
 			}
@@ -385,10 +426,12 @@ func (pw *Writer) writeGroup(rec arrow.RecordBatch, lo, hi int) error {
 // writePage writes one data page (header and body) and returns its size
 // uncompressed and as written, headers included.
 func (pw *Writer) writePage(p *pageBuf) (raw, zip int64, err error) {
-	body := p.bytes()
-	out := body
+	sc := pw.scratch
+	sc.body = p.appendBody(sc.body[:0])
+	body, out := sc.body, sc.body
 	if pw.enc != nil {
-		out = pw.enc.EncodeAll(body, nil)
+		sc.zip = pw.enc.EncodeAll(body, sc.zip[:0])
+		out = sc.zip
 	}
 	if len(body) > math.MaxInt32 || len(out) > math.MaxInt32 {
 		return 0, 0, errors.New("parquet: page over 2 GiB")
@@ -422,8 +465,9 @@ func (pw *Writer) Close() error {
 		return nil
 	}
 	pw.closed = true
-	if pw.enc != nil {
-		defer encoders.Put(pw.enc)
+	if pw.scratch != nil {
+		defer putScratch(pw.scratch)
+		pw.scratch = nil
 	}
 	if err := pw.start(); err != nil {
 		return err
@@ -797,11 +841,10 @@ func (p *pageBuf) appendString(s string) {
 	p.values = append(p.values, s...)
 }
 
-// bytes lays out the page body: repetition levels, then definition
-// levels (each with its 4-byte length, as version-1 pages have them;
-// absent when the level's maximum is 0), then the values.
-func (p *pageBuf) bytes() []byte {
-	var out []byte
+// appendBody lays out the page body after out: repetition levels, then
+// definition levels (each with its 4-byte length, as version-1 pages have
+// them; absent when the level's maximum is 0), then the values.
+func (p *pageBuf) appendBody(out []byte) []byte {
 	if p.maxRep > 0 {
 		out = appendLevels(out, p.rep, p.maxRep)
 	}
@@ -809,13 +852,14 @@ func (p *pageBuf) bytes() []byte {
 		out = appendLevels(out, p.def, p.maxDef)
 	}
 	if len(p.bools) > 0 {
-		packed := make([]byte, (len(p.bools)+7)/8)
+		at := len(out)
+		out = append(out, make([]byte, (len(p.bools)+7)/8)...)
+		packed := out[at:]
 		for i, b := range p.bools {
 			if b {
 				packed[i/8] |= 1 << (i % 8)
 			}
 		}
-		out = append(out, packed...)
 	}
 	return append(out, p.values...)
 }
