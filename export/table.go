@@ -57,6 +57,10 @@ func (t *table[R]) record(p *part, s *sink) arrow.RecordBatch {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schemaOf(t.spec()))
 	defer b.Release()
 	rows := t.rows(p)
+	// Every column has a value per row: sized once, not grown by copying.
+	for _, f := range b.Fields() {
+		f.Reserve(len(rows))
+	}
 	run := b.Field(0).(*array.StringBuilder)
 	for i := range rows {
 		run.Append(p.run) // cleaned when the partition was named

@@ -138,7 +138,7 @@ var runsTable = &table[part]{
 		i64("tracebacks_total", "", "distinct exceptions in the run (a record copied to two files counts once)", func(p *part) int64 { return p.r.LinkStats.TracebacksTotal }),
 		i64("pooler_errors_total", "", "PgBouncer `pooler error` records in the run (rows of `events` with kind `pooler_error`)", func(p *part) int64 { return p.r.LinkStats.PoolerErrorTotal }),
 		i64("incidents", "", "number of incident windows (rows in `incidents`)", func(p *part) int64 { return int64(len(p.doc.Incidents)) }),
-		i64("events", "", "number of log events in the run (rows in `events` for this run)", func(p *part) int64 { return int64(len(p.events)) }),
+		i64("events", "", "number of log events in the run (rows in `events` for this run)", func(p *part) int64 { return int64(p.events.Len()) }),
 		optStr("param_version", "version token of the run name (`v19` in hasil_test_v19_100u)", func(p *part) string { return p.doc.Params.Version }),
 		optI64("param_users", "users", "configured users: Locust's -u when its console log or HTML report says, else the name's `100u`", func(p *part) *int64 {
 			if p.doc.Params.Users == 0 {
@@ -278,7 +278,7 @@ var eventsTable = &table[correlate.Event]{
 		"margin, never past half-way to the next run); a record inside two overlapping runs' windows is in both. " +
 		"Records in no run's window, and records whose time could not be put on UTC, are in run=__none__ (see " +
 		"the layout section): no record is left out.",
-	rows: func(p *part) []correlate.Event { return p.events },
+	rows: func(p *part) []correlate.Event { return p.listed },
 	cols: []column[correlate.Event]{
 		optUTC("time_utc", "the record's instant on the UTC clock (its zone, or its file's resolved clock, applied); null when its file's clock is unknown or the record carried no time", func(e *correlate.Event) time.Time {
 			if !e.Resolved() {
