@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -38,6 +40,9 @@ type Summary struct {
 	// left out (OutsideFile is then "").
 	Outside     int64
 	OutsideFile string
+	// Messages say which files' lines could not be read back for the
+	// events' text (Input.Files), each once.
+	Messages []string
 }
 
 // Write exports the input as a hive-partitioned Parquet dataset under
@@ -72,8 +77,10 @@ func Write(root string, in Input, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	sum := &Summary{Rows: map[string]int64{}, Outside: int64(in.Analysis.Outside.Len())}
+	msgs := map[string]bool{}
+	defer func() { sum.Messages = slices.Sorted(maps.Keys(msgs)) }()
 	for _, p := range parts {
-		if err := writePart(root, p, s, sum); err != nil {
+		if err := writePart(root, p, &in, s, sum, msgs); err != nil {
 			return sum, err
 		}
 		if p.doc != nil {
@@ -107,14 +114,14 @@ func CheckRoot(root string) error {
 // reads), then renamed over its final name by Close, after fsync; Discard
 // drops it and the final name keeps what it held. The run's files are all
 // written before the first Close, and runs is closed last.
-func writePart(root string, p *part, s *sink, sum *Summary) error {
+func writePart(root string, p *part, in *Input, s *sink, sum *Summary, msgs map[string]bool) error {
 	var outs []*report.Output
 	discard := func() {
 		for _, o := range outs {
 			o.Discard()
 		}
 	}
-	p.listed = p.events.List()
+	p.listed = listEvents(p.events, in, msgs)
 	defer func() { p.listed = nil }()
 	var rows = map[string]int64{}
 	var bytes int64

@@ -39,11 +39,17 @@ type analysis struct {
 
 func analyzePaths(t *testing.T, copt correlate.Options, slo []string, paths ...string) *analysis {
 	t.Helper()
-	targets, _ := parsers.Discover(paths, parsers.Options{})
+	return analyzeParsed(t, parsers.Options{}, copt, slo, paths...)
+}
+
+// analyzeParsed is analyzePaths with the parse's options.
+func analyzeParsed(t *testing.T, popt parsers.Options, copt correlate.Options, slo []string, paths ...string) *analysis {
+	t.Helper()
+	targets, _ := parsers.Discover(paths, popt)
 	if len(targets) == 0 {
 		t.Fatalf("%v: no files found", paths)
 	}
-	ds := parsers.Parse(targets, parsers.Options{})
+	ds := parsers.Parse(targets, popt)
 	t.Cleanup(ds.Release)
 	copt.KeepOutside = true
 	a, err := correlate.Analyze(ds, copt)

@@ -5,8 +5,10 @@ import (
 
 	"github.com/logcorr/logcorr/correlate"
 	"github.com/logcorr/logcorr/gates"
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 	"github.com/logcorr/logcorr/report"
+	"github.com/logcorr/logcorr/report/quote"
 	"github.com/logcorr/logcorr/rules"
 )
 
@@ -31,6 +33,47 @@ type Input struct {
 	// not replace what a full export wrote), and the events they would
 	// hold are counted in Summary.LeftOut instead.
 	Selected string
+	// Files are the parse's files (schema.Dataset.Files), from which each
+	// event's text (its first line) is read back by position, as the
+	// reports' quotes are, so the parse need not keep every line
+	// (parsers.Options.OmitText) while the export runs. Nil: the events
+	// table's text column is written as the parse kept it.
+	Files []schema.File
+	// NoRedact says the parse kept secrets (--no-redact): the lines read
+	// back are then not masked either.
+	NoRedact bool
+}
+
+// eventRow is a row of the events table: the event and its first line.
+type eventRow struct {
+	correlate.Event
+	text string
+}
+
+// listEvents lists the partition's events with their text: read back
+// from the files when in.Files is set, else the table's text column. A
+// file that cannot be read back (gone, or changed since it was parsed)
+// leaves its rows' text null and is named in msgs.
+func listEvents(es correlate.Events, in *Input, msgs map[string]bool) []eventRow {
+	rows := make([]eventRow, es.Len())
+	for i, e := range es.All() {
+		rows[i].Event = e
+	}
+	if in.Files == nil {
+		for i := range rows {
+			rows[i].text = rows[i].Text()
+		}
+		return rows
+	}
+	reqs := make([]quote.Request, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		reqs = append(reqs, quote.Request{Pos: r.Ref(), Set: func(line string) { r.text = line }})
+	}
+	for _, m := range quote.Resolve(in.Files, in.NoRedact, reqs) {
+		msgs[m] = true
+	}
+	return rows
 }
 
 // part is one partition's rows, table by table.
@@ -42,11 +85,12 @@ type part struct {
 	r       *correlate.Run // nil in the run=__none__ partition
 	verdict report.Verdict
 
-	// events are the partition's rows of the events table, listed only
-	// while the partition is written (list): a list per run held for the
-	// whole export was 8 MB of a bench100 export's live heap.
+	// events are the partition's rows of the events table, listed with
+	// their text only while the partition is written (listEvents): a
+	// list per run held for the whole export was 8 MB of a bench100
+	// export's live heap.
 	events   correlate.Events
-	listed   []correlate.Event
+	listed   []eventRow
 	findings []rules.Finding // in the JSON's order
 	evidence []evidenceRow
 	clocks   []correlate.Clock

@@ -270,7 +270,7 @@ var exceptionsTable = &table[parsers.ExceptionRow]{
 	},
 }
 
-var eventsTable = &table[correlate.Event]{
+var eventsTable = &table[eventRow]{
 	name:    "events",
 	outside: true,
 	doc: "Every log record (Django, auth-debug, runserver, PgBouncer, the locustfile's log, Locust's console) on the UTC " +
@@ -278,48 +278,48 @@ var eventsTable = &table[correlate.Event]{
 		"margin, never past half-way to the next run); a record inside two overlapping runs' windows is in both. " +
 		"Records in no run's window, and records whose time could not be put on UTC, are in run=__none__ (see " +
 		"the layout section): no record is left out.",
-	rows: func(p *part) []correlate.Event { return p.listed },
-	cols: []column[correlate.Event]{
-		optUTC("time_utc", "the record's instant on the UTC clock (its zone, or its file's resolved clock, applied); null when its file's clock is unknown or the record carried no time", func(e *correlate.Event) time.Time {
+	rows: func(p *part) []eventRow { return p.listed },
+	cols: []column[eventRow]{
+		optUTC("time_utc", "the record's instant on the UTC clock (its zone, or its file's resolved clock, applied); null when its file's clock is unknown or the record carried no time", func(e *eventRow) time.Time {
 			if !e.Resolved() {
 				return time.Time{}
 			}
 			return e.Time()
 		}),
-		optLocal("time_unplaced", "for a record with no UTC time: the wall clock its line printed, without zone; null otherwise", func(e *correlate.Event) time.Time {
+		optLocal("time_unplaced", "for a record with no UTC time: the wall clock its line printed, without zone; null otherwise", func(e *eventRow) time.Time {
 			if e.Resolved() {
 				return time.Time{}
 			}
 			return e.Time()
 		}),
-		optI64("time_from_line", "", "the line whose time this record took because its own line had none (a bare traceback takes the next request line's); null when it has its own", func(e *correlate.Event) *int64 {
+		optI64("time_from_line", "", "the line whose time this record took because its own line had none (a bare traceback takes the next request line's); null when it has its own", func(e *eventRow) *int64 {
 			if e.TimeFrom() == 0 {
 				return nil
 			}
 			return ptrI64(e.TimeFrom())
 		}),
-		boolean("time_naive", "the line printed a wall clock without zone, so its UTC time comes from the file's clock decision (table `clocks`)", func(e *correlate.Event) bool { return e.Naive() }),
-		str("source", "the format that parsed it: `django`, `auth_debug`, `locust_auth`, `runserver`, `pgbouncer`, `locust_console`, ...", func(e *correlate.Event) string { return e.Source().String() }),
-		str("file", "its file, relative to the folder analysed", func(e *correlate.Event) string { return e.File() }),
-		i64("line", "", "its first line (1-based)", func(e *correlate.Event) int64 { return e.Line() }),
-		i64("end_line", "", "its last line (a traceback folded into its record spans several)", func(e *correlate.Event) int64 { return e.EndLine() }),
-		str("kind", "what it is: `request`, `server_error`, `traceback`, `unhandled`, `forbidden`, `client_error`, `auth_request`, `auth_response`, `auth_failure`, `login_failure`, `pooler_error`, `closing`, `login_attempt`, `new_connection`, `stats`, `pool_config`, `banner`, `command_line`, `log`", func(e *correlate.Event) string { return e.Kind().String() }),
-		optStr("level", "log level as written (`ERROR`, `WARNING`, `LOG`, ...)", func(e *correlate.Event) string { return e.Level().String() }),
-		optStr("logger", "Python logger name (`django.request`)", func(e *correlate.Event) string { return e.Logger() }),
-		optStr("method", "HTTP method of a request", func(e *correlate.Event) string { return e.Method() }),
-		optStr("path", "request path (redacted)", func(e *correlate.Event) string { return e.Path() }),
-		optI64("status", "", "HTTP status", func(e *correlate.Event) *int64 { return opt(e.Status()) }),
-		optI64("size", "bytes", "response size", func(e *correlate.Event) *int64 { return opt(e.Size()) }),
-		optStr("user", "the user it names (login name, or PgBouncer's db user)", func(e *correlate.Event) string { return e.User() }),
-		optF64("duration_ms", "ms", "duration the line states", func(e *correlate.Event) *float64 { return opt(e.DurationMS()) }),
-		optStr("exc_type", "innermost exception type of its traceback (`django.db.utils.OperationalError`)", func(e *correlate.Event) string { return e.ExcType() }),
-		optStr("exc_message", "that exception's message", func(e *correlate.Event) string { return e.ExcMessage() }),
-		optStr("exc_frame", "innermost frame, `file:line in func`", func(e *correlate.Event) string { return e.ExcFrame() }),
-		optStr("message", "the record's message (after the log prefix)", func(e *correlate.Event) string { return e.Message() }),
-		strMap("attrs", "every other key=value the line held (PgBouncer's `wait_us`, auth-debug keys, ...)", func(e *correlate.Event) map[string]string { return attrMap(*e) }),
-		i64("duplicates", "", "identical copies of this record merged into it (the locustfile logs some lines twice)", func(e *correlate.Event) int64 { return e.Duplicates() }),
-		optStr("text", "its first line exactly as written, secrets masked: what findings cite", func(e *correlate.Event) string { return e.Text() }),
-		optStr("traceback", "the full traceback text folded into the record, chained tracebacks included", func(e *correlate.Event) string { return e.Traceback() }),
+		boolean("time_naive", "the line printed a wall clock without zone, so its UTC time comes from the file's clock decision (table `clocks`)", func(e *eventRow) bool { return e.Naive() }),
+		str("source", "the format that parsed it: `django`, `auth_debug`, `locust_auth`, `runserver`, `pgbouncer`, `locust_console`, ...", func(e *eventRow) string { return e.Source().String() }),
+		str("file", "its file, relative to the folder analysed", func(e *eventRow) string { return e.File() }),
+		i64("line", "", "its first line (1-based)", func(e *eventRow) int64 { return e.Line() }),
+		i64("end_line", "", "its last line (a traceback folded into its record spans several)", func(e *eventRow) int64 { return e.EndLine() }),
+		str("kind", "what it is: `request`, `server_error`, `traceback`, `unhandled`, `forbidden`, `client_error`, `auth_request`, `auth_response`, `auth_failure`, `login_failure`, `pooler_error`, `closing`, `login_attempt`, `new_connection`, `stats`, `pool_config`, `banner`, `command_line`, `log`", func(e *eventRow) string { return e.Kind().String() }),
+		optStr("level", "log level as written (`ERROR`, `WARNING`, `LOG`, ...)", func(e *eventRow) string { return e.Level().String() }),
+		optStr("logger", "Python logger name (`django.request`)", func(e *eventRow) string { return e.Logger() }),
+		optStr("method", "HTTP method of a request", func(e *eventRow) string { return e.Method() }),
+		optStr("path", "request path (redacted)", func(e *eventRow) string { return e.Path() }),
+		optI64("status", "", "HTTP status", func(e *eventRow) *int64 { return opt(e.Status()) }),
+		optI64("size", "bytes", "response size", func(e *eventRow) *int64 { return opt(e.Size()) }),
+		optStr("user", "the user it names (login name, or PgBouncer's db user)", func(e *eventRow) string { return e.User() }),
+		optF64("duration_ms", "ms", "duration the line states", func(e *eventRow) *float64 { return opt(e.DurationMS()) }),
+		optStr("exc_type", "innermost exception type of its traceback (`django.db.utils.OperationalError`)", func(e *eventRow) string { return e.ExcType() }),
+		optStr("exc_message", "that exception's message", func(e *eventRow) string { return e.ExcMessage() }),
+		optStr("exc_frame", "innermost frame, `file:line in func`", func(e *eventRow) string { return e.ExcFrame() }),
+		optStr("message", "the record's message (after the log prefix)", func(e *eventRow) string { return e.Message() }),
+		strMap("attrs", "every other key=value the line held (PgBouncer's `wait_us`, auth-debug keys, ...)", func(e *eventRow) map[string]string { return attrMap(e.Event) }),
+		i64("duplicates", "", "identical copies of this record merged into it (the locustfile logs some lines twice)", func(e *eventRow) int64 { return e.Duplicates() }),
+		optStr("text", "its first line exactly as written, secrets masked: what findings cite; read back from the file when the dataset is written, null when the file changed since it was parsed (the export names it)", func(e *eventRow) string { return e.text }),
+		optStr("traceback", "the full traceback text folded into the record, chained tracebacks included", func(e *eventRow) string { return e.Traceback() }),
 	},
 }
 

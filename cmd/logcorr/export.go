@@ -58,7 +58,8 @@ func runExport(c *cli.Context) error {
 	}
 	d, err := diagnoseWith(c, func(req *pipeline.Request) {
 		req.Correlate.KeepOutside = true
-		req.KeepText = true // the events table writes every row's text
+		// The events table's text is read back from the files (Input.Files),
+		// as the reports' quotes are: the parse does not keep every line.
 		// The Parquet writers allocate much while the tables are held:
 		// under the soft limit that was +60 % CPU for 40 % less peak.
 		req.MemoryLimit = false
@@ -72,11 +73,15 @@ func runExport(c *cli.Context) error {
 	}
 	d.QuoteLinks()
 	sum, err := export.Write(to, export.Input{Analysis: d.Analysis, Findings: d.Findings, Checks: d.Checks, Gates: d.Gates,
-		FailOn: failOn, Selected: c.String("run")}, export.Options{NoRedact: c.Bool("no-redact")})
+		FailOn: failOn, Selected: c.String("run"), Files: d.Dataset.Files, NoRedact: c.Bool("no-redact")},
+		export.Options{NoRedact: c.Bool("no-redact")})
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("export: %v", err), exitUsage)
 	}
 	if !c.Bool("quiet") {
+		for _, m := range sum.Messages {
+			fmt.Fprintf(c.App.ErrWriter, "logcorr: %s\n", m)
+		}
 		fmt.Fprintf(c.App.ErrWriter, "logcorr: exported %d run(s) to %s: %d files, %d bytes\n", len(sum.Runs), to, sum.Files, sum.Bytes)
 		switch {
 		case sum.OutsideFile != "":
