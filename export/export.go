@@ -11,8 +11,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/apache/arrow-go/v18/arrow"
-
 	"github.com/logcorr/logcorr/internal/parquet"
 	"github.com/logcorr/logcorr/report"
 )
@@ -146,10 +144,8 @@ func writePart(root string, p *part, in *Input, s *sink, sum *Summary, msgs map[
 			return err
 		}
 		outs = append(outs, o)
-		rec := t.record(p, s)
-		n, err := writeParquet(o, spec.Name, rec)
-		rows[spec.Name] += rec.NumRows()
-		rec.Release()
+		n, nrows, err := writeParquet(o, spec.Name, t, p, s)
+		rows[spec.Name] += nrows
 		if err != nil {
 			discard()
 			return fmt.Errorf("%s: %w", filepath.Join(pdir, p.file), err)
@@ -172,32 +168,33 @@ func writePart(root string, p *part, in *Input, s *sink, sum *Summary, msgs map[
 	return nil
 }
 
-// writeParquet writes one table's batch as one Parquet file: zstd, and
-// no library version or time in the footer, so the same rows give the
-// same bytes.
-func writeParquet(w io.Writer, table string, rec arrow.RecordBatch) (int64, error) {
+// writeParquet writes the partition's rows of table t as one Parquet file,
+// a slice of rows at a time: zstd, and no library version or time in the
+// footer, so the same rows give the same bytes. It returns the file's size
+// and its rows.
+func writeParquet(w io.Writer, table string, t tableDef, p *part, s *sink) (size, rows int64, err error) {
 	bw := fileBuffers.Get().(*bufio.Writer)
 	bw.Reset(w)
 	defer func() {
 		bw.Reset(nil)
 		fileBuffers.Put(bw)
 	}()
-	pw, err := parquet.NewWriter(bw, rec.Schema(), parquet.Options{Codec: parquet.Zstd, CreatedBy: "logcorr",
+	pw, err := parquet.NewWriter(bw, t.arrowSchema(), parquet.Options{Codec: parquet.Zstd, CreatedBy: "logcorr",
 		Metadata: [][2]string{{"logcorr.dataset", Dataset}, {"logcorr.table", table}}})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	if err := pw.Write(rec); err != nil {
+	if rows, err = t.write(p, s, pw.Append); err != nil {
 		pw.Close()
-		return 0, err
+		return 0, 0, err
 	}
 	if err := pw.Close(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := bw.Flush(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return pw.Size(), nil
+	return pw.Size(), rows, nil
 }
 
 // fileBuffers hold the buffer each Parquet file is written through: a run

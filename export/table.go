@@ -1,9 +1,13 @@
 package export
 
 import (
+	"sync"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/logcorr/logcorr/internal/parquet"
 )
 
 // Table is one table's contract: its name (the folder under OUT), what
@@ -28,13 +32,26 @@ type table[R any] struct {
 	outside bool
 	cols    []column[R]
 	rows    func(p *part) []R
+	once    sync.Once
+	schema  *arrow.Schema // arrowSchema's, made once
 }
 
 // tableDef is what the writer needs of a table, whatever its row type.
 type tableDef interface {
 	spec() Table
-	record(p *part, s *sink) arrow.RecordBatch
+	arrowSchema() *arrow.Schema
+	// write hands emit the partition's rows of the table as batches of
+	// at most sliceRows rows, and returns how many rows it gave.
+	write(p *part, s *sink, emit func(arrow.RecordBatch) error) (int64, error)
 }
+
+// sliceRows bounds a batch of rows built at once: a storm's one run holds
+// hundreds of thousands of events with their tracebacks, whose columns
+// built whole were several times the input (a 23 MB storm's export
+// peaked at 250 MB). The Parquet writer keeps only the row group's
+// compressed pages, and a batch of one page's rows gives the bytes one
+// batch of the whole table gave (parquet.Writer.Append).
+const sliceRows = parquet.DefaultPageRows
 
 func (t *table[R]) spec() Table {
 	cols := []Column{runColumn}
@@ -42,6 +59,11 @@ func (t *table[R]) spec() Table {
 		cols = append(cols, c.Column)
 	}
 	return Table{Name: t.name, Doc: t.doc, Outside: t.outside, Columns: cols}
+}
+
+func (t *table[R]) arrowSchema() *arrow.Schema {
+	t.once.Do(func() { t.schema = schemaOf(t.spec()) })
+	return t.schema
 }
 
 func schemaOf(tb Table) *arrow.Schema {
@@ -53,22 +75,31 @@ func schemaOf(tb Table) *arrow.Schema {
 }
 
 // record builds the partition's rows of this table as one batch.
-func (t *table[R]) record(p *part, s *sink) arrow.RecordBatch {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schemaOf(t.spec()))
+func (t *table[R]) write(p *part, s *sink, emit func(arrow.RecordBatch) error) (int64, error) {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, t.arrowSchema())
 	defer b.Release()
 	rows := t.rows(p)
-	// Every column has a value per row: sized once, not grown by copying.
-	for _, f := range b.Fields() {
-		f.Reserve(len(rows))
-	}
-	run := b.Field(0).(*array.StringBuilder)
-	for i := range rows {
-		run.Append(p.run) // cleaned when the partition was named
-		for c := range t.cols {
-			t.cols[c].put(b.Field(c+1), &rows[i], s)
+	for lo := 0; lo < len(rows); lo += sliceRows {
+		slice := rows[lo:min(lo+sliceRows, len(rows))]
+		// Every column has a value per row: sized once, not grown by copying.
+		for _, f := range b.Fields() {
+			f.Reserve(len(slice))
+		}
+		run := b.Field(0).(*array.StringBuilder)
+		for i := range slice {
+			run.Append(p.run) // cleaned when the partition was named
+			for c := range t.cols {
+				t.cols[c].put(b.Field(c+1), &slice[i], s)
+			}
+		}
+		rec := b.NewRecordBatch()
+		err := emit(rec)
+		rec.Release()
+		if err != nil {
+			return 0, err
 		}
 	}
-	return b.NewRecordBatch()
+	return int64(len(rows)), nil
 }
 
 // Tables returns the dataset's tables in the order they are written

@@ -22,6 +22,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"strings"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -68,12 +69,17 @@ type Options struct {
 	CreatedBy string
 	Codec     Codec
 	// RowGroupRows caps the rows of one row group (default 1,048,576);
-	// PageRows those of one data page (default 16,384).
+	// PageRows those of one data page (DefaultPageRows).
 	RowGroupRows int
 	PageRows     int
 	// Metadata is written as the footer's key/value metadata, in order.
 	Metadata [][2]string
 }
+
+// DefaultPageRows is the rows of a data page unless Options.PageRows
+// says otherwise: the size of the slices a caller that Appends a large
+// table should build.
+const DefaultPageRows = 1 << 14
 
 // leafKind says where a leaf sits: a flat column, or inside a map or a
 // list (which have repetition levels).
@@ -108,7 +114,8 @@ type Writer struct {
 	leaves  []leaf
 	opt     Options
 	enc     *zstd.Encoder
-	scratch *scratch // the page being written; from scratches, returned by Close
+	scratch *scratch   // the page being written; from scratches, returned by Close
+	open    *openGroup // the row group Append fills; nil between groups
 	groups  []rowGroup
 	rows    int64
 	started bool
@@ -148,23 +155,64 @@ type stats struct {
 // would be a wrong bound.
 const maxStatString = 64
 
-// columnStats computes the statistics of rows [lo, hi) of a flat column.
-func columnStats(col arrow.Array, lo, hi int) stats {
-	u64 := func(v uint64) []byte { return binary.LittleEndian.AppendUint64(nil, v) }
+// statAcc gathers a flat column chunk's statistics over the rows Append
+// gave it, in row order: the same comparisons, in the same order, as one
+// pass over the whole chunk.
+type statAcc struct {
+	kind   statKind
+	ints   span[int64]
+	floats span[float64]
+	strs   span[string]
+	nan    bool // a float NaN was seen: no bounds
+	long   bool // a string over maxStatString was seen: no bounds
+}
+
+type statKind uint8
+
+const (
+	statNone statKind = iota
+	statInt
+	statFloat
+	statString
+)
+
+// add takes rows [lo, hi) of col into the statistics.
+func (a *statAcc) add(col arrow.Array, lo, hi int) {
 	switch c := col.(type) {
 	case *array.Int64:
-		sp := spanOf(lo, hi, c.IsNull, c.Value)
-		return sp.stats(sp.seen, func(v int64) []byte { return u64(uint64(v)) })
+		a.kind = statInt
+		a.ints.extend(lo, hi, c.IsNull, c.Value)
 	case *array.Timestamp:
-		sp := spanOf(lo, hi, c.IsNull, func(i int) int64 { return int64(c.Value(i)) })
-		return sp.stats(sp.seen, func(v int64) []byte { return u64(uint64(v)) })
+		a.kind = statInt
+		a.ints.extend(lo, hi, c.IsNull, func(i int) int64 { return int64(c.Value(i)) })
 	case *array.Float64:
-		nan := false
-		sp := spanOf(lo, hi, c.IsNull, func(i int) float64 {
+		a.kind = statFloat
+		a.floats.extend(lo, hi, c.IsNull, func(i int) float64 {
 			v := c.Value(i)
-			nan = nan || math.IsNaN(v)
+			a.nan = a.nan || math.IsNaN(v)
 			return v
 		})
+	case *array.String:
+		a.kind = statString
+		a.strs.extend(lo, hi, c.IsNull, func(i int) string {
+			v := c.Value(i)
+			a.long = a.long || len(v) > maxStatString
+			return v
+		})
+		// The values view the batch's buffer, which the caller may
+		// release after Append: the bounds are kept as copies.
+		a.strs.min, a.strs.max = strings.Clone(a.strs.min), strings.Clone(a.strs.max)
+	}
+}
+
+// stats are the chunk's Statistics.
+func (a *statAcc) stats() stats {
+	u64 := func(v uint64) []byte { return binary.LittleEndian.AppendUint64(nil, v) }
+	switch a.kind {
+	case statInt:
+		return a.ints.stats(a.ints.seen, func(v int64) []byte { return u64(uint64(v)) })
+	case statFloat:
+		sp := a.floats
 		// The spec's rule for zeros: a zero min is written -0, a zero
 		// max +0, so a reader's comparison cannot skip a group wrongly.
 		if sp.min == 0 {
@@ -174,15 +222,9 @@ func columnStats(col arrow.Array, lo, hi int) stats {
 			sp.max = math.Copysign(0, 1)
 		}
 		// A NaN has no place in the order: then no bounds, only the count.
-		return sp.stats(sp.seen && !nan, func(v float64) []byte { return u64(math.Float64bits(v)) })
-	case *array.String:
-		long := false
-		sp := spanOf(lo, hi, c.IsNull, func(i int) string {
-			v := c.Value(i)
-			long = long || len(v) > maxStatString
-			return v
-		})
-		return sp.stats(sp.seen && !long, func(v string) []byte { return []byte(v) })
+		return sp.stats(sp.seen && !a.nan, func(v float64) []byte { return u64(math.Float64bits(v)) })
+	case statString:
+		return a.strs.stats(a.strs.seen && !a.long, func(v string) []byte { return []byte(v) })
 	}
 	return stats{}
 }
@@ -195,8 +237,8 @@ type span[T cmp.Ordered] struct {
 	nulls    int64
 }
 
-func spanOf[T cmp.Ordered](lo, hi int, isNull func(int) bool, value func(int) T) span[T] {
-	var sp span[T]
+// extend takes rows [lo, hi) into the span.
+func (sp *span[T]) extend(lo, hi int, isNull func(int) bool, value func(int) T) {
 	for i := lo; i < hi; i++ {
 		if isNull(i) {
 			sp.nulls++
@@ -211,7 +253,6 @@ func spanOf[T cmp.Ordered](lo, hi int, isNull func(int) bool, value func(int) T)
 		}
 		sp.seen = true
 	}
-	return sp
 }
 
 // stats are the span's statistics, with bounds (PLAIN encoded by enc)
@@ -232,7 +273,7 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opt Options) (*Writer, error) 
 		opt.RowGroupRows = 1 << 20
 	}
 	if opt.PageRows <= 0 {
-		opt.PageRows = 1 << 14
+		opt.PageRows = DefaultPageRows
 	}
 	pw := &Writer{w: &countingWriter{w: w}, schema: schema, opt: opt}
 	for i, f := range schema.Fields() {
@@ -357,8 +398,22 @@ func putScratch(s *scratch) {
 	scratches.Put(s)
 }
 
-// Write appends the batch's rows as one or more row groups.
+// Write appends the batch's rows as one or more row groups: Append, then
+// the open row group is ended.
 func (pw *Writer) Write(rec arrow.RecordBatch) error {
+	if err := pw.Append(rec); err != nil {
+		return err
+	}
+	return pw.endGroup()
+}
+
+// Append adds the batch's rows to the open row group, which ends when it
+// reaches Options.RowGroupRows rows or at Close. A caller that builds a
+// large table a slice of rows at a time need not hold it whole: only the
+// open group's compressed pages are kept until the group is written. A
+// page never spans two Appends, so batches of Options.PageRows rows (the
+// last one shorter) give the file Write gives for the whole table.
+func (pw *Writer) Append(rec arrow.RecordBatch) error {
 	if pw.closed {
 		return errors.New("parquet: write after close")
 	}
@@ -369,10 +424,19 @@ func (pw *Writer) Write(rec arrow.RecordBatch) error {
 		return err
 	}
 	n := int(rec.NumRows())
-	for lo := 0; lo < n; lo += pw.opt.RowGroupRows {
-		hi := min(lo+pw.opt.RowGroupRows, n)
-		if err := pw.writeGroup(rec, lo, hi); err != nil {
+	for lo := 0; lo < n; {
+		if pw.open == nil {
+			pw.open = &openGroup{chunks: make([]openChunk, len(pw.leaves))}
+		}
+		hi := min(n, lo+pw.opt.RowGroupRows-int(pw.open.rows))
+		if err := pw.appendRows(rec, lo, hi); err != nil {
 			return err
+		}
+		lo = hi
+		if pw.open.rows == int64(pw.opt.RowGroupRows) {
+			if err := pw.endGroup(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -387,15 +451,29 @@ func (pw *Writer) start() error {
 	return err
 }
 
-func (pw *Writer) writeGroup(rec arrow.RecordBatch, lo, hi int) error {
-	g := rowGroup{rows: int64(hi - lo), offset: pw.w.n}
+// openGroup is the row group being filled: per leaf, its pages as they
+// will be written (headers and compressed bodies) and their statistics.
+type openGroup struct {
+	rows   int64
+	chunks []openChunk
+}
+
+type openChunk struct {
+	pages                       []byte
+	numValues, rawSize, zipSize int64
+	stats                       statAcc
+}
+
+// appendRows encodes rows [lo, hi) of rec into the open group's pages.
+func (pw *Writer) appendRows(rec arrow.RecordBatch, lo, hi int) error {
 	if pw.scratch == nil {
 		pw.scratch = getScratch()
 	}
 	page := &pw.scratch.page
+	g := pw.open
 	for li := range pw.leaves {
 		l := &pw.leaves[li]
-		c := chunk{leaf: l, offset: pw.w.n}
+		c := &g.chunks[li]
 		col := rec.Column(l.field)
 		for plo := lo; plo < hi; plo += pw.opt.PageRows {
 			phi := min(plo+pw.opt.PageRows, hi)
@@ -403,7 +481,7 @@ func (pw *Writer) writeGroup(rec arrow.RecordBatch, lo, hi int) error {
 			if err := page.fill(l, col, plo, phi); err != nil {
 				return fmt.Errorf("parquet: column %s: %w", pw.schema.Field(l.field).Name, err)
 			}
-			raw, zip, err := pw.writePage(page)
+			raw, zip, err := pw.appendPage(c, page)
 			if err != nil {
 				return err
 			}
@@ -412,7 +490,29 @@ func (pw *Writer) writeGroup(rec arrow.RecordBatch, lo, hi int) error {
 			c.zipSize += zip
 		}
 		if l.kind == leafFlat {
-			c.stats = columnStats(col, lo, hi)
+			c.stats.add(col, lo, hi)
+		}
+	}
+	g.rows += int64(hi - lo)
+	return nil
+}
+
+// endGroup writes the open row group's column chunks, leaf by leaf.
+func (pw *Writer) endGroup() error {
+	og := pw.open
+	if og == nil {
+		return nil
+	}
+	pw.open = nil
+	g := rowGroup{rows: og.rows, offset: pw.w.n}
+	for li := range pw.leaves {
+		oc := &og.chunks[li]
+		c := chunk{leaf: &pw.leaves[li], offset: pw.w.n, numValues: oc.numValues, rawSize: oc.rawSize, zipSize: oc.zipSize}
+		if pw.leaves[li].kind == leafFlat {
+			c.stats = oc.stats.stats()
+		}
+		if _, err := pw.w.Write(oc.pages); err != nil {
+			return err
 		}
 		g.chunks = append(g.chunks, c)
 		g.rawSize += c.rawSize
@@ -423,9 +523,9 @@ func (pw *Writer) writeGroup(rec arrow.RecordBatch, lo, hi int) error {
 	return nil
 }
 
-// writePage writes one data page (header and body) and returns its size
-// uncompressed and as written, headers included.
-func (pw *Writer) writePage(p *pageBuf) (raw, zip int64, err error) {
+// appendPage adds one data page (header and body) to c's pages and
+// returns its size uncompressed and as written, headers included.
+func (pw *Writer) appendPage(c *openChunk, p *pageBuf) (raw, zip int64, err error) {
 	sc := pw.scratch
 	sc.body = p.appendBody(sc.body[:0])
 	body, out := sc.body, sc.body
@@ -447,12 +547,7 @@ func (pw *Writer) writePage(p *pageBuf) (raw, zip int64, err error) {
 	h.i32(4, encRLE)
 	h.end()
 	hdr := h.finish()
-	if _, err := pw.w.Write(hdr); err != nil {
-		return 0, 0, err
-	}
-	if _, err := pw.w.Write(out); err != nil {
-		return 0, 0, err
-	}
+	c.pages = append(append(c.pages, hdr...), out...)
 	return int64(len(hdr) + len(body)), int64(len(hdr) + len(out)), nil
 }
 
@@ -470,6 +565,9 @@ func (pw *Writer) Close() error {
 		pw.scratch = nil
 	}
 	if err := pw.start(); err != nil {
+		return err
+	}
+	if err := pw.endGroup(); err != nil {
 		return err
 	}
 	footer := pw.footer()

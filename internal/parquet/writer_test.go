@@ -516,3 +516,53 @@ func TestWriterStatistics(t *testing.T) {
 		}
 	}
 }
+
+// Append takes a table a slice of rows at a time: slices of PageRows rows
+// give the bytes Write gives for the whole batch (pages, row groups split
+// across Appends, statistics), and the file reads back as the batch.
+func TestWriterAppendSlices(t *testing.T) {
+	rec := mixed(t, 1000)
+	defer rec.Release()
+	cases := []struct {
+		name string
+		opt  parquet.Options
+	}{
+		{"one group", parquet.Options{Codec: parquet.Zstd, PageRows: 64}},
+		{"groups end inside an Append", parquet.Options{Codec: parquet.Zstd, PageRows: 64, RowGroupRows: 192}},
+		{"uncompressed, one page per slice", parquet.Options{PageRows: 100, RowGroupRows: 300}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			whole := write(t, rec, tc.opt)
+			var buf bytes.Buffer
+			w, err := parquet.NewWriter(&buf, rec.Schema(), tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Slices of several pages, the last one short.
+			step := 3 * tc.opt.PageRows
+			for lo := int64(0); lo < rec.NumRows(); lo += int64(step) {
+				part := rec.NewSlice(lo, min(lo+int64(step), rec.NumRows()))
+				err := w.Append(part)
+				part.Release()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(whole, buf.Bytes()) {
+				t.Fatalf("appended in slices: %d bytes, differing from Write's %d", buf.Len(), len(whole))
+			}
+			tbl, groups := readBack(t, buf.Bytes())
+			defer tbl.Release()
+			if want := (1000 + tc.opt.RowGroupRows - 1) / max(tc.opt.RowGroupRows, 1); tc.opt.RowGroupRows > 0 && groups != want {
+				t.Errorf("%d row groups, want %d", groups, want)
+			}
+			if tbl.NumRows() != 1000 {
+				t.Errorf("%d rows read back", tbl.NumRows())
+			}
+		})
+	}
+}
