@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 
+	"github.com/logcorr/logcorr/internal/fanout"
 	"github.com/logcorr/logcorr/internal/parquet"
 	"github.com/logcorr/logcorr/report"
 )
@@ -74,20 +76,52 @@ func Write(root string, in Input, opt Options) (*Summary, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
 	}
+	// The partitions are written on every core, each committed on its
+	// own as before; what each wrote is merged in partition order. After
+	// a failure no partition is started (those under way finish).
+	type result struct {
+		started bool
+		sum     Summary
+		msgs    map[string]bool
+		err     error
+	}
+	results := make([]result, len(parts))
+	var failed atomic.Bool
+	fanout.Each(len(parts), func(i int) {
+		if failed.Load() {
+			return
+		}
+		r := &results[i]
+		r.started, r.sum.Rows, r.msgs = true, map[string]int64{}, map[string]bool{}
+		if r.err = writePart(root, parts[i], &in, s, &r.sum, r.msgs); r.err != nil {
+			failed.Store(true)
+		}
+	})
 	sum := &Summary{Rows: map[string]int64{}, Outside: int64(in.Analysis.Outside.Len())}
 	msgs := map[string]bool{}
-	defer func() { sum.Messages = slices.Sorted(maps.Keys(msgs)) }()
-	for _, p := range parts {
-		if err := writePart(root, p, &in, s, sum, msgs); err != nil {
-			return sum, err
+	var first error
+	for i, p := range parts {
+		r := &results[i]
+		maps.Copy(msgs, r.msgs)
+		if r.err != nil && first == nil {
+			first = r.err
 		}
+		if !r.started || r.err != nil {
+			continue
+		}
+		for k, v := range r.sum.Rows {
+			sum.Rows[k] += v
+		}
+		sum.Files += r.sum.Files
+		sum.Bytes += r.sum.Bytes
 		if p.doc != nil {
 			sum.Runs = append(sum.Runs, p.run)
 		} else {
 			sum.OutsideFile = filepath.Join(root, eventsTable.name, partitionDir(p.run), p.file)
 		}
 	}
-	return sum, nil
+	sum.Messages = slices.Sorted(maps.Keys(msgs))
+	return sum, first
 }
 
 // CheckRoot says whether root can hold a dataset: a folder, or nothing

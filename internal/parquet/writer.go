@@ -22,6 +22,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -353,15 +354,16 @@ var magic = []byte("PAR1")
 // (about a millisecond and megabytes each), and a page over one block
 // (128 KiB) makes it keep a history buffer. A pool of them, emptied by
 // every collection, set up six and held four at once in a bench100 export
-// (16 MB of history each: 32 of its 178 MB live). One encoder, with the
-// history buffer lowMem sizes to the window and a block instead of two
-// windows, holds 8 MB. Writers run one after another (export, parse
-// --out); concurrent ones would wait for it. EncodeAll keeps no history
-// between calls, and lowMem changes how the history is held, not what a
-// match can reach, so the bytes are the same (the export tests and a diff
-// of bench100's and a storm's datasets, whose pages reach megabytes).
+// (16 MB of history each: 32 of its 178 MB live). One encoder with a
+// worker per core (the export writes partitions on every core), each
+// with the history buffer lowMem sizes to the window and a block instead
+// of two windows, holds 8 MB per worker that compressed such a page.
+// EncodeAll keeps no history between calls, runs on one worker, and
+// lowMem changes how the history is held, not what a match can reach, so
+// the bytes are the same (the export tests and a diff of bench100's and a
+// storm's datasets, whose pages reach megabytes).
 var encoder = sync.OnceValues(func() (*zstd.Encoder, error) {
-	return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+	return zstd.NewWriter(nil, zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithLowerEncoderMem(true))
 })
 
 // scratch is what writing a page needs besides its values: the page's
