@@ -153,8 +153,8 @@ func writePart(root string, p *part, in *Input, s *sink, sum *Summary, msgs map[
 			o.Discard()
 		}
 	}
-	p.listed = listEvents(p.events, in, msgs)
-	defer func() { p.listed = nil }()
+	p.listed, p.in, p.msgs = listEvents(p.events), in, msgs
+	defer func() { p.listed, p.in, p.msgs = nil, nil, nil }()
 	var rows = map[string]int64{}
 	var bytes int64
 	for _, t := range tableDefs {

@@ -50,20 +50,27 @@ type eventRow struct {
 	text string
 }
 
-// listEvents lists the partition's events with their text: read back
-// from the files when in.Files is set, else the table's text column. A
-// file that cannot be read back (gone, or changed since it was parsed)
-// leaves its rows' text null and is named in msgs.
-func listEvents(es correlate.Events, in *Input, msgs map[string]bool) []eventRow {
+// listEvents lists the partition's events, their text not yet read.
+func listEvents(es correlate.Events) []eventRow {
 	rows := make([]eventRow, es.Len())
 	for i, e := range es.All() {
 		rows[i].Event = e
 	}
+	return rows
+}
+
+// readText sets the text of a slice of the partition's events: read back
+// from the files when in.Files is set, else the table's text column. A
+// file that cannot be read back (gone, or changed since it was parsed)
+// leaves its rows' text null and is named in msgs. The events table reads
+// a slice at a time, so a run's lines are never all held at once (a
+// storm's run: 1.6 million events).
+func readText(rows []eventRow, in *Input, msgs map[string]bool) {
 	if in.Files == nil {
 		for i := range rows {
 			rows[i].text = rows[i].Text()
 		}
-		return rows
+		return
 	}
 	reqs := make([]quote.Request, 0, len(rows))
 	for i := range rows {
@@ -73,7 +80,6 @@ func listEvents(es correlate.Events, in *Input, msgs map[string]bool) []eventRow
 	for _, m := range quote.Resolve(in.Files, in.NoRedact, reqs) {
 		msgs[m] = true
 	}
-	return rows
 }
 
 // part is one partition's rows, table by table.
@@ -85,12 +91,14 @@ type part struct {
 	r       *correlate.Run // nil in the run=__none__ partition
 	verdict report.Verdict
 
-	// events are the partition's rows of the events table, listed with
-	// their text only while the partition is written (listEvents): a
-	// list per run held for the whole export was 8 MB of a bench100
-	// export's live heap.
+	// events are the partition's rows of the events table, listed only
+	// while the partition is written (listEvents; a list per run held for
+	// the whole export was 8 MB of a bench100 export's live heap), their
+	// text read a slice at a time (readText, from in, into msgs).
 	events   correlate.Events
 	listed   []eventRow
+	in       *Input
+	msgs     map[string]bool
 	findings []rules.Finding // in the JSON's order
 	evidence []evidenceRow
 	clocks   []correlate.Clock

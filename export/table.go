@@ -32,8 +32,11 @@ type table[R any] struct {
 	outside bool
 	cols    []column[R]
 	rows    func(p *part) []R
-	once    sync.Once
-	schema  *arrow.Schema // arrowSchema's, made once
+	// slice, when set, is called with each slice of rows before it is
+	// built (done false) and after it is written (done true).
+	slice  func(p *part, rows []R, done bool)
+	once   sync.Once
+	schema *arrow.Schema // arrowSchema's, made once
 }
 
 // tableDef is what the writer needs of a table, whatever its row type.
@@ -81,6 +84,9 @@ func (t *table[R]) write(p *part, s *sink, emit func(arrow.RecordBatch) error) (
 	rows := t.rows(p)
 	for lo := 0; lo < len(rows); lo += sliceRows {
 		slice := rows[lo:min(lo+sliceRows, len(rows))]
+		if t.slice != nil {
+			t.slice(p, slice, false)
+		}
 		// Every column has a value per row: sized once, not grown by copying.
 		for _, f := range b.Fields() {
 			f.Reserve(len(slice))
@@ -95,6 +101,9 @@ func (t *table[R]) write(p *part, s *sink, emit func(arrow.RecordBatch) error) (
 		rec := b.NewRecordBatch()
 		err := emit(rec)
 		rec.Release()
+		if t.slice != nil {
+			t.slice(p, slice, true)
+		}
 		if err != nil {
 			return 0, err
 		}

@@ -279,6 +279,15 @@ var eventsTable = &table[eventRow]{
 		"Records in no run's window, and records whose time could not be put on UTC, are in run=__none__ (see " +
 		"the layout section): no record is left out.",
 	rows: func(p *part) []eventRow { return p.listed },
+	slice: func(p *part, rows []eventRow, done bool) {
+		if done {
+			for i := range rows {
+				rows[i].text = "" // written: not held until the partition ends
+			}
+			return
+		}
+		readText(rows, p.in, p.msgs)
+	},
 	cols: []column[eventRow]{
 		optUTC("time_utc", "the record's instant on the UTC clock (its zone, or its file's resolved clock, applied); null when its file's clock is unknown or the record carried no time", func(e *eventRow) time.Time {
 			if !e.Resolved() {
