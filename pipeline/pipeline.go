@@ -65,10 +65,11 @@ type Request struct {
 	// Until stops after a stage (Parsed, Correlated); All runs them all.
 	Until Stage
 	// KeepText keeps every event's first line (the events' text column)
-	// in memory, for an output that writes it for every row: export's
-	// events table, parse --out. Without it the column is left empty
+	// in memory. Without it the column is left empty
 	// (parsers.Options.OmitText): what the reports quote is read back from
-	// the files by position (Result.Quote), so they are the same bytes.
+	// the files by position (Result.Quote), and so is what the dataset
+	// export writes for every row (export.Input.Files), so they are the
+	// same bytes; parse --out keeps it (KeepTables).
 	KeepText bool
 	// KeepTables keeps every table after parsing, for an output that
 	// writes them all (parse --out). Without it each table is released
