@@ -54,7 +54,7 @@ func TestExportTextReadBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer res.Release()
-		res.QuoteLinks()
+		res.QuoteClusters()
 		in := Input{Analysis: res.Analysis, Findings: res.Findings, Checks: res.Checks, Gates: res.Gates}
 		if !keepText {
 			in.Files, in.NoRedact = res.Dataset.Files, noRedact

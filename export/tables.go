@@ -389,7 +389,8 @@ var linksTable = &table[ranked[correlate.Chain]]{
 		"(the anchor; without request lines, the django.request record), its Django `Internal Server Error` record, " +
 		"the traceback, the auth-debug response, the Locust-side login failure and the PgBouncer pooler error, each " +
 		"with file, line, instant and its offset from the anchor.",
-	rows: func(p *part) []ranked[correlate.Chain] { return rank(runOf(p).Chains) },
+	rows:  func(p *part) []ranked[correlate.Chain] { return rank(runOf(p).Chains) },
+	slice: quoteLinks,
 	cols: cat(
 		[]column[ranked[correlate.Chain]]{
 			i64("position", "", "its place among the run's links (0-based, in anchor time order)", func(c *ranked[correlate.Chain]) int64 { return c.pos }),

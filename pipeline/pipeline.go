@@ -112,8 +112,8 @@ type Result struct {
 	limit    *memLimit
 	noRedact bool // --no-redact: quotes keep secrets
 	quoted   bool // Quote has run
-	// linksQuoted: QuoteLinks has run
-	linksQuoted bool
+	// clustersQuoted: QuoteClusters has run
+	clustersQuoted bool
 }
 
 // Release frees the tables' memory.

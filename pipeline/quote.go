@@ -11,16 +11,18 @@ import (
 // first step of the report stage (Write calls it); later calls do nothing.
 func (r *Result) Quote() { r.quote(false) }
 
-// QuoteLinks is Quote and the lines of every link and every cluster of
-// every run too (the dataset export writes them all).
-func (r *Result) QuoteLinks() { r.quote(true) }
+// QuoteClusters is Quote and the examples of every cluster of every run
+// too (the dataset export writes them all; the lines of its links, one
+// per server error, it reads back itself a slice at a time, so a storm's
+// are never all held at once).
+func (r *Result) QuoteClusters() { r.quote(true) }
 
-func (r *Result) quote(links bool) {
-	if r.Dataset == nil || r.quoted && (r.linksQuoted || !links) {
+func (r *Result) quote(all bool) {
+	if r.Dataset == nil || r.quoted && (r.clustersQuoted || !all) {
 		return
 	}
 	first := !r.quoted
-	r.quoted, r.linksQuoted = true, r.linksQuoted || links
+	r.quoted, r.clustersQuoted = true, r.clustersQuoted || all
 	var reqs []quote.Request
 	for _, fs := range r.Findings {
 		if !first {
@@ -43,19 +45,10 @@ func (r *Result) quote(links bool) {
 	}
 	if r.Analysis != nil {
 		for _, run := range r.Analysis.Runs {
-			for i := range run.Chains {
-				if !links {
-					break
-				}
-				c := &run.Chains[i]
-				for _, x := range []*correlate.Ref{&c.Anchor, c.Locust, c.AuthResponse, c.ServerError, c.Traceback, c.Pooler} {
-					ref(x)
-				}
-			}
 			// The reports show the top clusters' examples; the export
 			// writes every cluster's.
 			for i := range run.Clusters {
-				if top := i < report.TopClusters; top && !first || !top && !links {
+				if top := i < report.TopClusters; top && !first || !top && !all {
 					continue
 				}
 				for j := range run.Clusters[i].Examples {

@@ -71,7 +71,7 @@ func runExport(c *cli.Context) error {
 	if !d.Dataset.Parsed() {
 		return cli.Exit("nothing in the input could be parsed; nothing was exported", exitUsage)
 	}
-	d.QuoteLinks()
+	d.QuoteClusters()
 	sum, err := export.Write(to, export.Input{Analysis: d.Analysis, Findings: d.Findings, Checks: d.Checks, Gates: d.Gates,
 		FailOn: failOn, Selected: c.String("run"), Files: d.Dataset.Files, NoRedact: c.Bool("no-redact")},
 		export.Options{NoRedact: c.Bool("no-redact")})
