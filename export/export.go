@@ -153,7 +153,7 @@ func writePart(root string, p *part, in *Input, s *sink, sum *Summary, msgs map[
 			o.Discard()
 		}
 	}
-	p.listed, p.in, p.msgs = listEvents(p.events), in, msgs
+	p.listed, p.in, p.noRedact, p.msgs = listEvents(p.events), in, !s.redact, msgs
 	defer func() { p.listed, p.in, p.msgs = nil, nil, nil }()
 	var rows = map[string]int64{}
 	var bytes int64

@@ -38,10 +38,9 @@ type Input struct {
 	// reports' quotes are, so the parse need not keep every line
 	// (parsers.Options.OmitText) while the export runs. Nil: the events
 	// table's text column is written as the parse kept it.
+	// The lines read back are masked unless Options.NoRedact, which is
+	// the parse's --no-redact too.
 	Files []schema.File
-	// NoRedact says the parse kept secrets (--no-redact): the lines read
-	// back are then not masked either.
-	NoRedact bool
 }
 
 // eventRow is a row of the events table: the event and its first line.
@@ -65,7 +64,7 @@ func listEvents(es correlate.Events) []eventRow {
 // leaves its rows' text null and is named in msgs. The events table reads
 // a slice at a time, so a run's lines are never all held at once (a
 // storm's run: 1.6 million events).
-func readText(rows []eventRow, in *Input, msgs map[string]bool) {
+func readText(rows []eventRow, in *Input, noRedact bool, msgs map[string]bool) {
 	if in.Files == nil {
 		for i := range rows {
 			rows[i].text = rows[i].Text()
@@ -77,7 +76,7 @@ func readText(rows []eventRow, in *Input, msgs map[string]bool) {
 		r := &rows[i]
 		reqs = append(reqs, quote.Request{Pos: r.Ref(), Set: func(line string) { r.text = line }})
 	}
-	for _, m := range quote.Resolve(in.Files, in.NoRedact, reqs) {
+	for _, m := range quote.Resolve(in.Files, noRedact, reqs) {
 		msgs[m] = true
 	}
 }
@@ -95,10 +94,11 @@ type part struct {
 	// while the partition is written (listEvents; a list per run held for
 	// the whole export was 8 MB of a bench100 export's live heap), their
 	// text read a slice at a time (readText, from in, into msgs).
-	events correlate.Events
-	listed []eventRow
-	in     *Input
-	msgs   map[string]bool
+	events   correlate.Events
+	listed   []eventRow
+	in       *Input
+	noRedact bool // the lines read back keep secrets (Options.NoRedact)
+	msgs     map[string]bool
 	// linkRefs and linkTexts are the texts quoteLinks replaced in the
 	// slice of links being written, and what they held.
 	linkRefs  []*string
@@ -231,7 +231,7 @@ func quoteLinks(p *part, rows []ranked[correlate.Chain], done bool) {
 			reqs = append(reqs, quote.Request{Pos: *x.At, Set: x.Quote})
 		}
 	}
-	for _, m := range quote.Resolve(p.in.Files, p.in.NoRedact, reqs) {
+	for _, m := range quote.Resolve(p.in.Files, p.noRedact, reqs) {
 		p.msgs[m] = true
 	}
 }

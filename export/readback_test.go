@@ -57,7 +57,7 @@ func TestExportTextReadBack(t *testing.T) {
 		res.QuoteClusters()
 		in := Input{Analysis: res.Analysis, Findings: res.Findings, Checks: res.Checks, Gates: res.Gates}
 		if !keepText {
-			in.Files, in.NoRedact = res.Dataset.Files, noRedact
+			in.Files = res.Dataset.Files
 			for _, r := range res.Analysis.Runs {
 				if r.Events.Len() > 0 && r.Events.At(0).Text() != "" {
 					t.Fatalf("the parse kept %q without KeepText", r.Events.At(0).Text())

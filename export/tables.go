@@ -286,7 +286,7 @@ var eventsTable = &table[eventRow]{
 			}
 			return
 		}
-		readText(rows, p.in, p.msgs)
+		readText(rows, p.in, p.noRedact, p.msgs)
 	},
 	cols: []column[eventRow]{
 		optUTC("time_utc", "the record's instant on the UTC clock (its zone, or its file's resolved clock, applied); null when its file's clock is unknown or the record carried no time", func(e *eventRow) time.Time {

@@ -73,7 +73,7 @@ func runExport(c *cli.Context) error {
 	}
 	d.QuoteClusters()
 	sum, err := export.Write(to, export.Input{Analysis: d.Analysis, Findings: d.Findings, Checks: d.Checks, Gates: d.Gates,
-		FailOn: failOn, Selected: c.String("run"), Files: d.Dataset.Files, NoRedact: c.Bool("no-redact")},
+		FailOn: failOn, Selected: c.String("run"), Files: d.Dataset.Files},
 		export.Options{NoRedact: c.Bool("no-redact")})
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("export: %v", err), exitUsage)
