@@ -32,6 +32,12 @@ type Options struct {
 	// KeepOutside fills Analysis.Outside. Only the dataset export needs
 	// those events, so the other commands do not hold them.
 	KeepOutside bool
+	// ReleaseLocust releases the run-level tables (stats, history,
+	// failures, exceptions, meta, tasks) as Analyze reads them into the
+	// runs' rows, and leaves them nil in the dataset: for a caller that
+	// reads them no more. A history's batches go one by one as its rows
+	// are made, so its table and its rows are not both held whole.
+	ReleaseLocust bool
 }
 
 // Analysis is the correlation stage's output.

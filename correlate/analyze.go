@@ -38,7 +38,7 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 		return nil, errors.New("correlate: no dataset")
 	}
 	opt = opt.withDefaults()
-	in, err := readLocust(ds)
+	in, err := readLocust(ds, opt.ReleaseLocust)
 	if err != nil {
 		return nil, err
 	}

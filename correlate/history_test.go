@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logcorr/logcorr/model/schema"
 	"github.com/logcorr/logcorr/parsers"
 )
 
@@ -61,48 +62,56 @@ func TestRunHistoryRows(t *testing.T) {
 		wantFiles: []string{other, csvF},
 	}}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			byFile := map[string][]parsers.HistoryRow{}
-			var order []string
-			for _, h := range c.rows {
-				if byFile[h.File] == nil {
-					order = append(order, h.File)
+		for _, release := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/release=%v", c.name, release), func(t *testing.T) {
+				byFile := map[string][]parsers.HistoryRow{}
+				var order []string
+				for _, h := range c.rows {
+					if byFile[h.File] == nil {
+						order = append(order, h.File)
+					}
+					byFile[h.File] = append(byFile[h.File], h)
 				}
-				byFile[h.File] = append(byFile[h.File], h)
-			}
-			var res []*parsers.Result
-			for _, f := range order {
-				res = append(res, &parsers.Result{Audit: parsers.Audit{Path: f, Format: "locust_csv", Run: byFile[f][0].Run}, History: byFile[f]})
-			}
-			in, err := readLocust(DatasetOf(res))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var msgs []string
-			runs := buildRuns(in, &msgs)
-			if len(runs) != 1 || runs[0].Name != "r" {
-				t.Fatalf("runs %v, want one run r", runs)
-			}
-			r := runs[0]
-			var lines []int64
-			for _, h := range r.History {
-				lines = append(lines, h.Line)
-				// Each row keeps its own values.
-				if *h.RPS != float64(h.Line) || h.TotalRequests != h.Line {
-					t.Errorf("line %d: rps %v, total %d", h.Line, *h.RPS, h.TotalRequests)
+				var res []*parsers.Result
+				for _, f := range order {
+					res = append(res, &parsers.Result{Audit: parsers.Audit{Path: f, Format: "locust_csv", Run: byFile[f][0].Run}, History: byFile[f]})
 				}
-				if h.P95 != nil && *h.P95 != float64(10*h.Line) {
-					t.Errorf("line %d: p95 %v, want %d", h.Line, *h.P95, 10*h.Line)
+				// With release (the pipeline's way) the rows must hold the
+				// same values after their batches are gone.
+				ds := DatasetOf(res)
+				in, err := readLocust(ds, release)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			if got, want := fmt.Sprint(lines), fmt.Sprint(c.wantLines); got != want {
-				t.Errorf("history lines %s, want %s", got, want)
-			}
-			for _, f := range c.wantFiles {
-				if !strings.Contains(strings.Join(r.Files, "\n"), f) {
-					t.Errorf("files %v, want %s among them", r.Files, f)
+				if held := ds.Tables[schema.TableHistory] != nil; held == release {
+					t.Errorf("history table held after reading: %v", held)
 				}
-			}
-		})
+				var msgs []string
+				runs := buildRuns(in, &msgs)
+				if len(runs) != 1 || runs[0].Name != "r" {
+					t.Fatalf("runs %v, want one run r", runs)
+				}
+				r := runs[0]
+				var lines []int64
+				for _, h := range r.History {
+					lines = append(lines, h.Line)
+					// Each row keeps its own values.
+					if *h.RPS != float64(h.Line) || h.TotalRequests != h.Line {
+						t.Errorf("line %d: rps %v, total %d", h.Line, *h.RPS, h.TotalRequests)
+					}
+					if h.P95 != nil && *h.P95 != float64(10*h.Line) {
+						t.Errorf("line %d: p95 %v, want %d", h.Line, *h.P95, 10*h.Line)
+					}
+				}
+				if got, want := fmt.Sprint(lines), fmt.Sprint(c.wantLines); got != want {
+					t.Errorf("history lines %s, want %s", got, want)
+				}
+				for _, f := range c.wantFiles {
+					if !strings.Contains(strings.Join(r.Files, "\n"), f) {
+						t.Errorf("files %v, want %s among them", r.Files, f)
+					}
+				}
+			})
+		}
 	}
 }

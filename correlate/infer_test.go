@@ -78,7 +78,7 @@ func BenchmarkInferClocks(b *testing.B) {
 		dir := nightsFolder(b, scale.Options{Nights: nights, KeepEvery: 16})
 		targets, _ := parsers.Discover([]string{dir}, parsers.Options{})
 		ds := parsers.Parse(targets, parsers.Options{})
-		in, err := readLocust(ds)
+		in, err := readLocust(ds, false)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -181,7 +181,7 @@ func Run(req Request) (*Result, error) {
 	ds.Messages = append(disc.Messages, ds.Messages...)
 	res.Dataset = ds
 	if !req.KeepTables {
-		releaseTable(ds, schema.TableAuth)
+		ds.ReleaseTable(schema.TableAuth)
 	}
 	for _, f := range ds.Files {
 		if f.Format != schema.SourceDuplicate { // a duplicate was not parsed
@@ -197,7 +197,15 @@ func Run(req Request) (*Result, error) {
 
 	selected := req.Runs
 	rec.Start(perf.Correlate)
-	a, err := correlate.Analyze(ds, req.Correlate)
+	copt := req.Correlate
+	// The Locust tables are read into the runs' rows (correlate's
+	// readLocust): only an output of every table reads them again. Their
+	// thousands of one-file batches are mostly Arrow's own objects (100 MB
+	// folder: 1,128 CSV files), and a long history's batches are freed as
+	// its rows are made (1M-row history: they were 186 MB beside 425 MB
+	// of rows).
+	copt.ReleaseLocust = !req.KeepTables
+	a, err := correlate.Analyze(ds, copt)
 	rec.End()
 	if err != nil {
 		res.Release()
@@ -205,17 +213,6 @@ func Run(req Request) (*Result, error) {
 	}
 	a.Messages = append(append([]string(nil), ds.Messages...), a.Messages...)
 	res.Analysis = a
-	if !req.KeepTables {
-		// The Locust tables are read into the runs' rows (correlate's
-		// readLocust): only an output of every table reads them again.
-		// Their thousands of one-file batches are mostly Arrow's own
-		// objects (100 MB folder: 1,128 CSV files).
-		for t := range schema.NumTables {
-			if t != schema.TableEvents {
-				releaseTable(ds, t)
-			}
-		}
-	}
 	stageDone("correlate")
 	lim.raise()
 	if req.Until == Correlated {
@@ -285,15 +282,6 @@ func omissions(req Request) parsers.Options {
 		opt.OmitTraceback, opt.OmitRoutineMessages = true, true
 	}
 	return opt
-}
-
-// releaseTable drops table t of ds: no stage after the one releasing it
-// reads it.
-func releaseTable(ds *schema.Dataset, t schema.Table) {
-	for _, b := range ds.Tables[t] {
-		b.Release()
-	}
-	ds.Tables[t] = nil
 }
 
 // stageDone is called as each stage ends (parse, correlate, rules, quote):

@@ -117,9 +117,18 @@ func (d *Dataset) Parsed() bool {
 // Release frees the tables' memory.
 func (d *Dataset) Release() {
 	for t := range d.Tables {
-		for _, b := range d.Tables[t] {
+		d.ReleaseTable(Table(t))
+	}
+}
+
+// ReleaseTable drops table t: for a stage after which nothing reads it.
+// A batch already released and set to nil (a stage that frees a table as
+// it reads it) is skipped.
+func (d *Dataset) ReleaseTable(t Table) {
+	for _, b := range d.Tables[t] {
+		if b != nil {
 			b.Release()
 		}
-		d.Tables[t] = nil
 	}
+	d.Tables[t] = nil
 }
