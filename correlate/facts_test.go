@@ -173,3 +173,57 @@ func TestTracebackMemoPassesConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// poolDriverText says what driverPoolRE says of the whole text, whichever
+// line the driver's or the middleware's words are on: it only runs the
+// expression on the lines that end in a phrase.
+func TestPoolDriverTextIsTheExpressionsAnswer(t *testing.T) {
+	frame := "  File \"/usr/lib/python3/dist-packages/django/db/backends/utils.py\", line 84, in _execute\n    return self.cursor.execute(sql, params)\n"
+	cases := []struct {
+		name, text string
+		want       bool
+	}{
+		// FORMATS.md's lines, real psycopg 3, psycopg2 and Django words.
+		{"psycopg 3", "psycopg.errors.ProtocolViolation: query_wait_timeout", true},
+		{"psycopg2, two spaces", "psycopg2.OperationalError: FATAL:  query_wait_timeout", true},
+		{"Django's wrapper", "django.db.utils.OperationalError: query_wait_timeout", true},
+		{"the middleware's line", "Unhandled exception [EBA505A1]: query_wait_timeout", true},
+		{"full pool", "psycopg2.OperationalError: FATAL:  no more connections allowed (max_client_conn)", true},
+		{"at the end of a long traceback", "Traceback (most recent call last):\n" + strings.Repeat(frame, 2000) + "django.db.utils.OperationalError: query_wait_timeout\n", true},
+		{"the middleware's id, phrase lines below", "Unhandled exception [EBA505A1]:\n\n \t query_wait_timeout", true},
+		{"the phrase alone", "pooler error: query_wait_timeout", false},
+		{"the driver's words a line above", "django.db.utils.OperationalError:\nquery_wait_timeout", false},
+		{"a blank line does not join other words", "OperationalError\n\nquery_wait_timeout", false},
+		{"the words after the phrase", "query_wait_timeout OperationalError", false},
+		{"two phrases on one line, words before the second", "query_wait_timeout then InterfaceError: no more connections allowed", true},
+		{"many phrases on one line, no words", strings.Repeat("query_wait_timeout ", 5000), false},
+		{"no phrase", strings.Repeat(frame, 100), false},
+		{"the id broken by a newline", "Unhandled exception [EBA\n505A1]: query_wait_timeout", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := poolDriverText(c.text); got != c.want {
+				t.Errorf("poolDriverText = %v, want %v", got, c.want)
+			}
+			if re := driverPoolRE.MatchString(c.text); re != c.want {
+				t.Errorf("the case is wrong: driverPoolRE says %v", re)
+			}
+		})
+	}
+}
+
+func FuzzPoolDriverText(f *testing.F) {
+	for _, s := range []string{
+		"psycopg.errors.ProtocolViolation: query_wait_timeout",
+		"Unhandled exception [EBA505A1]:\n \nquery_wait_timeout",
+		"x\nDatabaseError y no more connections allowed\nquery_wait_timeout",
+		"query_wait_timeout\tInterfaceError query_wait_timeout",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := poolDriverText(s), driverPoolRE.MatchString(s); got != want {
+			t.Errorf("poolDriverText(%q) = %v, driverPoolRE says %v", s, got, want)
+		}
+	})
+}
