@@ -412,13 +412,13 @@ func pyInApp(path []byte) bool {
 type pyPending struct {
 	active bool
 	ev     evRow
-	line   []byte // the first line: ev's fields borrow from it
-	msg    []byte // multi-line message continuation, before any traceback
-	tb     []byte // traceback text
-	inTB   bool   // continuation lines go to tb
-	blanks int64  // blank lines after EndLine, not yet inside the record
-	chain  bool   // the last non-blank line joined a chain ("During handling...")
-	full   []byte // the message with its continuation, built at flush
+	line   []byte     // the first line: ev's fields borrow from it
+	msg    recordText // multi-line message continuation, before any traceback
+	tb     recordText // traceback text
+	inTB   bool       // continuation lines go to tb
+	blanks int64      // blank lines after EndLine, not yet inside the record
+	chain  bool       // the last non-blank line joined a chain ("During handling...")
+	full   []byte     // the message with its continuation, built at flush
 	tbs    tbScratch
 }
 
@@ -432,8 +432,8 @@ func (p *pyPending) start(r *evRow, line []byte, tbOnly bool) {
 	p.ev = *r
 	p.ev.Attrs.kv = append(kv, r.Attrs.kv...)
 	p.ev.rebase(line, p.line)
-	p.msg = p.msg[:0]
-	p.tb = p.tb[:0]
+	p.msg.reset()
+	p.tb.reset()
 	p.inTB = tbOnly
 	p.blanks = 0
 	p.chain = false
@@ -451,7 +451,7 @@ func (p *pyPending) startTraceback(source schema.SourceKind, l Line) {
 // continuing the record: a "Traceback" header after the record's traceback
 // ended, not announced by a chain line.
 func (p *pyPending) newTraceback(l []byte) bool {
-	return p.active && len(p.tb) > 0 && !p.chain && bytes.HasPrefix(l, tbHeader)
+	return p.active && !p.tb.empty() && !p.chain && bytes.HasPrefix(l, tbHeader)
 }
 
 // add folds a continuation line into the record.
@@ -465,18 +465,14 @@ func (p *pyPending) add(l Line) {
 		p.blanks = 0
 	}
 	if p.inTB {
-		if len(p.tb) > 0 {
-			for range p.blanks + 1 {
-				p.tb = append(p.tb, '\n')
-			}
+		var breaks int64 // none before the traceback's first line
+		if !p.tb.empty() {
+			breaks = p.blanks + 1
 		}
-		p.tb = append(p.tb, l.Text...)
+		p.tb.add(breaks, l.Text)
 		p.chain = bytes.HasPrefix(l.Text, tbDuring) || bytes.HasPrefix(l.Text, tbDirectCause)
 	} else {
-		for range p.blanks + 1 {
-			p.msg = append(p.msg, '\n')
-		}
-		p.msg = append(p.msg, l.Text...)
+		p.msg.add(p.blanks+1, l.Text)
 	}
 	p.blanks = 0
 	p.ev.EndLine = l.N
@@ -487,14 +483,18 @@ func (p *pyPending) flush(c *Context) {
 	if !p.active {
 		return
 	}
-	if len(p.msg) > 0 {
-		p.full = append(append(p.full[:0], p.ev.Message...), p.msg...)
+	if !p.msg.empty() {
+		p.full = append(append(p.full[:0], p.ev.Message...), p.msg.text()...)
 		p.ev.Message = p.full
 	}
-	if len(p.tb) > 0 {
-		info := p.tbs.analyze(p.tb)
+	if n := p.msg.dropped + p.tb.dropped; n > 0 {
+		c.Warnf(p.ev.Line, "the record goes on to line %d: %d of its lines, past its first and last %d KiB, are folded into it but not kept in its text", p.ev.EndLine, n, keptHead>>10)
+	}
+	if !p.tb.empty() {
+		tb := p.tb.text()
+		info := p.tbs.analyze(tb)
 		p.ev.ExcType, p.ev.ExcMessage, p.ev.ExcFrame = info.Type, info.Message, info.Frame
-		p.ev.Traceback = p.tb
+		p.ev.Traceback = tb
 		if info.Cut {
 			c.Warnf(p.ev.EndLine, "traceback of the record at line %d ends without its exception line (file cut short or lines lost); kept as far as it goes", p.ev.Line)
 		}
