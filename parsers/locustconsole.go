@@ -288,7 +288,7 @@ func (s *lcState) line(l Line) {
 	if bytes.HasPrefix(b, []byte("Traceback (most recent call last):")) {
 		s.ev = &Event{Source: "locust_console", Line: l.N, Kind: KindTraceback, Attrs: map[string]string{}}
 		s.lines.reset()
-		s.lines.add(b)
+		s.lines.add(b, true)
 		return
 	}
 	s.c.Unparsed(l, "not a Locust log record, table, traceback or command line")
@@ -296,7 +296,7 @@ func (s *lcState) line(l Line) {
 
 func (s *lcState) add(l Line) {
 	s.ev.EndLine = l.N
-	s.lines.add(l.Text)
+	s.lines.add(l.Text, s.table == "")
 }
 
 func (s *lcState) openTable(l Line, kind string) {
@@ -307,7 +307,7 @@ func (s *lcState) openTable(l Line, kind string) {
 	}
 	s.headers, s.rows, s.agg = nil, 0, nil
 	s.lines.reset()
-	s.lines.add(l.Text)
+	s.lines.add(l.Text, false)
 }
 
 // row reads a table line: counts data rows and keeps the Aggregated row's
@@ -537,7 +537,8 @@ func (s *lcState) flush() {
 		for k, v := range s.agg {
 			e.Attrs[k] = v
 		}
-		e.Message = s.lines.join(0, s.lines.n())
+		e.Message = string(s.lines.msg.text())
+		s.warnKept(e)
 		s.c.Event(*e)
 		if s.table != "continued" {
 			s.lastIdx[s.table] = s.c.nextEvent() - 1
@@ -553,11 +554,20 @@ func (s *lcState) flush() {
 		s.traceback(e, &s.lines)
 		if e.Traceback == "" {
 			// A multi-line message.
-			e.Message += "\n" + s.lines.join(0, s.lines.n())
+			e.Message += "\n" + string(s.lines.msg.text())
 		}
 	}
+	s.warnKept(e)
 	s.c.Event(*e)
 	s.release()
+}
+
+// warnKept names record e in the audit when its text did not keep all
+// its lines (recordText).
+func (s *lcState) warnKept(e *Event) {
+	if n := s.lines.msg.dropped + s.lines.tb.dropped; n > 0 {
+		warnKept(s.c, e.Line, e.EndLine, n)
+	}
 }
 
 // release writes the events before the earliest table that may still be
@@ -575,20 +585,13 @@ func (s *lcState) release() {
 // when they hold a Python traceback, read as every Python-logging format
 // reads its tracebacks (pyAnalyzeTraceback).
 func (s *lcState) traceback(e *Event, lines *lcLines) {
-	start := -1
-	for i := range lines.n() {
-		if bytes.HasPrefix(lines.line(i), tbHeader) {
-			start = i
-			break
-		}
-	}
-	if start < 0 {
+	if lines.nTB == 0 {
 		return
 	}
-	if start > 0 {
-		e.Message += "\n" + lines.join(0, start)
+	if lines.nMsg > 0 {
+		e.Message += "\n" + string(lines.msg.text())
 	}
-	e.Traceback = lines.join(start, lines.n())
+	e.Traceback = string(lines.tb.text())
 	info := pyAnalyzeTraceback([]byte(e.Traceback))
 	e.ExcType, e.ExcMessage, e.ExcFrame = info.Type, info.Message, info.Frame
 	if info.Cut {
@@ -875,40 +878,36 @@ func lcTimespan(s string) (int64, bool) {
 	return total, true
 }
 
-// lcLines are a record's lines, kept in one buffer joined by "\n" (a
-// console's stats tables are most of its lines: one copy each, not a
-// string each).
+// lcLines are a record's lines: a log record's further lines, split at
+// its first traceback header into its message's lines and its traceback,
+// or all of a table's lines. Each part is a recordText, bounded as every
+// record's text is (a console whose prints fold into one record for hours
+// is held whole no more).
 type lcLines struct {
-	buf    []byte
-	starts []int // where each line begins in buf
+	msg, tb   recordText
+	nMsg, nTB int  // lines in each part (a blank line is one)
+	inTB      bool // the traceback has started
 }
 
-func (l *lcLines) reset() { l.buf, l.starts = l.buf[:0], l.starts[:0] }
+func (l *lcLines) reset() {
+	l.msg.reset()
+	l.tb.reset()
+	l.nMsg, l.nTB, l.inTB = 0, 0, false
+}
 
-func (l *lcLines) add(b []byte) {
-	if len(l.starts) > 0 {
-		l.buf = append(l.buf, '\n')
+// add adds line b; with splitTB (a log record's lines, not a table's) a
+// traceback header starts the traceback part.
+func (l *lcLines) add(b []byte, splitTB bool) {
+	if splitTB && !l.inTB && bytes.HasPrefix(b, tbHeader) {
+		l.inTB = true
 	}
-	l.starts = append(l.starts, len(l.buf))
-	l.buf = append(l.buf, b...)
-}
-
-func (l *lcLines) n() int { return len(l.starts) }
-
-// end is where line i ends in buf (its "\n" or the buffer's end).
-func (l *lcLines) end(i int) int {
-	if i+1 < len(l.starts) {
-		return l.starts[i+1] - 1
+	if l.inTB {
+		l.tb.add(int64(min(l.nTB, 1)), b)
+		l.nTB++
+	} else {
+		l.msg.add(int64(min(l.nMsg, 1)), b)
+		l.nMsg++
 	}
-	return len(l.buf)
 }
 
-func (l *lcLines) line(i int) []byte { return l.buf[l.starts[i]:l.end(i)] }
-
-// join is strings.Join(lines[i:j], "\n").
-func (l *lcLines) join(i, j int) string {
-	if i >= j {
-		return ""
-	}
-	return string(l.buf[l.starts[i]:l.end(j-1)])
-}
+func (l *lcLines) n() int { return l.nMsg + l.nTB }

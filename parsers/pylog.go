@@ -488,7 +488,7 @@ func (p *pyPending) flush(c *Context) {
 		p.ev.Message = p.full
 	}
 	if n := p.msg.dropped + p.tb.dropped; n > 0 {
-		c.Warnf(p.ev.Line, "the record goes on to line %d: %d of its lines, past its first and last %d KiB, are folded into it but not kept in its text", p.ev.EndLine, n, keptHead>>10)
+		warnKept(c, p.ev.Line, p.ev.EndLine, n)
 	}
 	if !p.tb.empty() {
 		tb := p.tb.text()

@@ -91,3 +91,9 @@ func (t *recordText) text() []byte {
 	t.out = append(t.out, t.buf[t.head:]...)
 	return t.out
 }
+
+// warnKept names, in the file's audit, the record at line first whose text
+// did not keep n of its lines.
+func warnKept(c *Context, first, last, n int64) {
+	c.Warnf(first, "the record goes on to line %d: %d of its lines, past its first and last %d KiB, are folded into it but not kept in its text", last, n, keptHead>>10)
+}

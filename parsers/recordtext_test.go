@@ -140,3 +140,47 @@ func FuzzRecordText(f *testing.F) {
 		checkKept(t, lines, got)
 	})
 }
+
+// Every format whose records hold a traceback bounds it the same way: an
+// endless traceback (2.4 MB here) keeps its header, its deepest frame and
+// its exception line, says how many lines it did not keep, names the
+// record in the audit, and the record after it is read as usual.
+func TestEndlessTracebackKeepsItsEnds(t *testing.T) {
+	frames := strings.Repeat("  File \"/usr/lib/python3/dist-packages/django/db/backends/utils.py\", line 84, in _execute\n    return self.cursor.execute(sql, params)\n", 20000)
+	tb := "Traceback (most recent call last):\n" + frames +
+		"  File \"/srv/app/views.py\", line 12, in pricing\n    return compute()\n" +
+		"psycopg2.OperationalError: FATAL:  query_wait_timeout\n"
+	cases := []struct {
+		format, name, first, next string
+		records                   int
+	}{
+		{"django", "django_errors.log", "2026-11-29 20:46:14,432 ERROR django.request Internal Server Error: /api/project/45/pricing/\n",
+			"2026-11-29 20:46:15,001 ERROR django.request Internal Server Error: /api/project/46/pricing/\n", 2},
+		{"locust_console", "locust.log", "[2026-01-11 11:42:25,101] vm/ERROR/locust.user.users: request failed\n",
+			"[2026-01-11 11:42:26,001] vm/INFO/locust.main: Shutting down (exit code 1)\n", 2},
+	}
+	for _, c := range cases {
+		t.Run(c.format, func(t *testing.T) {
+			res := parseText(t, c.name, c.first+tb+c.next, Options{Format: c.format})
+			if len(res.Events) != c.records {
+				t.Fatalf("%d events, want %d", len(res.Events), c.records)
+			}
+			e := res.Events[0]
+			if e.ExcType != "psycopg2.OperationalError" || e.ExcFrame != "/srv/app/views.py:12 in pricing" {
+				t.Errorf("exception %q at %q", e.ExcType, e.ExcFrame)
+			}
+			if !strings.HasPrefix(e.Traceback, "Traceback (most recent call last):\n") || !strings.HasSuffix(e.Traceback, "query_wait_timeout") {
+				t.Errorf("traceback ends lost: %.80q ... %.80q", e.Traceback, e.Traceback[max(0, len(e.Traceback)-80):])
+			}
+			if len(e.Traceback) > keptHead+2*keptTail+4096 || !notKeptRE.MatchString(e.Traceback) {
+				t.Errorf("traceback %d bytes, marker %v", len(e.Traceback), notKeptRE.MatchString(e.Traceback))
+			}
+			if e.EndLine != int64(strings.Count(c.first+tb, "\n")) {
+				t.Errorf("record ends at line %d, want %d", e.EndLine, strings.Count(c.first+tb, "\n"))
+			}
+			if got := strings.Join(res.Audit.Messages, "\n"); !strings.Contains(got, c.name+":1: the record goes on to line") {
+				t.Errorf("audit messages %q", got)
+			}
+		})
+	}
+}
