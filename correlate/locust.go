@@ -223,7 +223,7 @@ func readLocust(ds *schema.Dataset, release bool) (*locustInput, error) {
 		}
 	}
 	for t := range schema.NumTables {
-		if t == schema.TableEvents || t == schema.TableAuth {
+		if !runLevel(t) {
 			continue
 		}
 		runCol, fileCol := schema.RowRun, schema.RowFile
@@ -308,9 +308,16 @@ func readLocust(ds *schema.Dataset, release bool) (*locustInput, error) {
 		}
 	}
 	if release {
-		for _, t := range []schema.Table{schema.TableStats, schema.TableFailures, schema.TableExceptions, schema.TableMeta, schema.TableTasks} {
-			ds.ReleaseTable(t)
+		for t := range schema.NumTables {
+			if runLevel(t) {
+				ds.ReleaseTable(t) // the history's is already
+			}
 		}
 	}
 	return in, nil
 }
+
+// runLevel reports whether table t is one of a run's Locust tables, which
+// readLocust reads into rows: all but the log events (and auth_debug's
+// typed copy of some of them).
+func runLevel(t schema.Table) bool { return t != schema.TableEvents && t != schema.TableAuth }

@@ -203,21 +203,14 @@ func readParts(in Input, s *sink) ([]*part, error) {
 }
 
 // quoteLinks reads back, from in.Files, the lines of a slice of the
-// partition's links before they are built (done false), and puts the
-// parse's texts back once they are written (done true): a storm's run
-// has a link per server error, six lines each, whose quotes held at once
-// were 95 of a 200,000-error export's 450 MB live. A file that cannot be
-// read back keeps the parse's text and is named in msgs. Without
-// in.Files the links are written as they are.
-func quoteLinks(p *part, rows []ranked[correlate.Chain], done bool) {
+// partition's links before they are built, and unquoteLinks puts the
+// parse's texts back once they are written: a storm's run has a link per
+// server error, six lines each, whose quotes held at once were 95 of a
+// 200,000-error export's 450 MB live. A file that cannot be read back
+// keeps the parse's text and is named in msgs. Without in.Files the links
+// are written as they are.
+func quoteLinks(p *part, rows []ranked[correlate.Chain]) {
 	if p.in == nil || p.in.Files == nil {
-		return
-	}
-	if done {
-		for i, t := range p.linkTexts {
-			*p.linkRefs[i] = t
-		}
-		p.linkRefs, p.linkTexts = p.linkRefs[:0], p.linkTexts[:0]
 		return
 	}
 	var reqs []quote.Request
@@ -234,4 +227,11 @@ func quoteLinks(p *part, rows []ranked[correlate.Chain], done bool) {
 	for _, m := range quote.Resolve(p.in.Files, p.noRedact, reqs) {
 		p.msgs[m] = true
 	}
+}
+
+func unquoteLinks(p *part, _ []ranked[correlate.Chain]) {
+	for i, t := range p.linkTexts {
+		*p.linkRefs[i] = t
+	}
+	p.linkRefs, p.linkTexts = p.linkRefs[:0], p.linkTexts[:0]
 }

@@ -32,11 +32,13 @@ type table[R any] struct {
 	outside bool
 	cols    []column[R]
 	rows    func(p *part) []R
-	// slice, when set, is called with each slice of rows before it is
-	// built (done false) and after it is written (done true).
-	slice  func(p *part, rows []R, done bool)
-	once   sync.Once
-	schema *arrow.Schema // arrowSchema's, made once
+	// before and after, when set, are called with each slice of rows
+	// before it is built and after it is written: what a slice's columns
+	// read that the rows do not hold (lines read back from the files) is
+	// held for that slice only.
+	before, after func(p *part, rows []R)
+	once          sync.Once
+	schema        *arrow.Schema // arrowSchema's, made once
 }
 
 // tableDef is what the writer needs of a table, whatever its row type.
@@ -77,15 +79,16 @@ func schemaOf(tb Table) *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
-// record builds the partition's rows of this table as one batch.
+// write builds the partition's rows of this table sliceRows at a time and
+// hands each batch to emit.
 func (t *table[R]) write(p *part, s *sink, emit func(arrow.RecordBatch) error) (int64, error) {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, t.arrowSchema())
 	defer b.Release()
 	rows := t.rows(p)
 	for lo := 0; lo < len(rows); lo += sliceRows {
 		slice := rows[lo:min(lo+sliceRows, len(rows))]
-		if t.slice != nil {
-			t.slice(p, slice, false)
+		if t.before != nil {
+			t.before(p, slice)
 		}
 		// Every column has a value per row: sized once, not grown by copying.
 		for _, f := range b.Fields() {
@@ -101,8 +104,8 @@ func (t *table[R]) write(p *part, s *sink, emit func(arrow.RecordBatch) error) (
 		rec := b.NewRecordBatch()
 		err := emit(rec)
 		rec.Release()
-		if t.slice != nil {
-			t.slice(p, slice, true)
+		if t.after != nil {
+			t.after(p, slice)
 		}
 		if err != nil {
 			return 0, err

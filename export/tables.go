@@ -278,15 +278,12 @@ var eventsTable = &table[eventRow]{
 		"margin, never past half-way to the next run); a record inside two overlapping runs' windows is in both. " +
 		"Records in no run's window, and records whose time could not be put on UTC, are in run=__none__ (see " +
 		"the layout section): no record is left out.",
-	rows: func(p *part) []eventRow { return p.listed },
-	slice: func(p *part, rows []eventRow, done bool) {
-		if done {
-			for i := range rows {
-				rows[i].text = "" // written: not held until the partition ends
-			}
-			return
+	rows:   func(p *part) []eventRow { return p.listed },
+	before: func(p *part, rows []eventRow) { readText(rows, p.in, p.noRedact, p.msgs) },
+	after: func(_ *part, rows []eventRow) {
+		for i := range rows {
+			rows[i].text = "" // written: not held until the partition ends
 		}
-		readText(rows, p.in, p.noRedact, p.msgs)
 	},
 	cols: []column[eventRow]{
 		optUTC("time_utc", "the record's instant on the UTC clock (its zone, or its file's resolved clock, applied); null when its file's clock is unknown or the record carried no time", func(e *eventRow) time.Time {
@@ -389,8 +386,9 @@ var linksTable = &table[ranked[correlate.Chain]]{
 		"(the anchor; without request lines, the django.request record), its Django `Internal Server Error` record, " +
 		"the traceback, the auth-debug response, the Locust-side login failure and the PgBouncer pooler error, each " +
 		"with file, line, instant and its offset from the anchor.",
-	rows:  func(p *part) []ranked[correlate.Chain] { return rank(runOf(p).Chains) },
-	slice: quoteLinks,
+	rows:   func(p *part) []ranked[correlate.Chain] { return rank(runOf(p).Chains) },
+	before: quoteLinks,
+	after:  unquoteLinks,
 	cols: cat(
 		[]column[ranked[correlate.Chain]]{
 			i64("position", "", "its place among the run's links (0-based, in anchor time order)", func(c *ranked[correlate.Chain]) int64 { return c.pos }),
