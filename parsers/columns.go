@@ -44,12 +44,19 @@ func physicalType(t arrow.DataType) arrow.DataType {
 		if t == schema.BatchDict { // built with its batch's dictionary (batchdict.go)
 			return t
 		}
+		if t == schema.Attrs {
+			return physicalAttrs
+		}
 		return t.IndexType
 	case *arrow.MapType:
 		return arrow.MapOf(physicalType(t.KeyType()), physicalType(t.ItemType()))
 	}
 	return t
 }
+
+// physicalAttrs is an attrs column while its batch is built: the rows'
+// indices into the batch's distinct maps of writer-local key and value ids.
+var physicalAttrs = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.MapOf(arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Int32)}
 
 var physicalSchemas [schema.NumTables]*arrow.Schema
 
@@ -232,7 +239,7 @@ const (
 	colInt8  // Enum columns
 	colBool
 	colString
-	colMap       // attrs (map<int32, int32>): offsets, then the pairs' key and item ids
+	colMap       // attrs (physicalAttrs): the rows' map indices; the distinct maps' offsets, then their pairs' key and item ids
 	colBatchDict // BatchDict: int32 indices, the batch's values in offs and data (batchdict.go)
 )
 
@@ -252,19 +259,26 @@ type colBuf struct {
 	i32      []int32
 	i8       []int8
 	bits     []byte  // a bool column's values
-	offs     []int32 // string, map: offsets, offs[0] = 0
+	offs     []int32 // string, map: offsets, offs[0] = 0 (a map's: of its distinct maps)
 	data     []byte  // string bytes
-	keys     *colBuf // map: the pairs
+	keys     *colBuf // map: the distinct maps' pairs
 	items    *colBuf
+	maps     attrMaps  // map: the rows' maps
 	bvals    batchVals // BatchDict: the batch's values by content
 }
 
 func newColBuf(f arrow.Field) *colBuf {
 	c := &colBuf{dt: f.Type, nullable: f.Nullable}
 	switch f.Type.ID() {
-	case arrow.DICTIONARY: // physicalType keeps only BatchDict a dictionary
-		c.kind = colBatchDict
+	case arrow.DICTIONARY: // physicalType keeps only BatchDict and attrs dictionaries
 		c.offs = append(c.offs, 0)
+		if mt, ok := f.Type.(*arrow.DictionaryType).ValueType.(*arrow.MapType); ok {
+			c.kind = colMap
+			c.keys, c.items = newColBuf(mt.KeyField()), newColBuf(mt.ItemField())
+			c.items.nullable = false // never null: no validity to keep
+			break
+		}
+		c.kind = colBatchDict
 	case arrow.INT64, arrow.TIMESTAMP:
 		c.kind = colInt64
 	case arrow.FLOAT64:
@@ -278,12 +292,6 @@ func newColBuf(f arrow.Field) *colBuf {
 	case arrow.STRING:
 		c.kind = colString
 		c.offs = append(c.offs, 0)
-	case arrow.MAP:
-		mt := f.Type.(*arrow.MapType)
-		c.kind = colMap
-		c.offs = append(c.offs, 0)
-		c.keys, c.items = newColBuf(mt.KeyField()), newColBuf(mt.ItemField())
-		c.items.nullable = false // never null: no validity to keep
 	default:
 		panic("parsers: no column buffer for " + f.Type.String())
 	}
@@ -369,10 +377,11 @@ func (c *colBuf) stringv(s string) {
 }
 
 // mapNull appends a null map; mapEnd closes a map whose pairs were just
-// appended to keys and items.
+// appended to keys and items: the row takes the batch's map with the same
+// pairs when there is one, and the pairs are dropped again.
 func (c *colBuf) mapNull() {
 	c.validity(false)
-	c.offs = append(c.offs, int32(c.keys.n))
+	c.maps.rows = append(c.maps.rows, 0)
 	c.n++
 }
 
@@ -380,7 +389,15 @@ func (c *colBuf) mapEnd() {
 	if c.nullable {
 		c.validity(true)
 	}
-	c.offs = append(c.offs, int32(c.keys.n))
+	start := int(c.offs[len(c.offs)-1])
+	id, held := c.mapID(start)
+	if held {
+		c.keys.i32, c.items.i32 = c.keys.i32[:start], c.items.i32[:start]
+		c.keys.n, c.items.n = start, start
+	} else {
+		c.offs = append(c.offs, int32(c.keys.n))
+	}
+	c.maps.rows = append(c.maps.rows, id)
 	c.n++
 }
 
@@ -394,6 +411,7 @@ func (c *colBuf) reset() {
 	if c.keys != nil {
 		c.keys.reset()
 		c.items.reset()
+		c.maps.reset()
 	}
 	if c.kind == colBatchDict {
 		c.resetBatchVals()
@@ -444,12 +462,15 @@ func (c *colBuf) arrayData() arrow.ArrayData {
 	case colString:
 		bufs = []*memory.Buffer{valid, exactOrZero(sliceBytes(c.offs)), exact(c.data)}
 	case colMap:
-		bufs = []*memory.Buffer{valid, exact(sliceBytes(c.offs))}
+		mt := c.dt.(*arrow.DictionaryType).ValueType.(*arrow.MapType)
 		k, it := c.keys.arrayData(), c.items.arrayData()
-		pairs := array.NewData(c.dt.(*arrow.MapType).Elem(), c.keys.n, []*memory.Buffer{nil}, []arrow.ArrayData{k, it}, 0, 0)
+		pairs := array.NewData(mt.Elem(), c.keys.n, []*memory.Buffer{nil}, []arrow.ArrayData{k, it}, 0, 0)
 		k.Release()
 		it.Release()
-		kids = []arrow.ArrayData{pairs}
+		maps := array.NewData(mt, len(c.offs)-1, []*memory.Buffer{nil, exact(sliceBytes(c.offs))}, []arrow.ArrayData{pairs}, 0, 0)
+		pairs.Release()
+		defer maps.Release()
+		return array.NewDataWithDictionary(c.dt, c.n, []*memory.Buffer{valid, exactOrZero(sliceBytes(c.maps.rows))}, c.nulls, 0, maps)
 	case colBatchDict:
 		return c.batchDictData(valid)
 	}

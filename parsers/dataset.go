@@ -155,7 +155,8 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 						if remap[c] != nil {
 							remapInPlace(col.(*array.Int32), remap[c])
 						}
-						if m, ok := col.(*array.Map); ok {
+						if gkeys[c] != nil {
+							m := col.(*array.Dictionary).Dictionary().(*array.Map)
 							remapInPlace(m.Keys().(*array.Int32), kmap[c])
 							remapInPlace(m.Items().(*array.Int32), vmap[c])
 						}
@@ -197,7 +198,7 @@ func assemble(ds *schema.Dataset, outs []*fileTables) {
 				case dicts[c] != nil:
 					col = array.NewDictionaryArray(sch.Field(c).Type, p.cols[c], dicts[c])
 				case kdicts[c] != nil:
-					col = dictMap(sch.Field(c).Type, p.cols[c].(*array.Map), kdicts[c], vdicts[c])
+					col = dictMap(p.cols[c].(*array.Dictionary), kdicts[c], vdicts[c])
 				default:
 					continue
 				}
@@ -308,20 +309,24 @@ func stringArray(vals []string) arrow.Array {
 	return b.NewArray()
 }
 
-// dictMap is a physical attrs column (map<int32, int32>) as the table's
-// map<Dict, Dict> with dictionaries kd (keys) and vd (values), sharing the
-// physical column's buffers.
-func dictMap(typ arrow.DataType, phys *array.Map, kd, vd arrow.Array) arrow.Array {
-	mt := typ.(*arrow.MapType)
-	k, it := phys.Keys().Data(), phys.Items().Data()
+// dictMap is a physical attrs column (physicalAttrs) as the table's
+// schema.Attrs: its maps' keys and values given dictionaries kd and vd,
+// sharing the physical column's buffers.
+func dictMap(phys *array.Dictionary, kd, vd arrow.Array) arrow.Array {
+	mt := schema.AttrsMap
+	m := phys.Dictionary().(*array.Map)
+	k, it := m.Keys().Data(), m.Items().Data()
 	kdd := array.NewDataWithDictionary(mt.KeyType(), k.Len(), k.Buffers(), k.NullN(), k.Offset(), kd.Data().(*array.Data))
 	idd := array.NewDataWithDictionary(mt.ItemType(), it.Len(), it.Buffers(), it.NullN(), it.Offset(), vd.Data().(*array.Data))
 	pairs := array.NewData(mt.Elem(), k.Len(), []*memory.Buffer{nil}, []arrow.ArrayData{kdd, idd}, 0, 0)
 	kdd.Release()
 	idd.Release()
-	d := phys.Data()
-	out := array.NewData(typ, d.Len(), d.Buffers(), []arrow.ArrayData{pairs}, d.NullN(), d.Offset())
+	md := m.Data()
+	maps := array.NewData(mt, md.Len(), md.Buffers(), []arrow.ArrayData{pairs}, md.NullN(), md.Offset())
 	pairs.Release()
+	defer maps.Release()
+	d := phys.Data()
+	out := array.NewDataWithDictionary(schema.Attrs, d.Len(), d.Buffers(), d.NullN(), d.Offset(), maps)
 	defer out.Release()
 	return array.MakeFromData(out)
 }

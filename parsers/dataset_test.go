@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -110,6 +111,7 @@ func TestDatasetInvariants(t *testing.T) {
 		for tb := range schema.NumTables {
 			sch := tb.Schema()
 			first := map[int]arrow.ArrayData{}
+			pairDicts := map[[2]int]arrow.ArrayData{} // attrs: (column, keys 0 / values 1)
 			var row int64
 			fi := 0
 			for _, b := range ds.Tables[tb] {
@@ -144,6 +146,29 @@ func TestDatasetInvariants(t *testing.T) {
 								break
 							}
 							seen[vals.Value(k)] = true
+						}
+						continue
+					}
+					if f.Type == schema.Attrs {
+						// Its batch's distinct maps, each once; their keys'
+						// and values' dictionaries the table's.
+						m, seen := d.Dictionary().(*array.Map), map[string]bool{}
+						for k := 0; k < m.Len(); k++ {
+							lo, hi := m.ValueOffsets(k)
+							key := fmt.Sprint(m.Keys().(*array.Dictionary).Indices().(*array.Int32).Int32Values()[lo:hi],
+								m.Items().(*array.Dictionary).Indices().(*array.Int32).Int32Values()[lo:hi])
+							if seen[key] {
+								t.Errorf("%v %s.%s: map %d twice in a batch's dictionary", set, tb, f.Name, k)
+								break
+							}
+							seen[key] = true
+						}
+						for i, kid := range []arrow.Array{m.Keys(), m.Items()} {
+							kd := kid.(*array.Dictionary).Dictionary().Data()
+							if p, ok := pairDicts[[2]int{c, i}]; ok && p != kd {
+								t.Errorf("%v %s.%s: two key or value dictionaries in one table", set, tb, f.Name)
+							}
+							pairDicts[[2]int{c, i}] = kd
 						}
 						continue
 					}

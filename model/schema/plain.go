@@ -22,7 +22,7 @@ var PlainAttrs = arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String)
 func PlainType(t arrow.DataType) arrow.DataType {
 	switch t := t.(type) {
 	case *arrow.DictionaryType:
-		return t.ValueType
+		return PlainType(t.ValueType) // an attrs dictionary's map is plain too
 	case *arrow.MapType:
 		if isDict(t.KeyType()) || isDict(t.ItemType()) {
 			return arrow.MapOf(PlainType(t.KeyType()), PlainType(t.ItemType()))
@@ -43,6 +43,9 @@ func isDict(t arrow.DataType) bool {
 func Plain(a arrow.Array) arrow.Array {
 	switch a := a.(type) {
 	case *array.Dictionary:
+		if m, ok := a.Dictionary().(*array.Map); ok {
+			return plainAttrs(a, m)
+		}
 		return plainDictionary(a)
 	case *array.Map:
 		mt := a.DataType().(*arrow.MapType)
@@ -84,9 +87,52 @@ func plainDictionary(d *array.Dictionary) arrow.Array {
 	return b.NewArray()
 }
 
-// AttrsColumn reads an attrs column (map<Dict, Dict>, keys sorted) where
-// it is: row i's pairs are Key(j), Item(j) for j in Range(i).
+// plainAttrs is attrs column d (rows indexing the maps of m) as
+// map<utf8, utf8>: each row's pairs written out, the nulls kept.
+func plainAttrs(d *array.Dictionary, m *array.Map) arrow.Array {
+	c := NewAttrsColumn(d)
+	keys := array.NewStringBuilder(memory.DefaultAllocator)
+	defer keys.Release()
+	items := array.NewStringBuilder(memory.DefaultAllocator)
+	defer items.Release()
+	n := d.Len()
+	offs := make([]int32, 1, n+1)
+	var valid []byte
+	if d.NullN() > 0 {
+		valid = make([]byte, (n+7)/8)
+	}
+	for i := range n {
+		if d.IsValid(i) && valid != nil {
+			valid[i/8] |= 1 << (i % 8)
+		}
+		lo, hi := c.Range(i)
+		for j := lo; j < hi; j++ {
+			keys.Append(c.Key(j))
+			items.Append(c.Item(j))
+		}
+		offs = append(offs, offs[len(offs)-1]+int32(hi-lo))
+	}
+	k, it := keys.NewArray(), items.NewArray()
+	defer k.Release()
+	defer it.Release()
+	pairs := array.NewData(PlainAttrs.Elem(), k.Len(), []*memory.Buffer{nil}, []arrow.ArrayData{k.Data(), it.Data()}, 0, 0)
+	defer pairs.Release()
+	var vb *memory.Buffer
+	if valid != nil {
+		vb = memory.NewBufferBytes(valid)
+	}
+	out := array.NewData(PlainAttrs, n, []*memory.Buffer{vb, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offs))}, []arrow.ArrayData{pairs}, d.NullN(), 0)
+	defer out.Release()
+	return array.MakeFromData(out)
+}
+
+// AttrsColumn reads an attrs column (Attrs: rows indexing their batch's
+// distinct maps, map<Dict, Dict>, keys sorted) where it is: row i's pairs
+// are Key(j), Item(j) for j in Range(i). Rows with the same pairs share
+// them, so two rows' ranges can be the same.
 type AttrsColumn struct {
+	rows        *array.Dictionary
+	sets        []int32 // rows' map indices
 	m           *array.Map
 	keys, items *array.Int32
 	kd, vd      *array.String
@@ -94,8 +140,9 @@ type AttrsColumn struct {
 
 // NewAttrsColumn reads attrs column a.
 func NewAttrsColumn(a arrow.Array) AttrsColumn {
-	m := a.(*array.Map)
-	c := AttrsColumn{m: m}
+	d := a.(*array.Dictionary)
+	m := d.Dictionary().(*array.Map)
+	c := AttrsColumn{rows: d, sets: d.Indices().(*array.Int32).Int32Values(), m: m}
 	if k, ok := m.Keys().(*array.Dictionary); ok {
 		c.keys, c.kd = k.Indices().(*array.Int32), k.Dictionary().(*array.String)
 	}
@@ -107,10 +154,10 @@ func NewAttrsColumn(a arrow.Array) AttrsColumn {
 
 // Range is the pairs of row i: [lo, hi), empty when the row has none.
 func (c AttrsColumn) Range(i int) (lo, hi int) {
-	if c.m.IsNull(i) || c.keys == nil {
+	if c.rows.IsNull(i) || c.keys == nil {
 		return 0, 0
 	}
-	l, h := c.m.ValueOffsets(i)
+	l, h := c.m.ValueOffsets(int(c.sets[i]))
 	return int(l), int(h)
 }
 

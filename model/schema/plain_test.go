@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -10,17 +11,28 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// attrsOf builds an attrs column (map<Dict, Dict>) of rows, nil = null.
+// attrsOf builds an attrs column (Attrs) of rows, nil = null: rows with
+// the same pairs index one map, as the parsers build it.
 func attrsOf(t *testing.T, rows [][][2]string) arrow.Array {
 	t.Helper()
-	b := array.NewBuilder(memory.DefaultAllocator, Attrs).(*array.MapBuilder)
+	b := array.NewBuilder(memory.DefaultAllocator, AttrsMap).(*array.MapBuilder)
 	defer b.Release()
 	kb, ib := b.KeyBuilder().(*array.BinaryDictionaryBuilder), b.ItemBuilder().(*array.BinaryDictionaryBuilder)
+	idx := array.NewInt32Builder(memory.DefaultAllocator)
+	defer idx.Release()
+	maps := map[string]int32{}
 	for _, r := range rows {
 		if r == nil {
-			b.AppendNull()
+			idx.AppendNull()
 			continue
 		}
+		key := fmt.Sprint(r)
+		if m, ok := maps[key]; ok {
+			idx.Append(m)
+			continue
+		}
+		maps[key] = int32(b.Len())
+		idx.Append(int32(b.Len()))
 		b.Append(true)
 		for _, kv := range r {
 			if err := kb.AppendString(kv[0]); err != nil {
@@ -31,7 +43,10 @@ func attrsOf(t *testing.T, rows [][][2]string) arrow.Array {
 			}
 		}
 	}
-	return b.NewArray()
+	m, ix := b.NewArray(), idx.NewArray()
+	defer m.Release()
+	defer ix.Release()
+	return array.NewDictionaryArray(Attrs, ix, m)
 }
 
 func jsonOf(t *testing.T, a arrow.Array) string {
@@ -46,10 +61,13 @@ func jsonOf(t *testing.T, a arrow.Array) string {
 // Plain writes attrs as map<utf8, utf8> with the same pairs, the nulls
 // kept, a slice of the column too; AttrsColumn reads the pairs in place.
 func TestPlainAttrs(t *testing.T) {
-	rows := [][][2]string{{{"conn", "C-0x1"}, {"pid", "7"}}, nil, {}, {{"pid", "7"}, {"side", "client"}}}
+	rows := [][][2]string{{{"conn", "C-0x1"}, {"pid", "7"}}, nil, {}, {{"pid", "7"}, {"side", "client"}}, {{"conn", "C-0x1"}, {"pid", "7"}}}
 	a := attrsOf(t, rows)
 	defer a.Release()
-	want := `[[{"key":"conn","value":"C-0x1"},{"key":"pid","value":"7"}],null,[],[{"key":"pid","value":"7"},{"key":"side","value":"client"}]]`
+	if n := a.(*array.Dictionary).Dictionary().Len(); n != 3 {
+		t.Fatalf("%d maps, want 3: the last row shares the first row's map", n)
+	}
+	want := `[[{"key":"conn","value":"C-0x1"},{"key":"pid","value":"7"}],null,[],[{"key":"pid","value":"7"},{"key":"side","value":"client"}],[{"key":"conn","value":"C-0x1"},{"key":"pid","value":"7"}]]`
 	p := Plain(a)
 	defer p.Release()
 	if !arrow.TypeEqual(p.DataType(), PlainAttrs) || !arrow.TypeEqual(PlainType(Attrs), PlainAttrs) {

@@ -60,11 +60,18 @@ var (
 	// pointer from Dict so that code comparing types tells them apart;
 	// it is written as utf8 (PlainType), like a Dict column.
 	BatchDict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
-	// Attrs is the events' and auth's key=value map, keys sorted, keys
-	// and values dictionary-encoded (one dictionary for the keys and one
-	// for the values per table, shared by every batch, like a Dict
-	// column's). Read it with AttrsColumn; it is written as PlainAttrs.
-	Attrs = arrow.MapOf(Dict, Dict)
+	// Attrs is the events' and auth's key=value map, keys sorted. Each
+	// batch holds its distinct maps once, as its dictionary (AttrsMap),
+	// and a row the index of its map: a log's lines repeat a few sets of
+	// pairs (PgBouncer's pid, db, user, side per connection; auth_debug's
+	// csrf flags), and the pairs were a third of the events table's bytes
+	// (100 MB folder: 13.3 of 43.6 MiB, 1.56 M pairs in 45,670 distinct
+	// sets). Read it with AttrsColumn; it is written as PlainAttrs.
+	Attrs = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: AttrsMap}
+	// AttrsMap is an attrs dictionary's type: keys and values
+	// dictionary-encoded, one dictionary for the keys and one for the
+	// values per table, shared by every batch, like a Dict column's.
+	AttrsMap = arrow.MapOf(Dict, Dict)
 )
 
 func col(name string, t arrow.DataType, nullable bool) arrow.Field {
