@@ -19,14 +19,14 @@ const fingerprintBytes = 64 << 10
 // fingerprint identifies a file's content by its size and a hash of its
 // first and last fingerprintBytes. ok is false when the file cannot be read
 // (parsing will report why).
-func fingerprint(path string) (fp string, ok bool) {
+func fingerprint(path string) (fp string, size int64, ok bool) {
 	f, st, err := OpenRegular(path) // never blocks on a pipe swapped in after the walk
 	if err != nil {
-		return "", false
+		return "", 0, false
 	}
 	defer f.Close()
 	if st.Size() == 0 {
-		return "", false
+		return "", 0, false
 	}
 	var h maphash.Hash
 	h.SetSeed(fingerprintSeed)
@@ -34,16 +34,16 @@ func fingerprint(path string) (fp string, ok bool) {
 	defer fingerprintBufs.Put(buf)
 	n, err := io.ReadFull(f, buf[:])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return "", false
+		return "", st.Size(), false
 	}
 	h.Write(buf[:n])
 	if size := st.Size(); size > 2*fingerprintBytes {
 		if _, err := f.ReadAt(buf[:], size-fingerprintBytes); err != nil && err != io.EOF {
-			return "", false
+			return "", size, false
 		}
 		h.Write(buf[:])
 	}
-	return fmt.Sprintf("%d:%x", st.Size(), h.Sum64()), true
+	return fmt.Sprintf("%d:%x", st.Size(), h.Sum64()), st.Size(), true
 }
 
 // fingerprintSeed seeds the fingerprints' hash. They are only compared
@@ -60,12 +60,15 @@ var fingerprintBufs = sync.Pool{New: func() any { return new([fingerprintBytes]b
 // same content that is kept, or -1 for a kept one. A log copied next to
 // itself (logs/ and logs/backup/) would otherwise count every error twice.
 // The copy nearest the top of the folder is kept, then the first by name.
-func duplicateOf(targets []Target) []int {
+// sizes are the targets' sizes, as the check found them (0 when it could
+// not read one).
+func duplicateOf(targets []Target) (dup []int, sizes []int64) {
 	// The fingerprints are read in parallel (a folder of a thousand small
 	// files pays an open and a read each before any parse starts), then
 	// grouped in target order, so the result does not depend on scheduling.
 	fps := make([]string, len(targets))
 	oks := make([]bool, len(targets))
+	sizes = make([]int64, len(targets))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(len(targets), max(1, runtime.GOMAXPROCS(0))) {
@@ -73,7 +76,7 @@ func duplicateOf(targets []Target) []int {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < len(targets); i = int(next.Add(1) - 1) {
-				fps[i], oks[i] = fingerprint(targets[i].Path)
+				fps[i], sizes[i], oks[i] = fingerprint(targets[i].Path)
 			}
 		}()
 	}
@@ -94,7 +97,7 @@ func duplicateOf(targets []Target) []int {
 		}
 		groups[fp] = append(groups[fp], i)
 	}
-	dup := make([]int, len(targets))
+	dup = make([]int, len(targets))
 	for i := range dup {
 		dup[i] = -1
 	}
@@ -112,7 +115,7 @@ func duplicateOf(targets []Target) []int {
 			}
 		}
 	}
-	return dup
+	return dup, sizes
 }
 
 func depth(name string) int { return strings.Count(name, "/") }
