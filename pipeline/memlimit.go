@@ -36,11 +36,6 @@ import (
 // run about 0.95 (90 MiB), so 1.25 keeps the floor as far above what a run
 // holds as 2.0 was. At 2.0 the floor, not the heap, was the peak (bench100
 // 231 MB, bench1g 2,005 MB; at 1.25: 182 MB and 1,403 MB, CPU +4 %).
-// Since attrs hold each batch's distinct maps once, the 1 GB folder's
-// live heap peaks at 752 MB (0.76 a byte, from 858), and the floor at 1.25
-// was its peak again (1,247 MiB); at 1.05: 1,083 MiB for +5 % wall, +6.5 %
-// CPU (farm-bench -n 3), bench100 161 -> 155 MiB for +2 % wall. 0.95 goes
-// no lower at 1 GB (the head takes over) for more CPU.
 
 // limitHead 1.25 is too tight for a run that holds much more than its
 // input predicts: thousands of small runs in one folder (bench/gen
@@ -52,7 +47,7 @@ import (
 // 10 % it is limitHead, and it reaches maxHead at 22.5 %.
 const (
 	limitBase    = 48 << 20 // the runtime, rule set, templates: what a seed-sized run holds
-	limitPerByte = 1.05     // the limit starts at limitBase + limitPerByte × input bytes
+	limitPerByte = 1.25     // the limit starts at limitBase + limitPerByte × input bytes
 	limitHead    = 1.25     // and follows limitHead × the live heap + limitBase/2 above that
 	maxHead      = 2.5      // the head when the collector takes 22.5 % of the CPU or more
 	quietGC      = 0.10     // the collector's CPU share up to which the head is limitHead
