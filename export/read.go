@@ -147,8 +147,7 @@ func evidenceOf(fs []rules.Finding) []evidenceRow {
 // order, then (without --run) the run=__none__ partition.
 func readParts(in Input, s *sink) ([]*part, error) {
 	a := in.Analysis
-	doc := report.BuildAnalysis(a, in.Findings).WithChecks(in.Checks)
-	report.AddGates(doc, in.Gates)
+	doc := report.AnalysisParts{Analysis: a, Findings: in.Findings, Checks: in.Checks, Gates: in.Gates}.Doc()
 	audits := map[string]parsers.Audit{}
 	for _, au := range a.Sources {
 		audits[au.Path] = au

@@ -81,12 +81,11 @@ func (r *Result) Write(w io.Writer, rep Report) error {
 	case Analysis:
 		switch rep.Format {
 		case "json":
-			doc := report.BuildAnalysis(a, r.Findings).WithChecks(r.Checks)
-			report.AddGates(doc, r.Gates)
+			parts := report.AnalysisParts{Analysis: a, Findings: r.Findings, Checks: r.Checks, Gates: r.Gates}
 			if rep.Perf {
-				doc.Perf = r.perf.Stats()
+				parts.Perf = r.perf.Stats()
 			}
-			return report.WriteAnalysisJSON(w, doc)
+			return report.WriteAnalysis(w, parts)
 		case "markdown":
 			return report.WriteMarkdown(w, a, r.Findings, report.MarkdownOptions{Targets: r.Targets,
 				Rules: report.RuleInfos(r.ruleList()), Checks: r.Checks, TimelineImage: rep.TimelineImage})

@@ -109,16 +109,22 @@ type BodySplitDoc struct {
 // document and returns it.
 func (d *AnalysisDoc) WithChecks(checks map[string][]rules.CheckStatus) *AnalysisDoc {
 	for i := range d.Runs {
-		st := append([]rules.CheckStatus(nil), checks[d.Runs[i].Name]...)
-		rules.SortStatuses(st)
-		for j := range st {
-			if st[j].Missing == nil && st[j].Status == rules.StatusCannotCheck {
-				st[j].Missing = []string{}
-			}
-		}
-		d.Runs[i].Checks = st
+		d.Runs[i].Checks = checksDoc(checks[d.Runs[i].Name])
 	}
 	return d
+}
+
+// checksDoc is a run's checks as the document holds them: a sorted copy,
+// with an absent list of what a check lacked as [].
+func checksDoc(checks []rules.CheckStatus) []rules.CheckStatus {
+	st := append([]rules.CheckStatus(nil), checks...)
+	rules.SortStatuses(st)
+	for j := range st {
+		if st[j].Missing == nil && st[j].Status == rules.StatusCannotCheck {
+			st[j].Missing = []string{}
+		}
+	}
+	return st
 }
 
 // Summary is a run's Aggregated row. Requests, failures and the
@@ -212,16 +218,7 @@ type ClusterDoc struct {
 // key "" holds findings about no single run) into the JSON document. It
 // never changes a figure.
 func BuildAnalysis(a *correlate.Analysis, findings map[string][]rules.Finding) *AnalysisDoc {
-	doc := &AnalysisDoc{Schema: AnalysisSchema, Runs: []RunDoc{}, Sources: normAudits(a.Sources),
-		Messages: a.Messages, Orphans: a.Orphans}
-	if fs := findings[""]; len(fs) > 0 {
-		doc.Findings = sortedFindings(fs)
-	}
-	m := model.Measure(a)
-	for _, r := range a.Runs {
-		doc.Runs = append(doc.Runs, buildRun(r, findings[r.Name], m.Of(r)))
-	}
-	return doc
+	return AnalysisParts{Analysis: a, Findings: findings}.Doc()
 }
 
 // UsersMaxOf is a run's peak user count, nil when no user count was written

@@ -31,19 +31,31 @@ func WriteAnalysisJSON(w io.Writer, doc *AnalysisDoc) error {
 	if len(doc.Runs) < 2 {
 		return writeJSON(w, doc)
 	}
-	s, ok := newAnalysisShell(doc)
+	shell := *doc
+	shell.Runs = []RunDoc{}
+	return writeAnalysisRuns(w, &shell, len(doc.Runs), func(i int) *RunDoc { return &doc.Runs[i] },
+		func() *AnalysisDoc { return doc })
+}
+
+// writeAnalysisRuns writes the document shell (its Runs empty) with n runs,
+// run i being runAt(i), called once, as its group is encoded (on every
+// core: runAt must be safe for concurrent use). When the rest of the
+// document cannot be encoded, it writes whole() as writeJSON does, which
+// says where.
+func writeAnalysisRuns(w io.Writer, shell *AnalysisDoc, n int, runAt func(i int) *RunDoc, whole func() *AnalysisDoc) error {
+	s, ok := newAnalysisShell(shell)
 	if !ok {
-		return writeJSON(w, doc) // the rest cannot be encoded: writeJSON says where
+		return writeJSON(w, whole()) // the rest cannot be encoded: writeJSON says where
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.Write(s.head)
 	var notes []string
-	group := min(runGroup, len(doc.Runs))
+	group := min(runGroup, n)
 	parts, partNotes, errs := make([][]byte, group), make([][]string, group), make([]error, group)
-	for lo := 0; lo < len(doc.Runs); lo += group {
-		n := min(group, len(doc.Runs)-lo)
-		fanout.Each(n, func(k int) { parts[k], partNotes[k], errs[k] = s.run(doc, lo+k) })
-		for k := range n {
+	for lo := 0; lo < n; lo += group {
+		m := min(group, n-lo)
+		fanout.Each(m, func(k int) { parts[k], partNotes[k], errs[k] = s.run(runAt(lo+k), lo+k) })
+		for k := range m {
 			if errs[k] != nil {
 				return fmt.Errorf("runs[%d]: %w", lo+k, errs[k])
 			}
@@ -70,14 +82,13 @@ type analysisShell struct {
 	elem  indenter    // the state every run starts in and leaves
 }
 
-func newAnalysisShell(doc *AnalysisDoc) (*analysisShell, bool) {
-	s := &analysisShell{shell: *doc}
-	s.shell.Runs = []RunDoc{}
+func newAnalysisShell(shell *AnalysisDoc) (*analysisShell, bool) {
+	s := &analysisShell{shell: *shell}
 	rest, err := compactJSON(&s.shell)
 	if err != nil {
 		return nil, false
 	}
-	schema, err := compactJSON(doc.Schema)
+	schema, err := compactJSON(shell.Schema)
 	if err != nil {
 		return nil, false
 	}
@@ -96,14 +107,14 @@ func newAnalysisShell(doc *AnalysisDoc) (*analysisShell, bool) {
 	return s, true
 }
 
-// run is run i indented, after its comma and newline, and the messages
-// of what in it JSON cannot hold (then written as null).
-func (s *analysisShell) run(doc *AnalysisDoc, i int) ([]byte, []string, error) {
-	b, err := compactJSON(&doc.Runs[i])
+// run is run i, rd, indented, after its comma and newline, and the
+// messages of what in it JSON cannot hold (then written as null).
+func (s *analysisShell) run(rd *RunDoc, i int) ([]byte, []string, error) {
+	b, err := compactJSON(rd)
 	var notes []string
 	if unencodable(err) {
 		f := &finite{}
-		tree := f.value(reflect.ValueOf(&doc.Runs[i]).Elem(), ".runs["+strconv.Itoa(i)+"]")
+		tree := f.value(reflect.ValueOf(rd).Elem(), ".runs["+strconv.Itoa(i)+"]")
 		b, err = compactJSON(tree)
 		notes = f.notes
 	}
