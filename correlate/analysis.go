@@ -217,7 +217,7 @@ type Bucket struct {
 	FPS    float64
 	P50    *float64
 	P95    *float64
-	Counts map[string]int64 // "source/kind/status" → count, e.g. "runserver/request/500"
+	Counts map[string]int64 // "source/kind/status" → count, e.g. "runserver/request/500"; nil when none
 	// PgBouncer stats lines inside the bucket (last seen), in microseconds.
 	PgWaitUS, PgXactUS, PgQueryUS *float64
 }

@@ -47,7 +47,9 @@ func buildTimeline(r *Run) []Bucket {
 	n := int((span + w - 1) / w)
 	out := make([]Bucket, n)
 	for i := range out {
-		out[i] = Bucket{Start: start.Add(time.Duration(i) * w), Width: w, Counts: map[string]int64{}}
+		// Counts is made at the bucket's first event: most buckets of
+		// thousands of short runs count nothing (a nil map reads as empty).
+		out[i] = Bucket{Start: start.Add(time.Duration(i) * w), Width: w}
 	}
 	// History: the last row in each bucket; users carry forward.
 	seen := make([]bool, n)
@@ -80,6 +82,9 @@ func buildTimeline(r *Run) []Bucket {
 		if !ok {
 			key = e.statusKey()
 			keys[sk] = key
+		}
+		if out[i].Counts == nil {
+			out[i].Counts = map[string]int64{}
 		}
 		out[i].Counts[key]++
 		if e.Kind() == schema.KindStats && e.Source() == schema.SourcePgBouncer {
