@@ -26,16 +26,8 @@ func gateDocs(run string, results []gates.Result) []GateDoc {
 	return out
 }
 
-// AddGates puts each run's gate results into the analysis document, and
-// those that concern no run (gates.NoRun) at its top.
-func AddGates(doc *AnalysisDoc, results []gates.Result) {
-	for i := range doc.Runs {
-		doc.Runs[i].Gates = gateDocs(doc.Runs[i].Name, results)
-	}
-	doc.Gates = gateDocs(gates.NoRun, results)
-}
-
-// AddCompareGates is AddGates for the compare document.
+// AddCompareGates puts each run's gate results into the compare document,
+// and those that concern no run (gates.NoRun) at its top.
 func AddCompareGates(doc *CompareDoc, results []gates.Result) {
 	for i := range doc.Runs {
 		doc.Runs[i].Gates = gateDocs(doc.Runs[i].Name, results)

@@ -105,15 +105,6 @@ type BodySplitDoc struct {
 	Arithmetic string  `json:"arithmetic,omitempty"`
 }
 
-// WithChecks adds the rules' statuses per run (keyed by run name) to the
-// document and returns it.
-func (d *AnalysisDoc) WithChecks(checks map[string][]rules.CheckStatus) *AnalysisDoc {
-	for i := range d.Runs {
-		d.Runs[i].Checks = checksDoc(checks[d.Runs[i].Name])
-	}
-	return d
-}
-
 // checksDoc is a run's checks as the document holds them: a sorted copy,
 // with an absent list of what a check lacked as [].
 func checksDoc(checks []rules.CheckStatus) []rules.CheckStatus {

@@ -14,7 +14,7 @@ func TestAnalysisJSON(t *testing.T) {
 	a, fs := v18Analysis()
 	doc := BuildAnalysis(a, fs)
 	var b bytes.Buffer
-	if err := WriteAnalysisJSON(&b, doc); err != nil {
+	if err := writeAnalysisDoc(&b, doc); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()

@@ -15,7 +15,6 @@ import (
 // beside the 140 MB of JSON they become), so WriteAnalysis builds each
 // run's part as it writes it, a group at a time, and never holds them
 // all; Doc builds the whole document for a caller that walks it (export).
-// Both give the document BuildAnalysis, WithChecks and AddGates give.
 type AnalysisParts struct {
 	Analysis *correlate.Analysis
 	// Findings and Checks are the rules', keyed by run name (key "" holds
@@ -64,24 +63,22 @@ func (rp runParts) at(i int) RunDoc {
 }
 
 // Doc is the whole document.
-func (p AnalysisParts) Doc() *AnalysisDoc {
+func (p AnalysisParts) Doc() *AnalysisDoc { return p.doc(p.runs()) }
+
+func (p AnalysisParts) doc(rp runParts) *AnalysisDoc {
 	doc := p.shell()
-	rp := p.runs()
 	for i := range rp.len() {
 		doc.Runs = append(doc.Runs, rp.at(i))
 	}
 	return doc
 }
 
-// WriteAnalysis writes the document WriteAnalysisJSON writes for p.Doc(),
-// building each run's part only as it is written.
+// WriteAnalysis writes p.Doc(), indented, with a final newline (the bytes
+// writeJSON writes), building each run's part only as it is written.
 func WriteAnalysis(w io.Writer, p AnalysisParts) error {
 	rp := p.runs()
-	if rp.len() < 2 {
-		return writeJSON(w, p.Doc())
-	}
 	return writeAnalysisRuns(w, p.shell(), rp.len(), func(i int) *RunDoc {
 		d := rp.at(i)
 		return &d
-	}, p.Doc)
+	}, func() *AnalysisDoc { return p.doc(rp) })
 }

@@ -19,33 +19,24 @@ import (
 // folder) is never held whole.
 var runGroup = 64
 
-// WriteAnalysisJSON writes the document, indented, with a final newline.
-// The runs are most of a large folder's document and encode
-// independently, so they are encoded and indented a group at a time on
-// every core, each into its own slot, and written in order between the
-// head and the tail of the rest of the document: the bytes writeJSON
-// writes. A run JSON cannot hold (+Inf, a year past 9999) is written as
-// writeJSON's fallback writes it, null with a message naming where, and
-// the messages join the tail.
-func WriteAnalysisJSON(w io.Writer, doc *AnalysisDoc) error {
-	if len(doc.Runs) < 2 {
-		return writeJSON(w, doc)
-	}
-	shell := *doc
-	shell.Runs = []RunDoc{}
-	return writeAnalysisRuns(w, &shell, len(doc.Runs), func(i int) *RunDoc { return &doc.Runs[i] },
-		func() *AnalysisDoc { return doc })
-}
-
 // writeAnalysisRuns writes the document shell (its Runs empty) with n runs,
-// run i being runAt(i), called once, as its group is encoded (on every
-// core: runAt must be safe for concurrent use). When the rest of the
-// document cannot be encoded, it writes whole() as writeJSON does, which
-// says where.
+// indented, with a final newline: the bytes writeJSON writes for the whole
+// document. The runs are most of a large folder's document and encode
+// independently, so run i, runAt(i), is built (called once, on every
+// core: runAt must be safe for concurrent use), encoded and indented a
+// group at a time, each into its own slot, and written in order between
+// the head and the tail of the rest of the document. A run JSON cannot
+// hold (+Inf, a year past 9999) is written as writeJSON's fallback writes
+// it, null with a message naming where, and the messages join the tail.
+// Under two runs there is nothing to share out, and when the rest of the
+// document cannot be encoded writeJSON must say where: both write whole().
 func writeAnalysisRuns(w io.Writer, shell *AnalysisDoc, n int, runAt func(i int) *RunDoc, whole func() *AnalysisDoc) error {
+	if n < 2 {
+		return writeJSON(w, whole())
+	}
 	s, ok := newAnalysisShell(shell)
 	if !ok {
-		return writeJSON(w, whole()) // the rest cannot be encoded: writeJSON says where
+		return writeJSON(w, whole())
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.Write(s.head)

@@ -117,7 +117,7 @@ func TestOutputWriterFailsMidway(t *testing.T) {
 			case "markdown":
 				err = WriteMarkdown(out, a, fs, MarkdownOptions{})
 			case "json":
-				err = WriteAnalysisJSON(out, BuildAnalysis(a, fs))
+				err = writeAnalysisDoc(out, BuildAnalysis(a, fs))
 			case "timeline":
 				err = WriteTimelineJSON(out, BuildTimeline(a))
 			}
