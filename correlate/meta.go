@@ -50,6 +50,7 @@ func assignConsoleMeta(t *Table, runs []*Run, bounds map[*Run]timeBounds, msgs *
 			timed = append(timed, r)
 		}
 	}
+	idx := newSliceIndex(timed, bounds)
 	lost := map[string]int{}
 	for _, p := range pending {
 		id := consoles[p.row.File][0]
@@ -58,13 +59,7 @@ func assignConsoleMeta(t *Table, runs []*Run, bounds map[*Run]timeBounds, msgs *
 			p.from.Meta = append(p.from.Meta, p.row) // no UTC time: as the parser named it
 			continue
 		}
-		var to *Run
-		for _, r := range timed {
-			if b := bounds[r]; us >= b.lo && us <= b.hi && t.feeds(id, r) {
-				to = r
-				break
-			}
-		}
+		to := idx.first(us, func(r *Run) bool { return t.feeds(id, r) })
 		if to == nil {
 			lost[p.row.File]++
 			continue
@@ -109,6 +104,53 @@ func assignConsoleMeta(t *Table, runs []*Run, bounds map[*Run]timeBounds, msgs *
 
 // timeBounds is a run's slice of the logs in whole µs, both ends in.
 type timeBounds struct{ lo, hi int64 }
+
+// sliceIndex finds, for a time, the first run (in the order given) whose
+// slice holds it, without reading every run: a console's thousands of
+// settings against thousands of runs were a scan of every run for each
+// (1 GB folder: 21,582 × 2,815, 0.3 s).
+type sliceIndex struct {
+	runs  []*Run       // in the order given
+	byLo  []int        // indices into runs, by slice start
+	b     []timeBounds // b[i]: runs[byLo[i]]'s slice
+	maxHi []int64      // maxHi[i]: the latest end among b[:i+1]
+}
+
+func newSliceIndex(runs []*Run, bounds map[*Run]timeBounds) *sliceIndex {
+	x := &sliceIndex{runs: runs, byLo: make([]int, len(runs))}
+	for i := range x.byLo {
+		x.byLo[i] = i
+	}
+	sort.SliceStable(x.byLo, func(i, j int) bool { return bounds[runs[x.byLo[i]]].lo < bounds[runs[x.byLo[j]]].lo })
+	x.b = make([]timeBounds, len(runs))
+	x.maxHi = make([]int64, len(runs))
+	for i, k := range x.byLo {
+		x.b[i] = bounds[runs[k]]
+		x.maxHi[i] = x.b[i].hi
+		if i > 0 {
+			x.maxHi[i] = max(x.maxHi[i], x.maxHi[i-1])
+		}
+	}
+	return x
+}
+
+// first is the first run, in the order given, whose slice holds us
+// (lo <= us <= hi) and that ok accepts; nil when none does.
+func (x *sliceIndex) first(us int64, ok func(*Run) bool) *Run {
+	// Slices starting after us cannot hold it; of the rest, read back
+	// while some slice up to here still ends at or after us.
+	n := sort.Search(len(x.b), func(i int) bool { return x.b[i].lo > us })
+	best := -1
+	for i := n - 1; i >= 0 && x.maxHi[i] >= us; i-- {
+		if k := x.byLo[i]; x.b[i].hi >= us && (best < 0 || k < best) && ok(x.runs[k]) {
+			best = k
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return x.runs[best]
+}
 
 // timeAtLine is the UTC time of file id's record that holds line n: the
 // last record starting at or before it.

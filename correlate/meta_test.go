@@ -1,7 +1,9 @@
 package correlate
 
 import (
+	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -94,5 +96,40 @@ func TestConsoleNameOfARenamedRunIsNoRun(t *testing.T) {
 	}
 	if r := a.Runs[0]; r.MetaValue("users") == "" || !slices.Contains(r.Files, "locust.log") {
 		t.Errorf("the renamed run holds no console setting (users %q, files %v)", r.MetaValue("users"), r.Files)
+	}
+}
+
+// sliceIndex.first must give what a scan of every run in order gives: the
+// first run holding the time that the filter accepts, overlaps included.
+func TestSliceIndexFirstIsTheScansAnswer(t *testing.T) {
+	scan := func(runs []*Run, b map[*Run]timeBounds, us int64, ok func(*Run) bool) *Run {
+		for _, r := range runs {
+			if x := b[r]; us >= x.lo && us <= x.hi && ok(r) {
+				return r
+			}
+		}
+		return nil
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for trial := range 200 {
+		n := 1 + rnd.IntN(30)
+		runs := make([]*Run, n)
+		b := map[*Run]timeBounds{}
+		for i := range runs {
+			runs[i] = &Run{Name: fmt.Sprint(i)}
+			lo := rnd.Int64N(1000)
+			b[runs[i]] = timeBounds{lo, lo + rnd.Int64N(200)} // overlapping, out of order
+		}
+		reject := rnd.IntN(n)
+		ok := func(r *Run) bool { return r.Name != fmt.Sprint(reject) }
+		x := newSliceIndex(runs, b)
+		for us := int64(-10); us < 1300; us += 7 {
+			if got, want := x.first(us, ok), scan(runs, b, us, ok); got != want {
+				t.Fatalf("trial %d, us %d: first = %v, the scan's %v", trial, us, got, want)
+			}
+		}
+	}
+	if got := newSliceIndex(nil, nil).first(5, func(*Run) bool { return true }); got != nil {
+		t.Errorf("no runs: first = %v, want nil", got)
 	}
 }
