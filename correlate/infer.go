@@ -146,47 +146,38 @@ func fileReferences(f *logFile, c *fileClock) []reference {
 	return out
 }
 
-// naiveColumns are a file's own naive times (wall clock read as UTC, Unix
-// seconds), ascending: every event's, and its traffic and error events'.
-// Events that borrowed another line's time are left out, so a traceback
-// is not counted twice.
-type naiveColumns struct{ all, traffic, errors []int64 }
-
-func naiveTimes(f *logFile) naiveColumns {
-	var c naiveColumns
+// naiveSeries builds a naive file's series on its wall clock (Unix
+// seconds of the wall clock read as UTC) in one pass over its time column:
+// every event's (the lifecycle marks), and its traffic and error events'
+// counts. Events that borrowed another line's time are left out, so a
+// traceback is not counted twice. No per-event list is made: a file's
+// rows are in time order but for a few, and the series cost what their
+// distinct seconds cost (1 GB folder: 166 MB of per-event seconds before).
+func naiveSeries(f *logFile) map[string]Series {
+	all, traffic, errs := seriesBuilder{mark: true}, seriesBuilder{}, seriesBuilder{}
 	for e := range f.rows() {
 		us := f.t.tim[e.row]
 		if us == noTime || e.Borrowed() || !e.Naive() {
 			continue
 		}
 		sec := floorDiv(us, 1e6)
-		c.all = append(c.all, sec)
+		all.add(sec)
 		if isTraffic(e.Kind()) {
-			c.traffic = append(c.traffic, sec)
+			traffic.add(sec)
 		}
 		if e.IsError() {
-			c.errors = append(c.errors, sec)
+			errs.add(sec)
 		}
 	}
-	for _, col := range [][]int64{c.all, c.traffic, c.errors} {
-		if !slices.IsSorted(col) {
-			slices.Sort(col)
-		}
-	}
-	return c
-}
-
-// targetSeries builds a naive file's series on its wall clock.
-func targetSeries(c naiveColumns) map[string]Series {
 	out := map[string]Series{}
-	if len(c.traffic) > 0 {
-		out[seriesTraffic] = CountSeconds(c.traffic, 1)
+	if traffic.n > 0 {
+		out[seriesTraffic] = traffic.series()
 	}
-	if len(c.errors) > 0 {
-		out[seriesErrors] = CountSeconds(c.errors, 1)
+	if errs.n > 0 {
+		out[seriesErrors] = errs.series()
 	}
-	if len(c.all) > 0 {
-		out[seriesLifecycle] = MarkSeconds(c.all, 1)
+	if all.n > 0 {
+		out[seriesLifecycle] = all.series()
 	}
 	return out
 }
@@ -229,8 +220,7 @@ func inferClocks(toInfer, files []*logFile, clocks map[schema.FileID]*fileClock,
 	for _, f := range toInfer {
 		c := clocks[f.id]
 		refs := refsOf(f)
-		cols := naiveTimes(f)
-		tgt := targetSeries(cols)
+		tgt := naiveSeries(f)
 		var best OffsetEstimate
 		var bestRef string
 		var whyNot []string

@@ -69,6 +69,60 @@ func secondsOf(ts []int64, perSecond int64, mark bool) Series {
 	return s
 }
 
+// seriesBuilder makes the series CountSeconds (or, with mark,
+// MarkSeconds) makes of the seconds added, in any order, without keeping
+// them: a second equal to the last one added only counts, and when a
+// second goes back in time the series is sorted and merged once at the
+// end. Its cost is the distinct runs of equal seconds, not the values.
+type seriesBuilder struct {
+	s        Series
+	mark     bool
+	n        int  // values added
+	unsorted bool // some second was less than the one before it
+}
+
+func (b *seriesBuilder) add(sec int64) {
+	b.n++
+	if n := len(b.s.Secs); n > 0 {
+		switch last := b.s.Secs[n-1]; {
+		case sec == last:
+			if !b.mark {
+				b.s.Counts[n-1]++
+			}
+			return
+		case sec < last:
+			b.unsorted = true
+		}
+	}
+	b.s.Secs = append(b.s.Secs, sec)
+	b.s.Counts = append(b.s.Counts, 1)
+}
+
+// series is the series of every second added.
+func (b *seriesBuilder) series() Series {
+	if !b.unsorted {
+		return b.s
+	}
+	order := make([]int, len(b.s.Secs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return b.s.Secs[order[i]] < b.s.Secs[order[j]] })
+	var s Series
+	for _, i := range order {
+		sec, c := b.s.Secs[i], b.s.Counts[i]
+		if n := len(s.Secs); n > 0 && s.Secs[n-1] == sec {
+			if !b.mark {
+				s.Counts[n-1] += c
+			}
+			continue
+		}
+		s.Secs = append(s.Secs, sec)
+		s.Counts = append(s.Counts, c)
+	}
+	return s
+}
+
 func floorDiv(a, b int64) int64 {
 	q := a / b
 	if (a%b != 0) && ((a < 0) != (b < 0)) {

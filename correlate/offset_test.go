@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -251,5 +252,40 @@ func TestCountSeconds(t *testing.T) {
 				t.Errorf("input changed to %v", in)
 			}
 		})
+	}
+}
+
+// A series built a second at a time is the series of the whole column,
+// in time order or not.
+func TestSeriesBuilderIsTheColumnsSeries(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	cases := map[string][]int64{
+		"empty":       nil,
+		"sorted":      {5, 5, 6, 9, 9, 9, 12},
+		"one back":    {5, 6, 7, 6, 8},
+		"descending":  {9, 8, 8, 7, 3},
+		"negative":    {-3, -3, -1, -2, 0},
+		"random runs": nil,
+	}
+	for i := 0; i < 500; i++ {
+		cases["random runs"] = append(cases["random runs"], int64(i/7)+rnd.Int64N(3)-1)
+	}
+	for name, secs := range cases {
+		for _, mark := range []bool{false, true} {
+			b := seriesBuilder{mark: mark}
+			for _, s := range secs {
+				b.add(s)
+			}
+			want := CountSeconds(secs, 1)
+			if mark {
+				want = MarkSeconds(secs, 1)
+			}
+			if got := b.series(); !slices.Equal(got.Secs, want.Secs) || !slices.Equal(got.Counts, want.Counts) {
+				t.Errorf("%s, mark %v: built %v, the column's %v", name, mark, got, want)
+			}
+			if b.n != len(secs) {
+				t.Errorf("%s: n = %d, want %d", name, b.n, len(secs))
+			}
+		}
 	}
 }
