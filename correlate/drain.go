@@ -1,6 +1,10 @@
 package correlate
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Drain groups log messages into templates, after He et al., "Drain: An
 // Online Log Parsing Approach with Fixed Depth Tree" (ICWS 2017): messages
@@ -31,6 +35,9 @@ type Drain struct {
 	// same cluster again and changes nothing but its count, so the
 	// walk, the split into tokens and the similarity scan can be skipped.
 	memo map[string]*drainMemo
+	// toks is the token slice file reuses: a new template copies what
+	// it keeps, so no message's split outlives its call.
+	toks []string
 }
 
 // drainMemo is what Add did with one message: the leaf, its version then,
@@ -125,7 +132,8 @@ func (d *Drain) add(msg string) *DrainCluster {
 // file walks msg's tokens to their leaf and files msg in the most
 // similar cluster there, or a new one: Drain's step.
 func (d *Drain) file(msg string) (*drainNode, *DrainCluster) {
-	toks := strings.Fields(msg)
+	d.toks = appendFields(d.toks[:0], msg)
+	toks := d.toks
 	if d.root == nil {
 		d.root = map[int]*drainNode{}
 	}
@@ -202,4 +210,30 @@ func (d *Drain) file(msg string) (*drainNode, *DrainCluster) {
 	}
 	n.version++
 	return n, c
+}
+
+// appendFields appends what strings.Fields(s) returns to dst: the
+// substrings of s between runs of white space (unicode.IsSpace), without
+// a new slice per message.
+func appendFields(dst []string, s string) []string {
+	start := -1 // the current field's first byte, or -1 between fields
+	for i := 0; i < len(s); {
+		c, size := rune(s[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(c) {
+			if start >= 0 {
+				dst = append(dst, s[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+		i += size
+	}
+	if start >= 0 {
+		dst = append(dst, s[start:])
+	}
+	return dst
 }

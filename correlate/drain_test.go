@@ -162,3 +162,29 @@ func TestDrainLeafIsBounded(t *testing.T) {
 		t.Errorf("a two-word message joined %d, want a new template 4", c.ID)
 	}
 }
+
+// appendFields splits as strings.Fields does: ASCII and Unicode white
+// space, runs of it, invalid UTF-8.
+func TestAppendFieldsIsStringsFields(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "a", "  a  b\tc\n\v\f\r", "GET /accounts/login/ 200 1272",
+		"x\u00a0y\u2003z", "\u0085lead", "trail\u3000", "a\xffb c", "\xff \xfe", "é  ü",
+		"C-0x55d4: app/app@127.0.0.1:40312 closing because: query_wait_timeout (age=120s)",
+	} {
+		if got, want := appendFields(nil, s), strings.Fields(s); !slices.Equal(got, want) {
+			t.Errorf("appendFields(%q) = %q, strings.Fields %q", s, got, want)
+		}
+	}
+	if got := appendFields([]string{"kept"}, "a b"); !slices.Equal(got, []string{"kept", "a", "b"}) {
+		t.Errorf("appendFields appends: got %q", got)
+	}
+}
+
+func FuzzAppendFields(f *testing.F) {
+	f.Add("a b\u00a0c")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := appendFields(nil, s), strings.Fields(s); !slices.Equal(got, want) {
+			t.Errorf("appendFields(%q) = %q, strings.Fields %q", s, got, want)
+		}
+	})
+}
