@@ -299,22 +299,20 @@ var formatSource = map[string]Source{
 // (ownFacts), whichever rule asks first.
 func unplacedLogs(ctx *Context) map[Source][]string {
 	o := ctx.facts()
-	if o.unplacedDone {
-		return o.unplaced
-	}
-	o.unplacedDone = true
-	formatOf := ctx.inputIndex().formatOf
-	for _, c := range ctx.Run.Clock {
-		if c.LeftOut == 0 || slices.Contains(ctx.Run.Logs, c.File) {
-			continue
-		}
-		if s, ok := formatSource[formatOf[c.File]]; ok {
-			if o.unplaced == nil {
-				o.unplaced = map[Source][]string{}
+	o.unplacedDone.Do(func() {
+		formatOf := ctx.inputIndex().formatOf
+		for _, c := range ctx.Run.Clock {
+			if c.LeftOut == 0 || slices.Contains(ctx.Run.Logs, c.File) {
+				continue
 			}
-			o.unplaced[s] = append(o.unplaced[s], c.File)
+			if s, ok := formatSource[formatOf[c.File]]; ok {
+				if o.unplaced == nil {
+					o.unplaced = map[Source][]string{}
+				}
+				o.unplaced[s] = append(o.unplaced[s], c.File)
+			}
 		}
-	}
+	})
 	return o.unplaced
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -226,8 +227,12 @@ func (s *Set) Evaluate(a *correlate.Analysis, t Targets) []RunResult {
 	errRules := make([][]string, len(a.Runs))
 	all := &analysisFacts{}
 	b := &budgets{first: map[string]int{}, pattern: map[string]string{}}
+	// With fewer runs than cores (a soak test's one long run), the runs
+	// leave cores idle: each run's rules are evaluated on every core
+	// instead, and assembled in the set's order as one loop would.
+	perRule := len(a.Runs) < runtime.GOMAXPROCS(0)
 	fanout.Each(len(a.Runs), func(i int) {
-		out[i], errRules[i] = s.evaluateRun(a, a.Runs[i], t, all, b, i)
+		out[i], errRules[i] = s.evaluateRun(a, a.Runs[i], t, all, b, i, perRule)
 	})
 	if len(b.first) == 0 {
 		return out
@@ -309,7 +314,7 @@ func (b *budgets) spent(id, pattern string, run int) {
 
 // EvaluateRun runs every rule over one run.
 func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) RunResult {
-	res, _ := s.evaluateRun(a, run, t, &analysisFacts{}, nil, 0)
+	res, _ := s.evaluateRun(a, run, t, &analysisFacts{}, nil, 0, false)
 	return res
 }
 
@@ -317,46 +322,79 @@ func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) 
 // With budgets (Evaluate), a rule running out of its matching budget is
 // recorded there instead of as this run's error, and a rule that ran out
 // on an earlier run is not run. errRules names the rule of each of the
-// result's Errors.
-func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts, b *budgets, idx int) (res RunResult, errRules []string) {
+// result's Errors. With parallel, the rules are evaluated on every core
+// (they share the run's facts, each computed once, and the analysis'
+// facts, locked); the result is assembled in the set's order, so it is
+// the one a loop gives.
+func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts, b *budgets, idx int, parallel bool) (res RunResult, errRules []string) {
 	res = RunResult{Run: run.Name}
 	own := &ownFacts{}
 	base := &Context{Analysis: a, Run: run, Targets: t, own: own, all: all, set: s}
 	have, unplaced := runSources(base), unplacedLogs(base)
-	for _, r := range s.rules {
+	type outcome struct {
+		st     CheckStatus
+		run    bool // evalRule ran: fs and err are its result
+		fs     []Finding
+		err    error
+		budget *budgetError
+	}
+	outs := make([]outcome, len(s.rules))
+	var todo []int
+	for i, r := range s.rules {
 		st := CheckStatus{ID: r.ID, Title: r.Title, Needs: needWords(r.Needs())}
 		if st.Needs == nil {
 			st.Needs = []string{}
 		}
+		outs[i].st = st
 		if b != nil && b.skip(r.ID, idx) {
-			st.Status = StatusError
-			res.Checks = append(res.Checks, st)
+			outs[i].st.Status = StatusError
 			continue
 		}
 		if miss := unmet(r.Needs(), have, unplaced); len(miss) > 0 {
-			st.Status, st.Missing = StatusCannotCheck, miss
+			outs[i].st.Status, outs[i].st.Missing = StatusCannotCheck, miss
+			continue
+		}
+		outs[i].run = true
+		todo = append(todo, i)
+	}
+	eval := func(k int) {
+		o := &outs[todo[k]]
+		o.fs, o.err = s.evalRule(s.rules[todo[k]], a, run, t, own, all)
+		if b != nil {
+			errors.As(o.err, &o.budget)
+		}
+	}
+	if parallel {
+		fanout.Each(len(todo), eval)
+	} else {
+		for k := range todo {
+			eval(k)
+		}
+	}
+	for i, r := range s.rules {
+		o := &outs[i]
+		st := o.st
+		if !o.run {
 			res.Checks = append(res.Checks, st)
 			continue
 		}
-		fs, err := s.evalRule(r, a, run, t, own, all)
-		var budget *budgetError
-		if b != nil && errors.As(err, &budget) {
-			b.spent(r.ID, budget.pattern, idx)
+		if o.budget != nil {
+			b.spent(r.ID, o.budget.pattern, idx)
 			st.Status = StatusError
 			res.Checks = append(res.Checks, st)
 			continue
 		}
-		if err != nil {
-			res.Errors = append(res.Errors, r.ID+": "+err.Error())
+		if o.err != nil {
+			res.Errors = append(res.Errors, r.ID+": "+o.err.Error())
 			errRules = append(errRules, r.ID)
 		}
-		for _, f := range fs {
+		for _, f := range o.fs {
 			res.Findings = append(res.Findings, finish(r, f))
 		}
 		switch {
-		case err != nil:
+		case o.err != nil:
 			st.Status = StatusError
-		case len(fs) > 0:
+		case len(o.fs) > 0:
 			st.Status = StatusFinding
 		default:
 			st.Status = StatusNoFinding

@@ -3,6 +3,7 @@ package rules
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -318,5 +319,36 @@ func TestBuiltinRuleLayout(t *testing.T) {
 		if r.impl == nil || r.impl.checkID() != r.ID {
 			t.Errorf("rule %s: check not resolved to its own value", r.ID)
 		}
+	}
+}
+
+// A run's rules evaluated on every core (Evaluate with fewer runs than
+// cores) give what one loop over them gives: the same findings, checks
+// and errors, in the same order, for every run of the corpora.
+func TestEvaluateRunOnEveryCoreIsTheLoop(t *testing.T) {
+	set, err := Load(true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := 0
+	for _, sub := range []string{"stack/pool_exhaustion", "stack/healthy", "stack/slow_exports", "ahsp"} {
+		a, err := pipeline([]string{corpusDir(t, sub)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range a.Runs {
+			loop, _ := set.evaluateRun(a, r, DefaultTargets, &analysisFacts{}, nil, i, false)
+			cores, _ := set.evaluateRun(a, r, DefaultTargets, &analysisFacts{}, nil, i, true)
+			if !reflect.DeepEqual(loop, cores) {
+				t.Errorf("%s, run %s: on every core %+v, the loop's %+v", sub, r.Name, cores, loop)
+			}
+			if len(loop.Checks) != len(set.rules) {
+				t.Errorf("%s, run %s: %d checks for %d rules", sub, r.Name, len(loop.Checks), len(set.rules))
+			}
+			runs++
+		}
+	}
+	if runs == 0 {
+		t.Fatal("the corpora gave no run to evaluate")
 	}
 }

@@ -185,12 +185,11 @@ func ceilingOf(r *correlate.Run, p *latencyCeilingParams) *ceiling {
 // parameters (those of the set being evaluated, else the built-in ones).
 func (ctx *Context) runCeiling() *ceiling {
 	o := ctx.facts()
-	if !o.ceilingDone {
-		o.ceilingDone = true
+	o.ceilingDone.Do(func() {
 		if p := ctx.paramsOf(latencyCeiling.ID); p != nil {
 			o.ceiling = ceilingOf(ctx.Run, p.(*latencyCeilingParams))
 		}
-	}
+	})
 	return o.ceiling
 }
 

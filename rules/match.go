@@ -550,9 +550,7 @@ func (rc *record) at() string {
 // they keep).
 func runRecords(ctx *Context) []record {
 	o := ctx.facts()
-	if !o.recordsDone {
-		o.records, o.recordsDone = buildRecords(ctx), true
-	}
+	o.recordsDone.Do(func() { o.records = buildRecords(ctx) })
 	return o.records
 }
 

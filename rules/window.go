@@ -5,6 +5,7 @@ package rules
 // rules claim only the run's own window.
 
 import (
+	"sync"
 	"time"
 
 	"github.com/logcorr/logcorr/correlate"
@@ -26,8 +27,11 @@ func hasSource(ctx *Context, source schema.SourceKind) bool { return ctx.facts()
 // ownFacts is the run's own window and the events, chains and matcher
 // records inside it. Every server check and match rule reads them, so
 // EvaluateRun computes them once per run instead of once per call.
+//
+// A run's rules may be evaluated at once (Evaluate, fewer runs than
+// cores), so each part is computed under its own sync.Once.
 type ownFacts struct {
-	done     bool
+	done     sync.Once
 	from, to time.Time
 	windowed bool
 	events   correlate.Events
@@ -35,13 +39,13 @@ type ownFacts struct {
 	sources  map[schema.SourceKind]bool
 	pool     *correlate.PoolFacts
 
-	recordsDone bool
+	recordsDone sync.Once
 	records     []record
 
-	ceilingDone bool
+	ceilingDone sync.Once
 	ceiling     *ceiling
 
-	unplacedDone bool
+	unplacedDone sync.Once
 	unplaced     map[Source][]string // unplacedLogs
 }
 
@@ -52,17 +56,15 @@ func (ctx *Context) facts() *ownFacts {
 		ctx.own = &ownFacts{}
 	}
 	o := ctx.own
-	if o.done {
-		return o
-	}
-	o.done = true
-	var runs []*correlate.Run
-	if ctx.Analysis != nil {
-		runs = ctx.Analysis.Runs
-	}
-	own := correlate.OwnIn(ctx.Run, runs)
-	o.from, o.to, o.windowed = own.From, own.To, own.Windowed
-	o.events, o.chains, o.sources, o.pool = own.Events, own.Chains, own.Sources, &own.Pool
+	o.done.Do(func() {
+		var runs []*correlate.Run
+		if ctx.Analysis != nil {
+			runs = ctx.Analysis.Runs
+		}
+		own := correlate.OwnIn(ctx.Run, runs)
+		o.from, o.to, o.windowed = own.From, own.To, own.Windowed
+		o.events, o.chains, o.sources, o.pool = own.Events, own.Chains, own.Sources, &own.Pool
+	})
 	return o
 }
 
