@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -122,9 +123,12 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	// merged in run order below (as one loop would have left them).
 	others := make([]map[schema.FileID]int, len(a.Runs))
 	msgs := make([][]string, len(a.Runs))
+	// With fewer runs than cores (one long run), each run's parts are
+	// built on every core instead.
+	perPart := len(a.Runs) < runtime.GOMAXPROCS(0)
 	fanout.Each(len(a.Runs), func(i int) {
 		r := a.Runs[i]
-		others[i] = fillRun(r, t, clocks, bounds[r], opt, &msgs[i])
+		others[i] = fillRun(r, t, clocks, bounds[r], opt, &msgs[i], perPart)
 	})
 	withheld := map[schema.FileID]map[*Run]int{}
 	for i, r := range a.Runs {
@@ -296,7 +300,7 @@ func husk(r *Run) bool {
 // It returns how many events of each file were withheld from the run
 // (Table.slice). It writes nothing but r and msgs, so runs can be filled
 // concurrently.
-func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Time, opt Options, msgs *[]string) (withheld map[schema.FileID]int) {
+func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Time, opt Options, msgs *[]string, parallel bool) (withheld map[schema.FileID]int) {
 	if r.Start.IsZero() {
 		*msgs = append(*msgs, fmt.Sprintf("run %s: no time window (no history epochs, no HTML start/end); logs cannot be matched to it", r.Name))
 		return nil
@@ -325,10 +329,21 @@ func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Ti
 	if len(r.Logs) == 0 {
 		*msgs = append(*msgs, fmt.Sprintf("run %s: no log events inside its window %s – %s (slice %s – %s): server-side evidence is missing", r.Name, r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), b[0].Format(time.RFC3339), b[1].Format(time.RFC3339)))
 	}
-	r.Timeline = buildTimeline(r)
-	r.Chains, r.LinkStats = link(r, opt.LinkTolerance)
-	r.Incidents = findIncidents(r)
-	r.Clusters = buildClusters(r)
+	// The timeline (and the incidents read from it), the links and the
+	// clusters each read only the run's events and history, and write
+	// their own fields: with cores to spare they are built at once.
+	parts := []func(){
+		func() { r.Timeline = buildTimeline(r); r.Incidents = findIncidents(r) },
+		func() { r.Chains, r.LinkStats = link(r, opt.LinkTolerance) },
+		func() { r.Clusters = buildClusters(r) },
+	}
+	if parallel {
+		fanout.Each(len(parts), func(i int) { parts[i]() })
+	} else {
+		for _, f := range parts {
+			f()
+		}
+	}
 	return other
 }
 

@@ -3,6 +3,8 @@ package correlate
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -452,6 +454,38 @@ func TestBareTracebackLinksToNextRequestLine(t *testing.T) {
 	for _, e := range r.Events.All() {
 		if e.Line() == 1 && (e.TimeFrom() != 5 || !e.Time().Equal(req)) {
 			t.Errorf("bare record placed at %s from line %d", e.Time(), e.TimeFrom())
+		}
+	}
+}
+
+// A run's timeline, links, incidents and clusters are built at once when
+// the runs leave cores idle (one run, two cores): they must be what one
+// core builds, run by run.
+func TestRunPartsOnEveryCoreAreOneCores(t *testing.T) {
+	for _, sub := range []string{"stack/pool_exhaustion", "stack/slow_exports"} {
+		dir := corpusDir(t, sub)
+		old := runtime.GOMAXPROCS(1)
+		one := analyzeDir(t, dir, Options{})
+		runtime.GOMAXPROCS(max(old, 2))
+		many := analyzeDir(t, dir, Options{})
+		runtime.GOMAXPROCS(old)
+		if len(one.Runs) == 0 || len(one.Runs) != len(many.Runs) {
+			t.Fatalf("%s: %d runs on one core, %d on two", sub, len(one.Runs), len(many.Runs))
+		}
+		for i, r := range one.Runs {
+			m := many.Runs[i]
+			for _, p := range []struct {
+				what      string
+				one, many any
+			}{{"timeline", r.Timeline, m.Timeline}, {"chains", r.Chains, m.Chains}, {"link stats", r.LinkStats, m.LinkStats},
+				{"incidents", r.Incidents, m.Incidents}, {"clusters", r.Clusters, m.Clusters}} {
+				if !reflect.DeepEqual(p.one, p.many) {
+					t.Errorf("%s, run %s: %s differ between one core and two", sub, r.Name, p.what)
+				}
+			}
+			if len(r.Timeline) == 0 || len(r.Clusters) == 0 {
+				t.Errorf("%s, run %s: %d buckets, %d clusters: nothing compared", sub, r.Name, len(r.Timeline), len(r.Clusters))
+			}
 		}
 	}
 }
