@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/logcorr/logcorr/internal/fanout"
 	"github.com/logcorr/logcorr/model/schema"
 )
 
@@ -217,50 +218,64 @@ func inferClocks(toInfer, files []*logFile, clocks map[schema.FileID]*fileClock,
 		byTree[root] = refs
 		return refs
 	}
-	for _, f := range toInfer {
-		c := clocks[f.id]
-		refs := refsOf(f)
-		tgt := naiveSeries(f)
-		var best OffsetEstimate
-		var bestRef string
-		var whyNot []string
-		for _, r := range refs {
-			if r.kind == seriesLifecycle && process(f.source) != "locust" {
-				continue
-			}
-			s, ok := tgt[r.kind]
-			if !ok {
-				continue
-			}
-			search := DefaultSearch
-			if r.kind == seriesLifecycle {
-				// A console log has few lines, but start and stop are sharp.
-				search.MinEvents = 2
-			}
-			est := EstimateOffset(s, r.s, search)
-			if !est.OK {
-				whyNot = append(whyNot, fmt.Sprintf("%s vs %s: %s", r.kind, r.label, est.Reason))
-				continue
-			}
-			if !best.OK || est.Confidence > best.Confidence {
-				best, bestRef = est, r.label
-			}
-		}
-		if best.OK {
-			c.Method, c.OffsetS, c.Zone, c.fixed = "cross-correlation", best.OffsetS, offsetZone(best.OffsetS), true
-			c.Confidence, c.LagS = best.Confidence, float64(best.LagS)
-			c.Evidence = fmt.Sprintf("%s against %s: %s", f.name, bestRef, best.Reason)
+	// The references are gathered first (they read only the settled
+	// clocks, which inference does not change); then each file is
+	// estimated on its own core, writing only its own clock.
+	refs := make([][]reference, len(toInfer))
+	for i, f := range toInfer {
+		refs[i] = refsOf(f)
+	}
+	fanout.Each(len(toInfer), func(i int) { estimateClock(toInfer[i], clocks[toInfer[i].id], refs[i]) })
+	inferFromSiblings(toInfer, files, clocks, runs, opt, msgs)
+}
+
+// estimateClock sets the clock of naive file f from the best match of its
+// series against the references, or says why none matched.
+func estimateClock(f *logFile, c *fileClock, refs []reference) {
+	tgt := naiveSeries(f)
+	var best OffsetEstimate
+	var bestRef string
+	var whyNot []string
+	for _, r := range refs {
+		if r.kind == seriesLifecycle && process(f.source) != "locust" {
 			continue
 		}
-		c.Method, c.Zone = "unknown", "unknown"
-		if len(whyNot) == 0 {
-			c.Evidence = "no series to compare (no Locust history, no file with a known zone, no traffic or error lines)"
-		} else {
-			sort.Strings(whyNot)
-			c.Evidence = "cross-correlation failed: " + joinMax(whyNot, 3)
+		s, ok := tgt[r.kind]
+		if !ok {
+			continue
+		}
+		search := DefaultSearch
+		if r.kind == seriesLifecycle {
+			// A console log has few lines, but start and stop are sharp.
+			search.MinEvents = 2
+		}
+		est := EstimateOffset(s, r.s, search)
+		if !est.OK {
+			whyNot = append(whyNot, fmt.Sprintf("%s vs %s: %s", r.kind, r.label, est.Reason))
+			continue
+		}
+		if !best.OK || est.Confidence > best.Confidence {
+			best, bestRef = est, r.label
 		}
 	}
+	if best.OK {
+		c.Method, c.OffsetS, c.Zone, c.fixed = "cross-correlation", best.OffsetS, offsetZone(best.OffsetS), true
+		c.Confidence, c.LagS = best.Confidence, float64(best.LagS)
+		c.Evidence = fmt.Sprintf("%s against %s: %s", f.name, bestRef, best.Reason)
+		return
+	}
+	c.Method, c.Zone = "unknown", "unknown"
+	if len(whyNot) == 0 {
+		c.Evidence = "no series to compare (no Locust history, no file with a known zone, no traffic or error lines)"
+	} else {
+		sort.Strings(whyNot)
+		c.Evidence = "cross-correlation failed: " + joinMax(whyNot, 3)
+	}
+}
 
+// inferFromSiblings gives a file that could not be estimated the clock of
+// a sibling of its process, and says where siblings disagree.
+func inferFromSiblings(toInfer, files []*logFile, clocks map[schema.FileID]*fileClock, runs []*Run, opt Options, msgs *[]string) {
 	// Files of one process share its clock.
 	byProc := map[string][]*logFile{}
 	for _, f := range files {
