@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -376,21 +377,31 @@ func newLiteralFilter(texts []Pattern) literalFilter {
 	return f
 }
 
+// asciiLower maps an ASCII byte to its lower case.
+var asciiLower = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if c >= 'A' && c <= 'Z' {
+			t[c] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
 // mayMatch reports whether s may match; low is a scratch buffer.
 func (f literalFilter) mayMatch(s string, low *[]byte) bool {
 	if f.needles == nil {
 		return true
 	}
-	b := (*low)[:0]
+	// Lower-cased into a buffer sized once, by a table: a store a byte,
+	// not an append.
+	b := slices.Grow((*low)[:0], len(s))[:len(s)]
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			return true
 		}
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
+		b[i] = asciiLower[c]
 	}
 	*low = b
 	for _, n := range f.needles {
