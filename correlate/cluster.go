@@ -18,37 +18,46 @@ func maskText(s string) string { return string(appendMask(make([]byte, 0, len(s)
 // appendMask appends maskText(s) to dst: clustering masks every message
 // into one reused buffer.
 func appendMask(dst []byte, s string) []byte {
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if !isWordByte(c) {
-			dst = append(dst, c)
+	// A word's bytes are classed by one table, whose classes OR to "held
+	// a digit"; the bytes kept between masked words are appended a span
+	// at a time (a byte at a time, with a second test per byte, was 1.6x
+	// slower: masking is half of one long run's clustering).
+	kept := 0 // s[kept:i] is not appended yet
+	for i := 0; i < len(s); {
+		if maskClass[s[i]] == notWord {
 			i++
 			continue
 		}
-		j, digit := i, false
-		for j < len(s) && isWordByte(s[j]) {
-			if s[j] >= '0' && s[j] <= '9' {
-				digit = true
-			}
-			j++
+		j, class := i, notWord
+		for ; j < len(s) && maskClass[s[j]] != notWord; j++ {
+			class |= maskClass[s[j]]
 		}
-		if digit {
+		if class&wordDigit != 0 {
+			dst = append(dst, s[kept:i]...)
 			dst = append(dst, Wildcard...)
-		} else {
-			dst = append(dst, s[i:j]...)
+			kept = j
 		}
 		i = j
 	}
-	return dst
+	return append(dst, s[kept:]...)
 }
 
-func isWordByte(c byte) bool { return wordBytes[c] }
+// The classes of maskClass: [0-9] are wordDigit, [A-Za-z_] wordLetter,
+// every other byte notWord.
+const (
+	notWord    uint8 = 0
+	wordLetter uint8 = 1
+	wordDigit  uint8 = 2
+)
 
-// wordBytes marks [0-9A-Za-z_].
-var wordBytes = func() (t [256]bool) {
+var maskClass = func() (t [256]uint8) {
 	for c := range 256 {
-		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+		switch {
+		case c >= '0' && c <= '9':
+			t[c] = wordDigit
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
+			t[c] = wordLetter
+		}
 	}
 	return t
 }()

@@ -188,3 +188,43 @@ func FuzzAppendFields(f *testing.F) {
 		}
 	})
 }
+
+// maskByByte is maskText as first written, a byte at a time: the
+// reference the table-driven appendMask must agree with.
+func maskByByte(s string) string {
+	word := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
+	var dst []byte
+	for i := 0; i < len(s); {
+		if !word(s[i]) {
+			dst = append(dst, s[i])
+			i++
+			continue
+		}
+		j, digit := i, false
+		for ; j < len(s) && word(s[j]); j++ {
+			digit = digit || s[j] >= '0' && s[j] <= '9'
+		}
+		if digit {
+			dst = append(dst, Wildcard...)
+		} else {
+			dst = append(dst, s[i:j]...)
+		}
+		i = j
+	}
+	return string(dst)
+}
+
+func FuzzMaskText(f *testing.F) {
+	for _, s := range []string{"", "a1", "C-0x55e7: rabdb/rabapp@127.0.0.1:49878 pooler error: query_wait_timeout",
+		"tester050 logged in", "é9 ü_", "__init__ 0", `"GET /api/project/45/ HTTP/1.1" 500 145`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := maskText(s), maskByByte(s); got != want {
+			t.Errorf("maskText(%q) = %q, byte by byte %q", s, got, want)
+		}
+		if got := string(appendMask([]byte("kept "), s)); got != "kept "+maskByByte(s) {
+			t.Errorf("appendMask must append: got %q", got)
+		}
+	})
+}
