@@ -192,7 +192,9 @@ func FuzzAppendFields(f *testing.F) {
 // maskByByte is maskText as first written, a byte at a time: the
 // reference the table-driven appendMask must agree with.
 func maskByByte(s string) string {
-	word := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
+	word := func(c byte) bool {
+		return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+	}
 	var dst []byte
 	for i := 0; i < len(s); {
 		if !word(s[i]) {
