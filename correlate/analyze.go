@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -123,12 +122,9 @@ func Analyze(ds *schema.Dataset, opt Options) (*Analysis, error) {
 	// merged in run order below (as one loop would have left them).
 	others := make([]map[schema.FileID]int, len(a.Runs))
 	msgs := make([][]string, len(a.Runs))
-	// With fewer runs than cores (one long run), each run's parts are
-	// built on every core instead.
-	perPart := len(a.Runs) < runtime.GOMAXPROCS(0)
 	fanout.Each(len(a.Runs), func(i int) {
 		r := a.Runs[i]
-		others[i] = fillRun(r, t, clocks, bounds[r], opt, &msgs[i], perPart)
+		others[i] = fillRun(r, t, clocks, bounds[r], opt, &msgs[i])
 	})
 	withheld := map[schema.FileID]map[*Run]int{}
 	for i, r := range a.Runs {
@@ -300,7 +296,7 @@ func husk(r *Run) bool {
 // It returns how many events of each file were withheld from the run
 // (Table.slice). It writes nothing but r and msgs, so runs can be filled
 // concurrently.
-func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Time, opt Options, msgs *[]string, parallel bool) (withheld map[schema.FileID]int) {
+func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Time, opt Options, msgs *[]string) (withheld map[schema.FileID]int) {
 	if r.Start.IsZero() {
 		*msgs = append(*msgs, fmt.Sprintf("run %s: no time window (no history epochs, no HTML start/end); logs cannot be matched to it", r.Name))
 		return nil
@@ -331,19 +327,14 @@ func fillRun(r *Run, t *Table, clocks map[schema.FileID]*fileClock, b [2]time.Ti
 	}
 	// The timeline (and the incidents read from it), the links and the
 	// clusters each read only the run's events and history, and write
-	// their own fields: with cores to spare they are built at once.
+	// their own fields: on the cores the runs leave idle (one long run),
+	// they are built at once.
 	parts := []func(){
 		func() { r.Timeline = buildTimeline(r); r.Incidents = findIncidents(r) },
 		func() { r.Chains, r.LinkStats = link(r, opt.LinkTolerance) },
 		func() { r.Clusters = buildClusters(r) },
 	}
-	if parallel {
-		fanout.Each(len(parts), func(i int) { parts[i]() })
-	} else {
-		for _, f := range parts {
-			f()
-		}
-	}
+	fanout.Each(len(parts), func(i int) { parts[i]() })
 	return other
 }
 

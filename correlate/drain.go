@@ -214,43 +214,21 @@ func (d *Drain) file(msg string) (*drainNode, *DrainCluster) {
 
 // appendFields appends what strings.Fields(s) returns to dst: the
 // substrings of s between runs of white space (unicode.IsSpace), without
-// a new slice per message. ASCII text, nearly every log message, is split
-// by a table, as strings.Fields does; a message with a byte past ASCII is
-// split again rune by rune.
+// a new slice per message. An ASCII byte, nearly every byte of a log
+// message, is judged by a table, as strings.Fields does; only a byte past
+// ASCII is decoded as a rune.
 func appendFields(dst []string, s string) []string {
-	n := len(dst)
 	start := -1 // the current field's first byte, or -1 between fields
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			return appendFieldsRunes(dst[:n], s)
-		}
-		if asciiSpace[c] {
-			if start >= 0 {
-				dst = append(dst, s[start:i])
-				start = -1
-			}
-		} else if start < 0 {
-			start = i
-		}
-	}
-	if start >= 0 {
-		dst = append(dst, s[start:])
-	}
-	return dst
-}
-
-var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
-
-// appendFieldsRunes is appendFields for text past ASCII.
-func appendFieldsRunes(dst []string, s string) []string {
-	start := -1
 	for i := 0; i < len(s); {
-		c, size := rune(s[i]), 1
-		if c >= utf8.RuneSelf {
-			c, size = utf8.DecodeRuneInString(s[i:])
+		space, size := false, 1
+		if c := s[i]; c < utf8.RuneSelf {
+			space = asciiSpace[c]
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
 		}
-		if unicode.IsSpace(c) {
+		if space {
 			if start >= 0 {
 				dst = append(dst, s[start:i])
 				start = -1
@@ -265,3 +243,5 @@ func appendFieldsRunes(dst []string, s string) []string {
 	}
 	return dst
 }
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

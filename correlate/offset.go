@@ -36,7 +36,8 @@ func (s Series) end() int64   { return s.Secs[len(s.Secs)-1] + 1 }
 // CountSeconds is the series of a time column in one pass: ts are Unix
 // times in units of 1/perSecond s (1 for seconds, 1e6 for Arrow's
 // timestamp[us]) in ascending order, as a sorted column holds them; each
-// second counts the values in it. Unsorted input is sorted on a copy first.
+// second counts the values in it. Unsorted input is sorted once its
+// seconds are counted (seriesBuilder).
 func CountSeconds(ts []int64, perSecond int64) Series {
 	return secondsOf(ts, perSecond, false)
 }
@@ -51,22 +52,11 @@ func secondsOf(ts []int64, perSecond int64, mark bool) Series {
 	if perSecond <= 0 {
 		perSecond = 1
 	}
-	if !slices.IsSorted(ts) {
-		ts = slices.Sorted(slices.Values(ts))
-	}
-	var s Series
+	b := seriesBuilder{mark: mark}
 	for _, t := range ts {
-		sec := floorDiv(t, perSecond)
-		if n := len(s.Secs); n > 0 && s.Secs[n-1] == sec {
-			if !mark {
-				s.Counts[n-1]++
-			}
-			continue
-		}
-		s.Secs = append(s.Secs, sec)
-		s.Counts = append(s.Counts, 1)
+		b.add(floorDiv(t, perSecond))
 	}
-	return s
+	return b.series()
 }
 
 // seriesBuilder makes the series CountSeconds (or, with mark,
@@ -103,22 +93,27 @@ func (b *seriesBuilder) series() Series {
 	if !b.unsorted {
 		return b.s
 	}
-	order := make([]int, len(b.s.Secs))
-	for i := range order {
-		order[i] = i
+	type held struct {
+		sec   int64
+		count float64
 	}
-	sort.SliceStable(order, func(i, j int) bool { return b.s.Secs[order[i]] < b.s.Secs[order[j]] })
+	hs := make([]held, len(b.s.Secs))
+	for i := range hs {
+		hs[i] = held{b.s.Secs[i], b.s.Counts[i]}
+	}
+	// Equal seconds are merged whatever their order: their counts are
+	// whole numbers, so the sum is exact.
+	slices.SortFunc(hs, func(x, y held) int { return cmp.Compare(x.sec, y.sec) })
 	var s Series
-	for _, i := range order {
-		sec, c := b.s.Secs[i], b.s.Counts[i]
-		if n := len(s.Secs); n > 0 && s.Secs[n-1] == sec {
+	for _, h := range hs {
+		if n := len(s.Secs); n > 0 && s.Secs[n-1] == h.sec {
 			if !b.mark {
-				s.Counts[n-1] += c
+				s.Counts[n-1] += h.count
 			}
 			continue
 		}
-		s.Secs = append(s.Secs, sec)
-		s.Counts = append(s.Counts, c)
+		s.Secs = append(s.Secs, h.sec)
+		s.Counts = append(s.Counts, h.count)
 	}
 	return s
 }

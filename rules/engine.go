@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -227,12 +226,8 @@ func (s *Set) Evaluate(a *correlate.Analysis, t Targets) []RunResult {
 	errRules := make([][]string, len(a.Runs))
 	all := &analysisFacts{}
 	b := &budgets{first: map[string]int{}, pattern: map[string]string{}}
-	// With fewer runs than cores (a soak test's one long run), the runs
-	// leave cores idle: each run's rules are evaluated on every core
-	// instead, and assembled in the set's order as one loop would.
-	perRule := len(a.Runs) < runtime.GOMAXPROCS(0)
 	fanout.Each(len(a.Runs), func(i int) {
-		out[i], errRules[i] = s.evaluateRun(a, a.Runs[i], t, all, b, i, perRule)
+		out[i], errRules[i] = s.evaluateRun(a, a.Runs[i], t, all, b, i)
 	})
 	if len(b.first) == 0 {
 		return out
@@ -314,7 +309,7 @@ func (b *budgets) spent(id, pattern string, run int) {
 
 // EvaluateRun runs every rule over one run.
 func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) RunResult {
-	res, _ := s.evaluateRun(a, run, t, &analysisFacts{}, nil, 0, false)
+	res, _ := s.evaluateRun(a, run, t, &analysisFacts{}, nil, 0)
 	return res
 }
 
@@ -322,11 +317,11 @@ func (s *Set) EvaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets) 
 // With budgets (Evaluate), a rule running out of its matching budget is
 // recorded there instead of as this run's error, and a rule that ran out
 // on an earlier run is not run. errRules names the rule of each of the
-// result's Errors. With parallel, the rules are evaluated on every core
-// (they share the run's facts, each computed once, and the analysis'
-// facts, locked); the result is assembled in the set's order, so it is
-// the one a loop gives.
-func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts, b *budgets, idx int, parallel bool) (res RunResult, errRules []string) {
+// result's Errors. The rules are evaluated on the cores the runs leave
+// idle (a soak test's one long run; fanout.Each): they share the run's
+// facts, each computed once, and the analysis' facts, locked. The result
+// is assembled in the set's order, so it is the one a loop gives.
+func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, all *analysisFacts, b *budgets, idx int) (res RunResult, errRules []string) {
 	res = RunResult{Run: run.Name}
 	own := &ownFacts{}
 	base := &Context{Analysis: a, Run: run, Targets: t, own: own, all: all, set: s}
@@ -364,13 +359,7 @@ func (s *Set) evaluateRun(a *correlate.Analysis, run *correlate.Run, t Targets, 
 			errors.As(o.err, &o.budget)
 		}
 	}
-	if parallel {
-		fanout.Each(len(todo), eval)
-	} else {
-		for k := range todo {
-			eval(k)
-		}
-	}
+	fanout.Each(len(todo), eval)
 	for i, r := range s.rules {
 		o := &outs[i]
 		st := o.st

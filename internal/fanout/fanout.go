@@ -16,13 +16,18 @@ import (
 	"sync/atomic"
 )
 
-// Each calls f(i) for every i in [0, n), on up to GOMAXPROCS goroutines
-// (one: the caller's, when there is one core or one piece). Indices are
-// handed out in order as workers free up, so uneven pieces balance. A
-// panic in f is raised again in the caller once every worker has stopped.
+// Each calls f(i) for every i in [0, n), on the caller's goroutine and
+// up to GOMAXPROCS-1 more, as many as no other Each holds (one: the
+// caller's, when there is one core, one piece, or every core is taken).
+// An Each inside another's f so uses only the cores the outer one left
+// idle: a folder's thousands of runs fill the cores and each run's own
+// pieces run inline; its one long run leaves them idle and its pieces
+// spread. Indices are handed out in order as workers free up, so uneven
+// pieces balance. A panic in f is raised again in the caller once every
+// worker has stopped.
 func Each(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
+	extra := reserve(min(runtime.GOMAXPROCS(0), n) - 1)
+	if extra <= 0 {
 		for i := range n {
 			f(i)
 		}
@@ -33,7 +38,6 @@ func Each(n int, f func(i int)) {
 	var once sync.Once
 	var panicked any
 	work := func() {
-		defer wg.Done()
 		defer func() {
 			if p := recover(); p != nil {
 				once.Do(func() { panicked = p })
@@ -48,13 +52,37 @@ func Each(n int, f func(i int)) {
 			f(i)
 		}
 	}
-	wg.Add(workers)
-	for range workers - 1 {
-		go work()
+	wg.Add(extra)
+	for range extra {
+		go func() {
+			defer wg.Done()
+			defer helpers.Add(-1) // its core is free for another Each now, before Wait returns
+			work()
+		}()
 	}
 	work()
 	wg.Wait()
 	if panicked != nil {
 		panic(fmt.Sprintf("%v (in a fanout worker)", panicked))
 	}
+}
+
+// helpers counts the goroutines every running Each has started besides
+// its caller's.
+var helpers atomic.Int64
+
+// reserve takes up to want helpers from the cores no Each holds and
+// returns how many it took.
+func reserve(want int) int {
+	for want > 0 {
+		held := helpers.Load()
+		take := min(int64(want), int64(runtime.GOMAXPROCS(0)-1)-held)
+		if take <= 0 {
+			return 0
+		}
+		if helpers.CompareAndSwap(held, held+take) {
+			return int(take)
+		}
+	}
+	return 0
 }

@@ -3,7 +3,9 @@ package fanout
 import (
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Every index is visited exactly once, whatever the worker count.
@@ -40,4 +42,33 @@ func TestEachRaisesPanicInCaller(t *testing.T) {
 		}
 	})
 	t.Fatal("Each returned after a panic")
+}
+
+// An Each inside another's piece uses only the cores the outer one left
+// idle: never more pieces at once than GOMAXPROCS, and when the outer
+// Each has one piece, the inner one spreads over the other cores.
+func TestNestedEachUsesOnlyIdleCores(t *testing.T) {
+	old := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(old)
+	var running, most atomic.Int64
+	piece := func() {
+		now := running.Add(1)
+		for m := most.Load(); now > m && !most.CompareAndSwap(m, now); m = most.Load() {
+		}
+		time.Sleep(2 * time.Millisecond)
+		running.Add(-1)
+	}
+	for _, outer := range []int{1, 2, 100} {
+		most.Store(0)
+		Each(outer, func(int) { Each(8, func(int) { piece() }) })
+		if m := most.Load(); m > 4 {
+			t.Errorf("outer %d: %d pieces ran at once on 4 cores", outer, m)
+		}
+		if m := most.Load(); outer == 1 && m < 2 {
+			t.Errorf("one outer piece: its inner pieces ran %d at once, want the idle cores used", m)
+		}
+	}
+	if h := helpers.Load(); h != 0 {
+		t.Errorf("%d helpers still held after every Each returned", h)
+	}
 }
